@@ -1,0 +1,56 @@
+# bangban — the two commands: `make run` (try it) and `make test` (the whole suite).
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+export DJANGO_SETTINGS_MODULE ?= config.settings.dev
+
+.PHONY: run test venv migrate demo lint check fmt bench clean help
+
+help:
+	@echo "make run    — 建立虚拟环境、迁移数据库、载入示范城市，并启动网站、任务进程和定时调度（http://127.0.0.1:8000）"
+	@echo "make test   — 运行全部测试（含浏览器测试）"
+	@echo "make lint   — ruff、mypy、迁移检查、生产配置检查"
+	@echo "make bench  — 运行 benchmarks/ 下的性能测试"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo_city
+
+run: demo
+	$(PY) manage.py runall --addr 127.0.0.1:8000
+
+test: venv
+	@bash scripts/ensure_browser.sh
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy bangban config
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.prod BANGBAN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		DATABASE_URL=postgres://bangban@127.0.0.1:5432/bangban \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+fmt: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "bangban.accounts"
+    label = "accounts"
+    verbose_name = "账号与权限"

@@ -1,0 +1,155 @@
+"""Writing to the audit log. Every action (`do_*`) calls `record()` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+import uuid
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from bangban.core.middleware import current_context
+
+from .models import AuditEvent, ChainHead
+
+GENESIS_HASH = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(dt.UTC)
+        return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return str(value)
+
+
+def canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def normalise(value: Any) -> Any:
+    """What is hashed must be exactly what the database gives back: round-trip through JSON."""
+    if value is None:
+        return None
+    return json.loads(canonical_json(value))
+
+
+def format_at(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_hash(
+    *,
+    seq: int,
+    at: dt.datetime,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: Any,
+    after: Any,
+    ip: str | None,
+    source: str,
+    prev_hash: str,
+) -> str:
+    content = canonical_json(
+        [
+            seq,
+            format_at(at),
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            object_repr,
+            before,
+            after,
+            ip,
+            source,
+            prev_hash,
+        ]
+    )
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def snapshot(instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()) -> dict:
+    """The concrete field values of a row, JSON-ready (foreign keys as ids)."""
+    data: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        if field.name in exclude or field.name in {"password"}:
+            continue
+        data[field.attname] = getattr(instance, field.attname)
+    return normalise(data)
+
+
+def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | None]:
+    """Keep only the keys that changed (both sides), so events stay small and readable."""
+    if not before or not after:
+        return before, after
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    return {k: before.get(k) for k in sorted(changed)}, {k: after.get(k) for k in sorted(changed)}
+
+
+def record(
+    action: str,
+    *,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str | None = None,
+    object_id: str | int | None = None,
+    object_repr: str | None = None,
+    before: Any = None,
+    after: Any = None,
+    source: str | None = None,
+    ip: str | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction (it is part of the
+    change: if the change rolls back, so does its event)."""
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_repr = object_repr if object_repr is not None else str(obj)[:200]
+    ctx = current_context()
+    if ctx is not None:
+        ip = ip or ctx.ip
+        source = source or ctx.source
+    actor_id = getattr(actor, "pk", None)
+    actor_name = (getattr(actor, "display_name", None) or getattr(actor, "username", "") or "系统")[:80]
+    fields = {
+        "at": timezone.now(),
+        "actor_id": actor_id,
+        "actor_name": actor_name,
+        "action": action,
+        "object_type": object_type or "",
+        "object_id": "" if object_id is None else str(object_id),
+        "object_repr": (object_repr or "")[:200],
+        "before": normalise(before),
+        "after": normalise(after),
+        "ip": ip,
+        "source": source or "system",
+    }
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        seq = head.last_seq + 1
+        digest = event_hash(seq=seq, prev_hash=head.last_hash, **fields)
+        event = AuditEvent.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
+        head.last_seq = seq
+        head.last_hash = digest
+        head.save(update_fields=["last_seq", "last_hash"])
+    return event

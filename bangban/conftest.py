@@ -1,0 +1,135 @@
+"""The small named cast every test can use: two counties of the city, a unit in each, and one user
+per role that matters for access. Tests read like the rules: `handler_shuyang` may not see an
+enterprise of `siyang`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from bangban.accounts.models import RoleRecord, User
+from bangban.accounts.roles import Role
+from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
+from bangban.enterprises.uscc import make_uscc
+from bangban.org.models import Region, RegionLevel, Unit, UnitType
+
+PASSWORD = "Test-pass-2024!"
+
+
+def make_region(code: str, name: str, level: str, parent: Region | None = None) -> Region:
+    region = Region(code=code, name=name, level=level, parent=parent)
+    region.path = region.compute_path()
+    region.save()
+    return region
+
+
+def make_user(username: str, *roles: str, unit: Unit | None = None, **fields: Any) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, unit=unit, full_name=fields.pop("full_name", username), **fields
+    )
+    user.roles.set(RoleRecord.objects.filter(code__in=roles))
+    return user
+
+
+def make_enterprise(name: str, region: Region, county_code: str, serial: int, **fields: Any) -> Enterprise:
+    uscc = make_uscc(f"91{county_code}MA{serial:07d}"[:17])
+    return Enterprise.objects.create(
+        uscc=uscc,
+        name=name,
+        region=region,
+        industry=fields.pop("industry", Industry.C),
+        scale=fields.pop("scale", Scale.SMALL),
+        tier=fields.pop("tier", Tier.GENERAL),
+        **fields,
+    )
+
+
+class World:
+    """Attributes are set by the `world` fixture."""
+
+    city: Region
+    shuyang: Region
+    siyang: Region
+    shucheng: Region  # a township of 沭阳县
+    biz_office_unit: Unit
+    approval_bureau: Unit
+    shuyang_gov: Unit
+    siyang_gov: Unit
+    admin: User
+    biz_office: User
+    auditor: User
+    handler_shuyang: User
+    handler_siyang: User
+    city_handler: User
+    enterprise_user: User
+    ent_shuyang: Enterprise
+    ent_siyang: Enterprise
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    w = World()
+    w.city = make_region("321300", "宿迁市", RegionLevel.CITY)
+    w.shuyang = make_region("321322", "沭阳县", RegionLevel.COUNTY, w.city)
+    w.siyang = make_region("321323", "泗阳县", RegionLevel.COUNTY, w.city)
+    w.shucheng = make_region("321322001", "沭城街道", RegionLevel.TOWNSHIP, w.shuyang)
+    w.biz_office_unit = Unit.objects.create(
+        code="yingshangban",
+        name="宿迁市优化营商环境办公室",
+        short_name="市营商办",
+        type=UnitType.CITY_DEPARTMENT,
+        region=w.city,
+    )
+    w.approval_bureau = Unit.objects.create(
+        code="xingzhengshenpi",
+        name="宿迁市行政审批局",
+        short_name="市行政审批局",
+        type=UnitType.CITY_DEPARTMENT,
+        region=w.city,
+    )
+    w.shuyang_gov = Unit.objects.create(
+        code="shuyang-gov",
+        name="沭阳县人民政府",
+        short_name="沭阳县政府",
+        type=UnitType.COUNTY_GOVERNMENT,
+        region=w.shuyang,
+    )
+    w.siyang_gov = Unit.objects.create(
+        code="siyang-gov",
+        name="泗阳县人民政府",
+        short_name="泗阳县政府",
+        type=UnitType.COUNTY_GOVERNMENT,
+        region=w.siyang,
+    )
+    w.admin = make_user("admin", Role.ADMIN, unit=w.biz_office_unit, full_name="系统管理员")
+    w.biz_office = make_user(
+        "yingshangban", Role.BIZ_OFFICE, unit=w.biz_office_unit, full_name="营商办王科长"
+    )
+    w.auditor = make_user("auditor", Role.AUDITOR, unit=w.biz_office_unit, full_name="审计员")
+    w.handler_shuyang = make_user("handler_sy", Role.HANDLER, unit=w.shuyang_gov, full_name="沭阳承办人")
+    w.handler_siyang = make_user("handler_sq", Role.HANDLER, unit=w.siyang_gov, full_name="泗阳承办人")
+    w.city_handler = make_user("handler_city", Role.HANDLER, unit=w.approval_bureau, full_name="审批局承办人")
+    w.ent_shuyang = make_enterprise(
+        "沭阳示例纺织有限公司", w.shucheng, "321322", 1, liaison_name="张三", liaison_phone="13812345678"
+    )
+    w.ent_siyang = make_enterprise(
+        "泗阳示例食品有限公司", w.siyang, "321323", 2, liaison_name="李四", liaison_phone="13987654321"
+    )
+    w.enterprise_user = make_user(
+        "ent_sy", Role.ENTERPRISE, enterprise=w.ent_shuyang, full_name="沭阳企业用户"
+    )
+    return w
+
+
+@pytest.fixture
+def login(client: Client) -> Any:
+    """`login(user)` returns a Django test client logged in as that user."""
+
+    def _login(user: User) -> Client:
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return _login

@@ -1,0 +1,117 @@
+"""`/api/v1`: one NinjaAPI, token or session authentication, errors as `{code, message}`.
+
+Each app contributes a router (`bangban.<app>.api.router`), mounted here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from bangban.accounts.models import ApiToken, hash_token
+from bangban.core.errors import ApplicationError
+
+
+def user_for_token(raw: str) -> Any:
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if not key:
+            return None
+        user = user_for_token(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="帮办 bangban API",
+    version="1.0",
+    description="宿迁市涉企服务平台接口。认证：`Authorization: Bearer <令牌>`（或 `X-API-Key`），"
+    "错误统一返回 `{code, message}`，`code` 为稳定的机器码。",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str, details: Any = None) -> HttpResponse:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg", "")} for e in exc.errors
+    ]
+    return error(request, 422, "validation_error", "提交的数据格式不正确", details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error(request, 401, "unauthorized", "未登录或令牌无效/已吊销")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", "未找到该记录，或您无权查看")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "permission_denied",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+        429: "too_many_requests",
+    }
+    return error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.message))
+
+
+def _mount_routers() -> None:
+    from bangban.enterprises.api import router as enterprises_router
+    from bangban.org.api import router as org_router
+    from bangban.workdays.api import router as workdays_router
+
+    api.add_router("/org", org_router)
+    api.add_router("/enterprises", enterprises_router)
+    api.add_router("/workdays", workdays_router)
+
+
+_mount_routers()

@@ -1,0 +1,1 @@
+"""Notification backends. Placeholder until the outbox module lands."""

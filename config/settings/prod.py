@@ -1,0 +1,36 @@
+"""Production: PostgreSQL, secrets and hosts from the environment, HTTPS assumed behind a proxy.
+
+Fails fast when a required variable is missing, so a misconfigured process never starts serving.
+"""
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool, env_int
+
+
+def require(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"环境变量 {name} 未设置（生产环境必须设置）")
+    return value
+
+
+DEBUG = False
+SECRET_KEY = require("BANGBAN_SECRET_KEY")
+require("DATABASE_URL")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured("BANGBAN_SECRET_KEY 过短或为开发用密钥：请生成至少 50 个字符的随机值")
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("BANGBAN_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("BANGBAN_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = env_bool("BANGBAN_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+X_FRAME_OPTIONS = "DENY"

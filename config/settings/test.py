@@ -1,0 +1,25 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL when DATABASE_URL is set (CI)."""
+
+from .base import *  # noqa: F403
+from .base import STATIC_ROOT
+
+DEBUG = False
+# Argon2 stays the default hasher in production; tests hash with MD5 for speed except where a
+# test asks for Argon2 explicitly.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.MD5PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+NOTIFICATION_BACKENDS = {
+    "sms": "bangban.notifications.backends.MemoryBackend",
+    "email": "bangban.notifications.backends.MemoryBackend",
+    "inapp": "bangban.notifications.backends.InAppBackend",
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

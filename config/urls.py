@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from bangban.core.api import api
+
+urlpatterns: list = [
+    path("", include("bangban.core.urls")),
+    path("accounts/", include("bangban.accounts.urls")),
+    path("org/", include("bangban.org.urls")),
+    path("enterprises/", include("bangban.enterprises.urls")),
+    path("workdays/", include("bangban.workdays.urls")),
+    path("audit/", include("bangban.audit.urls")),
+    path("notifications/", include("bangban.notifications.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
