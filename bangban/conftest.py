@@ -4,6 +4,7 @@ enterprise of `siyang`."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -133,3 +134,13 @@ def login(client: Client) -> Any:
         return c
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_workday_calendar() -> Iterator[None]:
+    """The working-day calendar is cached per process; each test starts from its own database."""
+    from bangban.workdays.service import reset_cache
+
+    reset_cache()
+    yield
+    reset_cache()

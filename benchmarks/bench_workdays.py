@@ -9,6 +9,12 @@ knows, 2004..2026 for chinesecalendar 1.11.0), checks a sample of results
 against ``chinese_calendar.is_workday`` day by day, then times deadline
 computations and working-day counts in a single process.  Exits with status 1
 when add_workdays is slower than --target ops/s (default 200,000).
+
+Then (unless --no-service) the database-backed side, in a scratch SQLite file
+(/tmp/bangban_bench_workdays.sqlite3, recreated each run; DATABASE_URL is ignored
+so that no real database is touched): loading every package year into the
+tables, building the calendar from them, the periodic staleness check, cached
+``service.due()`` calls and a year import.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 import argparse  # noqa: E402
+import os  # noqa: E402
 import platform  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
@@ -31,6 +38,7 @@ import chinese_calendar  # noqa: E402
 from bangban.workdays.arithmetic import SHANGHAI, WorkCalendar  # noqa: E402
 
 POOL_SIZE = 50_000
+SQLITE_PATH = Path("/tmp/bangban_bench_workdays.sqlite3")
 
 
 def build_calendar() -> WorkCalendar:
@@ -89,6 +97,7 @@ def main() -> int:
     parser.add_argument("--ops", type=int, default=1_000_000, help="operations per timed run")
     parser.add_argument("--seed", type=int, default=20260930)
     parser.add_argument("--target", type=float, default=200_000.0, help="minimum add_workdays ops/s")
+    parser.add_argument("--no-service", action="store_true", help="skip the database-backed measurements")
     args = parser.parse_args()
     ops = args.ops
     rng = random.Random(args.seed)
@@ -149,11 +158,80 @@ def main() -> int:
     timed("add_workdays_to_date", ops, run_add_date)
     timed("workdays_between", ops, run_between)
 
+    if not args.no_service:
+        bench_service(ops, utc_pool, ns)
+
     if rate_utc < args.target:
         print(f"FAIL: add_workdays {rate_utc:,.0f} ops/s is below the target {args.target:,.0f} ops/s")
         return 1
     print(f"OK: add_workdays meets the target of {args.target:,.0f} ops/s")
     return 0
+
+
+def bench_service(ops: int, pool: list[datetime], ns: list[int]) -> None:
+    """The calendar as the product uses it: tables, per-process cache, staleness check, import."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = f"sqlite:///{SQLITE_PATH}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.management import call_command
+
+    from bangban.workdays import service
+    from bangban.workdays.actions import do_import_year
+    from bangban.workdays.loader import load_package_years
+
+    call_command("migrate", verbosity=0, interactive=False)
+    print(f"service: scratch database {SQLITE_PATH}")
+
+    t0 = time.perf_counter()
+    loaded = load_package_years()
+    print(f"service: load_package_years: {len(loaded)} years in {(time.perf_counter() - t0) * 1000:.0f} ms")
+    t0 = time.perf_counter()
+    assert load_package_years() == []
+    print(f"service: load_package_years again (nothing to do): {(time.perf_counter() - t0) * 1000:.0f} ms")
+
+    service.reset_cache()
+    t0 = time.perf_counter()
+    service.get_calendar()
+    print(f"service: get_calendar cold (read tables + build): {(time.perf_counter() - t0) * 1000:.1f} ms")
+
+    checks = 2_000
+    t0 = time.perf_counter()
+    for _ in range(checks):
+        service.invalidate()
+        service.get_calendar()
+    per_check = (time.perf_counter() - t0) / checks
+    print(
+        f"service: staleness check (unchanged): {per_check * 1000:.2f} ms each, at most one per process per "
+        f"{service.CHECK_INTERVAL_SECONDS:g} s"
+    )
+
+    due = service.due
+    chunk = list(zip(pool, ns, strict=True))[: max(1, min(ops, POOL_SIZE))]
+    rounds = max(1, ops // len(chunk))
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for received, n in chunk:
+            due(received, n)
+    elapsed = time.perf_counter() - t0
+    done = rounds * len(chunk)
+    print(f"service.due (cached calendar): {done / elapsed:,.0f} ops/s ({done:,} ops, {elapsed:.2f} s)")
+
+    rows = "日期,类型,名称\n" + "".join(f"2027-10-0{d},节假日,国庆节\n" for d in range(1, 8))
+    t0 = time.perf_counter()
+    result = do_import_year(
+        acting_user=None, year=2027, uploaded_file=SimpleUploadedFile("2027.csv", rows.encode("utf-8"))
+    )
+    print(
+        f"service: do_import_year (csv, {result.holidays} days): {(time.perf_counter() - t0) * 1000:.1f} ms"
+    )
+    t0 = time.perf_counter()
+    service.get_calendar()
+    print(f"service: rebuild after the import: {(time.perf_counter() - t0) * 1000:.1f} ms")
 
 
 if __name__ == "__main__":

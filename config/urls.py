@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("workdays/", include("bangban.workdays.urls")),
     path("audit/", include("bangban.audit.urls")),
     path("notifications/", include("bangban.notifications.urls")),
+    path("cases/", include("bangban.tickets.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -4,11 +4,16 @@ or bound to one enterprise. Pure of views; apps build their `visible_*` / `acces
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bangban.core.errors import PermissionDenied
+from bangban.core.errors import NotFound, PermissionDenied
 
-from .roles import CITY_WIDE_ROLES, PERSONAL_DATA_ROLES, Role
+from .roles import ACCOUNT_ADMIN_ROLES, CITY_WIDE_ROLES, PERSONAL_DATA_ROLES, STAFF_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from .models import ApiToken, User
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,9 @@ def scope_of(user: Any) -> Scope:
         scope = Scope(city_wide=True)
     elif Role.ENTERPRISE in roles:
         scope = Scope(enterprise_id=user.enterprise_id)
-    elif user.unit_id is not None:
+    elif user.unit_id is not None and roles & STAFF_ROLES:
+        # A unit gives a scope only to someone who holds a staff role there: an account without
+        # roles, or a volunteer supervisor registered under a unit, sees no registers.
         region = user.unit.region
         # A unit of the city itself (a 市级部门) serves the whole city; a county, zone or township
         # unit serves its own region and everything below it.
@@ -90,3 +97,54 @@ def show_phone(user: Any, value: str) -> str:
 
 def show_id_number(user: Any, value: str) -> str:
     return value if may_see_personal_data(user) else mask_id_number(value)
+
+
+# --- accounts and API tokens: managed by administrators only -------------------------------------
+
+
+def can_manage_accounts(user: Any) -> bool:
+    return has_any_role(user, ACCOUNT_ADMIN_ROLES)
+
+
+def require_account_admin(user: Any) -> None:
+    """Account pages do not exist for anyone else (404, not 403: nothing to learn from outside)."""
+    if not can_manage_accounts(user):
+        raise NotFound()
+
+
+def visible_users(user: Any) -> QuerySet[User]:
+    from .models import User
+
+    if not can_manage_accounts(user):
+        return User.objects.none()
+    return User.objects.all()
+
+
+def access_user(user: Any, user_id: int | str, action: str = "view") -> User:
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_users(user).select_related("unit", "unit__region", "enterprise").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def visible_tokens(user: Any) -> QuerySet[ApiToken]:
+    from .models import ApiToken
+
+    if not can_manage_accounts(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.all()
+
+
+def access_token(user: Any, token_id: int | str, action: str = "view") -> ApiToken:
+    try:
+        pk = int(token_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_tokens(user).select_related("user").filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found

@@ -50,6 +50,12 @@ ORG_ADMIN_ROLES = frozenset({Role.ADMIN})
 ENTERPRISE_EDITOR_ROLES = frozenset({Role.ADMIN, Role.BIZ_OFFICE, Role.SERVICE_OFFICER, Role.UNIT_HEAD})
 CALENDAR_ADMIN_ROLES = frozenset({Role.ADMIN})
 AUDIT_READER_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
+# Who manages accounts and API tokens.
+ACCOUNT_ADMIN_ROLES = frozenset({Role.ADMIN})
+
+# People who work inside government. Enterprises are outside; a 营商环境监督员 is a volunteer from
+# outside government: neither gets a data scope from the unit they are registered under.
+STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE, Role.VOLUNTEER_SUPERVISOR}
 
 
 class Rank(models.TextChoices):

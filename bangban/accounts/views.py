@@ -1,14 +1,27 @@
 from __future__ import annotations
 
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangban.audit.actions import record
+from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
+from bangban.core.pagination import paginate
+from bangban.core.views import error_response
 
-from .forms import LoginForm
+from . import actions
+from .access import access_token, access_user, require_account_admin, scope_of, show_id_number, show_phone
+from .filters import TOKEN_STATUSES, USER_STATUSES, TokenFilter, UserFilter
+from .forms import LoginForm, OwnPasswordForm, SetPasswordForm, TokenForm, UserForm, apply_errors
+from .queries import token_list, token_status, tokens_of, user_list
+from .roles import Role
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -33,3 +46,278 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         record("account.logout", actor=request.user, obj=request.user)
     logout(request)
     return redirect("accounts:login")
+
+
+# --- one's own password --------------------------------------------------------------------------
+
+
+@login_required
+def password_change(request: AuthedHttpRequest) -> HttpResponse:
+    form = OwnPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = actions.do_change_own_password(
+                acting_user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, "密码已修改")
+            return redirect("core:home")
+    return render(request, "accounts/password_change.html", {"form": form})
+
+
+# --- users (administrators only; everyone else gets 404) -------------------------------------------
+
+
+def _int_or_none(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+@login_required
+def users(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    now = timezone.now()
+    filters = UserFilter.from_params(request.GET)
+    result = paginate(request, user_list(request.user, filters, now))
+    rows = [
+        {
+            "user": person,
+            "roles": list(person.roles.all()),
+            "phone": show_phone(request.user, person.phone),
+            "locked": person.is_locked(now),
+        }
+        for person in result.page
+    ]
+    from bangban.org.models import Unit
+
+    context = {
+        "rows": rows,
+        "page": result.page,
+        "qs": result.querystring_without_page,
+        "filters": filters,
+        "roles": Role.choices,
+        "statuses": USER_STATUSES.items(),
+        # Units are found through the search box (by name); a select of every unit would be
+        # thousands of options. A unit filter arrives from a unit's page and is shown as a chip.
+        "unit": Unit.objects.filter(pk=filters.unit).first() if filters.unit else None,
+    }
+    return render(request, "accounts/user_list.html", context)
+
+
+@login_required
+def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+        person = access_user(request.user, pk)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    now = timezone.now()
+    tokens = [{"token": t, "status": token_status(t, now)} for t in tokens_of(request.user, person)]
+    context = {
+        "person": person,
+        "roles": list(person.roles.all()),
+        "phone": show_phone(request.user, person.phone),
+        "id_number": show_id_number(request.user, person.id_number),
+        "locked": person.is_locked(now),
+        "scope": scope_of(person),
+        "tokens": tokens,
+        "password_form": SetPasswordForm(),
+    }
+    return render(request, "accounts/user_detail.html", context)
+
+
+@login_required
+def user_create(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    initial = {"unit": _int_or_none(request.GET.get("unit"))}
+    form = UserForm(request.POST or None, acting_user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.do_create_user(
+                acting_user=request.user,
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password1"],
+                roles=form.cleaned_data["roles"],
+                **form.values(),
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, f"已创建账号 {person.username}")
+            return redirect("accounts:user_detail", pk=person.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "person": None})
+
+
+@login_required
+def user_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+        person = access_user(request.user, pk, action="change")
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    form = UserForm(
+        request.POST or None, acting_user=request.user, editing=person, initial=UserForm.initial_for(person)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.do_update_user(
+                acting_user=request.user,
+                user_id=person.pk,
+                changes=form.values(),
+                roles=form.cleaned_data["roles"],
+                version=form.cleaned_data["version"],
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已保存账号 {person.username}")
+            return redirect("accounts:user_detail", pk=person.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "person": person})
+
+
+@login_required
+def user_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+        person = access_user(request.user, pk, action="change")
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_reset_password(
+                acting_user=request.user, user_id=person.pk, password=form.cleaned_data["password1"]
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            if person.pk == request.user.pk:
+                person.refresh_from_db()
+                update_session_auth_hash(request, person)
+            messages.success(request, f"已为 {person.username} 设置新密码，请通过安全渠道告知本人")
+            return redirect("accounts:user_detail", pk=person.pk)
+    return render(request, "accounts/user_password.html", {"form": form, "person": person})
+
+
+def _post_action(request: AuthedHttpRequest, pk: int, run: object, done: str) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+        person = access_user(request.user, pk, action="change")
+        run(person)  # type: ignore[operator]
+    except NotFound as exc:
+        return error_response(request, exc)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done.format(username=person.username))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_unlock(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        lambda person: actions.do_unlock_user(acting_user=request.user, user_id=person.pk),
+        "已解除 {username} 的登录锁定",
+    )
+
+
+@login_required
+@require_POST
+def user_active(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    active = request.POST.get("active") == "1"
+    return _post_action(
+        request,
+        pk,
+        lambda person: actions.do_set_user_active(
+            acting_user=request.user,
+            user_id=person.pk,
+            active=active,
+            version=_int_or_none(request.POST.get("version")),
+        ),
+        "已启用账号 {username}" if active else "已停用账号 {username}",
+    )
+
+
+# --- API tokens ----------------------------------------------------------------------------------
+
+
+@login_required
+def tokens(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    now = timezone.now()
+    filters = TokenFilter.from_params(request.GET)
+    result = paginate(request, token_list(request.user, filters, now))
+    rows = [{"token": t, "status": token_status(t, now)} for t in result.page]
+    context = {
+        "rows": rows,
+        "page": result.page,
+        "qs": result.querystring_without_page,
+        "filters": filters,
+        "statuses": TOKEN_STATUSES.items(),
+    }
+    return render(request, "accounts/token_list.html", context)
+
+
+@never_cache
+@login_required
+def token_create(request: AuthedHttpRequest) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    form = TokenForm(
+        request.POST or None, acting_user=request.user, initial={"username": request.GET.get("user", "")}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, raw = actions.do_create_token(
+                acting_user=request.user,
+                user_id=form.owner.pk,
+                name=form.cleaned_data["name"],
+                expires_at=form.expires_at(),
+            )
+        except ValidationFailed as exc:
+            apply_errors(form, exc)
+        else:
+            # Rendered, not redirected: the raw value exists only in this response.
+            return render(request, "accounts/token_created.html", {"token": token, "raw": raw})
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    try:
+        require_account_admin(request.user)
+        token = access_token(request.user, pk, action="change")
+        actions.do_revoke_token(acting_user=request.user, token_id=token.pk)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    messages.success(request, f"已吊销令牌 {token.key_prefix}…（{token.name}），使用它的接口调用将被拒绝")
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("accounts:tokens")

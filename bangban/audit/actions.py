@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import ipaddress
 import json
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
@@ -35,15 +37,30 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return _ENCODER.encode(value)
+
+
+def _parse_float(text: str) -> float | int | str:
+    number = float(text)
+    if number != number or number in (float("inf"), float("-inf")):
+        return text
+    # PostgreSQL's jsonb prints a large integral float (1e+16 …) as plain digits, which reads
+    # back as an int: store it as that int from the start so the hash survives the round trip.
+    if number.is_integer() and abs(number) >= 1e16:
+        return int(number)
+    return number
 
 
 def normalise(value: Any) -> Any:
-    """What is hashed must be exactly what the database gives back: round-trip through JSON."""
+    """What is hashed must be exactly what the database gives back: round-trip through JSON
+    (NaN and infinities, which jsonb refuses, become strings)."""
     if value is None:
         return None
-    return json.loads(canonical_json(value))
+    return json.loads(canonical_json(value), parse_float=_parse_float, parse_constant=str)
 
 
 def format_at(at: dt.datetime) -> str:
@@ -84,6 +101,25 @@ def event_hash(
         ]
     )
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def normalise_ip(value: str | None) -> str | None:
+    """The address exactly as both databases give it back (PostgreSQL's inet and Django's own
+    IPv6 cleaning agree on this form); anything that is not an address (a forged or garbled
+    X-Forwarded-For) is dropped rather than failing the change it belongs to."""
+    if not value:
+        return None
+    text = value.strip().split("%", 1)[0]  # no IPv6 zone ids: inet refuses them
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return f"::ffff:{address.ipv4_mapped}"
+        if 1 < int(address) < 2**32:  # deprecated IPv4-compatible form: keep the IPv4 address
+            return str(ipaddress.IPv4Address(int(address)))
+    return str(address)
 
 
 def snapshot(instance: models.Model, fields: list[str] | None = None, exclude: tuple[str, ...] = ()) -> dict:
@@ -131,8 +167,7 @@ def record(
         source = source or ctx.source
     actor_id = getattr(actor, "pk", None)
     actor_name = (getattr(actor, "display_name", None) or getattr(actor, "username", "") or "系统")[:80]
-    fields = {
-        "at": timezone.now(),
+    fields: dict[str, Any] = {
         "actor_id": actor_id,
         "actor_name": actor_name,
         "action": action,
@@ -141,11 +176,13 @@ def record(
         "object_repr": (object_repr or "")[:200],
         "before": normalise(before),
         "after": normalise(after),
-        "ip": ip,
-        "source": source or "system",
+        "ip": normalise_ip(ip),
+        "source": (source or "system")[:10],
     }
     with transaction.atomic():
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        # The time is taken under the lock so that sequence order and time order agree.
+        fields["at"] = timezone.now()
         seq = head.last_seq + 1
         digest = event_hash(seq=seq, prev_hash=head.last_hash, **fields)
         event = AuditEvent.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
@@ -153,3 +190,17 @@ def record(
         head.last_hash = digest
         head.save(update_fields=["last_seq", "last_hash"])
     return event
+
+
+def record_personal_data_view(
+    user: Any, obj: models.Model, fields: Iterable[str], *, object_id: str | int | None = None
+) -> AuditEvent:
+    """Record that `user` was shown the protected personal data `fields` (phone, ID number …) of
+    `obj` unmasked (R0.4/R0.5). Call it where the unmasked value is rendered or exported."""
+    return record(
+        "personal_data.view",
+        actor=user,
+        obj=obj,
+        object_id=object_id,
+        after={"fields": sorted(set(fields))},
+    )

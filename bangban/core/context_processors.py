@@ -8,11 +8,34 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from bangban.accounts.access import has_any_role, scope_of
-from bangban.accounts.roles import AUDIT_READER_ROLES, ORG_ADMIN_ROLES, Role
+from bangban.accounts.roles import ACCOUNT_ADMIN_ROLES, AUDIT_READER_ROLES, STAFF_ROLES, Role
+
+
+def _cases() -> Any:
+    from bangban.tickets import queries
+
+    return queries
+
+
+def _intake_links(user: Any) -> list[dict[str, str]]:
+    from bangban.tickets.views_intake import intake_links
+
+    return intake_links(user)
+
 
 # (label, url name, predicate on the user)
 NAV_ITEMS: list[tuple[str, str, Any]] = [
     ("首页", "core:home", lambda u: True),
+    ("派单", "tickets:dispatch_queue", lambda u: _cases().can_use_dispatch_queue(u)),
+    ("待办诉求", "tickets:unit_queue", lambda u: _cases().can_use_unit_queue(u)),
+    ("全部诉求", "tickets:all", lambda u: _cases().can_use_all_cases(u)),
+    ("我的诉求", "tickets:mine", lambda u: _cases().can_use_mine(u)),
+    ("登记诉求", "tickets:intake_hotline", lambda u: has_any_role(u, {Role.HOTLINE_AGENT})),
+    (
+        "登记诉求",
+        "tickets:intake_index",
+        lambda u: not has_any_role(u, {Role.HOTLINE_AGENT}) and bool(_intake_links(u)),
+    ),
     (
         "企业库",
         "enterprises:list",
@@ -23,10 +46,11 @@ NAV_ITEMS: list[tuple[str, str, Any]] = [
         "enterprises:mine",
         lambda u: u.enterprise_id is not None and has_any_role(u, {Role.ENTERPRISE}),
     ),
-    ("组织机构", "org:units", lambda u: not has_any_role(u, {Role.ENTERPRISE})),
+    ("组织机构", "org:units", lambda u: has_any_role(u, STAFF_ROLES)),
     ("工作日历", "workdays:calendar", lambda u: not has_any_role(u, {Role.ENTERPRISE})),
-    ("用户管理", "accounts:users", lambda u: has_any_role(u, ORG_ADMIN_ROLES)),
+    ("用户管理", "accounts:users", lambda u: has_any_role(u, ACCOUNT_ADMIN_ROLES)),
     ("审计日志", "audit:events", lambda u: has_any_role(u, AUDIT_READER_ROLES)),
+    ("发送队列", "notifications:outbox", lambda u: has_any_role(u, ACCOUNT_ADMIN_ROLES)),
 ]
 
 
@@ -36,6 +60,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
+    # An app with several entries (the case lists) marks only the exact page as current.
+    apps = [n.split(":")[0] for _label, n, _allowed in NAV_ITEMS]
     for label, name, allowed in NAV_ITEMS:
         if allowed(user):
             app = name.split(":")[0]
@@ -43,7 +69,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 {
                     "label": label,
                     "url": reverse(name),
-                    "active": current.startswith(app + ":") and (app != "core" or current == name),
+                    "active": current == name
+                    or (current.startswith(app + ":") and app != "core" and apps.count(app) == 1),
                 }
             )
     from bangban.notifications.queries import unread_count

@@ -1,7 +1,219 @@
-"""Loads the demo city. Filled in by the org/enterprise seeding module."""
+"""Loads the demo city: Suqian's regions and units, 320 fictional enterprises (100 of them 市工业百强),
+the working-day calendar and one account per role.
+
+Safe to run any number of times: rows are matched by their natural key (region code, unit code,
+USCC, username) and only missing ones are created. Rows that already exist are left exactly as
+they are, so whatever someone changed while trying the product survives the next `make run`.
+All of it happens in one transaction and leaves one audit event, `demo.loaded`, with the counts.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from bangban.accounts.idcard import make_id_number
+from bangban.accounts.models import RoleRecord, User
+from bangban.accounts.roles import Role
+from bangban.audit.actions import record
+from bangban.enterprises.demo_data import generate_enterprises
+from bangban.enterprises.models import Enterprise, Tier
+from bangban.org import demo_data
+from bangban.org.models import Region, Unit
+
+from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, FIRST_CITY_TOP100, demo_account_lines
+
+ENTERPRISE_COUNT = 320
+log = logging.getLogger(__name__)
+
+
+def _load_regions() -> tuple[dict[str, Region], int]:
+    existing = {r.code: r for r in Region.objects.filter(code__in=[d["code"] for d in demo_data.REGIONS])}
+    created = 0
+    # REGIONS lists parents before children.
+    for data in demo_data.REGIONS:
+        if data["code"] in existing:
+            continue
+        region = Region(
+            code=data["code"],
+            name=data["name"],
+            level=data["level"],
+            parent=existing[data["parent"]] if data["parent"] else None,
+            official_code=data["official_code"],
+        )
+        region.path = region.compute_path()
+        region.save()
+        existing[region.code] = region
+        created += 1
+    return existing, created
+
+
+def _load_units(regions: dict[str, Region]) -> tuple[dict[str, Unit], int]:
+    existing = {u.code: u for u in Unit.objects.filter(code__in=[d["code"] for d in demo_data.UNITS])}
+    created = 0
+    pending = [d for d in demo_data.UNITS if d["code"] not in existing]
+    while pending:
+        progressed = False
+        for data in list(pending):
+            if data["parent"] and data["parent"] not in existing:
+                continue
+            unit = Unit.objects.create(
+                code=data["code"],
+                name=data["name"],
+                short_name=data["short_name"],
+                type=data["type"],
+                site_level=data["site_level"] or "",  # the model stores "no site level" as ""
+                region=regions[data["region"]],
+                parent=existing[data["parent"]] if data["parent"] else None,
+                duties=data["duties"],
+            )
+            existing[unit.code] = unit
+            pending.remove(data)
+            created += 1
+            progressed = True
+        if not progressed:
+            raise RuntimeError(f"演示单位的上级单位缺失：{[d['code'] for d in pending]}")
+    return existing, created
+
+
+def _load_enterprises(regions: dict[str, Region]) -> tuple[list[dict[str, Any]], int]:
+    generated = generate_enterprises(ENTERPRISE_COUNT)
+    fields = {f.name for f in Enterprise._meta.concrete_fields} - {"id", "region"}
+    present = set(
+        Enterprise.objects.filter(uscc__in=[e["uscc"] for e in generated]).values_list("uscc", flat=True)
+    )
+    missing = [
+        Enterprise(region=regions[e["region"]], **{k: v for k, v in e.items() if k in fields})
+        for e in generated
+        if e["uscc"] not in present
+    ]
+    Enterprise.objects.bulk_create(missing, batch_size=200)
+    return generated, len(missing)
+
+
+def _demo_phone(index: int) -> str:
+    return f"1390527{index:04d}"
+
+
+def _demo_id_number(index: int) -> str:
+    birth = dt.date(1970 + index, 1 + index % 12, 1 + index % 27)
+    return make_id_number(f"321302{birth:%Y%m%d}{100 + index * 7:03d}")
+
+
+def _load_accounts(units: dict[str, Unit], generated: list[dict[str, Any]]) -> int:
+    top100 = next(e["uscc"] for e in generated if e["tier"] == Tier.CITY_TOP100)
+    present = set(
+        User.objects.filter(username__in=[a["username"] for a in DEMO_ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
+    roles = {r.code: r for r in RoleRecord.objects.all()}
+    # One hash for all: the accounts share one published demo password, and hashing it once keeps
+    # `make run` quick with Argon2.
+    hashed = make_password(DEMO_PASSWORD)
+    created = 0
+    for index, account in enumerate(DEMO_ACCOUNTS, start=1):
+        if account["username"] in present:
+            continue
+        enterprise = None
+        if account.get("enterprise") == FIRST_CITY_TOP100:
+            enterprise = Enterprise.objects.get(uscc=top100)
+        user = User(
+            username=account["username"],
+            full_name=account["full_name"],
+            unit=units[account["unit"]] if account["unit"] else None,
+            rank=account["rank"],
+            title=account["title"],
+            enterprise=enterprise,
+            phone=_demo_phone(index),
+            id_number=_demo_id_number(index),
+        )
+        user.password = hashed
+        user.save()
+        user.roles.set([roles[code] for code in account["roles"]])
+        created += 1
+    return created
+
+
+def _load_calendar() -> list[str]:
+    """The working-day calendar comes from the workdays app's package loader."""
+    try:
+        from bangban.workdays.loader import load_package_years
+    except ImportError:
+        return ["工作日历：节假日数据载入模块不可用，已跳过（可在“工作日历”页面导入）"]
+    try:
+        result = load_package_years()
+    except Exception as exc:  # the rest of the demo city is usable without the calendar
+        log.exception("loading the working-day calendar failed")
+        return [f"工作日历：载入失败（{exc}），其余示范数据不受影响"]
+    if not result:
+        return ["工作日历：节假日数据已是最新"]
+    return [f"工作日历：已载入 {_year_ranges(sorted(int(y) for y in result))} 年的法定节假日与调休"]
+
+
+def _year_ranges(years: list[int]) -> str:
+    """[2004, 2005, 2006, 2010] → "2004–2006、2010"."""
+    parts: list[str] = []
+    start = previous = years[0]
+    for year in [*years[1:], None]:
+        if year is not None and year == previous + 1:
+            previous = year
+            continue
+        parts.append(str(start) if start == previous else f"{start}–{previous}")
+        if year is not None:
+            start = previous = year
+    return "、".join(parts)
+
+
+def _load_case_defaults() -> list[str]:
+    """The case system's default deadline policies, category catalogue and routing rules."""
+    try:
+        from bangban.tickets.defaults import ensure_defaults
+    except ImportError:
+        return []
+    return [ensure_defaults().summary()]
+
 
 def load_demo_city() -> list[str]:
-    return []
+    with transaction.atomic():
+        regions, new_regions = _load_regions()
+        units, new_units = _load_units(regions)
+        generated, new_enterprises = _load_enterprises(regions)
+        new_accounts = _load_accounts(units, generated)
+        created = {
+            "regions": new_regions,
+            "units": new_units,
+            "enterprises": new_enterprises,
+            "accounts": new_accounts,
+        }
+        record(
+            "demo.loaded",
+            actor=None,
+            object_type="core.demo",
+            object_repr="示范城市（宿迁市）",
+            after=created,
+        )
+    calendar_lines = _load_calendar()
+    case_lines = _load_case_defaults()
+
+    demo_usernames = [a["username"] for a in DEMO_ACCOUNTS]
+    totals = (
+        f"区划 {Region.objects.count()} 个，单位 {Unit.objects.count()} 个，"
+        f"企业 {Enterprise.objects.count()} 家（市工业百强 {Enterprise.objects.filter(tier=Tier.CITY_TOP100).count()} 家），"
+        f"示范账号 {User.objects.filter(username__in=demo_usernames).count()} 个"
+    )
+    if any(created.values()):
+        news = f"本次新建：区划 {new_regions}、单位 {new_units}、企业 {new_enterprises}、账号 {new_accounts}"
+    else:
+        news = "示范数据已存在，本次未做改动"
+    roles_without_account = sorted(set(Role.values) - {code for a in DEMO_ACCOUNTS for code in a["roles"]})
+    lines = ["示范城市：宿迁市", totals, news, *calendar_lines, *case_lines]
+    if roles_without_account:
+        lines.append(f"注意：以下角色没有示范账号：{', '.join(roles_without_account)}")
+    lines.append("示范账号（密码相同）：")
+    lines.extend(f"  {line}" for line in demo_account_lines())
+    return lines

@@ -1,40 +1,119 @@
-"""What each role sees first on its home page."""
+"""What each role sees first on its home page: who they are, how far their view reaches, and a
+panel for each part of the product they can use (the same rules as the navigation)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
-from bangban.accounts.access import has_any_role, scope_of
-from bangban.accounts.roles import AUDIT_READER_ROLES, ORG_ADMIN_ROLES, Role
+from bangban.accounts.access import Scope, can_manage_accounts, has_any_role, scope_of
+from bangban.accounts.roles import AUDIT_READER_ROLES, Role
+
+
+def scope_text(user: Any, scope: Scope | None = None) -> str:
+    scope = scope or scope_of(user)
+    if scope.city_wide:
+        return "全市"
+    if scope.region_path is not None:
+        region = user.unit.region if user.unit_id else None
+        return f"{region.name}及其下级区划" if region else "本辖区"
+    if scope.enterprise_id is not None:
+        return "仅本企业"
+    return "无（不能查看业务数据）"
 
 
 def home_panels(user: Any) -> list[dict[str, Any]]:
-    from bangban.enterprises.queries import visible_enterprises
+    from bangban.accounts.models import ApiToken, User
+    from bangban.enterprises.access import visible_enterprises
+    from bangban.notifications.queries import unread_count
+    from bangban.org.access import can_view_org
+    from bangban.org.queries import org_counts
 
     panels: list[dict[str, Any]] = []
-    if has_any_role(user, {Role.ENTERPRISE}):
+    unread = unread_count(user)
+    inbox = {
+        "key": "inbox",
+        "title": "消息",
+        "text": f"未读消息 {unread} 条" if unread else "没有未读消息",
+        "url": reverse("notifications:inbox"),
+    }
+    password = {
+        "key": "password",
+        "title": "修改密码",
+        "text": "定期更换密码，保护账号安全",
+        "url": reverse("accounts:password"),
+    }
+    if has_any_role(user, {Role.ENTERPRISE}) and not user.is_superuser:
         if user.enterprise_id:
             panels.append(
-                {"title": "本企业信息", "text": str(user.enterprise), "url": reverse("enterprises:mine")}
+                {
+                    "key": "enterprise",
+                    "title": "本企业信息",
+                    "text": str(user.enterprise),
+                    "url": reverse("enterprises:mine"),
+                }
             )
-        return panels
+        return [*panels, inbox, password]
+
     scope = scope_of(user)
     if not scope.empty:
         count = visible_enterprises(user).count()
         panels.append(
-            {"title": "企业库", "text": f"可查看企业 {count} 家", "url": reverse("enterprises:list")}
+            {
+                "key": "enterprises",
+                "title": "企业库",
+                "text": f"可查看企业 {count} 家（{scope_text(user, scope)}）",
+                "url": reverse("enterprises:list"),
+            }
+        )
+    if can_view_org(user):
+        counts = org_counts(user)
+        panels.append(
+            {
+                "key": "org",
+                "title": "组织机构",
+                "text": f"单位 {counts['units']} 个 · 行政区划 {counts['regions']} 个",
+                "url": reverse("org:units"),
+            }
         )
     panels.append(
-        {"title": "工作日历", "text": "法定节假日与调休安排、期限计算", "url": reverse("workdays:calendar")}
+        {
+            "key": "calendar",
+            "title": "工作日历",
+            "text": "法定节假日与调休安排、办理期限计算",
+            "url": reverse("workdays:calendar"),
+        }
     )
-    if has_any_role(user, ORG_ADMIN_ROLES):
+    if can_manage_accounts(user):
+        now = timezone.now()
+        users = User.objects.filter(is_active=True).count()
+        locked = User.objects.filter(locked_until__gt=now).count()
         panels.append(
-            {"title": "组织机构", "text": "区划、单位、人员与角色维护", "url": reverse("org:units")}
+            {
+                "key": "users",
+                "title": "用户管理",
+                "text": f"在用账号 {users} 个" + (f"，{locked} 个被锁定待处理" if locked else ""),
+                "url": reverse("accounts:users") + ("?status=locked" if locked else ""),
+            }
+        )
+        tokens = ApiToken.objects.filter(revoked_at__isnull=True).count()
+        panels.append(
+            {
+                "key": "tokens",
+                "title": "API 令牌",
+                "text": f"未吊销令牌 {tokens} 个，供外部系统对接",
+                "url": reverse("accounts:tokens"),
+            }
         )
     if has_any_role(user, AUDIT_READER_ROLES):
         panels.append(
-            {"title": "审计日志", "text": "全部变更记录与哈希链校验", "url": reverse("audit:events")}
+            {
+                "key": "audit",
+                "title": "审计日志",
+                "text": "全部变更记录与哈希链校验",
+                "url": reverse("audit:events"),
+            }
         )
-    return panels
+    return [*panels, inbox, password]

@@ -1,3 +1,196 @@
-from ninja import Router
+"""`/api/v1/enterprises`: the enterprise registry for integrations (R0.2, R0.7).
+
+Same scope, filters and rules as the pages: a record outside the caller's scope is `not_found`
+(404) whether it exists or not; a visible record the caller may not change is
+`permission_denied` (403); a stale `version` is `conflict` (409); USCC problems are 400 with
+`uscc_empty`, `uscc_length`, `uscc_forbidden_char`, `uscc_check_char` or `uscc_duplicate`.
+Phone and ID numbers are masked unless the caller's role needs them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from bangban.accounts.access import show_id_number, show_phone
+
+from . import actions
+from .access import access_enterprise
+from .filters import EnterpriseFilter
+from .models import Enterprise
+from .queries import enterprise_list
+from .validation import INDUSTRY_NAMES
 
 router = Router(tags=["企业库"])
+
+MAX_SIZE = 200
+
+
+class EnterpriseOut(Schema):
+    id: int = Field(description="企业ID")
+    uscc: str = Field(description="统一社会信用代码（18位）")
+    name: str = Field(description="企业名称")
+    region_code: str = Field(description="所属区划代码")
+    region_name: str = Field(description="所属区划名称")
+    industry: str = Field(description="行业门类字母（GB/T 4754-2017，A–T）")
+    industry_name: str = Field(description="行业门类名称")
+    scale: str = Field(description="企业规模：large 大型 / medium 中型 / small 小型 / micro 微型")
+    tier: str = Field(description="企业层级：city_top100 市工业百强 / county_key 县区重点 / general 一般")
+    legal_representative: str = Field(description="法定代表人")
+    address: str = Field(description="地址")
+    established: dt.date | None = Field(description="成立日期")
+    liaison_name: str = Field(description="工作联络员")
+    liaison_phone: str = Field(description="联络员手机（无权查看个人信息的角色看到脱敏值）")
+    liaison_id_number: str = Field(description="联络员身份证号（无权查看个人信息的角色看到脱敏值）")
+    contact_phone: str = Field(description="企业联系电话（无权查看个人信息的角色看到脱敏值）")
+    is_active: bool = Field(description="是否存续（false 表示已注销）")
+    version: int = Field(description="版本号；修改时原样提交，用于发现并发修改")
+    updated_at: dt.datetime = Field(description="最近更新时间")
+
+
+class EnterprisePage(Schema):
+    count: int = Field(description="符合条件的企业总数")
+    page: int = Field(description="页码（从1开始）")
+    size: int = Field(description="每页条数")
+    items: list[EnterpriseOut] = Field(description="本页企业")
+
+
+class EnterpriseQuery(Schema):
+    q: str | None = Field(None, description="企业名称或统一社会信用代码包含的文字")
+    region: str | None = Field(None, description="区划代码；包含其下级区划")
+    tier: str | None = Field(None, description="企业层级：city_top100 / county_key / general")
+    industry: str | None = Field(None, description="行业门类字母 A–T")
+    scale: str | None = Field(None, description="企业规模：large / medium / small / micro")
+    is_active: str | None = Field(None, description="1 仅存续，0 仅已注销；不填为全部")
+    page: int = Field(1, ge=1, description="页码，从1开始")
+    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
+
+
+class EnterpriseIn(Schema):
+    uscc: str = Field(description="统一社会信用代码（18位，按 GB 32100-2015 校验）")
+    name: str = Field(description="企业名称")
+    region: str = Field(description="所属区划代码，须在调用者的管辖范围内")
+    industry: str = Field(description="行业门类字母 A–T（也接受门类名称，如“制造业”）")
+    scale: str = Field(description="企业规模：large / medium / small / micro（也接受 大型/中型/小型/微型）")
+    tier: str = Field("general", description="企业层级：city_top100 / county_key / general（也接受中文名称）")
+    legal_representative: str = Field("", description="法定代表人")
+    address: str = Field("", description="地址")
+    established: str | None = Field(None, description="成立日期，如 2020-01-02")
+    liaison_name: str = Field("", description="工作联络员")
+    liaison_phone: str = Field("", description="联络员手机（11位）")
+    liaison_id_number: str = Field("", description="联络员身份证号（18位）")
+    contact_phone: str = Field("", description="企业联系电话")
+
+
+class EnterprisePatch(Schema):
+    version: int = Field(description="读取时得到的版本号；若他人已修改则返回 409 conflict")
+    uscc: str | None = Field(None, description="统一社会信用代码")
+    name: str | None = Field(None, description="企业名称")
+    region: str | None = Field(None, description="所属区划代码")
+    industry: str | None = Field(None, description="行业门类字母 A–T")
+    scale: str | None = Field(None, description="企业规模")
+    tier: str | None = Field(None, description="企业层级")
+    legal_representative: str | None = Field(None, description="法定代表人")
+    address: str | None = Field(None, description="地址")
+    established: str | None = Field(None, description="成立日期；传空字符串清除")
+    liaison_name: str | None = Field(None, description="工作联络员")
+    liaison_phone: str | None = Field(None, description="联络员手机")
+    liaison_id_number: str | None = Field(None, description="联络员身份证号")
+    contact_phone: str | None = Field(None, description="企业联系电话")
+    is_active: bool | None = Field(None, description="false 标记注销，true 恢复存续")
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="稳定的机器可读错误码")
+    message: str = Field(description="中文错误说明")
+    details: Any = Field(None, description="补充信息（如各字段的错误）")
+
+
+def enterprise_out(user: Any, e: Enterprise) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "uscc": e.uscc,
+        "name": e.name,
+        "region_code": e.region.code,
+        "region_name": e.region.name,
+        "industry": e.industry,
+        "industry_name": INDUSTRY_NAMES.get(e.industry, ""),
+        "scale": e.scale,
+        "tier": e.tier,
+        "legal_representative": e.legal_representative,
+        "address": e.address,
+        "established": e.established,
+        "liaison_name": e.liaison_name,
+        "liaison_phone": show_phone(user, e.liaison_phone),
+        "liaison_id_number": show_id_number(user, e.liaison_id_number),
+        "contact_phone": show_phone(user, e.contact_phone),
+        "is_active": e.is_active,
+        "version": e.version,
+        "updated_at": e.updated_at,
+    }
+
+
+@router.get(
+    "",
+    response={200: EnterprisePage, 400: ErrorOut},
+    summary="企业列表",
+    description="调用者可见范围内的企业，按最近更新排序；筛选值无效时返回 400 invalid_filter。",
+)
+def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> Any:
+    params = query.dict(exclude={"page", "size"}, exclude_none=True)
+    filters = EnterpriseFilter(params, request.user)
+    filters.raise_for_errors()
+    qs = enterprise_list(filters)
+    count = qs.count()
+    start = (query.page - 1) * query.size
+    items = list(qs[start : start + query.size]) if start < count else []
+    return {
+        "count": count,
+        "page": query.page,
+        "size": query.size,
+        "items": [enterprise_out(request.user, e) for e in items],
+    }
+
+
+@router.get(
+    "/{enterprise_id}",
+    response={200: EnterpriseOut, 404: ErrorOut},
+    summary="企业详情",
+    description="不存在或不在调用者可见范围内时均返回 404 not_found。",
+)
+def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
+    return enterprise_out(request.user, access_enterprise(request.user, enterprise_id))
+
+
+@router.post(
+    "",
+    response={201: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
+    summary="登记企业",
+    description="需要企业库编辑角色；所属区划须在调用者的管辖范围内。统一社会信用代码错误返回 400 uscc_*。",
+)
+def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
+    data = payload.dict()
+    if not data.get("established"):
+        data.pop("established", None)
+    enterprise = actions.do_create_enterprise(acting_user=request.user, data=data)
+    enterprise = access_enterprise(request.user, enterprise.pk)
+    return Status(201, enterprise_out(request.user, enterprise))
+
+
+@router.patch(
+    "/{enterprise_id}",
+    response={200: EnterpriseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="修改企业",
+    description="只修改提交的字段；必须附上读取时的 version，他人已修改时返回 409 conflict。"
+    "可见但无修改权限返回 403 permission_denied，不可见返回 404 not_found。",
+)
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    enterprise = actions.do_update_enterprise(
+        acting_user=request.user, enterprise_id=enterprise_id, version=version, changes=changes
+    )
+    enterprise = access_enterprise(request.user, enterprise.pk)
+    return enterprise_out(request.user, enterprise)

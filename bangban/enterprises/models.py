@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -69,7 +70,74 @@ class Enterprise(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "企业"
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["region", "tier"], name="enterprise_region_tier")]
+        indexes = [
+            models.Index(fields=["region", "tier"], name="enterprise_region_tier"),
+            # The list's default order: paging never sorts the whole table.
+            models.Index(fields=["-updated_at", "-id"], name="enterprise_recent"),
+            models.Index(fields=["tier", "-updated_at", "-id"], name="enterprise_tier_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    APPLIED = "applied", "已导入"
+    CANCELLED = "cancelled", "已取消"
+
+
+class ImportBatch(models.Model):
+    """One uploaded Excel file: checked (previewed) first, written only when someone confirms.
+
+    The valid rows wait in a compressed JSON-lines file under MEDIA_ROOT (`rows_path`), not in a
+    session or in memory, so any web process can apply the batch later; the per-row problems are
+    kept here for the preview page (capped: `error_count` is the full number)."""
+
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED, db_index=True
+    )
+    file_name = models.CharField("文件名", max_length=200)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    sha256 = models.CharField("文件SHA-256", max_length=64)
+    columns = models.JSONField("文件中的列", default=list)
+    total_rows = models.PositiveIntegerField("数据行数", default=0)
+    new_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    unchanged_count = models.PositiveIntegerField("无变化", default=0)
+    invalid_count = models.PositiveIntegerField("有误行数", default=0)
+    error_count = models.PositiveIntegerField("错误条数", default=0)
+    errors = models.JSONField("错误明细", default=list, blank=True)
+    rows_path = models.CharField("有效行文件", max_length=200, blank=True)
+    result = models.JSONField("导入结果", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        on_delete=models.PROTECT,
+        related_name="enterprise_import_batches",
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="确认导入人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业导入批次"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def valid_count(self) -> int:
+        return self.new_count + self.updated_count + self.unchanged_count
+
+    @property
+    def errors_truncated(self) -> bool:
+        return self.error_count > len(self.errors)

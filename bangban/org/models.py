@@ -42,6 +42,7 @@ class Region(models.Model):
         "国家标准代码", default=True, help_text="否：本地自定义代码（如未列入国标的功能区）"
     )
     is_active = models.BooleanField("启用", default=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "行政区划"

@@ -3,7 +3,9 @@
 `CalendarYear` says which years carry an official calendar (holidays and 调休 make-up workdays);
 `CalendarDay` holds the days that differ from the Monday–Friday rule. Both are filled from the
 `chinese_calendar` package and editable by administrators, who import next year's calendar when
-the State Council publishes it each November.
+the State Council publishes it each November. `CalendarVersion` is a one-row stamp that every change
+rewrites, so that each process can tell cheaply whether its cached calendar is stale
+(`bangban.workdays.service`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from django.db import models
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", "节假日（休息）"
     WORKDAY = "workday", "调休上班"
+    # An administrator removed a day the package declares: the date follows the weekday rule again.
+    # The row stays so that reloading the package does not bring the removed day back.
+    NORMAL = "normal", "恢复常规"
 
 
 class CalendarSource(models.TextChoices):
@@ -53,3 +58,17 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class CalendarVersion(models.Model):
+    """One row (pk=1). `token` changes in the same transaction as every change to the calendar."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    token = models.CharField("版本标记", max_length=32)
+    changed_at = models.DateTimeField("变更时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "日历版本"
+
+    def __str__(self) -> str:
+        return f"{self.token} @ {self.changed_at:%Y-%m-%d %H:%M:%S}"

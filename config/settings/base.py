@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "bangban.workdays",
     "bangban.audit",
     "bangban.notifications",
+    "bangban.tickets",
 ]
 
 MIDDLEWARE = [
@@ -150,6 +151,7 @@ STORAGES = {
 
 # Uploads: files are streamed to disk past 2.5 MB; the import views refuse anything above this.
 BANGBAN_MAX_UPLOAD_BYTES = env_int("BANGBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
+BANGBAN_IMPORT_MAX_ROWS = env_int("BANGBAN_IMPORT_MAX_ROWS", 200_000)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Background work: Django's Tasks API with the database queue (any number of workers).

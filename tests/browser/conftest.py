@@ -43,7 +43,9 @@ def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("BANGBAN_REQUIRE_BROWSER") == "1":
             pytest.fail(f"浏览器测试需要 {CHROMIUM}（Debian 的 chromium 包），但未找到")
-        pytest.skip(f"未找到 {CHROMIUM}：浏览器测试已跳过（安装 Debian 的 chromium 与 fonts-noto-cjk 后即可运行）")
+        pytest.skip(
+            f"未找到 {CHROMIUM}：浏览器测试已跳过（安装 Debian 的 chromium 与 fonts-noto-cjk 后即可运行）"
+        )
     from playwright.sync_api import sync_playwright
 
     user_data = tempfile.mkdtemp(prefix="bangban-chromium-")
@@ -58,7 +60,9 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any, request: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     pg = context.new_page()
     yield pg
@@ -72,7 +76,11 @@ def page(browser: Any, request: Any) -> Iterator[Any]:
 @pytest.fixture
 def phone_page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
-        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
     )
     context.set_default_timeout(15_000)
     pg = context.new_page()

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         processes = {
             "web": subprocess.Popen([*manage, "runserver", addr, "--noreload"]),
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1"]),
+            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),
             "scheduler": subprocess.Popen([*manage, "scheduler"]),
         }
         self.stdout.write(self.style.SUCCESS(f"\n帮办已启动：http://{addr}/"))

@@ -1,0 +1,28 @@
+"""`manage.py verify_audit_chain`: re-derive the audit hash chain and name the first broken link.
+Exits with status 1 when the chain is broken (for cron and monitoring)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from bangban.core.middleware import RequestContext, reset_context, set_context
+
+
+class Command(BaseCommand):
+    help = "校验审计日志哈希链：完整时输出事件总数，断裂时指出第一个断裂的事件并以非零状态退出"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from bangban.audit.verification import verify_now
+
+        token = set_context(RequestContext(ip=None, user_agent="", source="command"))
+        try:
+            _, result = verify_now()
+        finally:
+            reset_context(token)
+        if result.ok:
+            self.stdout.write(result.message)
+            return
+        self.stderr.write(result.message)
+        raise SystemExit(1)

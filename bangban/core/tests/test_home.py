@@ -1,0 +1,64 @@
+"""The home page shows each person their roles, unit and scope, and what they can use."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.conftest import make_user
+
+
+def panels(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 200
+    return {p["key"]: p for p in response.context["panels"]}, response.content.decode()
+
+
+def test_a_county_handler_sees_its_scope_and_its_enterprises(world, login):
+    found, body = panels(login(world.handler_shuyang))
+    assert "沭阳县及其下级区划" in body and "承办人" in body
+    assert found["enterprises"]["text"].startswith("可查看企业 1 家")
+    assert {"org", "calendar", "inbox", "password"} <= set(found)
+    assert not {"users", "tokens", "audit"} & set(found)
+
+
+def test_an_admin_sees_account_panels_with_locked_accounts(world, login):
+    User.objects.filter(pk=world.handler_siyang.pk).update(
+        locked_until=timezone.now() + dt.timedelta(minutes=5)
+    )
+    found, body = panels(login(world.admin))
+    assert "1 个被锁定待处理" in found["users"]["text"]
+    assert found["users"]["url"] == reverse("accounts:users") + "?status=locked"
+    assert {"tokens", "audit", "org", "enterprises"} <= set(found)
+    assert "全市" in body
+
+
+def test_an_enterprise_user_sees_only_its_own_enterprise(world, login):
+    found, body = panels(login(world.enterprise_user))
+    assert set(found) == {"enterprise", "inbox", "password"}
+    assert world.ent_shuyang.name in found["enterprise"]["text"]
+    assert "仅本企业" in body
+
+
+def test_a_volunteer_supervisor_has_no_registers(world, login):
+    volunteer = make_user("volunteer", "volunteer_supervisor", full_name="监督员")
+    found, body = panels(login(volunteer))
+    assert "enterprises" not in found and "org" not in found
+    assert "无（不能查看业务数据）" in body
+
+
+def test_the_auditor_reads_the_audit_log_but_manages_no_accounts(world, login):
+    found, _ = panels(login(world.auditor))
+    assert "audit" in found and "users" not in found
+
+
+def test_navigation_offers_account_management_to_admins_only(world, login):
+    admin_nav = [i["label"] for i in login(world.admin).get(reverse("core:home")).context["nav_items"]]
+    handler_nav = [
+        i["label"] for i in login(world.handler_shuyang).get(reverse("core:home")).context["nav_items"]
+    ]
+    assert "用户管理" in admin_nav and "用户管理" not in handler_nav
+    assert "组织机构" in handler_nav

@@ -1,0 +1,107 @@
+"""Who may see and act on which case (R0.4, R12.1). Views, the API and tasks go through here.
+
+Seeing a case:
+- city-wide roles (bangban.accounts.roles.CITY_WIDE_ROLES) and dispatchers of a city unit: every case;
+- a dispatcher of a county/zone/township unit: cases whose region lies in that subtree, or that
+  were received or are handled by a unit in it;
+- handlers and unit heads: cases their unit leads, co-handles, handled before (history), or received;
+- enterprise users: their enterprise's cases; anyone: the cases they submitted themselves.
+Missing and out-of-scope both answer NotFound (404). An action the user may not take on a case
+they can see answers PermissionDenied (403) with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from bangban.accounts.access import has_any_role, scope_of
+from bangban.accounts.roles import CITY_WIDE_ROLES, Role
+from bangban.core.errors import NotFound, PermissionDenied
+
+from .models import Ticket
+
+DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
+UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+
+
+def _unit_cases(user: Any) -> Q:
+    return Q(assignments__unit_id=user.unit_id) | Q(intake_unit_id=user.unit_id) | Q(lead_unit_id=user.unit_id)
+
+
+def visible_tickets(user: Any) -> QuerySet[Ticket]:
+    qs = Ticket.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if user.is_superuser or user.role_codes() & CITY_WIDE_ROLES:
+        return qs
+    condition = Q(submitter_id=user.pk) | Q(created_by_id=user.pk)
+    roles = user.role_codes()
+    if Role.ENTERPRISE in roles and user.enterprise_id:
+        condition |= Q(enterprise_id=user.enterprise_id)
+    if user.unit_id and roles & (UNIT_ROLES | {Role.DISPATCHER}):
+        condition |= _unit_cases(user)
+    if Role.DISPATCHER in roles:
+        scope = scope_of(user)
+        if scope.city_wide:
+            return qs
+        if scope.region_path:
+            condition |= Q(region__path__startswith=scope.region_path) | Q(
+                lead_unit__region__path__startswith=scope.region_path
+            )
+    # A join through assignments can repeat a case; filter by id to keep counts and paging exact.
+    return qs.filter(pk__in=Ticket.objects.filter(condition).values("pk"))
+
+
+def access_ticket(user: Any, ticket_id: int | str, action: str = "view", *, for_update: bool = False) -> Ticket:
+    """The case if `user` may see it (NotFound otherwise) and may take `action` on it
+    (PermissionDenied otherwise). With for_update=True the row is locked (call inside a
+    transaction)."""
+    try:
+        pk = int(ticket_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    if not visible_tickets(user).filter(pk=pk).exists():
+        raise NotFound()
+    qs = Ticket.objects.select_for_update() if for_update else Ticket.objects.select_related("lead_unit", "enterprise")
+    ticket = qs.get(pk=pk)
+    if action != "view":
+        check_action(user, ticket, action)
+    return ticket
+
+
+def is_lead_unit_member(user: Any, ticket: Ticket) -> bool:
+    return bool(user.unit_id and ticket.lead_unit_id == user.unit_id and has_any_role(user, UNIT_ROLES))
+
+
+def check_action(user: Any, ticket: Ticket, action: str) -> None:
+    """Role rules per action; the state rules are in workflow.TRANSITIONS."""
+    if action in {"dispatch", "reassign", "merge", "decide_request", "close_on_spot"}:
+        if not has_any_role(user, DISPATCH_ROLES):
+            raise PermissionDenied("只有派单员可以执行此操作")
+        return
+    if action == "follow_up":
+        if not has_any_role(user, DISPATCH_ROLES | {Role.HOTLINE_AGENT, Role.BIZ_OFFICE}):
+            raise PermissionDenied("只有派单员、热线坐席或营商办可以登记回访")
+        return
+    if action in {"accept", "return", "submit_reply", "request_extension", "request_suspension", "resume", "note"}:
+        if not is_lead_unit_member(user, ticket):
+            raise PermissionDenied("只有主办单位的承办人或负责人可以办理此诉求")
+        return
+    if action in {"approve_reply", "reject_reply"}:
+        if not (ticket.lead_unit_id == user.unit_id and has_any_role(user, {Role.UNIT_HEAD})):
+            raise PermissionDenied("只有主办单位负责人可以审核答复")
+        return
+    if action in {"rate", "withdraw"}:
+        own = ticket.submitter_id == user.pk or (
+            has_any_role(user, {Role.ENTERPRISE}) and user.enterprise_id and ticket.enterprise_id == user.enterprise_id
+        )
+        if not own:
+            raise PermissionDenied("只能评价或撤回本企业提交的诉求")
+        return
+    if action == "comment":
+        if has_any_role(user, {Role.ENTERPRISE}):
+            raise PermissionDenied("企业用户不能添加内部意见")
+        return
+    raise PermissionDenied()

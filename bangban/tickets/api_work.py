@@ -1,0 +1,589 @@
+"""`/api/v1/cases`: reading cases (top section) and the lifecycle operations (bottom section).
+
+Reads use the same scope (`access.visible_tickets`) and the same filter (`filters.TicketFilter`) as
+the pages: a case outside the caller's scope is `not_found` (404) whether it exists or not; a bad
+filter value is 400 `invalid_filter`. Enterprise callers see only public timeline events, approved
+replies and public attachments; contact phones are masked unless the caller's role needs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema
+
+from bangban.accounts.access import show_phone
+
+from . import queries as work_queries
+from .access import access_ticket
+from .display import deadline_state_at, event_label
+from .filters import TicketFilter
+from .models import Ticket, TicketEvent
+from .workflow import Status
+
+router = Router(tags=["诉求办理"])
+
+# ================================================================================================
+# Reading cases: list, detail, timeline
+# ================================================================================================
+
+MAX_SIZE = 200
+
+
+class ReadErrorOut(Schema):
+    code: str = Field(description="稳定的机器可读错误码")
+    message: str = Field(description="中文错误说明")
+    details: Any = Field(None, description="补充信息")
+
+
+class UnitRef(Schema):
+    code: str = Field(description="单位编码")
+    name: str = Field(description="单位名称")
+
+
+class EnterpriseRef(Schema):
+    id: int = Field(description="企业ID")
+    name: str = Field(description="企业名称")
+
+
+class CaseOut(Schema):
+    id: int = Field(description="诉求ID")
+    number: str = Field(description="诉求编号，如 RX-20261127-0001")
+    title: str = Field(description="标题")
+    status: str = Field(description="状态代码：" + "、".join(f"{v} {label}" for v, label in Status.choices))
+    status_label: str = Field(description="状态名称")
+    channel: str = Field(description="来源渠道代码")
+    type: str = Field(
+        description="诉求类型：consult 咨询 / complaint 投诉 / suggestion 建议 / help 求助 / report 举报"
+    )
+    urgency: str = Field(description="紧急程度：urgent 紧急 / general 一般 / complex 复杂")
+    category_code: str | None = Field(description="诉求分类编码")
+    category_path: str | None = Field(description="诉求分类完整名称（一级/二级/三级）")
+    enterprise: EnterpriseRef | None = Field(description="企业")
+    region_code: str | None = Field(description="问题所在区划代码")
+    lead_unit: UnitRef | None = Field(description="主办单位")
+    handler: str | None = Field(description="承办人")
+    contact_name: str = Field(description="联系人")
+    contact_phone: str = Field(description="联系电话（无权查看个人信息的角色看到脱敏值）")
+    received_at: dt.datetime = Field(description="受理时间")
+    dispatched_at: dt.datetime | None = Field(description="派单时间")
+    due_at: dt.datetime | None = Field(description="办理期限")
+    warn_at: dt.datetime | None = Field(description="临期提醒时间")
+    due_provisional: bool = Field(description="期限为临时推算（该年度节假日安排未加载）")
+    deadline_state: str = Field(
+        description="当前期限状态（实时计算）：normal 正常 / warning 临期 / overdue 超期 / none 无"
+    )
+    extensions_used: int = Field(description="已延期次数")
+    is_repeat: bool = Field(description="重复反映")
+    duplicate_of: str | None = Field(description="相似的原诉求编号")
+    merged_into: str | None = Field(description="已合并至的诉求编号")
+    satisfaction: int | None = Field(description="满意度 1 非常满意 … 5 非常不满意")
+    version: int = Field(description="版本号；办理操作时原样提交，用于发现并发修改")
+
+
+class CasePageOut(Schema):
+    count: int = Field(description="符合条件的诉求总数")
+    page: int = Field(description="页码（从1开始）")
+    size: int = Field(description="每页条数")
+    items: list[CaseOut] = Field(description="本页诉求")
+
+
+class EventOut(Schema):
+    id: int
+    at: dt.datetime = Field(description="时间")
+    kind: str = Field(description="类型代码（如 dispatch、accept、note、comment、overdue）")
+    label: str = Field(description="类型名称")
+    actor: str = Field(description="操作人")
+    from_status: str = Field(description="原状态")
+    to_status: str = Field(description="新状态")
+    note: str = Field(description="说明")
+    visibility: str = Field(description="public 企业可见 / internal 仅内部")
+
+
+class ReplyOut(Schema):
+    id: int
+    content: str = Field(description="答复内容")
+    status: str = Field(description="pending 待审核 / approved 已通过 / rejected 已退回")
+    drafted_at: dt.datetime = Field(description="提交时间")
+    reviewed_at: dt.datetime | None = Field(description="审核时间")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="文件名")
+    content_type: str = Field(description="类型")
+    size: int = Field(description="大小（字节）")
+    url: str = Field(description="下载地址（需登录，按诉求的查看权限控制）")
+
+
+class CaseDetailOut(CaseOut):
+    content: str = Field(description="诉求内容")
+    co_units: list[UnitRef] = Field(description="协办单位")
+    replies: list[ReplyOut] = Field(description="答复（企业用户只看到已审核通过的）")
+    attachments: list[AttachmentOut] = Field(description="附件")
+    timeline: list[EventOut] = Field(description="办理过程（企业用户只看到企业可见的记录）")
+
+
+class CaseQuery(Schema):
+    view: str = Field(
+        "all", description="列表：all 可见的全部诉求 / unit 本单位待办 / dispatch 待派单 / mine 本企业的诉求"
+    )
+    status: list[str] | None = Field(None, description="状态代码，可重复或以逗号分隔")
+    urgency: str | None = Field(None, description="紧急程度：urgent / general / complex")
+    channel: str | None = Field(None, description="来源渠道代码")
+    type: str | None = Field(None, description="诉求类型代码")
+    category: str | None = Field(None, description="诉求分类编码（含下级分类）")
+    region: str | None = Field(None, description="区划代码（含下级区划）")
+    lead_unit: str | None = Field(None, description="主办单位编码")
+    deadline: str | None = Field(None, description="overdue 超期 / warning 临期 / alert 临期或超期")
+    repeat: str | None = Field(None, description="1：仅重复反映")
+    mine: str | None = Field(None, description="1：仅本人承办")
+    q: str | None = Field(None, description="编号、标题或企业名称包含的文字")
+    received_from: str | None = Field(None, description="受理日期起（YYYY-MM-DD，含）")
+    received_to: str | None = Field(None, description="受理日期止（YYYY-MM-DD，含）")
+    page: int = Field(1, ge=1, description="页码，从1开始")
+    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
+
+
+def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": t.pk,
+        "number": t.number,
+        "title": t.title,
+        "status": t.status,
+        "status_label": t.get_status_display(),
+        "channel": t.channel,
+        "type": t.type,
+        "urgency": t.urgency,
+        "category_code": t.category.code if t.category_id and t.category else None,
+        "category_path": t.category.path if t.category_id and t.category else None,
+        "enterprise": {"id": t.enterprise.pk, "name": t.enterprise.name}
+        if t.enterprise_id and t.enterprise
+        else None,
+        "region_code": t.region.code if t.region_id and t.region else None,
+        "lead_unit": {"code": t.lead_unit.code, "name": t.lead_unit.name}
+        if t.lead_unit_id and t.lead_unit
+        else None,
+        "handler": t.handler.display_name if t.handler_id and t.handler else None,
+        "contact_name": t.contact_name,
+        "contact_phone": show_phone(user, t.contact_phone),
+        "received_at": t.received_at,
+        "dispatched_at": t.dispatched_at,
+        "due_at": t.due_at,
+        "warn_at": t.warn_at,
+        "due_provisional": t.due_provisional,
+        "deadline_state": str(deadline_state_at(t, now)),
+        "extensions_used": t.extensions_used,
+        "is_repeat": t.is_repeat,
+        "duplicate_of": t.duplicate_of.number if t.duplicate_of_id and t.duplicate_of else None,
+        "merged_into": t.merged_into.number if t.merged_into_id and t.merged_into else None,
+        "satisfaction": t.satisfaction,
+        "version": t.version,
+    }
+
+
+def event_out(e: TicketEvent) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "at": e.at,
+        "kind": e.kind,
+        "label": event_label(e.kind),
+        "actor": e.actor_name,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+        "visibility": e.visibility,
+    }
+
+
+_LIST_RELATED = ("category", "enterprise", "region", "lead_unit", "handler", "duplicate_of", "merged_into")
+
+
+@router.get(
+    "",
+    response={200: CasePageOut, 400: ReadErrorOut},
+    summary="诉求列表",
+    description="调用者可见范围内的诉求，与页面使用同一套筛选条件；筛选值无效时返回 400 invalid_filter。",
+)
+def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
+    user = request.user
+    if query.view not in work_queries.QUEUES:
+        from bangban.core.errors import ValidationFailed
+
+        raise ValidationFailed("view 无效，可选值：all、unit、dispatch、mine", code="invalid_filter")
+    params = query.dict(exclude={"page", "size", "view"}, exclude_none=True)
+    filters = TicketFilter(params, user)
+    filters.raise_for_errors()
+    qs = work_queries.queue_queryset(query.view, filters).select_related(*_LIST_RELATED)
+    count = qs.count()
+    start = (query.page - 1) * query.size
+    items = list(qs[start : start + query.size]) if start < count else []
+    now = timezone.now()
+    return {
+        "count": count,
+        "page": query.page,
+        "size": query.size,
+        "items": [case_out(user, t, now) for t in items],
+    }
+
+
+@router.get(
+    "/{int:ticket_id}",
+    response={200: CaseDetailOut, 404: ReadErrorOut},
+    summary="诉求详情",
+    description="含办理过程；不存在或不在调用者可见范围内时均返回 404 not_found。",
+)
+def get_case(request: HttpRequest, ticket_id: int) -> Any:
+    from django.urls import reverse
+
+    user = request.user
+    page = work_queries.case_page(user, access_ticket(user, ticket_id))
+    t = page.ticket
+    data = case_out(user, t, timezone.now())
+    data.update(
+        {
+            "content": t.content,
+            "co_units": [{"code": u.code, "name": u.name} for u in page.co_units],
+            "replies": [
+                {
+                    "id": r.pk,
+                    "content": r.content,
+                    "status": r.status,
+                    "drafted_at": r.drafted_at,
+                    "reviewed_at": r.reviewed_at,
+                }
+                for r in page.replies
+            ],
+            "attachments": [
+                {
+                    "id": a.pk,
+                    "name": a.original_name,
+                    "content_type": a.content_type,
+                    "size": a.size,
+                    "url": reverse("tickets:attachment", args=[t.pk, a.pk]),
+                }
+                for a in page.attachments
+            ],
+            "timeline": [event_out(e) for e in page.events],
+        }
+    )
+    return data
+
+
+@router.get(
+    "/{int:ticket_id}/events",
+    response={200: list[EventOut], 404: ReadErrorOut},
+    summary="诉求办理过程",
+    description="按时间顺序；企业用户只看到企业可见的记录。",
+)
+def list_case_events(request: HttpRequest, ticket_id: int) -> Any:
+    user = request.user
+    ticket = access_ticket(user, ticket_id)
+    return [event_out(e) for e in work_queries.case_events(user, ticket)]
+
+
+# ================================================================================================
+# Lifecycle operations (write endpoints) — below this line
+# ================================================================================================
+
+# Every operation takes the `version` the caller read and returns the case summary with the new
+# one. Errors: 404 not_found (missing or outside the caller's scope), 403 permission_denied (visible,
+# but not the caller's to do), 409 invalid_transition (out of turn) or conflict (stale version),
+# 400 for bad input (reason_required, extension_limit, deadline_rule_missing, …).
+
+from bangban.core.errors import NotFound  # noqa: E402
+
+from . import actions as lifecycle  # noqa: E402
+from .models import DeadlineRequest  # noqa: E402
+from .schemas import (  # noqa: E402
+    CaseErrorOut,
+    CaseSummaryOut,
+    CloseOnSpotIn,
+    DecideIn,
+    DispatchIn,
+    ExtensionIn,
+    FollowUpIn,
+    MergeIn,
+    NoteIn,
+    ReasonIn,
+    ReassignIn,
+    ReplyIn,
+    ReviewIn,
+    VersionIn,
+    WithdrawIn,
+    case_summary,
+)
+
+_WRITE: dict[int, Any] = {
+    200: CaseSummaryOut,
+    400: CaseErrorOut,
+    403: CaseErrorOut,
+    404: CaseErrorOut,
+    409: CaseErrorOut,
+}
+
+
+def _summary(ticket_id: int, request_id: int | None = None) -> dict[str, Any]:
+    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
+    return case_summary(ticket, request_id=request_id)
+
+
+@router.post(
+    "/{int:ticket_id}/dispatch",
+    response=_WRITE,
+    summary="派单",
+    description="派单员指定主办单位和协办单位；首次派单按“渠道×紧急程度”的时限规则起算办理期限"
+    "（未配置时返回 400 deadline_rule_missing）。仅“待派单”的诉求可派单。",
+)
+def op_dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> Any:
+    ticket = lifecycle.do_dispatch(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        lead_unit_id=payload.lead_unit_id,
+        co_unit_ids=payload.co_unit_ids,
+        urgency=payload.urgency,
+        category_id=payload.category_id,
+        note=payload.note,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/accept",
+    response=_WRITE,
+    summary="签收",
+    description="主办单位的承办人或负责人签收，成为承办人。",
+)
+def op_accept(request: HttpRequest, ticket_id: int, payload: VersionIn) -> Any:
+    ticket = lifecycle.do_accept(
+        acting_user=request.user, ticket_id=ticket_id, expected_version=payload.version
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/return",
+    response=_WRITE,
+    summary="退单",
+    description="主办单位退回派单员，必须填写理由（400 reason_required）；办理期限不重新起算。",
+)
+def op_return(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Any:
+    ticket = lifecycle.do_return(
+        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/reassign",
+    response=_WRITE,
+    summary="改派",
+    description="派单员改派主办单位，原派单记录保留并注明理由；办理期限不重新起算。",
+)
+def op_reassign(request: HttpRequest, ticket_id: int, payload: ReassignIn) -> Any:
+    ticket = lifecycle.do_reassign(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        lead_unit_id=payload.lead_unit_id,
+        co_unit_ids=payload.co_unit_ids,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/extension-requests",
+    response=_WRITE,
+    summary="申请延期",
+    description="主办单位在办理中申请延长 N 个工作日，由派单员审批；超过允许次数返回 400 extension_limit，"
+    "已有待审批的申请返回 400 request_pending。",
+)
+def op_request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> Any:
+    req = lifecycle.do_request_extension(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        workdays=payload.workdays,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return _summary(req.ticket_id, request_id=req.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/suspension-requests",
+    response=_WRITE,
+    summary="申请挂起",
+    description="主办单位在办理中申请挂起（如等待企业补充材料），由派单员审批；挂起期间不计入办理时限。",
+)
+def op_request_suspension(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Any:
+    req = lifecycle.do_request_suspension(
+        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
+    )
+    return _summary(req.ticket_id, request_id=req.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/requests/{int:request_id}/decide",
+    response=_WRITE,
+    summary="审批延期/挂起申请",
+    description="派单员批准或驳回。批准延期：办理期限顺延；批准挂起：诉求进入“已挂起”，停止计时。",
+)
+def op_decide_request(request: HttpRequest, ticket_id: int, request_id: int, payload: DecideIn) -> Any:
+    if not DeadlineRequest.objects.filter(pk=request_id, ticket_id=ticket_id).exists():
+        raise NotFound()
+    req = lifecycle.do_decide_request(
+        acting_user=request.user,
+        request_id=request_id,
+        approve=payload.approve,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+    return _summary(req.ticket_id, request_id=req.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/resume",
+    response=_WRITE,
+    summary="恢复办理",
+    description="主办单位或派单员结束挂起；办理期限顺延挂起期间的工作日数。",
+)
+def op_resume(request: HttpRequest, ticket_id: int, payload: VersionIn) -> Any:
+    ticket = lifecycle.do_resume(
+        acting_user=request.user, ticket_id=ticket_id, expected_version=payload.version
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/notes",
+    response=_WRITE,
+    summary="记录办理进展或内部意见",
+    description="public=true：办理进展，企业可见，限主办单位；public=false：内部意见，企业不可见，"
+    "可见该诉求的工作人员均可填写。",
+)
+def op_add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
+    lifecycle.do_add_note(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        text=payload.text,
+        public=payload.public,
+        expected_version=payload.version,
+    )
+    return _summary(ticket_id)
+
+
+@router.post(
+    "/{int:ticket_id}/reply",
+    response=_WRITE,
+    summary="提交答复",
+    description="主办单位提交答复，进入“答复待审核”。两人同时提交时，后提交者收到 409 conflict。",
+)
+def op_submit_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Any:
+    ticket = lifecycle.do_submit_reply(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        content=payload.content,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/reply/approve",
+    response=_WRITE,
+    summary="审核通过答复",
+    description="主办单位负责人审核通过，答复对企业可见，诉求进入“已答复待回访”。",
+)
+def op_approve_reply(request: HttpRequest, ticket_id: int, payload: ReviewIn) -> Any:
+    ticket = lifecycle.do_approve_reply(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/reply/reject",
+    response=_WRITE,
+    summary="退回答复",
+    description="主办单位负责人退回答复，必须填写意见（400 comment_required），诉求回到“办理中”。",
+)
+def op_reject_reply(request: HttpRequest, ticket_id: int, payload: ReviewIn) -> Any:
+    ticket = lifecycle.do_reject_reply(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/follow-up",
+    response=_WRITE,
+    summary="回访 / 企业评价",
+    description="派单员、热线坐席、营商办登记回访，或企业对本企业的诉求在线评价。已解决且满意（1–3）则办结；"
+    "未解决或不满意（4–5）则在原主办单位重办并重新起算期限，计入该单位重办次数。",
+)
+def op_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Any:
+    ticket = lifecycle.do_follow_up(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        resolved=payload.resolved,
+        satisfaction=payload.satisfaction,
+        method=payload.method,
+        comment=payload.comment,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/close-on-spot",
+    response=_WRITE,
+    summary="即知即办（当场办结）",
+    description="窗口或热线当场答复并办结“待派单”的诉求；答复对企业可见。",
+)
+def op_close_on_spot(request: HttpRequest, ticket_id: int, payload: CloseOnSpotIn) -> Any:
+    ticket = lifecycle.do_close_on_spot(
+        acting_user=request.user, ticket_id=ticket_id, answer=payload.answer, expected_version=payload.version
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/merge",
+    response=_WRITE,
+    summary="合并重复诉求",
+    description="派单员把重复诉求合并到另一件未办结的诉求；不能合并到自身（400 merge_into_self）"
+    "或已办结/已合并/已撤回的诉求（400 merge_target_invalid）。",
+)
+def op_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
+    ticket = lifecycle.do_merge(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        into_ticket_id=payload.into_case_id,
+        reason=payload.reason,
+        expected_version=payload.version,
+    )
+    return _summary(ticket.pk)
+
+
+@router.post(
+    "/{int:ticket_id}/withdraw",
+    response=_WRITE,
+    summary="撤回诉求",
+    description="提交人或本企业在派单前撤回诉求。",
+)
+def op_withdraw(request: HttpRequest, ticket_id: int, payload: WithdrawIn) -> Any:
+    ticket = lifecycle.do_withdraw(
+        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
+    )
+    return _summary(ticket.pk)

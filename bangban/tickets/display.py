@@ -1,0 +1,173 @@
+"""How a case looks wherever it appears: status and urgency badges, and the deadline colour —
+green 正常, yellow 临期, red 超期 — computed live from `due_at` / `warn_at` against `now` (the
+stored `deadline_state` is the sweeper's, kept for filtering and reports, and may lag by a sweep).
+
+Pure presentation: no queries, every function takes the case (or its fields) and `now`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from . import deadlines
+from .models import Urgency
+from .workflow import FINAL_STATUSES, Action, DeadlineState, Status
+
+# The case is still with the government and its clock counts (a returned case keeps the deadline
+# of its first dispatch, so a case waiting for re-dispatch can be 临期/超期 as well).
+DEADLINE_STATUSES = frozenset(
+    {Status.PENDING_DISPATCH, Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_REVIEW}
+)
+# The unit has answered: the colour tells whether it answered in time.
+ANSWERED_STATUSES = frozenset({Status.REPLIED, Status.CLOSED})
+
+STATUS_CSS = {
+    Status.PENDING_DISPATCH: "text-bg-secondary",
+    Status.DISPATCHED: "text-bg-info",
+    Status.IN_PROGRESS: "text-bg-primary",
+    Status.SUSPENDED: "text-bg-dark",
+    Status.REPLY_REVIEW: "text-bg-info",
+    Status.REPLIED: "text-bg-success",
+    Status.CLOSED: "text-bg-success",
+    Status.MERGED: "text-bg-light border",
+    Status.WITHDRAWN: "text-bg-light border",
+}
+
+URGENCY_CSS = {
+    Urgency.URGENT: "text-bg-danger",
+    Urgency.GENERAL: "text-bg-light border",
+    Urgency.COMPLEX: "text-bg-warning",
+}
+
+DEADLINE_CSS = {
+    DeadlineState.NORMAL: "text-bg-success",
+    DeadlineState.WARNING: "text-bg-warning",
+    DeadlineState.OVERDUE: "text-bg-danger",
+    DeadlineState.NONE: "text-bg-light border",
+}
+
+
+def deadline_state_at(ticket: Any, now: dt.datetime) -> DeadlineState:
+    """临期 once `warn_at` is reached, 超期 once `due_at` is reached (the rule of
+    `deadlines.deadline_state_at`), for a case whose clock runs; NONE for a case without a
+    deadline, suspended (the clock stops) or answered/finished (shown by `deadline_badge`)."""
+    if ticket.status not in DEADLINE_STATUSES or ticket.due_at is None:
+        return DeadlineState.NONE
+    return deadlines.deadline_state_at(ticket, now)
+
+
+def _span(delta: dt.timedelta) -> str:
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours = rest // 3600
+    if days:
+        return f"{days}天{hours}小时" if hours and days < 3 else f"{days}天"
+    if hours:
+        return f"{hours}小时"
+    return f"{max(rest // 60, 1)}分钟"
+
+
+@dataclass(frozen=True)
+class DeadlineBadge:
+    state: str
+    label: str
+    css: str
+    due_at: dt.datetime | None
+    provisional: bool
+    hint: str
+
+    @property
+    def show(self) -> bool:
+        return bool(self.label)
+
+
+def deadline_badge(ticket: Any, now: dt.datetime | None = None) -> DeadlineBadge:
+    """The badge next to a case's due date, for lists, the case page and exports."""
+    now = now or timezone.now()
+    due_at = ticket.due_at
+    provisional = bool(ticket.due_provisional) and due_at is not None
+    if due_at is None:
+        return DeadlineBadge(DeadlineState.NONE, "", "", None, False, "")
+    if ticket.status == Status.SUSPENDED:
+        return DeadlineBadge("suspended", "已挂起", "text-bg-dark", due_at, provisional, "挂起期间不计时")
+    if ticket.status in ANSWERED_STATUSES:
+        answered = ticket.replied_at or ticket.closed_at
+        if answered is not None and answered > due_at:
+            return DeadlineBadge(
+                "late",
+                "超期答复",
+                "border border-danger text-danger",
+                due_at,
+                provisional,
+                f"超期 {_span(answered - due_at)}",
+            )
+        return DeadlineBadge(
+            "in_time", "按期答复", "border border-success text-success", due_at, provisional, ""
+        )
+    if ticket.status in FINAL_STATUSES:
+        return DeadlineBadge(DeadlineState.NONE, "", "", due_at, provisional, "")
+    state = deadline_state_at(ticket, now)
+    if state == DeadlineState.OVERDUE:
+        hint = f"已超期 {_span(now - due_at)}"
+    elif state in (DeadlineState.WARNING, DeadlineState.NORMAL):
+        hint = f"剩余 {_span(due_at - now)}"
+    else:
+        hint = ""
+    return DeadlineBadge(
+        state, DeadlineState(state).label, DEADLINE_CSS[DeadlineState(state)], due_at, provisional, hint
+    )
+
+
+EVENT_LABELS = {
+    **{a.value: a.label for a in Action},
+    "intake": "受理登记",
+    "note": "办理进展",
+    "comment": "内部意见",
+    "extension_requested": "申请延期",
+    "suspension_requested": "申请挂起",
+    "extension_approved": "同意延期",
+    "extension_rejected": "不同意延期",
+    "suspension_approved": "同意挂起",
+    "suspension_rejected": "不同意挂起",
+    "decide_request": "审批申请",
+    "warning": "进入临期",
+    "overdue": "已超期",
+    "duplicate_linked": "关联重复诉求",
+    "merged_in": "并入重复诉求",
+    "deadline_sweep": "期限巡检",
+    "follow_up": "回访",
+    "rate": "企业评价",
+    "attachment": "上传附件",
+}
+
+
+def event_label(kind: str) -> str:
+    return EVENT_LABELS.get(kind, kind)
+
+
+def status_css(status: str) -> str:
+    return (
+        STATUS_CSS.get(Status(status), "text-bg-secondary")
+        if status in Status.values
+        else "text-bg-secondary"
+    )
+
+
+def urgency_css(urgency: str) -> str:
+    return URGENCY_CSS.get(Urgency(urgency), "") if urgency in Urgency.values else ""
+
+
+def deadline_text(ticket: Any, now: dt.datetime) -> str:
+    """The deadline as a word, for exports (no colours in a spreadsheet cell)."""
+    badge = deadline_badge(ticket, now)
+    if not badge.label:
+        return ""
+    return f"{badge.label}（{badge.hint}）" if badge.hint else badge.label
+
+
+def local(value: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(value) if value is not None else None

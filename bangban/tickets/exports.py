@@ -1,0 +1,34 @@
+"""The Excel export of every case list: the audit event for handing a copy of cases out of the
+system (who, which list, which filter, how many rows, phones masked or not — R0.4, R0.5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+
+from bangban.audit.actions import record
+from bangban.core.errors import PermissionDenied
+
+from .queries import QUEUE_NAMES
+
+
+def do_record_export(
+    *, acting_user: Any, queue: str, filters: Mapping[str, Any], count: int, unmasked: bool
+) -> None:
+    if not getattr(acting_user, "is_authenticated", False):
+        raise PermissionDenied()
+    with transaction.atomic():
+        record(
+            "ticket.export",
+            actor=acting_user,
+            object_type="tickets.ticket",
+            object_repr=f"诉求导出（{QUEUE_NAMES.get(queue, queue)}）",
+            after={
+                "queue": queue,
+                "filters": dict(filters),
+                "count": count,
+                "unmasked_personal_data": unmasked,
+            },
+        )

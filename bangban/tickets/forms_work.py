@@ -1,0 +1,258 @@
+"""Forms of the work pages: one per action panel of the case page and the dispatcher queue. Every
+form carries the `version` of the case the user saw, so a change made meanwhile by someone else
+is refused (`Conflict`) instead of overwritten."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from bangban.core.satisfaction import Satisfaction
+from bangban.org.models import Unit
+
+from .models import Category, FollowUpMethod, SavedView, Urgency
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+                continue
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = (
+                "form-select form-select-sm"
+                if isinstance(widget, forms.Select)
+                else "form-control form-control-sm"
+            )
+            widget.attrs.setdefault("class", css)
+
+
+class DispatchForm(VersionForm):
+    lead_unit = forms.ModelChoiceField(
+        label="主办单位", queryset=Unit.objects.none(), empty_label="请选择主办单位"
+    )
+    co_units = forms.ModelMultipleChoiceField(
+        label="协办单位", queryset=Unit.objects.none(), required=False, help_text="可多选；主办单位不必再选"
+    )
+    urgency = forms.ChoiceField(label="紧急程度", choices=Urgency.choices)
+    category = forms.ModelChoiceField(
+        label="诉求分类", queryset=Category.objects.none(), required=False, empty_label="（不变）"
+    )
+    note = forms.CharField(
+        label="派单说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, units: Any = None, categories: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            lead_field: Any = self.fields["lead_unit"]
+            co_field: Any = self.fields["co_units"]
+            lead_field.queryset = units
+            co_field.queryset = units
+        if categories is not None:
+            category_field: Any = self.fields["category"]
+            category_field.queryset = categories
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead_unit")
+        co = data.get("co_units")
+        if lead is not None and co is not None:
+            data["co_units"] = [u for u in co if u.pk != lead.pk]
+        return data
+
+
+class ReassignForm(VersionForm):
+    lead_unit = forms.ModelChoiceField(label="改派至", queryset=Unit.objects.none(), empty_label="请选择单位")
+    co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
+    reason = forms.CharField(
+        label="改派理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "改派必须填写理由"},
+    )
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            lead_field: Any = self.fields["lead_unit"]
+            co_field: Any = self.fields["co_units"]
+            lead_field.queryset = units
+            co_field.queryset = units
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lead = data.get("lead_unit")
+        co = data.get("co_units")
+        if lead is not None and co is not None:
+            data["co_units"] = [u for u in co if u.pk != lead.pk]
+        return data
+
+
+class MergeForm(VersionForm):
+    target = forms.CharField(
+        label="合并到（诉求编号）",
+        max_length=24,
+        help_text="本诉求并入所选诉求后不再单独办理",
+        error_messages={"required": "请填写要合并到的诉求编号"},
+    )
+    reason = forms.CharField(
+        label="合并理由",
+        max_length=500,
+        initial="与该诉求反映的问题相同",
+        error_messages={"required": "合并必须填写理由"},
+    )
+
+
+class WithdrawForm(VersionForm):
+    reason = forms.CharField(
+        label="撤回原因（可不填）", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(
+        label="理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写理由"},
+    )
+
+
+class ReturnForm(ReasonForm):
+    reason = forms.CharField(
+        label="退单理由",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "退单必须填写理由"},
+    )
+
+
+class NoteForm(VersionForm):
+    PUBLIC, INTERNAL = "public", "internal"
+    text = forms.CharField(
+        label="内容",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "请填写内容"},
+    )
+    visibility = forms.ChoiceField(
+        label="可见范围",
+        choices=[(INTERNAL, "内部意见（企业不可见）"), (PUBLIC, "办理进展（企业可见）")],
+        initial=INTERNAL,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args: Any, internal_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if internal_only:
+            field: Any = self.fields["visibility"]
+            field.choices = [(self.INTERNAL, "内部意见（企业不可见）")]
+
+
+class ExtensionForm(ReasonForm):
+    workdays = forms.IntegerField(label="延长工作日数", min_value=1, max_value=30, initial=5)
+
+
+class ReplyForm(VersionForm):
+    content = forms.CharField(
+        label="答复内容",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "请填写答复内容"},
+    )
+
+
+class ReviewForm(VersionForm):
+    decision = forms.ChoiceField(
+        label="审核结果",
+        choices=[("approve", "通过，答复企业"), ("reject", "退回修改")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="审核意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not (data.get("comment") or "").strip():
+            self.add_error("comment", "退回答复请填写审核意见")
+        return data
+
+
+class DecideRequestForm(VersionForm):
+    request_id = forms.IntegerField(widget=forms.HiddenInput)
+    decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("reject", "不同意")])
+    comment = forms.CharField(label="审批意见", max_length=500, required=False)
+
+
+RESOLVED_CHOICES = [("1", "已解决"), ("0", "未解决")]
+
+
+class FollowUpForm(VersionForm):
+    method = forms.ChoiceField(
+        label="回访方式", choices=[c for c in FollowUpMethod.choices if c[0] != FollowUpMethod.PORTAL]
+    )
+    resolved = forms.TypedChoiceField(
+        label="问题是否解决", choices=RESOLVED_CHOICES, coerce=lambda v: v == "1", widget=forms.RadioSelect
+    )
+    satisfaction = forms.TypedChoiceField(label="满意度", choices=Satisfaction.choices, coerce=int)
+    comment = forms.CharField(
+        label="回访意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RateForm(VersionForm):
+    satisfaction = forms.TypedChoiceField(
+        label="您对办理结果是否满意",
+        choices=Satisfaction.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意度"},
+    )
+    resolved = forms.TypedChoiceField(
+        label="问题是否已解决",
+        choices=RESOLVED_CHOICES,
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择问题是否已解决"},
+    )
+    comment = forms.CharField(
+        label="意见或建议", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=40, error_messages={"required": "请为筛选起个名字"})
+    page = forms.ChoiceField(choices=[("unit", "待办诉求"), ("dispatch", "派单"), ("all", "全部诉求")])
+    query = forms.CharField(max_length=1000, required=False)
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+
+__all__ = [
+    "DecideRequestForm",
+    "DispatchForm",
+    "ExtensionForm",
+    "FollowUpForm",
+    "MergeForm",
+    "NoteForm",
+    "RateForm",
+    "ReasonForm",
+    "ReassignForm",
+    "ReplyForm",
+    "ReturnForm",
+    "ReviewForm",
+    "SavedView",
+    "SavedViewForm",
+    "VersionForm",
+    "WithdrawForm",
+]

@@ -1,0 +1,48 @@
+"""Readable case numbers: `<channel prefix>-<yyyymmdd>-<sequence>`, e.g. `RX-20261127-0001`.
+
+The date is the day of receipt in Asia/Shanghai; the sequence restarts every day for every channel
+and has at least four digits (the 10,000th case of a day simply gets five).
+
+Unique with any number of web processes: the sequence comes from one atomic upsert on
+`NumberCounter` (`INSERT … ON CONFLICT (key) DO UPDATE SET last = last + 1 RETURNING last`, which
+SQLite ≥ 3.35 and PostgreSQL both run as a single statement). Called inside the intake
+transaction, the counter row stays locked until that transaction ends, so two concurrent intakes
+can never read the same value; a rolled-back intake leaves a gap, never a duplicate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+
+from bangban.workdays.arithmetic import SHANGHAI
+
+from .models import CHANNEL_PREFIX, Channel, NumberCounter
+
+__all__ = ["counter_key", "format_number", "next_number"]
+
+
+def counter_key(channel: str, now: dt.datetime) -> str:
+    """`RX20261127`: one counter per channel and day of receipt (Asia/Shanghai)."""
+    day = now.astimezone(SHANGHAI).strftime("%Y%m%d")
+    return f"{CHANNEL_PREFIX[Channel(channel)]}{day}"
+
+
+def format_number(channel: str, now: dt.datetime, seq: int) -> str:
+    day = now.astimezone(SHANGHAI).strftime("%Y%m%d")
+    return f"{CHANNEL_PREFIX[Channel(channel)]}-{day}-{seq:04d}"
+
+
+def next_number(channel: str, now: dt.datetime) -> str:
+    """The next case number for `channel` on the day of `now`. Call inside a transaction."""
+    q = connection.ops.quote_name
+    table, key, last = q(NumberCounter._meta.db_table), q("key"), q("last")
+    sql = (
+        f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [counter_key(channel, now)])
+        row = cursor.fetchone()
+    return format_number(channel, now, int(row[0]))

@@ -1,0 +1,362 @@
+"""Reads of the case system: the work lists (dispatcher queue, unit queue, all cases, 我的诉求), the
+case page and the Excel export. Every list starts from what `access` lets the user see, is
+narrowed by `filters.TicketFilter`, and names its relations so a page costs the same number of
+queries whatever its size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+
+from bangban.accounts.access import has_any_role, may_see_personal_data
+from bangban.accounts.roles import STAFF_ROLES, Role
+
+from .access import UNIT_ROLES, visible_tickets
+from .display import deadline_text
+from .filters import TicketFilter
+from .models import (
+    AssignmentRole,
+    Attachment,
+    DeadlineRequest,
+    FollowUp,
+    Reply,
+    ReviewStatus,
+    Ticket,
+    TicketAssignment,
+    TicketEvent,
+    Visibility,
+)
+from .workflow import OPEN_STATUSES, Action, Status
+
+LIST_RELATED = ("lead_unit", "enterprise", "category", "handler")
+QUEUES = ("dispatch", "unit", "all", "mine")
+QUEUE_NAMES = {"dispatch": "待派单", "unit": "待办诉求", "all": "全部诉求", "mine": "我的诉求"}
+
+
+def is_staff_viewer(user: Any) -> bool:
+    """People inside government see internal events, draft replies and internal attachments;
+    enterprises, volunteers and anyone without a staff role see only what is public."""
+    return bool(getattr(user, "is_superuser", False) or has_any_role(user, STAFF_ROLES))
+
+
+def can_use_dispatch_queue(user: Any) -> bool:
+    return has_any_role(user, {Role.DISPATCHER, Role.ADMIN})
+
+
+def can_use_unit_queue(user: Any) -> bool:
+    return bool(user.unit_id) and has_any_role(user, UNIT_ROLES)
+
+
+def can_use_all_cases(user: Any) -> bool:
+    """City-wide roles and dispatchers (a county dispatcher sees the county's cases)."""
+    from bangban.accounts.roles import CITY_WIDE_ROLES
+
+    return has_any_role(user, CITY_WIDE_ROLES | {Role.DISPATCHER})
+
+
+def can_use_mine(user: Any) -> bool:
+    return has_any_role(user, {Role.ENTERPRISE})
+
+
+def open_first() -> Case:
+    return Case(
+        When(status__in=list(OPEN_STATUSES), then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+
+
+# --- the work lists -------------------------------------------------------------------------------
+
+
+def co_handled_ids(user: Any) -> list[int]:
+    """The cases the user's unit co-handles (协办) now. Read apart so the unit queue's condition is
+    two index lookups (lead unit, id list) rather than a join repeated for every case."""
+    if not user.unit_id:
+        return []
+    return list(
+        TicketAssignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO, active=True)
+        .values_list("ticket_id", flat=True)
+        .distinct()
+    )
+
+
+def unit_cases(user: Any, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
+    """Cases the user's unit leads or co-handles. Always a subset of `visible_tickets(user)`:
+    handlers and unit heads see every case their unit leads or is assigned to, so the unit queue
+    skips the general visibility subquery (the costly part on a million cases)."""
+    if not can_use_unit_queue(user):
+        return Ticket.objects.none()
+    ids = co_handled_ids(user) if co_ids is None else co_ids
+    condition = Q(lead_unit_id=user.unit_id)
+    if ids:
+        condition |= Q(pk__in=ids)
+    return Ticket.objects.filter(condition)
+
+
+def unit_queue(filters: TicketFilter, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
+    """Open cases first, then by due date (overdue first, no deadline last), newest first."""
+    qs = filters.filter(unit_cases(filters.user, co_ids))
+    return qs.select_related(*LIST_RELATED).order_by(
+        open_first(), F("due_at").asc(nulls_last=True), "-received_at", "-id"
+    )
+
+
+def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
+    """Cases waiting for a dispatcher: new ones and those a unit returned (with the last reason)."""
+    returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
+    qs = filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))
+    return (
+        qs.select_related(*LIST_RELATED, "suggested_unit", "duplicate_of", "region")
+        .annotate(
+            return_reason=Subquery(returns.values("note")[:1]),
+            return_unit=Subquery(returns.values("actor_unit__name")[:1]),
+        )
+        .order_by(F("due_at").asc(nulls_last=True), "received_at", "id")
+    )
+
+
+def pending_requests(user: Any) -> QuerySet[DeadlineRequest]:
+    """Extension and suspension requests the dispatcher has to decide."""
+    return (
+        DeadlineRequest.objects.filter(
+            status=ReviewStatus.PENDING, ticket__in=visible_tickets(user).values("pk")
+        )
+        .select_related("ticket", "ticket__lead_unit", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def all_cases(filters: TicketFilter) -> QuerySet[Ticket]:
+    return (
+        filters.filter(visible_tickets(filters.user))
+        .select_related(*LIST_RELATED)
+        .order_by("-received_at", "-id")
+    )
+
+
+def my_cases(filters: TicketFilter) -> QuerySet[Ticket]:
+    """The enterprise's cases (and any the user filed), newest first, with the approved reply."""
+    approved = Reply.objects.filter(status=ReviewStatus.APPROVED).order_by("-reviewed_at", "-id")
+    return (
+        filters.filter(visible_tickets(filters.user))
+        .select_related("lead_unit", "category", "enterprise")
+        .prefetch_related(Prefetch("replies", queryset=approved, to_attr="approved_replies"))
+        .order_by("-received_at", "-id")
+    )
+
+
+def queue_queryset(name: str, filters: TicketFilter) -> QuerySet[Ticket]:
+    if name == "dispatch":
+        return dispatch_queue(filters) if can_use_dispatch_queue(filters.user) else Ticket.objects.none()
+    if name == "unit":
+        return unit_queue(filters)
+    if name == "mine":
+        return my_cases(filters)
+    return all_cases(filters)
+
+
+# --- one case -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CasePage:
+    ticket: Ticket
+    staff: bool
+    events: list[TicketEvent]
+    replies: list[Reply]
+    attachments: list[Attachment]
+    co_units: list[Any]
+    assignments: list[TicketAssignment]
+    follow_ups: list[FollowUp]
+    requests: list[DeadlineRequest]
+    duplicates: list[Ticket] = field(default_factory=list)
+    merged: list[Ticket] = field(default_factory=list)
+
+    @property
+    def approved_reply(self) -> Reply | None:
+        approved = [r for r in self.replies if r.status == ReviewStatus.APPROVED]
+        return approved[-1] if approved else None
+
+    @property
+    def pending_reply(self) -> Reply | None:
+        pending = [r for r in self.replies if r.status == ReviewStatus.PENDING]
+        return pending[-1] if pending else None
+
+    @property
+    def pending_kinds(self) -> set[str]:
+        return {r.kind for r in self.requests if r.status == ReviewStatus.PENDING}
+
+
+def case_page(user: Any, ticket: Ticket) -> CasePage:
+    """Everything the case page shows, already cut to what this user may see (enterprises: public
+    events, approved replies and public attachments only)."""
+    ticket = Ticket.objects.select_related(
+        "lead_unit",
+        "enterprise",
+        "category",
+        "handler",
+        "region",
+        "suggested_unit",
+        "intake_unit",
+        "submitter",
+        "created_by",
+        "duplicate_of",
+        "merged_into",
+    ).get(pk=ticket.pk)
+    staff = is_staff_viewer(user)
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor_unit")
+    replies = Reply.objects.filter(ticket=ticket).select_related("drafted_by", "reviewed_by")
+    attachments = Attachment.objects.filter(ticket=ticket)
+    if not staff:
+        events = events.filter(visibility=Visibility.PUBLIC)
+        replies = replies.filter(status=ReviewStatus.APPROVED)
+        attachments = attachments.filter(visibility=Visibility.PUBLIC)
+    assignments = list(
+        TicketAssignment.objects.filter(ticket=ticket)
+        .select_related("unit", "assigned_by")
+        .order_by("assigned_at", "id")
+    )
+    visible = visible_tickets(user)
+    return CasePage(
+        ticket=ticket,
+        staff=staff,
+        events=list(events.order_by("at", "id")),
+        replies=list(replies.order_by("drafted_at", "id")),
+        attachments=list(attachments),
+        co_units=[a.unit for a in assignments if a.role == AssignmentRole.CO and a.active],
+        assignments=assignments if staff else [],
+        follow_ups=list(FollowUp.objects.filter(ticket=ticket).select_related("by")) if staff else [],
+        requests=list(
+            DeadlineRequest.objects.filter(ticket=ticket).select_related("requested_by", "decided_by")
+        )
+        if staff
+        else [],
+        duplicates=list(visible.filter(duplicate_of=ticket).only("id", "number", "title", "status")),
+        merged=list(visible.filter(merged_into=ticket).only("id", "number", "title", "status")),
+    )
+
+
+def case_events(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:
+    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor_unit").order_by("at", "id")
+    if not is_staff_viewer(user):
+        events = events.filter(visibility=Visibility.PUBLIC)
+    return events
+
+
+def dispatch_targets() -> QuerySet[Any]:
+    """Units a dispatcher may route to, for the dispatch form."""
+    from bangban.org.models import Unit
+
+    return (
+        Unit.objects.filter(is_active=True).select_related("region").order_by("region__path", "type", "name")
+    )
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+EXPORT_HEADERS = [
+    "诉求编号",
+    "标题",
+    "状态",
+    "期限状态",
+    "来源渠道",
+    "诉求类型",
+    "紧急程度",
+    "诉求分类",
+    "企业",
+    "主办单位",
+    "承办人",
+    "联系人",
+    "联系电话",
+    "受理时间",
+    "派单时间",
+    "办理期限",
+    "期限为临时推算",
+    "答复时间",
+    "办结时间",
+    "已延期次数",
+    "重复反映",
+    "满意度",
+]
+EXPORT_WIDTHS = [20, 36, 12, 16, 18, 8, 8, 30, 30, 24, 12, 10, 14, 18, 18, 18, 8, 18, 18, 8, 8, 10]
+EXPORT_TEXT_COLUMNS = [0, 12]
+
+_EXPORT_FIELDS = (
+    "number",
+    "title",
+    "status",
+    "channel",
+    "type",
+    "urgency",
+    "category__path",
+    "enterprise__name",
+    "lead_unit__name",
+    "handler__full_name",
+    "handler__username",
+    "contact_name",
+    "contact_phone",
+    "received_at",
+    "dispatched_at",
+    "due_at",
+    "warn_at",
+    "due_provisional",
+    "replied_at",
+    "closed_at",
+    "extensions_used",
+    "is_repeat",
+    "satisfaction",
+)
+
+
+def _naive_local(value: dt.datetime | None) -> dt.datetime | None:
+    """Excel has no time zones: the Asia/Shanghai wall-clock time."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
+
+
+def export_rows(user: Any, qs: QuerySet[Ticket], now: dt.datetime) -> Iterator[list[Any]]:
+    """Rows for the Excel export, streamed in chunks; contact phones masked unless the user's role
+    needs them (through the same rule as `show_phone`)."""
+    from bangban.accounts.access import mask_phone
+    from bangban.core.satisfaction import Satisfaction
+
+    from .models import Channel, TicketType, Urgency
+
+    statuses = dict(Status.choices)
+    channels = dict(Channel.choices)
+    types = dict(TicketType.choices)
+    urgencies = dict(Urgency.choices)
+    levels = dict(Satisfaction.choices)
+    unmasked = may_see_personal_data(user)
+    for values in qs.values(*_EXPORT_FIELDS).iterator(chunk_size=2000):
+        row = SimpleNamespace(**values)
+        yield [
+            row.number,
+            row.title,
+            statuses.get(row.status, row.status),
+            deadline_text(row, now),
+            channels.get(row.channel, row.channel),
+            types.get(row.type, row.type),
+            urgencies.get(row.urgency, row.urgency),
+            row.category__path or "",
+            row.enterprise__name or "",
+            row.lead_unit__name or "",
+            row.handler__full_name or row.handler__username or "",
+            row.contact_name,
+            row.contact_phone if unmasked else mask_phone(row.contact_phone),
+            _naive_local(row.received_at),
+            _naive_local(row.dispatched_at),
+            _naive_local(row.due_at),
+            "是" if row.due_provisional else "",
+            _naive_local(row.replied_at),
+            _naive_local(row.closed_at),
+            row.extensions_used,
+            "是" if row.is_repeat else "",
+            levels.get(row.satisfaction, "") if row.satisfaction else "",
+        ]

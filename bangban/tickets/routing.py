@@ -1,0 +1,121 @@
+"""Which unit a case should go to: the routing rule table (诉求分类 × 区划 → 责任单位).
+
+A rule matches a case when its category is the case's category or one of its ancestors (or the
+rule has no category: "any category"), and its region is the case's region or one of its ancestors
+(or none: "anywhere"). Among the active rules that match, whose unit is active, the most specific
+wins:
+
+1. the deeper category (an exact third-level category beats its second level, which beats its
+   first level, which beats "any category");
+2. then the deeper region (a township beats its county, which beats the city, which beats "anywhere");
+3. then the higher `priority`; then the older rule (lower id), so the answer is stable.
+
+Category specificity comes first on purpose: "what the problem is" decides which department is
+responsible; the region then picks that department's local office. The dispatcher confirms or
+changes the suggestion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q
+
+from .models import Category, RoutingRule
+
+__all__ = ["RuleKey", "category_chain", "pick_rule", "region_chain", "suggest_rule", "suggest_unit"]
+
+
+@dataclass(frozen=True)
+class RuleKey:
+    """What the ranking needs to know about a rule (pure data, for `pick_rule`)."""
+
+    id: int
+    category_id: int | None
+    region_id: int | None
+    priority: int
+
+
+def pick_rule(
+    rules: Iterable[RuleKey], category_ids: Sequence[int], region_ids: Sequence[int]
+) -> RuleKey | None:
+    """The most specific of `rules` for a case. `category_ids` and `region_ids` list the case's
+    category and region from the most general (first) to the most specific (last)."""
+    category_depth = {pk: depth for depth, pk in enumerate(category_ids, start=1)}
+    region_depth = {pk: depth for depth, pk in enumerate(region_ids, start=1)}
+    best: tuple[int, int, int, int] | None = None
+    chosen: RuleKey | None = None
+    for rule in rules:
+        if rule.category_id is None:
+            c = 0
+        elif rule.category_id in category_depth:
+            c = category_depth[rule.category_id]
+        else:
+            continue
+        if rule.region_id is None:
+            r = 0
+        elif rule.region_id in region_depth:
+            r = region_depth[rule.region_id]
+        else:
+            continue
+        key = (c, r, rule.priority, -rule.id)
+        if best is None or key > best:
+            best, chosen = key, rule
+    return chosen
+
+
+def category_chain(category: Category | None) -> list[int]:
+    """Ids from the first level down to `category` (load it with select_related("parent__parent")
+    to avoid queries)."""
+    chain: list[int] = []
+    node = category
+    while node is not None and len(chain) < 5:
+        chain.append(node.pk)
+        node = node.parent if node.parent_id else None
+    return list(reversed(chain))
+
+
+def region_chain(region: Any) -> list[str]:
+    """Region codes from the city down to `region`, read from its materialised path."""
+    if region is None:
+        return []
+    return [code for code in (region.path or "").split("/") if code]
+
+
+def suggest_rule(category: Category | None, region: Any) -> RoutingRule | None:
+    """The winning active rule (with its unit loaded), or None when nothing matches."""
+    categories = category_chain(category)
+    regions = region_chain(region)
+    condition = Q(category__isnull=True)
+    if categories:
+        condition |= Q(category_id__in=categories)
+    region_condition = Q(region__isnull=True)
+    if regions:
+        region_condition |= Q(region__code__in=regions)
+    rows = list(
+        RoutingRule.objects.filter(condition, region_condition, is_active=True, unit__is_active=True)
+        .select_related("unit", "region")
+        .order_by("id")
+    )
+    if not rows:
+        return None
+    region_ids_by_code = {r.region.code: r.region_id for r in rows if r.region_id and r.region}
+    keys = [RuleKey(r.pk, r.category_id, r.region_id, r.priority) for r in rows]
+    picked = pick_rule(keys, categories, _region_ids_with_gaps(regions, region_ids_by_code))
+    if picked is None:
+        return None
+    return next(r for r in rows if r.pk == picked.id)
+
+
+def _region_ids_with_gaps(codes: list[str], ids_by_code: dict[str, int]) -> list[int]:
+    """Region ids in path order; an ancestor without a rule gets a placeholder (-depth) so that the
+    depth of the others is counted from the city."""
+    return [ids_by_code.get(code, -index) for index, code in enumerate(codes, start=1)]
+
+
+def suggest_unit(category: Category | None, region: Any) -> Any:
+    """The unit the most specific matching rule names, or None."""
+    rule = suggest_rule(category, region)
+    return rule.unit if rule is not None else None

@@ -1,0 +1,297 @@
+"""The deadline sweeper (R2.2, R8.3): marks cases entering 临期 (warning) and 超期 (overdue) and
+tells the handler, the lead unit's heads and the dispatchers — once per threshold, however many
+workers sweep at once.
+
+How "once" holds:
+
+1. each batch is claimed with `SELECT … FOR UPDATE SKIP LOCKED` (PostgreSQL; SQLite has one
+   writer at a time): two workers never hold the same case;
+2. `deadline_state` is moved with one set-based UPDATE per batch (`… WHERE id IN (batch) AND
+   deadline_state <> new`), never by saving rows one by one;
+3. the announcement is a `DeadlineAlert(ticket, threshold, due_at)` row inserted with
+   `INSERT … ON CONFLICT DO NOTHING RETURNING ticket_id`: the unique constraint lets exactly one
+   transaction insert it, and only the rows this statement returns get a timeline event and
+   notifications (whose outbox dedupe keys are a second guard). Even two workers that had both
+   read the same cases (no claim) announce each one once — see tests/test_sweeper.py.
+
+A new due instant (extension, resume after a suspension, reopen) is a new key, so crossing its
+thresholds is announced again. Suspended cases are skipped: their clock is stopped. A case that
+was returned to the dispatcher keeps the deadline of its first dispatch, so it is swept too (the
+dispatchers are told).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db import connections, router, transaction
+from django.db.models import DateTimeField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
+from bangban.audit.actions import record
+from bangban.org.models import Region, Unit
+
+from . import notifications
+from .deadlines import compute_deadline, shift_deadline
+from .events import add_event
+from .models import DeadlineAlert, DeadlineRequest, RequestKind, ReviewStatus, Ticket, TicketEvent, Visibility
+from .workflow import CLOCK_RUNNING, OPEN_STATUSES, DeadlineState, Status
+
+# Statuses whose deadline is watched: the unit's clock is running, or the case went back to the
+# dispatcher after a return (the deadline of the first dispatch survives returns).
+SWEPT_STATUSES = frozenset(CLOCK_RUNNING | {Status.PENDING_DISPATCH})
+
+_FIELDS = ("id", "number", "title", "due_at", "handler_id", "lead_unit_id", "intake_unit_id", "region_id")
+
+
+def _claimable(threshold: DeadlineState, now: dt.datetime) -> Q:
+    base = Q(status__in=[s.value for s in SWEPT_STATUSES])
+    if threshold == DeadlineState.OVERDUE:
+        return base & Q(due_at__lte=now) & ~Q(deadline_state=DeadlineState.OVERDUE)
+    return (
+        base
+        & Q(warn_at__lte=now, due_at__gt=now)
+        & Q(deadline_state__in=[DeadlineState.NORMAL, DeadlineState.NONE])
+    )
+
+
+def _claim(threshold: DeadlineState, now: dt.datetime, batch_size: int) -> list[dict[str, Any]]:
+    qs = (
+        Ticket.objects.select_for_update(skip_locked=True)
+        .filter(_claimable(threshold, now))
+        .order_by("id")
+        .values(*_FIELDS)
+    )
+    return list(qs[:batch_size])
+
+
+def _insert_alerts(rows: list[dict[str, Any]], threshold: str) -> set[int]:
+    """Insert one alert per row unless it exists; the ids of the cases whose alert THIS statement
+    inserted (ON CONFLICT … RETURNING: SQLite ≥ 3.35 and PostgreSQL)."""
+    if not rows:
+        return set()
+    connection = connections[router.db_for_write(DeadlineAlert)]
+    meta = DeadlineAlert._meta
+    qn = connection.ops.quote_name
+    due_field = meta.get_field("due_at")
+    created_field = meta.get_field("created_at")
+    created = created_field.get_db_prep_value(timezone.now(), connection)  # type: ignore[union-attr]
+    params: list[Any] = []
+    for row in rows:
+        params += [row["id"], threshold, due_field.get_db_prep_value(row["due_at"], connection), created]  # type: ignore[union-attr]
+    columns = ", ".join(qn(c) for c in ("ticket_id", "threshold", "due_at", "created_at"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    sql = (
+        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {values} "
+        f"ON CONFLICT ({qn('ticket_id')}, {qn('threshold')}, {qn('due_at')}) DO NOTHING "
+        f"RETURNING {qn('ticket_id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {r[0] for r in cursor.fetchall()}
+
+
+class _Recipients:
+    """Handlers, heads and dispatchers for a batch of cases, in a handful of queries."""
+
+    def __init__(self) -> None:
+        self.directory = notifications.DispatcherDirectory()
+
+    def for_rows(self, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
+        handler_ids = {r["handler_id"] for r in rows if r["handler_id"]}
+        active_handlers = set(
+            User.objects.filter(pk__in=handler_ids, is_active=True).values_list("pk", flat=True)
+        )
+        unit_ids = {r["lead_unit_id"] for r in rows if r["lead_unit_id"]}
+        heads: dict[int, list[int]] = defaultdict(list)
+        for pk, unit_id in (
+            User.objects.filter(unit_id__in=unit_ids, is_active=True, roles__code=Role.UNIT_HEAD)
+            .distinct()
+            .order_by("pk")
+            .values_list("pk", "unit_id")
+        ):
+            heads[unit_id].append(pk)
+        region_paths = dict(
+            Region.objects.filter(pk__in={r["region_id"] for r in rows if r["region_id"]}).values_list(
+                "pk", "path"
+            )
+        )
+        all_units = unit_ids | {r["intake_unit_id"] for r in rows if r["intake_unit_id"]}
+        unit_paths = dict(Unit.objects.filter(pk__in=all_units).values_list("pk", "region__path"))
+        result: dict[int, list[int]] = {}
+        for r in rows:
+            people: list[int] = []
+            if r["handler_id"] in active_handlers:
+                people.append(r["handler_id"])
+            people += heads.get(r["lead_unit_id"], [])
+            paths = [
+                region_paths.get(r["region_id"]),
+                unit_paths.get(r["lead_unit_id"]),
+                unit_paths.get(r["intake_unit_id"]),
+            ]
+            people += [u.pk for u in self.directory.for_paths(paths)]
+            result[r["id"]] = list(dict.fromkeys(people))
+        return result
+
+
+def _texts(threshold: str, row: dict[str, Any]) -> tuple[str, str, str]:
+    due = timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M")
+    label = f"{row['number']}「{row['title'][:30]}」"
+    if threshold == DeadlineState.OVERDUE:
+        return (
+            f"诉求超期：{row['number']}",
+            f"诉求{label}已超过办理期限（{due}），请尽快办理并说明情况。",
+            f"已超期（办理期限 {due}）",
+        )
+    return (
+        f"诉求临期：{row['number']}",
+        f"诉求{label}将于 {due} 到期，请抓紧办理。",
+        f"进入临期（办理期限 {due}）",
+    )
+
+
+def announce(
+    rows: list[dict[str, Any]], threshold: DeadlineState, now: dt.datetime, recipients: _Recipients
+) -> dict[str, int]:
+    """Mark `rows` (claimed cases, sorted by id) as having crossed `threshold` and announce the ones
+    whose alert this call inserts. Call inside a transaction."""
+    updated = Ticket.objects.filter(pk__in=[r["id"] for r in rows]).exclude(deadline_state=threshold)
+    if threshold == DeadlineState.OVERDUE:
+        changed = updated.update(
+            deadline_state=threshold,
+            overdue_at=Coalesce(F("overdue_at"), Value(now, output_field=DateTimeField())),
+        )
+    else:
+        changed = updated.update(deadline_state=threshold)
+    inserted = _insert_alerts(rows, threshold)
+    fresh = [r for r in rows if r["id"] in inserted]
+    queued = 0
+    if fresh:
+        TicketEvent.objects.bulk_create(
+            [
+                TicketEvent(
+                    ticket_id=r["id"],
+                    at=now,
+                    actor_name="系统",
+                    kind=threshold.value,
+                    note=_texts(threshold, r)[2],
+                    visibility=Visibility.INTERNAL,
+                    data={"threshold": threshold.value, "due_at": r["due_at"].isoformat()},
+                )
+                for r in fresh
+            ],
+            batch_size=1000,
+        )
+        record(
+            "ticket.deadline_sweep",
+            object_type="tickets.ticket",
+            object_repr=f"期限巡检：{len(fresh)} 件诉求{DeadlineState(threshold).label}",
+            after={"threshold": threshold.value, "ticket_ids": [r["id"] for r in fresh]},
+        )
+        people = recipients.for_rows(fresh)
+        items = []
+        for r in fresh:
+            subject, body, _ = _texts(threshold, r)
+            link = notifications.case_link(r["id"])
+            for user_id in people[r["id"]]:
+                key = notifications.deadline_dedupe_key(r["id"], threshold, r["due_at"], user_id)
+                items.append((user_id, subject, body, link, key))
+        queued = notifications.queue_inapp_many(items)
+    return {"changed": changed, "alerts": len(fresh), "notifications": queued}
+
+
+def sweep_deadlines(now: dt.datetime | None = None, batch_size: int = 2000) -> dict[str, int]:
+    """One sweep over all watched cases at `now`. Returns counts: cases newly marked `warning` /
+    `overdue`, `alerts` inserted (each announced), `notifications` queued, `batches`."""
+    now = now or timezone.now()
+    counts = {"warning": 0, "overdue": 0, "alerts": 0, "notifications": 0, "batches": 0}
+    recipients: _Recipients | None = None
+    # Overdue first: a case that crossed both thresholds since the last sweep is announced once, as overdue.
+    for threshold in (DeadlineState.OVERDUE, DeadlineState.WARNING):
+        while True:
+            with transaction.atomic():
+                rows = _claim(threshold, now, batch_size)
+                if not rows:
+                    break
+                recipients = recipients or _Recipients()
+                result = announce(rows, threshold, now, recipients)
+            counts[threshold.value] += result["changed"]
+            counts["alerts"] += result["alerts"]
+            counts["notifications"] += result["notifications"]
+            counts["batches"] += 1
+    return counts
+
+
+# --- provisional deadlines: recomputed once the year's official calendar is loaded --------------
+
+
+def expected_deadline(ticket: Ticket) -> tuple[dt.datetime, dt.datetime, bool] | None:
+    """Due and warning instants of `ticket` recomputed from its start with the current calendar:
+    the policy's working days, then every approved extension and every suspension since the
+    start (the working days a suspension cost are those counted when it ended)."""
+    if ticket.deadline_start is None or ticket.workdays_allowed is None:
+        return None
+    base = compute_deadline(ticket.deadline_start, ticket.workdays_allowed, ticket.warn_workdays)
+    extra = (
+        DeadlineRequest.objects.filter(
+            ticket=ticket,
+            kind=RequestKind.EXTENSION,
+            status=ReviewStatus.APPROVED,
+            decided_at__gte=ticket.deadline_start,
+        ).aggregate(n=Sum("workdays"))["n"]
+        or 0
+    )
+    for data in TicketEvent.objects.filter(
+        ticket=ticket, kind="resume", at__gte=ticket.deadline_start
+    ).values_list("data", flat=True):
+        extra += int((data or {}).get("shift_workdays") or 0)
+    if not extra:
+        return base.due_at, base.warn_at, base.provisional
+    due_at, warn_at, provisional = shift_deadline(base.due_at, base.warn_at, extra)
+    return due_at, warn_at, provisional or base.provisional
+
+
+def recompute_provisional_deadlines(now: dt.datetime | None = None) -> int:
+    """Recompute every open case whose deadline was provisional (its year had no official calendar
+    yet). Returns how many deadlines changed."""
+    now = now or timezone.now()
+    changed = 0
+    ids = list(
+        Ticket.objects.filter(due_provisional=True, status__in=[s.value for s in OPEN_STATUSES]).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in ids:
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+            if ticket is None or not ticket.due_provisional:
+                continue
+            expected = expected_deadline(ticket)
+            if expected is None:
+                continue
+            due_at, warn_at, provisional = expected
+            if (due_at, warn_at, provisional) == (ticket.due_at, ticket.warn_at, ticket.due_provisional):
+                continue
+            before = {"due_at": ticket.due_at, "warn_at": ticket.warn_at, "due_provisional": True}
+            fields = ["due_at", "warn_at", "due_provisional", "version", "updated_at"]
+            if due_at != ticket.due_at:
+                ticket.deadline_state = DeadlineState.NORMAL
+                fields.append("deadline_state")
+            ticket.due_at, ticket.warn_at, ticket.due_provisional = due_at, warn_at, provisional
+            ticket.version += 1
+            ticket.save(update_fields=fields)
+            add_event(
+                ticket,
+                "deadline_recomputed",
+                note=f"年度工作日历已更新，办理期限重新计算为 {timezone.localtime(due_at):%Y-%m-%d %H:%M}",
+                audit_before=before,
+                audit_after={"due_at": due_at, "warn_at": warn_at, "due_provisional": provisional},
+                now=now,
+            )
+            changed += 1
+    return changed

@@ -1,0 +1,857 @@
+"""The work pages of the case system: dispatcher queue, unit work queue, all cases, the enterprise's
+我的诉求, the case page with its action panels, saved views and the Excel export of every list.
+
+Reads go through `queries` (scoped by `access`), writes through the `actions.do_*` functions;
+every action form posts the `version` the user saw. An `ApplicationError` from an action is shown
+in the panel that caused it (a conflict: 「记录已被他人修改，请刷新后重试」) and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import FileResponse, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from bangban.accounts.access import has_any_role, may_see_personal_data, show_phone
+from bangban.audit.actions import record_personal_data_view
+from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
+from bangban.core.pagination import paginate
+from bangban.core.views import error_response
+from bangban.core.xlsx import xlsx_response
+from bangban.enterprises.access import scope_regions
+
+from . import forms_work as f
+from . import queries
+from .access import DISPATCH_ROLES, access_ticket, check_action
+from .display import deadline_badge, event_label, status_css, urgency_css
+from .exports import do_record_export
+from .filters import DEADLINE_CHOICES, TicketFilter
+from .models import (
+    Attachment,
+    Category,
+    Channel,
+    DeadlineRequest,
+    FollowUpMethod,
+    ReviewStatus,
+    SavedView,
+    Ticket,
+    TicketType,
+    Urgency,
+    Visibility,
+)
+from .workflow import FINAL_STATUSES, Action, Status, allowed_actions
+
+SAVED_VIEW_PAGES = {"unit": "tickets:unit_queue", "dispatch": "tickets:dispatch_queue", "all": "tickets:all"}
+MAX_SAVED_VIEWS = 30
+
+
+def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            return error_response(request, exc)
+
+    return wrapper
+
+
+# --- rows of every list ---------------------------------------------------------------------------
+
+
+class Row:
+    """A case as a list row: the badges worked out once, the contact phone masked for the viewer."""
+
+    __slots__ = ("badge", "co", "contact_phone", "status_css", "ticket", "urgency_css")
+
+    def __init__(
+        self, ticket: Ticket, user: Any, now: Any, co_ids: set[int] | frozenset[int] = frozenset()
+    ) -> None:
+        self.ticket = ticket
+        self.badge = deadline_badge(ticket, now)
+        self.status_css = status_css(ticket.status)
+        self.urgency_css = urgency_css(ticket.urgency)
+        self.co = ticket.pk in co_ids and ticket.lead_unit_id != getattr(user, "unit_id", None)
+        self.contact_phone = show_phone(user, ticket.contact_phone)
+
+
+def _filter_options(user: Any, *, units: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "statuses": Status.choices,
+        "urgencies": Urgency.choices,
+        "channels": Channel.choices,
+        "types": TicketType.choices,
+        "deadlines": list(DEADLINE_CHOICES.items()),
+        "categories": list(
+            Category.objects.filter(is_active=True).only("code", "path", "level").order_by("path")
+        ),
+        "regions": list(scope_regions(user).exclude(level="village").only("code", "name", "path")),
+    }
+    if units:
+        from .queries import dispatch_targets
+
+        options["units"] = list(dispatch_targets().only("code", "name", "region__path"))
+    return options
+
+
+def _saved_views(user: Any, page: str) -> list[SavedView]:
+    return list(SavedView.objects.filter(user=user, page=page).order_by("name"))
+
+
+def _list_context(
+    request: AuthedHttpRequest,
+    *,
+    queue: str,
+    filters: TicketFilter,
+    qs: Any,
+    co_ids: list[int] | None = None,
+    units: bool = False,
+) -> dict[str, Any]:
+    user = request.user
+    result = paginate(request, qs)
+    co = set(co_ids or [])
+    rows = [Row(t, user, filters.now, co) for t in result.page.object_list]
+    return {
+        "queue": queue,
+        "queue_name": queries.QUEUE_NAMES[queue],
+        "page": result.page,
+        "rows": rows,
+        "qs": result.querystring_without_page,
+        "filters": filters,
+        "fv": {name: filters.value(name) for name in TicketFilter.fields},
+        "current_query": filters.querystring(),
+        "export_url": reverse("tickets:export")
+        + "?"
+        + urlencode({**filters.as_params(), "view": queue}, doseq=True),
+        "saved_views": _saved_views(user, queue) if queue in SAVED_VIEW_PAGES else [],
+        "now": filters.now,
+        **_filter_options(user, units=units),
+    }
+
+
+# --- lists ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@page_errors
+def unit_queue(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not queries.can_use_unit_queue(user):
+        raise NotFound("待办诉求只对承办单位的承办人和负责人开放")
+    filters = TicketFilter(request.GET, user)
+    co_ids = queries.co_handled_ids(user)
+    qs = queries.unit_queue(filters, co_ids)
+    context = _list_context(request, queue="unit", filters=filters, qs=qs, co_ids=co_ids)
+    unit = user.unit
+    context["title"] = f"待办诉求 · {unit.short_name or unit.name}" if unit is not None else "待办诉求"
+    return render(request, "tickets/queue.html", context)
+
+
+@login_required
+@require_GET
+@page_errors
+def all_cases(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not queries.can_use_all_cases(user):
+        raise NotFound()
+    filters = TicketFilter(request.GET, user)
+    context = _list_context(request, queue="all", filters=filters, qs=queries.all_cases(filters), units=True)
+    context["title"] = "全部诉求"
+    return render(request, "tickets/queue.html", context)
+
+
+@dataclass
+class DispatchRow:
+    row: Row
+    form: f.DispatchForm
+    error: str = ""
+
+
+@login_required
+@require_GET
+@page_errors
+def dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
+    return _render_dispatch_queue(request)
+
+
+def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not queries.can_use_dispatch_queue(user):
+        raise NotFound("派单页面只对派单员开放")
+    filters = TicketFilter(request.GET, user)
+    context = _list_context(
+        request, queue="dispatch", filters=filters, qs=queries.dispatch_queue(filters), units=True
+    )
+    units = queries.dispatch_targets()
+    categories = Category.objects.filter(is_active=True).order_by("path")
+    dispatch_rows = []
+    for row in context["rows"]:
+        t = row.ticket
+        form = f.DispatchForm(
+            initial={
+                "version": t.version,
+                "lead_unit": t.suggested_unit_id or t.lead_unit_id,
+                "urgency": t.urgency,
+                "category": t.category_id,
+            },
+            units=units,
+            categories=categories,
+            prefix=f"t{t.pk}",
+        )
+        dispatch_rows.append(DispatchRow(row, form))
+    context.update(
+        {
+            "title": "派单",
+            "dispatch_rows": dispatch_rows,
+            "unit_choices": context["units"],
+            "category_choices": list(categories.only("id", "path")),
+            "requests": list(queries.pending_requests(user)),
+            "can_decide": has_action("do_decide_request"),
+            "can_dispatch": has_action("do_dispatch"),
+            "can_merge": has_action("do_merge"),
+        }
+    )
+    return render(request, "tickets/dispatch.html", context)
+
+
+@login_required
+@require_GET
+@page_errors
+def mine(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    filters = TicketFilter(request.GET, user)
+    result = paginate(request, queries.my_cases(filters), per_page=10)
+    cards = []
+    for t in result.page.object_list:
+        approved = getattr(t, "approved_replies", [])
+        cards.append(
+            {
+                "row": Row(t, user, filters.now),
+                "reply": approved[0] if approved else None,
+                "can_rate": t.status == Status.REPLIED
+                and _allowed(user, t, "rate")
+                and has_action("do_follow_up"),
+                "form": f.RateForm(initial={"version": t.version}, prefix=f"r{t.pk}"),
+            }
+        )
+    return render(
+        request,
+        "tickets/mine.html",
+        {
+            "cards": cards,
+            "page": result.page,
+            "qs": result.querystring_without_page,
+            "filters": filters,
+            "fv": {"q": filters.value("q")},
+            "statuses": Status.choices,
+            "file_url": _intake_url(),
+        },
+    )
+
+
+def _intake_url() -> str:
+    """The enterprise's form to file a new case (provided by the intake pages)."""
+    from django.urls import NoReverseMatch
+
+    for name in ("tickets:intake_new", "tickets:intake_portal", "tickets:portal_new"):
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return "/cases/intake/new/"
+
+
+# --- the export -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@page_errors
+def export(request: AuthedHttpRequest) -> HttpResponseBase:
+    user = request.user
+    queue = request.GET.get("view", "all")
+    if queue not in queries.QUEUES:
+        raise ValidationFailed("导出的列表无效，可选值：dispatch、unit、all、mine", code="invalid_filter")
+    allowed = {
+        "dispatch": queries.can_use_dispatch_queue,
+        "unit": queries.can_use_unit_queue,
+        "all": queries.can_use_all_cases,
+        "mine": lambda u: True,
+    }[queue]
+    if not allowed(user):
+        raise NotFound()
+    filters = TicketFilter(request.GET, user)
+    filters.raise_for_errors()
+    counter = [0]
+
+    def counted(rows: Any) -> Any:
+        for row in rows:
+            counter[0] += 1
+            yield row
+
+    name = queries.QUEUE_NAMES[queue]
+    response = xlsx_response(
+        f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
+        queries.EXPORT_HEADERS,
+        counted(queries.export_rows(user, queries.queue_queryset(queue, filters), filters.now)),
+        name,
+        widths=queries.EXPORT_WIDTHS,
+        text_columns=queries.EXPORT_TEXT_COLUMNS,
+    )
+    do_record_export(
+        acting_user=user,
+        queue=queue,
+        filters=filters.as_params(),
+        count=counter[0],
+        unmasked=may_see_personal_data(user),
+    )
+    return response
+
+
+# --- saved views ----------------------------------------------------------------------------------
+
+
+def _clean_query(raw: str) -> str:
+    """Keep only the filter parameters (no page number, nothing unknown)."""
+    params = QueryDict(raw or "")
+    kept = [(k, v) for k in TicketFilter.fields for v in params.getlist(k) if v]
+    return urlencode(kept)
+
+
+@login_required
+@require_POST
+def saved_view_save(request: AuthedHttpRequest) -> HttpResponse:
+    form = f.SavedViewForm(request.POST)
+    page = request.POST.get("page", "unit")
+    target = reverse(SAVED_VIEW_PAGES.get(page, "tickets:unit_queue"))
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect(target + "?" + _clean_query(request.POST.get("query", "")))
+    data = form.cleaned_data
+    query = _clean_query(data["query"])
+    if SavedView.objects.filter(user=request.user).count() >= MAX_SAVED_VIEWS:
+        messages.error(request, f"常用筛选最多保存 {MAX_SAVED_VIEWS} 个，请先删除不用的")
+        return redirect(target + "?" + query)
+    try:
+        SavedView.objects.update_or_create(
+            user=request.user, page=data["page"], name=data["name"], defaults={"query": query}
+        )
+    except IntegrityError:
+        messages.error(request, "保存失败，请重试")
+    else:
+        messages.success(request, f"已保存常用筛选“{data['name']}”")
+    return redirect(target + ("?" + query if query else ""))
+
+
+@login_required
+@require_GET
+def saved_view_apply(request: AuthedHttpRequest, view_id: int) -> HttpResponse:
+    view = SavedView.objects.filter(user=request.user, pk=view_id).first()
+    if view is None:
+        return error_response(request, NotFound())
+    target = reverse(SAVED_VIEW_PAGES.get(view.page, "tickets:unit_queue"))
+    return redirect(target + ("?" + view.query if view.query else ""))
+
+
+@login_required
+@require_POST
+def saved_view_delete(request: AuthedHttpRequest, view_id: int) -> HttpResponse:
+    view = SavedView.objects.filter(user=request.user, pk=view_id).first()
+    if view is None:
+        return error_response(request, NotFound())
+    page = view.page
+    view.delete()
+    messages.success(request, f"已删除常用筛选“{view.name}”")
+    return redirect(reverse(SAVED_VIEW_PAGES.get(page, "tickets:unit_queue")))
+
+
+# --- attachments ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+@page_errors
+def attachment(request: AuthedHttpRequest, pk: int, attachment_id: int) -> HttpResponseBase:
+    """A file of a case, to whoever may see the case (internal files: staff only)."""
+    ticket = access_ticket(request.user, pk)
+    qs = Attachment.objects.filter(ticket=ticket, pk=attachment_id)
+    if not queries.is_staff_viewer(request.user):
+        qs = qs.filter(visibility=Visibility.PUBLIC)
+    item = qs.first()
+    if item is None:
+        raise NotFound()
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise NotFound("附件文件已不存在") from exc
+    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name)
+    response["Content-Type"] = item.content_type or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- the case page and its action panels ----------------------------------------------------------
+
+
+def has_action(name: str) -> bool:
+    """Whether the lifecycle function exists (the panels of an action appear with it)."""
+    try:
+        from . import actions
+    except ImportError:
+        return False
+    return callable(getattr(actions, name, None))
+
+
+def _allowed(user: Any, ticket: Ticket, check: str) -> bool:
+    if check == "resume" and has_any_role(user, DISPATCH_ROLES):
+        return True  # a dispatcher may end a suspension too
+    try:
+        check_action(user, ticket, check)
+    except (PermissionDenied, NotFound):
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Panel:
+    key: str
+    title: str
+    check: str
+    function: str
+    transition: Action | None = None
+    needs: Callable[[queries.CasePage], bool] | None = None
+    button: str = "提交"
+    css: str = "btn-primary"
+    confirm: str = ""
+
+
+def _can_request_extension(p: queries.CasePage) -> bool:
+    t = p.ticket
+    return (
+        t.status == Status.IN_PROGRESS
+        and t.due_at is not None
+        and t.extensions_used < t.max_extensions
+        and "extension" not in p.pending_kinds
+    )
+
+
+def _can_request_suspension(p: queries.CasePage) -> bool:
+    return p.ticket.status == Status.IN_PROGRESS and "suspension" not in p.pending_kinds
+
+
+def _has_pending_request(p: queries.CasePage) -> bool:
+    return bool(p.pending_kinds)
+
+
+def _is_open(p: queries.CasePage) -> bool:
+    return p.ticket.status not in FINAL_STATUSES
+
+
+def _replied(p: queries.CasePage) -> bool:
+    return p.ticket.status == Status.REPLIED
+
+
+PANELS: list[Panel] = [
+    Panel("dispatch", "派单", "dispatch", "do_dispatch", Action.DISPATCH, button="派单"),
+    Panel("accept", "签收", "accept", "do_accept", Action.ACCEPT, button="签收"),
+    Panel(
+        "review", "审核答复", "approve_reply", "do_approve_reply", Action.APPROVE_REPLY, button="提交审核结果"
+    ),
+    Panel("reply", "提交答复", "submit_reply", "do_submit_reply", Action.SUBMIT_REPLY, button="提交答复"),
+    Panel("resume", "恢复办理", "resume", "do_resume", Action.RESUME, button="恢复办理"),
+    Panel("decide", "审批延期/挂起申请", "decide_request", "do_decide_request", None, _has_pending_request),
+    Panel("follow_up", "回访", "follow_up", "do_follow_up", Action.FOLLOW_UP_CLOSE, button="登记回访"),
+    Panel("rate", "评价办理结果", "rate", "do_follow_up", None, _replied, button="提交评价"),
+    Panel(
+        "note", "添加记录", "note", "do_add_note", None, _is_open, button="添加", css="btn-outline-primary"
+    ),
+    Panel(
+        "comment",
+        "内部意见",
+        "comment",
+        "do_add_note",
+        None,
+        _is_open,
+        button="添加",
+        css="btn-outline-primary",
+    ),
+    Panel(
+        "extension",
+        "申请延期",
+        "request_extension",
+        "do_request_extension",
+        None,
+        _can_request_extension,
+        button="提交延期申请",
+        css="btn-outline-secondary",
+    ),
+    Panel(
+        "suspension",
+        "申请挂起",
+        "request_suspension",
+        "do_request_suspension",
+        None,
+        _can_request_suspension,
+        button="提交挂起申请",
+        css="btn-outline-secondary",
+    ),
+    Panel("return", "退单", "return", "do_return", Action.RETURN, button="退单", css="btn-outline-danger"),
+    Panel(
+        "reassign",
+        "改派",
+        "reassign",
+        "do_reassign",
+        Action.REASSIGN,
+        button="改派",
+        css="btn-outline-secondary",
+    ),
+    Panel(
+        "merge",
+        "合并重复诉求",
+        "merge",
+        "do_merge",
+        Action.MERGE,
+        button="合并",
+        css="btn-outline-danger",
+        confirm="合并后本诉求不再单独办理，确定合并？",
+    ),
+    Panel(
+        "withdraw",
+        "撤回诉求",
+        "withdraw",
+        "do_withdraw",
+        Action.WITHDRAW,
+        button="撤回",
+        css="btn-outline-danger",
+        confirm="确定撤回这件诉求？",
+    ),
+]
+PANELS_BY_KEY = {p.key: p for p in PANELS}
+
+
+def available_panels(user: Any, page: queries.CasePage) -> list[Panel]:
+    """The actions this user may take on the case now: the transition table allows it in the
+    current status, the role rules allow it for this user, and the action exists."""
+    allowed = set(allowed_actions(page.ticket.status))
+    out: list[Panel] = []
+    for panel in PANELS:
+        if panel.transition is not None and panel.transition not in allowed:
+            continue
+        if panel.needs is not None and not panel.needs(page):
+            continue
+        if not _allowed(user, page.ticket, panel.check):
+            continue
+        if not has_action(panel.function):
+            continue
+        out.append(panel)
+    keys = {p.key for p in out}
+    if "note" in keys and "comment" in keys:
+        out = [p for p in out if p.key != "comment"]
+    if "follow_up" in keys and "rate" in keys:
+        out = [p for p in out if p.key != "rate"]
+    return out
+
+
+def _make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> forms.Form:
+    initial: dict[str, Any] = {"version": ticket.version}
+    units = queries.dispatch_targets()
+    categories = Category.objects.filter(is_active=True).order_by("path")
+    if key == "dispatch":
+        initial.update(
+            lead_unit=ticket.suggested_unit_id or ticket.lead_unit_id,
+            urgency=ticket.urgency,
+            category=ticket.category_id,
+        )
+        return f.DispatchForm(data, initial=initial, units=units, categories=categories)
+    if key == "reassign":
+        return f.ReassignForm(data, initial=initial, units=units.exclude(pk=ticket.lead_unit_id or 0))
+    if key == "merge":
+        if ticket.duplicate_of_id and ticket.duplicate_of is not None:
+            initial["target"] = ticket.duplicate_of.number
+        return f.MergeForm(data, initial=initial)
+    if key == "return":
+        return f.ReturnForm(data, initial=initial)
+    if key == "suspension":
+        return f.ReasonForm(data, initial=initial)
+    if key == "withdraw":
+        return f.WithdrawForm(data, initial=initial)
+    if key == "extension":
+        return f.ExtensionForm(data, initial=initial)
+    if key == "reply":
+        return f.ReplyForm(data, initial=initial)
+    if key == "review":
+        return f.ReviewForm(data, initial=initial)
+    if key == "decide":
+        return f.DecideRequestForm(data, initial=initial)
+    if key == "follow_up":
+        return f.FollowUpForm(data, initial=initial)
+    if key == "rate":
+        return f.RateForm(data, initial=initial)
+    if key == "note":
+        return f.NoteForm(data, initial=initial)
+    if key == "comment":
+        return f.NoteForm(data, initial=initial, internal_only=True)
+    return f.VersionForm(data, initial=initial)
+
+
+def _run(key: str, user: Any, ticket: Ticket, data: dict[str, Any]) -> str:
+    """Call the action behind a panel; returns the success message."""
+    from . import actions
+
+    common = {"acting_user": user, "ticket_id": ticket.pk, "expected_version": data["version"]}
+    fn: Any
+    if key == "dispatch":
+        actions.do_dispatch(
+            **common,
+            lead_unit_id=data["lead_unit"].pk,
+            co_unit_ids=[u.pk for u in data.get("co_units") or []],
+            urgency=data["urgency"],
+            category_id=data["category"].pk if data.get("category") else None,
+            note=data.get("note", ""),
+        )
+        return "已派单"
+    if key == "accept":
+        actions.do_accept(**common)
+        return "已签收，诉求进入办理"
+    if key == "return":
+        actions.do_return(**common, reason=data["reason"])
+        return "已退单，诉求退回派单员"
+    if key == "reassign":
+        actions.do_reassign(
+            **common,
+            lead_unit_id=data["lead_unit"].pk,
+            co_unit_ids=[u.pk for u in data.get("co_units") or []],
+            reason=data["reason"],
+        )
+        return "已改派"
+    if key == "merge":
+        number = data["target"].strip()
+        target = Ticket.objects.filter(number=number).only("pk").first()
+        if target is None:
+            raise ValidationFailed(f"未找到编号为“{number[:24]}”的诉求", code="merge_target_missing")
+        actions.do_merge(**common, into_ticket_id=target.pk, reason=data["reason"])
+        return f"已合并至{number}"
+    if key in ("note", "comment"):
+        fn = actions.do_add_note
+        fn(**common, text=data["text"], public=data["visibility"] == f.NoteForm.PUBLIC)
+        return "已添加记录"
+    if key == "extension":
+        actions.do_request_extension(**common, reason=data["reason"], workdays=data["workdays"])
+        return "延期申请已提交，等待派单员审批"
+    if key == "suspension":
+        actions.do_request_suspension(**common, reason=data["reason"])
+        return "挂起申请已提交，等待派单员审批"
+    if key == "decide":
+        if not DeadlineRequest.objects.filter(pk=data["request_id"], ticket_id=ticket.pk).exists():
+            raise NotFound()
+        actions.do_decide_request(
+            acting_user=user,
+            request_id=data["request_id"],
+            approve=data["decision"] == "approve",
+            comment=data.get("comment", ""),
+            expected_version=data["version"],
+        )
+        return "已审批"
+    if key == "resume":
+        actions.do_resume(**common)
+        return "已恢复办理"
+    if key == "reply":
+        actions.do_submit_reply(**common, content=data["content"])
+        return "答复已提交，等待单位负责人审核"
+    if key == "review":
+        if data["decision"] == "approve":
+            actions.do_approve_reply(**common, comment=data.get("comment", ""))
+            return "答复已审核通过，已答复企业"
+        actions.do_reject_reply(**common, comment=data["comment"])
+        return "答复已退回修改"
+    if key == "follow_up":
+        actions.do_follow_up(
+            **common,
+            method=data["method"],
+            resolved=data["resolved"],
+            satisfaction=data["satisfaction"],
+            comment=data.get("comment", ""),
+        )
+        return "回访已登记"
+    if key == "rate":
+        actions.do_follow_up(
+            **common,
+            method=FollowUpMethod.PORTAL,
+            resolved=data["resolved"],
+            satisfaction=data["satisfaction"],
+            comment=data.get("comment", ""),
+        )
+        return "感谢您的评价"
+    if key == "withdraw":
+        actions.do_withdraw(**common, reason=data.get("reason", ""))
+        return "诉求已撤回"
+    raise NotFound()
+
+
+def _render_detail(
+    request: AuthedHttpRequest,
+    ticket: Ticket,
+    *,
+    bound: tuple[str, forms.Form, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    page = queries.case_page(user, ticket)
+    t = page.ticket
+    now = timezone.now()
+    panels = available_panels(user, page)
+    panel_forms = []
+    for panel in panels:
+        if bound is not None and bound[0] == panel.key:
+            panel_forms.append({"panel": panel, "form": bound[1], "error": bound[2]})
+        else:
+            panel_forms.append({"panel": panel, "form": _make_form(panel.key, t, user=user), "error": ""})
+    contact_phone = show_phone(user, t.contact_phone)
+    if t.contact_phone and may_see_personal_data(user):
+        record_personal_data_view(user, t, ["contact_phone"])
+    pending_requests = [r for r in page.requests if r.status == ReviewStatus.PENDING]
+    timeline = [
+        {
+            "e": event,
+            "label": event_label(event.kind),
+            "to_status_label": Status(event.to_status).label if event.to_status in Status.values else "",
+        }
+        for event in page.events
+    ]
+    return render(
+        request,
+        "tickets/detail.html",
+        {
+            "p": page,
+            "t": t,
+            "badge": deadline_badge(t, now),
+            "status_css": status_css(t.status),
+            "urgency_css": urgency_css(t.urgency),
+            "contact_phone": contact_phone,
+            "panels": panel_forms,
+            "pending_requests": pending_requests,
+            "timeline": timeline,
+            "error_panel": bound[0] if bound else "",
+            # The action is no longer offered (the case moved on): the message goes on top.
+            "general_error": bound[2] if bound and bound[0] not in {p.key for p in panels} else "",
+            "back_url": _back_url(user),
+        },
+        status=status,
+    )
+
+
+def _back_url(user: Any) -> str:
+    if queries.can_use_unit_queue(user):
+        return reverse("tickets:unit_queue")
+    if queries.can_use_dispatch_queue(user):
+        return reverse("tickets:dispatch_queue")
+    if queries.can_use_all_cases(user):
+        return reverse("tickets:all")
+    return reverse("tickets:mine")
+
+
+@login_required
+@require_GET
+@page_errors
+def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    ticket = access_ticket(request.user, pk)
+    return _render_detail(request, ticket)
+
+
+@login_required
+@require_POST
+@page_errors
+def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
+    """One action panel's form. Success: back to the case (or the list it came from); failure:
+    the case page again with the message in the panel and the user's input kept."""
+    user = request.user
+    ticket = access_ticket(user, pk)
+    panel = PANELS_BY_KEY.get(key)
+    if panel is None or not has_action(panel.function):
+        raise NotFound()
+    check_action(user, ticket, panel.check)
+    prefix = request.POST.get("_prefix") or None
+    form = _make_form(key, ticket, request.POST, user=user)
+    if prefix:
+        form.prefix = prefix
+    next_url = _safe_next(request)
+    if not form.is_valid():
+        message = _form_message(form)
+        return _failed(request, ticket, key, form, message, next_url, status=400)
+    try:
+        done = _run(key, user, ticket, form.cleaned_data)
+    except ApplicationError as exc:
+        return _failed(request, ticket, key, form, exc.message, next_url, status=exc.status)
+    messages.success(request, done)
+    if next_url:
+        return redirect(next_url)
+    return redirect(reverse("tickets:detail", args=[ticket.pk]))
+
+
+def _form_message(form: forms.Form) -> str:
+    parts: list[str] = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = f"{field.label}：" if field is not None and field.label and name != "__all__" else ""
+        parts.extend(f"{label}{e}" for e in errors)
+    return "；".join(parts) or "提交的内容有误"
+
+
+def _failed(
+    request: AuthedHttpRequest,
+    ticket: Ticket,
+    key: str,
+    form: forms.Form,
+    message: str,
+    next_url: str,
+    *,
+    status: int,
+) -> HttpResponse:
+    if next_url:
+        # Posted from a list (dispatcher queue, 我的诉求): back to it, with the message on top.
+        messages.error(request, f"{ticket.number}：{message}")
+        return redirect(next_url)
+    fresh = Ticket.objects.get(pk=ticket.pk)
+    return _render_detail(request, fresh, bound=(key, form, message), status=status)
+
+
+def _safe_next(request: AuthedHttpRequest) -> str:
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return ""
+
+
+__all__ = [
+    "DeadlineRequest",
+    "act",
+    "all_cases",
+    "attachment",
+    "detail",
+    "dispatch_queue",
+    "export",
+    "mine",
+    "saved_view_apply",
+    "saved_view_delete",
+    "saved_view_save",
+    "unit_queue",
+]
