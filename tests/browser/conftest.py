@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from bangban.conftest import _fresh_workday_calendar, login, world  # noqa: F401  (shared cast)
+
 CHROMIUM = os.environ.get("BANGBAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -100,4 +102,4 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=current-user]")
+    page.wait_for_selector("[data-testid=current-user]", state="attached")
