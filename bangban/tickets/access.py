@@ -27,7 +27,9 @@ UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
 
 
 def _unit_cases(user: Any) -> Q:
-    return Q(assignments__unit_id=user.unit_id) | Q(intake_unit_id=user.unit_id) | Q(lead_unit_id=user.unit_id)
+    return (
+        Q(assignments__unit_id=user.unit_id) | Q(intake_unit_id=user.unit_id) | Q(lead_unit_id=user.unit_id)
+    )
 
 
 def visible_tickets(user: Any) -> QuerySet[Ticket]:
@@ -54,7 +56,9 @@ def visible_tickets(user: Any) -> QuerySet[Ticket]:
     return qs.filter(pk__in=Ticket.objects.filter(condition).values("pk"))
 
 
-def access_ticket(user: Any, ticket_id: int | str, action: str = "view", *, for_update: bool = False) -> Ticket:
+def access_ticket(
+    user: Any, ticket_id: int | str, action: str = "view", *, for_update: bool = False
+) -> Ticket:
     """The case if `user` may see it (NotFound otherwise) and may take `action` on it
     (PermissionDenied otherwise). With for_update=True the row is locked (call inside a
     transaction)."""
@@ -64,7 +68,11 @@ def access_ticket(user: Any, ticket_id: int | str, action: str = "view", *, for_
         raise NotFound() from exc
     if not visible_tickets(user).filter(pk=pk).exists():
         raise NotFound()
-    qs = Ticket.objects.select_for_update() if for_update else Ticket.objects.select_related("lead_unit", "enterprise")
+    qs = (
+        Ticket.objects.select_for_update()
+        if for_update
+        else Ticket.objects.select_related("lead_unit", "enterprise")
+    )
     ticket = qs.get(pk=pk)
     if action != "view":
         check_action(user, ticket, action)
@@ -77,7 +85,16 @@ def is_lead_unit_member(user: Any, ticket: Ticket) -> bool:
 
 def check_action(user: Any, ticket: Ticket, action: str) -> None:
     """Role rules per action; the state rules are in workflow.TRANSITIONS."""
-    if action in {"dispatch", "reassign", "merge", "decide_request", "close_on_spot"}:
+    if action == "close_on_spot":
+        if has_any_role(user, DISPATCH_ROLES) or (
+            ticket.created_by_id == user.pk
+            and has_any_role(user, {Role.HOTLINE_AGENT, Role.HANDLER, Role.UNIT_HEAD})
+        ):
+            return
+        raise PermissionDenied("只有派单员或受理该诉求的坐席、窗口人员可以当场办结")
+    if action == "resume" and has_any_role(user, DISPATCH_ROLES):
+        return
+    if action in {"dispatch", "reassign", "merge", "decide_request"}:
         if not has_any_role(user, DISPATCH_ROLES):
             raise PermissionDenied("只有派单员可以执行此操作")
         return
@@ -85,7 +102,15 @@ def check_action(user: Any, ticket: Ticket, action: str) -> None:
         if not has_any_role(user, DISPATCH_ROLES | {Role.HOTLINE_AGENT, Role.BIZ_OFFICE}):
             raise PermissionDenied("只有派单员、热线坐席或营商办可以登记回访")
         return
-    if action in {"accept", "return", "submit_reply", "request_extension", "request_suspension", "resume", "note"}:
+    if action in {
+        "accept",
+        "return",
+        "submit_reply",
+        "request_extension",
+        "request_suspension",
+        "resume",
+        "note",
+    }:
         if not is_lead_unit_member(user, ticket):
             raise PermissionDenied("只有主办单位的承办人或负责人可以办理此诉求")
         return
@@ -95,7 +120,9 @@ def check_action(user: Any, ticket: Ticket, action: str) -> None:
         return
     if action in {"rate", "withdraw"}:
         own = ticket.submitter_id == user.pk or (
-            has_any_role(user, {Role.ENTERPRISE}) and user.enterprise_id and ticket.enterprise_id == user.enterprise_id
+            has_any_role(user, {Role.ENTERPRISE})
+            and user.enterprise_id
+            and ticket.enterprise_id == user.enterprise_id
         )
         if not own:
             raise PermissionDenied("只能评价或撤回本企业提交的诉求")

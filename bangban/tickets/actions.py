@@ -18,8 +18,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bangban.accounts.access import has_any_role
-from bangban.accounts.roles import Role
 from bangban.audit.actions import diff, snapshot
 from bangban.core.errors import (
     Conflict,
@@ -32,7 +30,7 @@ from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
 from bangban.org.models import Unit
 
 from . import notifications
-from .access import DISPATCH_ROLES, access_ticket, check_action
+from .access import access_ticket, check_action
 from .deadlines import compute_deadline, policy_for, shift_deadline, suspended_workdays
 from .events import add_event
 from .models import (
@@ -125,8 +123,13 @@ def _check_version(ticket: Ticket, expected_version: int | None) -> None:
 
 
 def _lock(acting_user: Any, ticket_id: int | str, action: str, expected_version: int | None) -> Ticket:
-    ticket = access_ticket(acting_user, ticket_id, action, for_update=True)
+    """The case, locked, if the user may see it (NotFound) and saw its current version (Conflict:
+    when someone else changed it meanwhile, "refresh" is the useful answer, before any other),
+    and may take `action` on it (PermissionDenied)."""
+    ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
     _check_version(ticket, expected_version)
+    if action != "view":
+        check_action(acting_user, ticket, action)
     return ticket
 
 
@@ -615,8 +618,7 @@ def do_resume(
     now = _now(now)
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        if not has_any_role(acting_user, DISPATCH_ROLES):
-            check_action(acting_user, ticket, "resume")
+        check_action(acting_user, ticket, "resume")
         target = check_transition(ticket.status, Action.RESUME)
         change = _Change(ticket, acting_user, now)
         lost = suspended_workdays(ticket.suspended_at, now) if ticket.suspended_at else 0
@@ -852,16 +854,6 @@ def do_follow_up(
     return ticket
 
 
-def _may_close_on_spot(user: Any, ticket: Ticket) -> None:
-    """即知即办: a dispatcher, or the hotline agent / window officer who registered the case."""
-    try:
-        check_action(user, ticket, "close_on_spot")
-    except PermissionDenied:
-        registered_it = ticket.created_by_id is not None and ticket.created_by_id == user.pk
-        if not (registered_it and has_any_role(user, {Role.HOTLINE_AGENT, Role.HANDLER, Role.UNIT_HEAD})):
-            raise
-
-
 def do_close_on_spot(
     *,
     acting_user: Any,
@@ -874,7 +866,7 @@ def do_close_on_spot(
     now = _now(now)
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        _may_close_on_spot(acting_user, ticket)
+        check_action(acting_user, ticket, "close_on_spot")
         target = check_transition(ticket.status, Action.CLOSE_ON_SPOT)
         answer = _text(answer, code="answer_required", message="请填写答复内容", max_length=MAX_CONTENT)
         change = _Change(ticket, acting_user, now)
@@ -919,6 +911,7 @@ def do_merge(
     if source_id == target_id:
         raise ValidationFailed("不能把诉求合并到它自己", code="merge_into_self")
     with transaction.atomic():
+        # Merging is a dispatcher's right whatever the case's state: refuse others before anything.
         access_ticket(acting_user, source_id, "merge")
         access_ticket(acting_user, target_id)
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.

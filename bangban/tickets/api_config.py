@@ -131,30 +131,6 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
     return Status(201, _category_out(_category_by_code(category.code)))
 
 
-@router.patch(
-    "/categories/{code}",
-    response={200: CategoryOut, 400: ConfigErrorOut, 403: ConfigErrorOut, 404: ConfigErrorOut},
-    summary="修改、停用或启用诉求分类",
-)
-def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> Any:
-    category = _category_by_code(code)
-    changes = payload.dict(exclude_unset=True)
-    cfg.do_update_category(acting_user=request.user, category_id=category.pk, **changes)
-    return _category_out(_category_by_code(code))
-
-
-@router.delete(
-    "/categories/{code}",
-    response={204: None, 403: ConfigErrorOut, 404: ConfigErrorOut, 409: ConfigErrorOut},
-    summary="删除诉求分类",
-    description="只能删除没有下级、诉求和派单规则的分类，否则返回 409 category_in_use（请改为停用）。",
-)
-def delete_category(request: HttpRequest, code: str) -> Any:
-    cfg.require_config_admin(request.user)
-    cfg.do_delete_category(acting_user=request.user, category_id=_category_by_code(code).pk)
-    return Status(204, None)
-
-
 @router.post(
     "/categories/import",
     response={200: ImportOut, 400: ConfigErrorOut, 403: ConfigErrorOut},
@@ -177,6 +153,30 @@ def import_categories(request: HttpRequest, file: File[UploadedFile], dry_run: b
         "existing_count": checked.existing_count,
         "errors": checked.errors,
     }
+
+
+@router.patch(
+    "/categories/{code}",
+    response={200: CategoryOut, 400: ConfigErrorOut, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    summary="修改、停用或启用诉求分类",
+)
+def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> Any:
+    category = _category_by_code(code)
+    changes = payload.dict(exclude_unset=True)
+    cfg.do_update_category(acting_user=request.user, category_id=category.pk, **changes)
+    return _category_out(_category_by_code(code))
+
+
+@router.delete(
+    "/categories/{code}",
+    response={204: None, 403: ConfigErrorOut, 404: ConfigErrorOut, 409: ConfigErrorOut},
+    summary="删除诉求分类",
+    description="只能删除没有下级、诉求和派单规则的分类，否则返回 409 category_in_use（请改为停用）。",
+)
+def delete_category(request: HttpRequest, code: str) -> Any:
+    cfg.require_config_admin(request.user)
+    cfg.do_delete_category(acting_user=request.user, category_id=_category_by_code(code).pk)
+    return Status(204, None)
 
 
 # --- routing rules ----------------------------------------------------------------------------

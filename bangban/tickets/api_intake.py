@@ -108,7 +108,8 @@ def create_case(request: HttpRequest, payload: CaseIn, response: HttpResponse) -
         response["Idempotent-Replay"] = "true"
         return Status(200, _case(request, result.ticket))
     response["Location"] = f"/api/v1/cases/{result.ticket.pk}"
-    return Status(201, _case(request, result.ticket))
+    # The new case's relations are the objects intake loaded: no second read.
+    return Status(201, case_out(request.user, result.ticket, timezone.now()))
 
 
 # `POST /cases` shares its path with `GET /cases` (the list, in api_work): one path can only be

@@ -217,7 +217,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
     params = query.dict(exclude={"page", "size", "view"}, exclude_none=True)
     filters = TicketFilter(params, user)
     filters.raise_for_errors()
-    qs = work_queries.queue_queryset(query.view, filters).select_related(*_LIST_RELATED)
+    qs = work_queries.queue_page(query.view, filters, _LIST_RELATED)
     count = qs.count()
     start = (query.page - 1) * query.size
     items = list(qs[start : start + query.size]) if start < count else []

@@ -192,9 +192,7 @@ def do_update_category(
     under an active parent)."""
     require_config_admin(acting_user)
     with transaction.atomic():
-        category = (
-            Category.objects.select_for_update().select_related("parent").filter(pk=category_id).first()
-        )
+        category = Category.objects.select_for_update().filter(pk=category_id).first()
         if category is None:
             raise NotFound()
         before = snapshot(category)

@@ -129,7 +129,9 @@ def _ensure_routing_rules(result: DefaultsResult) -> int:
         u.code: u for u in Unit.objects.filter(code__in=[r[2] for r in DEMO_ROUTING_RULES], is_active=True)
     }
     regions = {r.code: r for r in Region.objects.filter(code__in=[r[1] for r in DEMO_ROUTING_RULES if r[1]])}
-    existing = set(RoutingRule.objects.values_list("category_id", "region_id"))
+    existing: set[tuple[int | None, int | None]] = set(
+        RoutingRule.objects.values_list("category_id", "region_id")
+    )
     created = 0
     for path, region_code, unit_code, note in DEMO_ROUTING_RULES:
         category = categories.get(path) if path else None

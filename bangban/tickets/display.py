@@ -149,16 +149,18 @@ def event_label(kind: str) -> str:
     return EVENT_LABELS.get(kind, kind)
 
 
+# Keyed by the plain value: a list of 100 rows looks each up without building enum members.
+_STATUS_CSS_BY_VALUE = {str(k.value): v for k, v in STATUS_CSS.items()}
+_URGENCY_CSS_BY_VALUE = {str(k.value): v for k, v in URGENCY_CSS.items()}
+STATUS_LABELS = {str(k): str(v) for k, v in Status.choices}
+
+
 def status_css(status: str) -> str:
-    return (
-        STATUS_CSS.get(Status(status), "text-bg-secondary")
-        if status in Status.values
-        else "text-bg-secondary"
-    )
+    return _STATUS_CSS_BY_VALUE.get(str(status), "text-bg-secondary")
 
 
 def urgency_css(urgency: str) -> str:
-    return URGENCY_CSS.get(Urgency(urgency), "") if urgency in Urgency.values else ""
+    return _URGENCY_CSS_BY_VALUE.get(str(urgency), "")
 
 
 def deadline_text(ticket: Any, now: dt.datetime) -> str:

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,7 +63,7 @@ from .models import (
     Visibility,
 )
 from .numbering import next_number
-from .routing import suggest_unit
+from .routing import suggest_unit_id
 from .workflow import FINAL_STATUSES, Status
 
 __all__ = [
@@ -193,6 +194,12 @@ def _text(value: Any) -> str:
     return str(value or "").strip()
 
 
+def _one(qs: Any) -> Any:
+    """The single row of a unique lookup, or None — without the ORDER BY `first()` adds."""
+    rows = list(qs.order_by()[:1])
+    return rows[0] if rows else None
+
+
 def _clean(
     data: IntakeInput,
     user: Any,
@@ -223,9 +230,9 @@ def _clean(
     if data.category_id or _text(data.category_code):
         qs = Category.objects.select_related("parent__parent").filter(is_active=True)
         category = (
-            qs.filter(pk=data.category_id).first()
+            _one(qs.filter(pk=data.category_id))
             if data.category_id
-            else qs.filter(code=_text(data.category_code)).first()
+            else _one(qs.filter(code=_text(data.category_code)))
         )
         if category is None:
             errors.add("category", "unknown_category", "诉求分类不存在或已停用，请重新选择")
@@ -275,7 +282,7 @@ def _clean(
     region = None
     region_code = _text(data.region_code)
     if region_code:
-        region = Region.objects.filter(code=region_code, is_active=True).first()
+        region = _one(Region.objects.filter(code=region_code, is_active=True))
         if region is None:
             errors.add("region", "unknown_region", "问题所在区划不存在")
     elif enterprise is not None:
@@ -313,16 +320,16 @@ def _resolve_enterprise(
         return Enterprise.objects.select_related("region").get(pk=own_id)
     if mode == _PUBLIC:
         if uscc:
-            return Enterprise.objects.select_related("region").filter(uscc=uscc, is_active=True).first()
+            return _one(Enterprise.objects.select_related("region").filter(uscc=uscc, is_active=True))
         return None
     # Staff: a registered enterprise must be one they may see.
     if data.enterprise_id:
-        found = visible_enterprises(user).select_related("region").filter(pk=data.enterprise_id).first()
+        found = _one(visible_enterprises(user).select_related("region").filter(pk=data.enterprise_id))
         if found is None:
             errors.add("enterprise", "enterprise_out_of_scope", out_of_scope)
         return found
     if uscc:
-        registered = Enterprise.objects.select_related("region").filter(uscc=uscc).first()
+        registered = _one(Enterprise.objects.select_related("region").filter(uscc=uscc))
         if registered is None:
             return None  # not in the registry: kept as typed
         if not visible_enterprises(user).filter(pk=registered.pk).exists():
@@ -365,12 +372,12 @@ def _scoped_key(prefix: str, key: str | None) -> str | None:
 
 
 def _replay(key: str, content_hash: str) -> Ticket | None:
-    existing = Ticket.objects.filter(idempotency_key=key).first()
-    if existing is None:
+    found = _one(Ticket.objects.filter(idempotency_key=key).values_list("pk", "content_hash"))
+    if found is None:
         return None
-    if existing.content_hash != content_hash:
+    if found[1] != content_hash:
         raise IdempotencyConflict()
-    return existing
+    return Ticket.objects.get(pk=found[0])
 
 
 # --- the shared core --------------------------------------------------------------------------
@@ -400,21 +407,59 @@ def _find_duplicate(c: _Clean, now: dt.datetime) -> tuple[Ticket, float] | None:
     return Ticket.objects.get(pk=match.id), match.score
 
 
-def _notify_dispatchers(ticket: Ticket, now: dt.datetime) -> None:
-    """Tell the dispatchers whose area covers the case that it waits for them (in-app; delivered
-    when the intake commits)."""
-    from .notifications import dispatchers_for
+def _path_prefixes(path: str) -> list[str]:
+    """ "/321300/321322/321322001/" → ["/321300/", "/321300/321322/", "/321300/321322/321322001/"]."""
+    codes = [code for code in (path or "").split("/") if code]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
+
+def dispatchers_for_intake(region: Region | None) -> list[int]:
+    """Ids of the active dispatchers whose area covers a new case (one query): those of a city
+    unit always; those of a county, zone or township unit when the case's region lies in their
+    region — the cases `access.visible_tickets` shows them."""
+    from django.db.models import Q
+
+    from bangban.accounts.models import User
+
+    city = Q(unit__region__parent__isnull=True)
+    prefixes = _path_prefixes(getattr(region, "path", ""))
+    qs = User.objects.filter(is_active=True, roles__code=Role.DISPATCHER, unit__isnull=False)
+    qs = qs.filter(city | Q(unit__region__path__in=prefixes) if prefixes else city)
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def _notify_dispatchers(ticket: Ticket, actor: Any, now: dt.datetime) -> None:
+    """Tell the dispatchers whose area covers the case that it waits for them (in-app; queued in
+    the outbox with the intake and delivered once it commits)."""
     link = case_link(ticket)
     subject = f"新诉求待派单：{ticket.number}"
     body = f"{ticket.get_channel_display()}｜{ticket.title}"
     if ticket.is_repeat:
         body += "（重复反映）"
-    for user in dispatchers_for(ticket):
-        notify_user(user, subject, body, link=link, channels=("inapp",), now=now)
+    from bangban.accounts.models import User
+
+    actor_id = getattr(actor, "pk", None)
+    for user_id in dispatchers_for_intake(ticket.region):
+        if user_id != actor_id:
+            # In-app messages need only the recipient's id.
+            notify_user(User(pk=user_id), subject, body, link=link, channels=("inapp",), now=now)
 
 
-def _create(
+def _create(*, key: str | None, channel: str, clean: _Clean, **kwargs: Any) -> IntakeResult:
+    try:
+        return _create_once(key=key, channel=channel, clean=clean, **kwargs)
+    except IntegrityError:
+        # A concurrent request committed the same idempotency key between our check and our
+        # insert: the whole intake rolled back (no savepoint needed on the common path); answer as
+        # for a replay.
+        if key:
+            existing = _replay(key, _content_hash(channel, clean))
+            if existing is not None:
+                return IntakeResult(ticket=existing, replayed=True)
+        raise
+
+
+def _create_once(
     *,
     acting_user: Any,
     channel: str,
@@ -424,7 +469,7 @@ def _create(
     now: dt.datetime,
     key: str | None,
     submitter: Any = None,
-    intake_unit: Any = None,
+    intake_unit_id: int | None = None,
     hotline_outcome: str = "",
     event_data: dict[str, Any] | None = None,
     on_spot: str | None = None,
@@ -437,8 +482,11 @@ def _create(
             if existing is not None:
                 return IntakeResult(ticket=existing, replayed=True)
         found = _find_duplicate(clean, now)
+        # The row goes in under a provisional number; the real one is taken last (below), so the
+        # per-channel counter row stays locked only for the end of the transaction and
+        # concurrent intakes do not queue behind each other's reads and validation.
         ticket = Ticket(
-            number=next_number(channel, now),
+            number=f"~{uuid.uuid4().hex[:23]}",
             channel=channel,
             intake_mode=intake_mode,
             type=clean.type,
@@ -455,28 +503,24 @@ def _create(
             contact_name=clean.contact_name,
             contact_phone=clean.contact_phone,
             created_by=actor,
-            intake_unit=intake_unit,
+            intake_unit_id=intake_unit_id,
             hotline_outcome=hotline_outcome,
             status=Status.PENDING_DISPATCH,
-            suggested_unit=suggest_unit(clean.category, clean.region),
+            suggested_unit_id=suggest_unit_id(clean.category, clean.region),
             received_at=now,
             duplicate_of=found[0] if found else None,
             is_repeat=found is not None,
             idempotency_key=key,
             content_hash=content_hash,
         )
-        try:
-            with transaction.atomic():
-                ticket.save(force_insert=True)
-        except IntegrityError:
-            # The same key committed by a concurrent request between our check and our insert.
-            if key:
-                existing = _replay(key, content_hash)
-                if existing is not None:
-                    return IntakeResult(ticket=existing, replayed=True)
-            raise
+        ticket.save(force_insert=True)
         if files:
             store_attachments(ticket, files, uploaded_by=actor)
+        ticket.number = next_number(channel, now)
+        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
+        if on_spot is None:
+            # Before the timeline events: those take the audit chain's lock, held until commit.
+            _notify_dispatchers(ticket, actor, now)
         data: dict[str, Any] = {"channel": channel, "intake_mode": intake_mode, **(event_data or {})}
         if ticket.suggested_unit_id:
             data["suggested_unit"] = ticket.suggested_unit_id
@@ -531,8 +575,6 @@ def _create(
             )
         if on_spot is not None:
             _close_on_spot(ticket, actor, on_spot, now)
-        else:
-            _notify_dispatchers(ticket, now)
     return IntakeResult(
         ticket=ticket, duplicate_of=found[0] if found else None, similarity=found[1] if found else None
     )
@@ -641,7 +683,7 @@ def do_intake_hotline(
         files=files,
         now=now,
         key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
-        intake_unit=acting_user.unit,
+        intake_unit_id=acting_user.unit_id,
         hotline_outcome=outcome,
         event_data=event_data,
         on_spot=on_spot,
@@ -719,7 +761,7 @@ def do_intake_window_counter(
         files=_files(attachments),
         now=now,
         key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
-        intake_unit=acting_user.unit,
+        intake_unit_id=acting_user.unit_id,
         event_data={"handling": "on_spot" if on_spot else "refer"},
         on_spot=answer if on_spot else None,
     )
@@ -827,7 +869,7 @@ def do_intake_mayor_register(
         files=_files(attachments),
         now=now,
         key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
-        intake_unit=acting_user.unit,
+        intake_unit_id=acting_user.unit_id,
     )
 
 
@@ -870,7 +912,7 @@ def do_intake_report(
         files=_files(attachments),
         now=now,
         key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
-        intake_unit=acting_user.unit if has_any_role(acting_user, STAFF_ROLES) else None,
+        intake_unit_id=acting_user.unit_id if has_any_role(acting_user, STAFF_ROLES) else None,
     )
 
 
@@ -961,7 +1003,7 @@ def do_intake_api(
         now=now,
         key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
         submitter=acting_user if enterprise_mode == _OWN else None,
-        intake_unit=acting_user.unit if has_any_role(acting_user, STAFF_ROLES) else None,
+        intake_unit_id=acting_user.unit_id if has_any_role(acting_user, STAFF_ROLES) else None,
     )
 
 

@@ -19,7 +19,7 @@ their delivery is enqueued when the transaction commits.
 | reopened (重办) | the handler and the lead unit's heads |
 | closed on the spot | the enterprise / submitter |
 | merged | the enterprise / submitter of the merged case |
-| 临期 / 超期 (sweeper) | the handler, the lead unit's heads, the dispatchers |
+| 临期 / 超期 (sweeper) | the handler (one message per case); the lead unit's heads and the dispatchers (one summary per sweep batch listing their cases) |
 
 The person who acted is never told about their own action.
 """
@@ -27,8 +27,9 @@ The person who acted is never told about their own action.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -43,18 +44,24 @@ from bangban.notifications.models import Channel as MessageChannel
 from bangban.notifications.models import OutboxMessage
 from bangban.org.models import Region, Unit
 
+from .bulk import insert_rows
 from .models import Ticket
 
 UNIT_MEMBER_ROLES = (Role.HANDLER, Role.UNIT_HEAD)
 
 
 def case_link(ticket_id: int) -> str:
-    for name in ("tickets:detail", "tickets:case_detail", "tickets:case"):
-        try:
-            return reverse(name, args=[ticket_id])
-        except NoReverseMatch:
-            continue
-    return f"/cases/{ticket_id}/"
+    try:
+        return reverse("tickets:detail", args=[ticket_id])
+    except NoReverseMatch:
+        return f"/cases/{ticket_id}/"
+
+
+def case_link_maker() -> Callable[[int], str]:
+    """`case_link` for many cases: the URL is reversed once."""
+    sentinel = 987654321
+    template = case_link(sentinel)
+    return lambda ticket_id: template.replace(str(sentinel), str(ticket_id))
 
 
 def _label(ticket: Ticket) -> str:
@@ -332,35 +339,68 @@ def merged(ticket: Ticket, actor: Any, target: Ticket) -> None:
 
 
 def queue_inapp_many(items: Iterable[tuple[int, str, str, str, str]]) -> int:
-    """Queue in-app messages for (user_id, subject, body, link, dedupe_key) in one statement per
-    thousand rows — the same outbox rows `notify()` writes, so the outbox sweep delivers them —
-    and enqueue one delivery sweep when the transaction commits. A dedupe key already queued is
-    skipped. Returns the number of rows offered."""
+    """Queue in-app messages for (user_id, subject, body, link, dedupe_key) in a few statements —
+    the same outbox rows `notify()` writes, so the outbox sweep delivers them — and enqueue one
+    delivery sweep when the transaction commits. A dedupe key already queued is skipped. Returns
+    the number of messages queued."""
     now = timezone.now()
     rows = [
-        OutboxMessage(
-            channel=MessageChannel.INAPP,
-            recipient_id=user_id,
-            address="",
-            subject=subject[:200],
-            body=body,
-            link=link[:300],
-            dedupe_key=key[:200],
-            next_attempt_at=now,
+        (
+            MessageChannel.INAPP.value,
+            user_id,
+            "",
+            subject[:200],
+            body,
+            link[:300],
+            key[:200],
+            "pending",
+            0,
+            now,
+            "",
+            now,
         )
         for user_id, subject, body, link, key in items
     ]
     if not rows:
         return 0
-    OutboxMessage.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    inserted = insert_rows(
+        OutboxMessage,
+        [
+            "channel",
+            "recipient_id",
+            "address",
+            "subject",
+            "body",
+            "link",
+            "dedupe_key",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "last_error",
+            "created_at",
+        ],
+        rows,
+        conflict=[],
+        returning=["id"],
+    )
 
     def deliver() -> None:
         from bangban.notifications.tasks import deliver_due_messages
 
         deliver_due_messages.enqueue()
 
-    transaction.on_commit(deliver, robust=True)
-    return len(rows)
+    if inserted:
+        transaction.on_commit(deliver, robust=True)
+    return len(inserted)
+
+
+def queue_link(queue: str, query: dict[str, str]) -> str:
+    """A case list page ("unit" 本单位待办, "all" 全部诉求) filtered by `query`."""
+    try:
+        path = reverse(f"tickets:{queue}_queue" if queue == "unit" else f"tickets:{queue}")
+    except NoReverseMatch:
+        path = f"/cases/{queue}/"
+    return f"{path}?{urlencode(query)}" if query else path
 
 
 def deadline_dedupe_key(ticket_id: int, threshold: str, due_at: dt.datetime, user_id: int) -> str:

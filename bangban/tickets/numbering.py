@@ -7,7 +7,9 @@ Unique with any number of web processes: the sequence comes from one atomic upse
 `NumberCounter` (`INSERT … ON CONFLICT (key) DO UPDATE SET last = last + 1 RETURNING last`, which
 SQLite ≥ 3.35 and PostgreSQL both run as a single statement). Called inside the intake
 transaction, the counter row stays locked until that transaction ends, so two concurrent intakes
-can never read the same value; a rolled-back intake leaves a gap, never a duplicate.
+can never read the same value; a rolled-back intake leaves a gap, never a duplicate. Intake takes
+the number as late as it can (the row is inserted under a provisional number first), so the lock
+covers only the end of each intake.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
 
+from django.db import connections
 from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from bangban.accounts.access import has_any_role, may_see_personal_data
@@ -64,10 +65,76 @@ def can_use_mine(user: Any) -> bool:
     return has_any_role(user, {Role.ENTERPRISE})
 
 
+# Sorted, so the SQL text of the expression is the same in every process (a frozenset's order
+# changes with hash randomisation, and with it the statement the database has to plan).
+_OPEN_VALUES = sorted(str(s) for s in OPEN_STATUSES)
+
+
 def open_first() -> Case:
-    return Case(
-        When(status__in=list(OPEN_STATUSES), then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
+    return Case(When(status__in=_OPEN_VALUES, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+class PagedById:
+    """A sorted list paged in two steps: the page's ids first — from a query that reads only the
+    sort keys and the filtered columns, which an index can answer without visiting each case —
+    then those cases with their relations. `ids` yields tuples whose first item is the id.
+    Quacks like the sequence `django.core.paginator.Paginator` expects.
+
+    With `window` (the same ids unordered, and their ORDER BY by column position) and the page
+    announced through `expect()`, the count comes with the page's ids from one statement
+    (`COUNT(*) OVER ()`): the database reads the matching index entries once instead of twice."""
+
+    ordered = True  # what Paginator checks before it warns about an unordered list
+
+    def __init__(
+        self, ids: QuerySet[Any], rows: QuerySet[Ticket], *, window: tuple[QuerySet[Any], str] | None = None
+    ) -> None:
+        self.ids = ids
+        self.rows = rows
+        self.window = window
+        self._expected: tuple[int, int] | None = None
+        self._loaded: tuple[int, list[int], int | None] | None = None
+
+    def expect(self, start: int, size: int) -> None:
+        self._expected = (max(start, 0), max(size, 1))
+
+    def _load(self, start: int, size: int) -> None:
+        assert self.window is not None
+        unordered, order_by = self.window
+        sql, params = unordered.query.get_compiler(using=unordered.db).as_sql()
+        statement = f"SELECT u.*, COUNT(*) OVER () FROM ({sql}) u ORDER BY {order_by} LIMIT %s OFFSET %s"
+        with connections[unordered.db].cursor() as cursor:
+            cursor.execute(statement, [*params, size, start])
+            found = cursor.fetchall()
+        total = found[0][-1] if found else (0 if start == 0 else None)
+        self._loaded = (start, [row[0] for row in found], total)
+
+    def count(self) -> int:
+        if self.window is not None and self._expected is not None and self._loaded is None:
+            self._load(*self._expected)
+        if self._loaded is not None and self._loaded[2] is not None:
+            return int(self._loaded[2])
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item: slice) -> list[Ticket]:
+        if not isinstance(item, slice):
+            raise TypeError("PagedById supports slices only")
+        start, stop = item.start or 0, item.stop
+        if self._loaded is not None and self._loaded[0] == start and stop is not None:
+            ids = self._loaded[1][: stop - start]
+        elif self.window is not None and stop is not None:
+            self._load(start, stop - start)
+            assert self._loaded is not None
+            ids = self._loaded[1]
+        else:
+            ids = [row[0] for row in self.ids[item]]
+        if not ids:
+            return []
+        by_id = {t.pk: t for t in self.rows.filter(pk__in=ids)}
+        return [by_id[pk] for pk in ids if pk in by_id]
 
 
 # --- the work lists -------------------------------------------------------------------------------
@@ -80,6 +147,7 @@ def co_handled_ids(user: Any) -> list[int]:
         return []
     return list(
         TicketAssignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO, active=True)
+        .order_by()
         .values_list("ticket_id", flat=True)
         .distinct()
     )
@@ -99,10 +167,36 @@ def unit_cases(user: Any, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
 
 
 def unit_queue(filters: TicketFilter, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
-    """Open cases first, then by due date (overdue first, no deadline last), newest first."""
+    """Open cases first, then by due date (overdue first, no deadline last), newest first. The
+    sort keys (status, due date, id) all sit in the `ticket_unit_queue` index."""
     qs = filters.filter(unit_cases(filters.user, co_ids))
-    return qs.select_related(*LIST_RELATED).order_by(
-        open_first(), F("due_at").asc(nulls_last=True), "-received_at", "-id"
+    return qs.select_related(*LIST_RELATED).order_by(open_first(), F("due_at").asc(nulls_last=True), "-id")
+
+
+def co_handled(user: Any) -> QuerySet[TicketAssignment]:
+    """The ids of the cases the user's unit co-handles now, as a subquery (`assignment_co_active`
+    answers it from the index alone)."""
+    return TicketAssignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO, active=True).values(
+        "ticket_id"
+    )
+
+
+def unit_queue_page(filters: TicketFilter, related: tuple[str, ...] = LIST_RELATED) -> PagedById:
+    """The unit queue for a page view, in the order of `unit_queue`. The cases the unit leads and
+    those it co-handles are read as the two parts of a UNION ALL rather than one OR: each part is
+    then an index-only scan (`ticket_unit_queue` for the first; `assignment_co_active` and the
+    primary key for the second), where an OR makes the database visit every case of the unit."""
+    user = filters.user
+    if not can_use_unit_queue(user):
+        return PagedById(Ticket.objects.none().values_list("pk"), Ticket.objects.none())
+    lead = filters.filter(Ticket.objects.filter(lead_unit_id=user.unit_id))
+    co = filters.filter(Ticket.objects.filter(pk__in=co_handled(user)).exclude(lead_unit_id=user.unit_id))
+    keyed = [p.order_by().annotate(rank=open_first()).values_list("pk", "rank", "due_at") for p in (lead, co)]
+    union = keyed[0].union(keyed[1], all=True)
+    ordered = union.order_by("rank", F("due_at").asc(nulls_last=True), "-pk")
+    # The same order by column position (pk, rank, due_at) for the one-statement page.
+    return PagedById(
+        ordered, Ticket.objects.select_related(*related), window=(union, "2, 3 NULLS LAST, 1 DESC")
     )
 
 
@@ -148,6 +242,14 @@ def my_cases(filters: TicketFilter) -> QuerySet[Ticket]:
         .prefetch_related(Prefetch("replies", queryset=approved, to_attr="approved_replies"))
         .order_by("-received_at", "-id")
     )
+
+
+def queue_page(name: str, filters: TicketFilter, related: tuple[str, ...] = LIST_RELATED) -> Any:
+    """A list to page through (`count()` and slices): the unit queue through `unit_queue_page`,
+    the others as querysets with `related` joined."""
+    if name == "unit":
+        return unit_queue_page(filters, related)
+    return queue_queryset(name, filters).select_related(*related)
 
 
 def queue_queryset(name: str, filters: TicketFilter) -> QuerySet[Ticket]:

@@ -25,7 +25,15 @@ from django.db.models import Q
 
 from .models import Category, RoutingRule
 
-__all__ = ["RuleKey", "category_chain", "pick_rule", "region_chain", "suggest_rule", "suggest_unit"]
+__all__ = [
+    "RuleKey",
+    "category_chain",
+    "pick_rule",
+    "region_chain",
+    "suggest_rule",
+    "suggest_unit",
+    "suggest_unit_id",
+]
 
 
 @dataclass(frozen=True)
@@ -84,8 +92,8 @@ def region_chain(region: Any) -> list[str]:
     return [code for code in (region.path or "").split("/") if code]
 
 
-def suggest_rule(category: Category | None, region: Any) -> RoutingRule | None:
-    """The winning active rule (with its unit loaded), or None when nothing matches."""
+def _match(category: Category | None, region: Any) -> tuple[int, int] | None:
+    """(rule id, unit id) of the winning active rule, in one query without model instances."""
     categories = category_chain(category)
     regions = region_chain(region)
     condition = Q(category__isnull=True)
@@ -96,23 +104,40 @@ def suggest_rule(category: Category | None, region: Any) -> RoutingRule | None:
         region_condition |= Q(region__code__in=regions)
     rows = list(
         RoutingRule.objects.filter(condition, region_condition, is_active=True, unit__is_active=True)
-        .select_related("unit", "region")
-        .order_by("id")
+        .order_by()
+        .values_list("pk", "category_id", "region_id", "priority", "region__code", "unit_id")
     )
     if not rows:
         return None
-    region_ids_by_code = {r.region.code: r.region_id for r in rows if r.region_id and r.region}
-    keys = [RuleKey(r.pk, r.category_id, r.region_id, r.priority) for r in rows]
-    picked = pick_rule(keys, categories, _region_ids_with_gaps(regions, region_ids_by_code))
+    ids_by_code = {code: region_id for _pk, _c, region_id, _p, code, _u in rows if region_id}
+    picked = pick_rule(
+        [RuleKey(pk, c, r, p) for pk, c, r, p, _code, _u in rows],
+        categories,
+        _region_ids_with_gaps(regions, ids_by_code),
+    )
     if picked is None:
         return None
-    return next(r for r in rows if r.pk == picked.id)
+    return picked.id, next(unit_id for pk, *_rest, unit_id in rows if pk == picked.id)
+
+
+def suggest_rule(category: Category | None, region: Any) -> RoutingRule | None:
+    """The winning active rule (with its unit loaded), or None when nothing matches."""
+    match = _match(category, region)
+    if match is None:
+        return None
+    return RoutingRule.objects.select_related("unit", "category", "region").get(pk=match[0])
 
 
 def _region_ids_with_gaps(codes: list[str], ids_by_code: dict[str, int]) -> list[int]:
     """Region ids in path order; an ancestor without a rule gets a placeholder (-depth) so that the
     depth of the others is counted from the city."""
     return [ids_by_code.get(code, -index) for index, code in enumerate(codes, start=1)]
+
+
+def suggest_unit_id(category: Category | None, region: Any) -> int | None:
+    """The id of the unit the winning rule names — what intake stores (one query)."""
+    match = _match(category, region)
+    return match[1] if match is not None else None
 
 
 def suggest_unit(category: Category | None, region: Any) -> Any:

@@ -11,8 +11,10 @@ How "once" holds:
 3. the announcement is a `DeadlineAlert(ticket, threshold, due_at)` row inserted with
    `INSERT … ON CONFLICT DO NOTHING RETURNING ticket_id`: the unique constraint lets exactly one
    transaction insert it, and only the rows this statement returns get a timeline event and
-   notifications (whose outbox dedupe keys are a second guard). Even two workers that had both
-   read the same cases (no claim) announce each one once — see tests/test_sweeper.py.
+   notifications: a message per case to its handler, and one summary per head and per dispatcher
+   listing their cases of the batch (outbox dedupe keys are a second guard). Even two workers
+   that had both read the same cases (no claim) announce each one once — see
+   tests/test_sweeper.py.
 
 A new due instant (extension, resume after a suspension, reopen) is a new key, so crossing its
 thresholds is announced again. Suspended cases are skipped: their clock is stopped. A case that
@@ -26,7 +28,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.db.models import DateTimeField, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,6 +39,7 @@ from bangban.audit.actions import record
 from bangban.org.models import Region, Unit
 
 from . import notifications
+from .bulk import insert_rows
 from .deadlines import compute_deadline, shift_deadline
 from .events import add_event
 from .models import DeadlineAlert, DeadlineRequest, RequestKind, ReviewStatus, Ticket, TicketEvent, Visibility
@@ -70,30 +73,18 @@ def _claim(threshold: DeadlineState, now: dt.datetime, batch_size: int) -> list[
     return list(qs[:batch_size])
 
 
-def _insert_alerts(rows: list[dict[str, Any]], threshold: str) -> set[int]:
-    """Insert one alert per row unless it exists; the ids of the cases whose alert THIS statement
-    inserted (ON CONFLICT … RETURNING: SQLite ≥ 3.35 and PostgreSQL)."""
-    if not rows:
-        return set()
-    connection = connections[router.db_for_write(DeadlineAlert)]
-    meta = DeadlineAlert._meta
-    qn = connection.ops.quote_name
-    due_field = meta.get_field("due_at")
-    created_field = meta.get_field("created_at")
-    created = created_field.get_db_prep_value(timezone.now(), connection)  # type: ignore[union-attr]
-    params: list[Any] = []
-    for row in rows:
-        params += [row["id"], threshold, due_field.get_db_prep_value(row["due_at"], connection), created]  # type: ignore[union-attr]
-    columns = ", ".join(qn(c) for c in ("ticket_id", "threshold", "due_at", "created_at"))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    sql = (
-        f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {values} "
-        f"ON CONFLICT ({qn('ticket_id')}, {qn('threshold')}, {qn('due_at')}) DO NOTHING "
-        f"RETURNING {qn('ticket_id')}"
+def _insert_alerts(rows: list[dict[str, Any]], threshold: str) -> dict[int, int]:
+    """Insert one alert per row unless it exists. Returns {case id: alert id} of the alerts THIS
+    statement inserted (ON CONFLICT … DO NOTHING RETURNING)."""
+    created = timezone.now()
+    inserted = insert_rows(
+        DeadlineAlert,
+        ["ticket_id", "threshold", "due_at", "created_at"],
+        [(r["id"], str(threshold), r["due_at"], created) for r in rows],
+        conflict=["ticket_id", "threshold", "due_at"],
+        returning=["ticket_id", "id"],
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {r[0] for r in cursor.fetchall()}
+    return {ticket_id: alert_id for ticket_id, alert_id in inserted}
 
 
 class _Recipients:
@@ -102,11 +93,13 @@ class _Recipients:
     def __init__(self) -> None:
         self.directory = notifications.DispatcherDirectory()
 
-    def for_rows(self, rows: list[dict[str, Any]]) -> dict[int, list[int]]:
+    def for_rows(
+        self, rows: list[dict[str, Any]]
+    ) -> tuple[dict[int, int], dict[int, tuple[str, list[dict]]]]:
+        """({case id: active handler id}, {overseer id: ("head" | "dispatcher", [their rows])})."""
         handler_ids = {r["handler_id"] for r in rows if r["handler_id"]}
-        active_handlers = set(
-            User.objects.filter(pk__in=handler_ids, is_active=True).values_list("pk", flat=True)
-        )
+        active = set(User.objects.filter(pk__in=handler_ids, is_active=True).values_list("pk", flat=True))
+        handlers = {r["id"]: r["handler_id"] for r in rows if r["handler_id"] in active}
         unit_ids = {r["lead_unit_id"] for r in rows if r["lead_unit_id"]}
         heads: dict[int, list[int]] = defaultdict(list)
         for pk, unit_id in (
@@ -123,43 +116,62 @@ class _Recipients:
         )
         all_units = unit_ids | {r["intake_unit_id"] for r in rows if r["intake_unit_id"]}
         unit_paths = dict(Unit.objects.filter(pk__in=all_units).values_list("pk", "region__path"))
-        result: dict[int, list[int]] = {}
+        overseers: dict[int, tuple[str, list[dict]]] = {}
         for r in rows:
-            people: list[int] = []
-            if r["handler_id"] in active_handlers:
-                people.append(r["handler_id"])
-            people += heads.get(r["lead_unit_id"], [])
+            for head in heads.get(r["lead_unit_id"], []):
+                overseers.setdefault(head, ("head", []))[1].append(r)
             paths = [
                 region_paths.get(r["region_id"]),
                 unit_paths.get(r["lead_unit_id"]),
                 unit_paths.get(r["intake_unit_id"]),
             ]
-            people += [u.pk for u in self.directory.for_paths(paths)]
-            result[r["id"]] = list(dict.fromkeys(people))
-        return result
+            for user in self.directory.for_paths(paths):
+                entry = overseers.setdefault(user.pk, ("dispatcher", []))
+                if not entry[1] or entry[1][-1] is not r:
+                    entry[1].append(r)
+        return handlers, overseers
 
 
-def _texts(threshold: str, row: dict[str, Any]) -> tuple[str, str, str]:
-    due = timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M")
+DIGEST_LISTED = 20
+
+
+def _due_text(row: dict[str, Any]) -> str:
+    return timezone.localtime(row["due_at"]).strftime("%Y-%m-%d %H:%M")
+
+
+def _case_text(threshold: str, row: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, body, timeline note) of one case crossing `threshold`."""
+    due = _due_text(row)
     label = f"{row['number']}「{row['title'][:30]}」"
     if threshold == DeadlineState.OVERDUE:
         return (
             f"诉求超期：{row['number']}",
-            f"诉求{label}已超过办理期限（{due}），请尽快办理并说明情况。",
+            f"您承办的诉求{label}已超过办理期限（{due}），请尽快办理并说明情况。",
             f"已超期（办理期限 {due}）",
         )
     return (
         f"诉求临期：{row['number']}",
-        f"诉求{label}将于 {due} 到期，请抓紧办理。",
+        f"您承办的诉求{label}将于 {due} 到期，请抓紧办理。",
         f"进入临期（办理期限 {due}）",
     )
+
+
+def _digest_text(threshold: str, rows: list[dict[str, Any]]) -> tuple[str, str]:
+    """(subject, body) of the summary a head or dispatcher receives for the cases of one batch."""
+    word = "已超过办理期限" if threshold == DeadlineState.OVERDUE else "进入临期"
+    lines = [f"{r['number']}「{r['title'][:30]}」期限 {_due_text(r)}" for r in rows[:DIGEST_LISTED]]
+    more = f"\n……共 {len(rows)} 件，请在列表中查看全部。" if len(rows) > DIGEST_LISTED else ""
+    subject = f"{len(rows)} 件诉求{'超期' if threshold == DeadlineState.OVERDUE else '临期'}提醒"
+    return subject, f"以下诉求{word}，请督促办理：\n" + "\n".join(lines) + more
 
 
 def announce(
     rows: list[dict[str, Any]], threshold: DeadlineState, now: dt.datetime, recipients: _Recipients
 ) -> dict[str, int]:
     """Mark `rows` (claimed cases, sorted by id) as having crossed `threshold` and announce the ones
-    whose alert this call inserts. Call inside a transaction."""
+    whose alert this call inserts: a timeline entry each, one audit entry for the batch, a message
+    per case to its handler, and one summary per head and per dispatcher listing their cases of
+    the batch. Call inside a transaction."""
     updated = Ticket.objects.filter(pk__in=[r["id"] for r in rows]).exclude(deadline_state=threshold)
     if threshold == DeadlineState.OVERDUE:
         changed = updated.update(
@@ -170,38 +182,58 @@ def announce(
         changed = updated.update(deadline_state=threshold)
     inserted = _insert_alerts(rows, threshold)
     fresh = [r for r in rows if r["id"] in inserted]
-    queued = 0
-    if fresh:
-        TicketEvent.objects.bulk_create(
-            [
-                TicketEvent(
-                    ticket_id=r["id"],
-                    at=now,
-                    actor_name="系统",
-                    kind=threshold.value,
-                    note=_texts(threshold, r)[2],
-                    visibility=Visibility.INTERNAL,
-                    data={"threshold": threshold.value, "due_at": r["due_at"].isoformat()},
-                )
-                for r in fresh
-            ],
-            batch_size=1000,
+    if not fresh:
+        return {"changed": changed, "alerts": 0, "notifications": 0}
+    insert_rows(
+        TicketEvent,
+        ["ticket_id", "at", "actor_name", "kind", "from_status", "to_status", "note", "visibility", "data"],
+        [
+            (
+                r["id"],
+                now,
+                "系统",
+                threshold.value,
+                "",
+                "",
+                _case_text(threshold, r)[2],
+                Visibility.INTERNAL.value,
+                {
+                    "threshold": threshold.value,
+                    "due_at": r["due_at"].isoformat(),
+                    "alert_id": inserted[r["id"]],
+                },
+            )
+            for r in fresh
+        ],
+    )
+    record(
+        "ticket.deadline_sweep",
+        object_type="tickets.ticket",
+        object_repr=f"期限巡检：{len(fresh)} 件诉求{DeadlineState(threshold).label}",
+        after={"threshold": threshold.value, "ticket_ids": [r["id"] for r in fresh]},
+    )
+    handlers, overseers = recipients.for_rows(fresh)
+    link_to = notifications.case_link_maker()
+    items = []
+    for r in fresh:
+        if r["id"] in handlers:
+            subject, body, _ = _case_text(threshold, r)
+            key = notifications.deadline_dedupe_key(r["id"], threshold, r["due_at"], handlers[r["id"]])
+            items.append((handlers[r["id"]], subject, body, link_to(r["id"]), key))
+    batch_key = min(inserted[r["id"]] for r in fresh)
+    for user_id, (kind, their_rows) in overseers.items():
+        subject, body = _digest_text(threshold, their_rows)
+        link = notifications.queue_link("unit" if kind == "head" else "all", {"deadline": threshold.value})
+        items.append(
+            (
+                user_id,
+                subject,
+                body,
+                link,
+                f"ticket-deadline:{threshold.value}:digest:{batch_key}:inapp:{user_id}",
+            )
         )
-        record(
-            "ticket.deadline_sweep",
-            object_type="tickets.ticket",
-            object_repr=f"期限巡检：{len(fresh)} 件诉求{DeadlineState(threshold).label}",
-            after={"threshold": threshold.value, "ticket_ids": [r["id"] for r in fresh]},
-        )
-        people = recipients.for_rows(fresh)
-        items = []
-        for r in fresh:
-            subject, body, _ = _texts(threshold, r)
-            link = notifications.case_link(r["id"])
-            for user_id in people[r["id"]]:
-                key = notifications.deadline_dedupe_key(r["id"], threshold, r["due_at"], user_id)
-                items.append((user_id, subject, body, link, key))
-        queued = notifications.queue_inapp_many(items)
+    queued = notifications.queue_inapp_many(items)
     return {"changed": changed, "alerts": len(fresh), "notifications": queued}
 
 

@@ -23,13 +23,15 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape, format_html_join
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from bangban.accounts.access import has_any_role, may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
-from bangban.core.pagination import paginate
+from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from bangban.core.views import error_response
 from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import scope_regions
@@ -37,7 +39,7 @@ from bangban.enterprises.access import scope_regions
 from . import forms_work as f
 from . import queries
 from .access import DISPATCH_ROLES, access_ticket, check_action
-from .display import deadline_badge, event_label, status_css, urgency_css
+from .display import STATUS_LABELS, deadline_badge, event_label, status_css, urgency_css
 from .exports import do_record_export
 from .filters import DEADLINE_CHOICES, TicketFilter
 from .models import (
@@ -73,43 +75,104 @@ def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 # --- rows of every list ---------------------------------------------------------------------------
 
 
+def _local_text(value: Any) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value is not None else ""
+
+
 class Row:
-    """A case as a list row: the badges worked out once, the contact phone masked for the viewer."""
+    """A case as a list row, with everything the row shows worked out once in Python (badges,
+    local times, names): a page of 100 rows then renders without per-row template lookups. The
+    contact phone is masked for the viewer."""
 
-    __slots__ = ("badge", "co", "contact_phone", "status_css", "ticket", "urgency_css")
+    __slots__ = (
+        "badge",
+        "co",
+        "contact_phone",
+        "due",
+        "enterprise",
+        "handler",
+        "lead_unit",
+        "received",
+        "status_css",
+        "status_label",
+        "ticket",
+        "urgency_css",
+        "urgency_label",
+        "url",
+    )
 
-    def __init__(
-        self, ticket: Ticket, user: Any, now: Any, co_ids: set[int] | frozenset[int] = frozenset()
-    ) -> None:
+    def __init__(self, ticket: Ticket, user: Any, now: Any, *, co: bool = False) -> None:
         self.ticket = ticket
+        self.url = reverse("tickets:detail", args=[ticket.pk])
         self.badge = deadline_badge(ticket, now)
+        self.due = _local_text(self.badge.due_at)
+        self.received = _local_text(ticket.received_at)
         self.status_css = status_css(ticket.status)
+        self.status_label = ticket.get_status_display()
         self.urgency_css = urgency_css(ticket.urgency)
-        self.co = ticket.pk in co_ids and ticket.lead_unit_id != getattr(user, "unit_id", None)
+        self.urgency_label = ticket.get_urgency_display()
+        # In the unit queue, a case the unit does not lead is one it co-handles (协办).
+        self.co = co and ticket.lead_unit_id != getattr(user, "unit_id", None)
         self.contact_phone = show_phone(user, ticket.contact_phone)
+        self.enterprise = ticket.enterprise.name if ticket.enterprise_id and ticket.enterprise else ""
+        unit = ticket.lead_unit if ticket.lead_unit_id else None
+        self.lead_unit = (unit.short_name or unit.name) if unit is not None else ""
+        self.handler = ticket.handler.display_name if ticket.handler_id and ticket.handler else ""
 
 
-def _filter_options(user: Any, *, units: bool) -> dict[str, Any]:
+def _options(items: Any, selected: str) -> str:
+    """`<option>`s of a filter select, built in Python: a catalogue of a few hundred categories
+    would otherwise cost the template several lookups per option on every page view."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((v, " selected" if v == selected else "", t) for v, t in items),
+    )
+
+
+def _filter_options(user: Any, filters: TicketFilter, *, units: bool) -> dict[str, Any]:
+    c = filters.cleaned
+    categories = Category.objects.filter(is_active=True).order_by("path").values_list("code", "path")
+    regions = (
+        scope_regions(user).exclude(level="village").order_by("path").values_list("code", "name", "path")
+    )
     options: dict[str, Any] = {
         "statuses": Status.choices,
         "urgencies": Urgency.choices,
         "channels": Channel.choices,
         "types": TicketType.choices,
         "deadlines": list(DEADLINE_CHOICES.items()),
-        "categories": list(
-            Category.objects.filter(is_active=True).only("code", "path", "level").order_by("path")
+        "category_options": _options(categories, c.get("category", "")),
+        "region_options": _options(
+            ((code, ("　" if path.count("/") > 3 else "") + name) for code, name, path in regions),
+            c.get("region", ""),
         ),
-        "regions": list(scope_regions(user).exclude(level="village").only("code", "name", "path")),
     }
     if units:
         from .queries import dispatch_targets
 
-        options["units"] = list(dispatch_targets().only("code", "name", "region__path"))
+        options["unit_options"] = _options(
+            dispatch_targets().values_list("code", "name"), c.get("lead_unit", "")
+        )
+        options["units"] = True
     return options
 
 
 def _saved_views(user: Any, page: str) -> list[SavedView]:
     return list(SavedView.objects.filter(user=user, page=page).order_by("name"))
+
+
+def _requested_slice(request: AuthedHttpRequest) -> tuple[int, int]:
+    """The (offset, size) `core.pagination.paginate` will ask for, when the page number is valid."""
+    try:
+        size = max(1, min(int(request.GET.get("size", DEFAULT_PAGE_SIZE)), MAX_PAGE_SIZE))
+    except ValueError:
+        size = DEFAULT_PAGE_SIZE
+    try:
+        number = max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        number = 1
+    return (number - 1) * size, size
 
 
 def _list_context(
@@ -118,13 +181,12 @@ def _list_context(
     queue: str,
     filters: TicketFilter,
     qs: Any,
-    co_ids: list[int] | None = None,
+    co: bool = False,
     units: bool = False,
 ) -> dict[str, Any]:
     user = request.user
-    result = paginate(request, qs)
-    co = set(co_ids or [])
-    rows = [Row(t, user, filters.now, co) for t in result.page.object_list]
+    result = paginate(request, qs)  # a QuerySet, or a PagedById of one
+    rows = [Row(t, user, filters.now, co=co) for t in result.page.object_list]
     return {
         "queue": queue,
         "queue_name": queries.QUEUE_NAMES[queue],
@@ -139,7 +201,7 @@ def _list_context(
         + urlencode({**filters.as_params(), "view": queue}, doseq=True),
         "saved_views": _saved_views(user, queue) if queue in SAVED_VIEW_PAGES else [],
         "now": filters.now,
-        **_filter_options(user, units=units),
+        **_filter_options(user, filters, units=units),
     }
 
 
@@ -154,9 +216,9 @@ def unit_queue(request: AuthedHttpRequest) -> HttpResponse:
     if not queries.can_use_unit_queue(user):
         raise NotFound("待办诉求只对承办单位的承办人和负责人开放")
     filters = TicketFilter(request.GET, user)
-    co_ids = queries.co_handled_ids(user)
-    qs = queries.unit_queue(filters, co_ids)
-    context = _list_context(request, queue="unit", filters=filters, qs=qs, co_ids=co_ids)
+    rows = queries.unit_queue_page(filters)
+    rows.expect(*_requested_slice(request))
+    context = _list_context(request, queue="unit", filters=filters, qs=rows, co=True)
     unit = user.unit
     context["title"] = f"待办诉求 · {unit.short_name or unit.name}" if unit is not None else "待办诉求"
     return render(request, "tickets/queue.html", context)
@@ -178,8 +240,23 @@ def all_cases(request: AuthedHttpRequest) -> HttpResponse:
 @dataclass
 class DispatchRow:
     row: Row
-    form: f.DispatchForm
-    error: str = ""
+    prefix: str
+    lead_options: str
+    co_options: str
+    category_options: str
+    urgency_options: str
+
+
+def _selected_options(choices: list[tuple[str, str]], selected: Any) -> str:
+    """Options whose labels are already escaped, with `selected` marked."""
+    chosen = "" if selected is None else str(selected)
+    # Every label was escaped when the choices were built.
+    return mark_safe(
+        "".join(
+            f'<option value="{v}"{" selected" if v == chosen else ""}>{label}</option>'
+            for v, label in choices
+        )
+    )
 
 
 @login_required
@@ -197,29 +274,34 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
     context = _list_context(
         request, queue="dispatch", filters=filters, qs=queries.dispatch_queue(filters), units=True
     )
-    units = queries.dispatch_targets()
-    categories = Category.objects.filter(is_active=True).order_by("path")
+    # The selects of every row's dispatch form share one read of units and categories; only the
+    # selected option differs per row (a form per row would query them again for every case).
+    unit_choices = [
+        (str(pk), escape(name)) for pk, name in queries.dispatch_targets().values_list("pk", "name")
+    ]
+    category_choices = [
+        (str(pk), escape(path))
+        for pk, path in Category.objects.filter(is_active=True).order_by("path").values_list("pk", "path")
+    ]
     dispatch_rows = []
     for row in context["rows"]:
         t = row.ticket
-        form = f.DispatchForm(
-            initial={
-                "version": t.version,
-                "lead_unit": t.suggested_unit_id or t.lead_unit_id,
-                "urgency": t.urgency,
-                "category": t.category_id,
-            },
-            units=units,
-            categories=categories,
-            prefix=f"t{t.pk}",
+        dispatch_rows.append(
+            DispatchRow(
+                row=row,
+                prefix=f"t{t.pk}",
+                lead_options=_selected_options(unit_choices, t.suggested_unit_id or t.lead_unit_id),
+                co_options=_selected_options(unit_choices, None),
+                category_options=_selected_options(category_choices, t.category_id),
+                urgency_options=_selected_options(
+                    [(v, escape(label)) for v, label in Urgency.choices], t.urgency
+                ),
+            )
         )
-        dispatch_rows.append(DispatchRow(row, form))
     context.update(
         {
             "title": "派单",
             "dispatch_rows": dispatch_rows,
-            "unit_choices": context["units"],
-            "category_choices": list(categories.only("id", "path")),
             "requests": list(queries.pending_requests(user)),
             "can_decide": has_action("do_decide_request"),
             "can_dispatch": has_action("do_dispatch"),
@@ -731,7 +813,7 @@ def _render_detail(
         {
             "e": event,
             "label": event_label(event.kind),
-            "to_status_label": Status(event.to_status).label if event.to_status in Status.values else "",
+            "to_status_label": STATUS_LABELS.get(event.to_status, ""),
         }
         for event in page.events
     ]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bangban.accounts.models import User
+from bangban.accounts.models import RoleRecord, User
 from bangban.accounts.roles import Role
 from bangban.conftest import World, make_user
 from bangban.org.models import Unit, UnitType
@@ -44,11 +44,11 @@ _numbers = itertools.count(1)
 
 def ensure_policies() -> None:
     try:
-        from bangban.tickets.defaults import ensure_defaults
+        from bangban.tickets import defaults
     except ImportError:  # pragma: no cover - only before defaults.py exists
-        ensure_defaults = None
-    if ensure_defaults is not None:
-        ensure_defaults()
+        defaults = None  # type: ignore[assignment]
+    if defaults is not None:
+        defaults.ensure_defaults()
         return
     for channel in Channel:  # pragma: no cover
         days = _FALLBACK_POLICIES.get(channel, (2, 5, 15))
@@ -129,8 +129,31 @@ class Cases:
         return do_approve_reply(acting_user=self.head_shuyang, ticket_id=ticket.pk, now=now)
 
 
+def _ensure_roles(world: World) -> None:
+    """The role rows come from a data migration, which a transactional test's flush removes;
+    put them back (and the world's users' roles) so that tests with `transaction=True` work."""
+    if RoleRecord.objects.count() == len(Role):
+        return
+    for role in Role:
+        RoleRecord.objects.get_or_create(code=role.value)
+    cast = {
+        world.admin: Role.ADMIN,
+        world.biz_office: Role.BIZ_OFFICE,
+        world.auditor: Role.AUDITOR,
+        world.handler_shuyang: Role.HANDLER,
+        world.handler_siyang: Role.HANDLER,
+        world.city_handler: Role.HANDLER,
+        world.enterprise_user: Role.ENTERPRISE,
+    }
+    for user, role in cast.items():
+        if not user.roles.exists():
+            user.roles.set(RoleRecord.objects.filter(code=role))
+            user.__dict__.pop("_role_codes", None)
+
+
 @pytest.fixture
 def cases(world: World) -> Cases:
+    _ensure_roles(world)
     ensure_policies()
     center = Unit.objects.create(
         code="12345-center",

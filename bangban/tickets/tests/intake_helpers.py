@@ -75,7 +75,9 @@ def png_bytes() -> bytes:
 
 
 def jpeg_bytes() -> bytes:
-    return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+    return (
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
+    )
 
 
 def gif_bytes() -> bytes:
@@ -108,12 +110,15 @@ def _office(main_part: str, content_type: str) -> bytes:
 
 def docx_bytes() -> bytes:
     return _office(
-        "/word/document.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        "/word/document.xml",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     )
 
 
 def xlsx_bytes() -> bytes:
-    return _office("/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
+    return _office(
+        "/xl/workbook.xml", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"
+    )
 
 
 def docm_bytes() -> bytes:

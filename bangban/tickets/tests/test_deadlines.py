@@ -12,7 +12,6 @@ import pytest
 from bangban.core.errors import ApplicationError, ValidationFailed
 from bangban.core.satisfaction import Satisfaction
 from bangban.tickets.actions import (
-    do_accept,
     do_decide_request,
     do_dispatch,
     do_follow_up,
@@ -308,5 +307,46 @@ def test_unsatisfied_follow_up_reopens_with_a_fresh_deadline_counted_against_the
     assert local(ticket.deadline_start) == "2026-10-09 11:00:00"
     assert local(ticket.due_at) == "2026-10-15 23:59:59"  # 10 (调休 Saturday), 12, 13, 14, 15
     event = TicketEvent.objects.get(ticket=ticket, kind="reopen")
+    assert event.data is not None
     assert event.data["counts_against_unit_id"] == cases.shuyang_gov.pk
     assert "计入" in event.note and cases.shuyang_gov.name in event.note
+
+
+# --- provisional deadlines ---------------------------------------------------------------------
+
+
+def test_provisional_deadlines_are_recomputed_once_the_calendar_knows_the_year(cases):
+    from bangban.tickets.models import DeadlineRequest, RequestKind, Ticket
+    from bangban.tickets.sweeper import recompute_provisional_deadlines
+
+    ticket = cases.in_progress(now=at("2026-09-24 10:00"), channel=Channel.MAYOR)
+    # As computed before 2026's holidays were loaded (weekends only): 25, 28, 29, 30 Sep, 1 Oct.
+    Ticket.objects.filter(pk=ticket.pk).update(
+        due_at=at("2026-10-01 23:59:59"), warn_at=at("2026-09-30 23:59:59"), due_provisional=True
+    )
+    DeadlineRequest.objects.create(
+        ticket=ticket,
+        kind=RequestKind.EXTENSION,
+        reason="协调",
+        workdays=2,
+        status="approved",
+        requested_by=cases.handler_shuyang,
+        requested_at=at("2026-09-28 09:00"),
+        decided_at=at("2026-09-28 10:00"),
+    )
+    assert recompute_provisional_deadlines(at("2026-11-20 03:10")) == 1
+    ticket.refresh_from_db()
+    # 5 working days with the official calendar end 9 Oct; the extension adds 10 (调休) and 12 Oct.
+    assert local(ticket.due_at) == "2026-10-12 23:59:59"
+    assert local(ticket.warn_at) == "2026-10-10 23:59:59"
+    assert ticket.due_provisional is False
+    assert TicketEvent.objects.filter(ticket=ticket, kind="deadline_recomputed").count() == 1
+    assert recompute_provisional_deadlines(at("2026-11-21 03:10")) == 0
+
+
+def test_the_recomputation_runs_daily(cases):
+    from bangban.core.scheduler import registered_jobs
+
+    job = registered_jobs()["tickets.recompute_provisional_deadlines"]
+    assert job.period(at("2026-11-20 03:00")) is None
+    assert job.period(at("2026-11-20 03:15")) == "2026-11-20"

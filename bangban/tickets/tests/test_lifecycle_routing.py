@@ -315,6 +315,7 @@ def test_the_audit_log_records_before_and_after_of_a_dispatch(cases):
     do_dispatch(acting_user=cases.dispatcher, ticket_id=ticket.pk, lead_unit_id=cases.shuyang_gov.pk, now=T0)
     event = AuditEvent.objects.get(action="ticket.dispatch", object_id=str(ticket.pk))
     assert event.actor_id == cases.dispatcher.pk
+    assert event.before is not None and event.after is not None
     assert event.before["status"] == "pending_dispatch" and event.before["lead_unit_id"] is None
     assert event.after["status"] == "dispatched" and event.after["lead_unit_id"] == cases.shuyang_gov.pk
     assert event.after["version"] == 2

@@ -382,3 +382,27 @@ def test_a_case_row_links_to_the_case_page(world, login):
     html = login(cast.handler_shuyang).get(reverse("tickets:unit_queue")).content.decode()
     assert f'href="{reverse("tickets:detail", args=[ticket.pk])}"' in html
     assert Ticket.objects.count() == 1
+
+
+def test_dispatch_queue_query_count_does_not_grow_with_page_size(world, login):
+    cast = make_cast(world)
+    cat = make_category("D1", "分类")
+    original = make_ticket(world, status=Status.CLOSED)
+    for i in range(12):
+        t = make_ticket(
+            world, category=cat, suggested_unit=world.shuyang_gov, is_repeat=i % 2 == 0, duplicate_of=original
+        )
+        if i % 3 == 0:
+            add_event(t, "return", "不属于本单位", public=False, actor=cast.handler_siyang)
+    client = login(cast.dispatcher)
+    url = reverse("tickets:dispatch_queue")
+    client.get(url)
+
+    counts = []
+    for size in (2, 12):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, {"size": size})
+        assert response.content.decode().count('data-testid="dispatch-row"') == size
+        counts.append(len(ctx.captured_queries))
+
+    assert counts[0] == counts[1]

@@ -8,11 +8,26 @@ import pytest
 from bangban.org.models import Unit, UnitType
 from bangban.tickets.intake import IntakeInput, do_intake_portal
 from bangban.tickets.models import Category, RoutingRule
-from bangban.tickets.routing import RuleKey, category_chain, pick_rule, region_chain, suggest_rule, suggest_unit
+from bangban.tickets.routing import (
+    RuleKey,
+    category_chain,
+    pick_rule,
+    region_chain,
+    suggest_rule,
+    suggest_unit,
+)
 
 from .intake_helpers import category
 
 # --- ranking (pure) ------------------------------------------------------------------------------
+
+
+def winner(rules, categories=None, regions=None) -> int | None:
+    picked = pick_rule(
+        rules, CATS if categories is None else categories, REGIONS if regions is None else regions
+    )
+    return picked.id if picked is not None else None
+
 
 CATS = [10, 11, 12]  # first, second, third level of the case's category
 REGIONS = [100, 101, 102]  # city, county, township of the case's region
@@ -20,33 +35,33 @@ REGIONS = [100, 101, 102]  # city, county, township of the case's region
 
 def test_exact_category_beats_its_ancestors():
     rules = [RuleKey(1, 10, None, 0), RuleKey(2, 12, None, 0), RuleKey(3, 11, None, 0)]
-    assert pick_rule(rules, CATS, REGIONS).id == 2
+    assert winner(rules) == 2
 
 
 def test_deeper_region_beats_shallower_for_the_same_category():
     rules = [RuleKey(1, 11, 100, 0), RuleKey(2, 11, 102, 0), RuleKey(3, 11, 101, 0), RuleKey(4, 11, None, 0)]
-    assert pick_rule(rules, CATS, REGIONS).id == 2
+    assert winner(rules) == 2
 
 
 def test_category_specificity_comes_before_region():
     rules = [RuleKey(1, 10, 102, 0), RuleKey(2, 12, None, 0)]
-    assert pick_rule(rules, CATS, REGIONS).id == 2
+    assert winner(rules) == 2
 
 
 def test_priority_breaks_a_tie_then_the_older_rule():
-    assert pick_rule([RuleKey(1, 11, 101, 0), RuleKey(2, 11, 101, 5)], CATS, REGIONS).id == 2
-    assert pick_rule([RuleKey(7, 11, 101, 0), RuleKey(3, 11, 101, 0)], CATS, REGIONS).id == 3
+    assert winner([RuleKey(1, 11, 101, 0), RuleKey(2, 11, 101, 5)]) == 2
+    assert winner([RuleKey(7, 11, 101, 0), RuleKey(3, 11, 101, 0)]) == 3
 
 
 def test_rules_of_other_categories_or_regions_never_match():
     rules = [RuleKey(1, 99, None, 100), RuleKey(2, None, 999, 100)]
-    assert pick_rule(rules, CATS, REGIONS) is None
+    assert winner(rules) is None
 
 
 def test_any_category_any_region_is_the_last_resort():
     rules = [RuleKey(1, None, None, 0), RuleKey(2, None, 101, 0)]
-    assert pick_rule(rules, CATS, REGIONS).id == 2
-    assert pick_rule([RuleKey(1, None, None, 0)], [], []).id == 1
+    assert winner(rules) == 2
+    assert winner([RuleKey(1, None, None, 0)], [], []) == 1
 
 
 # --- against the database ------------------------------------------------------------------------
@@ -55,7 +70,9 @@ def test_any_category_any_region_is_the_last_resort():
 @pytest.fixture
 def units(cases):
     def unit(code: str, name: str, region) -> Unit:
-        return Unit.objects.create(code=code, name=name, short_name=name, type=UnitType.CITY_DEPARTMENT, region=region)
+        return Unit.objects.create(
+            code=code, name=name, short_name=name, type=UnitType.CITY_DEPARTMENT, region=region
+        )
 
     w = cases.world
     return {
@@ -126,7 +143,9 @@ def test_intake_stores_the_suggested_unit(cases, units):
     rule("政务服务/审批服务", cases.world.shuyang, units["shuyang_approval"])
     ticket = do_intake_portal(
         acting_user=cases.enterprise_user,
-        data=IntakeInput(title="审批超时", content="办理超过承诺时限", category_id=category("政务服务/审批服务").pk),
+        data=IntakeInput(
+            title="审批超时", content="办理超过承诺时限", category_id=category("政务服务/审批服务").pk
+        ),
     ).ticket
     assert ticket.region == cases.ent_shuyang.region  # the enterprise's region by default
     assert ticket.suggested_unit == units["shuyang_approval"]
@@ -143,4 +162,6 @@ def test_api_suggests_a_unit_by_category_and_region_codes(cases, units, login):
     assert none["unit_code"] is None
     bad = client.get("/api/v1/cases/settings/suggest-unit?category=999999")
     assert bad.status_code == 400 and bad.json()["code"] == "unknown_category"
-    assert login(cases.enterprise_user).get("/api/v1/cases/settings/suggest-unit?category=01").status_code == 404
+    assert (
+        login(cases.enterprise_user).get("/api/v1/cases/settings/suggest-unit?category=01").status_code == 404
+    )

@@ -1,0 +1,98 @@
+""" "办不成事" window (R2.2), online and at the counter: simple problems 即知即办 (closed on the spot,
+same working day), complex ones wait for dispatch with 5 working days."""
+
+from __future__ import annotations
+
+from bangban.tickets.models import Ticket, TicketEvent
+
+from .intake_helpers import category, make_filers
+
+ONLINE = "/cases/intake/window/"
+COUNTER = "/cases/intake/window/counter/"
+
+
+def test_enterprise_reports_online_and_lands_on_the_case_page(cases, login):
+    response = login(cases.enterprise_user).post(
+        ONLINE,
+        {
+            "title": "营业执照变更办不成",
+            "content": "窗口要求的材料与网上公布的不一致，跑了三次没办成。",
+            "urgency": "complex",
+        },
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert response["Location"] == f"/cases/{ticket.pk}/"
+    assert ticket.channel == "window" and ticket.intake_mode == "online" and ticket.number.startswith("BC-")
+    assert ticket.urgency == "complex" and ticket.status == "pending_dispatch"
+    assert ticket.submitter == cases.enterprise_user and ticket.enterprise == cases.ent_shuyang
+    assert ticket.contact_name == cases.enterprise_user.full_name
+
+
+def test_online_urgency_is_simple_or_complex_only(cases, login):
+    response = login(cases.enterprise_user).post(ONLINE, {"title": "x", "content": "y", "urgency": "urgent"})
+    assert response.status_code == 400 and "请选择问题是简单还是复杂" in response.content.decode()
+
+
+def test_staff_use_the_counter_not_the_online_form(cases, login):
+    assert login(cases.handler_shuyang).get(ONLINE).status_code == 403
+    assert login(cases.enterprise_user).get(COUNTER).status_code == 403
+
+
+def _counter(**fields):
+    data = {
+        "contact_name": "李女士",
+        "contact_phone": "13900001234",
+        "title": "不动产登记咨询",
+        "content": "询问厂房不动产首次登记需要的材料。",
+        "category": str(category("工程建设/竣工验收/不动产首次登记").pk),
+        "handling": "on_spot",
+        "answer": "已告知材料清单，可在政务服务中心3号窗口一次办理。",
+    }
+    data.update(fields)
+    return data
+
+
+def test_simple_problem_at_the_counter_is_closed_on_the_spot(cases, login):
+    filers = make_filers(cases)
+    response = login(filers.site_staff).post(COUNTER, _counter(enterprise=str(cases.ent_shuyang.pk)))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.intake_mode == "counter" and ticket.intake_unit == filers.site
+    assert ticket.status == "closed" and ticket.urgency == "general"
+    assert ticket.contact_name == "李女士" and ticket.enterprise == cases.ent_shuyang
+    assert "3号窗口" in TicketEvent.objects.get(ticket=ticket, kind="close_on_spot").note
+
+
+def test_complex_problem_at_the_counter_waits_for_dispatch_as_complex(cases, login):
+    filers = make_filers(cases)
+    response = login(filers.site_staff).post(
+        COUNTER, _counter(handling="refer", answer="", enterprise_name="未登记的小微企业")
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.status == "pending_dispatch" and ticket.urgency == "complex"
+    assert ticket.enterprise is None and ticket.enterprise_name == "未登记的小微企业"
+    assert (TicketEvent.objects.get(ticket=ticket, kind="intake").data or {})["handling"] == "refer"
+
+
+def test_counter_needs_the_visitor_and_an_answer_for_on_the_spot(cases, login):
+    response = login(cases.handler_shuyang).post(
+        COUNTER, _counter(contact_name="", contact_phone="", answer="")
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "请填写联系人姓名" in page and "请填写联系电话" in page and "即知即办须填写当场答复的内容" in page
+    assert Ticket.objects.count() == 0
+
+
+def test_counter_cannot_file_for_an_enterprise_out_of_scope(cases, login):
+    response = login(cases.handler_siyang).post(COUNTER, _counter(enterprise=str(cases.ent_shuyang.pk)))
+    assert response.status_code == 400
+    assert "所选企业不存在或不在您的服务范围内" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+def test_a_handler_may_file_at_the_counter_too(cases, login):
+    assert login(cases.handler_shuyang).post(COUNTER, _counter()).status_code == 302
+    assert Ticket.objects.get().created_by == cases.handler_shuyang
