@@ -51,7 +51,15 @@ NAV_ITEMS: list[tuple[str, str, Any]] = [
     ("用户管理", "accounts:users", lambda u: has_any_role(u, ACCOUNT_ADMIN_ROLES)),
     ("审计日志", "audit:events", lambda u: has_any_role(u, AUDIT_READER_ROLES)),
     ("发送队列", "notifications:outbox", lambda u: has_any_role(u, ACCOUNT_ADMIN_ROLES)),
+    (
+        "诉求配置",
+        "tickets:config_index",
+        lambda u: has_any_role(u, {Role.ADMIN, Role.DISPATCHER, Role.BIZ_OFFICE}),
+    ),
 ]
+
+# Entries shown under one 「系统管理」 menu, so the bar stays on one line for administrators.
+ADMIN_MENU = frozenset({"用户管理", "审计日志", "发送队列", "诉求配置"})
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -69,10 +77,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 {
                     "label": label,
                     "url": reverse(name),
+                    "admin_menu": label in ADMIN_MENU,
                     "active": current == name
                     or (current.startswith(app + ":") and app != "core" and apps.count(app) == 1),
                 }
             )
     from bangban.notifications.queries import unread_count
 
-    return {"nav_items": items, "unread_messages": unread_count(user)}
+    return {
+        "nav_items": [i for i in items if not i["admin_menu"]],
+        "nav_admin_items": [i for i in items if i["admin_menu"]],
+        "nav_admin_active": any(i["active"] for i in items if i["admin_menu"]),
+        "unread_messages": unread_count(user),
+    }
