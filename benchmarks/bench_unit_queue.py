@@ -177,7 +177,9 @@ def fill(args: Any) -> tuple[Any, Any]:
         ],
         batch_size=2000,
     )
-    handler = User.objects.create_user(username="bench_handler", password="x" * 12, unit=busy, full_name="基准承办人")
+    handler = User.objects.create_user(
+        username="bench_handler", password="x" * 12, unit=busy, full_name="基准承办人"
+    )
     handler.roles.set(RoleRecord.objects.filter(code=Role.HANDLER))
 
     def contiguous(ids: list[int], what: str) -> int:
@@ -305,7 +307,9 @@ def fill(args: Any) -> tuple[Any, Any]:
         # Fresh statistics (and, on PostgreSQL, a visibility map for index-only counts).
         cursor.execute("VACUUM ANALYZE" if vendor == "postgresql" else "ANALYZE")
     led = Ticket.objects.filter(lead_unit=busy).count()
-    open_led = Ticket.objects.filter(lead_unit=busy, status__in=["in_progress", "dispatched", "reply_review"]).count()
+    open_led = Ticket.objects.filter(
+        lead_unit=busy, status__in=["in_progress", "dispatched", "reply_review"]
+    ).count()
     print(
         f"filled {Ticket.objects.count():,} cases in {time.perf_counter() - t1:.1f} s; the busy unit leads "
         f"{led:,} ({open_led:,} open) and co-handles "

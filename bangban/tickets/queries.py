@@ -173,7 +173,7 @@ def unit_queue(filters: TicketFilter, co_ids: list[int] | None = None) -> QueryS
     return qs.select_related(*LIST_RELATED).order_by(open_first(), F("due_at").asc(nulls_last=True), "-id")
 
 
-def co_handled(user: Any) -> QuerySet[TicketAssignment]:
+def co_handled(user: Any) -> QuerySet[Any]:
     """The ids of the cases the user's unit co-handles now, as a subquery (`assignment_co_active`
     answers it from the index alone)."""
     return TicketAssignment.objects.filter(unit_id=user.unit_id, role=AssignmentRole.CO, active=True).values(

@@ -8,7 +8,7 @@ in the panel that caused it (a conflict: 「记录已被他人修改，请刷新
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -23,13 +23,13 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
-from bangban.accounts.access import has_any_role, may_see_personal_data, show_phone
+from bangban.accounts.access import may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
-from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from bangban.core.views import error_response
@@ -37,8 +37,8 @@ from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import scope_regions
 
 from . import forms_work as f
-from . import queries
-from .access import DISPATCH_ROLES, access_ticket, check_action
+from . import panels, queries
+from .access import access_ticket, check_action
 from .display import STATUS_LABELS, deadline_badge, event_label, status_css, urgency_css
 from .exports import do_record_export
 from .filters import DEADLINE_CHOICES, TicketFilter
@@ -47,7 +47,6 @@ from .models import (
     Category,
     Channel,
     DeadlineRequest,
-    FollowUpMethod,
     ReviewStatus,
     SavedView,
     Ticket,
@@ -55,7 +54,7 @@ from .models import (
     Urgency,
     Visibility,
 )
-from .workflow import FINAL_STATUSES, Action, Status, allowed_actions
+from .workflow import Status
 
 SAVED_VIEW_PAGES = {"unit": "tickets:unit_queue", "dispatch": "tickets:dispatch_queue", "all": "tickets:all"}
 MAX_SAVED_VIEWS = 30
@@ -123,11 +122,7 @@ class Row:
 def _options(items: Any, selected: str) -> str:
     """`<option>`s of a filter select, built in Python: a catalogue of a few hundred categories
     would otherwise cost the template several lookups per option on every page view."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((v, " selected" if v == selected else "", t) for v, t in items),
-    )
+    return _selected_options([(escape(v), escape(t)) for v, t in items], escape(selected))
 
 
 def _filter_options(user: Any, filters: TicketFilter, *, units: bool) -> dict[str, Any]:
@@ -247,7 +242,7 @@ class DispatchRow:
     urgency_options: str
 
 
-def _selected_options(choices: list[tuple[str, str]], selected: Any) -> str:
+def _selected_options(choices: Sequence[tuple[str, str]], selected: Any) -> str:
     """Options whose labels are already escaped, with `selected` marked."""
     chosen = "" if selected is None else str(selected)
     # Every label was escaped when the choices were built.
@@ -303,9 +298,9 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
             "title": "派单",
             "dispatch_rows": dispatch_rows,
             "requests": list(queries.pending_requests(user)),
-            "can_decide": has_action("do_decide_request"),
-            "can_dispatch": has_action("do_dispatch"),
-            "can_merge": has_action("do_merge"),
+            "can_decide": panels.has_action("do_decide_request"),
+            "can_dispatch": panels.has_action("do_dispatch"),
+            "can_merge": panels.has_action("do_merge"),
         }
     )
     return render(request, "tickets/dispatch.html", context)
@@ -326,8 +321,8 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
                 "row": Row(t, user, filters.now),
                 "reply": approved[0] if approved else None,
                 "can_rate": t.status == Status.REPLIED
-                and _allowed(user, t, "rate")
-                and has_action("do_follow_up"),
+                and panels.may_take(user, t, "rate")
+                and panels.has_action("do_follow_up"),
                 "form": f.RateForm(initial={"version": t.version}, prefix=f"r{t.pk}"),
             }
         )
@@ -342,20 +337,16 @@ def mine(request: AuthedHttpRequest) -> HttpResponse:
             "fv": {"q": filters.value("q")},
             "statuses": Status.choices,
             "file_url": _intake_url(),
+            "export_url": reverse("tickets:export")
+            + "?"
+            + urlencode({**filters.as_params(), "view": "mine"}, doseq=True),
         },
     )
 
 
 def _intake_url() -> str:
-    """The enterprise's form to file a new case (provided by the intake pages)."""
-    from django.urls import NoReverseMatch
-
-    for name in ("tickets:intake_new", "tickets:intake_portal", "tickets:portal_new"):
-        try:
-            return reverse(name)
-        except NoReverseMatch:
-            continue
-    return "/cases/intake/new/"
+    """The enterprise's form to file a new case (the intake pages)."""
+    return reverse("tickets:intake_new")
 
 
 # --- the export -----------------------------------------------------------------------------------
@@ -492,301 +483,6 @@ def attachment(request: AuthedHttpRequest, pk: int, attachment_id: int) -> HttpR
 # --- the case page and its action panels ----------------------------------------------------------
 
 
-def has_action(name: str) -> bool:
-    """Whether the lifecycle function exists (the panels of an action appear with it)."""
-    try:
-        from . import actions
-    except ImportError:
-        return False
-    return callable(getattr(actions, name, None))
-
-
-def _allowed(user: Any, ticket: Ticket, check: str) -> bool:
-    if check == "resume" and has_any_role(user, DISPATCH_ROLES):
-        return True  # a dispatcher may end a suspension too
-    try:
-        check_action(user, ticket, check)
-    except (PermissionDenied, NotFound):
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class Panel:
-    key: str
-    title: str
-    check: str
-    function: str
-    transition: Action | None = None
-    needs: Callable[[queries.CasePage], bool] | None = None
-    button: str = "提交"
-    css: str = "btn-primary"
-    confirm: str = ""
-
-
-def _can_request_extension(p: queries.CasePage) -> bool:
-    t = p.ticket
-    return (
-        t.status == Status.IN_PROGRESS
-        and t.due_at is not None
-        and t.extensions_used < t.max_extensions
-        and "extension" not in p.pending_kinds
-    )
-
-
-def _can_request_suspension(p: queries.CasePage) -> bool:
-    return p.ticket.status == Status.IN_PROGRESS and "suspension" not in p.pending_kinds
-
-
-def _has_pending_request(p: queries.CasePage) -> bool:
-    return bool(p.pending_kinds)
-
-
-def _is_open(p: queries.CasePage) -> bool:
-    return p.ticket.status not in FINAL_STATUSES
-
-
-def _replied(p: queries.CasePage) -> bool:
-    return p.ticket.status == Status.REPLIED
-
-
-PANELS: list[Panel] = [
-    Panel("dispatch", "派单", "dispatch", "do_dispatch", Action.DISPATCH, button="派单"),
-    Panel("accept", "签收", "accept", "do_accept", Action.ACCEPT, button="签收"),
-    Panel(
-        "review", "审核答复", "approve_reply", "do_approve_reply", Action.APPROVE_REPLY, button="提交审核结果"
-    ),
-    Panel("reply", "提交答复", "submit_reply", "do_submit_reply", Action.SUBMIT_REPLY, button="提交答复"),
-    Panel("resume", "恢复办理", "resume", "do_resume", Action.RESUME, button="恢复办理"),
-    Panel("decide", "审批延期/挂起申请", "decide_request", "do_decide_request", None, _has_pending_request),
-    Panel("follow_up", "回访", "follow_up", "do_follow_up", Action.FOLLOW_UP_CLOSE, button="登记回访"),
-    Panel("rate", "评价办理结果", "rate", "do_follow_up", None, _replied, button="提交评价"),
-    Panel(
-        "note", "添加记录", "note", "do_add_note", None, _is_open, button="添加", css="btn-outline-primary"
-    ),
-    Panel(
-        "comment",
-        "内部意见",
-        "comment",
-        "do_add_note",
-        None,
-        _is_open,
-        button="添加",
-        css="btn-outline-primary",
-    ),
-    Panel(
-        "extension",
-        "申请延期",
-        "request_extension",
-        "do_request_extension",
-        None,
-        _can_request_extension,
-        button="提交延期申请",
-        css="btn-outline-secondary",
-    ),
-    Panel(
-        "suspension",
-        "申请挂起",
-        "request_suspension",
-        "do_request_suspension",
-        None,
-        _can_request_suspension,
-        button="提交挂起申请",
-        css="btn-outline-secondary",
-    ),
-    Panel("return", "退单", "return", "do_return", Action.RETURN, button="退单", css="btn-outline-danger"),
-    Panel(
-        "reassign",
-        "改派",
-        "reassign",
-        "do_reassign",
-        Action.REASSIGN,
-        button="改派",
-        css="btn-outline-secondary",
-    ),
-    Panel(
-        "merge",
-        "合并重复诉求",
-        "merge",
-        "do_merge",
-        Action.MERGE,
-        button="合并",
-        css="btn-outline-danger",
-        confirm="合并后本诉求不再单独办理，确定合并？",
-    ),
-    Panel(
-        "withdraw",
-        "撤回诉求",
-        "withdraw",
-        "do_withdraw",
-        Action.WITHDRAW,
-        button="撤回",
-        css="btn-outline-danger",
-        confirm="确定撤回这件诉求？",
-    ),
-]
-PANELS_BY_KEY = {p.key: p for p in PANELS}
-
-
-def available_panels(user: Any, page: queries.CasePage) -> list[Panel]:
-    """The actions this user may take on the case now: the transition table allows it in the
-    current status, the role rules allow it for this user, and the action exists."""
-    allowed = set(allowed_actions(page.ticket.status))
-    out: list[Panel] = []
-    for panel in PANELS:
-        if panel.transition is not None and panel.transition not in allowed:
-            continue
-        if panel.needs is not None and not panel.needs(page):
-            continue
-        if not _allowed(user, page.ticket, panel.check):
-            continue
-        if not has_action(panel.function):
-            continue
-        out.append(panel)
-    keys = {p.key for p in out}
-    if "note" in keys and "comment" in keys:
-        out = [p for p in out if p.key != "comment"]
-    if "follow_up" in keys and "rate" in keys:
-        out = [p for p in out if p.key != "rate"]
-    return out
-
-
-def _make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> forms.Form:
-    initial: dict[str, Any] = {"version": ticket.version}
-    units = queries.dispatch_targets()
-    categories = Category.objects.filter(is_active=True).order_by("path")
-    if key == "dispatch":
-        initial.update(
-            lead_unit=ticket.suggested_unit_id or ticket.lead_unit_id,
-            urgency=ticket.urgency,
-            category=ticket.category_id,
-        )
-        return f.DispatchForm(data, initial=initial, units=units, categories=categories)
-    if key == "reassign":
-        return f.ReassignForm(data, initial=initial, units=units.exclude(pk=ticket.lead_unit_id or 0))
-    if key == "merge":
-        if ticket.duplicate_of_id and ticket.duplicate_of is not None:
-            initial["target"] = ticket.duplicate_of.number
-        return f.MergeForm(data, initial=initial)
-    if key == "return":
-        return f.ReturnForm(data, initial=initial)
-    if key == "suspension":
-        return f.ReasonForm(data, initial=initial)
-    if key == "withdraw":
-        return f.WithdrawForm(data, initial=initial)
-    if key == "extension":
-        return f.ExtensionForm(data, initial=initial)
-    if key == "reply":
-        return f.ReplyForm(data, initial=initial)
-    if key == "review":
-        return f.ReviewForm(data, initial=initial)
-    if key == "decide":
-        return f.DecideRequestForm(data, initial=initial)
-    if key == "follow_up":
-        return f.FollowUpForm(data, initial=initial)
-    if key == "rate":
-        return f.RateForm(data, initial=initial)
-    if key == "note":
-        return f.NoteForm(data, initial=initial)
-    if key == "comment":
-        return f.NoteForm(data, initial=initial, internal_only=True)
-    return f.VersionForm(data, initial=initial)
-
-
-def _run(key: str, user: Any, ticket: Ticket, data: dict[str, Any]) -> str:
-    """Call the action behind a panel; returns the success message."""
-    from . import actions
-
-    common = {"acting_user": user, "ticket_id": ticket.pk, "expected_version": data["version"]}
-    fn: Any
-    if key == "dispatch":
-        actions.do_dispatch(
-            **common,
-            lead_unit_id=data["lead_unit"].pk,
-            co_unit_ids=[u.pk for u in data.get("co_units") or []],
-            urgency=data["urgency"],
-            category_id=data["category"].pk if data.get("category") else None,
-            note=data.get("note", ""),
-        )
-        return "已派单"
-    if key == "accept":
-        actions.do_accept(**common)
-        return "已签收，诉求进入办理"
-    if key == "return":
-        actions.do_return(**common, reason=data["reason"])
-        return "已退单，诉求退回派单员"
-    if key == "reassign":
-        actions.do_reassign(
-            **common,
-            lead_unit_id=data["lead_unit"].pk,
-            co_unit_ids=[u.pk for u in data.get("co_units") or []],
-            reason=data["reason"],
-        )
-        return "已改派"
-    if key == "merge":
-        number = data["target"].strip()
-        target = Ticket.objects.filter(number=number).only("pk").first()
-        if target is None:
-            raise ValidationFailed(f"未找到编号为“{number[:24]}”的诉求", code="merge_target_missing")
-        actions.do_merge(**common, into_ticket_id=target.pk, reason=data["reason"])
-        return f"已合并至{number}"
-    if key in ("note", "comment"):
-        fn = actions.do_add_note
-        fn(**common, text=data["text"], public=data["visibility"] == f.NoteForm.PUBLIC)
-        return "已添加记录"
-    if key == "extension":
-        actions.do_request_extension(**common, reason=data["reason"], workdays=data["workdays"])
-        return "延期申请已提交，等待派单员审批"
-    if key == "suspension":
-        actions.do_request_suspension(**common, reason=data["reason"])
-        return "挂起申请已提交，等待派单员审批"
-    if key == "decide":
-        if not DeadlineRequest.objects.filter(pk=data["request_id"], ticket_id=ticket.pk).exists():
-            raise NotFound()
-        actions.do_decide_request(
-            acting_user=user,
-            request_id=data["request_id"],
-            approve=data["decision"] == "approve",
-            comment=data.get("comment", ""),
-            expected_version=data["version"],
-        )
-        return "已审批"
-    if key == "resume":
-        actions.do_resume(**common)
-        return "已恢复办理"
-    if key == "reply":
-        actions.do_submit_reply(**common, content=data["content"])
-        return "答复已提交，等待单位负责人审核"
-    if key == "review":
-        if data["decision"] == "approve":
-            actions.do_approve_reply(**common, comment=data.get("comment", ""))
-            return "答复已审核通过，已答复企业"
-        actions.do_reject_reply(**common, comment=data["comment"])
-        return "答复已退回修改"
-    if key == "follow_up":
-        actions.do_follow_up(
-            **common,
-            method=data["method"],
-            resolved=data["resolved"],
-            satisfaction=data["satisfaction"],
-            comment=data.get("comment", ""),
-        )
-        return "回访已登记"
-    if key == "rate":
-        actions.do_follow_up(
-            **common,
-            method=FollowUpMethod.PORTAL,
-            resolved=data["resolved"],
-            satisfaction=data["satisfaction"],
-            comment=data.get("comment", ""),
-        )
-        return "感谢您的评价"
-    if key == "withdraw":
-        actions.do_withdraw(**common, reason=data.get("reason", ""))
-        return "诉求已撤回"
-    raise NotFound()
-
-
 def _render_detail(
     request: AuthedHttpRequest,
     ticket: Ticket,
@@ -798,13 +494,15 @@ def _render_detail(
     page = queries.case_page(user, ticket)
     t = page.ticket
     now = timezone.now()
-    panels = available_panels(user, page)
+    offered = panels.available_panels(user, page)
     panel_forms = []
-    for panel in panels:
+    for panel in offered:
         if bound is not None and bound[0] == panel.key:
             panel_forms.append({"panel": panel, "form": bound[1], "error": bound[2]})
         else:
-            panel_forms.append({"panel": panel, "form": _make_form(panel.key, t, user=user), "error": ""})
+            panel_forms.append(
+                {"panel": panel, "form": panels.make_form(panel.key, t, user=user), "error": ""}
+            )
     contact_phone = show_phone(user, t.contact_phone)
     if t.contact_phone and may_see_personal_data(user):
         record_personal_data_view(user, t, ["contact_phone"])
@@ -832,7 +530,7 @@ def _render_detail(
             "timeline": timeline,
             "error_panel": bound[0] if bound else "",
             # The action is no longer offered (the case moved on): the message goes on top.
-            "general_error": bound[2] if bound and bound[0] not in {p.key for p in panels} else "",
+            "general_error": bound[2] if bound and bound[0] not in {p.key for p in offered} else "",
             "back_url": _back_url(user),
         },
         status=status,
@@ -865,12 +563,12 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     the case page again with the message in the panel and the user's input kept."""
     user = request.user
     ticket = access_ticket(user, pk)
-    panel = PANELS_BY_KEY.get(key)
-    if panel is None or not has_action(panel.function):
+    panel = panels.PANELS_BY_KEY.get(key)
+    if panel is None or not panels.has_action(panel.function):
         raise NotFound()
     check_action(user, ticket, panel.check)
     prefix = request.POST.get("_prefix") or None
-    form = _make_form(key, ticket, request.POST, user=user)
+    form = panels.make_form(key, ticket, request.POST, user=user)
     if prefix:
         form.prefix = prefix
     next_url = _safe_next(request)
@@ -878,7 +576,7 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
         message = _form_message(form)
         return _failed(request, ticket, key, form, message, next_url, status=400)
     try:
-        done = _run(key, user, ticket, form.cleaned_data)
+        done = panels.run_action(key, user, ticket, form.cleaned_data)
     except ApplicationError as exc:
         return _failed(request, ticket, key, form, exc.message, next_url, status=exc.status)
     messages.success(request, done)

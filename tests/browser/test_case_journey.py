@@ -49,7 +49,9 @@ def people(world: World) -> dict[str, Any]:  # noqa: F811
 
     ensure_defaults()
     return {
-        "dispatcher": make_user("dispatcher", Role.DISPATCHER, unit=world.biz_office_unit, full_name="市派单员"),
+        "dispatcher": make_user(
+            "dispatcher", Role.DISPATCHER, unit=world.biz_office_unit, full_name="市派单员"
+        ),
         "head": make_user("head_sy", Role.UNIT_HEAD, unit=world.shuyang_gov, full_name="沭阳县政府负责人"),
     }
 
@@ -68,7 +70,10 @@ def test_enterprise_files_on_a_phone_and_sees_its_case_closed_after_rating(
     phone_log_in(phone, base, world.enterprise_user.username, PASSWORD)
     phone.goto(f"{base}/cases/intake/new/")
     phone.fill("[data-testid=field-title]", "厂区用电报装迟迟未办")
-    phone.fill("[data-testid=field-content]", "我公司三月申请的用电增容至今未接电，影响新生产线投产，请协调供电部门尽快办理。")
+    phone.fill(
+        "[data-testid=field-content]",
+        "我公司三月申请的用电增容至今未接电，影响新生产线投产，请协调供电部门尽快办理。",
+    )
     phone.click("[data-testid=submit]")
     phone.wait_for_selector("[data-testid=case-number]")
     number = phone.inner_text("[data-testid=case-number]").strip()
@@ -91,7 +96,10 @@ def test_enterprise_files_on_a_phone_and_sees_its_case_closed_after_rating(
     page.locator(f"[data-testid=case-row][data-number='{number}'] [data-testid=case-link]").click()
     page.click("[data-testid=submit-accept]")
     page.wait_for_selector("[data-testid=panel-reply]")
-    page.fill("[data-testid=panel-reply] textarea[name=content]", "经协调，供电公司已于本周完成增容接电，请贵公司确认。")
+    page.fill(
+        "[data-testid=panel-reply] textarea[name=content]",
+        "经协调，供电公司已于本周完成增容接电，请贵公司确认。",
+    )
     page.click("[data-testid=submit-reply]")
     page.wait_for_selector("[data-testid=status][data-status=reply_review]")
 
@@ -158,7 +166,9 @@ def test_an_overdue_case_shows_red_in_the_unit_queue(live_server: Any, page: Any
     assert badge.inner_text() == "超期"
     assert badge.evaluate("el => getComputedStyle(el).backgroundColor") == DANGER_RED
     assert red_row.get_attribute("data-deadline") == "overdue"
-    green = page.locator(f"[data-testid=case-row][data-number='{on_time.number}'] [data-testid=deadline-badge]")
+    green = page.locator(
+        f"[data-testid=case-row][data-number='{on_time.number}'] [data-testid=deadline-badge]"
+    )
     assert green.inner_text() == "正常"
     assert green.evaluate("el => getComputedStyle(el).backgroundColor") != DANGER_RED
     # overdue first

@@ -406,3 +406,46 @@ def test_dispatch_queue_query_count_does_not_grow_with_page_size(world, login):
         counts.append(len(ctx.captured_queries))
 
     assert counts[0] == counts[1]
+
+
+def test_unit_queue_merges_co_handled_cases_into_the_deadline_order(world, login):
+    cast = make_cast(world)
+    first = make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.shuyang_gov, due_in=1 * DAY)
+    co = make_ticket(
+        world,
+        status=Status.IN_PROGRESS,
+        lead_unit=world.siyang_gov,
+        co_units=(world.shuyang_gov,),
+        due_in=2 * DAY,
+    )
+    last = make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.shuyang_gov, due_in=3 * DAY)
+    closed_co = make_ticket(
+        world, status=Status.CLOSED, lead_unit=world.siyang_gov, co_units=(world.shuyang_gov,), due_in=-DAY
+    )
+
+    html = login(cast.handler_shuyang).get(reverse("tickets:unit_queue")).content.decode()
+
+    assert numbers_in_order(html) == [first.number, co.number, last.number, closed_co.number]
+    assert "共 4 条" in html
+
+
+def test_unit_queue_page_past_the_end_shows_the_last_page(world, login):
+    cast = make_cast(world)
+    tickets = [
+        make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.shuyang_gov, due_in=(i + 1) * DAY)
+        for i in range(5)
+    ]
+    client = login(cast.handler_shuyang)
+
+    for page in ("99", "abc", "0"):
+        html = client.get(reverse("tickets:unit_queue"), {"size": 2, "page": page}).content.decode()
+        # Django's paginator answers a number out of range with the last page, a non-number with the first
+        expected = [tickets[0].number, tickets[1].number] if page == "abc" else [tickets[4].number]
+        assert numbers_in_order(html) == expected, page
+        assert "共 5 条" in html
+
+
+def test_unit_queue_with_no_cases_says_so(world, login):
+    cast = make_cast(world)
+    html = login(cast.handler_shuyang).get(reverse("tickets:unit_queue")).content.decode()
+    assert 'data-testid="empty"' in html and "本单位暂无诉求" in html
