@@ -43,7 +43,11 @@ def add_event(
         f"ticket.{kind}",
         actor=actor if getattr(actor, "pk", None) else None,
         obj=ticket,
-        before=audit_before if audit_before is not None else ({"status": from_status} if from_status else None),
-        after=audit_after if audit_after is not None else ({"status": to_status, "note": note[:500]} if to_status or note else None),
+        before=audit_before
+        if audit_before is not None
+        else ({"status": from_status} if from_status else None),
+        after=audit_after
+        if audit_after is not None
+        else ({"status": to_status, "note": note[:500]} if to_status or note else None),
     )
     return event

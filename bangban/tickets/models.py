@@ -76,7 +76,12 @@ class Category(models.Model):
     code = models.CharField("分类编码", max_length=20, unique=True)
     name = models.CharField("分类名称", max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name="上级分类", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     level = models.PositiveSmallIntegerField("层级", default=1)
     path = models.CharField("完整名称", max_length=200, editable=False, help_text="一级/二级/三级")
@@ -88,7 +93,9 @@ class Category(models.Model):
         ordering = ["sort", "code"]
         constraints = [
             models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name_per_parent"),
-            models.CheckConstraint(name="category_level_1_to_3", condition=models.Q(level__gte=1, level__lte=3)),
+            models.CheckConstraint(
+                name="category_level_1_to_3", condition=models.Q(level__gte=1, level__lte=3)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +107,12 @@ class RoutingRule(models.Model):
     category beats its ancestors, a deeper region beats the city; `priority` breaks ties."""
 
     category = models.ForeignKey(
-        Category, verbose_name="诉求分类", null=True, blank=True, on_delete=models.CASCADE, related_name="routing_rules"
+        Category,
+        verbose_name="诉求分类",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="routing_rules",
     )
     region = models.ForeignKey(
         "org.Region", verbose_name="区划", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
@@ -126,7 +138,9 @@ class DeadlinePolicy(models.Model):
 
     channel = models.CharField("渠道", max_length=20, choices=Channel.choices)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices)
-    workdays = models.PositiveSmallIntegerField("办理时限（工作日）", help_text="0 表示即办（当个工作日内办结）")
+    workdays = models.PositiveSmallIntegerField(
+        "办理时限（工作日）", help_text="0 表示即办（当个工作日内办结）"
+    )
     warn_workdays = models.PositiveSmallIntegerField("临期提醒（提前工作日）", default=1)
     max_extensions = models.PositiveSmallIntegerField("最多延期次数", default=1)
     note = models.CharField("依据", max_length=200, blank=True)
@@ -143,11 +157,18 @@ class DeadlinePolicy(models.Model):
 class Ticket(models.Model):
     number = models.CharField("诉求编号", max_length=24, unique=True)
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices, db_index=True)
-    intake_mode = models.CharField("受理方式", max_length=10, choices=IntakeMode.choices, default=IntakeMode.ONLINE)
+    intake_mode = models.CharField(
+        "受理方式", max_length=10, choices=IntakeMode.choices, default=IntakeMode.ONLINE
+    )
     type = models.CharField("诉求类型", max_length=12, choices=TicketType.choices, default=TicketType.HELP)
     urgency = models.CharField("紧急程度", max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
     category = models.ForeignKey(
-        Category, verbose_name="诉求分类", null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+        Category,
+        verbose_name="诉求分类",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     multi_unit = models.BooleanField("多部门联办", default=False)
     title = models.CharField("标题", max_length=120)
@@ -161,7 +182,12 @@ class Ticket(models.Model):
         related_name="tickets",
     )
     region = models.ForeignKey(
-        "org.Region", verbose_name="问题所在区划", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Region",
+        verbose_name="问题所在区划",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -188,17 +214,29 @@ class Ticket(models.Model):
     intake_unit = models.ForeignKey(
         "org.Unit", verbose_name="受理单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    hotline_outcome = models.CharField("首接处理方式", max_length=20, choices=HotlineOutcome.choices, blank=True)
+    hotline_outcome = models.CharField(
+        "首接处理方式", max_length=20, choices=HotlineOutcome.choices, blank=True
+    )
 
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING_DISPATCH)
     deadline_state = models.CharField(
         "期限状态", max_length=10, choices=DeadlineState.choices, default=DeadlineState.NONE
     )
     suggested_unit = models.ForeignKey(
-        "org.Unit", verbose_name="建议责任单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Unit",
+        verbose_name="建议责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     lead_unit = models.ForeignKey(
-        "org.Unit", verbose_name="主办单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_tickets"
+        "org.Unit",
+        verbose_name="主办单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_tickets",
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,16 +266,28 @@ class Ticket(models.Model):
     overdue_at = models.DateTimeField("首次超期时间", null=True, blank=True)
 
     duplicate_of = models.ForeignKey(
-        "self", verbose_name="重复于", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+        "self",
+        verbose_name="重复于",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
     )
     is_repeat = models.BooleanField("重复反映", default=False, db_index=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name="已合并至", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+        "self",
+        verbose_name="已合并至",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged",
     )
 
     idempotency_key = models.CharField("幂等键", max_length=100, null=True, blank=True, unique=True)
     content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    satisfaction = models.PositiveSmallIntegerField("满意度", choices=Satisfaction.choices, null=True, blank=True)
+    satisfaction = models.PositiveSmallIntegerField(
+        "满意度", choices=Satisfaction.choices, null=True, blank=True
+    )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -285,7 +335,9 @@ class AssignmentRole(models.TextChoices):
 
 class TicketAssignment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assignments")
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="ticket_assignments")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="ticket_assignments"
+    )
     role = models.CharField("角色", max_length=4, choices=AssignmentRole.choices)
     active = models.BooleanField("有效", default=True)
     assigned_at = models.DateTimeField("派单时间")
@@ -322,14 +374,20 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     actor_name = models.CharField("操作人", max_length=80, blank=True)
-    actor_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey(
+        "org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField("类型", max_length=30)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     note = models.TextField("说明", blank=True)
-    visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    visibility = models.CharField(
+        "可见范围", max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL
+    )
     data = models.JSONField("数据", null=True, blank=True)
 
     class Meta:
@@ -350,7 +408,9 @@ class ReviewStatus(models.TextChoices):
 class Reply(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
     content = models.TextField("答复内容", max_length=5000)
-    status = models.CharField("状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField("提交时间")
     reviewed_by = models.ForeignKey(
@@ -377,7 +437,9 @@ class FollowUpMethod(models.TextChoices):
 class FollowUp(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="follow_ups")
     at = models.DateTimeField("回访时间")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     method = models.CharField("回访方式", max_length=10, choices=FollowUpMethod.choices)
     resolved = models.BooleanField("问题是否解决")
     satisfaction = models.PositiveSmallIntegerField("满意度", choices=Satisfaction.choices)
@@ -403,7 +465,9 @@ class DeadlineRequest(models.Model):
     kind = models.CharField("类型", max_length=10, choices=RequestKind.choices)
     reason = models.CharField("理由", max_length=500)
     workdays = models.PositiveSmallIntegerField("申请延长（工作日）", null=True, blank=True)
-    status = models.CharField("状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
+    )
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField("申请时间")
     decided_by = models.ForeignKey(
@@ -417,7 +481,9 @@ class DeadlineRequest(models.Model):
         ordering = ["-requested_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["ticket", "kind"], condition=models.Q(status="pending"), name="one_pending_request_per_kind"
+                fields=["ticket", "kind"],
+                condition=models.Q(status="pending"),
+                name="one_pending_request_per_kind",
             )
         ]
 
@@ -436,7 +502,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    visibility = models.CharField("可见范围", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    visibility = models.CharField(
+        "可见范围", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "附件"
@@ -480,7 +548,9 @@ class DeadlineAlert(models.Model):
 
 
 class SavedView(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_ticket_views"
+    )
     name = models.CharField("名称", max_length=40)
     page = models.CharField("页面", max_length=20)
     query = models.CharField("筛选条件", max_length=1000)
@@ -489,7 +559,9 @@ class SavedView(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "常用筛选"
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["user", "page", "name"], name="saved_view_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "page", "name"], name="saved_view_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
