@@ -31,7 +31,7 @@ def make_user(username: str, *roles: str, unit: Unit | None = None, **fields: An
         username=username, password=PASSWORD, unit=unit, full_name=fields.pop("full_name", username), **fields
     )
     # Role rows are seeded by a migration; a transactional test (live server) flushes them.
-    user.roles.set([RoleRecord.objects.get_or_create(code=role)[0] for role in roles])
+    user.roles.set(RoleRecord.for_codes(roles))
     return user
 
 

@@ -160,7 +160,7 @@ def do_create_user(
         user = User(username=username, **values)
         user.set_password(password)
         user.save()
-        user.roles.set(RoleRecord.objects.filter(code__in=role_set))
+        user.roles.set(RoleRecord.for_codes(role_set))
         record("account.created", actor=acting_user, obj=user, after=user_snapshot(user, role_set))
     return user
 
@@ -195,7 +195,7 @@ def do_update_user(
         user.version += 1
         user.save(update_fields=[*USER_FIELDS, "version"])
         if role_set != current_roles:
-            user.roles.set(RoleRecord.objects.filter(code__in=role_set))
+            user.roles.set(RoleRecord.for_codes(role_set))
             user._role_codes = frozenset(role_set)
             user.__dict__.pop("_bangban_scope", None)
         old, new = diff(before, user_snapshot(user, role_set))

@@ -111,7 +111,7 @@ def _load_accounts(units: dict[str, Unit], generated: list[dict[str, Any]]) -> i
             "username", flat=True
         )
     )
-    roles = {r.code: r for r in RoleRecord.objects.all()}
+    roles = {r.code: r for r in RoleRecord.for_codes(Role)}
     # One hash for all: the accounts share one published demo password, and hashing it once keeps
     # `make run` quick with Argon2.
     hashed = make_password(DEMO_PASSWORD)

@@ -19,7 +19,8 @@ from bangban.accounts.access import show_phone
 
 from . import queries as work_queries
 from .access import access_ticket
-from .display import deadline_state_at, event_label
+from .deadlines import deadline_state_at
+from .display import event_label
 from .filters import TicketFilter
 from .models import Ticket, TicketEvent
 from .workflow import Status
