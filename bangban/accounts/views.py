@@ -10,14 +10,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from bangban.audit.actions import record
+from bangban.audit.actions import record, record_personal_data_view
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 
 from . import actions
-from .access import access_token, access_user, require_account_admin, scope_of, show_id_number, show_phone
+from .access import (
+    access_token,
+    access_user,
+    may_see_personal_data,
+    require_account_admin,
+    scope_of,
+    show_id_number,
+    show_phone,
+)
 from .filters import TOKEN_STATUSES, USER_STATUSES, TokenFilter, UserFilter
 from .forms import LoginForm, OwnPasswordForm, SetPasswordForm, TokenForm, UserForm, apply_errors
 from .queries import token_list, token_status, tokens_of, user_list
@@ -125,6 +133,10 @@ def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         return error_response(request, exc)
     now = timezone.now()
     tokens = [{"token": t, "status": token_status(t, now)} for t in tokens_of(request.user, person)]
+    if may_see_personal_data(request.user):
+        shown = [name for name in ("phone", "id_number") if getattr(person, name)]
+        if shown:
+            record_personal_data_view(request.user, person, shown)
     context = {
         "person": person,
         "roles": list(person.roles.all()),
