@@ -24,17 +24,17 @@ class RoleRecord(models.Model):
     def __str__(self) -> str:
         return Role(self.code).label
 
-    @classmethod
-    def for_codes(cls, codes: Iterable[str]) -> list[RoleRecord]:
+    @staticmethod
+    def for_codes(codes: Iterable[str]) -> list[RoleRecord]:
         """The rows for these role codes, creating any that are missing: the rows mirror the
         `Role` enumeration, which is the source of truth (a migration seeds them, but a database
         restored or flushed without them must not silently drop roles)."""
         wanted = {Role(code).value for code in codes}
-        existing = {r.code: r for r in cls.objects.filter(code__in=wanted)}
-        missing = [cls(code=code) for code in wanted - existing.keys()]
+        existing = {r.code: r for r in RoleRecord.objects.filter(code__in=wanted)}
+        missing = [RoleRecord(code=code) for code in wanted - existing.keys()]
         if missing:
-            cls.objects.bulk_create(missing, ignore_conflicts=True)
-            existing = {r.code: r for r in cls.objects.filter(code__in=wanted)}
+            RoleRecord.objects.bulk_create(missing, ignore_conflicts=True)
+            existing = {r.code: r for r in RoleRecord.objects.filter(code__in=wanted)}
         return [existing[code] for code in sorted(wanted)]
 
 
