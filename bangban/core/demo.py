@@ -175,7 +175,10 @@ def _load_case_defaults() -> list[str]:
         from bangban.tickets.defaults import ensure_defaults
     except ImportError:
         return []
-    return [ensure_defaults().summary()]
+    lines = [ensure_defaults().summary()]
+    from bangban.tickets.demo_cases import load_demo_cases
+
+    return lines + load_demo_cases()
 
 
 def load_demo_city() -> list[str]:
