@@ -12,7 +12,13 @@ from bangban.tickets.workflow import DeadlineState, Status
 def test_demo_cases_fill_every_queue_once(db, client):
     load_demo_city()
     statuses = set(Ticket.objects.values_list("status", flat=True))
-    assert {Status.PENDING_DISPATCH, Status.IN_PROGRESS, Status.REPLY_REVIEW, Status.REPLIED, Status.CLOSED} <= statuses
+    assert {
+        Status.PENDING_DISPATCH,
+        Status.IN_PROGRESS,
+        Status.REPLY_REVIEW,
+        Status.REPLIED,
+        Status.CLOSED,
+    } <= statuses
     assert Ticket.objects.filter(deadline_state=DeadlineState.OVERDUE).count() == 1
     count = Ticket.objects.count()
     load_demo_city()
