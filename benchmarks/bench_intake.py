@@ -13,7 +13,7 @@ dropped afterwards; a SQLite file in /tmp without DATABASE_URL) it loads the def
 2,000 enterprises and 3 dispatchers, then measures, one case per transaction, one client:
 
 1. `do_intake_api()` called directly (the action);
-2. `POST /api/v1/cases/` through Django's test client with a Bearer token and an Idempotency-Key
+2. `POST /api/v1/cases` through Django's test client with a Bearer token and an Idempotency-Key
    (URL routing, authentication, JSON parsing and the response included);
 3. the bare `Ticket.objects.create(...)` of the same row (no numbering, routing, audit or
    notification), and the ratio;
@@ -257,14 +257,14 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
     t0 = time.perf_counter()
     for i in range(count):
         response = client.post(
-            "/api/v1/cases/",
+            "/api/v1/cases",
             payload(count + i, enterprise_ids),
             content_type="application/json",
             headers={"Idempotency-Key": f"api-{i}"},
         )
         if response.status_code != 201:
             raise SystemExit(f"API 登记失败：{response.status_code} {response.content[:300]!r}")
-    api_rate = rate(f"[{label}] 接口 POST /api/v1/cases/", count, time.perf_counter() - t0)
+    api_rate = rate(f"[{label}] 接口 POST /api/v1/cases", count, time.perf_counter() - t0)
 
     category = Category.objects.get(code="020201")
     region = Enterprise.objects.get(pk=enterprise_ids[0]).region
@@ -329,7 +329,7 @@ def run_client(count: int, offset: int, label: str) -> None:
     t0 = time.perf_counter()
     for i in range(count):
         response = client.post(
-            "/api/v1/cases/",
+            "/api/v1/cases",
             payload(offset + i, enterprise_ids),
             content_type="application/json",
             headers={"Idempotency-Key": f"par-{offset + i}"},

@@ -107,13 +107,14 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _mount_routers() -> None:
     from bangban.enterprises.api import router as enterprises_router
     from bangban.org.api import router as org_router
-    from bangban.tickets.api import router as tickets_router
+    from bangban.tickets.api import ROUTERS as tickets_routers
     from bangban.workdays.api import router as workdays_router
 
     api.add_router("/org", org_router)
     api.add_router("/enterprises", enterprises_router)
     api.add_router("/workdays", workdays_router)
-    api.add_router("/cases", tickets_router)
+    for prefix, router in tickets_routers:
+        api.add_router(prefix, router)
 
 
 _mount_routers()

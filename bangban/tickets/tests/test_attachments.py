@@ -153,7 +153,7 @@ def test_portal_refuses_a_file_posing_as_an_image_and_creates_nothing(cases, log
 def test_api_adds_attachments_to_an_open_case(cases, login):
     client = login(cases.enterprise_user)
     case = client.post(
-        "/api/v1/cases/", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
+        "/api/v1/cases", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
     ).json()
     response = client.post(
         f"/api/v1/cases/{case['id']}/attachments",
@@ -176,7 +176,7 @@ def test_api_adds_attachments_to_an_open_case(cases, login):
 def test_api_refuses_a_mismatched_file_and_the_sixth_file(cases, login):
     client = login(cases.enterprise_user)
     case = client.post(
-        "/api/v1/cases/", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
+        "/api/v1/cases", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
     ).json()
     url = f"/api/v1/cases/{case['id']}/attachments"
     bad = client.post(url, {"files": [h.upload("fake.png", h.pdf_bytes(), "image/png")]})
@@ -191,7 +191,7 @@ def test_api_refuses_a_mismatched_file_and_the_sixth_file(cases, login):
 def test_only_people_of_the_case_may_add_attachments(cases, login):
     client = login(cases.enterprise_user)
     case = client.post(
-        "/api/v1/cases/", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
+        "/api/v1/cases", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
     ).json()
     url = f"/api/v1/cases/{case['id']}/attachments"
 

@@ -16,7 +16,7 @@ from bangban.tickets.models import Ticket
 
 from .intake_helpers import category
 
-URL = "/api/v1/cases/"
+URL = "/api/v1/cases"
 
 
 def _post(client, headers=None, **fields):
@@ -124,7 +124,7 @@ def test_anonymous_callers_are_refused(cases):
 
 def test_openapi_describes_case_intake(cases, login):
     schema = login(cases.admin).get("/api/v1/openapi.json").json()
-    operation = schema["paths"]["/api/v1/cases/"]["post"]
+    operation = schema["paths"]["/api/v1/cases"]["post"]
     assert operation["summary"] == "登记诉求" and "409" in operation["responses"]
     assert "post" in schema["paths"]["/api/v1/cases/{ticket_id}/attachments"]
 
