@@ -13,6 +13,10 @@ urlpatterns: list = [
     path("audit/", include("bangban.audit.urls")),
     path("notifications/", include("bangban.notifications.urls")),
     path("cases/", include("bangban.tickets.urls")),
+    path("escalation/", include("bangban.escalation.urls")),
+    path("ratings/", include("bangban.ratings.urls")),
+    path("network/", include("bangban.network.urls")),
+    path("outreach/", include("bangban.outreach.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ Each app contributes a router (`bangban.<app>.api.router`), mounted here.
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -104,6 +105,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.message))
 
 
+# Apps that each mount one router at `/api/v1/<app>`, contribute header entries (`<app>.nav`) and
+# demo records (`<app>.demo`).
+FEATURE_APPS = ("escalation", "ratings", "network", "outreach")
+
+
 def _mount_routers() -> None:
     from bangban.enterprises.api import router as enterprises_router
     from bangban.org.api import router as org_router
@@ -115,6 +121,8 @@ def _mount_routers() -> None:
     api.add_router("/workdays", workdays_router)
     for prefix, router in tickets_routers:
         api.add_router(prefix, router)
+    for app in FEATURE_APPS:
+        api.add_router(f"/{app}", import_module(f"bangban.{app}.api").router)
 
 
 _mount_routers()

@@ -62,6 +62,20 @@ NAV_ITEMS: list[tuple[str, str, Any]] = [
 ADMIN_MENU = frozenset({"用户管理", "审计日志", "发送队列", "诉求配置"})
 
 
+def _all_nav_items() -> tuple[list[tuple[str, str, Any]], frozenset[str]]:
+    """The entries above followed by each feature app's (`bangban.<app>.nav`)."""
+    from importlib import import_module
+
+    from bangban.core.api import FEATURE_APPS
+
+    items, admin_menu = list(NAV_ITEMS), set(ADMIN_MENU)
+    for app in FEATURE_APPS:
+        module = import_module(f"bangban.{app}.nav")
+        items.extend(module.NAV_ITEMS)
+        admin_menu |= module.ADMIN_MENU
+    return items, frozenset(admin_menu)
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -69,15 +83,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     # An app with several entries (the case lists) marks only the exact page as current.
-    apps = [n.split(":")[0] for _label, n, _allowed in NAV_ITEMS]
-    for label, name, allowed in NAV_ITEMS:
+    nav_items, admin_menu = _all_nav_items()
+    apps = [n.split(":")[0] for _label, n, _allowed in nav_items]
+    for label, name, allowed in nav_items:
         if allowed(user):
             app = name.split(":")[0]
             items.append(
                 {
                     "label": label,
                     "url": reverse(name),
-                    "admin_menu": label in ADMIN_MENU,
+                    "admin_menu": label in admin_menu,
                     "active": current == name
                     or (current.startswith(app + ":") and app != "core" and apps.count(app) == 1),
                 }

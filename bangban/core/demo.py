@@ -181,6 +181,18 @@ def _load_case_defaults() -> list[str]:
     return lines + load_demo_cases()
 
 
+def _load_feature_demos() -> list[str]:
+    """Each feature app's demo records (`bangban.<app>.demo.load_demo`), after the cases."""
+    from importlib import import_module
+
+    from bangban.core.api import FEATURE_APPS
+
+    lines: list[str] = []
+    for app in FEATURE_APPS:
+        lines += import_module(f"bangban.{app}.demo").load_demo()
+    return lines
+
+
 def load_demo_city() -> list[str]:
     with transaction.atomic():
         regions, new_regions = _load_regions()
@@ -202,6 +214,7 @@ def load_demo_city() -> list[str]:
         )
     calendar_lines = _load_calendar()
     case_lines = _load_case_defaults()
+    case_lines += _load_feature_demos()
 
     demo_usernames = [a["username"] for a in DEMO_ACCOUNTS]
     totals = (

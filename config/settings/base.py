@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "bangban.audit",
     "bangban.notifications",
     "bangban.tickets",
+    "bangban.escalation",
+    "bangban.ratings",
+    "bangban.network",
+    "bangban.outreach",
 ]
 
 MIDDLEWARE = [

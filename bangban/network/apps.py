@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NetworkConfig(AppConfig):
+    name = "bangban.network"
+    verbose_name = "帮办服务网络"

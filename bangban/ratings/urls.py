@@ -1,0 +1,6 @@
+"""Pages of ratings."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "ratings"
+urlpatterns: list = []
