@@ -14,11 +14,12 @@ dropped afterwards; a SQLite file in /tmp without DATABASE_URL) it loads the def
 
 1. `do_intake_api()` called directly (the action);
 2. `POST /api/v1/cases` through Django's test client with a Bearer token and an Idempotency-Key
-   (URL routing, authentication, JSON parsing and the response included);
+   (URL routing, authentication, JSON parsing and the response included), then the same number
+   of cases through `POST /api/v1/cases/batch` in batches of 100, each case with its own key;
 3. the bare `Ticket.objects.create(...)` of the same row (no numbering, routing, audit or
    notification), and the ratio;
 4. intake followed by the dispatch (`actions.do_dispatch`: lead unit, deadline from the policy);
-and on PostgreSQL the API path again with two client processes at once (2 cores).
+and on PostgreSQL both API paths again with two client processes at once (2 cores).
 
 Notifications go to the outbox in the intake transaction and their delivery is enqueued in the
 database task queue when it commits (`django_tasks_db`, as in production); delivery itself is the
@@ -45,6 +46,7 @@ from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 SQLITE_PATH = Path("/tmp/bangban_bench_intake.sqlite3")
 ENTERPRISES = 2000
+BATCH = 100  # cases per request of the batch endpoint
 # (title, category code, what happened) — combined with a place, a duration, an impact and a
 # request below, so that an enterprise's cases differ as real ones do; every 10th case repeats
 # an earlier case of the same enterprise (重复反映).
@@ -243,7 +245,7 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
         do_intake_api(acting_user=integration, data=sample, idempotency_key="count-queries")
     print(
         f"[{label}] 每件登记（非重复反映，通知 2 名派单员）的 SQL 语句数：{len(ctx.captured_queries)}"
-        "（含事务控制、保存点和提交后的 2 条投递任务）"
+        "（含事务控制和提交后的 1 条投递任务）"
     )
     reset_queries()
 
@@ -265,6 +267,12 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
         if response.status_code != 201:
             raise SystemExit(f"API 登记失败：{response.status_code} {response.content[:300]!r}")
     api_rate = rate(f"[{label}] 接口 POST /api/v1/cases", count, time.perf_counter() - t0)
+
+    batch_rate = rate(
+        f"[{label}] 接口 POST /api/v1/cases/batch（每批 {BATCH} 件）",
+        count,
+        post_batches(client, count, 4 * count, enterprise_ids, "batch"),
+    )
 
     category = Category.objects.get(code="020201")
     region = Enterprise.objects.get(pk=enterprise_ids[0]).region
@@ -295,7 +303,8 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
         )
     bare_rate = rate(f"[{label}] 单行 INSERT（Ticket.objects.create）", count, time.perf_counter() - t0)
     print(
-        f"[{label}] 比值：登记动作为单行 INSERT 的 1/{bare_rate / action_rate:.1f}，接口为 1/{bare_rate / api_rate:.1f}"
+        f"[{label}] 比值：登记动作为单行 INSERT 的 1/{bare_rate / action_rate:.1f}，接口为 1/{bare_rate / api_rate:.1f}，"
+        f"批量接口为 1/{bare_rate / batch_rate:.1f}"
     )
 
     dispatch_count = max(count // 2, 1)
@@ -314,6 +323,20 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
     )
 
 
+def post_batches(client: Any, count: int, offset: int, enterprise_ids: list[int], prefix: str) -> float:
+    """Post `count` cases in batches of `BATCH` with an idempotency key each; the seconds taken."""
+    t0 = time.perf_counter()
+    for start in range(0, count, BATCH):
+        cases = [
+            {**payload(offset + i, enterprise_ids), "idempotency_key": f"{prefix}-{offset + i}"}
+            for i in range(start, min(start + BATCH, count))
+        ]
+        response = client.post("/api/v1/cases/batch", {"cases": cases}, content_type="application/json")
+        if response.status_code != 200 or response.json()["created"] != len(cases):
+            raise SystemExit(f"批量登记失败：{response.status_code} {response.content[:300]!r}")
+    return time.perf_counter() - t0
+
+
 def run_client(count: int, offset: int, label: str) -> None:
     setup_django()
     from django.test import Client
@@ -326,6 +349,9 @@ def run_client(count: int, offset: int, label: str) -> None:
     enterprise_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
     _token, raw = do_create_token(acting_user=None, user_id=integration.pk, name=f"bench-{offset}")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
+    if label == "batch":
+        print(f"ELAPSED={post_batches(client, count, offset, enterprise_ids, 'par-batch'):.4f}")
+        return
     t0 = time.perf_counter()
     for i in range(count):
         response = client.post(
@@ -348,7 +374,7 @@ def run(args: list[str], database_url: str) -> str:
     return proc.stdout
 
 
-def parallel(count: int, url: str, processes: int) -> None:
+def parallel(count: int, url: str, processes: int, mode: str = "single") -> None:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.test")
     t0 = time.perf_counter()
     procs = [
@@ -361,7 +387,9 @@ def parallel(count: int, url: str, processes: int) -> None:
                 "--cases",
                 str(count),
                 "--offset",
-                str(10_000_000 * (n + 5)),
+                str(10_000_000 * (n + 5) + (1_000_000 if mode == "batch" else 0)),
+                "--label",
+                mode,
             ],
             env=env,
             stdout=subprocess.PIPE,
@@ -379,8 +407,9 @@ def parallel(count: int, url: str, processes: int) -> None:
         slowest = max(slowest, float(out.strip().rsplit("ELAPSED=", 1)[1]))
     wall = time.perf_counter() - t0
     total = count * processes
+    what = f"批量接口（每批 {BATCH} 件）" if mode == "batch" else "接口"
     print(
-        f"[postgresql] 接口 {processes} 个客户端进程并发：{total} 件，最慢进程 {slowest:.2f} s，"
+        f"[postgresql] {what} {processes} 个客户端进程并发：{total} 件，最慢进程 {slowest:.2f} s，"
         f"{total / slowest:,.0f} 件/秒（含进程启动的总耗时 {wall:.2f} s）"
     )
 
@@ -429,6 +458,7 @@ def main() -> int:
                 end="",
             )
             parallel(args.cases // 2, scratch_url, processes=2)
+            parallel(args.cases, scratch_url, processes=2, mode="batch")
         finally:
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -9,6 +9,7 @@ import ipaddress
 import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -142,6 +143,73 @@ def diff(before: dict | None, after: dict | None) -> tuple[dict | None, dict | N
     return {k: before.get(k) for k in sorted(changed)}, {k: after.get(k) for k in sorted(changed)}
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append with `record_many()` (the arguments of `record()`)."""
+
+    action: str
+    actor: Any = None
+    obj: models.Model | None = None
+    object_type: str | None = None
+    object_id: str | int | None = None
+    object_repr: str | None = None
+    before: Any = None
+    after: Any = None
+    source: str | None = None
+    ip: str | None = None
+
+
+def _fields(entry: Entry) -> dict[str, Any]:
+    object_type, object_id, object_repr = entry.object_type, entry.object_id, entry.object_repr
+    if entry.obj is not None:
+        object_type = object_type or entry.obj._meta.label_lower
+        object_id = entry.obj.pk if object_id is None else object_id
+        object_repr = object_repr if object_repr is not None else str(entry.obj)[:200]
+    ip, source = entry.ip, entry.source
+    ctx = current_context()
+    if ctx is not None:
+        ip = ip or ctx.ip
+        source = source or ctx.source
+    actor = entry.actor
+    return {
+        "actor_id": getattr(actor, "pk", None),
+        "actor_name": (getattr(actor, "display_name", None) or getattr(actor, "username", "") or "系统")[:80],
+        "action": entry.action,
+        "object_type": object_type or "",
+        "object_id": "" if object_id is None else str(object_id),
+        "object_repr": (object_repr or "")[:200],
+        "before": normalise(entry.before),
+        "after": normalise(entry.after),
+        "ip": normalise_ip(ip),
+        "source": (source or "system")[:10],
+    }
+
+
+def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
+    """Append several events to the chain under one lock of its head, in one INSERT. Must run
+    inside the caller's transaction, like `record()`; the events get consecutive sequence numbers
+    in the order given."""
+    prepared = [_fields(entry) for entry in entries]
+    if not prepared:
+        return []
+    # Inside the caller's transaction no savepoint is needed: any error here aborts the change.
+    with transaction.atomic(savepoint=False):
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        # The time is taken under the lock so that sequence order and time order agree.
+        at = timezone.now()
+        seq, prev = head.last_seq, head.last_hash
+        events = []
+        for fields in prepared:
+            seq += 1
+            digest = event_hash(seq=seq, prev_hash=prev, at=at, **fields)
+            events.append(AuditEvent(seq=seq, prev_hash=prev, hash=digest, at=at, **fields))
+            prev = digest
+        AuditEvent.objects.bulk_create(events)
+        head.last_seq, head.last_hash = seq, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+    return events
+
+
 def record(
     action: str,
     *,
@@ -157,29 +225,9 @@ def record(
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction (it is part of the
     change: if the change rolls back, so does its event)."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id is None else object_id
-        object_repr = object_repr if object_repr is not None else str(obj)[:200]
-    ctx = current_context()
-    if ctx is not None:
-        ip = ip or ctx.ip
-        source = source or ctx.source
-    actor_id = getattr(actor, "pk", None)
-    actor_name = (getattr(actor, "display_name", None) or getattr(actor, "username", "") or "系统")[:80]
-    fields: dict[str, Any] = {
-        "actor_id": actor_id,
-        "actor_name": actor_name,
-        "action": action,
-        "object_type": object_type or "",
-        "object_id": "" if object_id is None else str(object_id),
-        "object_repr": (object_repr or "")[:200],
-        "before": normalise(before),
-        "after": normalise(after),
-        "ip": normalise_ip(ip),
-        "source": (source or "system")[:10],
-    }
-    with transaction.atomic():
+    entry = Entry(action, actor, obj, object_type, object_id, object_repr, before, after, source, ip)
+    fields = _fields(entry)
+    with transaction.atomic(savepoint=False):
         head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
         # The time is taken under the lock so that sequence order and time order agree.
         fields["at"] = timezone.now()

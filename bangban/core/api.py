@@ -21,7 +21,7 @@ from bangban.core.errors import ApplicationError
 
 
 def user_for_token(raw: str) -> Any:
-    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    token = ApiToken.objects.select_related("user__unit").filter(key_hash=hash_token(raw)).first()
     if token is None or not token.is_usable or not token.user.is_active:
         return None
     now = timezone.now()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -89,6 +89,16 @@ def address_for(user: Any, channel: str) -> str:
     return ""
 
 
+def _addresses(user: Any, channels: Iterable[str], subject: str) -> Iterator[tuple[str, str]]:
+    """(channel, address) for each channel the user can be reached on; the others are logged."""
+    for channel in channels:
+        address = address_for(user, channel)
+        if channel != Channel.INAPP and not address:
+            log.info("user %s has no address for %s; message %r not queued", user.pk, channel, subject)
+            continue
+        yield channel, address
+
+
 def notify_user(
     user: Any,
     subject: str,
@@ -101,11 +111,7 @@ def notify_user(
     """Queue the message to `user` on each channel; channels the user has no address for (no phone
     for SMS, no e-mail) are skipped."""
     messages = []
-    for channel in channels:
-        address = address_for(user, channel)
-        if channel != Channel.INAPP and not address:
-            log.info("user %s has no address for %s; message %r not queued", user.pk, channel, subject)
-            continue
+    for channel, address in _addresses(user, channels, subject):
         messages.append(
             notify(
                 channel=channel,
@@ -119,6 +125,65 @@ def notify_user(
             )
         )
     return messages
+
+
+def _schedule_deliveries(message_ids: list[int]) -> None:
+    def enqueue() -> None:
+        from .tasks import deliver_messages
+
+        deliver_messages.enqueue(message_ids)
+
+    transaction.on_commit(enqueue, robust=True)
+
+
+def notify_users(
+    users: Iterable[Any],
+    subject: str,
+    body: str,
+    link: str = "",
+    channels: Iterable[str] = ("inapp",),
+    now: dt.datetime | None = None,
+) -> list[OutboxMessage]:
+    """`notify_user()` for many recipients at once: one INSERT for all the messages and one
+    delivery task once the caller's transaction commits. No de-duplication keys (use
+    `notify_user()` for messages that must be queued at most once)."""
+    return notify_each([(user, subject, body, link) for user in users], channels=channels, now=now)
+
+
+def notify_each(
+    messages: Iterable[tuple[Any, str, str, str]],
+    channels: Iterable[str] = ("inapp",),
+    now: dt.datetime | None = None,
+) -> list[OutboxMessage]:
+    """Queue many different messages — `(recipient, subject, body, link)` — on each channel in
+    one INSERT, with one delivery task once the caller's transaction commits."""
+    channels = list(channels)
+    unknown = [c for c in channels if c not in Channel.values]
+    if unknown:
+        raise ValidationFailed(f"未知的消息渠道：{unknown[0]}", code="unknown_channel")
+    at = now or timezone.now()
+    rows = []
+    for user, subject, body, link in messages:
+        if not subject.strip():
+            raise ValidationFailed("消息标题不能为空", code="subject_required")
+        for channel, address in _addresses(user, channels, subject):
+            rows.append(
+                OutboxMessage(
+                    channel=channel,
+                    recipient_id=user.pk,
+                    address=address[:200],
+                    subject=subject.strip()[:200],
+                    body=body,
+                    link=link[:300],
+                    next_attempt_at=at,
+                )
+            )
+    if not rows:
+        return []
+    with transaction.atomic(savepoint=False):
+        queued = OutboxMessage.objects.bulk_create(rows)
+    _schedule_deliveries([m.pk for m in queued])
+    return queued
 
 
 def do_retry_message(*, acting_user: Any, message_id: int, now: dt.datetime | None = None) -> OutboxMessage:

@@ -25,6 +25,7 @@ from . import intake
 from .access import access_ticket
 from .api_work import CaseOut, case_out
 from .api_work import router as work_router
+from .intake_batch import MAX_BATCH, BatchItem, BatchOutcome, do_intake_batch
 from .models import Ticket, TicketType, Urgency
 
 router = Router(tags=["诉求办理"])
@@ -36,7 +37,7 @@ class IntakeErrorOut(Schema):
     details: Any = Field(None, description="补充信息：fields 为各字段的错误说明，codes 为各字段的错误码")
 
 
-class CaseIn(Schema):
+class CaseContentIn(Schema):
     title: str = Field("", description="标题（必填，120字以内）")
     content: str = Field("", description="诉求内容（必填，5000字以内）")
     category: str | None = Field(
@@ -47,12 +48,6 @@ class CaseIn(Schema):
     )
     urgency: str = Field(Urgency.GENERAL, description="紧急程度：urgent / general / complex")
     multi_unit: bool = Field(False, description="涉及多个部门")
-    channel: str | None = Field(
-        None, description="来源渠道；不填时企业用户为 portal，其他为 api。须是调用者角色可用的渠道"
-    )
-    intake_mode: str | None = Field(
-        None, description="受理方式：online / counter / phone / mailbox / visit / system；不填按渠道默认"
-    )
     enterprise_id: int | None = Field(
         None, description="企业ID（须在调用者的服务范围内；企业用户不填即本企业）"
     )
@@ -62,8 +57,60 @@ class CaseIn(Schema):
     contact_name: str = Field("", description="联系人")
     contact_phone: str = Field("", description="联系电话（11位手机或固定电话）")
     idempotency_key: str | None = Field(
-        None, description="幂等键（也可用请求头 Idempotency-Key），80个字符以内"
+        None, description="幂等键（单件登记也可用请求头 Idempotency-Key），80个字符以内"
     )
+
+    def intake_input(self) -> intake.IntakeInput:
+        return intake.IntakeInput(
+            title=self.title,
+            content=self.content,
+            category_code=self.category or "",
+            type=self.type,
+            urgency=self.urgency,
+            multi_unit=self.multi_unit,
+            enterprise_id=self.enterprise_id,
+            enterprise_uscc=self.enterprise_uscc,
+            enterprise_name=self.enterprise_name,
+            region_code=self.region,
+            contact_name=self.contact_name,
+            contact_phone=self.contact_phone,
+        )
+
+
+class CaseIn(CaseContentIn):
+    channel: str | None = Field(
+        None, description="来源渠道；不填时企业用户为 portal，其他为 api。须是调用者角色可用的渠道"
+    )
+    intake_mode: str | None = Field(
+        None, description="受理方式：online / counter / phone / mailbox / visit / system；不填按渠道默认"
+    )
+
+
+class BatchIn(Schema):
+    channel: str | None = Field(
+        None, description="本批诉求的来源渠道；不填时企业用户为 portal，其他为 api。须是调用者角色可用的渠道"
+    )
+    intake_mode: str | None = Field(None, description="受理方式；不填按渠道默认")
+    cases: list[CaseContentIn] = Field(description=f"诉求，每批最多 {MAX_BATCH} 件")
+
+
+class BatchItemOut(Schema):
+    index: int = Field(description="在 cases 中的位置（从 0 起）")
+    status: str = Field(description="created 已登记 / replayed 幂等重放（未重复登记） / rejected 未通过校验")
+    id: int | None = Field(None, description="诉求ID")
+    number: str | None = Field(None, description="诉求编号")
+    is_repeat: bool | None = Field(None, description="是否识别为重复反映")
+    duplicate_of: str | None = Field(None, description="所重复的诉求编号")
+    code: str | None = Field(None, description="未通过时的错误码")
+    message: str | None = Field(None, description="未通过时的中文说明")
+    details: Any = Field(None, description="未通过时各字段的说明")
+
+
+class BatchOut(Schema):
+    created: int = Field(description="新登记件数")
+    replayed: int = Field(description="幂等重放件数")
+    rejected: int = Field(description="未通过件数")
+    results: list[BatchItemOut] = Field(description="逐件结果，与提交顺序一致")
 
 
 class AttachmentOut(Schema):
@@ -83,20 +130,7 @@ def _case(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
 
 
 def create_case(request: HttpRequest, payload: CaseIn, response: HttpResponse) -> Any:
-    data = intake.IntakeInput(
-        title=payload.title,
-        content=payload.content,
-        category_code=payload.category or "",
-        type=payload.type,
-        urgency=payload.urgency,
-        multi_unit=payload.multi_unit,
-        enterprise_id=payload.enterprise_id,
-        enterprise_uscc=payload.enterprise_uscc,
-        enterprise_name=payload.enterprise_name,
-        region_code=payload.region,
-        contact_name=payload.contact_name,
-        contact_phone=payload.contact_phone,
-    )
+    data = payload.intake_input()
     result = intake.do_intake_api(
         acting_user=request.user,
         data=data,
@@ -150,3 +184,47 @@ def add_attachments(request: HttpRequest, ticket_id: int, files: File[list[Uploa
             for a in stored
         ],
     )
+
+
+def _batch_item(outcome: BatchOutcome) -> dict[str, Any]:
+    ticket, error = outcome.ticket, outcome.error
+    item: dict[str, Any] = {"index": outcome.index, "status": outcome.status}
+    if ticket is not None:
+        original = ticket.duplicate_of
+        item.update(
+            id=ticket.pk,
+            number=ticket.number,
+            is_repeat=ticket.is_repeat,
+            duplicate_of=original.number if original is not None else None,
+        )
+    if error is not None:
+        item.update(code=error.code, message=error.message, details=error.details or None)
+    return item
+
+
+@router.post(
+    "/batch",
+    response={200: BatchOut, 400: IntakeErrorOut, 403: IntakeErrorOut},
+    summary="批量登记诉求",
+    description=(
+        f"一次提交最多 {MAX_BATCH} 件诉求（供 12345 平台等外部系统对接）。每件的校验、编号、推荐承办单位、"
+        "重复反映识别、时间线、审计和派单员提醒与单件登记相同。各件相互独立：未通过校验的件返回各自的错误码，"
+        "不影响其他件；通过的件在同一事务内登记。每件可带 idempotency_key：同一批再次提交时，带键的件返回 "
+        "replayed 和原诉求，不会重复登记；同一键内容不同为 idempotency_conflict。整批为空（batch_empty）、"
+        "超过上限（batch_too_large）或渠道不可用（channel_not_allowed）时整批不受理。"
+    ),
+)
+def create_cases_batch(request: HttpRequest, payload: BatchIn) -> Any:
+    outcomes = do_intake_batch(
+        acting_user=request.user,
+        items=[BatchItem(c.intake_input(), c.idempotency_key) for c in payload.cases],
+        channel=payload.channel,
+        intake_mode=payload.intake_mode,
+    )
+    results = [_batch_item(o) for o in outcomes]
+    return {
+        "created": sum(1 for o in outcomes if o.status == "created"),
+        "replayed": sum(1 for o in outcomes if o.status == "replayed"),
+        "rejected": sum(1 for o in outcomes if o.status == "rejected"),
+        "results": results,
+    }

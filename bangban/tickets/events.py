@@ -2,13 +2,55 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
-from bangban.audit.actions import record
+from bangban.audit.actions import Entry, record, record_many
 
 from .models import Ticket, TicketEvent, Visibility
+
+
+@dataclass
+class EventSpec:
+    """One timeline entry to write (the arguments of `add_event()`)."""
+
+    ticket: Ticket
+    kind: str
+    actor: Any = None
+    note: str = ""
+    from_status: str = ""
+    to_status: str = ""
+    visibility: str = Visibility.INTERNAL
+    data: dict | None = None
+    audit_before: dict | None = None
+    audit_after: dict | None = None
+    now: Any = None
+
+
+def _build(spec: EventSpec) -> tuple[TicketEvent, Entry]:
+    actor = spec.actor if getattr(spec.actor, "pk", None) else None
+    event = TicketEvent(
+        ticket=spec.ticket,
+        at=spec.now or timezone.now(),
+        actor=actor,
+        actor_name=(getattr(spec.actor, "display_name", "") or "系统")[:80],
+        actor_unit_id=getattr(spec.actor, "unit_id", None),
+        kind=spec.kind,
+        from_status=spec.from_status,
+        to_status=spec.to_status,
+        note=spec.note,
+        visibility=spec.visibility,
+        data=spec.data,
+    )
+    before = spec.audit_before
+    if before is None:
+        before = {"status": spec.from_status} if spec.from_status else None
+    after = spec.audit_after
+    if after is None:
+        after = {"status": spec.to_status, "note": spec.note[:500]} if spec.to_status or spec.note else None
+    return event, Entry(f"ticket.{spec.kind}", actor=actor, obj=spec.ticket, before=before, after=after)
 
 
 def add_event(
@@ -26,28 +68,19 @@ def add_event(
     now: Any = None,
 ) -> TicketEvent:
     """Append to the timeline and to the audit chain (call inside the action's transaction)."""
-    event = TicketEvent.objects.create(
-        ticket=ticket,
-        at=now or timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(getattr(actor, "display_name", "") or "系统")[:80],
-        actor_unit_id=getattr(actor, "unit_id", None),
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        visibility=visibility,
-        data=data,
+    spec = EventSpec(
+        ticket, kind, actor, note, from_status, to_status, visibility, data, audit_before, audit_after, now
     )
-    record(
-        f"ticket.{kind}",
-        actor=actor if getattr(actor, "pk", None) else None,
-        obj=ticket,
-        before=audit_before
-        if audit_before is not None
-        else ({"status": from_status} if from_status else None),
-        after=audit_after
-        if audit_after is not None
-        else ({"status": to_status, "note": note[:500]} if to_status or note else None),
-    )
+    event, entry = _build(spec)
+    event.save(force_insert=True)
+    record(entry.action, actor=entry.actor, obj=entry.obj, before=entry.before, after=entry.after)
     return event
+
+
+def add_events(specs: list[EventSpec]) -> list[TicketEvent]:
+    """`add_event()` for many entries: one INSERT for the timeline and one for the audit chain
+    (its events in the order given)."""
+    built = [_build(spec) for spec in specs]
+    events = TicketEvent.objects.bulk_create([event for event, _entry in built])
+    record_many(entry for _event, entry in built)
+    return events

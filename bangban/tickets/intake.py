@@ -27,13 +27,13 @@ import hashlib
 import hmac
 import json
 import secrets
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -45,12 +45,12 @@ from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 from bangban.enterprises.validation import FieldError, parse_mobile, parse_phone
-from bangban.notifications.actions import notify, notify_user
+from bangban.notifications.actions import notify, notify_users
 from bangban.org.models import Region, Unit, UnitType
 
 from . import duplicates
 from .attachments import CheckedFile, check_files, store_attachments
-from .events import add_event
+from .events import EventSpec, add_event, add_events
 from .models import (
     Category,
     Channel,
@@ -200,6 +200,53 @@ def _one(qs: Any) -> Any:
     return rows[0] if rows else None
 
 
+class Lookups:
+    """The registry reads that validating one submission needs, one query each. The batch intake
+    passes `PrefetchedLookups`, which answers them for a whole batch from a few queries."""
+
+    def category(self, category_id: int | None, code: str) -> Category | None:
+        qs = Category.objects.select_related("parent__parent").filter(is_active=True)
+        return _one(qs.filter(pk=category_id)) if category_id else _one(qs.filter(code=code))
+
+    def region(self, code: str) -> Region | None:
+        return _one(Region.objects.filter(code=code, is_active=True))
+
+    def visible_enterprise(self, user: Any, enterprise_id: int) -> Enterprise | None:
+        return _one(visible_enterprises(user).select_related("region").filter(pk=enterprise_id))
+
+
+_DB_LOOKUPS = Lookups()
+
+
+class PrefetchedLookups(Lookups):
+    """Categories, regions and the caller's visible enterprises that a batch names, read once."""
+
+    def __init__(self, user: Any, items: Sequence[IntakeInput]) -> None:
+        codes = {_text(i.category_code) for i in items if not i.category_id and _text(i.category_code)}
+        ids = {int(i.category_id) for i in items if i.category_id}
+        qs = Category.objects.select_related("parent__parent").filter(is_active=True)
+        found = list(qs.filter(Q(code__in=codes) | Q(pk__in=ids)))
+        self._categories_by_code = {c.code: c for c in found}
+        self._categories_by_id = {c.pk: c for c in found}
+        region_codes = {_text(i.region_code) for i in items if _text(i.region_code)}
+        self._regions = {r.code: r for r in Region.objects.filter(code__in=region_codes, is_active=True)}
+        enterprise_ids = {int(i.enterprise_id) for i in items if i.enterprise_id}
+        self._enterprises = {
+            e.pk: e for e in visible_enterprises(user).select_related("region").filter(pk__in=enterprise_ids)
+        }
+
+    def category(self, category_id: int | None, code: str) -> Category | None:
+        if category_id:
+            return self._categories_by_id.get(int(category_id))
+        return self._categories_by_code.get(code)
+
+    def region(self, code: str) -> Region | None:
+        return self._regions.get(code)
+
+    def visible_enterprise(self, user: Any, enterprise_id: int) -> Enterprise | None:
+        return self._enterprises.get(int(enterprise_id))
+
+
 def _clean(
     data: IntakeInput,
     user: Any,
@@ -211,6 +258,7 @@ def _clean(
     require_enterprise: bool = False,
     require_enterprise_name: bool = False,
     require_category: bool = False,
+    lookups: Lookups = _DB_LOOKUPS,
 ) -> _Clean:
     errors = errors or _Errors()
     title = _text(data.title)
@@ -228,12 +276,7 @@ def _clean(
 
     category = None
     if data.category_id or _text(data.category_code):
-        qs = Category.objects.select_related("parent__parent").filter(is_active=True)
-        category = (
-            _one(qs.filter(pk=data.category_id))
-            if data.category_id
-            else _one(qs.filter(code=_text(data.category_code)))
-        )
+        category = lookups.category(data.category_id, _text(data.category_code))
         if category is None:
             errors.add("category", "unknown_category", "诉求分类不存在或已停用，请重新选择")
     elif require_category:
@@ -270,7 +313,7 @@ def _clean(
         except USCCError as exc:
             errors.add("enterprise_uscc", "invalid_uscc", f"统一社会信用代码有误：{exc}")
 
-    enterprise = _resolve_enterprise(data, user, enterprise_mode, enterprise_uscc, errors)
+    enterprise = _resolve_enterprise(data, user, enterprise_mode, enterprise_uscc, errors, lookups)
     if enterprise is not None:
         enterprise_name = enterprise.name
         enterprise_uscc = enterprise.uscc
@@ -282,7 +325,7 @@ def _clean(
     region = None
     region_code = _text(data.region_code)
     if region_code:
-        region = _one(Region.objects.filter(code=region_code, is_active=True))
+        region = lookups.region(region_code)
         if region is None:
             errors.add("region", "unknown_region", "问题所在区划不存在")
     elif enterprise is not None:
@@ -306,7 +349,7 @@ def _clean(
 
 
 def _resolve_enterprise(
-    data: IntakeInput, user: Any, mode: str, uscc: str, errors: _Errors
+    data: IntakeInput, user: Any, mode: str, uscc: str, errors: _Errors, lookups: Lookups = _DB_LOOKUPS
 ) -> Enterprise | None:
     out_of_scope = "所选企业不存在或不在您的服务范围内"
     if mode == _OWN:
@@ -324,7 +367,7 @@ def _resolve_enterprise(
         return None
     # Staff: a registered enterprise must be one they may see.
     if data.enterprise_id:
-        found = _one(visible_enterprises(user).select_related("region").filter(pk=data.enterprise_id))
+        found = lookups.visible_enterprise(user, data.enterprise_id)
         if found is None:
             errors.add("enterprise", "enterprise_out_of_scope", out_of_scope)
         return found
@@ -417,8 +460,6 @@ def dispatchers_for_intake(region: Region | None) -> list[int]:
     """Ids of the active dispatchers whose area covers a new case (one query): those of a city
     unit always; those of a county, zone or township unit when the case's region lies in their
     region — the cases `access.visible_tickets` shows them."""
-    from django.db.models import Q
-
     from bangban.accounts.models import User
 
     city = Q(unit__region__parent__isnull=True)
@@ -428,21 +469,26 @@ def dispatchers_for_intake(region: Region | None) -> list[int]:
     return sorted(set(qs.values_list("pk", flat=True)))
 
 
-def _notify_dispatchers(ticket: Ticket, actor: Any, now: dt.datetime) -> None:
-    """Tell the dispatchers whose area covers the case that it waits for them (in-app; queued in
-    the outbox with the intake and delivered once it commits)."""
-    link = case_link(ticket)
-    subject = f"新诉求待派单：{ticket.number}"
+def dispatcher_message(ticket: Ticket) -> tuple[str, str, str]:
+    """(subject, body, link) of the message telling dispatchers a new case waits for them."""
     body = f"{ticket.get_channel_display()}｜{ticket.title}"
     if ticket.is_repeat:
         body += "（重复反映）"
+    return f"新诉求待派单：{ticket.number}", body, case_link(ticket)
+
+
+def _notify_dispatchers(ticket: Ticket, actor: Any, now: dt.datetime) -> None:
+    """Tell the dispatchers whose area covers the case that it waits for them (in-app; queued in
+    the outbox with the intake and delivered once it commits)."""
     from bangban.accounts.models import User
 
+    subject, body, link = dispatcher_message(ticket)
     actor_id = getattr(actor, "pk", None)
-    for user_id in dispatchers_for_intake(ticket.region):
-        if user_id != actor_id:
-            # In-app messages need only the recipient's id.
-            notify_user(User(pk=user_id), subject, body, link=link, channels=("inapp",), now=now)
+    # In-app messages need only the recipients' ids; one INSERT and one delivery task for all.
+    recipients = [
+        User(pk=user_id) for user_id in dispatchers_for_intake(ticket.region) if user_id != actor_id
+    ]
+    notify_users(recipients, subject, body, link=link, channels=("inapp",), now=now)
 
 
 def _create(*, key: str | None, channel: str, clean: _Clean, **kwargs: Any) -> IntakeResult:
@@ -457,6 +503,127 @@ def _create(*, key: str | None, channel: str, clean: _Clean, **kwargs: Any) -> I
             if existing is not None:
                 return IntakeResult(ticket=existing, replayed=True)
         raise
+
+
+_AUDITED_FIELDS = [
+    "number",
+    "channel",
+    "intake_mode",
+    "type",
+    "urgency",
+    "category",
+    "title",
+    "enterprise",
+    "enterprise_name",
+    "region",
+    "suggested_unit",
+    "duplicate_of",
+    "hotline_outcome",
+    "status",
+]
+
+
+def new_ticket(
+    *,
+    clean: _Clean,
+    channel: str,
+    intake_mode: str,
+    actor: Any,
+    now: dt.datetime,
+    number: str,
+    key: str | None,
+    content_hash: str,
+    duplicate_of: Ticket | None,
+    suggested_unit_id: int | None,
+    submitter: Any = None,
+    intake_unit_id: int | None = None,
+    hotline_outcome: str = "",
+) -> Ticket:
+    """The case row a validated submission makes (not saved)."""
+    return Ticket(
+        number=number,
+        channel=channel,
+        intake_mode=intake_mode,
+        type=clean.type,
+        urgency=clean.urgency,
+        category=clean.category,
+        multi_unit=clean.multi_unit,
+        title=clean.title,
+        content=clean.content,
+        enterprise=clean.enterprise,
+        enterprise_name=clean.enterprise_name,
+        enterprise_uscc=clean.enterprise_uscc,
+        region=clean.region,
+        submitter=submitter,
+        contact_name=clean.contact_name,
+        contact_phone=clean.contact_phone,
+        created_by=actor,
+        intake_unit_id=intake_unit_id,
+        hotline_outcome=hotline_outcome,
+        status=Status.PENDING_DISPATCH,
+        suggested_unit_id=suggested_unit_id,
+        received_at=now,
+        duplicate_of=duplicate_of,
+        is_repeat=duplicate_of is not None,
+        idempotency_key=key,
+        content_hash=content_hash,
+    )
+
+
+def intake_events(
+    ticket: Ticket,
+    *,
+    actor: Any,
+    now: dt.datetime,
+    event_data: dict[str, Any] | None = None,
+    attachments: int = 0,
+    duplicate: tuple[Ticket, float] | None = None,
+) -> list[EventSpec]:
+    """The timeline entries of an intake: "已受理" and, for a repeated complaint, the link on both
+    cases."""
+    data: dict[str, Any] = {
+        "channel": ticket.channel,
+        "intake_mode": ticket.intake_mode,
+        **(event_data or {}),
+    }
+    if ticket.suggested_unit_id:
+        data["suggested_unit"] = ticket.suggested_unit_id
+    if attachments:
+        data["attachments"] = attachments
+    specs = [
+        EventSpec(
+            ticket,
+            "intake",
+            actor=actor,
+            to_status=Status.PENDING_DISPATCH,
+            visibility=Visibility.PUBLIC,
+            note=f"已受理，诉求编号 {ticket.number}",
+            data=data,
+            audit_after=snapshot(ticket, fields=_AUDITED_FIELDS),
+            now=now,
+        )
+    ]
+    if duplicate is not None:
+        original, score = duplicate
+        specs += [
+            EventSpec(
+                ticket,
+                "duplicate_linked",
+                actor=actor,
+                note=f"与 {original.number} 内容相近（相似度 {score:.2f}），已标记为重复反映",
+                data={"duplicate_of": original.pk, "number": original.number, "similarity": score},
+                now=now,
+            ),
+            EventSpec(
+                original,
+                "duplicate_linked",
+                actor=actor,
+                note=f"企业再次反映，新诉求 {ticket.number} 与本件内容相近（相似度 {score:.2f}）",
+                data={"duplicate": ticket.pk, "number": ticket.number, "similarity": score},
+                now=now,
+            ),
+        ]
+    return specs
 
 
 def _create_once(
@@ -482,97 +649,36 @@ def _create_once(
             if existing is not None:
                 return IntakeResult(ticket=existing, replayed=True)
         found = _find_duplicate(clean, now)
-        # The row goes in under a provisional number; the real one is taken last (below), so the
-        # per-channel counter row stays locked only for the end of the transaction and
-        # concurrent intakes do not queue behind each other's reads and validation.
-        ticket = Ticket(
-            number=f"~{uuid.uuid4().hex[:23]}",
+        suggested_unit_id = suggest_unit_id(clean.category, clean.region)
+        # The number is taken after every read, right before the writes: the per-channel counter
+        # row stays locked from here to the commit, so concurrent intakes queue only behind each
+        # other's writes.
+        ticket = new_ticket(
+            clean=clean,
             channel=channel,
             intake_mode=intake_mode,
-            type=clean.type,
-            urgency=clean.urgency,
-            category=clean.category,
-            multi_unit=clean.multi_unit,
-            title=clean.title,
-            content=clean.content,
-            enterprise=clean.enterprise,
-            enterprise_name=clean.enterprise_name,
-            enterprise_uscc=clean.enterprise_uscc,
-            region=clean.region,
+            actor=actor,
+            now=now,
+            number=next_number(channel, now),
+            key=key,
+            content_hash=content_hash,
+            duplicate_of=found[0] if found else None,
+            suggested_unit_id=suggested_unit_id,
             submitter=submitter,
-            contact_name=clean.contact_name,
-            contact_phone=clean.contact_phone,
-            created_by=actor,
             intake_unit_id=intake_unit_id,
             hotline_outcome=hotline_outcome,
-            status=Status.PENDING_DISPATCH,
-            suggested_unit_id=suggest_unit_id(clean.category, clean.region),
-            received_at=now,
-            duplicate_of=found[0] if found else None,
-            is_repeat=found is not None,
-            idempotency_key=key,
-            content_hash=content_hash,
         )
         ticket.save(force_insert=True)
         if files:
             store_attachments(ticket, files, uploaded_by=actor)
-        ticket.number = next_number(channel, now)
-        Ticket.objects.filter(pk=ticket.pk).update(number=ticket.number)
         if on_spot is None:
             # Before the timeline events: those take the audit chain's lock, held until commit.
             _notify_dispatchers(ticket, actor, now)
-        data: dict[str, Any] = {"channel": channel, "intake_mode": intake_mode, **(event_data or {})}
-        if ticket.suggested_unit_id:
-            data["suggested_unit"] = ticket.suggested_unit_id
-        if files:
-            data["attachments"] = len(files)
-        add_event(
-            ticket,
-            "intake",
-            actor=actor,
-            to_status=Status.PENDING_DISPATCH,
-            visibility=Visibility.PUBLIC,
-            note=f"已受理，诉求编号 {ticket.number}",
-            data=data,
-            audit_after=snapshot(
-                ticket,
-                fields=[
-                    "number",
-                    "channel",
-                    "intake_mode",
-                    "type",
-                    "urgency",
-                    "category",
-                    "title",
-                    "enterprise",
-                    "enterprise_name",
-                    "region",
-                    "suggested_unit",
-                    "duplicate_of",
-                    "hotline_outcome",
-                    "status",
-                ],
-            ),
-            now=now,
+        add_events(
+            intake_events(
+                ticket, actor=actor, now=now, event_data=event_data, attachments=len(files), duplicate=found
+            )
         )
-        if found is not None:
-            original, score = found
-            add_event(
-                ticket,
-                "duplicate_linked",
-                actor=actor,
-                note=f"与 {original.number} 内容相近（相似度 {score:.2f}），已标记为重复反映",
-                data={"duplicate_of": original.pk, "number": original.number, "similarity": score},
-                now=now,
-            )
-            add_event(
-                original,
-                "duplicate_linked",
-                actor=actor,
-                note=f"企业再次反映，新诉求 {ticket.number} 与本件内容相近（相似度 {score:.2f}）",
-                data={"duplicate": ticket.pk, "number": ticket.number, "similarity": score},
-                now=now,
-            )
         if on_spot is not None:
             _close_on_spot(ticket, actor, on_spot, now)
     return IntakeResult(
@@ -955,19 +1061,36 @@ def allowed_api_channels(user: Any) -> list[str]:
     return channels
 
 
-def do_intake_api(
-    *,
-    acting_user: Any,
-    data: IntakeInput,
-    channel: str | None = None,
-    intake_mode: str | None = None,
-    attachments: Sequence[Any] = (),
-    idempotency_key: str | None = None,
-    now: dt.datetime | None = None,
-) -> IntakeResult:
-    """`POST /api/v1/cases`: any role files in its own channel (an enterprise user: the portal;
-    integrations: "api"). With an idempotency key, the same submission twice makes one case."""
-    now = now or timezone.now()
+@dataclass(frozen=True)
+class ApiIntake:
+    """How a caller of the API files: its channel, intake mode and way of naming the enterprise."""
+
+    channel: str
+    intake_mode: str
+    enterprise_mode: str
+
+    def clean(self, acting_user: Any, data: IntakeInput, lookups: Lookups = _DB_LOOKUPS) -> _Clean:
+        clean = _clean(
+            data,
+            acting_user,
+            enterprise_mode=self.enterprise_mode,
+            require_enterprise=self.channel == Channel.OFFICER,
+            lookups=lookups,
+        )
+        if self.enterprise_mode == _OWN:
+            _default_contact(clean, acting_user)
+        return clean
+
+    def submitter(self, acting_user: Any) -> Any:
+        return acting_user if self.enterprise_mode == _OWN else None
+
+    def intake_unit_id(self, acting_user: Any) -> int | None:
+        return acting_user.unit_id if has_any_role(acting_user, STAFF_ROLES) else None
+
+
+def api_intake(acting_user: Any, channel: str | None, intake_mode: str | None) -> ApiIntake:
+    """The channel the caller files in (an enterprise user: the portal; integrations: "api"),
+    refused when its roles do not allow it."""
     is_enterprise = has_any_role(acting_user, {Role.ENTERPRISE}) and not has_any_role(
         acting_user, STAFF_ROLES
     )
@@ -985,25 +1108,39 @@ def do_intake_api(
         raise ValidationFailed(
             "受理方式无效", code="invalid_intake_mode", details={"fields": {"intake_mode": "受理方式无效"}}
         )
-    enterprise_mode = _OWN if channel == Channel.PORTAL and is_enterprise else _SCOPE
-    clean = _clean(
-        data,
-        acting_user,
-        enterprise_mode=enterprise_mode,
-        require_enterprise=channel == Channel.OFFICER,
-    )
-    if enterprise_mode == _OWN:
-        _default_contact(clean, acting_user)
+    return ApiIntake(channel, mode, _OWN if channel == Channel.PORTAL and is_enterprise else _SCOPE)
+
+
+def api_key(acting_user: Any, idempotency_key: str | None) -> str | None:
+    """The caller's idempotency key, made private to the caller."""
+    return _scoped_key(_user_key_prefix(acting_user), idempotency_key)
+
+
+def do_intake_api(
+    *,
+    acting_user: Any,
+    data: IntakeInput,
+    channel: str | None = None,
+    intake_mode: str | None = None,
+    attachments: Sequence[Any] = (),
+    idempotency_key: str | None = None,
+    now: dt.datetime | None = None,
+) -> IntakeResult:
+    """`POST /api/v1/cases`: any role files in its own channel (an enterprise user: the portal;
+    integrations: "api"). With an idempotency key, the same submission twice makes one case."""
+    now = now or timezone.now()
+    how = api_intake(acting_user, channel, intake_mode)
+    clean = how.clean(acting_user, data)
     return _create(
         acting_user=acting_user,
-        channel=channel,
-        intake_mode=mode,
+        channel=how.channel,
+        intake_mode=how.intake_mode,
         clean=clean,
         files=_files(attachments),
         now=now,
-        key=_scoped_key(_user_key_prefix(acting_user), idempotency_key),
-        submitter=acting_user if enterprise_mode == _OWN else None,
-        intake_unit_id=acting_user.unit_id if has_any_role(acting_user, STAFF_ROLES) else None,
+        key=api_key(acting_user, idempotency_key),
+        submitter=how.submitter(acting_user),
+        intake_unit_id=how.intake_unit_id(acting_user),
     )
 
 

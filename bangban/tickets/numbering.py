@@ -8,8 +8,8 @@ Unique with any number of web processes: the sequence comes from one atomic upse
 SQLite ≥ 3.35 and PostgreSQL both run as a single statement). Called inside the intake
 transaction, the counter row stays locked until that transaction ends, so two concurrent intakes
 can never read the same value; a rolled-back intake leaves a gap, never a duplicate. Intake takes
-the number as late as it can (the row is inserted under a provisional number first), so the lock
-covers only the end of each intake.
+the number after all its reads, right before its writes, so the lock covers only the writes and the
+commit; a batch takes all its numbers in one statement (`next_numbers`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bangban.workdays.arithmetic import SHANGHAI
 
 from .models import CHANNEL_PREFIX, Channel, NumberCounter
 
-__all__ = ["counter_key", "format_number", "next_number"]
+__all__ = ["counter_key", "format_number", "next_number", "next_numbers"]
 
 
 def counter_key(channel: str, now: dt.datetime) -> str:
@@ -38,13 +38,20 @@ def format_number(channel: str, now: dt.datetime, seq: int) -> str:
 
 def next_number(channel: str, now: dt.datetime) -> str:
     """The next case number for `channel` on the day of `now`. Call inside a transaction."""
+    return next_numbers(channel, now, 1)[0]
+
+
+def next_numbers(channel: str, now: dt.datetime, count: int) -> list[str]:
+    """The next `count` consecutive case numbers for `channel` on the day of `now`, taken in one
+    statement. Call inside a transaction."""
     q = connection.ops.quote_name
     table, key, last = q(NumberCounter._meta.db_table), q("key"), q("last")
     sql = (
-        f"INSERT INTO {table} ({key}, {last}) VALUES (%s, 1) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+        f"INSERT INTO {table} ({key}, {last}) VALUES (%s, %s) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {last} = {table}.{last} + %s RETURNING {last}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [counter_key(channel, now)])
+        cursor.execute(sql, [counter_key(channel, now), count, count])
         row = cursor.fetchone()
-    return format_number(channel, now, int(row[0]))
+    end = int(row[0])
+    return [format_number(channel, now, seq) for seq in range(end - count + 1, end + 1)]

@@ -1,0 +1,312 @@
+"""Filing many cases in one request: `POST /api/v1/cases/batch`.
+
+Systems that collect cases elsewhere (the 12345 platform, a county's own hotline) hand them over in
+batches. Each item is validated, numbered, routed, checked for repeated complaints, written to the
+timeline and the audit chain and announced to the dispatchers exactly as `do_intake_api()` does for
+one case — the differences are only in how the work reaches the database: a handful of queries for
+the registry reads of the whole batch, one INSERT each for the cases, their timeline entries, their
+audit events and the dispatchers' messages, one counter update for all their numbers.
+
+Items are independent: an invalid item is rejected with its own code and message and does not
+stop the others; the valid ones are committed together. Each item may carry an idempotency key;
+sending the same batch again answers every keyed item as a replay and creates nothing twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.core.errors import ApplicationError, ValidationFailed
+from bangban.notifications.actions import notify_each
+
+from . import duplicates
+from .events import EventSpec, add_events
+from .intake import (
+    IdempotencyConflict,
+    IntakeInput,
+    PrefetchedLookups,
+    _Clean,
+    _content_hash,
+    api_intake,
+    api_key,
+    dispatcher_message,
+    dispatchers_for_intake,
+    intake_events,
+    new_ticket,
+)
+from .models import Ticket
+from .numbering import next_numbers
+from .routing import suggest_unit_id
+from .workflow import Status
+
+MAX_BATCH = 100
+# As in `_find_duplicate`: the newest cases of the same enterprise (or phone) compared with.
+_CANDIDATES = 200
+
+
+@dataclass
+class BatchItem:
+    data: IntakeInput
+    idempotency_key: str | None = None
+
+
+@dataclass
+class BatchOutcome:
+    """What became of one item: "created", "replayed" (its key was used before for the same
+    content) or "rejected" (with the error)."""
+
+    index: int
+    status: str
+    ticket: Ticket | None = None
+    error: ApplicationError | None = None
+
+
+@dataclass
+class _Prepared:
+    index: int
+    clean: _Clean
+    key: str | None
+    content_hash: str
+
+
+def do_intake_batch(
+    *,
+    acting_user: Any,
+    items: list[BatchItem],
+    channel: str | None = None,
+    intake_mode: str | None = None,
+    now: dt.datetime | None = None,
+) -> list[BatchOutcome]:
+    """File up to `MAX_BATCH` cases in one transaction, one outcome per item in the order given.
+    The whole batch is refused only when it is empty, too large, or its channel is not the
+    caller's."""
+    now = now or timezone.now()
+    if not items:
+        raise ValidationFailed("请至少提交一件诉求", code="batch_empty")
+    if len(items) > MAX_BATCH:
+        raise ValidationFailed(
+            f"每批最多 {MAX_BATCH} 件诉求（本批 {len(items)} 件），请分批提交", code="batch_too_large"
+        )
+    how = api_intake(acting_user, channel, intake_mode)
+    lookups = PrefetchedLookups(acting_user, [item.data for item in items])
+    outcomes: dict[int, BatchOutcome] = {}
+    prepared: list[_Prepared] = []
+    for index, item in enumerate(items):
+        try:
+            clean = how.clean(acting_user, item.data, lookups)
+            key = api_key(acting_user, item.idempotency_key)
+        except ApplicationError as exc:
+            outcomes[index] = BatchOutcome(index, "rejected", error=exc)
+            continue
+        prepared.append(_Prepared(index, clean, key, _content_hash(how.channel, clean)))
+
+    context = {
+        "acting_user": acting_user,
+        "channel": how.channel,
+        "intake_mode": how.intake_mode,
+        "submitter": how.submitter(acting_user),
+        "intake_unit_id": how.intake_unit_id(acting_user),
+        "now": now,
+    }
+    if prepared:
+        try:
+            created = _create_batch(prepared, **context)
+        except IntegrityError:
+            # A concurrent request committed one of these idempotency keys after we looked: the
+            # batch rolled back whole; once more, those items are now replays.
+            created = _create_batch(prepared, **context)
+        outcomes.update(created)
+    return [outcomes[index] for index in range(len(items))]
+
+
+def _create_batch(
+    prepared: list[_Prepared],
+    *,
+    acting_user: Any,
+    channel: str,
+    intake_mode: str,
+    submitter: Any,
+    intake_unit_id: int | None,
+    now: dt.datetime,
+) -> dict[int, BatchOutcome]:
+    actor = acting_user if getattr(acting_user, "pk", None) else None
+    outcomes: dict[int, BatchOutcome] = {}
+    with transaction.atomic():
+        fresh, in_batch = _replays(prepared, outcomes)
+        if not fresh:
+            return outcomes
+        found = _find_duplicates([p.clean for p in fresh], now)
+        numbers = next_numbers(channel, now, len(fresh))
+        suggested: dict[tuple[Any, Any], int | None] = {}
+        tickets = []
+        for p, number, match in zip(fresh, numbers, found, strict=True):
+            clean = p.clean
+            route = (getattr(clean.category, "pk", None), getattr(clean.region, "pk", None))
+            if route not in suggested:
+                suggested[route] = suggest_unit_id(clean.category, clean.region)
+            original = match[0] if match is not None and isinstance(match[0], Ticket) else None
+            ticket = new_ticket(
+                clean=clean,
+                channel=channel,
+                intake_mode=intake_mode,
+                actor=actor,
+                now=now,
+                number=number,
+                key=p.key,
+                content_hash=p.content_hash,
+                duplicate_of=original,
+                suggested_unit_id=suggested[route],
+                submitter=submitter,
+                intake_unit_id=intake_unit_id,
+            )
+            ticket.is_repeat = match is not None
+            tickets.append(ticket)
+        Ticket.objects.bulk_create(tickets)
+        # A repeat of an earlier item of this batch: that case has its id only now.
+        linked_in_batch = []
+        resolved: list[tuple[Ticket, float] | None] = []
+        for ticket, match in zip(tickets, found, strict=True):
+            if match is not None and isinstance(match[0], int):
+                original = tickets[match[0]]
+                ticket.duplicate_of = original
+                linked_in_batch.append(ticket)
+                resolved.append((original, match[1]))
+            else:
+                resolved.append(match)  # type: ignore[arg-type]
+        if linked_in_batch:
+            Ticket.objects.bulk_update(linked_in_batch, ["duplicate_of"])
+
+        _notify_dispatchers(tickets, actor, now)
+        specs: list[EventSpec] = []
+        for ticket, match in zip(tickets, resolved, strict=True):
+            specs += intake_events(ticket, actor=actor, now=now, duplicate=match)
+        add_events(specs)
+        for p, ticket in zip(fresh, tickets, strict=True):
+            outcomes[p.index] = BatchOutcome(p.index, "created", ticket=ticket)
+        # Items that repeat an earlier item's key with the same content are replays of it.
+        for index, first_index in in_batch.items():
+            outcomes[index] = BatchOutcome(index, "replayed", ticket=outcomes[first_index].ticket)
+    return outcomes
+
+
+def _replays(
+    prepared: list[_Prepared], outcomes: dict[int, BatchOutcome]
+) -> tuple[list[_Prepared], dict[int, int]]:
+    """Items whose key was used before: replays (same content) or conflicts, entered in
+    `outcomes`. Returns the items to create, and the items that repeat the key and content of an
+    earlier item of this batch (index → that item's index)."""
+    keys = [p.key for p in prepared if p.key]
+    existing = {
+        key: (pk, content_hash)
+        for key, pk, content_hash in Ticket.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", "pk", "content_hash"
+        )
+    }
+    replayed = Ticket.objects.select_related("duplicate_of").in_bulk([pk for pk, _hash in existing.values()])
+    first_with_key: dict[str, _Prepared] = {}
+    in_batch: dict[int, int] = {}
+    fresh = []
+    for p in prepared:
+        if p.key and p.key in existing:
+            pk, content_hash = existing[p.key]
+            if content_hash == p.content_hash:
+                outcomes[p.index] = BatchOutcome(p.index, "replayed", ticket=replayed[pk])
+            else:
+                outcomes[p.index] = BatchOutcome(p.index, "rejected", error=IdempotencyConflict())
+            continue
+        if p.key and p.key in first_with_key:
+            first = first_with_key[p.key]
+            if first.content_hash == p.content_hash:
+                in_batch[p.index] = first.index
+            else:
+                outcomes[p.index] = BatchOutcome(p.index, "rejected", error=IdempotencyConflict())
+            continue
+        if p.key:
+            first_with_key[p.key] = p
+        fresh.append(p)
+    return fresh, in_batch
+
+
+def _recent(key_field: str, values: set[Any], since: dt.datetime) -> dict[Any, list[tuple[int, str]]]:
+    """The newest cases (id, text) per enterprise or per phone, at most `_CANDIDATES` each, newest
+    first — what `_find_duplicate` compares one submission with, for a whole batch in one query."""
+    if not values:
+        return {}
+    qs = Ticket.objects.filter(received_at__gte=since).exclude(status__in=[Status.MERGED, Status.WITHDRAWN])
+    if key_field == "enterprise_id":
+        qs = qs.filter(enterprise_id__in=values)
+    else:
+        qs = qs.filter(enterprise__isnull=True, contact_phone__in=values)
+    newest_first = [F("received_at").desc(), F("id").desc()]
+    rows = (
+        qs.annotate(position=Window(RowNumber(), partition_by=[F(key_field)], order_by=newest_first))
+        .filter(position__lte=_CANDIDATES)
+        .order_by(*newest_first)
+        .values_list("id", key_field, "title", "content")
+    )
+    grouped: dict[Any, list[tuple[int, str]]] = {}
+    for pk, group, title, content in rows:
+        grouped.setdefault(group, []).append((pk, f"{title}\n{content}"))
+    return grouped
+
+
+def _find_duplicates(cleans: list[_Clean], now: dt.datetime) -> list[tuple[Ticket | int, float] | None]:
+    """For each submission in order, the case it repeats and the similarity: an earlier case
+    (a Ticket) or an earlier item of this batch (its position, an int), or None."""
+    since = now - dt.timedelta(days=duplicates.WINDOW_DAYS)
+    by_enterprise = _recent("enterprise_id", {c.enterprise.pk for c in cleans if c.enterprise}, since)
+    by_phone = _recent(
+        "contact_phone", {c.contact_phone for c in cleans if c.enterprise is None and c.contact_phone}, since
+    )
+    earlier: dict[tuple[str, Any], list[int]] = {}
+    matches: list[tuple[int, float] | None] = []
+    for position, c in enumerate(cleans):
+        group: tuple[str, Any]
+        if c.enterprise is not None:
+            group, stored = ("e", c.enterprise.pk), by_enterprise.get(c.enterprise.pk, [])
+        elif c.contact_phone:
+            group, stored = ("p", c.contact_phone), by_phone.get(c.contact_phone, [])
+        else:
+            matches.append(None)
+            continue
+        # This batch's earlier items are newer than anything stored; ids below zero name them.
+        mine = [
+            (-(j + 1), f"{cleans[j].title}\n{cleans[j].content}") for j in reversed(earlier.get(group, []))
+        ]
+        candidates = (mine + stored)[:_CANDIDATES]
+        match = duplicates.best_match(f"{c.title}\n{c.content}", candidates)
+        matches.append((match.id, match.score) if match is not None else None)
+        earlier.setdefault(group, []).append(position)
+    originals = Ticket.objects.in_bulk([m[0] for m in matches if m is not None and m[0] > 0])
+    result: list[tuple[Ticket | int, float] | None] = []
+    for m in matches:
+        if m is None:
+            result.append(None)
+        elif m[0] < 0:
+            result.append((-m[0] - 1, m[1]))
+        else:
+            result.append((originals[m[0]], m[1]))
+    return result
+
+
+def _notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
+    """The message `intake._notify_dispatchers` sends for one case, for every case of the batch,
+    in one INSERT."""
+    actor_id = getattr(actor, "pk", None)
+    by_region: dict[Any, list[int]] = {}
+    messages = []
+    for ticket in tickets:
+        region_id = ticket.region_id
+        if region_id not in by_region:
+            by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
+        subject, body, link = dispatcher_message(ticket)
+        messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
+    notify_each(messages, channels=("inapp",), now=now)
