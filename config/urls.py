@@ -17,6 +17,7 @@ urlpatterns: list = [
     path("ratings/", include("bangban.ratings.urls")),
     path("network/", include("bangban.network.urls")),
     path("outreach/", include("bangban.outreach.urls")),
+    path("supervision/", include("bangban.supervision.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -107,7 +107,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 # Apps that each mount one router at `/api/v1/<app>`, contribute header entries (`<app>.nav`) and
 # demo records (`<app>.demo`).
-FEATURE_APPS = ("escalation", "ratings", "network", "outreach")
+FEATURE_APPS = ("escalation", "ratings", "network", "outreach", "supervision")
 
 
 def _mount_routers() -> None:

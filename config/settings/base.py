@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "bangban.ratings",
     "bangban.network",
     "bangban.outreach",
+    "bangban.supervision",
 ]
 
 MIDDLEWARE = [
