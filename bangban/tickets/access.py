@@ -17,8 +17,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bangban.accounts.access import has_any_role, scope_of
-from bangban.accounts.roles import CITY_WIDE_ROLES, Role
+from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
+from bangban.org.models import UnitType
 
 from .models import Ticket
 
@@ -83,12 +84,21 @@ def is_lead_unit_member(user: Any, ticket: Ticket) -> bool:
     return bool(user.unit_id and ticket.lead_unit_id == user.unit_id and has_any_role(user, UNIT_ROLES))
 
 
+def works_at_service_site(user: Any) -> bool:
+    """Staff of a 政务服务场所 (whatever their role) answer visitors at its counters (R2.1, R2.2)."""
+    unit = getattr(user, "unit", None)
+    return bool(unit is not None and unit.type == UnitType.SERVICE_SITE and has_any_role(user, STAFF_ROLES))
+
+
 def check_action(user: Any, ticket: Ticket, action: str) -> None:
     """Role rules per action; the state rules are in workflow.TRANSITIONS."""
     if action == "close_on_spot":
         if has_any_role(user, DISPATCH_ROLES) or (
             ticket.created_by_id == user.pk
-            and has_any_role(user, {Role.HOTLINE_AGENT, Role.HANDLER, Role.UNIT_HEAD})
+            and (
+                has_any_role(user, {Role.HOTLINE_AGENT, Role.HANDLER, Role.UNIT_HEAD})
+                or works_at_service_site(user)
+            )
         ):
             return
         raise PermissionDenied("只有派单员或受理该诉求的坐席、窗口人员可以当场办结")

@@ -46,7 +46,7 @@ from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 from bangban.enterprises.validation import FieldError, parse_mobile, parse_phone
 from bangban.notifications.actions import notify, notify_users
-from bangban.org.models import Region, Unit, UnitType
+from bangban.org.models import Region, Unit
 
 from . import duplicates
 from .attachments import CheckedFile, check_files, store_attachments
@@ -706,10 +706,9 @@ def _require(user: Any, roles: set[str] | frozenset[str], message: str) -> None:
 
 def can_file_at_counter(user: Any) -> bool:
     """Staff of a service site (政务服务场所), or any handler or unit head, file for a visitor."""
-    if has_any_role(user, {Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD}):
-        return True
-    unit = getattr(user, "unit", None)
-    return bool(unit is not None and unit.type == UnitType.SERVICE_SITE and has_any_role(user, STAFF_ROLES))
+    from .access import works_at_service_site
+
+    return has_any_role(user, {Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD}) or works_at_service_site(user)
 
 
 def _user_key_prefix(user: Any) -> str:

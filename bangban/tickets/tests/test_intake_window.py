@@ -3,6 +3,8 @@ same working day), complex ones wait for dispatch with 5 working days."""
 
 from __future__ import annotations
 
+from bangban.accounts.roles import Role
+from bangban.conftest import make_user
 from bangban.tickets.models import Ticket, TicketEvent
 
 from .intake_helpers import category, make_filers
@@ -62,6 +64,18 @@ def test_simple_problem_at_the_counter_is_closed_on_the_spot(cases, login):
     assert ticket.status == "closed" and ticket.urgency == "general"
     assert ticket.contact_name == "李女士" and ticket.enterprise == cases.ent_shuyang
     assert "3号窗口" in TicketEvent.objects.get(ticket=ticket, kind="close_on_spot").note
+
+
+def test_site_staff_of_any_role_close_a_simple_problem_on_the_spot(cases, login):
+    filers = make_filers(cases)
+    helper = make_user("daiban_sy", Role.SERVICE_OFFICER, unit=filers.site, full_name="帮办代办员")
+    response = login(helper).post(COUNTER, _counter(enterprise=str(cases.ent_shuyang.pk)))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert ticket.status == "closed" and ticket.created_by == helper
+    # Staff of an ordinary department with the same role do not work at a counter.
+    officer = login(filers.officer).post(COUNTER, _counter(enterprise=str(cases.ent_shuyang.pk)))
+    assert officer.status_code == 403 and Ticket.objects.count() == 1
 
 
 def test_complex_problem_at_the_counter_waits_for_dispatch_as_complex(cases, login):
