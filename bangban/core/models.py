@@ -1,6 +1,8 @@
-"""Platform-level tables: the scheduler's claimed periods."""
+"""Platform-level tables: the scheduler's claimed periods and background exports."""
 
 from __future__ import annotations
+
+import uuid
 
 from django.db import models
 
@@ -25,3 +27,51 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job}@{self.period}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJob(models.Model):
+    """A large Excel export written by a worker instead of inside the request: who asked, which
+    list with which filter, how far it has got, and the finished file (kept for a few days)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("导出内容", max_length=40)
+    label = models.CharField("名称", max_length=80)
+    params = models.JSONField("筛选条件", default=dict)
+    status = models.CharField(
+        "状态", max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    total = models.PositiveIntegerField("预计行数", default=0)
+    done = models.PositiveIntegerField("已写行数", default=0)
+    filename = models.CharField("文件名", max_length=120, blank=True)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    error = models.CharField("失败原因", max_length=300, blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "后台导出"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "created_at"], name="export_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.label}（{self.get_status_display()}）"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.done * 100 // self.total)

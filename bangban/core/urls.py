@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import views, views_exports
 
 app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("exports/", views_exports.my_exports, name="exports"),
+    path("exports/<uuid:job_id>/", views_exports.export_status, name="export_status"),
+    path("exports/<uuid:job_id>/download", views_exports.export_download, name="export_download"),
 ]

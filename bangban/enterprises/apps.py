@@ -5,3 +5,10 @@ class EnterprisesConfig(AppConfig):
     name = "bangban.enterprises"
     label = "enterprises"
     verbose_name = "企业库"
+
+    def ready(self) -> None:
+        from bangban.core.exports import register_export
+
+        from .views import export_plan
+
+        register_export("enterprises", "企业名录", export_plan)

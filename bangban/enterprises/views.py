@@ -3,14 +3,14 @@ enterprise's own page, Excel import (upload → preview → confirm) and export.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bangban.accounts.access import may_see_personal_data, show_id_number, show_phone
 from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import ApplicationError, Conflict, NotFound
+from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -276,39 +277,34 @@ def my_enterprise(request: AuthedHttpRequest) -> HttpResponse:
 # --- export -------------------------------------------------------------------------------------
 
 
-def _counted(rows: Iterable[list[Any]], counter: list[int]) -> Iterator[list[Any]]:
-    for row in rows:
-        counter[0] += 1
-        yield row
+def export_plan(user: Any, params: QueryDict) -> ExportPlan:
+    """The registry export for the filter in `params` (registered as "enterprises")."""
+    filters = EnterpriseFilter(params, user)
+    filters.raise_for_errors()
+    qs = list_query(filters)
+
+    def record(count: int) -> None:
+        actions.do_record_export(
+            acting_user=user, filters=filters.as_params(), count=count, unmasked=may_see_personal_data(user)
+        )
+
+    return ExportPlan(
+        filename=f"企业名录_{timezone.localdate():%Y%m%d}.xlsx",
+        sheet_title="企业名录",
+        headers=EXPORT_HEADERS,
+        rows=export_rows(user, qs),
+        total=qs.count(),
+        record=record,
+        widths=[22, 36, 14, 14, 10, 12, 12, 40, 12, 12, 16, 18, 12, 22, 8],
+        text_columns=[0, 10, 11, 12, 13],
+    )
 
 
 @login_required
 @require_GET
 @page_errors
 def enterprise_export(request: AuthedHttpRequest) -> HttpResponseBase:
-    user = request.user
-    filters = EnterpriseFilter(request.GET, user)
-    filters.raise_for_errors()
-    counter = [0]
-    filename = f"企业名录_{timezone.localdate():%Y%m%d}.xlsx"
-    response = xlsx_response(
-        filename,
-        EXPORT_HEADERS,
-        _counted(export_rows(user, list_query(filters)), counter),
-        "企业名录",
-        widths=[22, 36, 14, 14, 10, 12, 12, 40, 12, 12, 16, 18, 12, 22, 8],
-        text_columns=[0, 10, 11, 12, 13],
-    )
-    actions.do_record_export(
-        acting_user=user,
-        filters=filters.as_params(),
-        count=counter[0],
-        unmasked=may_see_personal_data(user),
-    )
-    return response
-
-
-# --- import -------------------------------------------------------------------------------------
+    return export_response(request, "enterprises")
 
 
 @login_required

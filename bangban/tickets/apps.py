@@ -8,7 +8,10 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.core.exports import register_export
 
         from .actions import LIFECYCLE_ACTION_LABELS
+        from .views_work import export_plan
 
         register_action_labels(LIFECYCLE_ACTION_LABELS)
+        register_export("tickets", "诉求列表", export_plan)

@@ -30,10 +30,10 @@ from django.views.decorators.http import require_GET, require_POST
 from bangban.accounts.access import may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from bangban.core.views import error_response
-from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import scope_regions
 
 from . import forms_work as f
@@ -352,12 +352,10 @@ def _intake_url() -> str:
 # --- the export -----------------------------------------------------------------------------------
 
 
-@login_required
-@require_GET
-@page_errors
-def export(request: AuthedHttpRequest) -> HttpResponseBase:
-    user = request.user
-    queue = request.GET.get("view", "all")
+def export_plan(user: Any, params: QueryDict) -> ExportPlan:
+    """One case list with the filter in `params` (registered as "tickets"): `view` names the list
+    (dispatch, unit, all, mine), which the user must be allowed to open."""
+    queue = params.get("view", "all")
     if queue not in queries.QUEUES:
         raise ValidationFailed("导出的列表无效，可选值：dispatch、unit、all、mine", code="invalid_filter")
     allowed = {
@@ -368,32 +366,37 @@ def export(request: AuthedHttpRequest) -> HttpResponseBase:
     }[queue]
     if not allowed(user):
         raise NotFound()
-    filters = TicketFilter(request.GET, user)
+    filters = TicketFilter(params, user)
     filters.raise_for_errors()
-    counter = [0]
+    qs = queries.queue_queryset(queue, filters)
 
-    def counted(rows: Any) -> Any:
-        for row in rows:
-            counter[0] += 1
-            yield row
+    def record(count: int) -> None:
+        do_record_export(
+            acting_user=user,
+            queue=queue,
+            filters=filters.as_params(),
+            count=count,
+            unmasked=may_see_personal_data(user),
+        )
 
     name = queries.QUEUE_NAMES[queue]
-    response = xlsx_response(
-        f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
-        queries.EXPORT_HEADERS,
-        counted(queries.export_rows(user, queries.queue_queryset(queue, filters), filters.now)),
-        name,
+    return ExportPlan(
+        filename=f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
+        sheet_title=name,
+        headers=queries.EXPORT_HEADERS,
+        rows=queries.export_rows(user, qs, filters.now),
+        total=qs.count(),
+        record=record,
         widths=queries.EXPORT_WIDTHS,
         text_columns=queries.EXPORT_TEXT_COLUMNS,
     )
-    do_record_export(
-        acting_user=user,
-        queue=queue,
-        filters=filters.as_params(),
-        count=counter[0],
-        unmasked=may_see_personal_data(user),
-    )
-    return response
+
+
+@login_required
+@require_GET
+@page_errors
+def export(request: AuthedHttpRequest) -> HttpResponseBase:
+    return export_response(request, "tickets")
 
 
 # --- saved views ----------------------------------------------------------------------------------

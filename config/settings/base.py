@@ -157,6 +157,9 @@ STORAGES = {
 # Uploads: files are streamed to disk past 2.5 MB; the import views refuse anything above this.
 BANGBAN_MAX_UPLOAD_BYTES = env_int("BANGBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
 BANGBAN_IMPORT_MAX_ROWS = env_int("BANGBAN_IMPORT_MAX_ROWS", 200_000)
+# Excel exports of more rows than this are written by a worker, with a progress page.
+BANGBAN_EXPORT_INLINE_ROWS = env_int("BANGBAN_EXPORT_INLINE_ROWS", 5000)
+BANGBAN_EXPORT_KEEP_DAYS = env_int("BANGBAN_EXPORT_KEEP_DAYS", 7)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Background work: Django's Tasks API with the database queue (any number of workers).
