@@ -1,19 +1,22 @@
-"""Export of the filtered audit log to .xlsx (openpyxl write-only: rows go to disk as they are
-written, so memory stays flat however many events are exported)."""
+"""Export of the filtered audit log to .xlsx through `bangban.core.exports` (written as rows
+stream from the database; a large log is written by a worker with a progress page)."""
 
 from __future__ import annotations
 
-import tempfile
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
-from .actions import canonical_json
+from bangban.core.errors import ValidationFailed
+from bangban.core.exports import ExportPlan
+
+from .access import require_audit_reader, visible_events
+from .actions import canonical_json, record
 from .display import masked
+from .filters import AuditEventFilter
 from .labels import SOURCE_LABELS, action_label
 from .models import AuditEvent
 
@@ -39,33 +42,15 @@ HEADER = [
 COLUMN_WIDTHS = [9, 20, 14, 10, 24, 14, 20, 10, 30, 50, 50, 16, 8, 20]
 
 
-def _cell(ws: Any, value: Any) -> Any:
-    """Text stays text: nothing in the log is ever written as a formula or an error value."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("=") or value in ERROR_CODES:
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
 def _json_text(value: Any) -> str:
     if value is None:
         return ""
     return canonical_json(masked(value))
 
 
-def write_events(events: QuerySet[AuditEvent], out: IO[bytes], *, title: str = "审计日志") -> int:
-    """Write the events (already filtered and ordered) to `out`; returns the number of rows."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
-    for index, width in enumerate(COLUMN_WIDTHS):
-        ws.column_dimensions[chr(ord("A") + index)].width = width
-    ws.freeze_panes = "A2"
-    ws.append(HEADER)
-    count = 0
+def event_rows(events: QuerySet[AuditEvent]) -> Iterator[list[Any]]:
+    """The rows of the events (already filtered and ordered), personal data masked; past what a
+    sheet holds, a last row says the rest was left out."""
     rows = events.values_list(
         "seq",
         "at",
@@ -81,7 +66,7 @@ def write_events(events: QuerySet[AuditEvent], out: IO[bytes], *, title: str = "
         "source",
         "hash",
     )
-    for (
+    for count, (
         seq,
         at,
         actor_name,
@@ -95,36 +80,51 @@ def write_events(events: QuerySet[AuditEvent], out: IO[bytes], *, title: str = "
         ip,
         source,
         digest,
-    ) in rows.iterator(chunk_size=5000):
+    ) in enumerate(rows.iterator(chunk_size=5000)):
         if count >= MAX_EXPORT_ROWS:
-            ws.append([f"（超过 {MAX_EXPORT_ROWS} 行，其余事件未导出，请缩小筛选范围）"])
-            break
-        ws.append(
-            [
-                seq,
-                timezone.localtime(at).replace(tzinfo=None),
-                _cell(ws, actor_name),
-                actor_id,
-                _cell(ws, action),
-                action_label(action),
-                _cell(ws, otype),
-                _cell(ws, oid),
-                _cell(ws, orepr),
-                _cell(ws, _json_text(before)),
-                _cell(ws, _json_text(after)),
-                ip or "",
-                SOURCE_LABELS.get(source, source),
-                digest[:16],
-            ]
+            yield [f"（超过 {MAX_EXPORT_ROWS} 行，其余事件未导出，请缩小筛选范围）"]
+            return
+        yield [
+            seq,
+            timezone.localtime(at).replace(tzinfo=None),
+            actor_name,
+            actor_id,
+            action,
+            action_label(action),
+            otype,
+            oid,
+            orepr,
+            _json_text(before),
+            _json_text(after),
+            ip or "",
+            SOURCE_LABELS.get(source, source),
+            digest[:16],
+        ]
+
+
+def export_plan(user: Any, params: QueryDict) -> ExportPlan:
+    """The audit log with the filter in `params` (registered as "audit"); only audit readers."""
+    require_audit_reader(user)
+    filters = AuditEventFilter.from_params(params)
+    if filters.errors:
+        raise ValidationFailed("；".join(filters.errors.values()), code="invalid_filter")
+    events = filters.apply(visible_events(user)).order_by("seq")
+
+    def audit_export(count: int) -> None:
+        record(
+            "audit.export",
+            actor=user,
+            object_type="audit.auditevent",
+            object_repr="审计日志导出",
+            after={"filters": filters.as_params(), "rows": min(count, MAX_EXPORT_ROWS)},
         )
-        count += 1
-    wb.save(out)
-    return count
 
-
-def export_to_tempfile(events: QuerySet[AuditEvent]) -> tuple[IO[bytes], int]:
-    """The workbook in a temporary file (rewound), ready to stream as a response."""
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by the response
-    count = write_events(events, out)
-    out.seek(0)
-    return out, count
+    return ExportPlan(
+        filename=f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx",
+        sheet_title="审计日志",
+        headers=HEADER,
+        rows=event_rows(events),
+        total=min(events.count(), MAX_EXPORT_ROWS),
+        record=audit_export,
+        widths=COLUMN_WIDTHS,
+    )

@@ -11,23 +11,22 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangban.accounts.access import may_see_personal_data
 from bangban.core.errors import ApplicationError
+from bangban.core.exports import export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 
 from .access import access_event, access_verification, require_audit_reader, visible_events
-from .actions import record, record_personal_data_view
+from .actions import record_personal_data_view
 from .display import describe_action, diff_rows, has_personal_data
-from .export import export_to_tempfile
 from .filters import AuditEventFilter
 from .labels import ACTION_LABELS, SOURCE_LABELS
 from .models import AuditEvent
@@ -128,23 +127,7 @@ def export_events(request: AuthedHttpRequest) -> HttpResponseBase:
     filters = AuditEventFilter.from_params(request.GET)
     if filters.errors:
         return redirect(f"{reverse('audit:events')}?{request.GET.urlencode()}")
-    events = filters.apply(visible_events(request.user)).order_by("seq")
-    out, count = export_to_tempfile(events)
-    with transaction.atomic():
-        record(
-            "audit.export",
-            actor=request.user,
-            object_type="audit.auditevent",
-            object_repr="审计日志导出",
-            after={"filters": filters.as_params(), "rows": count},
-        )
-    filename = f"审计日志_{timezone.localtime():%Y%m%d_%H%M%S}.xlsx"
-    return FileResponse(
-        out,
-        as_attachment=True,
-        filename=filename,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return export_response(request, "audit")
 
 
 @require_POST
