@@ -21,7 +21,7 @@ from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.org.models import UnitType
 
-from .models import Ticket
+from .models import Channel, Ticket
 
 DISPATCH_ROLES = frozenset({Role.DISPATCHER, Role.ADMIN})
 UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
@@ -82,6 +82,26 @@ def access_ticket(
 
 def is_lead_unit_member(user: Any, ticket: Ticket) -> bool:
     return bool(user.unit_id and ticket.lead_unit_id == user.unit_id and has_any_role(user, UNIT_ROLES))
+
+
+# Who may know who filed a conduct complaint (作风直通车): the 作风办 that handles it, administrators
+# and auditors (R0.4, R7.3).
+COMPLAINANT_READERS = frozenset({Role.CONDUCT_OFFICE, Role.ADMIN, Role.AUDITOR})
+PROTECTED_COMPLAINANT = "（投诉人信息已保护）"
+
+
+def complainant_hidden(user: Any, ticket: Any) -> bool:
+    """R0.4: a conduct complaint never reveals the complainant to the unit complained about. Every
+    viewer of a 作风直通车 case except `COMPLAINANT_READERS` and the complainant's own side (the
+    submitter, its enterprise's users, whoever recorded it) sees the case without the enterprise,
+    the contact or the submitter. `ticket` may be a Ticket or a row with the same attributes."""
+    if ticket.channel != Channel.CONDUCT or has_any_role(user, COMPLAINANT_READERS):
+        return False
+    uid = getattr(user, "pk", None)
+    if uid is not None and uid in (ticket.submitter_id, ticket.created_by_id):
+        return False
+    own = getattr(user, "enterprise_id", None)
+    return not (own is not None and own == ticket.enterprise_id)
 
 
 def works_at_service_site(user: Any) -> bool:

@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema
 from bangban.accounts.access import show_phone
 
 from . import queries as work_queries
-from .access import access_ticket
+from .access import access_ticket, complainant_hidden
 from .deadlines import deadline_state_at
 from .display import event_label
 from .filters import TicketFilter
@@ -69,6 +69,9 @@ class CaseOut(Schema):
     handler: str | None = Field(description="承办人")
     contact_name: str = Field(description="联系人")
     contact_phone: str = Field(description="联系电话（无权查看个人信息的角色看到脱敏值）")
+    complainant_protected: bool = Field(
+        description="作风投诉的投诉人信息受保护（R0.4）：企业、联系人、联系电话对本调用者不显示"
+    )
     received_at: dt.datetime = Field(description="受理时间")
     dispatched_at: dt.datetime | None = Field(description="派单时间")
     due_at: dt.datetime | None = Field(description="办理期限")
@@ -150,6 +153,7 @@ class CaseQuery(Schema):
 
 
 def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
+    protected = complainant_hidden(user, t)
     return {
         "id": t.pk,
         "number": t.number,
@@ -162,15 +166,16 @@ def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
         "category_code": t.category.code if t.category_id and t.category else None,
         "category_path": t.category.path if t.category_id and t.category else None,
         "enterprise": {"id": t.enterprise.pk, "name": t.enterprise.name}
-        if t.enterprise_id and t.enterprise
+        if t.enterprise_id and t.enterprise and not protected
         else None,
         "region_code": t.region.code if t.region_id and t.region else None,
         "lead_unit": {"code": t.lead_unit.code, "name": t.lead_unit.name}
         if t.lead_unit_id and t.lead_unit
         else None,
         "handler": t.handler.display_name if t.handler_id and t.handler else None,
-        "contact_name": t.contact_name,
-        "contact_phone": show_phone(user, t.contact_phone),
+        "contact_name": "" if protected else t.contact_name,
+        "contact_phone": "" if protected else show_phone(user, t.contact_phone),
+        "complainant_protected": protected,
         "received_at": t.received_at,
         "dispatched_at": t.dispatched_at,
         "due_at": t.due_at,
@@ -186,13 +191,14 @@ def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def event_out(e: TicketEvent) -> dict[str, Any]:
+def event_out(e: TicketEvent, protected: bool = False) -> dict[str, Any]:
     return {
         "id": e.pk,
         "at": e.at,
         "kind": e.kind,
         "label": event_label(e.kind),
-        "actor": e.actor_name,
+        # As on the case page: outside government an actor is the complainant's side.
+        "actor": "投诉人" if protected and e.actor_id and not e.actor_unit_id else e.actor_name,
         "from_status": e.from_status,
         "to_status": e.to_status,
         "note": e.note,
@@ -268,7 +274,7 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
                 }
                 for a in page.attachments
             ],
-            "timeline": [event_out(e) for e in page.events],
+            "timeline": [event_out(e, complainant_hidden(user, t)) for e in page.events],
         }
     )
     return data
@@ -283,7 +289,8 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
 def list_case_events(request: HttpRequest, ticket_id: int) -> Any:
     user = request.user
     ticket = access_ticket(user, ticket_id)
-    return [event_out(e) for e in work_queries.case_events(user, ticket)]
+    protected = complainant_hidden(user, ticket)
+    return [event_out(e, protected) for e in work_queries.case_events(user, ticket)]
 
 
 # ================================================================================================

@@ -28,11 +28,13 @@ from urllib.parse import urlencode
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bangban.accounts.access import has_any_role
 from bangban.core.errors import ValidationFailed
 from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, Unit
 from bangban.workdays.arithmetic import SHANGHAI
 
+from .access import COMPLAINANT_READERS
 from .display import DEADLINE_STATUSES
 from .models import Category, Channel, Ticket, TicketType, Urgency
 from .workflow import Status
@@ -227,8 +229,11 @@ class TicketFilter:
             text = c["q"]
             # The enterprise's name through a subquery, not a join: the case side of the condition
             # then reads only columns of the unit queue's index.
-            named = Enterprise.objects.filter(name__icontains=text).values("pk")
-            qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | Q(enterprise_id__in=named))
+            named = Q(enterprise_id__in=Enterprise.objects.filter(name__icontains=text).values("pk"))
+            if not has_any_role(self.user, COMPLAINANT_READERS):
+                # A conduct complaint is never found by its complainant's name (R0.4).
+                named &= ~Q(channel=Channel.CONDUCT)
+            qs = qs.filter(Q(number__icontains=text) | Q(title__icontains=text) | named)
         if "received_from" in c:
             qs = qs.filter(received_at__gte=_start_of(c["received_from"]))
         if "received_to" in c:

@@ -434,9 +434,18 @@ def case_link(ticket: Ticket) -> str:
         return reverse("tickets:intake_done", args=[ticket.pk])
 
 
-def _find_duplicate(c: _Clean, now: dt.datetime) -> tuple[Ticket, float] | None:
-    since = now - dt.timedelta(days=duplicates.WINDOW_DAYS)
+def repeat_candidates(channel: str, since: dt.datetime) -> Any:
+    """The cases a new one of `channel` may repeat. Conduct complaints (作风直通车) are compared only
+    with each other: a link to the enterprise's other cases would name the complainant to the units
+    handling those (R0.4)."""
     qs = Ticket.objects.filter(received_at__gte=since).exclude(status__in=[Status.MERGED, Status.WITHDRAWN])
+    if channel == Channel.CONDUCT:
+        return qs.filter(channel=Channel.CONDUCT)
+    return qs.exclude(channel=Channel.CONDUCT)
+
+
+def _find_duplicate(c: _Clean, channel: str, now: dt.datetime) -> tuple[Ticket, float] | None:
+    qs = repeat_candidates(channel, now - dt.timedelta(days=duplicates.WINDOW_DAYS))
     if c.enterprise is not None:
         qs = qs.filter(enterprise_id=c.enterprise.pk)
     elif c.contact_phone:
@@ -648,7 +657,7 @@ def _create_once(
             existing = _replay(key, content_hash)
             if existing is not None:
                 return IntakeResult(ticket=existing, replayed=True)
-        found = _find_duplicate(clean, now)
+        found = _find_duplicate(clean, channel, now)
         suggested_unit_id = suggest_unit_id(clean.category, clean.region)
         # The number is taken after every read, right before the writes: the per-channel counter
         # row stays locked from here to the commit, so concurrent intakes queue only behind each

@@ -41,11 +41,11 @@ from .intake import (
     dispatchers_for_intake,
     intake_events,
     new_ticket,
+    repeat_candidates,
 )
 from .models import Ticket
 from .numbering import next_numbers
 from .routing import suggest_unit_id
-from .workflow import Status
 
 MAX_BATCH = 100
 # As in `_find_duplicate`: the newest cases of the same enterprise (or phone) compared with.
@@ -143,7 +143,7 @@ def _create_batch(
         fresh, in_batch = _replays(prepared, outcomes)
         if not fresh:
             return outcomes
-        found = _find_duplicates([p.clean for p in fresh], now)
+        found = _find_duplicates([p.clean for p in fresh], channel, now)
         numbers = next_numbers(channel, now, len(fresh))
         suggested: dict[tuple[Any, Any], int | None] = {}
         tickets = []
@@ -235,12 +235,14 @@ def _replays(
     return fresh, in_batch
 
 
-def _recent(key_field: str, values: set[Any], since: dt.datetime) -> dict[Any, list[tuple[int, str]]]:
+def _recent(
+    key_field: str, values: set[Any], channel: str, since: dt.datetime
+) -> dict[Any, list[tuple[int, str]]]:
     """The newest cases (id, text) per enterprise or per phone, at most `_CANDIDATES` each, newest
     first — what `_find_duplicate` compares one submission with, for a whole batch in one query."""
     if not values:
         return {}
-    qs = Ticket.objects.filter(received_at__gte=since).exclude(status__in=[Status.MERGED, Status.WITHDRAWN])
+    qs = repeat_candidates(channel, since)
     if key_field == "enterprise_id":
         qs = qs.filter(enterprise_id__in=values)
     else:
@@ -258,14 +260,17 @@ def _recent(key_field: str, values: set[Any], since: dt.datetime) -> dict[Any, l
     return grouped
 
 
-def _find_duplicates(cleans: list[_Clean], now: dt.datetime) -> list[tuple[Ticket | int, float] | None]:
+def _find_duplicates(
+    cleans: list[_Clean], channel: str, now: dt.datetime
+) -> list[tuple[Ticket | int, float] | None]:
     """For each submission in order, the case it repeats and the similarity: an earlier case
     (a Ticket) or an earlier item of this batch (its position, an int), or None."""
     since = now - dt.timedelta(days=duplicates.WINDOW_DAYS)
-    by_enterprise = _recent("enterprise_id", {c.enterprise.pk for c in cleans if c.enterprise}, since)
-    by_phone = _recent(
-        "contact_phone", {c.contact_phone for c in cleans if c.enterprise is None and c.contact_phone}, since
+    by_enterprise = _recent(
+        "enterprise_id", {c.enterprise.pk for c in cleans if c.enterprise}, channel, since
     )
+    phones = {c.contact_phone for c in cleans if c.enterprise is None and c.contact_phone}
+    by_phone = _recent("contact_phone", phones, channel, since)
     earlier: dict[tuple[str, Any], list[int]] = {}
     matches: list[tuple[int, float] | None] = []
     for position, c in enumerate(cleans):

@@ -18,7 +18,7 @@ from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Query
 from bangban.accounts.access import has_any_role, may_see_personal_data
 from bangban.accounts.roles import STAFF_ROLES, Role
 
-from .access import UNIT_ROLES, visible_tickets
+from .access import PROTECTED_COMPLAINANT, UNIT_ROLES, complainant_hidden, visible_tickets
 from .display import deadline_text
 from .filters import TicketFilter
 from .models import (
@@ -412,6 +412,10 @@ _EXPORT_FIELDS = (
     "extensions_used",
     "is_repeat",
     "satisfaction",
+    # Whether the viewer may know a conduct complaint's complainant (access.complainant_hidden).
+    "enterprise_id",
+    "submitter_id",
+    "created_by_id",
 )
 
 
@@ -438,6 +442,8 @@ def export_rows(user: Any, qs: QuerySet[Ticket], now: dt.datetime) -> Iterator[l
     unmasked = may_see_personal_data(user)
     for values in qs.values(*_EXPORT_FIELDS).iterator(chunk_size=2000):
         row = SimpleNamespace(**values)
+        if complainant_hidden(user, row):
+            row.enterprise__name, row.contact_name, row.contact_phone = PROTECTED_COMPLAINANT, "", ""
         yield [
             row.number,
             row.title,

@@ -38,7 +38,7 @@ from bangban.enterprises.access import scope_regions
 
 from . import forms_work as f
 from . import panels, queries
-from .access import access_ticket, check_action
+from .access import PROTECTED_COMPLAINANT, access_ticket, check_action, complainant_hidden
 from .display import STATUS_LABELS, deadline_badge, event_label, status_css, urgency_css
 from .exports import do_record_export
 from .filters import DEADLINE_CHOICES, TicketFilter
@@ -112,8 +112,11 @@ class Row:
         self.urgency_label = ticket.get_urgency_display()
         # In the unit queue, a case the unit does not lead is one it co-handles (协办).
         self.co = co and ticket.lead_unit_id != getattr(user, "unit_id", None)
-        self.contact_phone = show_phone(user, ticket.contact_phone)
-        self.enterprise = ticket.enterprise.name if ticket.enterprise_id and ticket.enterprise else ""
+        if complainant_hidden(user, ticket):
+            self.contact_phone, self.enterprise = "", PROTECTED_COMPLAINANT
+        else:
+            self.contact_phone = show_phone(user, ticket.contact_phone)
+            self.enterprise = ticket.enterprise.name if ticket.enterprise_id and ticket.enterprise else ""
         unit = ticket.lead_unit if ticket.lead_unit_id else None
         self.lead_unit = (unit.short_name or unit.name) if unit is not None else ""
         self.handler = ticket.handler.display_name if ticket.handler_id and ticket.handler else ""
@@ -506,8 +509,9 @@ def _render_detail(
             panel_forms.append(
                 {"panel": panel, "form": panels.make_form(panel.key, t, user=user), "error": ""}
             )
-    contact_phone = show_phone(user, t.contact_phone)
-    if t.contact_phone and may_see_personal_data(user):
+    protected = complainant_hidden(user, t)
+    contact_phone = "" if protected else show_phone(user, t.contact_phone)
+    if t.contact_phone and not protected and may_see_personal_data(user):
         record_personal_data_view(user, t, ["contact_phone"])
     pending_requests = [r for r in page.requests if r.status == ReviewStatus.PENDING]
     timeline = [
@@ -515,6 +519,10 @@ def _render_detail(
             "e": event,
             "label": event_label(event.kind),
             "to_status_label": STATUS_LABELS.get(event.to_status, ""),
+            # Outside government (the enterprise, a volunteer) an actor is the complainant's side.
+            "actor": "投诉人"
+            if protected and event.actor_id and not event.actor_unit_id
+            else event.actor_name,
         }
         for event in page.events
     ]
@@ -528,6 +536,8 @@ def _render_detail(
             "status_css": status_css(t.status),
             "urgency_css": urgency_css(t.urgency),
             "contact_phone": contact_phone,
+            "complainant_protected": protected,
+            "protected_text": PROTECTED_COMPLAINANT,
             "panels": panel_forms,
             "pending_requests": pending_requests,
             "timeline": timeline,
