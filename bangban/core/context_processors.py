@@ -62,6 +62,39 @@ NAV_ITEMS: list[tuple[str, str, Any]] = [
 ADMIN_MENU = frozenset({"用户管理", "审计日志", "发送队列", "诉求配置"})
 
 
+# The header groups each area's entries under one menu when a user has more than one of them, so
+# the bar stays on one line whatever roles a user holds.
+FEATURE_MENUS = {
+    "escalation": "会办督办",
+    "ratings": "好差评",
+    "network": "帮办服务",
+    "outreach": "帮办服务",
+    "supervision": "督查考核",
+}
+
+
+def _entries(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The bar as the template draws it: plain links, and a dropdown per menu with two or more
+    entries, placed where its first entry would stand."""
+    by_menu: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        if item["menu"]:
+            by_menu.setdefault(item["menu"], []).append(item)
+    entries: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for item in items:
+        menu = item["menu"]
+        if not menu or len(by_menu[menu]) == 1:
+            entries.append({"kind": "link", **item})
+        elif menu not in placed:
+            placed.add(menu)
+            members = by_menu[menu]
+            entries.append(
+                {"kind": "menu", "label": menu, "items": members, "active": any(m["active"] for m in members)}
+            )
+    return entries
+
+
 def _all_nav_items() -> tuple[list[tuple[str, str, Any]], frozenset[str]]:
     """The entries above followed by each feature app's (`bangban.<app>.nav`)."""
     from importlib import import_module
@@ -92,6 +125,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 {
                     "label": label,
                     "url": reverse(name),
+                    "menu": FEATURE_MENUS.get(app, ""),
                     "admin_menu": label in admin_menu,
                     "active": current == name
                     or (current.startswith(app + ":") and app != "core" and apps.count(app) == 1),
@@ -101,6 +135,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     return {
         "nav_items": [i for i in items if not i["admin_menu"]],
+        "nav_entries": _entries([i for i in items if not i["admin_menu"]]),
         "nav_admin_items": [i for i in items if i["admin_menu"]],
         "nav_admin_active": any(i["active"] for i in items if i["admin_menu"]),
         "unread_messages": unread_count(user),

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class OutreachConfig(AppConfig):
     name = "bangban.outreach"
     verbose_name = "项目服务与政企互动"
+
+    def ready(self) -> None:
+        from bangban.audit.labels import register_action_labels
+
+        from . import forums, policies, projects, symposia
+
+        for module in (projects, policies, forums, symposia):
+            register_action_labels(module.ACTION_LABELS)

@@ -1,8 +1,254 @@
-"""Demo data of outreach for `load_demo_city` (idempotent)."""
+"""Demo data of outreach for `load_demo_city` (idempotent: nothing is created twice).
+
+* 首席服务员 `shouxi` (经开区) serves two investment projects: one in the zone with a 全程代办
+  procedure in progress and a 告知 procedure with its solution, and one of the demo enterprise
+  account's (`qiye`) company; this month's problems of the zone include one solved there and one
+  transferred to 市商务局 as a case.
+* 营商办 `yingshangban` keeps two 惠企政策 and has pushed them; `qiye` has read one.
+* An association's opinion answered, a supervisor's (`jianduyuan`) report forwarded as a case, a
+  恳谈会, and this half year's 企业家座谈会 with `qiye`'s self-nomination.
+Made through the actions, so every record is audited like real work."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.enterprises.models import Enterprise, Industry, Tier
+from bangban.org.models import Region, Unit
+
+from .models import Association, Event, InvestmentProject, Policy, SupervisorReport, Symposium
+
+ZONE_PROJECT = "新能源电池正极材料项目"
+OWN_PROJECT = "智能化改造扩产项目"
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
 
 def load_demo() -> list[str]:
-    """Create the demo records if missing; return lines for the console report."""
-    return []
+    chief, office, ent_user, supervisor, admin = (
+        _user(n) for n in ("shouxi", "yingshangban", "qiye", "jianduyuan", "admin")
+    )
+    if chief is None or office is None or chief.unit is None:
+        return ["项目服务与政企互动：缺少示范账号，未载入"]
+    lines: list[str] = []
+    lines += _projects(chief, office, ent_user)
+    lines += _policies(office, ent_user)
+    lines += _forums(office, supervisor, admin, ent_user)
+    return lines or ["项目服务与政企互动：示范数据已存在，本次未做改动"]
+
+
+def _projects(chief: User, office: User, ent_user: User | None) -> list[str]:
+    from . import projects
+
+    if InvestmentProject.objects.filter(name=ZONE_PROJECT).exists():
+        return []
+    zone: Region = chief.unit.region  # type: ignore[union-attr]
+    local = (
+        Enterprise.objects.filter(region__path__startswith=zone.path, is_active=True).order_by("id").first()
+    )
+    project = projects.do_create_project(
+        acting_user=office,
+        data={
+            "name": ZONE_PROJECT,
+            "enterprise_id": local.pk if local else None,
+            "investor": "" if local else "江苏某新能源科技集团",
+            "region": zone.code,
+            "amount": "186000",
+            "stage": "approving",
+            "chief_officer_id": chief.pk,
+            "description": "总投资18.6亿元，建设年产5万吨正极材料生产线，分两期建设。",
+        },
+    )
+    proxy = projects.do_add_procedure(
+        acting_user=chief,
+        project_id=project.pk,
+        data={
+            "name": "建筑工程施工许可",
+            "mode": "proxy",
+            "due_date": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+        },
+    )
+    projects.do_record_progress(
+        acting_user=chief,
+        procedure_id=proxy.pk,
+        note="已代为提交施工图审查合格书和质量安全监督手续",
+        status="in_progress",
+    )
+    projects.do_add_procedure(
+        acting_user=chief,
+        project_id=project.pk,
+        data={
+            "name": "排污许可证（二期）",
+            "mode": "inform",
+            "inform_reason": "二期尚未完成环评批复，排污许可须由企业在投产前自行申领，不能代办",
+            "inform_solution": "开发区生态环境分局安排专人指导环评编制，批复后5个工作日内协助企业在线申领",
+        },
+    )
+    solved = projects.do_add_problem(
+        acting_user=chief,
+        project_id=project.pk,
+        data={"title": "临时施工用水未接通", "content": "项目一期施工需临时用水，水务公司尚未排期接管"},
+    )
+    projects.do_solve_problem(
+        acting_user=chief, problem_id=solved.pk, solution="开发区协调水务公司三日内完成临时接管"
+    )
+    moved = projects.do_add_problem(
+        acting_user=chief,
+        project_id=project.pk,
+        data={
+            "title": "110千伏专线接入需市级协调",
+            "content": "项目二期需新建110千伏专线，涉及跨区线路走廊，开发区层面无法协调",
+            "delays_project": True,
+        },
+    )
+    lines = [f"招商项目：{project.name}（首席服务员 {chief.display_name}）"]
+    try:
+        projects.do_transfer_problem(acting_user=chief, problem_id=moved.pk, note="请市商务局协调供电公司")
+        lines.append("  项目问题：1 个本级解决，1 个已转市商务局")
+    except Exception as exc:  # the rest of the demo stays usable
+        lines.append(f"  项目问题转办未完成：{exc}")
+    if ent_user is not None and ent_user.enterprise_id:
+        enterprise = ent_user.enterprise
+        own = projects.do_create_project(
+            acting_user=office,
+            data={
+                "name": OWN_PROJECT,
+                "enterprise_id": enterprise.pk,  # type: ignore[union-attr]
+                "region": enterprise.region.code,  # type: ignore[union-attr]
+                "amount": "32000",
+                "stage": "constructing",
+                "chief_officer_id": chief.pk,
+            },
+        )
+        projects.do_add_procedure(
+            acting_user=chief,
+            project_id=own.pk,
+            data={"name": "不动产权证（新增用地）", "mode": "proxy"},
+        )
+        lines.append(f"招商项目：{own.name}（{enterprise}）")
+    return lines
+
+
+def _policies(office: User, ent_user: User | None) -> list[str]:
+    from . import policies
+
+    if Policy.objects.filter(title="制造业智能化改造和数字化转型奖补").exists():
+        return []
+    issuer = Unit.objects.filter(code="city-miit").first()
+    first = policies.do_create_policy(
+        acting_user=office,
+        data={
+            "title": "制造业智能化改造和数字化转型奖补",
+            "doc_number": "宿政办发〔2024〕15号",
+            "issuer_id": issuer.pk if issuer else None,
+            "summary": "对当年完成智能化改造、设备投资500万元以上的工业企业，按设备投资额的10%给予补助，单个项目最高300万元。",
+            "published_on": "2024-03-01",
+            "industries": [Industry.C],
+            "tiers": [Tier.CITY_TOP100, Tier.COUNTY_KEY],
+        },
+    )
+    second = policies.do_create_policy(
+        acting_user=office,
+        data={
+            "title": "中小微企业稳岗扩岗补贴",
+            "summary": "吸纳高校毕业生就业并签订一年以上劳动合同的中小微企业，按每人1500元给予一次性扩岗补助。",
+            "published_on": "2025-02-10",
+            "scales": ["small", "micro"],
+        },
+    )
+    lines = []
+    for policy in (first, second):
+        try:
+            push = policies.do_push_policy(acting_user=office, policy_id=policy.pk, send_sms=False)
+        except Exception:  # no matching enterprise in this city
+            continue
+        if push.running:
+            push = policies.run_push(push.pk)
+        lines.append(f"惠企政策：{policy.title}，已送达 {push.delivered} 家企业")
+    if ent_user is not None and ent_user.enterprise_id:
+        from .models import PolicyDelivery
+
+        delivery = PolicyDelivery.objects.filter(enterprise_id=ent_user.enterprise_id).order_by("id").first()
+        if delivery is not None:
+            policies.do_mark_read(acting_user=ent_user, delivery_id=delivery.pk)
+    return lines
+
+
+def _forums(office: User, supervisor: User | None, admin: User | None, ent_user: User | None) -> list[str]:
+    from . import forums, symposia
+
+    lines: list[str] = []
+    city = Region.objects.filter(parent__isnull=True).order_by("id").first()
+    if city is not None and not Association.objects.filter(name="宿迁市纺织服装商会").exists():
+        members = [ent_user.enterprise_id] if ent_user and ent_user.enterprise_id else []
+        association = forums.do_create_association(
+            acting_user=office,
+            data={"name": "宿迁市纺织服装商会", "region": city.code, "member_ids": members},
+        )
+        unit = Unit.objects.filter(code="city-hrss").first() or office.unit
+        opinion = forums.do_submit_opinion(
+            acting_user=office,
+            data={
+                "association_id": association.pk,
+                "title": "旺季用工缺口大，希望开展校企对接",
+                "content": "会员企业反映每年三季度订单高峰期普工缺口约800人，建议人社部门组织专场招聘和职业院校定向培养。",
+                "answer_unit_id": unit.pk if unit else None,
+                "enterprise_ids": members,
+            },
+        )
+        if admin is not None:
+            forums.do_answer_opinion(
+                acting_user=admin,
+                opinion_id=opinion.pk,
+                answer="市人社局将于每年6月、8月举办纺织服装行业专场招聘会，并与市职教中心开设订单班。",
+            )
+        lines.append("议事厅：1 条协会意见（已答复，待企业评价）")
+    if supervisor is not None and not SupervisorReport.objects.exists():
+        report = forums.do_submit_report(
+            acting_user=supervisor,
+            data={
+                "title": "政务服务中心窗口要求重复提交材料",
+                "content": "企业办理变更登记时，窗口要求再次提交已在系统中的营业执照复印件和法人身份证复印件。",
+                "enterprise_name": "",
+            },
+        )
+        forums.do_forward_report(acting_user=office, report_id=report.pk, note="请行政审批局核查并整改")
+        forums.do_submit_report(
+            acting_user=supervisor,
+            data={
+                "title": "园区道路夜间照明不足",
+                "content": "开发区某路段路灯损坏一周未修，影响企业员工夜班通勤。",
+            },
+        )
+        lines.append("监督员：2 个问题（1 个已转办）")
+    if not Event.objects.exists():
+        forums.do_record_event(
+            acting_user=office,
+            data={
+                "kind": "talk",
+                "theme": "民营企业融资难、融资贵",
+                "held_on": (timezone.localdate() - dt.timedelta(days=12)).isoformat(),
+                "location": "市民服务中心三楼会议室",
+                "participants": "市营商办、市地方金融监管局、6家银行、12家民营企业负责人",
+                "outcomes": "银行现场对接授信需求3.2亿元；企业建议扩大应急转贷资金规模，已转市财政局研究。",
+            },
+        )
+        lines.append("恳谈会：1 场")
+    today = timezone.localdate()
+    half = 1 if today.month <= 6 else 2
+    if not Symposium.objects.filter(year=today.year, half=half).exists():
+        symposium = symposia.do_create_symposium(
+            acting_user=office,
+            data={"year": today.year, "half": half, "themes": "重点产业链\n现代服务业\n现代农业"},
+        )
+        if ent_user is not None:
+            symposia.do_nominate(
+                acting_user=ent_user, symposium_id=symposium.pk, reason="行业龙头，愿分享链主经验"
+            )
+        lines.append(f"企业家座谈会：{symposium.title}（征集人选中）")
+    return lines

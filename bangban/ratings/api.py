@@ -1,5 +1,573 @@
-"""`/api/v1/ratings`."""
+"""`/api/v1/ratings`: 好差评, 差评整改, 回访, 回头看 and the monthly figures.
 
-from ninja import Router
+Counter devices (评价器) post with their own key in `X-Device-Key` (no user token). Public
+endpoints (a case's QR code, a window's QR code, an SMS link) take the signed token of the link.
+Everything else is authenticated like the rest of the API. Satisfaction codes are GB/T 39046
+(1 = 非常满意 … 5 = 非常不满意); `code_system: "reversed"` accepts the provincial order
+(1 = 非常不满意), and a device registered as such is converted the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+
+from bangban.core.errors import NotFound, ValidationFailed
+from bangban.org.models import Unit
+
+from . import access, actions, recheck
+from .figures import monthly_bad_ratings, unit_month_figures
+from .models import Rating, RatingChannel, RatingDevice, RecheckDraw, Rectification, Window
 
 router = Router(tags=["好差评与回访"])
+MAX_SIZE = 200
+MAX_BATCH = 200
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="稳定的机器可读错误码")
+    message: str = Field(description="中文错误说明")
+    details: Any = Field(None, description="补充信息")
+
+
+class RatingOut(Schema):
+    id: int = Field(description="评价ID")
+    subject_id: int = Field(description="评价对象ID")
+    subject_kind: str = Field(description="评价对象：case 诉求办理 / service 窗口服务")
+    ticket_id: int | None = Field(None, description="诉求ID（评价诉求时）")
+    window_id: int | None = Field(None, description="窗口ID")
+    unit_id: int = Field(description="责任单位ID")
+    stage: str = Field(description="first 首次评价 / followup 追评")
+    level: int = Field(description="评价等级（GB/T 39046：1 非常满意 … 5 非常不满意）")
+    level_label: str = Field(description="评价等级名称")
+    scores: dict[str, int] = Field(
+        description="分项评价：efficiency 服务效率、quality 服务水平、attitude 服务态度"
+    )
+    comment: str = Field(description="评价内容")
+    channel: str = Field(description="渠道：device 评价器 / qr 二维码 / pc PC / sms 短信")
+    anonymous: bool = Field(description="匿名")
+    invalidated: bool = Field(description="申诉成立，不计入差评")
+    rectification_id: int | None = Field(None, description="差评整改ID（差评时）")
+    created_at: dt.datetime = Field(description="评价时间")
+
+
+def rating_out(r: Rating) -> dict[str, Any]:
+    rect = Rectification.objects.filter(rating=r).values_list("pk", flat=True).first()
+    subject = r.subject
+    return {
+        "id": r.pk,
+        "subject_id": r.subject_id,
+        "subject_kind": subject.kind,
+        "ticket_id": subject.ticket_id,
+        "window_id": subject.window_id,
+        "unit_id": r.unit_id,
+        "stage": r.stage,
+        "level": r.level,
+        "level_label": r.get_level_display(),
+        "scores": r.scores or {},
+        "comment": r.comment,
+        "channel": r.channel,
+        "anonymous": r.anonymous,
+        "invalidated": r.invalidated,
+        "rectification_id": rect,
+        "created_at": r.created_at,
+    }
+
+
+class RatingIn(Schema):
+    level: int = Field(description="评价等级 1–5（code_system 指定计分方向）")
+    code_system: Literal["gbt", "reversed"] = Field(
+        "gbt", description="gbt：1 非常满意…5 非常不满意（默认）；reversed：省级接口 1 非常不满意…5 非常满意"
+    )
+    scores: dict[str, int] | None = Field(None, description="分项评价 {efficiency|quality|attitude: 1–5}")
+    comment: str = Field("", description="评价内容（≤500字）")
+    anonymous: bool = Field(False, description="匿名评价")
+
+    def data(self) -> actions.RatingInput:
+        return actions.RatingInput(
+            level=self.level,
+            scores=self.scores,
+            comment=self.comment,
+            anonymous=self.anonymous,
+            reversed_codes=self.code_system == "reversed",
+        )
+
+
+class DeviceRatingIn(Schema):
+    window: str | None = Field(None, description="窗口编号（设备绑定了窗口时可省略）")
+    level: int = Field(description="评价等级 1–5（按设备登记的计分方向换算）")
+    scores: dict[str, int] | None = Field(None, description="分项评价")
+    comment: str = Field("", description="评价内容")
+    staff_name: str = Field("", description="办事人员")
+    service_item: str | None = Field(None, description="服务事项编码")
+    event_ref: str = Field("", description="办件/排队号：同一场所内唯一，重复上报返回 already_rated")
+    anonymous: bool = Field(True, description="匿名评价（评价器默认匿名）")
+
+
+class DeviceBatchIn(Schema):
+    ratings: list[DeviceRatingIn] = Field(description=f"离线缓存的评价，每批最多 {MAX_BATCH} 条")
+
+
+class BatchItemOut(Schema):
+    index: int = Field(description="在请求中的序号（从0开始）")
+    id: int | None = Field(None, description="评价ID（成功时）")
+    code: str | None = Field(None, description="错误码（失败时）")
+    message: str | None = Field(None, description="错误说明（失败时）")
+
+
+class BatchOut(Schema):
+    accepted: int = Field(description="成功条数")
+    rejected: int = Field(description="失败条数")
+    items: list[BatchItemOut] = Field(description="逐条结果")
+
+
+# --- devices ---------------------------------------------------------------------------------------
+
+
+@router.post(
+    "/device/ratings",
+    auth=None,
+    response={201: dict, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="评价器上报一条评价（X-Device-Key）",
+)
+def device_rate(request: HttpRequest, payload: DeviceRatingIn) -> Any:
+    rating = actions.rate_from_device(
+        raw_key=request.headers.get("X-Device-Key"), window_code=payload.window, payload=payload.dict()
+    )
+    return Status(201, {"id": rating.pk, "stage": rating.stage, "level": rating.level})
+
+
+@router.post(
+    "/device/ratings/batch",
+    auth=None,
+    response={200: BatchOut, 400: ErrorOut, 401: ErrorOut},
+    summary="评价器批量上报（离线缓存的评价），逐条返回结果",
+)
+def device_rate_batch(request: HttpRequest, payload: DeviceBatchIn) -> dict[str, Any]:
+    if len(payload.ratings) > MAX_BATCH:
+        raise ValidationFailed(f"每批最多 {MAX_BATCH} 条", code="batch_too_large")
+    results = actions.rate_batch_from_device(
+        raw_key=request.headers.get("X-Device-Key"), items=[item.dict() for item in payload.ratings]
+    )
+    items: list[dict[str, Any]] = [
+        {"index": index, "id": r.pk}
+        if isinstance(r, Rating)
+        else {"index": index, "code": r.code, "message": r.message}
+        for index, r in enumerate(results)
+    ]
+    accepted = sum(1 for i in items if i.get("id"))
+    return {"accepted": accepted, "rejected": len(items) - accepted, "items": items}
+
+
+# --- rating cases and windows ----------------------------------------------------------------------
+
+
+@router.post(
+    "/cases/{ticket_id}/ratings",
+    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="企业评价本企业的诉求（首次评价，之后可追评一次）",
+)
+def rate_case(request: HttpRequest, ticket_id: int, payload: RatingIn) -> Any:
+    rating = actions.rate_case(
+        acting_user=request.user, ticket_id=ticket_id, data=payload.data(), channel=RatingChannel.PC
+    )
+    return Status(201, rating_out(rating))
+
+
+@router.post(
+    "/public/case-qr/{token}",
+    auth=None,
+    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="凭诉求二维码评价（持码人）",
+)
+def rate_case_qr(request: HttpRequest, token: str, payload: RatingIn) -> Any:
+    ticket_id = actions.read_case_qr_token(token)
+    rating = actions.rate_case(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        data=payload.data(),
+        channel=RatingChannel.QR,
+        token_holder=True,
+    )
+    return Status(201, rating_out(rating))
+
+
+class WindowRatingIn(RatingIn):
+    staff_name: str = Field("", description="办事人员")
+    service_item: str | None = Field(None, description="服务事项ID或编码")
+
+
+@router.post(
+    "/public/windows/{key}",
+    auth=None,
+    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="扫描窗口二维码评价窗口服务",
+)
+def rate_window(request: HttpRequest, key: str, payload: WindowRatingIn) -> Any:
+    rating = actions.rate_window_qr(
+        acting_user=request.user, public_key=key, data=payload.data(), staff_name=payload.staff_name,
+        service_item=payload.service_item,
+    )  # fmt: skip
+    return Status(201, rating_out(rating))
+
+
+class SmsAnswerIn(RatingIn):
+    resolved: bool | None = Field(None, description="问题是否解决（回访链接必填）")
+
+
+@router.post(
+    "/public/sms/{token}",
+    auth=None,
+    response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="短信链接评价或回访（签名、一次性、有时效）",
+)
+def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
+    result = actions.answer_sms_link(
+        token=token, resolved=payload.resolved, data=payload.data(), acting_user=request.user
+    )
+    if isinstance(result, Rating):
+        return Status(201, {"kind": "rating", **rating_out(result)})
+    return Status(
+        201, {"kind": "follow_up", "id": result.pk, "reopened": result.reopened,
+              "escalation_flagged": result.escalation_flagged},
+    )  # fmt: skip
+
+
+class ListQuery(Schema):
+    page: int = Field(1, ge=1, description="页码，从1开始")
+    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
+
+
+def _paged(qs: Any, query: ListQuery, out: Any) -> dict[str, Any]:
+    count = qs.count()
+    start = (query.page - 1) * query.size
+    return {
+        "count": count,
+        "page": query.page,
+        "size": query.size,
+        "items": [out(x) for x in qs[start : start + query.size]],
+    }
+
+
+class RatingFilter(ListQuery):
+    level: int | None = Field(None, ge=1, le=5, description="评价等级")
+    channel: str | None = Field(None, description="渠道")
+    unit_id: int | None = Field(None, description="责任单位ID")
+    bad: bool | None = Field(None, description="只看差评")
+
+
+@router.get("/ratings", response={200: dict, 400: ErrorOut}, summary="评价列表（按权限范围，分页）")
+def list_ratings(request: HttpRequest, query: Query[RatingFilter]) -> dict[str, Any]:
+    qs = access.visible_ratings(request.user).select_related("subject")
+    if query.level:
+        qs = qs.filter(level=query.level)
+    if query.channel:
+        qs = qs.filter(channel=query.channel)
+    if query.unit_id:
+        qs = qs.filter(unit_id=query.unit_id)
+    if query.bad:
+        qs = qs.filter(level__gte=4)
+    return _paged(qs, query, rating_out)
+
+
+@router.get("/ratings/{rating_id}", response={200: RatingOut, 404: ErrorOut}, summary="评价详情")
+def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
+    rating = access.visible_ratings(request.user).select_related("subject").filter(pk=rating_id).first()
+    if rating is None:
+        raise NotFound()
+    return rating_out(rating)
+
+
+# --- rectification -----------------------------------------------------------------------------------
+
+
+def rect_out(r: Rectification) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "number": r.number,
+        "unit_id": r.unit_id,
+        "rating_id": r.rating_id,
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "category": r.category,
+        "verification": r.verification,
+        "measures": r.measures,
+        "feedback": r.feedback,
+        "due_at": r.due_at,
+        "rectified_at": r.rectified_at,
+        "rater_level": r.rater_level,
+        "created_at": r.created_at,
+        "version": r.version,
+        "links": [{"unit_id": x.unit_id, "ticket_id": x.ticket_id, "note": x.note} for x in r.links.all()],
+    }
+
+
+class RectFilter(ListQuery):
+    status: str | None = Field(None, description="状态：verify/classify/rectifying/fed_back/closed/dismissed")
+
+
+@router.get("/rectifications", response={200: dict}, summary="差评整改列表（本单位或按权限范围）")
+def list_rects(request: HttpRequest, query: Query[RectFilter]) -> dict[str, Any]:
+    qs = access.visible_rectifications(request.user).prefetch_related("links")
+    if query.status:
+        qs = qs.filter(status=query.status)
+    return _paged(qs, query, rect_out)
+
+
+@router.get("/rectifications/{rect_id}", response={200: dict, 404: ErrorOut}, summary="差评整改详情")
+def get_rect(request: HttpRequest, rect_id: int) -> dict[str, Any]:
+    return rect_out(access.access_rectification(request.user, rect_id))
+
+
+class VerifyIn(Schema):
+    verification: str = Field(description="核实情况")
+    version: int | None = Field(None, description="读取时的版本号")
+
+
+class ClassifyIn(Schema):
+    category: Literal["immediate", "deadline", "explain", "appeal"] = Field(
+        description="立行立改 immediate / 限期整改 deadline / 解释说明 explain / 申诉复核（评价不实，成立）appeal"
+    )
+    note: str = Field("", description="定性意见（申诉复核必填）")
+    workdays: int | None = Field(None, description="整改时限（工作日，默认 5）")
+    version: int | None = Field(None, description="读取时的版本号")
+
+
+class RectifyIn(Schema):
+    measures: str = Field(description="整改措施")
+    feedback: str = Field(description="给评价人的反馈")
+    version: int | None = Field(None, description="读取时的版本号")
+
+
+class LinkIn(Schema):
+    unit_id: int = Field(description="相关单位ID")
+    ticket_id: int | None = Field(None, description="相关诉求ID")
+    note: str = Field(description="类似问题及举措")
+
+
+_RECT_ERRORS = {200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+@router.post("/rectifications/{rect_id}/verify", response=_RECT_ERRORS, summary="责任单位核实")
+def verify(request: HttpRequest, rect_id: int, payload: VerifyIn) -> dict[str, Any]:
+    return rect_out(actions.do_verify(acting_user=request.user, rect_id=rect_id, verification=payload.verification,
+                                      expected_version=payload.version))  # fmt: skip
+
+
+@router.post("/rectifications/{rect_id}/classify", response=_RECT_ERRORS, summary="营商办定性")
+def classify(request: HttpRequest, rect_id: int, payload: ClassifyIn) -> dict[str, Any]:
+    return rect_out(actions.do_classify(acting_user=request.user, rect_id=rect_id, category=payload.category,
+                                        note=payload.note, workdays=payload.workdays, expected_version=payload.version))  # fmt: skip
+
+
+@router.post("/rectifications/{rect_id}/rectify", response=_RECT_ERRORS, summary="整改并反馈评价人")
+def rectify(request: HttpRequest, rect_id: int, payload: RectifyIn) -> dict[str, Any]:
+    return rect_out(actions.do_rectify(acting_user=request.user, rect_id=rect_id, measures=payload.measures,
+                                       feedback=payload.feedback, expected_version=payload.version))  # fmt: skip
+
+
+@router.post("/rectifications/{rect_id}/links", response=_RECT_ERRORS, summary="举一反三")
+def add_link(request: HttpRequest, rect_id: int, payload: LinkIn) -> dict[str, Any]:
+    actions.do_add_link(acting_user=request.user, rect_id=rect_id, unit_id=payload.unit_id, note=payload.note,
+                        ticket_id=payload.ticket_id)  # fmt: skip
+    return rect_out(access.access_rectification(request.user, rect_id))
+
+
+# --- follow-up -----------------------------------------------------------------------------------------
+
+
+class CallIn(Schema):
+    ticket_id: int = Field(description="诉求ID")
+    outcome: Literal["connected", "no_answer", "refused", "wrong_number"] = Field(description="呼叫结果")
+    resolved: bool | None = Field(None, description="问题是否解决（接通时必填）")
+    satisfaction: int | None = Field(None, description="满意度 1–5（GB/T 39046，接通时必填）")
+    comment: str = Field("", description="回访记录")
+
+
+@router.post("/follow-ups/calls", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="登记电话回访（未解决或不满意时重办，达到上限时标记督办）")  # fmt: skip
+def record_call(request: HttpRequest, payload: CallIn) -> Any:
+    call = actions.do_record_call(acting_user=request.user, ticket_id=payload.ticket_id, outcome=payload.outcome,
+                                  resolved=payload.resolved, satisfaction=payload.satisfaction, comment=payload.comment)  # fmt: skip
+    return Status(
+        201, {"id": call.pk, "reopened": call.reopened, "escalation_flagged": call.escalation_flagged}
+    )
+
+
+class SmsLinkIn(Schema):
+    ticket_id: int = Field(description="诉求ID")
+    purpose: Literal["rate", "followup"] = Field("followup", description="rate 评价 / followup 回访")
+
+
+@router.post("/follow-ups/sms-links", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+             summary="向诉求联系人发送短信评价/回访链接")  # fmt: skip
+def send_sms_link(request: HttpRequest, payload: SmsLinkIn) -> Any:
+    url = actions.do_send_sms_link(
+        acting_user=request.user, ticket_id=payload.ticket_id, purpose=payload.purpose
+    )
+    return Status(201, {"url": url})
+
+
+# --- recheck ---------------------------------------------------------------------------------------------
+
+
+def draw_out(d: RecheckDraw) -> dict[str, Any]:
+    return {"id": d.pk, "year": d.year, "month": d.month, "seed": d.seed, "percent": d.percent,
+            "minimum": d.minimum, "population_count": d.population_count,
+            "population_digest": d.population_digest, "sample_ids": d.sample_ids, "drawn_at": d.drawn_at}  # fmt: skip
+
+
+def _require_recheck(user: Any) -> None:
+    if not access.has_any_role(user, access.RECHECK_ROLES | {"auditor"}):
+        raise NotFound()
+
+
+class DrawIn(Schema):
+    year: int = Field(description="年")
+    month: int = Field(description="月")
+    seed: int | None = Field(None, description="随机种子（省略则随机生成并存档）")
+
+
+@router.post(
+    "/rechecks",
+    response={201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    summary="抽取某月回头看样本",
+)
+def draw(request: HttpRequest, payload: DrawIn) -> Any:
+    return Status(
+        201,
+        draw_out(
+            recheck.do_draw(
+                acting_user=request.user, year=payload.year, month=payload.month, seed=payload.seed
+            )
+        ),
+    )
+
+
+@router.get("/rechecks", response={200: list[dict], 404: ErrorOut}, summary="回头看抽样列表")
+def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
+    _require_recheck(request.user)
+    return [draw_out(d) for d in RecheckDraw.objects.all()[:120]]
+
+
+@router.get("/rechecks/{draw_id}/rederive", response={200: dict, 404: ErrorOut}, summary="重新推导并核对抽样")
+def rederive(request: HttpRequest, draw_id: int) -> dict[str, Any]:
+    _require_recheck(request.user)
+    found = RecheckDraw.objects.filter(pk=draw_id).first()
+    if found is None:
+        raise NotFound()
+    result = recheck.rederive(found)
+    return {"ok": result.ok, "sample_ok": result.sample_ok, "stored_population_ok": result.stored_population_ok,
+            "current_population_same": result.current_population_same, "lines": result.lines}  # fmt: skip
+
+
+class OutcomeIn(Schema):
+    outcome: Literal["confirmed", "not_solved", "unreachable"] = Field(
+        description="办结属实 / 办结不实 / 无法联系"
+    )
+    note: str = Field("", description="复核情况（办结不实必填）")
+
+
+@router.post(
+    "/rechecks/{draw_id}/cases/{ticket_id}/outcome",
+    response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="登记回头看复核结果（办结不实则重办并计入责任单位）",
+)
+def outcome(request: HttpRequest, draw_id: int, ticket_id: int, payload: OutcomeIn) -> dict[str, Any]:
+    item = recheck.do_record_outcome(
+        acting_user=request.user,
+        draw_id=draw_id,
+        ticket_id=ticket_id,
+        outcome=payload.outcome,
+        note=payload.note,
+    )
+    return {"id": item.pk, "ticket_id": item.ticket_id, "unit_id": item.unit_id, "outcome": item.outcome}
+
+
+# --- figures -----------------------------------------------------------------------------------------------
+
+
+class MonthQuery(Schema):
+    year: int = Field(description="年")
+    month: int = Field(ge=1, le=12, description="月")
+
+
+@router.get("/figures", response={200: dict, 400: ErrorOut, 404: ErrorOut}, summary="单位月度指标与差评清单")
+def figures(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]:
+    if not access.has_any_role(request.user, access.FIGURE_ROLES):
+        raise NotFound()
+    data = unit_month_figures(query.year, query.month)
+    condition = access.unit_condition(request.user)
+    bad = monthly_bad_ratings(query.year, query.month)
+    if condition is not None:
+        allowed = set(
+            Unit.objects.filter(access.unit_condition(request.user, field="self")).values_list(
+                "pk", flat=True
+            )
+        )  # type: ignore[arg-type]
+        data = {k: v for k, v in data.items() if k in allowed}
+        bad = bad.filter(condition)
+    return {
+        "year": query.year,
+        "month": query.month,
+        "units": [{"unit_id": k, **v} for k, v in sorted(data.items())],
+        "bad_ratings": [rating_out(r) for r in bad[:1000]],
+    }
+
+
+# --- windows and devices ------------------------------------------------------------------------------------
+
+
+class WindowIn(Schema):
+    site_id: int = Field(description="政务服务场所（单位）ID")
+    code: str = Field(description="窗口编号")
+    name: str = Field(description="窗口名称")
+
+
+def window_out(w: Window) -> dict[str, Any]:
+    return {"id": w.pk, "site_id": w.site_id, "code": w.code, "name": w.name, "is_active": w.is_active,
+            "qr_key": w.public_key}  # fmt: skip
+
+
+@router.get("/windows", response={200: list[dict]}, summary="窗口列表")
+def list_windows(request: HttpRequest) -> list[dict[str, Any]]:
+    return [window_out(w) for w in access.visible_windows(request.user)[:1000]]
+
+
+@router.post(
+    "/windows", response={201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}, summary="登记窗口"
+)
+def create_window(request: HttpRequest, payload: WindowIn) -> Any:
+    window = actions.do_create_window(acting_user=request.user, site_id=payload.site_id, code=payload.code,
+                                      name=payload.name)  # fmt: skip
+    return Status(201, window_out(window))
+
+
+class DeviceIn(Schema):
+    site_id: int = Field(description="政务服务场所（单位）ID")
+    name: str = Field(description="设备名称")
+    window_id: int | None = Field(None, description="默认窗口ID")
+    reversed_codes: bool = Field(False, description="设备按省级接口计分（1=非常不满意）")
+
+
+@router.post(
+    "/devices", response={201: dict, 400: ErrorOut, 403: ErrorOut}, summary="登记评价器（密钥只返回这一次）"
+)
+def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
+    device, raw = actions.do_create_device(acting_user=request.user, site_id=payload.site_id, name=payload.name,
+                                           window_id=payload.window_id, reversed_codes=payload.reversed_codes)  # fmt: skip
+    return Status(201, {"id": device.pk, "key": raw, "key_prefix": device.key_prefix})
+
+
+@router.post(
+    "/devices/{device_id}/revoke",
+    response={200: dict, 404: ErrorOut, 409: ErrorOut},
+    summary="吊销评价器密钥",
+)
+def revoke_device(request: HttpRequest, device_id: int) -> dict[str, Any]:
+    device: RatingDevice = actions.do_revoke_device(acting_user=request.user, device_id=device_id)
+    return {"id": device.pk, "revoked_at": device.revoked_at or timezone.now()}

@@ -5,5 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-NAV_ITEMS: list[tuple[str, str, Any]] = []
+from bangban.accounts.access import has_any_role
+from bangban.accounts.roles import Role
+
+
+def _staff_of_a_unit(user: Any) -> bool:
+    return has_any_role(
+        user, {Role.ADMIN, Role.BIZ_OFFICE, Role.HANDLER, Role.UNIT_HEAD, Role.DISPATCHER, Role.HOTLINE_AGENT}
+    )
+
+
+NAV_ITEMS: list[tuple[str, str, Any]] = [
+    ("差评整改", "ratings:rect_queue", _staff_of_a_unit),
+]
 ADMIN_MENU: frozenset[str] = frozenset()

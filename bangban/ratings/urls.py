@@ -1,6 +1,25 @@
 """Pages of ratings."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "ratings"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.index, name="index"),
+    path("q/c/<str:token>/", views.case_qr, name="case_qr"),
+    path("q/w/<str:key>/", views.window_qr, name="window_qr"),
+    path("s/<str:token>/", views.subject_page, name="subject"),
+    path("m/<str:token>/", views.sms_page, name="sms"),
+    path("cases/<int:ticket_id>/", views.case_rate, name="case_rate"),
+    path("cases/<int:ticket_id>/qr.<str:fmt>", views.case_qr_image, name="case_qr_image"),
+    path("windows/", views.windows, name="windows"),
+    path("windows/<int:window_id>/qr.<str:fmt>", views.window_qr_image, name="window_qr_image"),
+    path("rectifications/", views.rect_queue, name="rect_queue"),
+    path("rectifications/<int:rect_id>/", views.rect_detail, name="rect_detail"),
+    path("follow-ups/", views.follow_ups, name="follow_ups"),
+    path("follow-ups/<int:ticket_id>/", views.follow_up_case, name="follow_up_case"),
+    path("rechecks/", views.rechecks, name="rechecks"),
+    path("rechecks/<int:draw_id>/", views.recheck_detail, name="recheck_detail"),
+    path("figures/", views.figures, name="figures"),
+]

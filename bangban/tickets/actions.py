@@ -286,8 +286,13 @@ def do_dispatch(
     """The dispatcher sends the case to one lead unit (主办) and any co-handlers (协办). The first
     dispatch starts the handling deadline from the policy of channel × urgency."""
     now = _now(now)
+    from bangban.escalation.hooks import authorize_dispatch
+
     with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "dispatch", expected_version)
+        ticket = _lock(acting_user, ticket_id, "view", expected_version)
+        # A mayor-channel case under review is dispatched only through its sign-off chain (R8.2).
+        if not authorize_dispatch(acting_user, ticket):
+            check_action(acting_user, ticket, "dispatch")
         target = check_transition(ticket.status, Action.DISPATCH)
         lead, co_units = _units(lead_unit_id, co_unit_ids)
         note = _text(note, code="note_invalid", message="", required=False)
@@ -777,11 +782,14 @@ def do_follow_up(
     comment: str = "",
     now: dt.datetime | None = None,
     expected_version: int | None = None,
+    reopen: bool = True,
 ) -> Ticket:
     """The follow-up of an answered case (回访), by a dispatcher, hotline agent or 营商办, or the
     enterprise's own rating on the portal. Resolved and satisfied (非常满意/满意/基本满意) closes the
     case (办结); unresolved or 不满意/非常不满意 reopens it (重办) at the same lead unit with a fresh
-    deadline, counted against the unit."""
+    deadline, counted against the unit. With `reopen=False` (the reopen limit is reached, see
+    bangban.ratings) an unresolved follow-up is recorded and the case stays answered, marked for
+    escalation (督办) instead of another reopen."""
     now = _now(now)
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
@@ -826,6 +834,19 @@ def do_follow_up(
                 data={"resolved": bool(resolved), "satisfaction": int(level), "method": method},
             )
             notifications.followed_up(ticket, acting_user, reopened=False)
+        elif not reopen:
+            change.save(["satisfaction"])
+            change.event(
+                "follow_up_escalate",
+                note=f"回访：{outcome}{said}，重办次数已达上限（{ticket.reopen_count} 次），提请督办",
+                data={
+                    "resolved": bool(resolved),
+                    "satisfaction": int(level),
+                    "method": method,
+                    "escalation": True,
+                    "reopen_count": ticket.reopen_count,
+                },
+            )
         else:
             ticket.status = check_transition(ticket.status, Action.REOPEN)
             workdays = ticket.workdays_allowed
@@ -851,6 +872,50 @@ def do_follow_up(
                 },
             )
             notifications.followed_up(ticket, acting_user, reopened=True)
+    return ticket
+
+
+def do_reopen_after_recheck(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    note: str,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """回头看 (R6.3, R14.2) found a closed case not really solved (办结不实): reopen it (重办) at its
+    lead unit with a fresh deadline, counted against the unit. Who may record the re-check is
+    decided by the caller (bangban.ratings.actions)."""
+    now = _now(now)
+    with transaction.atomic():
+        try:
+            ticket = Ticket.objects.select_for_update().get(pk=int(ticket_id))
+        except (Ticket.DoesNotExist, TypeError, ValueError):
+            raise NotFound() from None
+        _require_status(ticket, {Status.CLOSED}, "因回头看办结不实重办")
+        note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
+        change = _Change(ticket, acting_user, now)
+        ticket.status = check_transition(ticket.status, Action.REOPEN)
+        workdays = ticket.workdays_allowed
+        warn = ticket.warn_workdays
+        if workdays is None:
+            policy = policy_for(ticket.channel, ticket.urgency)
+            workdays, warn = policy.workdays, policy.warn_workdays
+        fields = ["status", "reopen_count", *_set_deadline(ticket, now, workdays, warn)]
+        ticket.reopen_count += 1
+        change.save(fields)
+        unit = _unit_name(ticket.lead_unit_id)
+        change.event(
+            Action.REOPEN,
+            note=f"回头看：办结不实（{note}），诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
+            visibility=Visibility.PUBLIC,
+            data={
+                "recheck": True,
+                "counts_against_unit_id": ticket.lead_unit_id,
+                "reopen_count": ticket.reopen_count,
+                "deadline_reset": True,
+            },
+        )
+        notifications.followed_up(ticket, acting_user, reopened=True)
     return ticket
 
 

@@ -140,6 +140,7 @@ EVENT_LABELS = {
     "merged_in": "并入重复诉求",
     "deadline_sweep": "期限巡检",
     "follow_up": "回访",
+    "follow_up_escalate": "回访未解决（重办已达上限，提请督办）",
     "rate": "企业评价",
     "attachment": "上传附件",
 }

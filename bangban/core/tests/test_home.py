@@ -63,3 +63,41 @@ def test_navigation_offers_account_management_to_admins_only(world, login):
     admin_nav, handler_nav = labels(world.admin), labels(world.handler_shuyang)
     assert "用户管理" in admin_nav and "用户管理" not in handler_nav
     assert "组织机构" in handler_nav
+
+
+def test_an_areas_entries_are_grouped_under_one_menu_only_when_there_are_several():
+    from bangban.core.context_processors import _entries
+
+    def item(label, menu="", active=False):
+        return {"label": label, "url": f"/{label}/", "menu": menu, "admin_menu": False, "active": active}
+
+    entries = _entries(
+        [
+            item("首页"),
+            item("排名", "督查考核"),
+            item("惠企政策", "帮办服务"),
+            item("通报", "督查考核", active=True),
+            item("企业库"),
+        ]
+    )
+    assert [(e["kind"], e["label"]) for e in entries] == [
+        ("link", "首页"),
+        ("menu", "督查考核"),
+        ("link", "惠企政策"),  # alone in its menu: a plain link
+        ("link", "企业库"),
+    ]
+    menu = entries[1]
+    assert [i["label"] for i in menu["items"]] == ["排名", "通报"] and menu["active"] is True
+
+
+def test_the_header_draws_the_menus(world, login):
+    response = login(world.admin).get("/")
+    html = response.content.decode()
+    menus = [e for e in response.context["nav_entries"] if e["kind"] == "menu"]
+    assert menus and all(len(e["items"]) >= 2 for e in menus)
+    assert html.count('data-testid="nav-menu"') == len(menus)
+    for entry in menus:
+        assert (
+            f'data-bs-toggle="dropdown" aria-expanded="false" data-testid="nav-menu">{entry["label"]}</a>'
+            in html
+        )

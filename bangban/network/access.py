@@ -1,0 +1,171 @@
+"""Who sees and does what in the service network (R0.4 applied to R3/R4).
+
+* Managing assignments (安排、调整、批量导入): 系统管理员, 营商办 and 单位负责人, for enterprises in
+  their scope (a county's unit head arranges its county's officers).
+* Oversight (coverage, compliance matrix, verification results, all contacts): the managers and the
+  city's supervising roles, within their scope — the lead units see the gaps.
+* An officer (帮办专员/驻厂员) logs contacts for the enterprises assigned to him or her, and sees
+  his or her own contacts and compliance.
+* An enterprise user sees its own enterprise's officer, contacts and visits; its 工作联络员 confirms
+  or disputes visits.
+A record outside one's scope is "not found" (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from bangban.accounts.access import has_any_role, scope_of
+from bangban.accounts.roles import Role
+from bangban.core.errors import NotFound, PermissionDenied
+
+from .models import Assignment, AssignmentBatch, Contact
+
+MANAGER_ROLES = frozenset({Role.ADMIN, Role.BIZ_OFFICE, Role.UNIT_HEAD})
+OVERSIGHT_ROLES = MANAGER_ROLES | frozenset(
+    {
+        Role.AUDITOR,
+        Role.CONDUCT_OFFICE,
+        Role.MAYOR_OFFICE,
+        Role.DEPUTY_SECRETARY_GENERAL,
+        Role.SECRETARY_GENERAL,
+        Role.VICE_MAYOR,
+        Role.MAYOR,
+    }
+)
+OFFICER_ROLES = frozenset({Role.SERVICE_OFFICER})
+# Who records a leader's visit (R4.1): the leaders' offices and the managers, and officers who
+# accompany them.
+LEADER_VISIT_ROLES = MANAGER_ROLES | frozenset(
+    {
+        Role.MAYOR_OFFICE,
+        Role.DEPUTY_SECRETARY_GENERAL,
+        Role.SECRETARY_GENERAL,
+        Role.VICE_MAYOR,
+        Role.MAYOR,
+        Role.SERVICE_OFFICER,
+    }
+)
+
+
+def is_manager(user: Any) -> bool:
+    return has_any_role(user, MANAGER_ROLES) and not scope_of(user).empty
+
+
+def is_overseer(user: Any) -> bool:
+    return has_any_role(user, OVERSIGHT_ROLES) and not scope_of(user).empty
+
+
+def is_officer(user: Any) -> bool:
+    return has_any_role(user, OFFICER_ROLES)
+
+
+def is_enterprise_user(user: Any) -> bool:
+    return has_any_role(user, {Role.ENTERPRISE}) and getattr(user, "enterprise_id", None) is not None
+
+
+def can_record_leader_visit(user: Any) -> bool:
+    return has_any_role(user, LEADER_VISIT_ROLES) and not scope_of(user).empty
+
+
+def require_manager(user: Any) -> None:
+    if not is_manager(user):
+        raise PermissionDenied("只有系统管理员、营商办和单位负责人可以安排帮办专员")
+
+
+def enterprise_scope_q(user: Any, prefix: str = "enterprise__") -> Q | None:
+    """A filter on the enterprise of a row for the user's scope; None: nothing is visible."""
+    scope = scope_of(user)
+    if scope.city_wide:
+        return Q()
+    if scope.enterprise_id is not None:
+        return Q(**{f"{prefix}id": scope.enterprise_id})
+    if scope.region_path is not None:
+        return Q(**{f"{prefix}region__path__startswith": scope.region_path})
+    return None
+
+
+def visible_assignments(user: Any) -> QuerySet[Assignment]:
+    qs = Assignment.objects.all()
+    mine = Q(officer_id=getattr(user, "pk", None)) if is_officer(user) else Q(pk__in=[])
+    if is_overseer(user) or is_officer(user) or is_enterprise_user(user):
+        scoped = enterprise_scope_q(user)
+        if scoped is not None:
+            return _either(qs, scoped, mine)
+    return qs.filter(mine)
+
+
+def _either(qs: QuerySet[Any], scoped: Q, mine: Q) -> QuerySet[Any]:
+    """Rows in scope or the user's own (an empty `scoped` means the whole city)."""
+    if not scoped:
+        return qs
+    return qs.filter(scoped | mine)
+
+
+def access_assignment(user: Any, assignment_id: int | str) -> Assignment:
+    try:
+        pk = int(assignment_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = (
+        visible_assignments(user)
+        .select_related("officer", "officer__unit", "enterprise", "enterprise__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def visible_contacts(user: Any) -> QuerySet[Contact]:
+    qs = Contact.objects.all()
+    mine = (
+        Q(officer_id=getattr(user, "pk", None)) if getattr(user, "is_authenticated", False) else Q(pk__in=[])
+    )
+    if is_overseer(user) or is_enterprise_user(user):
+        scoped = enterprise_scope_q(user)
+        if scoped is not None:
+            return _either(qs, scoped, mine)
+    return qs.filter(mine)
+
+
+def access_contact(user: Any, contact_id: int | str) -> Contact:
+    try:
+        pk = int(contact_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = (
+        visible_contacts(user)
+        .select_related(
+            "officer", "officer__unit", "enterprise", "enterprise__region", "ticket", "verified_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def visible_batches(user: Any) -> QuerySet[AssignmentBatch]:
+    if not is_manager(user):
+        return AssignmentBatch.objects.none()
+    return AssignmentBatch.objects.filter(created_by_id=user.pk)
+
+
+def access_batch(user: Any, batch_id: int | str) -> AssignmentBatch:
+    try:
+        pk = int(batch_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_batches(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def can_see_compliance(user: Any) -> bool:
+    return is_overseer(user) or is_officer(user)

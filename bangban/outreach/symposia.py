@@ -1,0 +1,345 @@
+"""企业家座谈会 every half year (R13): themes, nominations (by the enterprises themselves and by
+departments), selection, the policies pushed to the participants, suggestions collected — major
+problems become cases — and the follow-up of each."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.accounts.roles import STAFF_ROLES, Role
+from bangban.audit.actions import record, snapshot
+from bangban.core.errors import InvalidTransition, PermissionDenied
+from bangban.enterprises.access import visible_enterprises
+from bangban.notifications.actions import notify_user
+from bangban.org.models import Unit
+
+from . import checks
+from .access import access_policy, access_symposium, can_run_symposia, is_enterprise_user
+from .models import (
+    NominationSource,
+    NominationStatus,
+    PolicyDelivery,
+    PolicyPush,
+    PushStatus,
+    Symposium,
+    SymposiumNomination,
+    SymposiumStatus,
+    SymposiumSuggestion,
+)
+
+ACTION_LABELS = {
+    "outreach.symposium_created": "安排企业家座谈会",
+    "outreach.symposium_nominated": "推荐座谈会人选",
+    "outreach.symposium_selected": "确定座谈会人选",
+    "outreach.symposium_policies": "座谈会推送政策",
+    "outreach.symposium_held": "座谈会召开",
+    "outreach.symposium_suggestion": "记录座谈会建议",
+}
+
+
+def _link(symposium: Symposium) -> str:
+    return reverse("outreach:symposium_detail", args=[symposium.pk])
+
+
+def do_create_symposium(*, acting_user: Any, data: dict[str, Any]) -> Symposium:
+    if not can_run_symposia(acting_user):
+        raise PermissionDenied("只有营商办或市级牵头单位可以组织企业家座谈会")
+    year = checks.optional_int(data, "year", "年度")
+    half = checks.optional_int(data, "half", "半年")
+    if year is None or not 2000 <= year <= 2100:
+        raise checks.fail("year", "invalid_year", "请填写正确的年度")
+    if half not in (1, 2):
+        raise checks.fail("half", "invalid_half", "请选择上半年或下半年")
+    themes = checks.text(data, "themes", "主题", max_length=2000)
+    planned_on = checks.optional_date(data, "planned_on", "计划召开日期")
+    if planned_on and (planned_on.year != year or (planned_on.month <= 6) != (half == 1)):
+        raise checks.fail("planned_on", "planned_outside_half", "计划召开日期应在所选的半年内")
+    lead = None
+    lead_id = checks.optional_int(data, "lead_unit_id", "牵头单位")
+    if lead_id is not None:
+        lead = Unit.objects.filter(pk=lead_id, is_active=True).first()
+        if lead is None:
+            raise checks.fail("lead_unit_id", "unknown_unit", "牵头单位不存在或已停用")
+    title = checks.text(data, "title", "名称", max_length=120, required=False) or (
+        f"{year}年{'上' if half == 1 else '下'}半年企业家座谈会"
+    )
+    try:
+        with transaction.atomic():
+            symposium = Symposium.objects.create(
+                year=year,
+                half=half,
+                title=title,
+                themes=themes,
+                lead_unit=lead or getattr(acting_user, "unit", None),
+                planned_on=planned_on,
+                created_by=acting_user,
+            )
+            record("outreach.symposium_created", actor=acting_user, obj=symposium, after=snapshot(symposium))
+    except IntegrityError:
+        raise checks.fail(
+            "half", "symposium_exists", f"{year}年{'上' if half == 1 else '下'}半年的座谈会已安排"
+        ) from None
+    return symposium
+
+
+def do_nominate(
+    *,
+    acting_user: Any,
+    symposium_id: int,
+    enterprise_id: Any = None,
+    reason: str = "",
+    now: dt.datetime | None = None,
+) -> SymposiumNomination:
+    """An enterprise nominates itself; a department recommends an enterprise it may see."""
+    now = now or timezone.now()
+    reason = checks.text({"reason": reason}, "reason", "推荐理由", max_length=300, required=False)
+    if is_enterprise_user(acting_user):
+        source = NominationSource.SELF
+        enterprise_id = acting_user.enterprise_id
+        unit = None
+    elif acting_user.role_codes() & STAFF_ROLES or acting_user.is_superuser:
+        source = NominationSource.DEPARTMENT
+        unit = acting_user.unit
+        enterprise = (
+            visible_enterprises(acting_user)
+            .filter(pk=checks.lookup_id({"e": enterprise_id}, "e", "企业"))
+            .first()
+        )
+        if enterprise is None:
+            raise checks.fail(
+                "enterprise_id", "enterprise_out_of_scope", "所选企业不存在或不在您的管辖范围内"
+            )
+        enterprise_id = enterprise.pk
+    else:
+        raise PermissionDenied("只有企业或部门可以推荐座谈会人选")
+    with transaction.atomic():
+        symposium = access_symposium(acting_user, symposium_id, for_update=True)
+        if symposium.status != SymposiumStatus.NOMINATING:
+            raise InvalidTransition("人选已确定，不再接受推荐", code="nomination_closed")
+        if SymposiumNomination.objects.filter(symposium=symposium, enterprise_id=enterprise_id).exists():
+            raise InvalidTransition("该企业已在推荐名单中", code="already_nominated")
+        nomination = SymposiumNomination.objects.create(
+            symposium=symposium,
+            enterprise_id=enterprise_id,
+            source=source,
+            unit=unit,
+            reason=reason,
+            nominated_by=acting_user,
+            nominated_at=now,
+        )
+        record(
+            "outreach.symposium_nominated",
+            actor=acting_user,
+            obj=symposium,
+            after={"enterprise": enterprise_id, "source": source, "reason": reason},
+        )
+    return nomination
+
+
+def do_select(
+    *, acting_user: Any, symposium_id: int, selected_ids: list[Any], now: dt.datetime | None = None
+) -> Symposium:
+    """Close the nominations: the chosen ones are 入选, the others 未入选; the chosen enterprises
+    are invited."""
+    now = now or timezone.now()
+    chosen = {int(v) for v in selected_ids if str(v).strip().isdigit()}
+    if not chosen:
+        raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
+    with transaction.atomic():
+        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if symposium.status != SymposiumStatus.NOMINATING:
+            raise InvalidTransition("人选已确定", code="already_selected")
+        nominations = SymposiumNomination.objects.filter(symposium=symposium)
+        known = set(nominations.values_list("pk", flat=True))
+        if not chosen <= known:
+            raise checks.fail("selected_ids", "unknown_nomination", "所选人选不在推荐名单中")
+        nominations.filter(pk__in=chosen).update(status=NominationStatus.SELECTED)
+        nominations.exclude(pk__in=chosen).update(status=NominationStatus.NOT_SELECTED)
+        symposium.status = SymposiumStatus.SELECTED
+        symposium.version += 1
+        symposium.save(update_fields=["status", "version"])
+        enterprise_ids = list(nominations.filter(pk__in=chosen).values_list("enterprise_id", flat=True))
+        record(
+            "outreach.symposium_selected",
+            actor=acting_user,
+            obj=symposium,
+            before={"status": SymposiumStatus.NOMINATING},
+            after={"status": symposium.status, "enterprises": sorted(enterprise_ids)},
+        )
+        for person in User.objects.filter(
+            enterprise_id__in=enterprise_ids, is_active=True, roles__code=Role.ENTERPRISE
+        ).distinct():
+            notify_user(
+                person,
+                f"诚邀参加{symposium.title}",
+                f"主题：{'、'.join(symposium.theme_list)}"
+                + (f"；计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else ""),
+                link=_link(symposium),
+                channels=("inapp", "sms"),
+                now=now,
+            )
+    return symposium
+
+
+def participant_ids(symposium: Symposium) -> list[int]:
+    return list(
+        SymposiumNomination.objects.filter(symposium=symposium, status=NominationStatus.SELECTED).values_list(
+            "enterprise_id", flat=True
+        )
+    )
+
+
+def do_push_policies(
+    *, acting_user: Any, symposium_id: int, policy_ids: list[Any], now: dt.datetime | None = None
+) -> Symposium:
+    """The new policies presented at the symposium, delivered to every participant (set-based)."""
+    now = now or timezone.now()
+    ids = {int(v) for v in policy_ids if str(v).strip().isdigit()}
+    if not ids:
+        raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
+    with transaction.atomic():
+        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        participants = participant_ids(symposium)
+        if not participants:
+            raise InvalidTransition("请先确定参会企业，再推送政策", code="no_participants")
+        for pid in sorted(ids):
+            policy = access_policy(acting_user, pid, "push")
+            push = PolicyPush.objects.create(
+                policy=policy,
+                pushed_by=acting_user,
+                send_sms=False,
+                total=len(participants),
+                processed=len(participants),
+                status=PushStatus.DONE,
+                created_at=now,
+                finished_at=now,
+            )
+            already = set(
+                PolicyDelivery.objects.filter(policy=policy, enterprise_id__in=participants).values_list(
+                    "enterprise_id", flat=True
+                )
+            )
+            new = [eid for eid in participants if eid not in already]
+            PolicyDelivery.objects.bulk_create(
+                [
+                    PolicyDelivery(policy=policy, push=push, enterprise_id=eid, delivered_at=now)
+                    for eid in new
+                ],
+                ignore_conflicts=True,
+            )
+            PolicyPush.objects.filter(pk=push.pk).update(delivered=len(new))
+            for person in User.objects.filter(
+                enterprise_id__in=new, is_active=True, roles__code=Role.ENTERPRISE
+            ).distinct():
+                notify_user(
+                    person,
+                    f"惠企政策：{policy.title}",
+                    policy.summary[:120],
+                    link=reverse("outreach:my_policies"),
+                    now=now,
+                )
+            symposium.policies.add(policy)
+        record(
+            "outreach.symposium_policies", actor=acting_user, obj=symposium, after={"policies": sorted(ids)}
+        )
+    return symposium
+
+
+def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any) -> Symposium:
+    held = checks.required_date({"held_on": held_on}, "held_on", "召开日期")
+    with transaction.atomic():
+        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if symposium.status != SymposiumStatus.SELECTED:
+            raise InvalidTransition("请先确定参会人选", code="not_selected")
+        if held > timezone.localdate():
+            raise checks.fail("held_on", "held_in_future", "召开日期不能晚于今天")
+        symposium.status = SymposiumStatus.HELD
+        symposium.held_on = held
+        symposium.version += 1
+        symposium.save(update_fields=["status", "held_on", "version"])
+        record("outreach.symposium_held", actor=acting_user, obj=symposium, after={"held_on": held})
+    return symposium
+
+
+def do_record_suggestion(
+    *,
+    acting_user: Any,
+    symposium_id: int,
+    enterprise_id: Any,
+    content: str,
+    is_major: bool = False,
+    now: dt.datetime | None = None,
+) -> SymposiumSuggestion:
+    """A suggestion made at the symposium; a major problem becomes a case at once (intake)."""
+    from bangban.tickets.intake import IntakeInput, do_intake_api
+    from bangban.tickets.models import Channel, TicketType
+
+    now = now or timezone.now()
+    content = checks.text({"content": content}, "content", "意见建议", max_length=5000)
+    with transaction.atomic():
+        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if symposium.status == SymposiumStatus.NOMINATING:
+            raise InvalidTransition("座谈会人选确定后才能记录建议", code="not_selected")
+        eid = checks.optional_int({"enterprise_id": enterprise_id}, "enterprise_id", "企业")
+        if eid not in participant_ids(symposium):
+            raise checks.fail("enterprise_id", "not_a_participant", "请选择参会企业")
+        ticket = None
+        if is_major:
+            result = do_intake_api(
+                acting_user=acting_user,
+                channel=Channel.API,
+                data=IntakeInput(
+                    title=f"[企业家座谈会] {content.splitlines()[0]}"[:120],
+                    content=f"{content}\n\n（{symposium.title}上企业反映的重大问题）",
+                    type=TicketType.HELP,
+                    enterprise_id=eid,
+                ),
+                now=now,
+            )
+            ticket = result.ticket
+        suggestion = SymposiumSuggestion.objects.create(
+            symposium=symposium,
+            enterprise_id=eid,
+            content=content,
+            is_major=bool(is_major),
+            ticket=ticket,
+            recorded_by=acting_user,
+            recorded_at=now,
+        )
+        record(
+            "outreach.symposium_suggestion",
+            actor=acting_user,
+            obj=symposium,
+            after={"enterprise": eid, "major": bool(is_major), "ticket": ticket.number if ticket else None},
+        )
+    return suggestion
+
+
+def remind_symposium(now: dt.datetime) -> int:
+    """R13: a symposium every half year. From the third month of a half year without one arranged,
+    营商办 is reminded in-app once a week. Returns the number of people reminded."""
+    local = timezone.localtime(now)
+    half = 1 if local.month <= 6 else 2
+    month_in_half = local.month - (0 if half == 1 else 6)
+    if month_in_half < 3 or Symposium.objects.filter(year=local.year, half=half).exists():
+        return 0
+    week = local.isocalendar()
+    label = f"{local.year}年{'上' if half == 1 else '下'}半年"
+    people = list(User.objects.filter(is_active=True, roles__code=Role.BIZ_OFFICE).distinct())
+    with transaction.atomic():
+        for person in people:
+            notify_user(
+                person,
+                f"{label}企业家座谈会尚未安排",
+                "企业家座谈会每半年召开一次，请安排主题并征集参会人选。",
+                link=reverse("outreach:symposium_create"),
+                dedupe_key_prefix=f"symposium-due-{local.year}-{half}-w{week.week}",
+                now=now,
+            )
+    return len(people)

@@ -1,0 +1,49 @@
+"""The demo city shows outreach with content for the demo accounts, loaded once."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bangban.core.demo import load_demo_city
+from bangban.outreach.models import (
+    InvestmentProject,
+    Policy,
+    PolicyDelivery,
+    ProblemOutcome,
+    ProjectProblem,
+    SupervisorReport,
+    Symposium,
+)
+
+
+def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client):
+    load_demo_city()
+    counts = (
+        InvestmentProject.objects.count(),
+        Policy.objects.count(),
+        PolicyDelivery.objects.count(),
+        SupervisorReport.objects.count(),
+        Symposium.objects.count(),
+    )
+    assert counts[0] == 2 and counts[1] == 2 and counts[2] > 0 and counts[3] == 2 and counts[4] == 1
+    assert (
+        ProjectProblem.objects.filter(outcome=ProblemOutcome.TRANSFERRED, ticket__isnull=False).count() == 1
+    )
+    load_demo_city()
+    assert (
+        InvestmentProject.objects.count(),
+        Policy.objects.count(),
+        PolicyDelivery.objects.count(),
+        SupervisorReport.objects.count(),
+        Symposium.objects.count(),
+    ) == counts
+
+    assert client.login(username="shouxi", password="Suqian-Demo-2024")
+    assert "新能源电池正极材料项目" in client.get(reverse("outreach:project_list")).content.decode()
+    client.logout()
+    assert client.login(username="qiye", password="Suqian-Demo-2024")
+    mine = client.get(reverse("outreach:my_policies")).content.decode()
+    assert "惠企政策" in mine and "暂无推送给本企业的政策" not in mine
+    client.logout()
+    assert client.login(username="jianduyuan", password="Suqian-Demo-2024")
+    assert "政务服务中心窗口要求重复提交材料" in client.get(reverse("outreach:report_list")).content.decode()

@@ -1,0 +1,317 @@
+"""Pages of 送政策: the policy library, a policy with its pushes and read receipts, the push's
+progress (polled while a large push runs in the background), and the enterprise's own policies
+(phone-friendly) where it reads them and asks questions back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
+from bangban.core.pagination import paginate
+from bangban.core.xlsx import xlsx_response
+from bangban.enterprises.models import Industry, Scale, Tier
+from bangban.org.models import Region, RegionLevel, Unit, UnitType
+
+from . import policies, queries
+from .access import access_delivery, access_policy, access_push, can_manage_policies, is_enterprise_user
+from .models import PolicyDelivery
+from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page, page_errors
+
+
+def _tags_text(values: list[str], choices: Any) -> str:
+    labels = dict(choices)
+    return "、".join(str(labels.get(v, v)) for v in values) if values else "不限"
+
+
+@login_required
+@require_GET
+def policy_list(request: AuthedHttpRequest) -> HttpResponseBase:
+    user = request.user
+    if is_enterprise_user(user):
+        return redirect("outreach:my_policies")
+    filtered = queries.policies(user, request.GET)
+    for message in filtered.errors:
+        messages.warning(request, f"{message}（该条件已忽略）")
+    result = paginate(request, filtered.qs)
+    rows = [
+        [
+            Cell(p.title, link=reverse("outreach:policy_detail", args=[p.pk])),
+            Cell(p.doc_number or "—"),
+            Cell(p.issuer.short_name or p.issuer.name if p.issuer else "—"),
+            Cell(_tags_text(p.industries, Industry.choices)),
+            Cell(_tags_text(p.tiers, Tier.choices)),
+            Cell(p.n_delivered),
+            Cell(p.n_read),
+            Cell("有效" if p.is_active else "已失效", badge="success" if p.is_active else "secondary"),
+        ]
+        for p in result.page.object_list
+    ]
+    can_manage = can_manage_policies(user)
+    return list_page(
+        request,
+        ListPage(
+            title="惠企政策库",
+            headers=["政策", "文号", "发布单位", "适用行业", "适用层级", "已送达", "已读", "状态"],
+            rows=rows,
+            page=result.page,
+            qs=result.querystring_without_page,
+            filters=get_filters(
+                request,
+                [
+                    Field("q", "政策名称、文号或要点"),
+                    Field("industry", "行业门类", "select", options=list(Industry.choices)),
+                    Field("tier", "企业层级", "select", options=list(Tier.choices)),
+                ],
+            ),
+            create_url=reverse("outreach:policy_create") if can_manage else "",
+            create_label="录入政策",
+            export_url=reverse("outreach:policy_export"),
+            empty="暂无惠企政策" + ("，可点击“录入政策”添加" if can_manage else ""),
+            testid="policy-table",
+        ),
+    )
+
+
+@login_required
+@require_GET
+@page_errors
+def policy_export(request: AuthedHttpRequest) -> HttpResponseBase:
+    if is_enterprise_user(request.user):
+        raise NotFound()
+    qs = queries.policies(request.user, request.GET).strict()
+    rows = (
+        [
+            p.title,
+            p.doc_number,
+            p.issuer.name if p.issuer else "",
+            p.published_on,
+            p.valid_until,
+            _tags_text(p.industries, Industry.choices),
+            _tags_text(p.scales, Scale.choices),
+            _tags_text(p.tiers, Tier.choices),
+            "、".join(p.region_codes) or "不限",
+            p.n_delivered,
+            p.n_read,
+        ]
+        for p in qs
+    )
+    headers = [
+        "政策",
+        "文号",
+        "发布单位",
+        "发布日期",
+        "有效期至",
+        "适用行业",
+        "适用规模",
+        "适用层级",
+        "适用区划",
+        "已送达",
+        "已读",
+    ]
+    return xlsx_response("惠企政策库.xlsx", headers, rows, "惠企政策")
+
+
+def policy_fields() -> list[Field]:
+    regions = Region.objects.filter(
+        is_active=True, level__in=[RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.ZONE]
+    )
+    units = Unit.objects.filter(
+        is_active=True,
+        type__in=[UnitType.CITY_DEPARTMENT, UnitType.COUNTY_GOVERNMENT, UnitType.ZONE_COMMITTEE],
+    )
+    return [
+        Field("title", "政策名称", required=True, maxlength=160),
+        Field("doc_number", "文号", maxlength=60, help="如 宿政办发〔2024〕15号"),
+        Field(
+            "issuer_id",
+            "发布单位",
+            "select",
+            options=[(u.pk, u.name) for u in units.order_by("region__path", "name")],
+        ),
+        Field("summary", "政策要点", "textarea", required=True, maxlength=5000),
+        Field("url", "原文链接", maxlength=200),
+        Field("published_on", "发布日期", "date"),
+        Field("valid_until", "有效期至", "date"),
+        Field("industries", "适用行业（不选为不限）", "multiselect", options=list(Industry.choices)),
+        Field(
+            "region_codes",
+            "适用区划（不选为全市）",
+            "multiselect",
+            options=[(r.code, r.name) for r in regions.order_by("path")],
+        ),
+        Field("scales", "适用规模（不选为不限）", "multiselect", options=list(Scale.choices)),
+        Field("tiers", "适用层级（不选为不限）", "multiselect", options=list(Tier.choices)),
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def policy_create(request: AuthedHttpRequest) -> HttpResponseBase:
+    if not can_manage_policies(request.user):
+        raise NotFound()
+    fields = policy_fields()
+    back = reverse("outreach:policy_list")
+    if request.method == "POST":
+        data = form_data(request, fields)
+        try:
+            policy = policies.do_create_policy(acting_user=request.user, data=data)
+        except ValidationFailed as exc:
+            return form_page(
+                request, title="录入惠企政策", fields=bind(fields, data, exc), error=exc, back=back
+            )
+        messages.success(request, "已录入政策，可在政策页推送给符合条件的企业")
+        return redirect("outreach:policy_detail", policy.pk)
+    return form_page(request, title="录入惠企政策", fields=fields, back=back)
+
+
+@login_required
+@require_GET
+@page_errors
+def policy_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    user = request.user
+    if is_enterprise_user(user):
+        raise NotFound()
+    policy = access_policy(user, pk)
+    filtered = queries.deliveries(user, {**request.GET.dict(), "policy": str(policy.pk)})
+    result = paginate(request, filtered.qs)
+    pushes = list(policy.pushes.select_related("pushed_by")[:20])
+    deliveries = PolicyDelivery.objects.filter(policy=policy)
+    return render(
+        request,
+        "outreach/policy_detail.html",
+        {
+            "policy": policy,
+            "pushes": pushes,
+            "page": result.page,
+            "qs": result.querystring_without_page,
+            "read_filter": request.GET.get("read", ""),
+            "can_push": can_manage_policies(user),
+            "industries": _tags_text(policy.industries, Industry.choices),
+            "scales": _tags_text(policy.scales, Scale.choices),
+            "tiers": _tags_text(policy.tiers, Tier.choices),
+            "regions": "、".join(
+                Region.objects.filter(code__in=policy.region_codes).values_list("name", flat=True)
+            )
+            or "全市",
+            "counts": {
+                "delivered": deliveries.count(),
+                "read": deliveries.filter(read_at__isnull=False).count(),
+            },
+            "matching": policies.matching_enterprises(policy).count() if can_manage_policies(user) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+@page_errors
+def policy_push(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    try:
+        push = policies.do_push_policy(
+            acting_user=request.user, policy_id=pk, send_sms=request.POST.get("send_sms") == "1"
+        )
+    except ApplicationError as exc:
+        if isinstance(exc, NotFound):
+            raise
+        messages.error(request, exc.message)
+        return redirect("outreach:policy_detail", pk)
+    if push.running:
+        messages.info(request, f"正在向 {push.total} 家企业推送，可在本页查看进度")
+    else:
+        messages.success(request, f"已推送给 {push.delivered} 家企业（站内消息和短信）")
+    return redirect("outreach:policy_detail", pk)
+
+
+@login_required
+@require_GET
+@page_errors
+def push_progress(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return render(request, "outreach/_push_progress.html", {"push": access_push(request.user, pk)})
+
+
+@login_required
+@require_GET
+@page_errors
+def delivery_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    policy = access_policy(request.user, pk)
+    qs = queries.deliveries(request.user, {**request.GET.dict(), "policy": str(policy.pk)}).strict()
+    rows = (
+        [
+            d.enterprise.name,
+            d.enterprise.uscc,
+            timezone.localtime(d.delivered_at).strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(d.read_at).strftime("%Y-%m-%d %H:%M") if d.read_at else "未读",
+            d.read_by.display_name if d.read_by else "",
+        ]
+        for d in qs.iterator(chunk_size=1000)
+    )
+    return xlsx_response(
+        f"政策送达回执-{policy.title[:30]}.xlsx",
+        ["企业", "统一社会信用代码", "送达时间", "阅读时间", "阅读人"],
+        rows,
+        "送达回执",
+        text_columns=[1],
+    )
+
+
+# --- the enterprise's side ---------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_policies(request: AuthedHttpRequest) -> HttpResponse:
+    filtered = queries.deliveries(request.user, request.GET)
+    result = paginate(request, filtered.qs)
+    return render(
+        request,
+        "outreach/my_policies.html",
+        {"page": result.page, "qs": result.querystring_without_page, "q": request.GET.get("q", "")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def my_policy(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    user = request.user
+    delivery = access_delivery(user, pk)
+    error = None
+    content = ""
+    if request.method == "POST":
+        content = request.POST.get("content", "")
+        try:
+            question = policies.do_ask_question(acting_user=user, delivery_id=pk, content=content)
+        except ValidationFailed as exc:
+            error = exc
+        else:
+            messages.success(
+                request, f"已提交，诉求编号 {question.ticket.number}，办理进展可在“我的诉求”查看"
+            )
+            return redirect("outreach:my_policy", pk)
+    else:
+        delivery = policies.do_mark_read(acting_user=user, delivery_id=pk)
+    questions = list(delivery.questions.select_related("ticket"))
+    return render(
+        request,
+        "outreach/my_policy.html",
+        {
+            "delivery": delivery,
+            "policy": delivery.policy,
+            "questions": questions,
+            "error": error,
+            "content": content,
+            "can_ask": is_enterprise_user(user),
+        },
+        status=error.status if error else 200,
+    )

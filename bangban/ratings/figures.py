@@ -1,0 +1,160 @@
+"""Monthly figures per unit (R2.4, R6.3): pure reads that other apps (monthly rankings, notices)
+call. A month is a calendar month in Asia/Shanghai.
+
+For unit U and month M:
+- 回访率 = cases of U (lead unit) answered in M that have a follow-up (回访) / cases of U answered in M;
+- 满意率 = first ratings of U in M at 非常满意/满意/基本满意 / first ratings of U in M;
+- 差评率 = first ratings of U in M at 不满意/非常不满意, not voided by an upheld appeal / first ratings;
+- 整改率 = rectifications of U opened in M that are rectified (fed back or closed) / rectifications
+  of U opened in M, not counting those voided by an upheld appeal (申诉成立);
+- 回头看: the cases of U in the month's sample, and those found 办结不实;
+- 主动评价率 = first ratings of U in M that the rater gave on their own (评价器, 二维码, PC) / first
+  ratings of U in M (the rest came through an SMS invitation).
+A rate is None when its denominator is 0. Counts come with the rates.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
+
+from .models import (
+    FollowUpCall,
+    Rating,
+    RecheckDraw,
+    RecheckItem,
+    RecheckOutcome,
+    Rectification,
+    RectStatus,
+    Stage,
+)
+from .recheck import month_bounds
+
+FIGURE_LABELS = {
+    "follow_up_rate": "回访率",
+    "satisfaction_rate": "满意率",
+    "bad_rate": "差评率",
+    "rectification_rate": "整改率",
+    "proactive_rate": "主动评价率",
+}
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _empty() -> dict[str, Any]:
+    return {
+        "answered": 0,
+        "followed_up": 0,
+        "ratings": 0,
+        "satisfied": 0,
+        "bad": 0,
+        "proactive": 0,
+        "rectifications": 0,
+        "rectified": 0,
+        "rechecked": 0,
+        "not_solved": 0,
+    }
+
+
+def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
+    """{unit_id: {counts…, follow_up_rate, satisfaction_rate, bad_rate, rectification_rate,
+    proactive_rate}} for every unit with anything to count in the month (rates in percent)."""
+    from bangban.tickets.models import Ticket
+
+    start, end = month_bounds(year, month)
+    out: dict[int, dict[str, Any]] = {}
+
+    def row(unit_id: int | None) -> dict[str, Any] | None:
+        if unit_id is None:
+            return None
+        return out.setdefault(unit_id, _empty())
+
+    answered = (
+        Ticket.objects.filter(replied_at__gte=start, replied_at__lt=end, lead_unit__isnull=False)
+        .values("lead_unit")
+        .annotate(
+            total=Count("id", distinct=True),
+            followed=Count("id", filter=Q(follow_ups__isnull=False), distinct=True),
+        )
+    )
+    for r in answered:
+        if (d := row(r["lead_unit"])) is not None:
+            d["answered"], d["followed_up"] = r["total"], r["followed"]
+    ratings = (
+        Rating.objects.filter(stage=Stage.FIRST, created_at__gte=start, created_at__lt=end)
+        .values("unit")
+        .annotate(
+            total=Count("id"),
+            satisfied=Count("id", filter=Q(level__in=[int(x) for x in SATISFIED_LEVELS])),
+            bad=Count("id", filter=Q(level__in=[int(x) for x in BAD_RATINGS], invalidated=False)),
+            proactive=Count("id", filter=Q(proactive=True)),
+        )
+    )
+    for r in ratings:
+        if (d := row(r["unit"])) is not None:
+            d["ratings"], d["satisfied"], d["bad"], d["proactive"] = (
+                r["total"], r["satisfied"], r["bad"], r["proactive"],
+            )  # fmt: skip
+    rects = (
+        Rectification.objects.filter(created_at__gte=start, created_at__lt=end)
+        .exclude(status=RectStatus.DISMISSED)
+        .values("unit")
+        .annotate(
+            total=Count("id"),
+            done=Count("id", filter=Q(status__in=[RectStatus.FED_BACK, RectStatus.CLOSED])),
+        )
+    )
+    for r in rects:
+        if (d := row(r["unit"])) is not None:
+            d["rectifications"], d["rectified"] = r["total"], r["done"]
+    draw = RecheckDraw.objects.filter(year=year, month=month).only("sample_units").first()
+    if draw is not None:
+        for unit_id, count in Counter(draw.sample_units).items():
+            if (d := row(unit_id)) is not None:
+                d["rechecked"] = count
+        not_solved = (
+            RecheckItem.objects.filter(draw=draw, outcome=RecheckOutcome.NOT_SOLVED)
+            .values("unit")
+            .annotate(bad=Count("id"))
+        )
+        for r in not_solved:
+            if (d := row(r["unit"])) is not None:
+                d["not_solved"] = r["bad"]
+    for d in out.values():
+        d["follow_up_rate"] = _rate(d["followed_up"], d["answered"])
+        d["satisfaction_rate"] = _rate(d["satisfied"], d["ratings"])
+        d["bad_rate"] = _rate(d["bad"], d["ratings"])
+        d["rectification_rate"] = _rate(d["rectified"], d["rectifications"])
+        d["proactive_rate"] = _rate(d["proactive"], d["ratings"])
+    return out
+
+
+def monthly_bad_ratings(year: int, month: int) -> QuerySet[Rating]:
+    """The month's 差评 (按月通报): every bad rating in the month, not voided by an upheld appeal."""
+    start, end = month_bounds(year, month)
+    return (
+        Rating.objects.filter(
+            created_at__gte=start,
+            created_at__lt=end,
+            level__in=[int(x) for x in BAD_RATINGS],
+            invalidated=False,
+        )
+        .select_related("unit", "subject", "subject__ticket", "subject__window", "rectification")
+        .order_by("unit__name", "created_at", "id")
+    )
+
+
+def flagged_for_escalation() -> QuerySet[FollowUpCall]:
+    """回访 that found a case still unsolved after the maximum number of reopens (需督办), newest
+    first: what the escalation app picks up (each call carries the case and the agent)."""
+    return (
+        FollowUpCall.objects.filter(escalation_flagged=True)
+        .select_related("ticket", "by")
+        .order_by("-at", "-id")
+    )
