@@ -1,5 +1,568 @@
-"""`/api/v1/supervision`."""
+"""`/api/v1/supervision`: settings, monthly rankings with drill-down, notices (通报), ledgers,
+accountability records and dashboard data. Every operation calls the same action as the pages;
+errors come back as `{code, message}`."""
 
-from ninja import Router
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from django.http import FileResponse, HttpRequest
+from django.utils.http import content_disposition_header
+from ninja import Field, Router, Schema, Status
+
+from bangban.core.errors import NotFound
+
+from . import access, actions, dashboard, figures, ledgers
+from .models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus, Ranking
 
 router = Router(tags=["月度督查与排名"])
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="机器码")
+    message: str = Field(description="中文说明")
+
+
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def _page(items: Any, page: int, size: int, out: Any) -> dict[str, Any]:
+    size = max(1, min(size, 200))
+    page = max(1, page)
+    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    start = (page - 1) * size
+    return {
+        "count": count,
+        "page": page,
+        "size": size,
+        "items": [out(x) for x in items[start : start + size]],
+    }
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+
+class SettingsOut(Schema):
+    weight_response: int = Field(description="响应率权重")
+    weight_resolution: int = Field(description="解决率权重")
+    weight_satisfaction: int = Field(description="满意率权重")
+    min_cases: int = Field(description="参与排名的最少诉求数")
+    response_hours: int = Field(description="签收时限（小时）")
+    ledger_due_day: int = Field(description="台账报送截止日（每月几日）")
+    bottom_places: int = Field(description="末位名次数")
+    bottom_months: int = Field(description="连续末位几个月提议约谈")
+
+
+class SettingsIn(Schema):
+    weight_response: int | None = Field(None, description="响应率权重（三项之和须为 100）")
+    weight_resolution: int | None = Field(None, description="解决率权重")
+    weight_satisfaction: int | None = Field(None, description="满意率权重")
+    min_cases: int | None = Field(None, description="参与排名的最少诉求数")
+    response_hours: int | None = Field(None, description="签收时限（小时）")
+    ledger_due_day: int | None = Field(None, description="台账报送截止日")
+    bottom_places: int | None = Field(None, description="末位名次数")
+    bottom_months: int | None = Field(None, description="连续末位月数")
+
+
+@router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="排名设置")
+def get_settings(request: HttpRequest) -> Any:
+    access.require_viewer(request.user)
+    return actions.current_settings()
+
+
+@router.put("/settings", response={200: SettingsOut, **ERRORS}, summary="修改排名设置（仅营商办）")
+def put_settings(request: HttpRequest, payload: SettingsIn) -> Any:
+    values = {k: v for k, v in payload.dict().items() if v is not None}
+    return actions.do_update_settings(request.user, **values)
+
+
+# --- rankings ---------------------------------------------------------------------------------
+
+
+class RowOut(Schema):
+    unit_id: int
+    unit_name: str = Field(description="单位")
+    rank: int | None = Field(description="名次（不参与排名时为空）")
+    score: float | None = Field(description="综合得分")
+    is_bottom: bool = Field(description="末位")
+    total: int = Field(description="诉求数")
+    dispatched: int
+    responded: int
+    closed: int
+    closed_on_time: int
+    follow_ups: int
+    resolved: int
+    rated: int
+    satisfied: int
+    bad: int
+    rectified: int
+    repeat_count: int = Field(description="重复反映数")
+    overdue_count: int = Field(description="超期数")
+    response_rate: float | None = Field(description="响应率（%）")
+    on_time_rate: float | None = Field(description="按期办结率（%）")
+    resolution_rate: float | None = Field(description="解决率（%）")
+    satisfaction_rate: float | None = Field(description="满意率（%）")
+    rectification_rate: float | None = Field(description="差评整改率（%）")
+
+
+class RankingOut(Schema):
+    year: int
+    month: int
+    status: str = Field(description="draft 草稿 / frozen 已冻结 / preview 实时预览（未保存）")
+    weights: list[int] = Field(description="权重：响应率、解决率、满意率")
+    min_cases: int
+    response_hours: int
+    formula: str = Field(description="综合得分公式")
+    sources: dict[str, bool] = Field(description="外部数据来源是否可用")
+    rows: list[RowOut]
+
+
+class RankingBrief(Schema):
+    year: int
+    month: int
+    status: str
+    computed_at: Any
+    frozen_at: Any
+
+
+class ComputeIn(Schema):
+    weights: list[int] | None = Field(None, description="[响应率, 解决率, 满意率] 权重，和为 100")
+    min_cases: int | None = Field(None, description="最少诉求数")
+
+
+def _formula(w: tuple[int, int, int] | list[int]) -> str:
+    return (
+        f"综合得分 = (响应率×{w[0]} + 解决率×{w[1]} + 满意率×{w[2]}) ÷ 100（无分母的项不计，权重按比例折算）"
+    )
+
+
+def _ranking_out(request: HttpRequest, year: int, month: int) -> dict[str, Any]:
+    figures.month_bounds(year, month)
+    ranking = Ranking.objects.filter(year=year, month=month).first()
+    if ranking is not None:
+        w = [ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction]
+        return {
+            "year": year,
+            "month": month,
+            "status": ranking.status,
+            "weights": w,
+            "min_cases": ranking.min_cases,
+            "response_hours": ranking.response_hours,
+            "formula": _formula(w),
+            "sources": ranking.sources,
+            "rows": actions.row_dicts(ranking, request.user),
+        }
+    cfg = actions.current_settings()
+    wt = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
+    rows, available = actions.compute_rows(
+        year, month, wt, cfg.min_cases, cfg.response_hours, cfg.bottom_places
+    )
+    path = access.region_path(request.user)
+    if path is not None:
+        rows = [r for r in rows if r["region_path"].startswith(path)]
+    return {
+        "year": year,
+        "month": month,
+        "status": "preview",
+        "weights": list(wt),
+        "min_cases": cfg.min_cases,
+        "response_hours": cfg.response_hours,
+        "formula": _formula(wt),
+        "sources": available,
+        "rows": rows,
+    }
+
+
+@router.get("/rankings", response={200: list[RankingBrief], **ERRORS}, summary="已计算的月度排名")
+def list_rankings(request: HttpRequest) -> Any:
+    access.require_viewer(request.user)
+    return list(Ranking.objects.all()[:60])
+
+
+@router.get(
+    "/rankings/{year}/{month}", response={200: RankingOut, **ERRORS}, summary="某月排名（按权限范围）"
+)
+def get_ranking(request: HttpRequest, year: int, month: int) -> Any:
+    access.require_viewer(request.user)
+    return _ranking_out(request, year, month)
+
+
+@router.post(
+    "/rankings/{year}/{month}/compute", response={200: RankingOut, **ERRORS}, summary="计算/重算排名"
+)
+def compute_ranking(request: HttpRequest, year: int, month: int, payload: ComputeIn) -> Any:
+    weights = tuple(payload.weights) if payload.weights is not None else None
+    if weights is not None and len(weights) != 3:
+        from bangban.core.errors import ValidationFailed
+
+        raise ValidationFailed("权重须为三项：响应率、解决率、满意率", code="weights_invalid")
+    actions.do_compute_ranking(request.user, year, month, weights=weights, min_cases=payload.min_cases)  # type: ignore[arg-type]
+    return _ranking_out(request, year, month)
+
+
+@router.post(
+    "/rankings/{year}/{month}/freeze", response={200: RankingOut, **ERRORS}, summary="冻结排名为快照"
+)
+def freeze_ranking(request: HttpRequest, year: int, month: int) -> Any:
+    actions.do_freeze_ranking(request.user, year, month)
+    return _ranking_out(request, year, month)
+
+
+class CaseOut(Schema):
+    id: int
+    number: str = Field(description="诉求编号")
+    title: str
+    status: str
+    received_at: Any
+    dispatched_at: Any
+    accepted_at: Any
+    due_at: Any
+    closed_at: Any
+
+
+class CasePage(Schema):
+    count: int
+    page: int
+    size: int
+    items: list[CaseOut]
+
+
+@router.get(
+    "/rankings/{year}/{month}/units/{unit_id}/{figure}",
+    response={200: CasePage, **ERRORS},
+    summary="某项指标背后的诉求",
+    description="figure: " + "、".join(f"{k}（{v.label}）" for k, v in figures.DRILLS.items()),
+)
+def drill(
+    request: HttpRequest, year: int, month: int, unit_id: int, figure: str, page: int = 1, size: int = 20
+) -> Any:
+    from bangban.org.models import Unit
+
+    access.require_viewer(request.user)
+    unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    access.check_unit(request.user, unit)
+    ranking = Ranking.objects.filter(year=year, month=month).first()
+    hours = ranking.response_hours if ranking else actions.current_settings().response_hours
+    return _page(figures.drill_cases(year, month, unit_id, figure, hours), page, size, lambda t: t)
+
+
+# --- notices ----------------------------------------------------------------------------------
+
+
+class NoticeOut(Schema):
+    id: int
+    kind: str = Field(description="hotline 12345热线 / bad_rating 差评 / inspection 督查")
+    year: int
+    month: int
+    title: str
+    status: str = Field(description="draft 草稿 / reviewed 已审核 / issued 已印发")
+    doc_number: str = Field(description="发文字号")
+    issue_date: Any
+    sha256: str = Field(description="归档文件的 SHA-256")
+
+
+class NoticePage(Schema):
+    count: int
+    page: int
+    size: int
+    items: list[NoticeOut]
+
+
+class NoticeIn(Schema):
+    kind: str = Field(description="hotline / bad_rating / inspection")
+    year: int
+    month: int
+
+
+@router.get("/notices", response={200: NoticePage, **ERRORS}, summary="通报列表")
+def list_notices(request: HttpRequest, page: int = 1, size: int = 20) -> Any:
+    return _page(access.visible_notices(request.user), page, size, lambda n: n)
+
+
+@router.post("/notices", response={201: NoticeOut, **ERRORS}, summary="生成通报草稿")
+def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
+    return Status(201, actions.do_create_notice(request.user, payload.kind, payload.year, payload.month))
+
+
+@router.get("/notices/{notice_id}", response={200: NoticeOut, **ERRORS}, summary="通报")
+def get_notice(request: HttpRequest, notice_id: int) -> Any:
+    return access.access_notice(request.user, notice_id)
+
+
+class NoticeEditIn(Schema):
+    title: str | None = Field(None, description="标题")
+    requirements: str | None = Field(None, description="最后一部分（工作要求）的文字，每行一段")
+
+
+@router.patch(
+    "/notices/{notice_id}", response={200: NoticeOut, **ERRORS}, summary="修改通报草稿（已印发的不可修改）"
+)
+def edit_notice(request: HttpRequest, notice_id: int, payload: NoticeEditIn) -> Any:
+    access.access_notice(request.user, notice_id)
+    return actions.do_edit_notice(
+        request.user, notice_id, title=payload.title, requirements=payload.requirements
+    )
+
+
+@router.post("/notices/{notice_id}/review", response={200: NoticeOut, **ERRORS}, summary="审核通报")
+def review_notice(request: HttpRequest, notice_id: int) -> Any:
+    access.access_notice(request.user, notice_id)
+    return actions.do_review_notice(request.user, notice_id)
+
+
+@router.post(
+    "/notices/{notice_id}/issue", response={200: NoticeOut, **ERRORS}, summary="印发通报（编发文字号、归档）"
+)
+def issue_notice(request: HttpRequest, notice_id: int) -> Any:
+    access.access_notice(request.user, notice_id)
+    return actions.do_issue_notice(request.user, notice_id)
+
+
+@router.get("/notices/{notice_id}/docx", summary="下载通报 .docx", response={200: None, **ERRORS})
+def notice_docx(request: HttpRequest, notice_id: int) -> Any:
+    notice: Notice = access.access_notice(request.user, notice_id)
+    if notice.status == NoticeStatus.ISSUED and notice.file:
+        with notice.file.open("rb") as fh:
+            data = fh.read()
+    else:
+        data = actions.render_notice(notice)
+    response = FileResponse(
+        io.BytesIO(data),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = (
+        content_disposition_header(True, f"{notice.doc_number or '草稿'}.docx") or "attachment"
+    )
+    return response
+
+
+# --- ledgers ----------------------------------------------------------------------------------
+
+
+class LedgerOut(Schema):
+    id: int
+    unit_id: int
+    unit_name: str = Field(description="单位")
+    year: int
+    month: int
+    due_date: Any = Field(description="报送截止日")
+    status: str = Field(description="pending 待报送 / submitted 已报送")
+    late: bool = Field(description="逾期（已逾期报送，或截止后仍未报送）")
+    submitted_at: Any
+    notes: dict[str, str] = Field(description="单位说明：cases / meetings / notices")
+
+
+class LedgerPage(Schema):
+    count: int
+    page: int
+    size: int
+    items: list[LedgerOut]
+
+
+class LedgerDetail(LedgerOut):
+    content: dict[str, Any] = Field(description="三本台账的内容")
+
+
+class LedgerIn(Schema):
+    notes: dict[str, str] = Field(default_factory=dict, description="cases / meetings / notices 的说明")
+    submit: bool = Field(False, description="true：保存并报送")
+
+
+class GenerateIn(Schema):
+    year: int
+    month: int
+
+
+def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
+    from django.utils import timezone
+
+    late = x.late or (x.status == LedgerStatus.PENDING and timezone.localdate() > x.due_date)
+    out = {
+        "id": x.pk,
+        "unit_id": x.unit_id,
+        "unit_name": x.unit.name,
+        "year": x.year,
+        "month": x.month,
+        "due_date": x.due_date,
+        "status": x.status,
+        "late": late,
+        "submitted_at": x.submitted_at,
+        "notes": x.notes or {},
+    }
+    if detail:
+        out["content"] = ledgers.shown_content(x)
+    return out
+
+
+@router.get(
+    "/ledgers", response={200: LedgerPage, **ERRORS}, summary="月度台账（营商办看全部，单位看本单位）"
+)
+def list_ledgers(request: HttpRequest, page: int = 1, size: int = 20, status: str = "") -> Any:
+    qs = access.visible_ledgers(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    return _page(qs, page, size, _ledger)
+
+
+@router.post("/ledgers/generate", response={200: dict[str, int], **ERRORS}, summary="生成某月台账")
+def generate_ledgers(request: HttpRequest, payload: GenerateIn) -> Any:
+    return {"created": len(actions.do_generate_ledgers(request.user, payload.year, payload.month))}
+
+
+@router.get("/ledgers/{ledger_id}", response={200: LedgerDetail, **ERRORS}, summary="台账详情")
+def get_ledger(request: HttpRequest, ledger_id: int) -> Any:
+    return _ledger(access.access_ledger(request.user, ledger_id), detail=True)
+
+
+@router.post("/ledgers/{ledger_id}", response={200: LedgerDetail, **ERRORS}, summary="填写说明 / 报送台账")
+def save_ledger(request: HttpRequest, ledger_id: int, payload: LedgerIn) -> Any:
+    if payload.submit:
+        obj = actions.do_submit_ledger(request.user, ledger_id, payload.notes)
+    else:
+        obj = actions.do_save_ledger_notes(request.user, ledger_id, payload.notes)
+    return _ledger(Ledger.objects.select_related("unit").get(pk=obj.pk), detail=True)
+
+
+# --- accountability ---------------------------------------------------------------------------
+
+
+class RecordOut(Schema):
+    id: int
+    kind: str = Field(
+        description="interview 约谈 / self_examination 责令检查 / criticism 通报批评 / transfer 移交纪委监委 / star_nomination / star_award"
+    )
+    status: str
+    unit_id: int
+    person_name: str
+    year: int
+    month: int
+    reason: str
+    figures: dict[str, Any]
+    automatic: bool = Field(description="规则自动提议")
+    tickets: list[str] = Field(description="关联诉求编号")
+
+
+class RecordPage(Schema):
+    count: int
+    page: int
+    size: int
+    items: list[RecordOut]
+
+
+class RecordIn(Schema):
+    kind: str
+    unit_id: int
+    year: int
+    month: int
+    reason: str
+    person_name: str = ""
+    tickets: list[str] = Field(default_factory=list, description="关联诉求编号")
+    figures: dict[str, Any] = Field(default_factory=dict, description="依据数据")
+
+
+class DecideIn(Schema):
+    status: str = Field(description="confirmed / done / dropped")
+
+
+def _record(r: AccountabilityRecord) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "kind": r.kind,
+        "status": r.status,
+        "unit_id": r.unit_id,
+        "person_name": r.person_name,
+        "year": r.year,
+        "month": r.month,
+        "reason": r.reason,
+        "figures": r.figures,
+        "automatic": r.automatic,
+        "tickets": [t.number for t in r.tickets.all()],
+    }
+
+
+@router.get("/accountability", response={200: RecordPage, **ERRORS}, summary="奖惩问责记录")
+def list_records(request: HttpRequest, page: int = 1, size: int = 20, kind: str = "") -> Any:
+    qs = access.visible_records(request.user).prefetch_related("tickets")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return _page(qs, page, size, _record)
+
+
+@router.post("/accountability", response={201: RecordOut, **ERRORS}, summary="登记奖惩问责")
+def create_record(request: HttpRequest, payload: RecordIn) -> Any:
+    rec = actions.do_create_record(
+        request.user,
+        kind=payload.kind,
+        unit_id=payload.unit_id,
+        year=payload.year,
+        month=payload.month,
+        reason=payload.reason,
+        person_name=payload.person_name,
+        ticket_numbers=payload.tickets,
+        figures_data=payload.figures,
+    )
+    return Status(201, _record(rec))
+
+
+@router.post(
+    "/accountability/{record_id}/decide", response={200: RecordOut, **ERRORS}, summary="确定/完成/撤销"
+)
+def decide_record(request: HttpRequest, record_id: int, payload: DecideIn) -> Any:
+    return _record(actions.do_decide_record(request.user, record_id, payload.status))
+
+
+# --- monthly analysis meeting pack ---------------------------------------------------------
+
+
+@router.get(
+    "/meeting",
+    response={200: dict[str, Any], **ERRORS},
+    summary="处置分析会材料（当月数据、突出问题、超期清单）",
+)
+def meeting_pack(request: HttpRequest, month: str = "") -> Any:
+    from django.utils import timezone
+
+    from . import meeting
+
+    access.require_viewer(request.user)
+    today = timezone.localdate()
+    y, m = dashboard.parse_month(month or None, figures.previous_month(today.year, today.month))
+    pack = meeting.build_pack(request.user, y, m)
+    return {
+        "title": pack.title,
+        "totals": pack.totals,
+        "problems": [dict(zip(meeting.PROBLEM_HEADERS, row, strict=False)) for row in pack.problems],
+        "overdue": [dict(zip(meeting.OVERDUE_HEADERS, row, strict=False)) for row in pack.overdue],
+        "ranking": [
+            {
+                k: r[k]
+                for k in (
+                    "rank",
+                    "unit_name",
+                    "total",
+                    "response_rate",
+                    "resolution_rate",
+                    "satisfaction_rate",
+                    "score",
+                )
+            }
+            for r in pack.ranking
+        ],
+    }
+
+
+# --- dashboard --------------------------------------------------------------------------------
+
+
+@router.get("/dashboard", response={200: dict[str, Any], **ERRORS}, summary="看板数据（按权限范围）")
+def dashboard_data(request: HttpRequest, region: int | None = None, month: str = "", months: int = 6) -> Any:
+    access.require_viewer(request.user)
+    target = dashboard.resolve_region(request.user, region)
+    y, m = dashboard.parse_month(month or None)
+    return {
+        "region": {"id": target.pk, "name": target.name} if target else None,
+        "charts": dashboard.build(request.user, target, y, m, months),
+    }

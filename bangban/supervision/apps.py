@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class SupervisionConfig(AppConfig):
     name = "bangban.supervision"
     verbose_name = "月度督查与排名"
+
+    def ready(self) -> None:
+        from bangban.audit.labels import register_action_labels
+
+        from .actions import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

@@ -1,8 +1,142 @@
-"""Demo data of supervision for `load_demo_city` (idempotent)."""
+"""Demo data of supervision for `load_demo_city` (idempotent): a few cases of last month made through
+the intake and lifecycle actions, last month's ranking frozen, one issued 12345 通报, and last
+month's ledgers with one submitted on time and one late."""
 
 from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from bangban.accounts.models import User
+from bangban.core.errors import ApplicationError
+from bangban.org.models import Unit
+from bangban.workdays.arithmetic import SHANGHAI
+
+from . import actions
+from .figures import month_bounds, previous_month
+from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking
+
+NAMES = ["yingshangban", "qiye", "paidan", "chengban_sy", "danwei_sy", "chengban_sq", "rexian"]
+DEMO_TITLE = "【上月】"
+
+
+def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
+    from bangban.tickets import actions as ticket_actions
+    from bangban.tickets.intake import IntakeInput, do_intake_portal
+    from bangban.tickets.models import Category, Ticket, TicketType
+
+    start, _ = month_bounds(year, month)
+    if Ticket.objects.filter(title__startswith=DEMO_TITLE).exists():
+        return 0
+    shuyang = Unit.objects.filter(code="shuyang-approval").first()
+    siyang = Unit.objects.filter(code="siyang-gov").first()
+    if shuyang is None or siyang is None:
+        return 0
+    category = Category.objects.filter(level=3, is_active=True).order_by("code").first()
+    enterprise = users["qiye"]
+    made = 0
+    plans = [
+        # (unit, handler, day, accept after hours, close with follow-up (resolved, level) or None)
+        (shuyang, "chengban_sy", 3, 2, (True, 1)),
+        (shuyang, "chengban_sy", 6, 3, (True, 2)),
+        (shuyang, "chengban_sy", 10, 5, (False, 4)),
+        (siyang, "chengban_sq", 4, 30, None),
+        (siyang, "chengban_sq", 12, 50, None),
+    ]
+    for index, (unit, handler, day, hours, follow_up) in enumerate(plans):
+        at = start + dt.timedelta(days=day, hours=9)
+        try:
+            ticket = do_intake_portal(
+                acting_user=enterprise,
+                data=IntakeInput(
+                    title=f"{DEMO_TITLE}企业诉求示例{index + 1}",
+                    content="上月受理的企业诉求，用于演示月度排名、通报和台账。",
+                    category_id=category.pk if category else None,
+                    type=TicketType.HELP,
+                    enterprise_id=enterprise.enterprise_id,
+                    contact_name=enterprise.display_name,
+                    contact_phone=enterprise.phone,
+                ),
+                now=at,
+            ).ticket
+            ticket_actions.do_dispatch(
+                acting_user=users["paidan"],
+                ticket_id=ticket.pk,
+                lead_unit_id=unit.pk,
+                now=at + dt.timedelta(hours=1),
+            )
+            ticket_actions.do_accept(
+                acting_user=users[handler], ticket_id=ticket.pk, now=at + dt.timedelta(hours=1 + hours)
+            )
+            if follow_up is not None:
+                reply_at = at + dt.timedelta(days=2)
+                ticket_actions.do_submit_reply(
+                    acting_user=users[handler], ticket_id=ticket.pk, content="已协调办理完毕。", now=reply_at
+                )
+                ticket_actions.do_approve_reply(
+                    acting_user=users["danwei_sy"], ticket_id=ticket.pk, now=reply_at + dt.timedelta(hours=2)
+                )
+                ticket_actions.do_follow_up(
+                    acting_user=users["rexian"],
+                    ticket_id=ticket.pk,
+                    resolved=follow_up[0],
+                    satisfaction=follow_up[1],
+                    now=reply_at + dt.timedelta(days=1),
+                )
+            made += 1
+        except ApplicationError:
+            continue
+    return made
 
 
 def load_demo() -> list[str]:
     """Create the demo records if missing; return lines for the console report."""
-    return []
+    users = {u.username: u for u in User.objects.filter(username__in=NAMES)}
+    if len(users) < len(NAMES):
+        return []
+    office = users["yingshangban"]
+    today = timezone.localdate()
+    year, month = previous_month(today.year, today.month)
+    lines: list[str] = []
+    made = _last_month_cases(users, year, month)
+    if made:
+        lines.append(f"督查：上月演示诉求 {made} 件")
+    if not Ranking.objects.filter(year=year, month=month).exists():
+        try:
+            actions.do_compute_ranking(office, year, month, min_cases=1)
+            actions.do_freeze_ranking(office, year, month)
+            lines.append(f"督查：{year}年{month}月排名已冻结")
+        except ApplicationError as exc:
+            lines.append(f"督查：排名未生成（{exc.message}）")
+    if not Notice.objects.filter(status=NoticeStatus.ISSUED).exists():
+        try:
+            notice = actions.do_create_notice(office, NoticeKind.HOTLINE, year, month)
+            actions.do_review_notice(office, notice.pk)
+            notice = actions.do_issue_notice(office, notice.pk)
+            lines.append(f"督查：已印发通报 {notice.doc_number}")
+        except ApplicationError as exc:
+            lines.append(f"督查：通报未印发（{exc.message}）")
+    if not Ledger.objects.filter(year=year, month=month).exists():
+        actions.do_generate_ledgers(office, year, month)
+        due = actions.ledger_due_date(year, month)
+        on_time = dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10), tzinfo=SHANGHAI)
+        late = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=SHANGHAI)
+        for username, when, note in (
+            ("chengban_sy", on_time, "上月诉求均已办理，未解决的一件已重办。"),
+            ("chengban_sq", late, "因人员调整，台账逾期报送。"),
+        ):
+            user = users[username]
+            if user.unit_id is None:
+                continue
+            ledger = Ledger.objects.filter(year=year, month=month, unit_id=user.unit_id).first()
+            if ledger is None or when > timezone.now():
+                continue
+            try:
+                actions.do_submit_ledger(user, ledger.pk, {"cases": note}, now=when)
+            except ApplicationError:
+                continue
+        lines.append(
+            f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"
+        )
+    return lines

@@ -1,1 +1,287 @@
-"""Models of supervision."""
+"""Models of supervision: ranking settings and frozen monthly rankings, official notices (通报),
+monthly ledgers (R11.1) and accountability records (R15). No business logic here: see actions.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class SupervisionSettings(models.Model):
+    """One row (pk=1): the city's configurable numbers for rankings, ledgers and accountability."""
+
+    weight_response = models.PositiveSmallIntegerField("响应率权重", default=30)
+    weight_resolution = models.PositiveSmallIntegerField("解决率权重", default=35)
+    weight_satisfaction = models.PositiveSmallIntegerField("满意率权重", default=35)
+    min_cases = models.PositiveIntegerField("参与排名的最少诉求数", default=5)
+    response_hours = models.PositiveSmallIntegerField(
+        "签收时限（小时）", default=24, help_text="派单后在此时限内（且不晚于办理期限）签收计为及时响应"
+    )
+    ledger_due_day = models.PositiveSmallIntegerField("台账报送截止日（每月）", default=25)
+    bottom_places = models.PositiveSmallIntegerField("末位名次数", default=1)
+    bottom_months = models.PositiveSmallIntegerField("连续末位月数（提议约谈）", default=2)
+    authority_name = models.CharField("发文机关", max_length=60, default="宿迁市优化营商环境办公室")
+    doc_prefix = models.CharField("发文字号机关代字", max_length=20, default="宿营商办发")
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查排名设置"
+
+    def __str__(self) -> str:
+        return "督查排名设置"
+
+
+class RankingStatus(models.TextChoices):
+    DRAFT = "draft", "草稿（可重算）"
+    FROZEN = "frozen", "已冻结"
+
+
+class Ranking(models.Model):
+    """A month's ranking of every lead unit. Frozen: an immutable snapshot."""
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    status = models.CharField(
+        "状态", max_length=10, choices=RankingStatus.choices, default=RankingStatus.DRAFT
+    )
+    weight_response = models.PositiveSmallIntegerField("响应率权重")
+    weight_resolution = models.PositiveSmallIntegerField("解决率权重")
+    weight_satisfaction = models.PositiveSmallIntegerField("满意率权重")
+    min_cases = models.PositiveIntegerField("最少诉求数")
+    response_hours = models.PositiveSmallIntegerField("签收时限（小时）")
+    sources = models.JSONField("外部数据来源", default=dict)
+    computed_at = models.DateTimeField("计算时间")
+    frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度排名"
+        ordering = ["-year", "-month"]
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="ranking_one_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月排名"
+
+
+class RankingRow(models.Model):
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="rows")
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField("单位名称", max_length=80)
+    region_path = models.CharField("区划路径", max_length=120, db_index=True)
+    total = models.PositiveIntegerField("诉求数", default=0)
+    dispatched = models.PositiveIntegerField("派单数", default=0)
+    responded = models.PositiveIntegerField("及时签收数", default=0)
+    closed = models.PositiveIntegerField("办结数", default=0)
+    closed_on_time = models.PositiveIntegerField("按期办结数", default=0)
+    follow_ups = models.PositiveIntegerField("回访数", default=0)
+    resolved = models.PositiveIntegerField("回访已解决数", default=0)
+    satisfied = models.PositiveIntegerField("满意数", default=0)
+    rated = models.PositiveIntegerField("评价数", default=0)
+    bad = models.PositiveIntegerField("差评数", default=0)
+    rectified = models.PositiveIntegerField("差评已整改数", default=0)
+    repeat_count = models.PositiveIntegerField("重复反映数", default=0)
+    overdue_count = models.PositiveIntegerField("超期数", default=0)
+    response_rate = models.FloatField("响应率", null=True, blank=True)
+    on_time_rate = models.FloatField("按期办结率", null=True, blank=True)
+    resolution_rate = models.FloatField("解决率", null=True, blank=True)
+    satisfaction_rate = models.FloatField("满意率", null=True, blank=True)
+    rectification_rate = models.FloatField("差评整改率", null=True, blank=True)
+    score = models.FloatField("综合得分", null=True, blank=True)
+    rank = models.PositiveIntegerField("名次", null=True, blank=True)
+    is_bottom = models.BooleanField("末位", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "排名明细"
+        ordering = ["rank", "-total", "unit_name"]
+        constraints = [models.UniqueConstraint(fields=["ranking", "unit"], name="ranking_row_unique_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.ranking} {self.unit_name}"
+
+
+class NoticeKind(models.TextChoices):
+    HOTLINE = "hotline", "12345热线办理情况通报"
+    BAD_RATING = "bad_rating", "政务服务差评情况通报"
+    INSPECTION = "inspection", "督查情况通报"
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    REVIEWED = "reviewed", "已审核"
+    ISSUED = "issued", "已印发"
+
+
+class Notice(models.Model):
+    kind = models.CharField("通报类型", max_length=12, choices=NoticeKind.choices)
+    year = models.PositiveSmallIntegerField("通报年份")
+    month = models.PositiveSmallIntegerField("通报月份")
+    title = models.CharField("标题", max_length=120)
+    content = models.JSONField("内容", default=dict)
+    status = models.CharField("状态", max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    doc_year = models.PositiveSmallIntegerField("发文年份", null=True, blank=True)
+    doc_seq = models.PositiveIntegerField("发文序号", null=True, blank=True)
+    doc_number = models.CharField("发文字号", max_length=40, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("起草时间")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField("印发时间", null=True, blank=True)
+    issue_date = models.DateField("成文日期", null=True, blank=True)
+    file = models.FileField("归档文件", upload_to="supervision/notices/%Y/", blank=True)
+    sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
+    units = models.ManyToManyField("org.Unit", verbose_name="点名单位", blank=True, related_name="+")
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报"
+        ordering = ["-year", "-month", "kind", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["doc_year", "doc_seq"], name="notice_unique_doc_number"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class NoticeCounter(models.Model):
+    """Per issuing year: the last 发文序号 handed out (locked while incremented)."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发文序号"
+
+    def __str__(self) -> str:
+        return f"{self.year}:{self.last}"
+
+
+class LedgerStatus(models.TextChoices):
+    PENDING = "pending", "待报送"
+    SUBMITTED = "submitted", "已报送"
+
+
+class Ledger(models.Model):
+    """A unit's ledgers (收集办理, 会办交办, 督查通报) of one month, due on the due date of the next."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("台账年份")
+    month = models.PositiveSmallIntegerField("台账月份")
+    due_date = models.DateField("报送截止日")
+    status = models.CharField(
+        "状态", max_length=10, choices=LedgerStatus.choices, default=LedgerStatus.PENDING
+    )
+    notes = models.JSONField("单位说明", default=dict)
+    content = models.JSONField("报送内容", default=dict)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late = models.BooleanField("逾期报送", default=False)
+    reminded_at = models.DateTimeField("最近提醒时间", null=True, blank=True)
+    created_at = models.DateTimeField("生成时间")
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "月度台账"
+        ordering = ["-year", "-month", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "month"], name="ledger_one_per_unit_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年{self.month}月台账"
+
+
+class AccountabilityKind(models.TextChoices):
+    INTERVIEW = "interview", "约谈"
+    SELF_EXAMINATION = "self_examination", "责令检查"
+    CRITICISM = "criticism", "通报批评"
+    TRANSFER = "transfer", "移交纪委监委"
+    STAR_NOMINATION = "star_nomination", "作风之星提名"
+    STAR_AWARD = "star_award", "作风之星"
+
+
+class AccountabilityStatus(models.TextChoices):
+    PROPOSED = "proposed", "拟提议"
+    CONFIRMED = "confirmed", "已确定"
+    DONE = "done", "已完成"
+    DROPPED = "dropped", "已撤销"
+
+
+class AccountabilityRecord(models.Model):
+    kind = models.CharField("类型", max_length=20, choices=AccountabilityKind.choices)
+    status = models.CharField(
+        "状态", max_length=10, choices=AccountabilityStatus.choices, default=AccountabilityStatus.PROPOSED
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    person_name = models.CharField("人员", max_length=50, blank=True)
+    year = models.PositiveSmallIntegerField("所涉年份")
+    month = models.PositiveSmallIntegerField("所涉月份")
+    reason = models.TextField("事由", max_length=2000)
+    figures = models.JSONField("依据数据", default=dict)
+    tickets = models.ManyToManyField("tickets.Ticket", verbose_name="关联诉求", blank=True, related_name="+")
+    automatic = models.BooleanField("规则自动提议", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "奖惩问责记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit}"
+
+
+class DashboardMonth(models.Model):
+    """The dashboard's counts of one calendar month, computed from the cases (`DashboardCell`
+    rows); a closed month is recomputed nightly, the current one when older than a few minutes."""
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    computed_at = models.DateTimeField("计算时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "看板月度汇总"
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="dashboard_month_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+class DashboardCell(models.Model):
+    """Counts of one month for one (case region, lead unit, channel, category)."""
+
+    summary = models.ForeignKey(DashboardMonth, on_delete=models.CASCADE, related_name="cells")
+    region_id_value = models.IntegerField("问题所在区划", null=True)
+    region_path = models.CharField("区划路径", max_length=120, blank=True)
+    unit_region_path = models.CharField("主办单位区划路径", max_length=120, blank=True)
+    channel = models.CharField("渠道", max_length=20)
+    category_id_value = models.IntegerField("分类", null=True)
+    received = models.PositiveIntegerField("受理数", default=0)
+    overdue = models.PositiveIntegerField("新增超期数", default=0)
+    follow_ups = models.PositiveIntegerField("回访数", default=0)
+    satisfied = models.PositiveIntegerField("满意回访数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "看板汇总明细"
+
+    def __str__(self) -> str:
+        return f"{self.summary} {self.channel}"

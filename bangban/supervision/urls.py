@@ -1,6 +1,27 @@
 """Pages of supervision."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views as v
 
 app_name = "supervision"
-urlpatterns: list = []
+urlpatterns = [
+    path("", v.index, name="index"),
+    path("rankings/", v.rankings, name="rankings"),
+    path("rankings/<int:year>/<int:month>/", v.ranking, name="ranking"),
+    path("rankings/<int:year>/<int:month>/compute/", v.ranking_compute, name="ranking_compute"),
+    path("rankings/<int:year>/<int:month>/freeze/", v.ranking_freeze, name="ranking_freeze"),
+    path("rankings/<int:year>/<int:month>/units/<int:unit_id>/<slug:figure>/", v.drill, name="drill"),
+    path("settings/", v.settings_page, name="settings"),
+    path("notices/", v.notices, name="notices"),
+    path("notices/<int:pk>/", v.notice, name="notice"),
+    path("notices/<int:pk>/download/", v.notice_download, name="notice_download"),
+    path("notices/<int:pk>/<slug:action>/", v.notice_action, name="notice_action"),
+    path("ledgers/", v.ledger_list, name="ledgers"),
+    path("ledgers/<int:pk>/", v.ledger_detail, name="ledger"),
+    path("accountability/", v.accountability, name="accountability"),
+    path("accountability/<int:pk>/decide/", v.accountability_decide, name="accountability_decide"),
+    path("dashboard/", v.dashboard_page, name="dashboard"),
+    path("cases/", v.cases, name="cases"),
+    path("meeting/", v.meeting_pack, name="meeting"),
+]

@@ -1,0 +1,128 @@
+"""Who may see and do what in supervision. Scope follows `bangban.accounts.access.scope_of`: the city's
+offices see every unit; a county (or zone, township) user sees the units of its region subtree.
+Outside one's scope a page or record does not exist (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from bangban.accounts.access import has_any_role, scope_of
+from bangban.accounts.roles import STAFF_ROLES, Role
+from bangban.core.errors import NotFound, PermissionDenied
+
+MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
+ACCOUNTABILITY_ROLES = frozenset({Role.BIZ_OFFICE, Role.CONDUCT_OFFICE, Role.ADMIN})
+LEDGER_ROLES = frozenset({Role.UNIT_HEAD, Role.HANDLER})
+VIEWER_ROLES = STAFF_ROLES - {Role.SERVICE_OFFICER, Role.CHIEF_SERVICE_OFFICER, Role.INSPECTOR}
+
+
+def can_view(user: Any) -> bool:
+    return has_any_role(user, VIEWER_ROLES) and not scope_of(user).empty
+
+
+def require_viewer(user: Any) -> None:
+    if not can_view(user):
+        raise NotFound()
+
+
+def can_manage(user: Any) -> bool:
+    return has_any_role(user, MANAGER_ROLES)
+
+
+def require_manager(user: Any) -> None:
+    require_viewer(user)
+    if not can_manage(user):
+        raise PermissionDenied("仅营商办可执行此操作")
+
+
+def can_record_accountability(user: Any) -> bool:
+    return has_any_role(user, ACCOUNTABILITY_ROLES)
+
+
+def region_path(user: Any) -> str | None:
+    """None for the whole city, else the region subtree the user may see."""
+    scope = scope_of(user)
+    return None if scope.city_wide else scope.region_path
+
+
+def unit_q(user: Any, field: str = "region__path") -> Q:
+    """A filter on units (or rows carrying a unit's region path in `field`) within the user's scope."""
+    path = region_path(user)
+    return Q() if path is None else Q(**{f"{field}__startswith": path})
+
+
+def check_region(user: Any, region: Any) -> None:
+    """A region asked for explicitly must lie within the user's scope (404 otherwise)."""
+    path = region_path(user)
+    if path is not None and not str(region.path).startswith(path):
+        raise NotFound()
+
+
+def check_unit(user: Any, unit: Any) -> None:
+    check_region(user, unit.region)
+
+
+def is_unit_member(user: Any, unit_id: int) -> bool:
+    return bool(user.unit_id == unit_id and has_any_role(user, LEDGER_ROLES))
+
+
+def visible_ledgers(user: Any) -> Any:
+    from .models import Ledger
+
+    qs = Ledger.objects.select_related("unit", "unit__region")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if can_view(user):
+        return qs.filter(unit_q(user, "unit__region__path"))
+    if user.unit_id and has_any_role(user, LEDGER_ROLES):
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+def access_ledger(user: Any, pk: int | str) -> Any:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    ledger = visible_ledgers(user).filter(pk=key).first()
+    if ledger is None:
+        raise NotFound()
+    return ledger
+
+
+def can_submit_ledger(user: Any, ledger: Any) -> bool:
+    return is_unit_member(user, ledger.unit_id) or (
+        has_any_role(user, {Role.UNIT_HEAD}) and user.unit_id == ledger.unit_id
+    )
+
+
+def visible_notices(user: Any) -> Any:
+    from .models import Notice, NoticeStatus
+
+    if not can_view(user):
+        return Notice.objects.none()
+    qs = Notice.objects.all()
+    if not can_manage(user):
+        qs = qs.filter(status=NoticeStatus.ISSUED)
+    return qs
+
+
+def access_notice(user: Any, pk: int | str) -> Any:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    notice = visible_notices(user).filter(pk=key).first()
+    if notice is None:
+        raise NotFound()
+    return notice
+
+
+def visible_records(user: Any) -> Any:
+    from .models import AccountabilityRecord
+
+    if not can_view(user):
+        return AccountabilityRecord.objects.none()
+    return AccountabilityRecord.objects.select_related("unit").filter(unit_q(user, "unit__region__path"))

@@ -1,0 +1,261 @@
+"""The monthly figures per lead unit, computed set-based: one conditional aggregation over the
+month's cases grouped by lead unit, one over their follow-ups, plus the ratings figures read
+through `sources`. Definitions (docs/supervision.md states the same):
+
+A unit's cases of month M are the cases received (`received_at`, Asia/Shanghai) in M whose lead
+unit (主办单位) is that unit, except merged (已合并) and withdrawn (已撤回) cases.
+
+- 响应率 = cases accepted (签收) within the response limit / cases dispatched. The limit runs from
+  the latest dispatch (`dispatched_at`): `response_hours` hours (default 24), and never later than
+  the case's own due time (so a 即办 case must also be accepted before its deadline).
+- 按期办结率 = cases closed no later than their due time / closed cases.
+- 解决率 = follow-ups (回访) recorded as resolved / follow-ups of the cases.
+- 满意率 = follow-ups at 非常满意/满意/基本满意 plus ratings (好差评) of the unit in M at those levels /
+  follow-ups plus ratings.
+- 差评整改率 = rectifications of M that are rectified / rectifications of M (ratings app).
+- 重复反映 = cases flagged `is_repeat`; 超期 = cases that went overdue at least once (`overdue_at`).
+- Composite score = Σ wᵢ·rateᵢ / Σ wᵢ over 响应率, 解决率, 满意率 (weights default 30/35/35, summing
+  to 100); a rate without a denominator is left out and the other weights carry the score.
+- A unit with fewer cases than `min_cases` (or no rate at all) is listed but not ranked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+
+from bangban.core.errors import ValidationFailed
+from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
+from bangban.workdays.arithmetic import SHANGHAI
+
+from . import sources
+
+EXCLUDED_STATUSES = ("merged", "withdrawn")
+SATISFIED = [int(x) for x in SATISFIED_LEVELS]
+BAD = [int(x) for x in BAD_RATINGS]
+
+COUNT_FIELDS = (
+    "total",
+    "dispatched",
+    "responded",
+    "closed",
+    "closed_on_time",
+    "follow_ups",
+    "resolved",
+    "satisfied",
+    "rated",
+    "bad",
+    "rectified",
+    "repeat_count",
+    "overdue_count",
+)
+RATE_FIELDS = ("response_rate", "on_time_rate", "resolution_rate", "satisfaction_rate", "rectification_rate")
+RATE_LABELS = {
+    "response_rate": "响应率",
+    "on_time_rate": "按期办结率",
+    "resolution_rate": "解决率",
+    "satisfaction_rate": "满意率",
+    "rectification_rate": "差评整改率",
+}
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
+    try:
+        year, month = int(year), int(month)
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed("年月无效", code="month_invalid") from exc
+    if not (2000 <= year <= 2100 and 1 <= month <= 12):
+        raise ValidationFailed("年月无效", code="month_invalid")
+    start = dt.datetime(year, month, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=SHANGHAI)
+    return start, end
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_cases(year: int, month: int) -> QuerySet[Any]:
+    from bangban.tickets.models import Ticket
+
+    start, end = month_bounds(year, month)
+    return Ticket.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
+        status__in=EXCLUDED_STATUSES
+    )
+
+
+def _responded_q(response_hours: int) -> Q:
+    limit = F("dispatched_at") + dt.timedelta(hours=response_hours)
+    return Q(accepted_at__isnull=False, dispatched_at__isnull=False, accepted_at__lte=limit) & (
+        Q(due_at__isnull=True) | Q(accepted_at__lte=F("due_at"))
+    )
+
+
+def _on_time_q() -> Q:
+    return Q(closed_at__isnull=False) & (Q(due_at__isnull=True) | Q(closed_at__lte=F("due_at")))
+
+
+def rate(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 2) if whole else None
+
+
+def unit_figures(
+    year: int, month: int, response_hours: int
+) -> tuple[dict[int, dict[str, Any]], dict[str, bool]]:
+    """({unit_id: counts and rates}, {source name: available})."""
+    from bangban.tickets.models import FollowUp
+
+    start, end = month_bounds(year, month)
+    out: dict[int, dict[str, Any]] = {}
+
+    def row(unit_id: int) -> dict[str, Any]:
+        return out.setdefault(unit_id, dict.fromkeys(COUNT_FIELDS, 0))
+
+    cases = (
+        month_cases(year, month)
+        .filter(lead_unit__isnull=False)
+        .values("lead_unit")
+        .annotate(
+            total=Count("id"),
+            dispatched=Count("id", filter=Q(dispatched_at__isnull=False)),
+            responded=Count("id", filter=_responded_q(response_hours)),
+            closed=Count("id", filter=Q(closed_at__isnull=False)),
+            closed_on_time=Count("id", filter=_on_time_q()),
+            repeat_count=Count("id", filter=Q(is_repeat=True)),
+            overdue_count=Count("id", filter=Q(overdue_at__isnull=False)),
+        )
+        .order_by()
+    )
+    for r in cases:
+        d = row(r["lead_unit"])
+        for key in (
+            "total",
+            "dispatched",
+            "responded",
+            "closed",
+            "closed_on_time",
+            "repeat_count",
+            "overdue_count",
+        ):
+            d[key] = r[key]
+    follow_ups = (
+        FollowUp.objects.filter(
+            ticket__received_at__gte=start, ticket__received_at__lt=end, ticket__lead_unit__isnull=False
+        )
+        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        .values("ticket__lead_unit")
+        .annotate(
+            n=Count("id"),
+            resolved=Count("id", filter=Q(resolved=True)),
+            satisfied=Count("id", filter=Q(satisfaction__in=SATISFIED)),
+            bad=Count("id", filter=Q(satisfaction__in=BAD)),
+        )
+        .order_by()
+    )
+    for r in follow_ups:
+        d = row(r["ticket__lead_unit"])
+        d["follow_ups"], d["resolved"] = r["n"], r["resolved"]
+        d["satisfied"], d["rated"], d["bad"] = r["satisfied"], r["n"], r["bad"]
+    ratings = sources.ratings_figures(year, month)
+    rectifications: dict[int, int] = {}
+    for unit_id, figures in ratings.data.items():
+        d = row(int(unit_id))
+        d["satisfied"] += int(figures.get("satisfied") or 0)
+        d["rated"] += int(figures.get("ratings") or 0)
+        d["bad"] += int(figures.get("bad") or 0)
+        d["rectified"] = int(figures.get("rectified") or 0)
+        rectifications[int(unit_id)] = int(figures.get("rectifications") or 0)
+    for unit_id, d in out.items():
+        d["response_rate"] = rate(d["responded"], d["dispatched"])
+        d["on_time_rate"] = rate(d["closed_on_time"], d["closed"])
+        d["resolution_rate"] = rate(d["resolved"], d["follow_ups"])
+        d["satisfaction_rate"] = rate(d["satisfied"], d["rated"])
+        d["rectification_rate"] = rate(d["rectified"], rectifications.get(unit_id, 0))
+    return out, {"ratings": ratings.available}
+
+
+def composite_score(d: dict[str, Any], weights: tuple[int, int, int]) -> float | None:
+    parts = [
+        (weights[0], d.get("response_rate")),
+        (weights[1], d.get("resolution_rate")),
+        (weights[2], d.get("satisfaction_rate")),
+    ]
+    used = [(w, r) for w, r in parts if r is not None and w > 0]
+    total_weight = sum(w for w, _ in used)
+    if not total_weight:
+        return None
+    return round(sum(w * r for w, r in used) / total_weight, 2)
+
+
+def assign_ranks(rows: list[dict[str, Any]], min_cases: int, bottom_places: int) -> None:
+    """Competition ranking (1, 2, 2, 4) by score among rows with enough cases; the last
+    `bottom_places` places are marked as bottom."""
+    ranked = [r for r in rows if r["score"] is not None and r["total"] >= min_cases]
+    ranked.sort(key=lambda r: -r["score"])
+    previous: float | None = None
+    place = 0
+    for index, r in enumerate(ranked, start=1):
+        if r["score"] != previous:
+            place = index
+            previous = r["score"]
+        r["rank"] = place
+    for r in rows:
+        r.setdefault("rank", None)
+        r["is_bottom"] = False
+    if ranked and bottom_places:
+        threshold = len(ranked) - bottom_places
+        for r in ranked:
+            if r["rank"] > threshold:
+                r["is_bottom"] = True
+
+
+# --- drill-down: the cases behind each figure --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Drill:
+    label: str
+    condition: Callable[[int], Q]
+
+
+def _follow_up_ids(condition: Q) -> Q:
+    from bangban.tickets.models import FollowUp
+
+    return Q(pk__in=FollowUp.objects.filter(condition).values("ticket_id"))
+
+
+DRILLS: dict[str, Drill] = {
+    "total": Drill("全部诉求", lambda h: Q()),
+    "dispatched": Drill("已派单", lambda h: Q(dispatched_at__isnull=False)),
+    "responded": Drill("及时签收", _responded_q),
+    "not_responded": Drill("未及时签收", lambda h: Q(dispatched_at__isnull=False) & ~_responded_q(h)),
+    "closed": Drill("已办结", lambda h: Q(closed_at__isnull=False)),
+    "closed_on_time": Drill("按期办结", lambda h: _on_time_q()),
+    "closed_late": Drill("超期办结", lambda h: Q(closed_at__isnull=False) & ~_on_time_q()),
+    "follow_ups": Drill("有回访", lambda h: _follow_up_ids(Q())),
+    "unresolved": Drill("回访未解决", lambda h: _follow_up_ids(Q(resolved=False))),
+    "dissatisfied": Drill("回访不满意", lambda h: _follow_up_ids(Q(satisfaction__in=BAD))),
+    "repeat": Drill("重复反映", lambda h: Q(is_repeat=True)),
+    "overdue": Drill("曾超期", lambda h: Q(overdue_at__isnull=False)),
+}
+
+
+def drill_cases(year: int, month: int, unit_id: int, figure: str, response_hours: int) -> QuerySet[Any]:
+    drill = DRILLS.get(figure)
+    if drill is None:
+        raise ValidationFailed("未知的指标", code="figure_invalid")
+    return (
+        month_cases(year, month)
+        .filter(lead_unit_id=unit_id)
+        .filter(drill.condition(response_hours))
+        .select_related("lead_unit")
+        .order_by("received_at", "id")
+    )

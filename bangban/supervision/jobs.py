@@ -1,0 +1,34 @@
+"""Periodic jobs of supervision."""
+
+from __future__ import annotations
+
+from bangban.core.scheduler import Job, daily_at, register
+
+from .tasks import generate_ledgers_task, refresh_dashboard_task, remind_ledgers_task
+
+register(
+    Job(
+        name="supervision.generate_ledgers",
+        period=daily_at(1, 30),
+        task=generate_ledgers_task,
+        description="每日生成上月各责任单位的月度台账（已生成的保留）",
+    )
+)
+
+register(
+    Job(
+        name="supervision.remind_ledgers",
+        period=daily_at(9, 0),
+        task=remind_ledgers_task,
+        description="每日提醒临近截止或逾期未报送月度台账的单位",
+    )
+)
+
+register(
+    Job(
+        name="supervision.refresh_dashboard",
+        period=daily_at(2, 0),
+        task=refresh_dashboard_task,
+        description="每日重算数据看板本月和上月的汇总数",
+    )
+)

@@ -1,0 +1,211 @@
+"""The content of the monthly 通报 (R6.3 12345 热线, R2.4 差评, R14.2 督查), built from the month's
+ranking and the figures read through `sources`. Pure reads: the actions store the result in the
+notice, and the .docx is rendered from what is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import sources
+from .figures import RATE_LABELS
+from .models import NoticeKind
+
+SALUTATION = "各县（区）人民政府，市各功能区管委会，市各有关部门和单位："
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}%"
+
+
+def notice_title(kind: str, year: int, month: int) -> str:
+    label = {
+        NoticeKind.HOTLINE: "12345热线涉企诉求办理情况",
+        NoticeKind.BAD_RATING: "政务服务“好差评”差评情况",
+        NoticeKind.INSPECTION: "涉企诉求督查情况",
+    }[NoticeKind(kind)]
+    return f"关于{year}年{month}月{label}的通报"
+
+
+def _hotline(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total = sum(r["total"] for r in rows)
+    closed = sum(r["closed"] for r in rows)
+    overdue = sum(r["overdue_count"] for r in rows)
+    ranked = sorted((r for r in rows if r.get("rank")), key=lambda r: r["rank"])
+    bottom = [r for r in ranked if r.get("is_bottom")]
+    late = sorted((r for r in rows if r["overdue_count"]), key=lambda r: -r["overdue_count"])[:10]
+    sections: list[dict[str, Any]] = [
+        {
+            "heading": "一、总体情况",
+            "paragraphs": [
+                f"{year}年{month}月，全市共受理并派发涉企诉求{total}件，已办结{closed}件，"
+                f"曾超期{overdue}件，涉及承办单位{len(rows)}个。"
+            ],
+        },
+        {
+            "heading": "二、各单位办理情况排名",
+            "paragraphs": ["综合得分按响应率、解决率、满意率加权计算，排名情况如下："],
+            "table": {
+                "headers": ["名次", "单位", "诉求数", "响应率", "按期办结率", "解决率", "满意率", "综合得分"],
+                "rows": [
+                    [
+                        r["rank"],
+                        r["unit_name"],
+                        r["total"],
+                        _pct(r["response_rate"]),
+                        _pct(r["on_time_rate"]),
+                        _pct(r["resolution_rate"]),
+                        _pct(r["satisfaction_rate"]),
+                        "—" if r["score"] is None else f"{r['score']:.2f}",
+                    ]
+                    for r in ranked
+                ],
+            },
+        },
+    ]
+    names = "、".join(r["unit_name"] for r in bottom)
+    sections.append(
+        {
+            "heading": "三、存在问题",
+            "subheading": "（一）综合得分末位单位",
+            "paragraphs": [f"{names}综合得分位列末位，予以通报批评，请认真分析原因、限期整改。"]
+            if bottom
+            else ["本月无末位单位。"],
+        }
+    )
+    sections.append(
+        {
+            "subheading": "（二）诉求超期办理情况",
+            "paragraphs": [f"{r['unit_name']}本月有{r['overdue_count']}件诉求超期办理。" for r in late]
+            or ["本月无超期办理诉求。"],
+        }
+    )
+    sections.append(
+        {
+            "heading": "四、工作要求",
+            "paragraphs": [
+                "各地各部门要严格落实首接负责制，及时签收、按期办结，切实提高诉求解决率和企业满意率；"
+                "对通报的问题逐件整改，整改情况于下月台账中一并报送。"
+            ],
+        }
+    )
+    return {"sections": sections, "units": [r["unit_id"] for r in bottom + late]}
+
+
+def _bad_rating(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    result = sources.bad_ratings(year, month)
+    items = result.data if result.available else []
+    per_unit: dict[str, int] = {}
+    for item in items:
+        per_unit[item["unit_name"]] = per_unit.get(item["unit_name"], 0) + 1
+    intro = (
+        f"{year}年{month}月，全市政务服务“好差评”共收到差评{len(items)}件，涉及单位{len(per_unit)}个。"
+        if result.available
+        else f"{year}年{month}月差评数据{sources.NO_SOURCE}。"
+    )
+    sections: list[dict[str, Any]] = [
+        {"heading": "一、差评总体情况", "paragraphs": [intro]},
+        {
+            "heading": "二、差评明细",
+            "paragraphs": [] if items else ["本月暂无差评。"],
+            "table": {
+                "headers": ["单位", "评价时间", "诉求编号", "评价", "整改"],
+                "rows": [
+                    [
+                        i["unit_name"],
+                        i["at"].strftime("%m-%d") if i["at"] else "",
+                        i["ticket_number"] or "—",
+                        i["level"],
+                        "已整改" if i["rectified"] else "整改中",
+                    ]
+                    for i in items
+                ],
+            },
+        },
+        {
+            "heading": "三、工作要求",
+            "paragraphs": [
+                "被差评单位要在5个工作日内完成整改并反馈评价人，做到举一反三，"
+                "对同类问题开展自查，防止同类差评重复发生。"
+            ],
+        },
+    ]
+    unit_ids = sorted({i["unit_id"] for i in items if i["unit_id"]})
+    return {"sections": sections, "units": unit_ids}
+
+
+def _inspection(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    ratings = sources.ratings_figures(year, month)
+    escalation = sources.escalation_figures(year, month)
+    criticism = sources.criticism_records(year, month)
+    names = {r["unit_id"]: r["unit_name"] for r in rows}
+    from bangban.org.models import Unit
+
+    missing = {int(k) for k in list(ratings.data) + list(escalation.data)} - set(names)
+    names.update(dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name")))
+    table_rows = []
+    named: list[int] = []
+    for unit_id in sorted(set(ratings.data) | set(escalation.data), key=lambda u: names.get(int(u), "")):
+        rf = ratings.data.get(unit_id, {})
+        ef = escalation.data.get(unit_id, {})
+        not_solved = int(rf.get("not_solved") or 0)
+        open_overdue = int(ef.get("supervision_open_overdue") or 0) + int(ef.get("tasks_open_overdue") or 0)
+        if not (rf.get("rechecked") or ef.get("supervision_issued") or not_solved or open_overdue):
+            continue
+        table_rows.append(
+            [
+                names.get(int(unit_id), str(unit_id)),
+                rf.get("rechecked", 0),
+                not_solved,
+                ef.get("supervision_issued", 0),
+                open_overdue,
+            ]
+        )
+        if not_solved or open_overdue:
+            named.append(int(unit_id))
+    paragraphs = []
+    if not ratings.available:
+        paragraphs.append(f"回头看数据{sources.NO_SOURCE}。")
+    if not escalation.available:
+        paragraphs.append(f"督办数据{sources.NO_SOURCE}。")
+    paragraphs.append(
+        f"{year}年{month}月，对已办结诉求开展满意度回头看，并对督办事项、会办任务落实情况进行督查，"
+        f"涉及单位{len(table_rows)}个。"
+    )
+    problems = [
+        f"{names.get(u, str(u))}存在回头看未解决或督办、会办事项逾期未落实的问题，予以通报批评。"
+        for u in named
+    ]
+    for c in criticism.data:
+        problems.append(f"{c['subject']}（{c['kind']}，{c['region']}）：{c['reasons']}。")
+    sections: list[dict[str, Any]] = [
+        {
+            "heading": "一、督查情况",
+            "paragraphs": paragraphs,
+            "table": {
+                "headers": ["单位", "回头看件数", "未解决", "督办件数", "逾期未落实"],
+                "rows": table_rows,
+            },
+        },
+        {"heading": "二、点名通报", "paragraphs": problems or ["本月督查未发现需要点名通报的问题。"]},
+        {
+            "heading": "三、工作要求",
+            "paragraphs": [
+                "被通报单位要逐项整改，整改结果报市营商办；整改不力的，按规定启动约谈、问责程序。"
+            ],
+        },
+    ]
+    return {"sections": sections, "units": named}
+
+
+BUILDERS = {
+    NoticeKind.HOTLINE: _hotline,
+    NoticeKind.BAD_RATING: _bad_rating,
+    NoticeKind.INSPECTION: _inspection,
+}
+
+
+def build_content(kind: str, year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    content = BUILDERS[NoticeKind(kind)](year, month, rows)
+    content["salutation"] = SALUTATION
+    content["figure_labels"] = RATE_LABELS
+    return content

@@ -1,0 +1,107 @@
+"""The one place where supervision reads other apps' monthly figures: ratings (好差评, 差评整改,
+回访, 回头看), escalation (会办 tasks, 督办 orders) and outreach (通报批评 of chief service officers).
+
+Each reader imports its app lazily and tolerates its absence: a missing module gives empty figures
+and `available=False`, which pages show as 「暂无数据来源」. Nothing else in this app imports those
+apps, so the wiring can be adjusted here alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+NO_SOURCE = "暂无数据来源"
+
+
+@dataclass
+class SourceResult:
+    available: bool
+    data: Any = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return "" if self.available else NO_SOURCE
+
+
+def _missing(exc: ModuleNotFoundError, module: str) -> bool:
+    name = exc.name or ""
+    return name == module or module.startswith(name + ".") or name.startswith(module)
+
+
+def ratings_figures(year: int, month: int) -> SourceResult:
+    """{unit_id: {ratings, satisfied, bad, rectifications, rectified, …}} from the ratings app."""
+    try:
+        from bangban.ratings.figures import unit_month_figures
+    except ModuleNotFoundError as exc:
+        if not _missing(exc, "bangban.ratings.figures"):
+            raise
+        return SourceResult(False, {})
+    except ImportError:
+        logger.warning("ratings figures cannot be imported")
+        return SourceResult(False, {})
+    return SourceResult(True, dict(unit_month_figures(year, month)))
+
+
+def bad_ratings(year: int, month: int) -> SourceResult:
+    """The month's 差评 as plain rows: unit id, unit name, time, level label, comment, case number."""
+    try:
+        from bangban.ratings.figures import monthly_bad_ratings
+    except (ModuleNotFoundError, ImportError):
+        return SourceResult(False, [])
+    rows = []
+    for rating in monthly_bad_ratings(year, month)[:500]:
+        subject = getattr(rating, "subject", None)
+        ticket = getattr(subject, "ticket", None) if subject is not None else None
+        unit = getattr(rating, "unit", None)
+        rectification = getattr(rating, "rectification", None) if hasattr(rating, "rectification") else None
+        rows.append(
+            {
+                "unit_id": getattr(unit, "pk", None),
+                "unit_name": getattr(unit, "name", ""),
+                "at": getattr(rating, "created_at", None),
+                "level": rating.get_level_display() if hasattr(rating, "get_level_display") else "",
+                "comment": str(getattr(rating, "comment", "") or "")[:200],
+                "ticket_number": getattr(ticket, "number", "") if ticket is not None else "",
+                "rectified": bool(
+                    rectification is not None
+                    and getattr(rectification, "status", "") in ("fed_back", "closed")
+                ),
+            }
+        )
+    return SourceResult(True, rows)
+
+
+def escalation_figures(year: int, month: int) -> SourceResult:
+    """{unit_id: {supervision_issued, tasks_assigned, tasks_done, escalations, …}}."""
+    try:
+        from bangban.escalation.figures import unit_month_figures
+    except ModuleNotFoundError as exc:
+        if not _missing(exc, "bangban.escalation.figures"):
+            raise
+        return SourceResult(False, {})
+    except ImportError:
+        return SourceResult(False, {})
+    return SourceResult(True, dict(unit_month_figures(year, month)))
+
+
+def criticism_records(year: int, month: int) -> SourceResult:
+    """Named criticism of chief service officers and counties (R1.4) as plain rows."""
+    try:
+        from bangban.outreach.figures import criticism_records as records
+    except (ModuleNotFoundError, ImportError):
+        return SourceResult(False, [])
+    rows = []
+    for r in records(year, month):
+        rows.append(
+            {
+                "subject": getattr(r, "subject_name", ""),
+                "kind": getattr(r, "kind_label", ""),
+                "region": getattr(r, "region_name", ""),
+                "reasons": "；".join(getattr(r, "reasons", []) or []),
+            }
+        )
+    return SourceResult(True, rows)

@@ -1,0 +1,38 @@
+"""Background work of supervision: generating last month's ledgers and reminding late units."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+
+@task()
+def generate_ledgers_task() -> int:
+    """On the first days of a month: the previous month's ledgers of every responsible unit."""
+    from .actions import do_generate_ledgers
+    from .figures import previous_month
+
+    today = timezone.localdate()
+    year, month = previous_month(today.year, today.month)
+    return len(do_generate_ledgers(None, year, month))
+
+
+@task()
+def remind_ledgers_task() -> int:
+    """Remind units whose ledger is due within 3 days or late (once a day per ledger)."""
+    from .actions import remind_ledgers
+
+    return remind_ledgers(timezone.now())
+
+
+@task()
+def refresh_dashboard_task() -> int:
+    """Recompute the dashboard counts of the current and the previous month."""
+    from .dashboard import refresh_month
+    from .figures import previous_month
+
+    today = timezone.localdate()
+    months = [(today.year, today.month), previous_month(today.year, today.month)]
+    for year, month in months:
+        refresh_month(year, month)
+    return len(months)

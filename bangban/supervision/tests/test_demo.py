@@ -1,0 +1,26 @@
+"""The demo city comes with a frozen ranking of last month, an issued 通报 and last month's ledgers
+(one submitted on time, one late), once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bangban.core.demo import load_demo_city
+from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus
+
+
+def test_demo_supervision_once(db: Any, client: Any) -> None:
+    load_demo_city()
+    ranking = Ranking.objects.get()
+    assert ranking.status == RankingStatus.FROZEN
+    assert ranking.rows.filter(rank__isnull=False).count() >= 2
+    notice = Notice.objects.get(status="issued")
+    assert notice.doc_number.startswith("宿营商办发〔")
+    submitted = Ledger.objects.filter(status="submitted")
+    assert sorted(x.late for x in submitted) == [False, True]
+    counts = (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count())
+    load_demo_city()
+    assert (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count()) == counts
+    assert client.login(username="yingshangban", password="Suqian-Demo-2024")
+    html = client.get(f"/supervision/rankings/{ranking.year}/{ranking.month}/").content.decode()
+    assert "已冻结" in html
