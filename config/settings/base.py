@@ -160,6 +160,8 @@ BANGBAN_IMPORT_MAX_ROWS = env_int("BANGBAN_IMPORT_MAX_ROWS", 200_000)
 # Excel exports of more rows than this are written by a worker, with a progress page.
 BANGBAN_EXPORT_INLINE_ROWS = env_int("BANGBAN_EXPORT_INLINE_ROWS", 5000)
 BANGBAN_EXPORT_KEEP_DAYS = env_int("BANGBAN_EXPORT_KEEP_DAYS", 7)
+# 评价器 ratings committed without waiting for the WAL flush (faster; see docs/ratings.md). Off by default.
+BANGBAN_DEVICE_ASYNC_COMMIT = env_bool("BANGBAN_DEVICE_ASYNC_COMMIT", False)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 
 # Background work: Django's Tasks API with the database queue (any number of workers).
