@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 
 from bangban.audit.models import AuditEvent
+from bangban.escalation.actions import settings_row
 from bangban.escalation.models import AutoRule, CaseEscalation, EscalationSettings, EscalationStep
 from bangban.escalation.sweep import sweep_escalations
 from bangban.notifications.models import OutboxMessage
@@ -70,6 +71,8 @@ def test_tier_deadline_then_takes_it_to_tier_3_and_stops_at_the_ceiling(esc):
 
 def test_rule_overdue_only_moves_tier_1_and_rule_off_moves_nothing(esc):
     ticket = overdue_case(esc)
+    # The settings row (seeded by a migration) may be gone after a transactional test's flush.
+    settings_row()
     EscalationSettings.objects.filter(pk=1).update(auto_rule=AutoRule.OFF)
     assert sweep_escalations(at("2026-10-12 09:00"))["escalated"] == 0
     EscalationSettings.objects.filter(pk=1).update(auto_rule=AutoRule.OVERDUE)
