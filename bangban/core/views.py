@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +17,20 @@ def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     """The page-side translation of an ApplicationError (the API's is in bangban.core.api)."""
     template = "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
     return render(request, template, {"error": exc}, status=exc.status)
+
+
+def page_errors(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Application errors a page raises (not found, no permission, bad input …) become the standard
+    error page (or fragment, for htmx) with the error's status."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except ApplicationError as exc:
+            return error_response(request, exc)
+
+    return wrapper
 
 
 @login_required

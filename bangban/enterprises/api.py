@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from bangban.accounts.access import show_id_number, show_phone
+from bangban.core.schemas import ErrorOut
 
 from . import actions
 from .access import access_enterprise
@@ -100,12 +101,6 @@ class EnterprisePatch(Schema):
     liaison_id_number: str | None = Field(None, description="联络员身份证号")
     contact_phone: str | None = Field(None, description="企业联系电话")
     is_active: bool | None = Field(None, description="false 标记注销，true 恢复存续")
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息（如各字段的错误）")
 
 
 def enterprise_out(user: Any, e: Enterprise) -> dict[str, Any]:

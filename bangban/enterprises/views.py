@@ -3,8 +3,6 @@ enterprise's own page, Excel import (upload → preview → confirm) and export.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +21,7 @@ from bangban.core.errors import ApplicationError, Conflict, NotFound
 from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
-from bangban.core.views import error_response
+from bangban.core.views import page_errors
 from bangban.core.xlsx import (
     human_size,
     limit_upload_size,
@@ -51,19 +49,6 @@ from .queries import EXPORT_HEADERS, export_rows, recent_import_batches
 from .queries import enterprise_list as list_query
 
 ERRORS_PER_PAGE = 100
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """Application errors raised by a page (not found, no permission …) as the standard error page."""
-
-    @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 def _hx_redirect(request: AuthedHttpRequest, url: str) -> HttpResponse:

@@ -10,6 +10,7 @@ from bangban.accounts.access import scope_of
 from bangban.core.errors import ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.schemas import ErrorOut
 
 from . import actions
 from .access import access_region, access_unit, require_org_admin
@@ -18,12 +19,6 @@ from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
 from .queries import region_list, unit_list
 
 router = Router(tags=["组织机构"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    details: Any = None
 
 
 class RegionOut(Schema):

@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.schemas import ErrorOut
 from bangban.org.models import Region, Unit
 
 from . import config_actions as cfg
@@ -24,12 +25,6 @@ from .models import Category, DeadlinePolicy, RoutingRule
 from .routing import suggest_rule
 
 router = Router(tags=["诉求办理配置"])
-
-
-class ConfigErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息")
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -119,7 +114,7 @@ def list_categories(request: HttpRequest, include_inactive: bool = False) -> Any
 
 @router.post(
     "/categories",
-    response={201: CategoryOut, 400: ConfigErrorOut, 403: ConfigErrorOut},
+    response={201: CategoryOut, 400: ErrorOut, 403: ErrorOut},
     summary="新增诉求分类",
     description="编码由系统按上级分配。重名返回 400 category_duplicate；三级以下返回 category_too_deep。",
 )
@@ -133,7 +128,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
 
 @router.post(
     "/categories/import",
-    response={200: ImportOut, 400: ConfigErrorOut, 403: ConfigErrorOut},
+    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
     summary="从 Excel 导入诉求分类",
     description="multipart/form-data，字段 file：.xlsx，表头“一级分类、二级分类、三级分类”。按完整名称匹配，"
     "已存在的不变，重复导入不会重复新建；有误的行不导入并逐行说明。dry_run=true 只校验。",
@@ -157,7 +152,7 @@ def import_categories(request: HttpRequest, file: File[UploadedFile], dry_run: b
 
 @router.patch(
     "/categories/{code}",
-    response={200: CategoryOut, 400: ConfigErrorOut, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    response={200: CategoryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="修改、停用或启用诉求分类",
 )
 def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> Any:
@@ -169,7 +164,7 @@ def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> 
 
 @router.delete(
     "/categories/{code}",
-    response={204: None, 403: ConfigErrorOut, 404: ConfigErrorOut, 409: ConfigErrorOut},
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="删除诉求分类",
     description="只能删除没有下级、诉求和派单规则的分类，否则返回 409 category_in_use（请改为停用）。",
 )
@@ -263,7 +258,7 @@ def _ref_id(model: Any, field: str, value: str | None, label: str) -> int | None
 
 @router.get(
     "/routing-rules",
-    response={200: list[RoutingRuleOut], 404: ConfigErrorOut},
+    response={200: list[RoutingRuleOut], 404: ErrorOut},
     summary="派单规则列表",
 )
 def list_routing_rules(request: HttpRequest, query: Query[RoutingRuleQuery]) -> Any:
@@ -273,7 +268,7 @@ def list_routing_rules(request: HttpRequest, query: Query[RoutingRuleQuery]) -> 
 
 @router.post(
     "/routing-rules",
-    response={201: RoutingRuleOut, 400: ConfigErrorOut, 403: ConfigErrorOut},
+    response={201: RoutingRuleOut, 400: ErrorOut, 403: ErrorOut},
     summary="新增派单规则",
     description="同一分类×区划只能有一条规则（400 routing_rule_duplicate）。",
 )
@@ -293,7 +288,7 @@ def create_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
 
 @router.patch(
     "/routing-rules/{int:rule_id}",
-    response={200: RoutingRuleOut, 400: ConfigErrorOut, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    response={200: RoutingRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="修改派单规则",
 )
 def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
@@ -315,7 +310,7 @@ def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRule
 
 @router.delete(
     "/routing-rules/{int:rule_id}",
-    response={204: None, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="删除派单规则",
 )
 def delete_routing_rule(request: HttpRequest, rule_id: int) -> Any:
@@ -331,7 +326,7 @@ class SuggestOut(Schema):
 
 @router.get(
     "/suggest-unit",
-    response={200: SuggestOut, 400: ConfigErrorOut, 404: ConfigErrorOut},
+    response={200: SuggestOut, 400: ErrorOut, 404: ErrorOut},
     summary="按分类和区划建议责任单位",
     description="最具体的启用规则胜出：分类越细越优先，其次区划越细越优先，再按优先级。",
 )
@@ -398,7 +393,7 @@ def _policy_out(p: DeadlinePolicy) -> dict[str, Any]:
 
 
 @router.get(
-    "/deadline-policies", response={200: list[DeadlinePolicyOut], 404: ConfigErrorOut}, summary="办理时限规则"
+    "/deadline-policies", response={200: list[DeadlinePolicyOut], 404: ErrorOut}, summary="办理时限规则"
 )
 def list_deadline_policies(request: HttpRequest) -> Any:
     cfg.require_config_viewer(request.user)
@@ -407,7 +402,7 @@ def list_deadline_policies(request: HttpRequest) -> Any:
 
 @router.post(
     "/deadline-policies",
-    response={200: DeadlinePolicyOut, 400: ConfigErrorOut, 403: ConfigErrorOut},
+    response={200: DeadlinePolicyOut, 400: ErrorOut, 403: ErrorOut},
     summary="设置办理时限规则（渠道×紧急程度，有则修改）",
 )
 def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
@@ -417,7 +412,7 @@ def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
 
 @router.patch(
     "/deadline-policies/{int:policy_id}",
-    response={200: DeadlinePolicyOut, 400: ConfigErrorOut, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    response={200: DeadlinePolicyOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="修改办理时限规则",
 )
 def update_deadline_policy(request: HttpRequest, policy_id: int, payload: DeadlinePolicyPatch) -> Any:
@@ -440,7 +435,7 @@ def update_deadline_policy(request: HttpRequest, policy_id: int, payload: Deadli
 
 @router.delete(
     "/deadline-policies/{int:policy_id}",
-    response={204: None, 403: ConfigErrorOut, 404: ConfigErrorOut},
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
     summary="删除办理时限规则",
     description="删除后该渠道×紧急程度的诉求在派单时返回 deadline_rule_missing，直至重新设置。",
 )

@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from bangban.accounts.access import show_phone
+from bangban.core.schemas import ErrorOut
 
 from . import queries as work_queries
 from .access import access_ticket, complainant_hidden
@@ -32,12 +33,6 @@ router = Router(tags=["诉求办理"])
 # ================================================================================================
 
 MAX_SIZE = 200
-
-
-class ReadErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息")
 
 
 class UnitRef(Schema):
@@ -211,7 +206,7 @@ _LIST_RELATED = ("category", "enterprise", "region", "lead_unit", "handler", "du
 
 @router.get(
     "",
-    response={200: CasePageOut, 400: ReadErrorOut},
+    response={200: CasePageOut, 400: ErrorOut},
     summary="诉求列表",
     description="调用者可见范围内的诉求，与页面使用同一套筛选条件；筛选值无效时返回 400 invalid_filter。",
 )
@@ -239,7 +234,7 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
 
 @router.get(
     "/{int:ticket_id}",
-    response={200: CaseDetailOut, 404: ReadErrorOut},
+    response={200: CaseDetailOut, 404: ErrorOut},
     summary="诉求详情",
     description="含办理过程；不存在或不在调用者可见范围内时均返回 404 not_found。",
 )
@@ -282,7 +277,7 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
 
 @router.get(
     "/{int:ticket_id}/events",
-    response={200: list[EventOut], 404: ReadErrorOut},
+    response={200: list[EventOut], 404: ErrorOut},
     summary="诉求办理过程",
     description="按时间顺序；企业用户只看到企业可见的记录。",
 )

@@ -6,8 +6,6 @@ Each form carries a one-time idempotency key, so a double tap or a resent form m
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +21,7 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import ApplicationError, PermissionDenied, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.middleware import client_ip
-from bangban.core.views import error_response
+from bangban.core.views import page_errors
 from bangban.core.xlsx import limit_upload_size, upload_was_too_large
 from bangban.enterprises.access import scope_regions, visible_enterprises
 from bangban.org.models import Unit
@@ -51,17 +49,6 @@ ACCEPT_ATTR = ",".join(ext for kind in ALLOWED_KINDS.values() for ext in kind.ex
 SESSION_PHONE = "bb_mayor_phone"
 SESSION_LAST_CASE = "bb_mayor_last_case"
 ENTERPRISE_RESULTS = 10
-
-
-def page_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 def _uploads(request: HttpRequest) -> list[Any]:

@@ -8,9 +8,8 @@ in the panel that caused it (a conflict: 「记录已被他人修改，请刷新
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -33,7 +32,7 @@ from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
-from bangban.core.views import error_response
+from bangban.core.views import error_response, page_errors
 from bangban.enterprises.access import scope_regions
 
 from . import forms_work as f
@@ -58,17 +57,6 @@ from .workflow import Status
 
 SAVED_VIEW_PAGES = {"unit": "tickets:unit_queue", "dispatch": "tickets:dispatch_queue", "all": "tickets:all"}
 MAX_SAVED_VIEWS = 30
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 # --- rows of every list ---------------------------------------------------------------------------
