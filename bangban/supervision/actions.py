@@ -16,11 +16,12 @@ from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import access, figures, officedoc
+from . import access, figures, idsets, officedoc
 from .models import (
     AccountabilityKind,
     AccountabilityRecord,
     AccountabilityStatus,
+    FrozenCaseSet,
     Ledger,
     LedgerStatus,
     Notice,
@@ -84,6 +85,17 @@ def _positive(value: Any, name: str, low: int, high: int) -> int:
     return number
 
 
+def _flag(value: Any, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "on", "yes"):
+        return True
+    if text in ("", "0", "false", "off", "no", "none"):
+        return False
+    raise ValidationFailed(f"{name}应为是或否", code="settings_invalid")
+
+
 def do_update_settings(user: Any, **values: Any) -> SupervisionSettings:
     access.require_manager(user)
     with transaction.atomic():
@@ -101,6 +113,7 @@ def do_update_settings(user: Any, **values: Any) -> SupervisionSettings:
         obj.ledger_due_day = _positive(values.get("ledger_due_day", obj.ledger_due_day), "台账截止日", 1, 28)
         obj.bottom_places = _positive(values.get("bottom_places", obj.bottom_places), "末位名次数", 0, 50)
         obj.bottom_months = _positive(values.get("bottom_months", obj.bottom_months), "连续末位月数", 1, 12)
+        obj.ledger_all_units = _flag(values.get("ledger_all_units", obj.ledger_all_units), "无新增单位台账")
         obj.version += 1
         obj.save()
         record(
@@ -122,6 +135,7 @@ def _settings_dict(obj: SupervisionSettings) -> dict[str, Any]:
         "ledger_due_day": obj.ledger_due_day,
         "bottom_places": obj.bottom_places,
         "bottom_months": obj.bottom_months,
+        "ledger_all_units": obj.ledger_all_units,
     }
 
 
@@ -204,21 +218,7 @@ def do_compute_ranking(
         ranking.sources = available
         ranking.computed_at = now
         ranking.save()
-        ranking.rows.all().delete()
-        fields = ["unit_id", "unit_name", "region_path", *figures.COUNT_FIELDS, *figures.RATE_FIELDS]
-        RankingRow.objects.bulk_create(
-            [
-                RankingRow(
-                    ranking=ranking,
-                    score=r["score"],
-                    rank=r["rank"],
-                    is_bottom=r["is_bottom"],
-                    **{f: r[f] for f in fields},
-                )
-                for r in rows
-            ],
-            batch_size=500,
-        )
+        _store_rows(ranking, rows)
         record(
             "supervision.ranking_compute",
             actor=user,
@@ -228,6 +228,69 @@ def do_compute_ranking(
             after={"weights": list(w), "min_cases": minimum, "units": len(rows)},
         )
     return ranking
+
+
+def _store_rows(ranking: Ranking, rows: list[dict[str, Any]]) -> None:
+    ranking.rows.all().delete()
+    fields = ["unit_id", "unit_name", "region_path", *figures.COUNT_FIELDS, *figures.RATE_FIELDS]
+    RankingRow.objects.bulk_create(
+        [
+            RankingRow(
+                ranking=ranking,
+                score=r["score"],
+                rank=r["rank"],
+                is_bottom=r["is_bottom"],
+                **{f: r[f] for f in fields},
+            )
+            for r in rows
+        ],
+        batch_size=500,
+    )
+
+
+def freeze_case_sets(ranking: Ranking) -> int:
+    """Store, for every unit of the ranking and every drill-down figure, the ids of the cases it
+    counted (compressed); returns the number of case ids stored. Called inside the freeze."""
+    sets = figures.drill_sets(ranking.year, ranking.month, ranking.response_hours)
+    units = set(ranking.rows.values_list("unit_id", flat=True))
+    ranking.case_sets.all().delete()
+    FrozenCaseSet.objects.bulk_create(
+        [
+            FrozenCaseSet(
+                ranking=ranking, unit_id=unit_id, figure=key, count=len(ids), ids=idsets.encode(ids)
+            )
+            for (unit_id, key), ids in sorted(sets.items())
+            if unit_id in units and ids
+        ],
+        batch_size=500,
+    )
+    return sum(len(ids) for (unit_id, key), ids in sets.items() if key == "total" and unit_id in units)
+
+
+def frozen_case_ids(ranking: Ranking, unit_id: int, figure: str) -> list[int] | None:
+    """The case ids behind a figure of a frozen ranking, or None when the ranking has no frozen
+    case lists (a draft, or frozen before they were kept): read the current data then."""
+    if ranking.status != RankingStatus.FROZEN or not ranking.cases_frozen:
+        return None
+    if figure not in figures.DRILLS:
+        raise ValidationFailed("未知的指标", code="figure_invalid")
+    data = ranking.case_sets.filter(unit_id=unit_id, figure=figure).values_list("ids", flat=True).first()
+    return idsets.decode(data) if data is not None else []
+
+
+def drill_queryset(year: int, month: int, unit_id: int, figure: str) -> tuple[Any, bool]:
+    """(the cases behind a unit's figure, whether they come from the frozen snapshot)."""
+    from bangban.tickets.models import Ticket
+
+    if figure not in figures.DRILLS:
+        raise ValidationFailed("未知的指标", code="figure_invalid")
+    ranking = Ranking.objects.filter(year=year, month=month).first()
+    ids = frozen_case_ids(ranking, unit_id, figure) if ranking is not None else None
+    if ids is not None:
+        qs = Ticket.objects.filter(pk__in=ids).select_related("lead_unit").order_by("received_at", "id")
+        return qs, True
+    hours = ranking.response_hours if ranking is not None else current_settings().response_hours
+    return figures.drill_cases(year, month, unit_id, figure, hours), False
 
 
 def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | None = None) -> Ranking:
@@ -248,18 +311,34 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
         ranking = Ranking.objects.select_for_update().get(year=year, month=month)
         if ranking.status == RankingStatus.FROZEN:
             raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
+        # The figures and the cases behind them are taken at the same moment: the draft's rows
+        # are recomputed with its own weights and minimum, then every figure's cases are kept.
+        cfg = current_settings()
+        weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
+        rows, available = compute_rows(
+            year, month, weights, ranking.min_cases, ranking.response_hours, cfg.bottom_places
+        )
+        _store_rows(ranking, rows)
+        cases = freeze_case_sets(ranking)
+        ranking.sources = available
+        ranking.computed_at = now
         ranking.status = RankingStatus.FROZEN
         ranking.frozen_at = now
         ranking.frozen_by = user
+        ranking.cases_frozen = True
         ranking.version += 1
-        ranking.save(update_fields=["status", "frozen_at", "frozen_by", "version"])
+        ranking.save(
+            update_fields=[
+                "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "computed_at", "version"
+            ]
+        )  # fmt: skip
         record(
             "supervision.ranking_freeze",
             actor=user,
             obj=ranking,
             object_repr=str(ranking),
             before={"status": RankingStatus.DRAFT},
-            after={"status": RankingStatus.FROZEN, "units": ranking.rows.count()},
+            after={"status": RankingStatus.FROZEN, "units": len(rows), "cases": cases},
         )
         propose_bottom_interviews(ranking, actor=user)
     return ranking
@@ -526,9 +605,32 @@ def ledger_due_date(year: int, month: int) -> dt.date:
     return dt.date(ny, nm, current_settings().ledger_due_day)
 
 
-def ledger_units(year: int, month: int) -> list[int]:
-    """Responsible units of the month: every unit that led a case of the month, or had meeting
-    tasks or supervision orders."""
+# Unit types that answer for cases and so keep monthly ledgers (service sites do not).
+LEDGER_UNIT_TYPES = (
+    "city_department",
+    "county_government",
+    "county_department",
+    "zone_committee",
+    "township",
+)
+
+
+def ledger_units(year: int, month: int, all_units: bool = False) -> tuple[list[int], set[int]]:
+    """(units that get the month's ledger, those with activity). Active: every unit that led a
+    case of the month, or had meeting tasks or supervision orders; with `all_units`, every active
+    responsible unit gets one too (a 「本月无新增」 ledger that it still submits)."""
+    from bangban.org.models import Unit
+
+    active = set(active_ledger_units(year, month))
+    ids = set(active)
+    if all_units:
+        ids |= set(
+            Unit.objects.filter(is_active=True, type__in=LEDGER_UNIT_TYPES).values_list("pk", flat=True)
+        )
+    return sorted(ids), active
+
+
+def active_ledger_units(year: int, month: int) -> list[int]:
     from . import sources
 
     ids = set(
@@ -539,6 +641,12 @@ def ledger_units(year: int, month: int) -> list[int]:
         .order_by()
     )
     ids |= {int(k) for k in sources.escalation_figures(year, month).data}
+    ids |= set(
+        Notice.objects.filter(status=NoticeStatus.ISSUED, year=year, month=month).values_list(
+            "units", flat=True
+        )
+    ) - {None}
+    ids |= set(AccountabilityRecord.objects.filter(year=year, month=month).values_list("unit_id", flat=True))
     return sorted(ids)
 
 
@@ -550,13 +658,21 @@ def do_generate_ledgers(user: Any, year: int, month: int, *, now: dt.datetime | 
     now = now or timezone.now()
     due = ledger_due_date(year, month)
     created = []
+    units, active = ledger_units(year, month, current_settings().ledger_all_units)
     with transaction.atomic():
         existing = set(Ledger.objects.filter(year=year, month=month).values_list("unit_id", flat=True))
-        for unit_id in ledger_units(year, month):
+        for unit_id in units:
             if unit_id in existing:
                 continue
             created.append(
-                Ledger.objects.create(unit_id=unit_id, year=year, month=month, due_date=due, created_at=now)
+                Ledger.objects.create(
+                    unit_id=unit_id,
+                    year=year,
+                    month=month,
+                    due_date=due,
+                    created_at=now,
+                    no_activity=unit_id not in active,
+                )
             )
         if created:
             record(
@@ -565,7 +681,11 @@ def do_generate_ledgers(user: Any, year: int, month: int, *, now: dt.datetime | 
                 object_type="supervision.ledger",
                 object_id=f"{year}-{month:02d}",
                 object_repr=f"{year}年{month}月台账",
-                after={"created": len(created), "due_date": due},
+                after={
+                    "created": len(created),
+                    "no_activity": sum(1 for x in created if x.no_activity),
+                    "due_date": due,
+                },
             )
     return created
 

@@ -52,6 +52,7 @@ class SettingsOut(Schema):
     ledger_due_day: int = Field(description="台账报送截止日（每月几日）")
     bottom_places: int = Field(description="末位名次数")
     bottom_months: int = Field(description="连续末位几个月提议约谈")
+    ledger_all_units: bool = Field(description="无新增的责任单位也生成「本月无新增」台账")
 
 
 class SettingsIn(Schema):
@@ -63,6 +64,7 @@ class SettingsIn(Schema):
     ledger_due_day: int | None = Field(None, description="台账报送截止日")
     bottom_places: int | None = Field(None, description="末位名次数")
     bottom_months: int | None = Field(None, description="连续末位月数")
+    ledger_all_units: bool | None = Field(None, description="无新增的责任单位也生成「本月无新增」台账")
 
 
 @router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="排名设置")
@@ -226,6 +228,7 @@ class CasePage(Schema):
     page: int
     size: int
     items: list[CaseOut]
+    snapshot: bool = Field(False, description="是否取自冻结快照（冻结时计入该指标的诉求）")
 
 
 @router.get(
@@ -244,9 +247,8 @@ def drill(
     if unit is None:
         raise NotFound()
     access.check_unit(request.user, unit)
-    ranking = Ranking.objects.filter(year=year, month=month).first()
-    hours = ranking.response_hours if ranking else actions.current_settings().response_hours
-    return _page(figures.drill_cases(year, month, unit_id, figure, hours), page, size, lambda t: t)
+    qs, snapshot = actions.drill_queryset(year, month, unit_id, figure)
+    return {**_page(qs, page, size, lambda t: t), "snapshot": snapshot}
 
 
 # --- notices ----------------------------------------------------------------------------------
@@ -351,6 +353,7 @@ class LedgerOut(Schema):
     due_date: Any = Field(description="报送截止日")
     status: str = Field(description="pending 待报送 / submitted 已报送")
     late: bool = Field(description="逾期（已逾期报送，或截止后仍未报送）")
+    no_activity: bool = Field(False, description="本月无新增（当月没有诉求、会办督办和通报事项，仍须报送）")
     submitted_at: Any
     notes: dict[str, str] = Field(description="单位说明：cases / meetings / notices")
 
@@ -389,6 +392,7 @@ def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
         "due_date": x.due_date,
         "status": x.status,
         "late": late,
+        "no_activity": x.no_activity,
         "submitted_at": x.submitted_at,
         "notes": x.notes or {},
     }
@@ -562,7 +566,12 @@ def dashboard_data(request: HttpRequest, region: int | None = None, month: str =
     access.require_viewer(request.user)
     target = dashboard.resolve_region(request.user, region)
     y, m = dashboard.parse_month(month or None)
+    status: dict[str, Any] = {}
+    charts = dashboard.build(request.user, target, y, m, months, status)
     return {
         "region": {"id": target.pk, "name": target.name} if target else None,
-        "charts": dashboard.build(request.user, target, y, m, months),
+        "charts": charts,
+        # pending: summaries still being prepared in the background (missing: months without
+        # counts yet; updating: months shown with older counts); ask again in a few seconds.
+        "build": status,
     }

@@ -106,9 +106,7 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
     region_paths = dict(Region.objects.values_list("pk", "path"))
     unit_paths = dict(Unit.objects.values_list("pk", "region__path"))
     with transaction.atomic():
-        summary, _ = DashboardMonth.objects.get_or_create(
-            year=year, month=month, defaults={"computed_at": now}
-        )
+        summary, _ = DashboardMonth.objects.get_or_create(year=year, month=month)
         summary = DashboardMonth.objects.select_for_update().get(pk=summary.pk)
         summary.cells.all().delete()
         DashboardCell.objects.bulk_create(
@@ -127,30 +125,90 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
             batch_size=1000,
         )
         summary.computed_at = now
-        summary.save(update_fields=["computed_at"])
+        summary.requested_at = None
+        summary.save(update_fields=["computed_at", "requested_at"])
     return summary
 
 
-def summaries(months: list[tuple[int, int]], now: dt.datetime | None = None) -> dict[tuple[int, int], int]:
-    """{(year, month): summary id}, computing what is missing; the month still running (or one that
-    ended less than a day ago) is recomputed when its counts are older than `SUMMARY_TTL`."""
+# A build claimed this long ago and still not finished is taken to be lost (worker restarted)
+# and may be claimed again.
+BUILD_TIMEOUT = dt.timedelta(minutes=15)
+
+
+def _is_stale(summary: DashboardMonth, now: dt.datetime) -> bool:
+    if summary.computed_at is None:
+        return True
+    _, end = month_bounds(summary.year, summary.month)
+    return summary.computed_at < end + dt.timedelta(days=1) and now - summary.computed_at > SUMMARY_TTL
+
+
+def _enqueue(months: list[tuple[int, int]]) -> None:
+    from .tasks import build_dashboard_task
+
+    build_dashboard_task.enqueue([list(x) for x in months])
+
+
+def request_builds(months: list[tuple[int, int]], now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """Claim and enqueue a background build of every month whose summary is missing or stale and
+    not already being built; returns the months enqueued. The claim is a conditional update of
+    the month's unique `DashboardMonth` row, so of two simultaneous requests only one enqueues."""
     now = now or timezone.now()
     found = {
         (x.year, x.month): x
         for x in DashboardMonth.objects.filter(Q(*[Q(year=y, month=m) for y, m in months], _connector=Q.OR))
     }
-    out = {}
+    claimed: list[tuple[int, int]] = []
     for y, m in months:
-        _, end = month_bounds(y, m)
-        current = found.get((y, m))
-        stale = current is None or (
-            current.computed_at < end + dt.timedelta(days=1) and now - current.computed_at > SUMMARY_TTL
-        )
-        if stale:
-            current = refresh_month(y, m, now)
-        assert current is not None
-        out[(y, m)] = current.pk
-    return out
+        summary = found.get((y, m))
+        if summary is not None and not _is_stale(summary, now):
+            continue
+        if summary is None:
+            summary, _ = DashboardMonth.objects.get_or_create(year=y, month=m)
+        free = Q(requested_at__isnull=True) | Q(requested_at__lt=now - BUILD_TIMEOUT)
+        if summary.computed_at is not None:
+            # Stale counts: only claim when nobody rebuilt them meanwhile.
+            free &= Q(computed_at=summary.computed_at)
+        if DashboardMonth.objects.filter(free, pk=summary.pk).update(requested_at=now):
+            claimed.append((y, m))
+    if claimed:
+        transaction.on_commit(lambda: _enqueue(claimed), robust=True)
+    return claimed
+
+
+def summaries(
+    months: list[tuple[int, int]], now: dt.datetime | None = None
+) -> tuple[dict[tuple[int, int], int], dict[str, Any]]:
+    """({(year, month): summary id} of the months whose counts exist, the build status). Never
+    computes in the request: missing or stale months are enqueued (`request_builds`) and the
+    status says which are still being prepared."""
+    now = now or timezone.now()
+    request_builds(months, now)
+    rows = list(DashboardMonth.objects.filter(Q(*[Q(year=y, month=m) for y, m in months], _connector=Q.OR)))
+    out = {(x.year, x.month): x.pk for x in rows if x.computed_at is not None}
+    missing = [(y, m) for y, m in months if (y, m) not in out]
+    updating = [
+        (x.year, x.month)
+        for x in rows
+        if x.computed_at is not None and x.requested_at is not None and _is_stale(x, now)
+    ]
+    status = {
+        "pending": bool(missing or updating),
+        "missing": [_label(y, m) for y, m in sorted(missing)],
+        "updating": [_label(y, m) for y, m in sorted(updating)],
+    }
+    return out, status
+
+
+def build_status(months: list[tuple[int, int]], now: dt.datetime | None = None) -> dict[str, Any]:
+    """The build status only (for the polling of the page's progress indicator)."""
+    return summaries(months, now)[1]
+
+
+def build_months(months: list[tuple[int, int]]) -> int:
+    """The background task's work: compute each month's summary."""
+    for y, m in months:
+        refresh_month(y, m)
+    return len(months)
 
 
 def _cells(region: Any, summary_ids: list[int]) -> Any:
@@ -160,7 +218,11 @@ def _cells(region: Any, summary_ids: list[int]) -> Any:
     return qs
 
 
-def build(user: Any, region: Any, year: int, month: int, count: int = 6) -> list[dict[str, Any]]:
+def build(
+    user: Any, region: Any, year: int, month: int, count: int = 6, status: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """The charts from the summaries that exist now; `status` (if given) receives the build
+    status of the months still being prepared in the background."""
     from bangban.org.models import Region
     from bangban.tickets.models import Category, Channel
 
@@ -168,7 +230,9 @@ def build(user: Any, region: Any, year: int, month: int, count: int = 6) -> list
         raise ValidationFailed("月份数应在 1–24 之间", code="months_invalid")
     months = months_ending(year, month, count)
     labels = [_label(y, m) for y, m in months]
-    ids = summaries(months)
+    ids, build = summaries(months)
+    if status is not None:
+        status.update(build)
     label_of = {pk: _label(*ym) for ym, pk in ids.items()}
     cells = _cells(region, list(ids.values()))
     region_q = f"&region={region.pk}" if region is not None else ""

@@ -259,3 +259,76 @@ def drill_cases(year: int, month: int, unit_id: int, figure: str, response_hours
         .select_related("lead_unit")
         .order_by("received_at", "id")
     )
+
+
+def drill_sets(year: int, month: int, response_hours: int) -> dict[tuple[int, str], list[int]]:
+    """{(unit id, drill key): case ids} for every figure of `DRILLS`, by the same definitions,
+    read in two passes (the month's cases with one flag per condition, then their follow-ups)."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from bangban.tickets.models import FollowUp
+
+    def flag(q: Q) -> ExpressionWrapper:
+        return ExpressionWrapper(q, output_field=BooleanField())
+
+    start, end = month_bounds(year, month)
+    sets: dict[tuple[int, str], list[int]] = {}
+
+    def add(unit_id: int, key: str, case_id: int) -> None:
+        sets.setdefault((unit_id, key), []).append(case_id)
+
+    rows = (
+        month_cases(year, month)
+        .filter(lead_unit__isnull=False)
+        .annotate(
+            f_dispatched=flag(Q(dispatched_at__isnull=False)),
+            f_responded=flag(_responded_q(response_hours)),
+            f_closed=flag(Q(closed_at__isnull=False)),
+            f_on_time=flag(_on_time_q()),
+            f_repeat=flag(Q(is_repeat=True)),
+            f_overdue=flag(Q(overdue_at__isnull=False)),
+        )
+        .values_list(
+            "id",
+            "lead_unit_id",
+            "f_dispatched",
+            "f_responded",
+            "f_closed",
+            "f_on_time",
+            "f_repeat",
+            "f_overdue",
+        )
+        .order_by()
+    )
+    for case_id, unit_id, dispatched, responded, closed, on_time, repeat, overdue in rows.iterator(
+        chunk_size=20000
+    ):
+        add(unit_id, "total", case_id)
+        if dispatched:
+            add(unit_id, "dispatched", case_id)
+            add(unit_id, "responded" if responded else "not_responded", case_id)
+        if closed:
+            add(unit_id, "closed", case_id)
+            add(unit_id, "closed_on_time" if on_time else "closed_late", case_id)
+        if repeat:
+            add(unit_id, "repeat", case_id)
+        if overdue:
+            add(unit_id, "overdue", case_id)
+    follow_ups: dict[tuple[int, str], set[int]] = {}
+    for case_id, unit_id, resolved, satisfaction in (
+        FollowUp.objects.filter(
+            ticket__received_at__gte=start, ticket__received_at__lt=end, ticket__lead_unit__isnull=False
+        )
+        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        .values_list("ticket_id", "ticket__lead_unit_id", "resolved", "satisfaction")
+        .order_by()
+        .iterator(chunk_size=20000)
+    ):
+        follow_ups.setdefault((unit_id, "follow_ups"), set()).add(case_id)
+        if not resolved:
+            follow_ups.setdefault((unit_id, "unresolved"), set()).add(case_id)
+        if satisfaction in BAD:
+            follow_ups.setdefault((unit_id, "dissatisfied"), set()).add(case_id)
+    for key, ids in follow_ups.items():
+        sets[key] = list(ids)
+    return sets

@@ -18,6 +18,11 @@ class SupervisionSettings(models.Model):
         "签收时限（小时）", default=24, help_text="派单后在此时限内（且不晚于办理期限）签收计为及时响应"
     )
     ledger_due_day = models.PositiveSmallIntegerField("台账报送截止日（每月）", default=25)
+    ledger_all_units = models.BooleanField(
+        "无新增的责任单位也生成台账",
+        default=True,
+        help_text="开启时，当月没有诉求、会办督办事项的责任单位也生成「本月无新增」台账并须报送",
+    )
     bottom_places = models.PositiveSmallIntegerField("末位名次数", default=1)
     bottom_months = models.PositiveSmallIntegerField("连续末位月数（提议约谈）", default=2)
     authority_name = models.CharField("发文机关", max_length=60, default="宿迁市优化营商环境办公室")
@@ -54,6 +59,9 @@ class Ranking(models.Model):
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cases_frozen = models.BooleanField(
+        "已冻结各指标诉求清单", default=False, help_text="冻结时保存了每个单位每项指标所计入的诉求"
     )
     version = models.PositiveIntegerField("版本", default=1, editable=False)
 
@@ -100,6 +108,27 @@ class RankingRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ranking} {self.unit_name}"
+
+
+class FrozenCaseSet(models.Model):
+    """The cases counted in one figure of one unit in a frozen ranking: their ids, sorted,
+    delta-encoded and compressed (`bangban.supervision.idsets`). A set that would be empty is not
+    stored."""
+
+    ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="case_sets")
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    figure = models.CharField("指标", max_length=20)
+    count = models.PositiveIntegerField("诉求数")
+    ids = models.BinaryField("诉求编号（压缩）")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "冻结指标诉求清单"
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "unit", "figure"], name="frozen_case_set_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ranking} {self.unit_id} {self.figure}"
 
 
 class NoticeKind(models.TextChoices):
@@ -188,6 +217,7 @@ class Ledger(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late = models.BooleanField("逾期报送", default=False)
+    no_activity = models.BooleanField("本月无新增", default=False)
     reminded_at = models.DateTimeField("最近提醒时间", null=True, blank=True)
     created_at = models.DateTimeField("生成时间")
     version = models.PositiveIntegerField("版本", default=1, editable=False)
@@ -252,11 +282,14 @@ class AccountabilityRecord(models.Model):
 
 class DashboardMonth(models.Model):
     """The dashboard's counts of one calendar month, computed from the cases (`DashboardCell`
-    rows); a closed month is recomputed nightly, the current one when older than a few minutes."""
+    rows) in the background; a closed month is recomputed nightly, the current one when older than
+    a few minutes. The row is also the claim of a pending build: `requested_at` is set by the one
+    request that enqueued it (a conditional update), so simultaneous requests enqueue one build."""
 
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
-    computed_at = models.DateTimeField("计算时间")
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    requested_at = models.DateTimeField("后台计算请求时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "看板月度汇总"

@@ -36,3 +36,11 @@ def refresh_dashboard_task() -> int:
     for year, month in months:
         refresh_month(year, month)
     return len(months)
+
+
+@task()
+def build_dashboard_task(months: list[list[int]]) -> int:
+    """Compute the dashboard summaries of the months a page found missing or stale."""
+    from .dashboard import build_months
+
+    return build_months([(int(y), int(m)) for y, m in months])

@@ -207,9 +207,7 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
     if unit is None:
         raise NotFound()
     access.check_unit(request.user, unit)
-    ranking_obj = Ranking.objects.filter(year=year, month=month).first()
-    hours = ranking_obj.response_hours if ranking_obj else actions.current_settings().response_hours
-    qs = figures.drill_cases(year, month, unit.pk, figure, hours)
+    qs, snapshot = actions.drill_queryset(year, month, unit.pk, figure)
     label = figures.DRILLS[figure].label
     if request.GET.get("export") == "xlsx":
         return _cases_xlsx(f"{unit.name}{year}年{month}月{label}.xlsx", qs)
@@ -226,6 +224,7 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
             "drills": figures.DRILLS,
             "drill_base": (year, month, unit.pk),
             "figure": figure,
+            "snapshot": snapshot,
         },
     )
 
@@ -268,7 +267,11 @@ def settings_page(request: AuthedHttpRequest) -> HttpResponseBase:
     cfg = actions.current_settings()
     if request.method == "POST":
         try:
-            actions.do_update_settings(request.user, **{k: request.POST.get(k) for k in SETTINGS_FIELDS})
+            actions.do_update_settings(
+                request.user,
+                **{k: request.POST.get(k) for k in SETTINGS_FIELDS},
+                ledger_all_units="ledger_all_units" in request.POST,
+            )
             messages.success(request, "设置已保存")
             return redirect("supervision:settings")
         except ApplicationError as exc:
@@ -561,7 +564,8 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponseBase:
         count = int(request.GET.get("months", 6))
     except ValueError:
         count = 6
-    charts = dashboard.build(request.user, region, y, m, count)
+    status: dict[str, Any] = {}
+    charts = dashboard.build(request.user, region, y, m, count, status)
     export = request.GET.get("export")
     if export:
         chart = next((c for c in charts if c["key"] == export), None)
@@ -583,7 +587,34 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponseBase:
             "month": f"{y}-{m:02d}",
             "months": count,
             "cases_url": reverse("supervision:cases"),
+            "build": status,
+            "status_url": f"{reverse('supervision:dashboard_status')}?month={y}-{m:02d}&months={count}",
         },
+    )
+
+
+@page
+@require_GET
+def dashboard_status(request: AuthedHttpRequest) -> HttpResponseBase:
+    """The progress indicator of the dashboard (polled by htmx): while summaries are being built
+    it answers the indicator again; once they exist it tells the page to reload."""
+    access.require_viewer(request.user)
+    y, m = dashboard.parse_month(request.GET.get("month"))
+    try:
+        count = int(request.GET.get("months", 6))
+    except ValueError:
+        count = 6
+    if not 1 <= count <= 24:
+        raise NotFound()
+    status = dashboard.build_status(dashboard.months_ending(y, m, count))
+    if not status["pending"]:
+        response = HttpResponse('<div data-testid="dashboard-ready">数据已就绪，正在刷新…</div>')
+        response["HX-Refresh"] = "true"
+        return response
+    return render(
+        request,
+        "supervision/_dashboard_progress.html",
+        {"build": status, "status_url": request.get_full_path()},
     )
 
 

@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Length
 
 from bangban.conftest import PASSWORD
-from bangban.supervision import actions
+from bangban.supervision import actions, dashboard
 from bangban.supervision.figures import previous_month
 from bangban.supervision.models import Ledger, LedgerStatus
 from bangban.supervision.tests.conftest import make_case
@@ -36,7 +36,9 @@ def _east_asian_fonts(document: Any) -> set[str]:
     }
 
 
-def test_ranking_notice_and_ledgers(world: Any, live_server: Any, page: Any, tmp_path: Path) -> None:
+def test_ranking_notice_and_ledgers(
+    world: Any, live_server: Any, page: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
     today = timezone.localdate()
     year, month = previous_month(today.year, today.month)
     day = f"{year}-{month:02d}"
@@ -114,8 +116,19 @@ def test_ranking_notice_and_ledgers(world: Any, live_server: Any, page: Any, tmp
     assert late.get_attribute("data-late") == "1"
     assert "逾期" in late.inner_text()
 
-    # The dashboard draws its charts (vendored ECharts, no internet needed).
+    # The frozen month's drill-down lists the cases kept with the snapshot.
+    page.goto(f"{live_server.url}/supervision/rankings/{year}/{month}/units/{world.shuyang_gov.pk}/total/")
+    assert "冻结快照" in page.inner_text("[data-testid=drill-snapshot]")
+
+    # The dashboard answers at once while its summaries are prepared in the background, then
+    # reloads itself when they exist and draws its charts (vendored ECharts, no internet needed).
+    queued: list[Any] = []
+    monkeypatch.setattr(dashboard, "_enqueue", queued.append)
     page.goto(f"{live_server.url}/supervision/dashboard/?month={day}")
+    assert "数据准备中" in page.inner_text("[data-testid=dashboard-progress]")
+    assert len(queued) == 1
+    dashboard.build_months(queued[0])
+    page.wait_for_selector("[data-testid=dashboard-progress]", state="detached", timeout=15000)
     page.wait_for_selector("#chart-channel canvas")
     with page.expect_download() as png:
         page.click("[data-png=channel]")

@@ -53,6 +53,12 @@ class Esc:
 
 @pytest.fixture
 def esc(cases: Cases) -> Esc:  # noqa: F811
+    from bangban.escalation.actions import ensure_default_tiers, settings_row
+
+    # The tiers and the settings row are seeded by a migration; a transactional test that ran
+    # earlier on this worker flushed them, so put them back as the product would.
+    ensure_default_tiers()
+    settings_row()
     w = cases.world
     gov_office = Unit.objects.create(
         code="city-gov-office", name="宿迁市人民政府办公室", short_name="市政府办公室",

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from bangban.core.demo import load_demo_city
+from bangban.supervision import dashboard
 from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus
 
 
@@ -24,3 +27,10 @@ def test_demo_supervision_once(db: Any, client: Any) -> None:
     assert client.login(username="yingshangban", password="Suqian-Demo-2024")
     html = client.get(f"/supervision/rankings/{ranking.year}/{ranking.month}/").content.decode()
     assert "已冻结" in html
+    # The dashboard's summaries of the last six months are there: it opens full at once.
+    today = timezone.localdate()
+    ids, status = dashboard.summaries(dashboard.months_ending(today.year, today.month, 6))
+    assert len(ids) == 6 and status["pending"] is False
+    assert "数据准备中" not in client.get("/supervision/dashboard/").content.decode()
+    # The frozen ranking kept the cases behind its figures.
+    assert ranking.case_sets.filter(figure="total").exists()

@@ -127,7 +127,14 @@ def test_a_notice_must_be_reviewed_before_it_is_issued(world: Any, login: Any) -
     assert login(world.handler_shuyang).get(f"/supervision/notices/{nid}/").status_code == 404
 
 
+def _active_units_only() -> None:
+    settings = actions.current_settings()
+    settings.ledger_all_units = False
+    settings.save()
+
+
 def test_ledgers_on_time_and_late(world: Any, october: Any, login: Any) -> None:
+    _active_units_only()
     boss = login(world.biz_office)
     assert post(boss, "/ledgers/generate", {"year": 2026, "month": 10}).json()["created"] == 2
     ledger_sy = Ledger.objects.get(unit=world.shuyang_gov)
@@ -156,11 +163,69 @@ def test_ledgers_on_time_and_late(world: Any, october: Any, login: Any) -> None:
 def test_pending_ledgers_are_reminded(world: Any, october: Any) -> None:
     from bangban.notifications.models import OutboxMessage
 
+    _active_units_only()
     actions.do_generate_ledgers(None, 2026, 10, now=dt.datetime(2026, 11, 1, tzinfo=SHANGHAI))
     sent = actions.remind_ledgers(dt.datetime(2026, 11, 26, 9, tzinfo=SHANGHAI))
     assert sent == 2
     assert OutboxMessage.objects.filter(subject__contains="【逾期】").count() == 2
     assert actions.remind_ledgers(dt.datetime(2026, 11, 26, 15, tzinfo=SHANGHAI)) == 0
+
+
+def test_every_responsible_unit_gets_a_ledger_even_without_activity(
+    world: Any, october: Any, login: Any
+) -> None:
+    from bangban.org.models import Unit
+
+    boss = login(world.biz_office)
+    created = post(boss, "/ledgers/generate", {"year": 2026, "month": 10}).json()["created"]
+    responsible = Unit.objects.filter(is_active=True, type__in=actions.LEDGER_UNIT_TYPES)
+    assert created == responsible.count() > 2
+    quiet = Ledger.objects.filter(year=2026, month=10, no_activity=True)
+    assert quiet.count() == created - 2
+    assert not Ledger.objects.filter(unit=world.approval_bureau, no_activity=True).exists()
+    assert not Ledger.objects.filter(unit=world.shuyang_gov, no_activity=True).exists()
+    # Service sites keep no ledger.
+    assert not Ledger.objects.filter(unit__type="service_site").exists()
+    listing = boss.get("/api/v1/supervision/ledgers?size=200").json()["items"]
+    assert sum(1 for x in listing if x["no_activity"]) == quiet.count()
+    assert "本月无新增" in boss.get("/supervision/ledgers/").content.decode()
+    # The quiet unit (泗阳县政府) still submits its ledger.
+    ledger = quiet.get(unit=world.siyang_gov)
+    page = login(world.handler_siyang).get(f"/supervision/ledgers/{ledger.pk}/").content.decode()
+    assert 'data-testid="ledger-no-activity"' in page and "本月暂无主办诉求" in page
+    on_time = dt.datetime(2026, 11, 20, 10, tzinfo=SHANGHAI)
+    done = actions.do_submit_ledger(world.handler_siyang, ledger.pk, {"cases": "本月无新增"}, now=on_time)
+    assert done.status == "submitted" and not done.late
+    # Generating again adds nothing; switching the setting off only affects later months.
+    assert post(boss, "/ledgers/generate", {"year": 2026, "month": 10}).json()["created"] == 0
+    response = boss.put(
+        "/api/v1/supervision/settings",
+        data=json.dumps({"ledger_all_units": False}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200 and response.json()["ledger_all_units"] is False
+    assert post(boss, "/ledgers/generate", {"year": 2026, "month": 9}).json()["created"] == 0
+
+
+def test_the_settings_page_switches_quiet_unit_ledgers_off(world: Any, login: Any) -> None:
+    client = login(world.biz_office)
+    assert 'id="ledger_all_units"' in client.get("/supervision/settings/").content.decode()
+    form = {
+        "weight_response": 30,
+        "weight_resolution": 35,
+        "weight_satisfaction": 35,
+        "min_cases": 5,
+        "response_hours": 24,
+        "ledger_due_day": 25,
+        "bottom_places": 1,
+        "bottom_months": 2,
+    }
+    assert client.post("/supervision/settings/", form).status_code == 302
+    assert actions.current_settings().ledger_all_units is False
+    event = AuditEvent.objects.filter(action="supervision.settings_update").latest("pk")
+    assert (event.after or {}).get("ledger_all_units") is False
+    assert client.post("/supervision/settings/", {**form, "ledger_all_units": "1"}).status_code == 302
+    assert actions.current_settings().ledger_all_units is True
 
 
 def test_accountability_records_link_cases(world: Any, october: Any, login: Any) -> None:
