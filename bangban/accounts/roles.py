@@ -22,6 +22,7 @@ class Role(models.TextChoices):
     CHIEF_SERVICE_OFFICER = "chief_service_officer", "首席服务员"
     INSPECTOR = "inspector", "执法人员"
     VOLUNTEER_SUPERVISOR = "volunteer_supervisor", "营商环境监督员"
+    ASSOCIATION = "association", "行业协会商会"
     AUDITOR = "auditor", "审计员"
     ADMIN = "admin", "系统管理员"
 
@@ -54,8 +55,9 @@ AUDIT_READER_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 ACCOUNT_ADMIN_ROLES = frozenset({Role.ADMIN})
 
 # People who work inside government. Enterprises are outside; a 营商环境监督员 is a volunteer from
-# outside government: neither gets a data scope from the unit they are registered under.
-STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE, Role.VOLUNTEER_SUPERVISOR}
+# outside government and a 行业协会商会 account speaks for a social organisation: none of them gets
+# a data scope from the unit they are registered under.
+STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE, Role.VOLUNTEER_SUPERVISOR, Role.ASSOCIATION}
 
 
 class Rank(models.TextChoices):

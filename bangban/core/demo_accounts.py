@@ -172,6 +172,15 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "label": "营商环境监督员（社会人士，无单位）",
     },
     {
+        "username": "xiehui",
+        "full_name": "顾明辉",
+        "roles": [Role.ASSOCIATION],
+        "unit": None,
+        "rank": "",
+        "title": "宿迁市纺织服装商会秘书长",
+        "label": "行业协会商会 · 宿迁市纺织服装商会（无单位）",
+    },
+    {
         "username": "shenji",
         "full_name": "秦思远",
         "roles": [Role.AUDITOR],

@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from bangban.accounts.access import has_any_role, scope_of
-from bangban.accounts.roles import CITY_WIDE_ROLES, Role
+from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound
 
 from .models import Dispute, Meeting, MeetingTask, SupervisionOrder
@@ -59,7 +59,7 @@ ESCALATE_MAX_LEVEL: dict[str, int] = {
 def is_staff(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    return not has_any_role(user, {Role.ENTERPRISE, Role.VOLUNTEER_SUPERVISOR})
+    return has_any_role(user, STAFF_ROLES)
 
 
 def city_wide(user: Any) -> bool:
@@ -156,3 +156,12 @@ def max_escalation_level(user: Any) -> int:
     if getattr(user, "is_superuser", False):
         return 99
     return max((ESCALATE_MAX_LEVEL.get(code, 0) for code in user.role_codes()), default=0)
+
+
+def can_edit_routes(user: Any) -> bool:
+    """The 对口联系副秘书长 table: 市政府办公室专人 and the administrator keep it."""
+    return has_any_role(user, MAYOR_STAFF_ROLES)
+
+
+def can_view_routes(user: Any) -> bool:
+    return has_any_role(user, MAYOR_CHAIN_ROLES)

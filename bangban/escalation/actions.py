@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
@@ -27,7 +28,7 @@ from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
 from bangban.tickets.models import Category, Ticket, TicketAssignment, Urgency
-from bangban.tickets.notifications import case_link, unit_members
+from bangban.tickets.notifications import case_link, unit_heads, unit_members
 from bangban.tickets.workflow import FINAL_STATUSES, OPEN_STATUSES, Status
 from bangban.workdays.service import due, workdays_between
 
@@ -77,6 +78,7 @@ ACTION_LABELS = {
     "escalation.supervision_issued": "下发督办单",
     "escalation.supervision_answered": "答复督办单",
     "escalation.supervision_reminded": "督办提醒",
+    "escalation.task_reminded": "议定任务到期提醒",
     "escalation.sweep": "自动升级巡检",
 }
 
@@ -729,6 +731,116 @@ def deputy_for(category: Category | None) -> User | None:
     return None
 
 
+# The 对口联系副秘书长 table (R8.2): 市政府办公室专人 and the administrator keep it.
+
+
+def _route_category(category_id: Any) -> Category:
+    message = "请选择有效的诉求分类（须存在且已启用）"
+    pk = _int(category_id, code="category_invalid", message=message)
+    category = Category.objects.filter(pk=pk, is_active=True).first()
+    if category is None:
+        raise ValidationFailed(message, code="category_invalid")
+    return category
+
+
+def _route_deputy(deputy_id: Any) -> User:
+    message = "审核人必须是在岗的对口联系副秘书长（具有副秘书长角色的有效账号）"
+    pk = _int(deputy_id, code="reviewer_not_deputy", message=message)
+    user = User.objects.filter(pk=pk, is_active=True).first()
+    if user is None or not user.roles.filter(code=Role.DEPUTY_SECRETARY_GENERAL).exists():
+        raise ValidationFailed(message, code="reviewer_not_deputy")
+    return user
+
+
+def _route_state(route: DeputyRoute) -> dict[str, Any]:
+    return {
+        "category": route.category_id,
+        "category_name": route.category.path or route.category.name,
+        "deputy": route.deputy_id,
+        "deputy_name": route.deputy.display_name,
+    }
+
+
+def _check_route_editor(user: Any) -> None:
+    if not access.can_edit_routes(user):
+        raise PermissionDenied(
+            "只有市政府办公室专人或系统管理员可以维护对口联系副秘书长", code="permission_denied"
+        )
+
+
+def _mapping_exists(category: Category) -> Conflict:
+    return Conflict(
+        f"“{category.path or category.name}”已配置对口联系副秘书长，每个分类只能配置一条，请修改原有配置",
+        code="mapping_exists",
+    )
+
+
+def do_create_route(*, acting_user: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:
+    _check_route_editor(acting_user)
+    category = _route_category(category_id)
+    deputy = _route_deputy(deputy_id)
+    with transaction.atomic():
+        # The category row is the lock: two editors adding the same category queue up here.
+        Category.objects.select_for_update().filter(pk=category.pk).first()
+        if DeputyRoute.objects.filter(category=category).exists():
+            raise _mapping_exists(category)
+        try:
+            with transaction.atomic():
+                route = DeputyRoute.objects.create(category=category, deputy=deputy)
+        except IntegrityError:
+            raise _mapping_exists(category) from None
+        record("escalation.deputy_route", actor=acting_user, obj=route,
+               object_repr=f"对口联系副秘书长：{category.path or category.name}",
+               before=None, after=_route_state(route))  # fmt: skip
+    return route
+
+
+def _locked_route(route_id: Any) -> DeputyRoute:
+    try:
+        pk = int(route_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    route = DeputyRoute.objects.select_for_update().filter(pk=pk).first()
+    if route is None:
+        raise NotFound("该对口配置不存在或已删除")
+    return route
+
+
+def do_update_route(*, acting_user: Any, route_id: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:
+    _check_route_editor(acting_user)
+    category = _route_category(category_id)
+    deputy = _route_deputy(deputy_id)
+    with transaction.atomic():
+        route = _locked_route(route_id)
+        before = _route_state(route)
+        if category.pk != route.category_id:
+            Category.objects.select_for_update().filter(pk=category.pk).first()
+            if DeputyRoute.objects.filter(category=category).exclude(pk=route.pk).exists():
+                raise _mapping_exists(category)
+        route.category, route.deputy = category, deputy
+        try:
+            with transaction.atomic():
+                route.save()
+        except IntegrityError:
+            raise _mapping_exists(category) from None
+        record("escalation.deputy_route", actor=acting_user, obj=route,
+               object_repr=f"对口联系副秘书长：{category.path or category.name}",
+               before=before, after=_route_state(route))  # fmt: skip
+    return route
+
+
+def do_delete_route(*, acting_user: Any, route_id: Any) -> None:
+    _check_route_editor(acting_user)
+    with transaction.atomic():
+        route = _locked_route(route_id)
+        before = _route_state(route)
+        pk = route.pk
+        route.delete()
+        record("escalation.deputy_route", actor=acting_user, object_type="escalation.deputyroute",
+               object_id=pk, object_repr=f"删除对口联系副秘书长：{before['category_name']}",
+               before=before, after=None)  # fmt: skip
+
+
 def do_classify(
     *,
     acting_user: Any,
@@ -1243,8 +1355,6 @@ def remind_open_orders(now: dt.datetime | None = None) -> int:
             if not rows:
                 break
             ids = [o.pk for o in rows]
-            from django.db.models import F, Q
-
             SupervisionOrder.objects.filter(pk__in=ids).filter(
                 Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=day_start)
             ).update(last_reminded_at=now, reminders=F("reminders") + 1)
@@ -1260,9 +1370,58 @@ def remind_open_orders(now: dt.datetime | None = None) -> int:
     return count
 
 
+def remind_due_tasks(now: dt.datetime | None = None) -> int:
+    """Remind the heads of the owner unit of each open meeting task due within one working day
+    (即将到期) or overdue (已超期), at most once per task per day (Asia/Shanghai), whatever the
+    number of schedulers and workers: the rows are claimed with SKIP LOCKED and marked by a
+    conditional update in the same transaction, and only the rows that update marked are announced."""
+    now = _now(now)
+    day_start = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    soon = due(now, 1).at
+    not_today = Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lt=day_start)
+    count = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(
+                MeetingTask.objects.select_for_update(skip_locked=True)
+                .filter(not_today, status=TaskStatus.OPEN, due_at__lte=soon)
+                .order_by("id")
+                .values_list("pk", flat=True)[:500]
+            )
+            if not claimed:
+                break
+            marked = MeetingTask.objects.filter(not_today, pk__in=claimed).update(
+                last_reminded_at=now, reminders=F("reminders") + 1
+            )
+            if not marked:
+                break
+            tasks = list(
+                MeetingTask.objects.filter(pk__in=claimed, last_reminded_at=now)
+                .select_related("meeting")
+                .order_by("id")
+            )
+            heads: dict[int, list[User]] = {}
+            for task in tasks:
+                late = now > task.due_at
+                if task.owner_unit_id not in heads:
+                    heads[task.owner_unit_id] = unit_heads(task.owner_unit_id)
+                when = timezone.localtime(task.due_at)
+                _tell(heads[task.owner_unit_id], None,
+                      f"会议议定任务{'已超期' if late else '即将到期'}：{task.content[:30]}",
+                      f"「{task.meeting.title}」议定的任务{'已于' if late else '将于'}{when:%Y-%m-%d %H:%M}到期，"
+                      f"请督促落实并报送完成情况。",
+                      "/escalation/tasks/", f"task:{task.pk}:remind:{day_start:%Y%m%d}")  # fmt: skip
+            ids = [t.pk for t in tasks]
+            record("escalation.task_reminded", object_type="escalation.meetingtask",
+                   object_repr=f"议定任务提醒：{len(ids)} 件", after={"ids": ids})  # fmt: skip
+            count += len(ids)
+    return count
+
+
 __all__ = [name for name in dir() if name.startswith("do_")] + [
     "ACTION_LABELS",
     "OPEN_STATUSES",
     "minutes_docx",
+    "remind_due_tasks",
     "remind_open_orders",
 ]

@@ -6,6 +6,9 @@
 - `under_review` tells whether a case is governed by the review: every mayor-channel case that
   came in through an intake (it has an `intake` timeline entry) or whose review was opened. The
   review row itself is opened when the 市政府办公室 classify the submission.
+- `under_review_q` is the same rule as a condition on `tickets.Ticket` rows, for lists: the
+  dispatcher's queue annotates it (no extra query per row) to show such a case as 「市长直通车审核中」
+  with a link to its review page instead of the dispatch form.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from bangban.core.errors import InvalidTransition, PermissionDenied
 
@@ -63,3 +68,21 @@ def under_review(ticket: Any) -> bool:
         MayorReview.objects.filter(ticket_id=ticket.pk).exists()
         or TicketEvent.objects.filter(ticket_id=ticket.pk, kind="intake").exists()
     )
+
+
+def under_review_q() -> Q:
+    """`under_review` as a condition on tickets (a correlated subquery, evaluated in the list's
+    own query)."""
+    from bangban.tickets.models import TicketEvent
+
+    from .models import MayorReview
+
+    return Q(channel="mayor") & (
+        Q(Exists(MayorReview.objects.filter(ticket_id=OuterRef("pk"))))
+        | Q(Exists(TicketEvent.objects.filter(ticket_id=OuterRef("pk"), kind="intake")))
+    )
+
+
+def under_review_flag() -> ExpressionWrapper:
+    """A boolean annotation: True for a case the review flow dispatches (see `authorize_dispatch`)."""
+    return ExpressionWrapper(under_review_q(), output_field=BooleanField())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bangban.core.scheduler import Job, daily_at, every_minutes, register
 
-from .tasks import remind_supervision_task, sweep_escalations_task
+from .tasks import remind_supervision_task, remind_tasks_task, sweep_escalations_task
 
 register(
     Job(
@@ -21,5 +21,14 @@ register(
         period=daily_at(8, 30),
         task=remind_supervision_task,
         description="每日提醒即将到期或已超期的督办单",
+    )
+)
+
+register(
+    Job(
+        name="escalation.remind_tasks",
+        period=daily_at(8, 35),
+        task=remind_tasks_task,
+        description="每日提醒责任单位负责人：1个工作日内到期或已超期的会议议定任务（每件每日至多一次）",
     )
 )

@@ -217,6 +217,8 @@ class MeetingTask(models.Model):
     )
     done_note = models.CharField("完成情况", max_length=1000, blank=True)
     created_at = models.DateTimeField("议定时间")
+    reminders = models.PositiveSmallIntegerField("提醒次数", default=0)
+    last_reminded_at = models.DateTimeField("最近提醒", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "会议议定任务"

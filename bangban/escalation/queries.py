@@ -16,6 +16,7 @@ from bangban.tickets.workflow import FINAL_STATUSES, Status
 from . import access
 from .models import (
     CaseEscalation,
+    DeputyRoute,
     Dispute,
     DisputeStatus,
     EscalationStep,
@@ -55,6 +56,31 @@ def mayor_cases(user: Any, stage: str = "") -> QuerySet[Ticket]:
     elif stage in ReviewStage.values:
         qs = qs.filter(mayor_review__stage=stage)
     return qs.order_by("-received_at", "-id")
+
+
+def deputy_routes(q: str = "") -> QuerySet[DeputyRoute]:
+    """The 对口联系副秘书长 table, searched by category (code, name, path) or reviewer name."""
+    qs = DeputyRoute.objects.select_related("category", "deputy")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(category__code__icontains=q)
+            | Q(category__name__icontains=q)
+            | Q(category__path__icontains=q)
+            | Q(deputy__full_name__icontains=q)
+            | Q(deputy__username__icontains=q)
+        )
+    return qs.order_by("category__path", "category__code", "id")
+
+
+def deputy_candidates() -> QuerySet[Any]:
+    from bangban.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, roles__code=Role.DEPUTY_SECRETARY_GENERAL)
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 def mayor_rows(tickets: Any) -> list[dict[str, Any]]:

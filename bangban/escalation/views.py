@@ -33,6 +33,7 @@ from bangban.workdays.arithmetic import SHANGHAI
 from . import access, actions, queries
 from .models import (
     AutoRule,
+    DeputyRoute,
     DisputeStatus,
     MeetingType,
     ProblemKind,
@@ -412,7 +413,10 @@ def mayor(request: HttpRequest) -> HttpResponseBase:
 @page_errors
 def mayor_case(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
     user = _staff(request)
-    if not has_any_role(user, access.MAYOR_CHAIN_ROLES):
+    # The dispatcher follows a case of their queue here (read only: the buttons and the actions
+    # are for the review chain).
+    readers = access.MAYOR_CHAIN_ROLES | {Role.DISPATCHER}
+    if not has_any_role(user, access.MAYOR_CHAIN_ROLES if request.method == "POST" else readers):
         raise NotFound()
     ticket = access_ticket(user, ticket_id)
     review = actions.open_review(ticket)
@@ -448,6 +452,95 @@ def mayor_case(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
             "can": queries.mayor_permissions(user, review, ticket),
         },
     )
+
+
+# The 对口联系副秘书长 table (R8.2)
+
+_ROUTE_FIELDS = {
+    "category_invalid": "category",
+    "mapping_exists": "category",
+    "reviewer_not_deputy": "deputy",
+}
+
+
+def _route_context(user: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "categories": Category.objects.filter(is_active=True).order_by("path", "code"),
+        "deputies": queries.deputy_candidates(),
+        "can_edit": access.can_edit_routes(user),
+        "errors": {},
+        "form": {},
+        **extra,
+    }
+
+
+def _route_error(exc: ApplicationError) -> dict[str, Any]:
+    return {"field": _ROUTE_FIELDS.get(exc.code, "form"), "message": exc.message, "code": exc.code}
+
+
+@login_required
+@page_errors
+def mayor_routes(request: HttpRequest) -> HttpResponseBase:
+    user = _staff(request)
+    if not access.can_view_routes(user):
+        raise NotFound()
+    status, form, error = 200, {}, None
+    if request.method == "POST":
+        form = {"category": request.POST.get("category", ""), "deputy": request.POST.get("deputy", "")}
+        try:
+            route = actions.do_create_route(
+                acting_user=user, category_id=form["category"], deputy_id=form["deputy"]
+            )
+        except ApplicationError as exc:
+            status, error = exc.status, _route_error(exc)
+        else:
+            messages.success(
+                request, f"已为“{route.category.path or route.category.name}”配置对口联系副秘书长"
+            )
+            return redirect("escalation:mayor_routes")
+    q = request.GET.get("q", "")
+    result = paginate(request, queries.deputy_routes(q))
+    context = _route_context(
+        user,
+        page=result.page,
+        qs=result.querystring_without_page,
+        q=q,
+        form=form,
+        error=error,
+        total=DeputyRoute.objects.count(),
+    )
+    return render(request, "escalation/mayor_routes.html", context, status=status)
+
+
+@login_required
+@page_errors
+def mayor_route(request: HttpRequest, pk: int) -> HttpResponseBase:
+    user = _staff(request)
+    if not access.can_view_routes(user):
+        raise NotFound()
+    route = DeputyRoute.objects.select_related("category", "deputy").filter(pk=pk).first()
+    if route is None:
+        raise NotFound("该对口配置不存在或已删除")
+    status, error = 200, None
+    form = {"category": str(route.category_id), "deputy": str(route.deputy_id)}
+    if request.method == "POST":
+        try:
+            if request.POST.get("op") == "delete":
+                name = route.category.path or route.category.name
+                actions.do_delete_route(acting_user=user, route_id=route.pk)
+                messages.success(request, f"已删除“{name}”的对口联系副秘书长配置")
+                return redirect("escalation:mayor_routes")
+            form = {"category": request.POST.get("category", ""), "deputy": request.POST.get("deputy", "")}
+            actions.do_update_route(
+                acting_user=user, route_id=route.pk, category_id=form["category"], deputy_id=form["deputy"]
+            )
+        except ApplicationError as exc:
+            status, error = exc.status, _route_error(exc)
+        else:
+            messages.success(request, "已保存对口联系副秘书长配置")
+            return redirect("escalation:mayor_routes")
+    context = _route_context(user, route=route, form=form, error=error)
+    return render(request, "escalation/mayor_route.html", context, status=status)
 
 
 # --- disputes -------------------------------------------------------------------------------------

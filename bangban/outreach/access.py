@@ -7,7 +7,8 @@
 * Collection rounds and problems follow the region of the round / the project.
 * Policies are public to staff; an enterprise sees the policies delivered to it.
 * Supervisor reports: the supervisor sees their own; 营商办 sees all.
-* Association opinions: city-wide staff; the answering unit's staff; the enterprises concerned.
+* Association opinions: city-wide staff; the answering unit's staff; the enterprises concerned;
+  the accounts of the association that submitted them (a 行业协会商会 account sees nothing else).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 
 from .models import (
+    Association,
     AssociationOpinion,
     CollectionRound,
     Event,
@@ -252,8 +254,27 @@ def can_run_forums(user: Any) -> bool:
     return has_any_role(user, FORUM_ROLES)
 
 
+def is_association_user(user: Any) -> bool:
+    """A 行业协会商会 account: outside government, it sees only its own association's opinions."""
+    return has_any_role(user, {Role.ASSOCIATION}) and not has_any_role(user, STAFF_ROLES)
+
+
+def own_associations(user: Any) -> QuerySet[Association]:
+    """The active associations an account speaks for."""
+    if not getattr(user, "is_authenticated", False):
+        return Association.objects.none()
+    return Association.objects.filter(accounts=user, is_active=True)
+
+
+def can_submit_opinion(user: Any) -> bool:
+    """营商办 enters opinions on an association's behalf; an association account submits its own."""
+    return can_run_forums(user) or (is_association_user(user) and own_associations(user).exists())
+
+
 def visible_opinions(user: Any) -> QuerySet[AssociationOpinion]:
     qs = AssociationOpinion.objects.all()
+    if is_association_user(user):
+        return qs.filter(association__accounts=user)
     if is_enterprise_user(user):
         return qs.filter(enterprises__id=user.enterprise_id) if user.enterprise_id else qs.none()
     if not has_any_role(user, STAFF_ROLES):
@@ -267,7 +288,9 @@ def access_opinion(user: Any, opinion_id: Any, *, for_update: bool = False) -> A
     found = visible_opinions(user).filter(pk=_pk(opinion_id)).values_list("pk", flat=True).first()
     if found is None:
         raise NotFound()
-    qs = AssociationOpinion.objects.select_related("association", "answer_unit", "answered_by")
+    qs = AssociationOpinion.objects.select_related(
+        "association", "answer_unit", "answered_by", "submitted_by"
+    )
     if for_update:
         qs = qs.select_for_update(of=("self",))
     return qs.get(pk=found)

@@ -16,11 +16,11 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound
 
-from . import figures, forums, policies, projects, queries, symposia
+from . import figures, forums, policies, policy_import, projects, queries, symposia
 from .access import (
     access_opinion,
     access_policy,
@@ -167,6 +167,7 @@ class PolicyOut(Schema):
     doc_number: str = Field(description="文号")
     issuer: str = Field(description="发布单位")
     summary: str = Field(description="政策要点")
+    body: str = Field(description="政策正文")
     url: str = Field(description="原文链接")
     published_on: str | None = Field(description="发布日期")
     valid_until: str | None = Field(description="有效期至")
@@ -555,6 +556,7 @@ def policy_out(p: Policy) -> dict[str, Any]:
         "doc_number": p.doc_number,
         "issuer": p.issuer.name if p.issuer else "",
         "summary": p.summary,
+        "body": p.body,
         "url": p.url,
         "published_on": p.published_on.isoformat() if p.published_on else None,
         "valid_until": p.valid_until.isoformat() if p.valid_until else None,
@@ -578,6 +580,7 @@ class PolicyIn(Schema):
     doc_number: str = Field("", description="文号")
     issuer_id: int | None = Field(None, description="发布单位ID")
     summary: str = Field(description="政策要点")
+    body: str = Field("", description="政策正文（可选）")
     url: str = Field("", description="原文链接")
     published_on: dt.date | None = Field(None, description="发布日期")
     valid_until: dt.date | None = Field(None, description="有效期至")
@@ -588,7 +591,7 @@ class PolicyIn(Schema):
 
 
 class PolicyPatch(PolicyIn):
-    version: int = Field(description="读取时的版本号")
+    version: int = Field(description="读取时的版本号；他人已修改时返回 409 conflict")
     is_active: bool = Field(True, description="false：政策失效")
 
 
@@ -619,6 +622,54 @@ def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) ->
     return policy_out(
         policies.do_update_policy(acting_user=request.user, policy_id=policy_id, version=version, data=data)
     )
+
+
+def import_out(batch: Any) -> dict[str, Any]:
+    return {
+        "id": batch.pk,
+        "file_name": batch.file_name,
+        "status": batch.status,
+        "status_label": batch.get_status_display(),
+        "valid_count": batch.valid_count,
+        "error_count": batch.error_count,
+        "created_count": batch.created_count,
+        "rows": [
+            {
+                "row": r["row"],
+                "title": r.get("title", ""),
+                "ok": r.get("data") is not None,
+                "code": r.get("code", ""),
+                "error": r.get("error", ""),
+                "policy_id": r.get("policy_id"),
+            }
+            for r in batch.rows
+        ],
+    }
+
+
+@router.post(
+    "/policy-imports",
+    response={201: dict, **E400},
+    summary="上传惠企政策导入文件（.xlsx），逐行检查并返回预览；确认前不写入政策库",
+)
+def preview_policy_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+    batch = policy_import.do_preview_policy_import(acting_user=request.user, uploaded_file=file)
+    return Status(201, import_out(batch))
+
+
+@router.get("/policy-imports/{import_id}", response={200: dict, 404: ErrorOut}, summary="政策导入预览")
+def get_policy_import(request: HttpRequest, import_id: int) -> Any:
+    return import_out(policy_import.access_import(request.user, import_id))
+
+
+@router.post("/policy-imports/{import_id}/apply", response={200: dict, **E400}, summary="确认导入有效行")
+def apply_policy_import(request: HttpRequest, import_id: int) -> Any:
+    return import_out(policy_import.do_apply_policy_import(acting_user=request.user, import_id=import_id))
+
+
+@router.post("/policy-imports/{import_id}/cancel", response={200: dict, **E400}, summary="取消政策导入")
+def cancel_policy_import(request: HttpRequest, import_id: int) -> Any:
+    return import_out(policy_import.do_cancel_policy_import(acting_user=request.user, import_id=import_id))
 
 
 def push_out(p: PolicyPush) -> dict[str, Any]:
@@ -724,6 +775,11 @@ class AssociationIn(Schema):
     contact_name: str = Field("", description="联系人")
     contact_phone: str = Field("", description="联系电话")
     member_ids: list[int] = Field([], description="会员企业ID")
+    account_ids: list[int] = Field([], description="代表该会的“行业协会商会”角色账号ID")
+
+
+class AssociationAccountsIn(Schema):
+    account_ids: list[int] = Field(description="代表该会的“行业协会商会”角色账号ID（整体替换）")
 
 
 class NameQuery(PageQuery):
@@ -735,11 +791,15 @@ def list_associations(request: HttpRequest, query: Query[NameQuery]) -> Any:
     from bangban.accounts.access import has_any_role
     from bangban.accounts.roles import STAFF_ROLES
 
+    from .access import is_association_user, own_associations
     from .models import Association
 
-    if not has_any_role(request.user, STAFF_ROLES):
+    if is_association_user(request.user):
+        qs = own_associations(request.user).select_related("region").order_by("name")
+    elif not has_any_role(request.user, STAFF_ROLES):
         raise NotFound()
-    qs = Association.objects.select_related("region").order_by("name")
+    else:
+        qs = Association.objects.select_related("region").order_by("name")
     if query.q:
         qs = qs.filter(name__icontains=query.q.strip()[:100])
     return _page(
@@ -755,6 +815,20 @@ def create_association(request: HttpRequest, payload: AssociationIn) -> Any:
     return Status(201, {"id": a.pk, "name": a.name})
 
 
+@router.put(
+    "/associations/{association_id}/accounts",
+    response={200: dict, **E400},
+    summary="关联协会商会账号（营商办）",
+)
+def set_association_accounts(
+    request: HttpRequest, association_id: int, payload: AssociationAccountsIn
+) -> Any:
+    a = forums.do_set_association_accounts(
+        acting_user=request.user, association_id=association_id, data=payload.dict()
+    )
+    return {"id": a.pk, "name": a.name, "account_ids": sorted(a.accounts.values_list("pk", flat=True))}
+
+
 def opinion_out(o: AssociationOpinion) -> dict[str, Any]:
     return {
         "id": o.pk,
@@ -762,6 +836,8 @@ def opinion_out(o: AssociationOpinion) -> dict[str, Any]:
         "title": o.title,
         "content": o.content,
         "answer_unit": o.answer_unit.name,
+        "submitted_by": o.submitted_by.display_name,
+        "submitted_at": _at(o.submitted_at),
         "status": o.status,
         "status_label": o.get_status_display(),
         "answer": o.answer,
@@ -779,7 +855,9 @@ class OpinionQuery(PageQuery):
 
 
 class OpinionIn(Schema):
-    association_id: int = Field(description="协会商会ID")
+    association_id: int | None = Field(
+        None, description="协会商会ID；协会商会账号只关联一个协会时可不填，营商办代为录入时必填"
+    )
     title: str = Field(description="议题")
     content: str = Field(description="收集的意见建议")
     answer_unit_id: int = Field(description="答复单位ID")

@@ -8,7 +8,7 @@ class OutreachConfig(AppConfig):
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
 
-        from . import forums, policies, projects, symposia
+        from . import forums, policies, policy_import, projects, symposia
 
-        for module in (projects, policies, forums, symposia):
+        for module in (projects, policies, policy_import, forums, symposia):
             register_action_labels(module.ACTION_LABELS)

@@ -78,8 +78,16 @@ def lookup_id(data: dict[str, Any], name: str, label: str) -> int:
     return optional_int(data, name, label) or 0
 
 
-def check_version(current: int, seen: Any) -> None:
+def check_version(current: int, seen: Any, what: str = "记录") -> None:
+    """A stale (or missing) version is a 409 `conflict` saying what happened and what to do."""
     from bangban.core.errors import Conflict
 
-    if seen is None or int(seen) != current:
-        raise Conflict()
+    try:
+        number = int(str(seen).strip())
+    except (TypeError, ValueError):
+        number = None
+    if number != current:
+        raise Conflict(
+            f"该{what}已被他人修改（您打开的是第 {number or '?'} 版，当前为第 {current} 版），"
+            "请刷新页面，在最新内容上重新修改"
+        )

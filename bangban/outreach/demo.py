@@ -5,7 +5,8 @@
   account's (`qiye`) company; this month's problems of the zone include one solved there and one
   transferred to 市商务局 as a case.
 * 营商办 `yingshangban` keeps two 惠企政策 and has pushed them; `qiye` has read one.
-* An association's opinion answered, a supervisor's (`jianduyuan`) report forwarded as a case, a
+* An association's opinion answered; the association's own account `xiehui` is linked to it and
+  has submitted one opinion itself (awaiting 市工信局's answer); a supervisor's (`jianduyuan`) report forwarded as a case, a
   恳谈会, and this half year's 企业家座谈会 with `qiye`'s self-nomination.
 Made through the actions, so every record is audited like real work."""
 
@@ -19,8 +20,17 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise, Industry, Tier
 from bangban.org.models import Region, Unit
 
-from .models import Association, Event, InvestmentProject, Policy, SupervisorReport, Symposium
+from .models import (
+    Association,
+    AssociationOpinion,
+    Event,
+    InvestmentProject,
+    Policy,
+    SupervisorReport,
+    Symposium,
+)
 
+ASSOCIATION = "宿迁市纺织服装商会"
 ZONE_PROJECT = "新能源电池正极材料项目"
 OWN_PROJECT = "智能化改造扩产项目"
 
@@ -39,6 +49,7 @@ def load_demo() -> list[str]:
     lines += _projects(chief, office, ent_user)
     lines += _policies(office, ent_user)
     lines += _forums(office, supervisor, admin, ent_user)
+    lines += _association_account(office, _user("xiehui"), ent_user)
     return lines or ["项目服务与政企互动：示范数据已存在，本次未做改动"]
 
 
@@ -184,11 +195,11 @@ def _forums(office: User, supervisor: User | None, admin: User | None, ent_user:
 
     lines: list[str] = []
     city = Region.objects.filter(parent__isnull=True).order_by("id").first()
-    if city is not None and not Association.objects.filter(name="宿迁市纺织服装商会").exists():
+    if city is not None and not Association.objects.filter(name=ASSOCIATION).exists():
         members = [ent_user.enterprise_id] if ent_user and ent_user.enterprise_id else []
         association = forums.do_create_association(
             acting_user=office,
-            data={"name": "宿迁市纺织服装商会", "region": city.code, "member_ids": members},
+            data={"name": ASSOCIATION, "region": city.code, "member_ids": members},
         )
         unit = Unit.objects.filter(code="city-hrss").first() or office.unit
         opinion = forums.do_submit_opinion(
@@ -251,4 +262,35 @@ def _forums(office: User, supervisor: User | None, admin: User | None, ent_user:
                 acting_user=ent_user, symposium_id=symposium.pk, reason="行业龙头，愿分享链主经验"
             )
         lines.append(f"企业家座谈会：{symposium.title}（征集人选中）")
+    return lines
+
+
+def _association_account(office: User, account: User | None, ent_user: User | None) -> list[str]:
+    """Link the demo association account and let it submit an opinion of its own."""
+    from . import forums
+
+    association = Association.objects.filter(name=ASSOCIATION).first()
+    if account is None or association is None:
+        return []
+    lines: list[str] = []
+    if not association.accounts.filter(pk=account.pk).exists():
+        linked = [*association.accounts.values_list("pk", flat=True), account.pk]
+        forums.do_set_association_accounts(
+            acting_user=office, association_id=association.pk, data={"account_ids": linked}
+        )
+        lines.append(f"协会商会账号：{account.username} 已关联{association.name}")
+    if not AssociationOpinion.objects.filter(submitted_by=account).exists():
+        unit = Unit.objects.filter(code="city-miit", is_active=True).first() or office.unit
+        members = list(association.members.values_list("pk", flat=True))
+        forums.do_submit_opinion(
+            acting_user=account,
+            data={
+                "title": "印染企业用能指标紧张，希望统筹分配",
+                "content": "会员企业反映今年新增订单多，但用能指标不足，部分印染产线只能间歇生产。"
+                "建议工信部门统筹年度用能指标，优先保障技改后能效达标的企业。",
+                "answer_unit_id": unit.pk if unit else None,
+                "enterprise_ids": members[:1],
+            },
+        )
+        lines.append("议事厅：协会商会账号自行提交 1 条意见（待答复）")
     return lines

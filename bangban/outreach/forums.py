@@ -25,8 +25,10 @@ from .access import (
     access_report,
     can_report_as_supervisor,
     can_run_forums,
+    is_association_user,
     is_enterprise_user,
     may_answer,
+    own_associations,
 )
 from .models import (
     Association,
@@ -42,6 +44,7 @@ from .models import (
 
 ACTION_LABELS = {
     "outreach.association_created": "登记行业协会商会",
+    "outreach.association_accounts": "关联协会商会账号",
     "outreach.opinion_submitted": "议事厅提交意见",
     "outreach.opinion_answered": "答复议事厅意见",
     "outreach.opinion_rated": "企业评价答复",
@@ -98,8 +101,52 @@ def do_create_association(*, acting_user: Any, data: dict[str, Any]) -> Associat
             contact_phone=checks.text(data, "contact_phone", "联系电话", max_length=30, required=False),
         )
         association.members.set(_enterprises(data, "member_ids"))
+        accounts = _association_accounts(data, "account_ids")
+        association.accounts.set(accounts)
+        after = snapshot(association)
+        after["accounts"] = [u.username for u in accounts]
+        record("outreach.association_created", actor=acting_user, obj=association, after=after)
+    return association
+
+
+def _association_accounts(data: dict[str, Any], name: str) -> list[User]:
+    """Accounts to link to an association: active users holding the 行业协会商会 role."""
+    raw = data.get(name) or []
+    if isinstance(raw, str | int):
+        raw = [raw]
+    values = [str(v).strip() for v in raw if str(v).strip()]
+    ids = sorted({int(v) for v in values if v.isdigit()})
+    found = list(
+        User.objects.filter(pk__in=ids, is_active=True, roles__code=Role.ASSOCIATION)
+        .distinct()
+        .order_by("pk")
+    )
+    if len(found) != len(ids) or any(not v.isdigit() for v in values):
+        raise checks.fail(
+            name, "not_an_association_account", "所选账号不存在，或不是“行业协会商会”角色的账号"
+        )
+    return found
+
+
+def do_set_association_accounts(
+    *, acting_user: Any, association_id: int, data: dict[str, Any]
+) -> Association:
+    """营商办 links the 行业协会商会 accounts that speak for an association (replaces the list)."""
+    _require_forums(acting_user)
+    accounts = _association_accounts(data, "account_ids")
+    with transaction.atomic():
+        association = Association.objects.select_for_update().filter(pk=association_id).first()
+        if association is None:
+            raise NotFound()
+        before = sorted(association.accounts.values_list("username", flat=True))
+        association.accounts.set(accounts)
+        after = sorted(u.username for u in accounts)
         record(
-            "outreach.association_created", actor=acting_user, obj=association, after=snapshot(association)
+            "outreach.association_accounts",
+            actor=acting_user,
+            obj=association,
+            before={"accounts": before},
+            after={"accounts": after},
         )
     return association
 
@@ -107,18 +154,25 @@ def do_create_association(*, acting_user: Any, data: dict[str, Any]) -> Associat
 def do_submit_opinion(
     *, acting_user: Any, data: dict[str, Any], now: dt.datetime | None = None
 ) -> AssociationOpinion:
-    """营商办 (or 市工商联/市民政局 staff holding that role) enters the opinions an association
-    collected and names the unit that must answer."""
-    _require_forums(acting_user)
+    """An association's own account submits the opinions it collected, or 营商办 (or 市工商联/
+    市民政局 staff holding that role) enters them on the association's behalf; either names the
+    unit that must answer and the enterprises who raised them."""
     now = now or timezone.now()
-    association = Association.objects.filter(pk=checks.lookup_id(data, "association_id", "协会商会")).first()
-    if association is None:
-        raise checks.fail("association_id", "association_required", "请选择提交意见的协会商会")
+    association = _submitting_association(acting_user, data)
     title = checks.text(data, "title", "议题", max_length=120)
     content = checks.text(data, "content", "意见建议", max_length=5000)
     unit = _unit(data, "answer_unit_id", "答复单位", required=True)
     assert unit is not None
     enterprises = _enterprises(data, "enterprise_ids")
+    if is_association_user(acting_user):
+        members = set(association.members.values_list("pk", flat=True))
+        outsider = next((e for e in enterprises if e.pk not in members), None)
+        if outsider is not None:
+            raise checks.fail(
+                "enterprise_ids",
+                "enterprise_not_member",
+                f"“{outsider.name}”不是本会会员企业，不能列为提出意见的企业",
+            )
     with transaction.atomic():
         opinion = AssociationOpinion.objects.create(
             association=association,
@@ -141,6 +195,30 @@ def do_submit_opinion(
                 now=now,
             )
     return opinion
+
+
+def _submitting_association(acting_user: Any, data: dict[str, Any]) -> Association:
+    if can_run_forums(acting_user):
+        association = Association.objects.filter(
+            pk=checks.lookup_id(data, "association_id", "协会商会"), is_active=True
+        ).first()
+        if association is None:
+            raise checks.fail("association_id", "association_required", "请选择提交意见的协会商会")
+        return association
+    if not is_association_user(acting_user):
+        raise PermissionDenied("只有行业协会商会账号或营商办可以提交议事厅意见")
+    own = list(own_associations(acting_user).order_by("name"))
+    if not own:
+        raise PermissionDenied("该账号尚未关联协会商会，请联系营商办关联后再提交")
+    chosen = checks.optional_int(data, "association_id", "协会商会")
+    if chosen is None:
+        if len(own) > 1:
+            raise checks.fail("association_id", "association_required", "请选择以哪个协会商会的名义提交")
+        return own[0]
+    association = next((a for a in own if a.pk == chosen), None)
+    if association is None:
+        raise checks.fail("association_id", "association_not_own", "只能以本账号所属协会商会的名义提交意见")
+    return association
 
 
 def do_answer_opinion(
@@ -174,6 +252,14 @@ def do_answer_opinion(
                 person,
                 f"议事厅意见已答复，请评价：{opinion.title}",
                 answer[:120],
+                link=reverse("outreach:opinion_detail", args=[opinion.pk]),
+                now=now,
+            )
+        for person in opinion.association.accounts.filter(is_active=True):
+            notify_user(
+                person,
+                f"本会提交的意见已答复：{opinion.title}",
+                f"{opinion.answer_unit.name}：{answer[:100]}",
                 link=reverse("outreach:opinion_detail", args=[opinion.pk]),
                 now=now,
             )
@@ -214,6 +300,14 @@ def do_rate_answer(
             obj=opinion,
             after={"enterprise": acting_user.enterprise_id, "level": int(value), "comment": comment},
         )
+        for person in opinion.association.accounts.filter(is_active=True):
+            notify_user(
+                person,
+                f"会员企业评价了答复：{opinion.title}",
+                f"{Satisfaction(value).label}" + (f"：{comment[:100]}" if comment else ""),
+                link=reverse("outreach:opinion_detail", args=[opinion.pk]),
+                now=now,
+            )
     return rating
 
 

@@ -242,6 +242,7 @@ class Policy(models.Model):
         "org.Unit", verbose_name="发布单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     summary = models.TextField("政策要点")
+    body = models.TextField("政策正文", blank=True)
     url = models.URLField("原文链接", blank=True)
     published_on = models.DateField("发布日期", null=True, blank=True)
     valid_until = models.DateField("有效期至", null=True, blank=True)
@@ -263,6 +264,39 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PolicyImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    APPLIED = "applied", "已导入"
+    CANCELLED = "cancelled", "已取消"
+
+
+class PolicyImport(models.Model):
+    """A bulk .xlsx import of policies: each row checked and kept with its problem (preview), then
+    the valid rows created in one step on confirmation."""
+
+    file_name = models.CharField("文件名", max_length=200)
+    status = models.CharField(
+        "状态", max_length=10, choices=PolicyImportStatus.choices, default=PolicyImportStatus.PREVIEWED
+    )
+    # [{"row": 2, "title": ..., "values": {...} | None, "error": "", "code": ""}, ...]
+    rows = models.JSONField("逐行检查结果", default=list)
+    valid_count = models.PositiveIntegerField("可导入行数", default=0)
+    error_count = models.PositiveIntegerField("有误行数", default=0)
+    created_count = models.PositiveIntegerField("已导入条数", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("上传时间")
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策批量导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class PushStatus(models.TextChoices):
@@ -372,6 +406,14 @@ class Association(models.Model):
     contact_phone = models.CharField("联系电话", max_length=30, blank=True)
     members = models.ManyToManyField(
         "enterprises.Enterprise", verbose_name="会员企业", blank=True, related_name="associations"
+    )
+    # The 行业协会商会 accounts that speak for this association: they submit its opinions and follow
+    # the answers and ratings (R5.1).
+    accounts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="协会商会账号",
+        blank=True,
+        related_name="outreach_associations",
     )
     is_active = models.BooleanField("启用", default=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

@@ -27,6 +27,12 @@ def _enterprise(user: Any) -> bool:
     return is_enterprise_user(user)
 
 
+def _association(user: Any) -> bool:
+    from .access import is_association_user
+
+    return is_association_user(user)
+
+
 # 营商办's bar is shared by every app: the 议事厅 page links on to supervisors' reports, talks and
 # symposia, so outreach adds at most three entries for any one role.
 NAV_ITEMS: list[tuple[str, str, Any]] = [
@@ -39,6 +45,7 @@ NAV_ITEMS: list[tuple[str, str, Any]] = [
         lambda u: has_any_role(u, {Role.BIZ_OFFICE, Role.ADMIN, Role.UNIT_HEAD}),
     ),
     ("反映问题", "outreach:report_list", lambda u: has_any_role(u, {Role.VOLUNTEER_SUPERVISOR})),
+    ("议事厅", "outreach:opinion_list", _association),
     ("企业家座谈会", "outreach:symposium_list", _enterprise),
 ]
 ADMIN_MENU: frozenset[str] = frozenset()

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
-from bangban.core.errors import ApplicationError, ValidationFailed
+from bangban.core.errors import ApplicationError
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import error_response
 
@@ -33,7 +33,7 @@ def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
 class Field:
     name: str
     label: str
-    type: str = "text"  # text, textarea, select, multiselect, date, number, checkbox, radio, tel
+    type: str = "text"  # text, textarea, select, multiselect, date, number, checkbox, radio, tel, hidden
     options: list[tuple[Any, str]] = field(default_factory=list)
     required: bool = False
     help: str = ""
@@ -60,7 +60,7 @@ def form_data(request: AuthedHttpRequest, fields: list[Field]) -> dict[str, Any]
     return data
 
 
-def bind(fields: list[Field], data: dict[str, Any], error: ValidationFailed | None = None) -> list[Field]:
+def bind(fields: list[Field], data: dict[str, Any], error: ApplicationError | None = None) -> list[Field]:
     problems = (error.details or {}).get("fields", {}) if error and isinstance(error.details, dict) else {}
     for f in fields:
         if f.name in data:

@@ -54,12 +54,14 @@ def _tags(data: dict[str, Any], name: str, label: str, allowed: set[str]) -> lis
     return values
 
 
-def _clean_policy(data: dict[str, Any]) -> dict[str, Any]:
+def active_region_codes() -> set[str]:
+    return set(Region.objects.filter(is_active=True).values_list("code", flat=True))
+
+
+def _clean_policy(data: dict[str, Any], *, regions: set[str] | None = None) -> dict[str, Any]:
+    """`regions`: the active region codes when the caller already has them (bulk import)."""
     region_codes = _tags(
-        data,
-        "region_codes",
-        "适用区划",
-        set(Region.objects.filter(is_active=True).values_list("code", flat=True)),
+        data, "region_codes", "适用区划", regions if regions is not None else active_region_codes()
     )
     issuer_id = checks.optional_int(data, "issuer_id", "发布单位")
     issuer = None
@@ -78,6 +80,7 @@ def _clean_policy(data: dict[str, Any]) -> dict[str, Any]:
         "title": checks.text(data, "title", "政策名称", max_length=160),
         "doc_number": checks.text(data, "doc_number", "文号", max_length=60, required=False),
         "summary": checks.text(data, "summary", "政策要点", max_length=5000),
+        "body": checks.text(data, "body", "政策正文", max_length=50000, required=False),
         "url": url,
         "issuer": issuer,
         "published_on": published_on,
@@ -103,7 +106,7 @@ def do_update_policy(*, acting_user: Any, policy_id: int, version: Any, data: di
     values = _clean_policy(data)
     with transaction.atomic():
         policy = access_policy(acting_user, policy_id, "edit", for_update=True)
-        checks.check_version(policy.version, version)
+        checks.check_version(policy.version, version, "政策")
         before = snapshot(policy, exclude=("updated_at",))
         for name, value in values.items():
             setattr(policy, name, value)

@@ -214,13 +214,15 @@ def do_update_project(
     now = now or timezone.now()
     with transaction.atomic():
         project = access_project(acting_user, project_id, "edit", for_update=True)
-        checks.check_version(project.version, version)
+        checks.check_version(project.version, version, "项目")
         before = snapshot(project, exclude=("updated_at",))
         new_officer = None
         if "name" in changes:
             project.name = checks.text(changes, "name", "项目名称", max_length=120)
         if "investor" in changes:
             project.investor = checks.text(changes, "investor", "投资方", max_length=120, required=False)
+            if not project.investor and project.enterprise_id is None:
+                raise checks.fail("investor", "investor_required", "项目没有关联企业时必须填写投资方")
         if "amount" in changes:
             project.amount = checks.amount(changes, "amount", "投资额（万元）")
         if "stage" in changes:

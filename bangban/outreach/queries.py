@@ -186,7 +186,9 @@ def deliveries(user: Any, params: Mapping[str, Any]) -> Filtered:
 
 def opinions(user: Any, params: Mapping[str, Any]) -> Filtered:
     errors: list[str] = []
-    qs: QuerySet[AssociationOpinion] = visible_opinions(user).select_related("association", "answer_unit")
+    qs: QuerySet[AssociationOpinion] = visible_opinions(user).select_related(
+        "association", "answer_unit", "submitted_by"
+    )
     q = _value(params, "q")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(association__name__icontains=q))

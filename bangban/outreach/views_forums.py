@@ -17,12 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
 from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import visible_enterprises
+from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, RegionLevel, Unit
 
 from . import forums, queries, symposia
@@ -34,8 +35,11 @@ from .access import (
     can_report_as_supervisor,
     can_run_forums,
     can_run_symposia,
+    can_submit_opinion,
+    is_association_user,
     is_enterprise_user,
     may_answer,
+    own_associations,
     visible_policies,
 )
 from .models import (
@@ -133,26 +137,34 @@ def opinion_list(request: AuthedHttpRequest) -> HttpResponse:
                     Field("status", "状态", "select", options=list(OpinionStatus.choices)),
                 ],
             ),
-            create_url=reverse("outreach:opinion_create") if can_run_forums(user) else "",
+            create_url=reverse("outreach:opinion_create") if can_submit_opinion(user) else "",
             create_label="提交协会意见",
             export_url=reverse("outreach:opinion_export"),
-            empty="暂无议事厅意见",
-            testid="opinion-table",
-            extra_links=(
-                [
-                    ("协会商会", reverse("outreach:association_list")),
-                    ("监督员反映", reverse("outreach:report_list")),
-                    ("恳谈会与讲坛", reverse("outreach:event_list")),
-                    ("企业家座谈会", reverse("outreach:symposium_list")),
-                ]
-                if can_run_forums(user)
-                else [
-                    ("恳谈会与讲坛", reverse("outreach:event_list")),
-                    ("企业家座谈会", reverse("outreach:symposium_list")),
-                ]
+            empty=(
+                "暂无本会提交的意见，可点击“提交协会意见”反映会员企业的意见建议"
+                if is_association_user(user)
+                else "暂无议事厅意见"
             ),
+            testid="opinion-table",
+            extra_links=_opinion_links(user),
         ),
     )
+
+
+def _opinion_links(user: Any) -> list[tuple[str, str]]:
+    if is_association_user(user):
+        return []
+    if can_run_forums(user):
+        return [
+            ("协会商会", reverse("outreach:association_list")),
+            ("监督员反映", reverse("outreach:report_list")),
+            ("恳谈会与讲坛", reverse("outreach:event_list")),
+            ("企业家座谈会", reverse("outreach:symposium_list")),
+        ]
+    return [
+        ("恳谈会与讲坛", reverse("outreach:event_list")),
+        ("企业家座谈会", reverse("outreach:symposium_list")),
+    ]
 
 
 @login_required
@@ -181,32 +193,49 @@ def opinion_export(request: AuthedHttpRequest) -> HttpResponseBase:
 @page_errors
 def opinion_create(request: AuthedHttpRequest) -> HttpResponseBase:
     user = request.user
+    as_association = is_association_user(user) and not can_run_forums(user)
+    if as_association:
+        own = list(own_associations(user).order_by("name"))
+        if not own:
+            raise PermissionDenied("该账号尚未关联协会商会，请联系营商办关联后再提交")
+        associations = [(a.pk, a.name) for a in own]
+        members = (
+            Enterprise.objects.filter(associations__in=own, is_active=True)
+            .distinct()
+            .order_by("name")
+            .only("id", "name")
+        )
+        enterprise_options = [(e.pk, e.name) for e in members[:500]]
+    else:
+        associations = [(a.pk, a.name) for a in Association.objects.filter(is_active=True)]
+        enterprise_options = _enterprise_options(user)
     fields = [
-        Field(
-            "association_id",
-            "协会商会",
-            "select",
-            options=[(a.pk, a.name) for a in Association.objects.filter(is_active=True)],
-            required=True,
-        ),
         Field("title", "议题", required=True, maxlength=120),
         Field("content", "收集的意见建议", "textarea", required=True, maxlength=5000),
         Field("answer_unit_id", "答复单位", "select", options=_units(), required=True),
         Field(
             "enterprise_ids",
-            "提出意见的企业（答复后可评价）",
+            "提出意见的企业（答复后可评价）" + ("，限本会会员" if as_association else ""),
             "multiselect",
-            options=_enterprise_options(user),
+            options=enterprise_options,
         ),
     ]
+    if not as_association or len(associations) > 1:
+        fields.insert(0, Field("association_id", "协会商会", "select", options=associations, required=True))
     return _create(
         request,
-        allowed=can_run_forums(user),
+        allowed=can_submit_opinion(user),
         title="提交协会商会意见",
         fields=fields,
         action=forums.do_submit_opinion,
         done=lambda o: redirect("outreach:opinion_detail", o.pk),
         back=reverse("outreach:opinion_list"),
+        narrow=as_association,
+        intro=(
+            f"以“{associations[0][1]}”的名义提交，答复单位答复后本会和所列企业都会收到通知。"
+            if as_association and len(associations) == 1
+            else ""
+        ),
     )
 
 
@@ -247,6 +276,7 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             "ratings": ratings,
             "can_answer": opinion.status == OpinionStatus.SUBMITTED and may_answer(user, opinion),
             "can_rate": is_enterprise_user(user) and opinion.status != OpinionStatus.SUBMITTED and not rated,
+            "on_behalf": not opinion.association.accounts.filter(pk=opinion.submitted_by_id).exists(),
             "levels": Satisfaction.choices,
         },
     )
@@ -257,20 +287,30 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 def association_list(request: AuthedHttpRequest) -> HttpResponse:
     if not has_any_role(request.user, STAFF_ROLES):
         return render(request, "core/error.html", {"error": NotFound()}, status=404)
-    qs = Association.objects.select_related("region")
+    qs = Association.objects.select_related("region").prefetch_related("accounts")
     q = request.GET.get("q", "").strip()[:100]
     if q:
         qs = qs.filter(name__icontains=q)
     result = paginate(request, qs.order_by("name"))
+    manage = can_run_forums(request.user)
     rows = [
-        [Cell(a.name), Cell(a.region.name), Cell(a.contact_name or "—"), Cell(a.members.count())]
+        [
+            Cell(a.name),
+            Cell(a.region.name),
+            Cell(a.contact_name or "—"),
+            Cell(a.members.count()),
+            Cell(
+                "、".join(u.display_name for u in a.accounts.all()) or ("关联账号" if manage else "—"),
+                link=reverse("outreach:association_accounts", args=[a.pk]) if manage else "",
+            ),
+        ]
         for a in result.page.object_list
     ]
     return list_page(
         request,
         ListPage(
             title="行业协会商会",
-            headers=["名称", "区划", "联系人", "会员企业"],
+            headers=["名称", "区划", "联系人", "会员企业", "协会商会账号"],
             rows=rows,
             page=result.page,
             qs=result.querystring_without_page,
@@ -294,6 +334,9 @@ def association_create(request: AuthedHttpRequest) -> HttpResponseBase:
         Field("contact_name", "联系人", maxlength=50),
         Field("contact_phone", "联系电话", "tel", maxlength=30),
         Field("member_ids", "会员企业", "multiselect", options=_enterprise_options(request.user)),
+        Field(
+            "account_ids", "协会商会账号（代表本会提交意见）", "multiselect", options=_association_accounts()
+        ),
     ]
     return _create(
         request,
@@ -304,6 +347,44 @@ def association_create(request: AuthedHttpRequest) -> HttpResponseBase:
         done=lambda a: redirect("outreach:association_list"),
         back=reverse("outreach:association_list"),
     )
+
+
+def _association_accounts() -> list[tuple[int, str]]:
+    from bangban.accounts.models import User
+    from bangban.accounts.roles import Role
+
+    users = User.objects.filter(is_active=True, roles__code=Role.ASSOCIATION).distinct().order_by("username")
+    return [(u.pk, f"{u.display_name}（{u.username}）") for u in users[:500]]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def association_accounts(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """营商办 links the accounts that speak for an association."""
+    if not can_run_forums(request.user):
+        raise NotFound()
+    association = Association.objects.filter(pk=pk).first()
+    if association is None:
+        raise NotFound()
+    field = Field(
+        "account_ids",
+        "协会商会账号（代表本会提交意见、查看答复和评价）",
+        "multiselect",
+        options=_association_accounts(),
+        value=[str(v) for v in association.accounts.values_list("pk", flat=True)],
+    )
+    title = f"关联账号：{association.name}"
+    back = reverse("outreach:association_list")
+    if request.method == "POST":
+        data = form_data(request, [field])
+        try:
+            forums.do_set_association_accounts(acting_user=request.user, association_id=pk, data=data)
+        except ValidationFailed as exc:
+            return form_page(request, title=title, fields=bind([field], data, exc), error=exc, back=back)
+        messages.success(request, "已更新协会商会账号")
+        return redirect("outreach:association_list")
+    return form_page(request, title=title, fields=[field], back=back, submit="保存")
 
 
 # --- supervisors ------------------------------------------------------------------------------------

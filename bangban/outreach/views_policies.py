@@ -15,16 +15,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
-from bangban.core.xlsx import xlsx_response
+from bangban.core.xlsx import (
+    human_size,
+    limit_upload_size,
+    max_upload_bytes,
+    too_large_error,
+    upload_was_too_large,
+    xlsx_response,
+)
 from bangban.enterprises.models import Industry, Scale, Tier
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 
-from . import policies, queries
+from . import policies, policy_import, queries
 from .access import access_delivery, access_policy, access_push, can_manage_policies, is_enterprise_user
-from .models import PolicyDelivery
+from .models import Policy, PolicyDelivery
 from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page, page_errors
 
 
@@ -75,6 +82,7 @@ def policy_list(request: AuthedHttpRequest) -> HttpResponseBase:
             ),
             create_url=reverse("outreach:policy_create") if can_manage else "",
             create_label="录入政策",
+            extra_links=[("批量导入", reverse("outreach:policy_import"))] if can_manage else [],
             export_url=reverse("outreach:policy_export"),
             empty="暂无惠企政策" + ("，可点击“录入政策”添加" if can_manage else ""),
             testid="policy-table",
@@ -139,6 +147,7 @@ def policy_fields() -> list[Field]:
             options=[(u.pk, u.name) for u in units.order_by("region__path", "name")],
         ),
         Field("summary", "政策要点", "textarea", required=True, maxlength=5000),
+        Field("body", "政策正文", "textarea", maxlength=50000, help="可粘贴政策全文，企业阅读时显示"),
         Field("url", "原文链接", maxlength=200),
         Field("published_on", "发布日期", "date"),
         Field("valid_until", "有效期至", "date"),
@@ -173,6 +182,59 @@ def policy_create(request: AuthedHttpRequest) -> HttpResponseBase:
         messages.success(request, "已录入政策，可在政策页推送给符合条件的企业")
         return redirect("outreach:policy_detail", policy.pk)
     return form_page(request, title="录入惠企政策", fields=fields, back=back)
+
+
+def _policy_values(policy: Policy) -> dict[str, Any]:
+    return {
+        "title": policy.title,
+        "doc_number": policy.doc_number,
+        "issuer_id": policy.issuer_id or "",
+        "summary": policy.summary,
+        "body": policy.body,
+        "url": policy.url,
+        "published_on": policy.published_on.isoformat() if policy.published_on else "",
+        "valid_until": policy.valid_until.isoformat() if policy.valid_until else "",
+        "industries": policy.industries,
+        "region_codes": policy.region_codes,
+        "scales": policy.scales,
+        "tiers": policy.tiers,
+        "is_active": policy.is_active,
+        "version": policy.version,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def policy_edit(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """Edit a policy of the library: a stale version (someone saved first) is refused with 409."""
+    user = request.user
+    if is_enterprise_user(user):
+        raise NotFound()
+    policy = access_policy(user, pk, "edit")
+    fields = [
+        *policy_fields(),
+        Field("is_active", "有效（取消勾选表示政策已失效，不再推送）", "checkbox"),
+        Field("version", "版本", "hidden"),
+    ]
+    title = f"修改惠企政策：{policy.title}"
+    back = reverse("outreach:policy_detail", args=[policy.pk])
+    if request.method == "POST":
+        data = form_data(request, fields)
+        try:
+            policies.do_update_policy(
+                acting_user=user, policy_id=policy.pk, version=data.pop("version", None), data=data
+            )
+        except (ValidationFailed, Conflict) as exc:
+            data["version"] = request.POST.get("version", "")
+            return form_page(
+                request, title=title, fields=bind(fields, data, exc), error=exc, back=back, submit="保存"
+            )
+        messages.success(request, "已保存政策修改")
+        return redirect("outreach:policy_detail", policy.pk)
+    return form_page(
+        request, title=title, fields=bind(fields, _policy_values(policy)), back=back, submit="保存"
+    )
 
 
 @login_required
@@ -262,6 +324,89 @@ def delivery_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         rows,
         "送达回执",
         text_columns=[1],
+    )
+
+
+# --- bulk import (.xlsx) ------------------------------------------------------------------------------
+
+
+@login_required
+@page_errors
+@limit_upload_size
+def policy_import_upload(request: AuthedHttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_manage_policies(user):
+        raise NotFound()
+    error: ApplicationError | None = None
+    if request.method == "POST":
+        try:
+            if upload_was_too_large(request):
+                raise too_large_error(max_upload_bytes())
+            batch = policy_import.do_preview_policy_import(
+                acting_user=user, uploaded_file=request.FILES.get("file")
+            )
+        except ApplicationError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            error = exc
+        else:
+            return redirect("outreach:policy_import_preview", batch.pk)
+    return render(
+        request,
+        "outreach/policy_import.html",
+        {
+            "error": error,
+            "max_size": human_size(max_upload_bytes()),
+            "required": policy_import.REQUIRED_COLUMNS,
+            "optional": policy_import.OPTIONAL_COLUMNS,
+            "recent": list(policy_import.recent_imports(user)),
+        },
+        status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_GET
+@page_errors
+def policy_import_template(request: AuthedHttpRequest) -> HttpResponseBase:
+    if not can_manage_policies(request.user):
+        raise NotFound()
+    example = [policy_import.TEMPLATE_EXAMPLE[c] for c in policy_import.COLUMNS]
+    return xlsx_response(
+        "惠企政策导入模板.xlsx",
+        list(policy_import.COLUMNS),
+        [example],
+        "惠企政策",
+        extra_sheets=[("填写说明", ["列", "是否必填", "说明"], policy_import.TEMPLATE_NOTES)],
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def policy_import_preview(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    user = request.user
+    batch = policy_import.access_import(user, pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("do") == "cancel":
+                policy_import.do_cancel_policy_import(acting_user=user, import_id=pk)
+                messages.info(request, "已取消本次导入，政策库未改动")
+                return redirect("outreach:policy_import")
+            batch = policy_import.do_apply_policy_import(acting_user=user, import_id=pk)
+        except ApplicationError as exc:
+            if isinstance(exc, NotFound):
+                raise
+            messages.error(request, exc.message)
+            return redirect("outreach:policy_import_preview", pk)
+        messages.success(request, f"已导入 {batch.created_count} 条政策")
+        return redirect("outreach:policy_import_preview", pk)
+    only_errors = request.GET.get("errors") == "1"
+    rows = [r for r in batch.rows if not only_errors or r.get("data") is None]
+    return render(
+        request,
+        "outreach/policy_import_preview.html",
+        {"batch": batch, "rows": rows, "only_errors": only_errors},
     )
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.xlsx import xlsx_response
@@ -181,6 +181,51 @@ def project_create(request: AuthedHttpRequest) -> HttpResponseBase:
         messages.success(request, f"已登记项目“{project.name}”")
         return redirect("outreach:project_detail", project.pk)
     return form_page(request, title="登记招商项目", fields=fields, back=reverse("outreach:project_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@page_errors
+def project_edit(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
+    """Edit a project (the fields of `PATCH /projects/{id}`); a stale version is refused with 409."""
+    user = request.user
+    project = access_project(user, pk, "edit")
+    fields = [
+        Field("name", "项目名称", required=True, maxlength=120),
+        Field("investor", "投资方", maxlength=120, help="尚未注册企业时的投资方"),
+        Field("amount", "投资额（万元）", "number", required=True),
+        Field("stage", "项目阶段", "select", options=list(ProjectStage.choices), required=True),
+        Field("chief_officer_id", "首席服务员", "select", options=_officers(), required=True),
+        Field("description", "项目概况", "textarea", maxlength=5000),
+        Field("is_active", "在服务（取消勾选表示不再服务该项目）", "checkbox"),
+        Field("version", "版本", "hidden"),
+    ]
+    title = f"修改招商项目：{project.name}"
+    back = reverse("outreach:project_detail", args=[project.pk])
+    if request.method == "POST":
+        data = form_data(request, fields)
+        changes = {k: v for k, v in data.items() if k != "version"}
+        try:
+            projects.do_update_project(
+                acting_user=user, project_id=project.pk, version=data.get("version"), changes=changes
+            )
+        except (ValidationFailed, Conflict) as exc:
+            return form_page(
+                request, title=title, fields=bind(fields, data, exc), error=exc, back=back, submit="保存"
+            )
+        messages.success(request, "已保存项目修改")
+        return redirect("outreach:project_detail", project.pk)
+    values = {
+        "name": project.name,
+        "investor": project.investor,
+        "amount": f"{project.amount:f}",
+        "stage": project.stage,
+        "chief_officer_id": project.chief_officer_id,
+        "description": project.description,
+        "is_active": project.is_active,
+        "version": project.version,
+    }
+    return form_page(request, title=title, fields=bind(fields, values), back=back, submit="保存")
 
 
 def procedure_fields() -> list[Field]:

@@ -1,6 +1,8 @@
 """Escalation in a real browser (issue 4, item 7).
 
-(a) An enterprise writes to the mayor's column without an account; 市政府办公室 classify it, the
+(a) An enterprise writes to the mayor's column without an account; 市政府办公室 map its category to
+    the 对口联系副秘书长 in the table's editor and classify it (the dispatcher's queue shows it as
+    under review, linking to the review page), the
     对口联系副秘书长 reviews it, the 秘书长 and then the 分管市长 sign it (the 分管市长 trying first is
     refused), 市政府办公室 dispatch it to 沭阳县政府 with the 2-working-day limit, the county handles
     it and the dispatcher's follow-up closes it.
@@ -53,7 +55,6 @@ def cast(world: World) -> dict[str, Any]:  # noqa: F811
     deputy = make_user("fumishuzhang", Role.DEPUTY_SECRETARY_GENERAL, unit=office, full_name="对口副秘书长")
     category = Category.objects.filter(level=1, is_active=True).order_by("sort", "code").first()
     assert category is not None
-    DeputyRoute.objects.create(category=category, deputy=deputy)
     return {
         "category": category,
         "staff": make_user("shizhengfu", Role.MAYOR_OFFICE, unit=office, full_name="市政府办专人"),
@@ -97,8 +98,17 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     page.wait_for_url(re.compile(r"/cases/intake/mayor/done/"))
     ticket = Ticket.objects.get(channel="mayor")
 
-    # 2. 市政府办公室 find it among the collected submissions and classify it.
+    # 2. 市政府办公室 first map the category to its 对口联系副秘书长 in the table's editor, then find
+    #    the submission among the collected ones and classify it.
     log_in(page, base, cast["staff"].username, PASSWORD)
+    page.goto(f"{base}/escalation/mayor/")
+    page.click("[data-testid=routes-link]")
+    page.wait_for_selector("[data-testid=route-table] [data-testid=empty]")
+    page.select_option("[data-testid=route-add-form] select[name=category]", str(cast["category"].pk))
+    page.select_option("[data-testid=route-add-form] select[name=deputy]", str(cast["deputy"].pk))
+    page.click("[data-testid=route-add]")
+    page.wait_for_selector(f"[data-testid=route-row][data-category='{cast['category'].code}']")
+    assert DeputyRoute.objects.get(category=cast["category"]).deputy == cast["deputy"]
     page.goto(f"{base}/escalation/mayor/?stage=collected")
     row = page.locator(f"[data-testid=mayor-row][data-number='{ticket.number}']")
     assert "专项督查" in row.inner_text()
@@ -106,6 +116,15 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     page.select_option("[data-testid=classify-form] select[name=category]", str(cast["category"].pk))
     page.select_option("[data-testid=classify-form] select[name=kind]", "general")
     page.click("[data-testid=classify-submit]")
+    page.wait_for_selector("[data-testid=mayor-case][data-stage=deputy]")
+
+    # The dispatcher's queue shows it as under review, with a link to the review, not a form.
+    switch_user(page, base, cast["dispatcher"].username)
+    page.goto(f"{base}/cases/dispatch/")
+    card = page.locator(f"[data-testid=dispatch-row][data-number='{ticket.number}']")
+    assert "市长直通车审核中" in card.inner_text()
+    assert card.locator("[data-testid=dispatch-form]").count() == 0
+    card.locator("[data-testid=mayor-review-link]").click()
     page.wait_for_selector("[data-testid=mayor-case][data-stage=deputy]")
 
     # 3. The 对口联系副秘书长 reviews it.

@@ -158,3 +158,63 @@ def test_supervisor_reports_on_a_phone_and_follows_the_forwarded_case(
     ticket = Ticket.objects.get()
     assert ticket.number in phone_page.locator("[data-testid=report-ticket]").inner_text()
     assert ticket.channel == Channel.SUPERVISOR
+
+
+def test_an_association_submits_on_a_phone_and_follows_answer_and_rating(
+    live_server: Any,
+    page: Any,
+    phone_page: Any,
+    world: World,  # noqa: F811
+) -> None:
+    from bangban.outreach.models import Association, AssociationOpinion
+
+    base = live_server.url
+    account = make_user("xiehui", Role.ASSOCIATION, full_name="纺织商会秘书长")
+    association = Association.objects.create(name="宿迁市纺织服装商会", region=world.city)
+    association.members.add(world.ent_shuyang)
+    association.accounts.add(account)
+
+    # 1. The association, on a phone, is refused without a title, then submits as itself.
+    phone_page.goto(f"{base}/accounts/login/")
+    phone_page.fill("#id_username", "xiehui")
+    phone_page.fill("#id_password", PASSWORD)
+    phone_page.click("button[type=submit]")
+    phone_page.wait_for_selector("[data-testid=current-user]", state="attached")
+    phone_page.goto(f"{base}/outreach/opinions/new/")
+    assert "以“宿迁市纺织服装商会”的名义提交" in phone_page.content()
+    phone_page.fill("#id_content", "会员企业反映用能指标不足，希望统筹分配。")
+    phone_page.select_option("#id_answer_unit_id", str(world.shuyang_gov.pk))
+    phone_page.click("[data-testid=submit]")
+    error = phone_page.locator("[data-testid=error-title]")
+    error.wait_for()
+    assert "请填写议题" in error.inner_text()
+    assert not AssociationOpinion.objects.exists()
+    phone_page.fill("#id_title", "印染企业用能指标紧张")
+    phone_page.select_option("#id_enterprise_ids", [str(world.ent_shuyang.pk)])
+    phone_page.click("[data-testid=submit]")
+    phone_page.locator("[data-testid=opinion-status]").wait_for()
+    assert phone_page.locator("[data-testid=opinion-status]").inner_text() == "待答复"
+    assert "协会商会自行提交" in phone_page.locator("[data-testid=opinion-submitter]").inner_text()
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"页面在手机上出现横向滚动（{width}px）"
+    assert phone_page.locator("[data-testid=answer-submit]").count() == 0
+    opinion_url = phone_page.url
+    assert AssociationOpinion.objects.get().submitted_by == account
+
+    # 2. The unit answers; the enterprise rates the answer.
+    log_in(page, base, world.handler_shuyang.username, PASSWORD)
+    page.goto(opinion_url)
+    page.fill("#id_answer", "县里统筹年度用能指标，优先保障技改达标企业")
+    page.click("[data-testid=answer-submit]")
+    page.locator("[data-testid=opinion-answer]").wait_for()
+    switch_user(page, base, world.enterprise_user.username)
+    page.goto(opinion_url)
+    page.check("#level1")
+    page.click("[data-testid=rate-submit]")
+    page.get_by_text("感谢评价").wait_for()
+
+    # 3. The association follows both on its phone.
+    phone_page.goto(opinion_url)
+    assert "县里统筹年度用能指标" in phone_page.locator("[data-testid=opinion-answer]").inner_text()
+    assert "非常满意" in phone_page.locator("[data-testid=opinion-ratings]").inner_text()
+    assert phone_page.locator("[data-testid=opinion-status]").inner_text() == "已评价"

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from bangban.core.demo import load_demo_city
 from bangban.outreach.models import (
+    AssociationOpinion,
     InvestmentProject,
     Policy,
     PolicyDelivery,
@@ -17,7 +18,8 @@ from bangban.outreach.models import (
 
 
 def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client):
-    load_demo_city()
+    lines = load_demo_city()
+    assert not any("没有示范账号" in line for line in lines)
     counts = (
         InvestmentProject.objects.count(),
         Policy.objects.count(),
@@ -47,3 +49,10 @@ def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client
     client.logout()
     assert client.login(username="jianduyuan", password="Suqian-Demo-2024")
     assert "政务服务中心窗口要求重复提交材料" in client.get(reverse("outreach:report_list")).content.decode()
+
+    client.logout()
+    # The association's own account is linked and has submitted an opinion itself.
+    assert AssociationOpinion.objects.filter(submitted_by__username="xiehui").count() == 1
+    assert client.login(username="xiehui", password="Suqian-Demo-2024")
+    hall = client.get(reverse("outreach:opinion_list")).content.decode()
+    assert "印染企业用能指标紧张" in hall and "旺季用工缺口大" in hall and "提交协会意见" in hall
