@@ -16,7 +16,9 @@ sees them:
 1. the matrix per officer (every officer's row, as the page and the export build it);
 2. the matrix per county/zone (with the number of officers behind in each);
 3. the matrix as a county's unit head sees it (one county);
-4. one officer's enterprises (the officer's phone page).
+4. one officer's enterprises (the officer's phone page);
+5. the officers behind per county/zone, city-wide, that the lead units' reminders are built from
+   (`queries.gaps_by_area`, once per month and quarter).
 """
 
 from __future__ import annotations
@@ -259,8 +261,10 @@ def step(enterprises: int, officers: int, contacts: int, label: str) -> None:
     one = timed(
         "一名专员的挂钩企业", lambda: queries.compliance_enterprises(officer, period, officer_id=officer.pk)
     )
+    gaps = timed("牵头单位提醒：各县区落后专员（全市）", lambda: queries.gaps_by_area(period))
     print(
-        f"RESULT {label} by_officer={by_officer:.3f} by_region={by_region:.3f} county={county:.3f} officer={one:.3f}"
+        f"RESULT {label} by_officer={by_officer:.3f} by_region={by_region:.3f} county={county:.3f} "
+        f"officer={one:.3f} lead_gaps={gaps:.3f}"
     )
 
 

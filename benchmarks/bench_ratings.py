@@ -20,6 +20,11 @@ validation, the rating row, its audit event and the response included):
 then it inserts N closed cases of one month (one INSERT … SELECT) and times `recheck.do_draw`
 (population query, seeded sample, stored population and sample, the sampled items, the audit
 event) and `recheck.rederive`.
+
+Device ratings are measured with the product's defaults: each device rating's transaction commits
+synchronously (waits for the write-ahead log to reach the disk). To measure the optional
+asynchronous commit (`synchronous_commit = off` for device ratings, see docs/ratings.md), run with
+`BANGBAN_DEVICE_ASYNC_COMMIT=true` in the environment; the mode in use is printed.
 """
 
 from __future__ import annotations
@@ -153,6 +158,10 @@ def run_main(ratings: int, closed: int, label: str) -> None:
 
     seed()
     print(f"[{label}] 数据库：{connection.vendor}")
+    from bangban.ratings.actions import device_async_commit
+
+    mode = "异步提交（BANGBAN_DEVICE_ASYNC_COMMIT=true）" if device_async_commit() else "同步提交（默认）"
+    print(f"[{label}] 评价器评价的提交方式：{mode}")
     raw = device_key()
     client = Client(headers={"X-Device-Key": raw})
     client.post(

@@ -19,7 +19,8 @@ from django.db.models import Q, QuerySet
 
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.roles import Role
-from bangban.core.errors import NotFound, PermissionDenied
+from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
+from bangban.org.models import Region, RegionLevel
 
 from .models import Assignment, AssignmentBatch, Contact
 
@@ -169,3 +170,24 @@ def access_batch(user: Any, batch_id: int | str) -> AssignmentBatch:
 
 def can_see_compliance(user: Any) -> bool:
     return is_overseer(user) or is_officer(user)
+
+
+def area_filter(user: Any, code: str) -> Region | None:
+    """The county or zone a compliance matrix is filtered to (`?region=<code>`); empty: none. A code
+    that is not a county or zone of the city is refused; one outside the user's scope is 404."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    region = Region.objects.filter(code=code[:12], level__in=[RegionLevel.COUNTY, RegionLevel.ZONE]).first()
+    if region is None:
+        raise ValidationFailed(
+            f"区域“{code[:20]}”不是本市的县区或功能区", code="region_invalid", details={"field": "region"}
+        )
+    scope = scope_of(user)
+    if scope.city_wide or not is_overseer(user):
+        return region
+    if scope.region_path is not None and (
+        region.path.startswith(scope.region_path) or scope.region_path.startswith(region.path)
+    ):
+        return region
+    raise NotFound()

@@ -19,6 +19,7 @@ from .access import (
     access_assignment,
     access_batch,
     access_contact,
+    area_filter,
     can_see_compliance,
     is_overseer,
     visible_assignments,
@@ -500,15 +501,19 @@ def tally_out(t: queries.Tally) -> dict[str, Any]:
     "/compliance",
     response={200: ComplianceOut, 400: ErrorOut, 404: ErrorOut},
     summary="联系走访达标矩阵",
-    description="quarter 如 2026Q4（默认本季度）；by=officer 按专员，by=region 按县区/功能区。",
+    description=(
+        "quarter 如 2026Q4（默认本季度）；by=officer 按专员，by=region 按县区/功能区；"
+        "region=县区/功能区代码 时按专员只统计该区域的挂钩企业（牵头单位提醒中的链接即用此筛选）。"
+    ),
 )
-def compliance(request: HttpRequest, quarter: str = "", by: str = "officer") -> Any:
+def compliance(request: HttpRequest, quarter: str = "", by: str = "officer", region: str = "") -> Any:
     user = request.user
     if not can_see_compliance(user):
         raise NotFound()
     q = Quarter.parse(quarter) if quarter else Quarter.of(timezone.localdate())
     if q is None:
         raise ValidationFailed("季度格式不正确，应如 2026Q4", code="invalid_quarter")
+    area = area_filter(user, region)
     period = queries.period_for(q)
     body: dict[str, Any] = {"quarter": q.code, "as_of": period.as_of, "officers": [], "regions": []}
     if by == "region":
@@ -529,7 +534,7 @@ def compliance(request: HttpRequest, quarter: str = "", by: str = "officer") -> 
                 "unit_name": r.officer.unit.name if r.officer.unit else "",
                 "tally": tally_out(r.tally),
             }
-            for r in queries.compliance_by_officer(user, period)
+            for r in queries.compliance_by_officer(user, period, region=area)
         ]
     return body
 
@@ -560,6 +565,9 @@ def verification_results(request: HttpRequest, quarter: str = "") -> Any:
 
 class LiaisonIn(Schema):
     user_id: int = Field(description="本企业企业账号的用户ID")
+    phone: str = Field(
+        "", description="联络员手机号（11位）；不填则用该账号登记的手机号。同步写入企业库的联络员手机"
+    )
 
 
 class LiaisonOut(Schema):
@@ -574,7 +582,7 @@ class LiaisonOut(Schema):
     summary="指定本企业工作联络员",
 )
 def name_liaison(request: HttpRequest, payload: LiaisonIn) -> Any:
-    liaison = actions.do_name_liaison(acting_user=request.user, user_id=payload.user_id)
+    liaison = actions.do_name_liaison(acting_user=request.user, user_id=payload.user_id, phone=payload.phone)
     return {
         "enterprise_id": liaison.enterprise_id,
         "user_id": liaison.user_id,

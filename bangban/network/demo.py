@@ -77,8 +77,9 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         actions.do_assign(
             acting_user=admin, enterprise_id=enterprise.pk, officer_id=officer.pk, started_on=start, now=now
         )
-    if own is not None and not Liaison.objects.filter(enterprise=own).exists():
-        actions.do_name_liaison(acting_user=company, user_id=company.pk)
+    mobile = (company.phone or (own.liaison_phone if own is not None else "")).strip()
+    if own is not None and mobile and not Liaison.objects.filter(enterprise=own).exists():
+        actions.do_name_liaison(acting_user=company, user_id=company.pk, phone=mobile)
 
     county_served: list[Enterprise] = []
     if county_officer is not None:

@@ -1,4 +1,5 @@
-"""Periodic jobs of the service network: reminders to officers, once per month and per quarter."""
+"""Periodic jobs of the service network: reminders to officers and to the lead units of their
+areas, once per month and per quarter."""
 
 from __future__ import annotations
 
@@ -10,7 +11,12 @@ from django.utils import timezone
 from bangban.core.scheduler import Job, register
 
 from .reminders import month_period, quarter_period
-from .tasks import remind_monthly_contacts_task, remind_quarterly_visits_task
+from .tasks import (
+    remind_lead_units_monthly_task,
+    remind_lead_units_quarterly_task,
+    remind_monthly_contacts_task,
+    remind_quarterly_visits_task,
+)
 
 
 def _after_nine(period: Callable[[dt.datetime], str | None]) -> Callable[[dt.datetime], str | None]:
@@ -39,5 +45,23 @@ register(
         period=_after_nine(quarter_period),
         task=remind_quarterly_visits_task,
         description="季末前10个工作日提醒帮办专员走访本季度尚未走访的挂钩企业（每季度一次）",
+    )
+)
+
+register(
+    Job(
+        name="network.remind_lead_units_monthly",
+        period=_after_nine(month_period),
+        task=remind_lead_units_monthly_task,
+        description="月末前3个工作日提醒市工信局及各县区、功能区牵头单位：辖区内本月尚有企业未联系的帮办专员（每单位每月一次）",
+    )
+)
+
+register(
+    Job(
+        name="network.remind_lead_units_quarterly",
+        period=_after_nine(quarter_period),
+        task=remind_lead_units_quarterly_task,
+        description="季末前10个工作日提醒市工信局及各县区、功能区牵头单位：辖区内本季度尚有企业未走访的帮办专员（每单位每季度一次）",
     )
 )

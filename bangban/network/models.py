@@ -224,3 +224,33 @@ class AssignmentBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name}（{self.get_status_display()}）"
+
+
+class LeadReminderKind(models.TextChoices):
+    CONTACT = "contact", "月度联系"
+    VISIT = "visit", "季度走访"
+
+
+class LeadReminder(models.Model):
+    """A reminder to a lead unit (市工信局 for the city, each county's or zone's lead unit) that
+    officers in its area are behind (R3.2, R4.2). The row is the claim: inserted before the
+    message is sent, unique per unit, kind and period, so however many workers run the job, a
+    unit is reminded once a month (contacts) and once a quarter (visits)."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey("org.Region", verbose_name="区域", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("提醒类型", max_length=10, choices=LeadReminderKind.choices)
+    period = models.CharField("期间", max_length=7, help_text="2026-11（月）或 2026Q4（季度）")
+    officers_behind = models.PositiveIntegerField("落后专员数", default=0)
+    recipients = models.PositiveIntegerField("提醒人数", default=0)
+    created_at = models.DateTimeField("提醒时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "牵头单位提醒"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "kind", "period"], name="network_lead_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.get_kind_display()} {self.period}"

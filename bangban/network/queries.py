@@ -163,9 +163,13 @@ class OfficerRow:
     tally: Tally
 
 
-def compliance_by_officer(user: Any, period: Period) -> list[OfficerRow]:
-    """One row per officer with current assignments in the user's view, the furthest behind first."""
-    tallies = _grouped(user, period, "officer_id")
+def compliance_by_officer(user: Any, period: Period, region: Region | None = None) -> list[OfficerRow]:
+    """One row per officer with current assignments in the user's view, the furthest behind first;
+    with `region` (a county or zone), counting only the enterprises there."""
+    if region is None:
+        tallies = _grouped(user, period, "officer_id")
+    else:
+        tallies = _grouped(user, period, "officer_id", " AND r.path LIKE %s", [region.path + "%"])
     officers = (
         User.objects.select_related("unit")
         .only("id", "username", "full_name", "rank", "unit__name", "unit__short_name")
@@ -419,3 +423,38 @@ def officers_with_gaps(period: Period) -> dict[int, tuple[int, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return {row[0]: (int(row[1] or 0), int(row[2] or 0)) for row in cursor.fetchall() if row[1] or row[2]}
+
+
+def county_regions() -> dict[str, Region]:
+    """The city, counties and zones by code (the areas the matrix rolls up to)."""
+    return {
+        r.code: r
+        for r in Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE, RegionLevel.CITY])
+    }
+
+
+def gaps_by_area(period: Period) -> dict[int, dict[int, tuple[int, int]]]:
+    """The officers behind in each county or zone, city-wide: county/zone region id → officer id →
+    (enterprises there not contacted this month, enterprises there not visited this quarter).
+    One statement grouped by (region, officer), rolled up to the county or zone here."""
+    month_index = next((i for i, (s, e) in enumerate(period.quarter.months) if s <= period.as_of <= e), 2)
+    inner, args = _inner_sql(period, "", [])
+    sql = f"""
+        SELECT t.region_id, t.officer_id,
+               SUM(CASE WHEN t.r{month_index + 1} = 1 AND t.c{month_index + 1} = 0 THEN 1 ELSE 0 END),
+               SUM(CASE WHEN t.v = 0 THEN 1 ELSE 0 END)
+        FROM ({inner}) t GROUP BY t.region_id, t.officer_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        pairs = [row for row in cursor.fetchall() if row[2] or row[3]]
+    paths = dict(Region.objects.filter(pk__in={row[0] for row in pairs}).values_list("pk", "path"))
+    tops = county_regions()
+    areas: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for region_id, officer_id, contacts, visits in pairs:
+        county = _county_of(paths.get(region_id, ""), tops)
+        if county is None:
+            continue
+        before = areas[county.pk].get(officer_id, (0, 0))
+        areas[county.pk][officer_id] = (before[0] + int(contacts or 0), before[1] + int(visits or 0))
+    return dict(areas)

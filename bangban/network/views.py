@@ -41,6 +41,7 @@ from .access import (
     access_assignment,
     access_batch,
     access_contact,
+    area_filter,
     can_record_leader_visit,
     can_see_compliance,
     is_enterprise_user,
@@ -643,7 +644,9 @@ def compliance(request: AuthedHttpRequest) -> HttpResponse:
         "overseer": is_overseer(user),
     }
     if view == "officer":
-        rows = queries.compliance_by_officer(user, period)
+        area = area_filter(user, request.GET.get("region", ""))
+        rows = queries.compliance_by_officer(user, period, region=area)
+        context["area"] = area
         behind_only = request.GET.get("behind") == "1"
         if behind_only:
             rows = [r for r in rows if not r.tally.up_to_date]
@@ -785,7 +788,11 @@ def enterprise_page(request: AuthedHttpRequest) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "liaison":
-                actions.do_name_liaison(acting_user=user, user_id=request.POST.get("user", ""))
+                actions.do_name_liaison(
+                    acting_user=user,
+                    user_id=request.POST.get("user", ""),
+                    phone=request.POST.get("phone", ""),
+                )
                 messages.success(request, "已指定工作联络员")
             elif action == "rate":
                 actions.do_rate_officer(

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.org.models import Unit
 
-from . import access, actions, recheck
+from . import access, actions, recheck, throttle
 from .figures import monthly_bad_ratings, unit_month_figures
 from .models import Rating, RatingChannel, RatingDevice, RecheckDraw, Rectification, Window
 
@@ -181,11 +181,18 @@ def rate_case(request: HttpRequest, ticket_id: int, payload: RatingIn) -> Any:
 @router.post(
     "/public/case-qr/{token}",
     auth=None,
-    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="凭诉求二维码评价（持码人）",
 )
 def rate_case_qr(request: HttpRequest, token: str, payload: RatingIn) -> Any:
-    ticket_id = actions.read_case_qr_token(token)
+    ticket_id = 0
+
+    def target() -> str:
+        nonlocal ticket_id
+        ticket_id = actions.read_case_qr_token(token)
+        return f"c:{ticket_id}"
+
+    throttle.check(request, target)
     rating = actions.rate_case(
         acting_user=request.user,
         ticket_id=ticket_id,
@@ -204,10 +211,11 @@ class WindowRatingIn(RatingIn):
 @router.post(
     "/public/windows/{key}",
     auth=None,
-    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="扫描窗口二维码评价窗口服务",
 )
 def rate_window(request: HttpRequest, key: str, payload: WindowRatingIn) -> Any:
+    throttle.check(request, f"w:{key[:64]}")
     rating = actions.rate_window_qr(
         acting_user=request.user, public_key=key, data=payload.data(), staff_name=payload.staff_name,
         service_item=payload.service_item,
@@ -222,10 +230,11 @@ class SmsAnswerIn(RatingIn):
 @router.post(
     "/public/sms/{token}",
     auth=None,
-    response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
     summary="短信链接评价或回访（签名、一次性、有时效）",
 )
 def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
+    throttle.check(request, lambda: f"c:{actions.read_sms_token(token).ticket_id}")
     result = actions.answer_sms_link(
         token=token, resolved=payload.resolved, data=payload.data(), acting_user=request.user
     )

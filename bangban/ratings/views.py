@@ -30,7 +30,7 @@ from bangban.core.views import error_response
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
-from . import access, actions, recheck
+from . import access, actions, recheck, throttle
 from .figures import FIGURE_LABELS, monthly_bad_ratings, unit_month_figures
 from .models import (
     CallOutcome,
@@ -92,7 +92,7 @@ def _subject_context(subject: RatedSubject | None) -> dict[str, Any]:
 
 
 def _case_rating_page(
-    request: HttpRequest, ticket_id: int, *, token_holder: bool, channel: str, url: str
+    request: HttpRequest, ticket_id: int, *, token_holder: bool, channel: str, url: str, public: bool = False
 ) -> HttpResponse:
     from bangban.tickets.models import Ticket
 
@@ -102,6 +102,8 @@ def _case_rating_page(
     error = None
     if request.method == "POST":
         try:
+            if public:
+                throttle.check(request, f"c:{ticket.pk}")
             actions.rate_case(
                 acting_user=request.user,
                 ticket_id=ticket.pk,
@@ -132,7 +134,7 @@ def case_qr(request: HttpRequest, token: str) -> HttpResponse:
     """The page a case's QR code opens: whoever holds it may rate the case (phone-sized)."""
     ticket_id = actions.read_case_qr_token(token)
     return _case_rating_page(
-        request, ticket_id, token_holder=True, channel=RatingChannel.QR, url=request.path
+        request, ticket_id, token_holder=True, channel=RatingChannel.QR, url=request.path, public=True
     )
 
 
@@ -169,6 +171,7 @@ def window_qr(request: HttpRequest, key: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            throttle.check(request, f"w:{key}")
             rating = actions.rate_window_qr(
                 acting_user=request.user,
                 public_key=key,
@@ -198,6 +201,7 @@ def subject_page(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            throttle.check(request, f"s:{subject_id}")
             actions.rate_followup_by_token(
                 acting_user=request.user, token=token, data=_rating_input(request.POST)
             )
@@ -224,6 +228,7 @@ def sms_page(request: HttpRequest, token: str) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
+            throttle.check(request, f"c:{claim.ticket_id}")
             data = _rating_input(request.POST)
             actions.answer_sms_link(
                 token=token, resolved=request.POST.get("resolved"), data=data, acting_user=request.user

@@ -35,7 +35,7 @@ def test_officer_logs_a_visit_on_the_phone_and_the_matrix_shows_who_is_behind(
     do_assign(acting_user=admin, enterprise_id=net.general.pk, officer_id=net.township_officer.pk)
     do_assign(acting_user=admin, enterprise_id=net.county_key.pk, officer_id=net.county_officer.pk)
     liaison = net.world.enterprise_user
-    do_name_liaison(acting_user=liaison, user_id=liaison.pk)
+    do_name_liaison(acting_user=liaison, user_id=liaison.pk, phone="13811112222")
 
     # 1. The officer logs the visit on the phone; the enterprise's need becomes a case.
     phone = phone_page

@@ -10,8 +10,10 @@ from django.utils import timezone
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
 from bangban.conftest import make_user
+from bangban.enterprises.models import Enterprise
 from bangban.network.actions import ContactInput, do_assign, do_log_contact
 from bangban.network.models import Liaison, OfficerRating
+from bangban.notifications.models import OutboxMessage
 
 API = "/api/v1/network"
 
@@ -19,7 +21,9 @@ API = "/api/v1/network"
 def test_the_enterprise_names_its_liaison(net: Any, login: Any) -> None:
     colleague = make_user("ent_sy2", Role.ENTERPRISE, enterprise=net.general, full_name="赵联络")
     client = login(net.world.enterprise_user)
-    response = client.post("/network/enterprise/", {"action": "liaison", "user": colleague.pk})
+    response = client.post(
+        "/network/enterprise/", {"action": "liaison", "user": colleague.pk, "phone": "138 2222 3333"}
+    )
     assert response.status_code == 302
     assert Liaison.objects.get(enterprise=net.general).user == colleague
     assert AuditEvent.objects.filter(action="network.liaison_name").count() == 1
@@ -34,6 +38,85 @@ def test_the_enterprise_names_its_liaison(net: Any, login: Any) -> None:
         f"{API}/enterprise/liaison", {"user_id": colleague.pk}, content_type="application/json"
     )
     assert staff.status_code == 403
+
+
+def test_naming_the_liaison_updates_the_registry(net: Any, login: Any) -> None:
+    """The registry's 工作联络员 and 联络员手机 follow the liaison the enterprise names, and the
+    核验 SMS goes to that number."""
+    enterprise = net.general
+    enterprise.liaison_id_number = "110101199003077777"
+    enterprise.save()
+    version = Enterprise.objects.get(pk=enterprise.pk).version
+    colleague = make_user(
+        "ent_sy2", Role.ENTERPRISE, enterprise=enterprise, full_name="赵联络", phone="13822223333"
+    )
+    client = login(net.world.enterprise_user)
+    named = client.put(
+        f"{API}/enterprise/liaison", {"user_id": colleague.pk}, content_type="application/json"
+    )
+    assert named.status_code == 200
+    registry = Enterprise.objects.get(pk=enterprise.pk)
+    assert (registry.liaison_name, registry.liaison_phone) == ("赵联络", "13822223333")
+    assert registry.liaison_id_number == ""  # the former liaison's, not 赵联络's
+    assert registry.version == version + 1
+    event = AuditEvent.objects.get(action="network.liaison_registry_sync")
+    assert event.object_id == str(enterprise.pk)
+    before, after = event.before or {}, event.after or {}
+    assert before["liaison_name"] == "张三" and before["liaison_phone"] == "13812345678"
+    assert after["liaison_phone"] == "13822223333"
+    page = client.get("/network/enterprise/").content.decode()
+    assert "企业库登记：赵联络 · 13822223333" in page
+
+    # A number given when naming wins over the account's; naming the same again changes nothing.
+    client.put(
+        f"{API}/enterprise/liaison",
+        {"user_id": colleague.pk, "phone": "+86 139-0000-5555"},
+        content_type="application/json",
+    )
+    assert Enterprise.objects.get(pk=enterprise.pk).liaison_phone == "13900005555"
+    client.put(
+        f"{API}/enterprise/liaison",
+        {"user_id": colleague.pk, "phone": "13900005555"},
+        content_type="application/json",
+    )
+    assert AuditEvent.objects.filter(action="network.liaison_registry_sync").count() == 2
+
+    # The visit's 核验 SMS goes to the registry's (now the liaison's) number.
+    do_assign(acting_user=net.world.admin, enterprise_id=enterprise.pk, officer_id=net.township_officer.pk)
+    do_log_contact(
+        acting_user=net.township_officer,
+        data=ContactInput(
+            enterprise_id=enterprise.pk, kind="visit", contact_on=timezone.localdate(), summary="走访"
+        ),
+    )
+    sms = OutboxMessage.objects.get(channel="sms", dedupe_key__startswith="network.verify:")
+    assert sms.address == "13900005555"
+
+
+def test_naming_a_liaison_without_a_usable_mobile_is_refused(net: Any, login: Any) -> None:
+    enterprise = net.general
+    colleague = make_user("ent_sy2", Role.ENTERPRISE, enterprise=enterprise, full_name="赵联络")
+    client = login(net.world.enterprise_user)
+    missing = client.put(
+        f"{API}/enterprise/liaison", {"user_id": colleague.pk}, content_type="application/json"
+    )
+    assert missing.status_code == 400 and missing.json()["code"] == "liaison_phone_required"
+    assert "请填写工作联络员的手机号码" in missing.json()["message"]
+    bad = client.put(
+        f"{API}/enterprise/liaison",
+        {"user_id": colleague.pk, "phone": "0527-84361234"},
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and bad.json()["code"] == "liaison_phone_invalid"
+    assert "应为11位手机号码" in bad.json()["message"]
+    page = client.post("/network/enterprise/", {"action": "liaison", "user": colleague.pk, "phone": "12345"})
+    assert page.status_code == 400
+    assert 'data-testid="liaison-phone-error"' in page.content.decode()
+    # Nothing changed: no liaison, the registry as it was, no audit.
+    assert not Liaison.objects.filter(enterprise=enterprise).exists()
+    registry = Enterprise.objects.get(pk=enterprise.pk)
+    assert (registry.liaison_name, registry.liaison_phone) == ("张三", "13812345678")
+    assert not AuditEvent.objects.filter(action__startswith="network.liaison").exists()
 
 
 def test_the_enterprise_page_shows_its_officer_contacts_and_cases(net: Any, login: Any) -> None:

@@ -1,0 +1,214 @@
+"""The public rating channels (QR pages of windows and cases, SMS link pages, the unauthenticated
+API) are rate limited per client address, in the database: too many submissions → 429
+`rate_limited` with a Chinese message, and nothing is counted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+import time_machine
+from django.test import Client
+
+from bangban.ratings import actions, throttle
+from bangban.ratings.models import PublicRateBucket, Rating
+
+pytestmark = pytest.mark.django_db
+
+T = dt.datetime(2026, 11, 27, 2, 1, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def tight(settings: Any) -> None:
+    settings.BANGBAN_RATINGS_PUBLIC_PER_TARGET = 3
+    settings.BANGBAN_RATINGS_PUBLIC_PER_ADDRESS = 5
+
+
+def post_json(client: Client, url: str, data: dict[str, Any], **headers: str) -> Any:
+    return client.post(url, json.dumps(data), content_type="application/json", headers=headers)
+
+
+def from_address(address: str) -> Client:
+    return Client(REMOTE_ADDR=address)
+
+
+def test_defaults() -> None:
+    assert throttle.limits() == (30, 120)
+    assert throttle.WINDOW.total_seconds() == 600
+
+
+def test_window_qr_api_is_limited_per_address_and_window(
+    tight: None, world: Any, site: Any, window: Any
+) -> None:
+    url = f"/api/v1/ratings/public/windows/{window.public_key}"
+    client = from_address("10.0.0.1")
+    with time_machine.travel(T, tick=False):
+        for _ in range(3):
+            assert post_json(client, url, {"level": 1}).status_code == 201
+        refused = post_json(client, url, {"level": 1})
+        assert refused.status_code == 429
+        body = refused.json()
+        assert body["code"] == "rate_limited"
+        assert (
+            body["message"] == "对同一窗口或同一诉求提交评价过于频繁（10 分钟内最多 3 次），请 9 分钟后再试"
+        )
+        assert body["details"]["retry_after"] == 540
+        assert Rating.objects.count() == 3  # nothing counted
+        # Another address is not affected.
+        assert post_json(from_address("10.0.0.2"), url, {"level": 1}).status_code == 201
+        # The phone page of the same window says the same, in the form.
+        page = client.post(f"/ratings/q/w/{window.public_key}/", {"level": "1"})
+        assert page.status_code == 429
+        assert "对同一窗口或同一诉求提交评价过于频繁" in page.content.decode()
+        assert Rating.objects.count() == 4
+    # The next 10-minute window starts afresh.
+    with time_machine.travel(T + dt.timedelta(minutes=10), tick=False):
+        assert post_json(client, url, {"level": 1}).status_code == 201
+
+
+def test_all_targets_of_one_address_together(tight: None, world: Any, site: Any, window: Any) -> None:
+    other = actions.do_create_window(
+        acting_user=world.biz_office, site_id=site.pk, code="A02", name="税务窗口"
+    )
+    client = from_address("10.0.0.3")
+    with time_machine.travel(T, tick=False):
+        for key in (
+            window.public_key,
+            window.public_key,
+            other.public_key,
+            other.public_key,
+            other.public_key,
+        ):
+            assert post_json(client, f"/api/v1/ratings/public/windows/{key}", {"level": 2}).status_code == 201
+        refused = post_json(client, f"/api/v1/ratings/public/windows/{window.public_key}", {"level": 2})
+        assert (
+            refused.status_code == 429
+            and "本网络提交评价过于频繁（10 分钟内最多 5 次）" in refused.json()["message"]
+        )
+        # Malformed targets count too: an unknown window is refused by the limit, not looked up.
+        unknown = post_json(client, "/api/v1/ratings/public/windows/not-a-window", {"level": 2})
+        assert unknown.status_code == 429
+    assert Rating.objects.count() == 5
+
+
+def test_forwarded_address_is_the_client(tight: None, world: Any, site: Any, window: Any) -> None:
+    """Behind the proxy the first hop of X-Forwarded-For is the client (`client_ip`)."""
+    url = f"/api/v1/ratings/public/windows/{window.public_key}"
+    proxy = from_address("192.168.0.1")
+    with time_machine.travel(T, tick=False):
+        for _ in range(3):
+            assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.1"}).status_code == 201
+        assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.1"}).status_code == 429
+        assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.2"}).status_code == 201
+
+
+def test_case_qr_page_and_api(tight: None, cases: Any) -> None:
+    ticket = cases.replied()
+    token = actions.case_qr_token(ticket.pk)
+    client = from_address("10.0.0.4")
+    with time_machine.travel(T, tick=False):
+        assert client.post(f"/ratings/q/c/{token}/", {"level": "2"}).status_code == 302
+        # The follow-up rating, then a third one refused by the rules; each counts as a submission.
+        assert post_json(client, f"/api/v1/ratings/public/case-qr/{token}", {"level": 2}).status_code == 201
+        assert (
+            client.post(f"/ratings/q/c/{actions.case_qr_token(ticket.pk)}/", {"level": "1"}).status_code
+            == 409
+        )
+        api = post_json(client, f"/api/v1/ratings/public/case-qr/{token}", {"level": 1})
+        assert api.status_code == 429 and api.json()["code"] == "rate_limited"
+        page = client.post(f"/ratings/q/c/{token}/", {"level": "1"})
+        assert page.status_code == 429 and "10 分钟内最多 3 次" in page.content.decode()
+    assert Rating.objects.count() == 2
+
+
+def test_sms_link_page_and_api(tight: None, cases: Any) -> None:
+    ticket = cases.replied(contact_phone="13812345678")
+    url = actions.do_send_sms_link(acting_user=cases.hotline_agent, ticket_id=ticket.pk, purpose="rate")
+    token = url.rstrip("/").rsplit("/", 1)[1]
+    client = from_address("10.0.0.5")
+    with time_machine.travel(T, tick=False):
+        # Three bad submissions (no level) use up the case's slots from this address …
+        for _ in range(3):
+            assert client.post(url, {}).status_code == 400
+        page = client.post(url, {"level": "2"})
+        assert page.status_code == 429 and "请 9 分钟后再试" in page.content.decode()
+        api = post_json(client, f"/api/v1/ratings/public/sms/{token}", {"level": 2})
+        assert api.status_code == 429 and api.json()["code"] == "rate_limited"
+        assert Rating.objects.count() == 0
+        # … and guessing tokens counts against the address.
+        guesser = from_address("10.0.0.9")
+        for _ in range(5):
+            assert post_json(guesser, "/api/v1/ratings/public/sms/abc:def", {"level": 2}).status_code == 404
+        assert post_json(guesser, "/api/v1/ratings/public/sms/abc:def", {"level": 2}).status_code == 429
+    # The link itself is still good, from the holder's own phone.
+    with time_machine.travel(T, tick=False):
+        assert from_address("10.0.0.6").post(url, {"level": "2"}).status_code == 200
+    assert Rating.objects.count() == 1
+
+
+def test_subject_followup_page(tight: None, world: Any, site: Any, window: Any) -> None:
+    client = from_address("10.0.0.7")
+    with time_machine.travel(T, tick=False):
+        first = client.post(f"/ratings/q/w/{window.public_key}/", {"level": "2"})
+        subject_url = first["Location"]
+        for _ in range(3):
+            assert client.post(subject_url, {}).status_code == 400  # no level
+        page = client.post(subject_url, {"level": "1"})
+        assert page.status_code == 429 and "rate_limited" in page.content.decode()
+    assert Rating.objects.count() == 1
+
+
+def test_counter_devices_are_not_limited(tight: None, world: Any, site: Any, window: Any) -> None:
+    _device, raw = actions.do_create_device(acting_user=world.biz_office, site_id=site.pk, name="一号评价器")
+    client = from_address("10.0.0.8")
+    with time_machine.travel(T, tick=False):
+        for n in range(8):
+            r = post_json(client, "/api/v1/ratings/device/ratings", {"window": "A01", "level": 1, "event_ref": f"Q{n}"},
+                          **{"X-Device-Key": raw})  # fmt: skip
+            assert r.status_code == 201
+    assert not PublicRateBucket.objects.exists()
+
+
+def test_the_counter_is_exact_and_refusals_do_not_grow_it(tight: None, db: Any) -> None:
+    start = throttle._window_start(T)
+    assert start == dt.datetime(2026, 11, 27, 2, 0, tzinfo=dt.UTC)
+    assert [throttle._take("k", start, 2) for _ in range(4)] == [True, True, False, False]
+    assert PublicRateBucket.objects.get(key="k").count == 2
+    # A stale row from yesterday is cleared when a new window's row is made.
+    PublicRateBucket.objects.create(key="old", window_start=start - dt.timedelta(days=2), count=9)
+    assert throttle._take("k", start + throttle.WINDOW, 2)
+    assert not PublicRateBucket.objects.filter(key="old").exists()
+    assert set(PublicRateBucket.objects.values_list("count", flat=True)) == {2, 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_never_pass_the_limit() -> None:
+    """Several processes share the counter: eight requests at once for three slots (PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    import threading
+
+    from django.db import connections
+
+    start = throttle._window_start(T)
+    taken: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def request() -> None:
+        try:
+            barrier.wait()
+            taken.append(throttle._take("shared", start, 3))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=request) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == [False] * 5 + [True] * 3
+    assert PublicRateBucket.objects.get(key="shared").count == 3
