@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from bangban.core.errors import NotFound, PermissionDenied
+from bangban.core.schemas import ErrorOut
 from bangban.tickets.access import access_ticket
 
 from . import access, actions, queries
@@ -28,11 +29,6 @@ from .models import (
 )
 
 router = Router(tags=["分级会办与督办"])
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="机器码")
-    message: str = Field(description="中文说明")
 
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.core.errors import ApplicationError, NotFound
 from bangban.core.pagination import paginate
-from bangban.core.views import error_response
+from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
@@ -43,19 +42,6 @@ from .models import (
     TaskStatus,
     Tier,
 )
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """A refused read (404 for what the user may not see) as the product's error page."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 def _back(request: HttpRequest, default: str) -> str:

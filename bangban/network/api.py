@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.schemas import ErrorOut
 
 from . import actions, importing, queries
 from .access import (
@@ -30,12 +31,6 @@ from .rules import Quarter
 router = Router(tags=["帮办服务网络"])
 
 MAX_SIZE = 200
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息（如各字段的错误）")
 
 
 class AssignmentOut(Schema):

@@ -4,8 +4,6 @@ and the enterprise's own page. Every change goes through `actions` / `importing`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +22,7 @@ from bangban.core.errors import ApplicationError, NotFound, PermissionDenied
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
-from bangban.core.views import error_response
+from bangban.core.views import error_response, page_errors
 from bangban.core.xlsx import (
     limit_upload_size,
     max_upload_bytes,
@@ -53,17 +51,6 @@ from .access import (
 )
 from .models import Assignment, Contact, ContactKind, OfficerRating, Verification
 from .rules import Quarter
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 def field_errors(exc: ApplicationError) -> dict[str, str]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound
+from bangban.core.schemas import ErrorOut
 
 from . import figures, forums, policies, policy_import, projects, queries, symposia
 from .access import (
@@ -48,12 +49,6 @@ from .models import (
 router = Router(tags=["项目服务与政企互动"])
 
 MAX_SIZE = 200
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息（如各字段的错误）")
 
 
 class PageQuery(Schema):

@@ -4,29 +4,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from django.http import HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from bangban.core.errors import ApplicationError
 from bangban.core.http import AuthedHttpRequest
-from bangban.core.views import error_response
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
 
 
 @dataclass

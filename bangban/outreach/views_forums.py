@@ -21,6 +21,7 @@ from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, Va
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
+from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
@@ -50,7 +51,7 @@ from .models import (
     ReportStatus,
     SymposiumStatus,
 )
-from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page, page_errors
+from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
 
 
 def _units() -> list[tuple[int, str]]:

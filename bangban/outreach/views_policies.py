@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.views import page_errors
 from bangban.core.xlsx import (
     human_size,
     limit_upload_size,
@@ -32,7 +33,7 @@ from bangban.org.models import Region, RegionLevel, Unit, UnitType
 from . import policies, policy_import, queries
 from .access import access_delivery, access_policy, access_push, can_manage_policies, is_enterprise_user
 from .models import Policy, PolicyDelivery
-from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page, page_errors
+from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
 
 
 def _tags_text(values: list[str], choices: Any) -> str:

@@ -20,6 +20,7 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.access import scope_regions, visible_enterprises
 from bangban.org.models import RegionLevel
@@ -34,7 +35,7 @@ from .access import (
     may_serve_project,
 )
 from .models import ProblemOutcome, ProcedureMode, ProcedureStatus, ProjectStage
-from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page, page_errors
+from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
 
 
 def _regions(user: Any) -> list[tuple[str, str]]:

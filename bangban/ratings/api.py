@@ -17,6 +17,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.schemas import ErrorOut
 from bangban.org.models import Unit
 
 from . import access, actions, recheck, throttle
@@ -26,12 +27,6 @@ from .models import Rating, RatingChannel, RatingDevice, RecheckDraw, Rectificat
 router = Router(tags=["好差评与回访"])
 MAX_SIZE = 200
 MAX_BATCH = 200
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息")
 
 
 class RatingOut(Schema):

@@ -8,8 +8,6 @@ action is shown next to the form that caused it and nothing is saved.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 import segno
@@ -26,7 +24,7 @@ from bangban.accounts.access import has_any_role
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
-from bangban.core.views import error_response
+from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
@@ -46,18 +44,6 @@ from .models import (
     Stage,
     Window,
 )
-
-
-def page_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except ApplicationError as exc:
-            return error_response(request, exc)
-
-    return wrapper
-
 
 LEVELS = [(int(level), level.label) for level in Satisfaction]
 

@@ -12,16 +12,12 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
 
 from bangban.core.errors import NotFound
+from bangban.core.schemas import ErrorOut
 
 from . import access, actions, dashboard, figures, ledgers
 from .models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus, Ranking
 
 router = Router(tags=["月度督查与排名"])
-
-
-class ErrorOut(Schema):
-    code: str = Field(description="机器码")
-    message: str = Field(description="中文说明")
 
 
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
