@@ -257,9 +257,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
     if not queries.can_use_dispatch_queue(user):
         raise NotFound("派单页面只对派单员开放")
     filters = TicketFilter(request.GET, user)
-    context = _list_context(
-        request, queue="dispatch", filters=filters, qs=queries.dispatch_queue(filters), units=True
-    )
+    qs = queries.dispatch_queue(filters)
+    context = _list_context(request, queue="dispatch", filters=filters, qs=qs, units=True)
     # The selects of every row's dispatch form share one read of units and categories; only the
     # selected option differs per row (a form per row would query them again for every case).
     unit_choices = [
@@ -288,6 +287,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         {
             "title": "派单",
             "dispatch_rows": dispatch_rows,
+            # Mayor-channel cases still in their review are listed but not the dispatcher's to send.
+            "under_review": qs.filter(under_mayor_review=True).count() if context["rows"] else 0,
             "requests": list(queries.pending_requests(user)),
             "can_decide": panels.has_action("do_decide_request"),
             "can_dispatch": panels.has_action("do_dispatch"),

@@ -34,6 +34,8 @@ def test_queue_shows_a_case_under_review_with_a_badge_and_a_link_not_the_form(es
     assert 'data-testid="dispatch-form"' not in review
     plain = cards[ordinary.number]
     assert 'data-testid="dispatch-form"' in plain and "市长直通车审核中" not in plain
+    # The heading says how many of the waiting cases are not the dispatcher's to send.
+    assert "待派单 2 件" in html and "（其中市长直通车审核中 1 件）" in html
 
 
 def test_a_classified_case_stays_under_review_until_the_review_dispatches_it(esc, login):
