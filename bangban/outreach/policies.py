@@ -23,7 +23,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import InvalidTransition, PermissionDenied
 from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
-from bangban.notifications.actions import notify_user
+from bangban.notifications.actions import notify_users
 from bangban.org.models import Region, Unit
 
 from . import checks
@@ -228,16 +228,16 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
                 users = User.objects.filter(
                     enterprise_id__in=new_ids, is_active=True, roles__code=Role.ENTERPRISE
                 ).distinct()
-                for user in users:
-                    notify_user(
-                        user,
-                        f"惠企政策：{policy.title}",
-                        (policy.summary[:120] + ("…" if len(policy.summary) > 120 else "")),
-                        link=link_base,
-                        channels=channels,
-                        dedupe_key_prefix=f"policy-{policy.pk}-{user.enterprise_id}",
-                        now=now,
-                    )
+                # One INSERT for the chunk's messages; each enterprise is delivered once (the
+                # unique delivery row above), so its users are told once.
+                notify_users(
+                    users,
+                    f"惠企政策：{policy.title}",
+                    (policy.summary[:120] + ("…" if len(policy.summary) > 120 else "")),
+                    link=link_base,
+                    channels=channels,
+                    now=now,
+                )
                 processed += len(chunk)
                 delivered += len(new_ids)
                 PolicyPush.objects.filter(pk=push.pk).update(processed=processed, delivered=delivered)
