@@ -1,0 +1,354 @@
+"""Handling and closing a case: progress notes, internal comments, replies and their review,
+follow-up (回访), 办结, 重办 and 当场办结 (see `actions.py`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from bangban.core.errors import (
+    InvalidTransition,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
+
+from . import notifications
+from .access import check_action
+from .deadlines import policy_for
+from .events import add_event
+from .lifecycle import (
+    MAX_CONTENT,
+    _Change,
+    _lock,
+    _now,
+    _require_status,
+    _set_deadline,
+    _text,
+    _unit_name,
+)
+from .models import (
+    FollowUp,
+    FollowUpMethod,
+    Reply,
+    ReviewStatus,
+    Ticket,
+    TicketEvent,
+    Visibility,
+)
+from .workflow import Action, Status, check_transition
+
+# --- handling (进展, 意见, 答复, 审核) -------------------------------------------------------------
+
+
+def do_add_note(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    text: str,
+    public: bool,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> TicketEvent:
+    """A progress note to the enterprise (public: lead unit members) or an internal comment (any
+    staff member who can see the case). A note does not change the case, so its version stays."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "note" if public else "comment", expected_version)
+        text = _text(text, code="text_required", message="请填写内容")
+        if public:
+            event = add_event(
+                ticket, "note", actor=acting_user, note=text, visibility=Visibility.PUBLIC, now=now
+            )
+            notifications.public_note(ticket, acting_user)
+        else:
+            event = add_event(
+                ticket, "comment", actor=acting_user, note=text, visibility=Visibility.INTERNAL, now=now
+            )
+    return event
+
+
+def do_submit_reply(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    content: str,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The lead unit drafts the reply (答复); it goes to the unit head for approval."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "submit_reply", expected_version)
+        target = check_transition(ticket.status, Action.SUBMIT_REPLY)
+        content = _text(content, code="content_required", message="请填写答复内容", max_length=MAX_CONTENT)
+        change = _Change(ticket, acting_user, now)
+        reply = Reply.objects.create(ticket=ticket, content=content, drafted_by=acting_user, drafted_at=now)
+        ticket.status = target
+        change.save(["status"])
+        change.event(Action.SUBMIT_REPLY, note=content, data={"reply_id": reply.pk})
+        notifications.reply_submitted(ticket, acting_user)
+    return ticket
+
+
+def _pending_reply(ticket: Ticket) -> Reply:
+    reply = (
+        Reply.objects.select_for_update()
+        .filter(ticket=ticket, status=ReviewStatus.PENDING)
+        .order_by("-drafted_at", "-id")
+        .first()
+    )
+    if reply is None:
+        raise InvalidTransition("没有待审核的答复", code="invalid_transition")
+    return reply
+
+
+def do_approve_reply(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    comment: str = "",
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The head of the lead unit approves the reply: the enterprise sees it (a public event with the
+    reply text) and is told; the case waits for the follow-up (回访)."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "approve_reply", expected_version)
+        target = check_transition(ticket.status, Action.APPROVE_REPLY)
+        comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
+        reply = _pending_reply(ticket)
+        change = _Change(ticket, acting_user, now)
+        reply.status = ReviewStatus.APPROVED
+        reply.reviewed_by = acting_user
+        reply.reviewed_at = now
+        reply.review_comment = comment
+        reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+        ticket.status = target
+        ticket.replied_at = now
+        change.save(["status", "replied_at"])
+        change.event(
+            Action.APPROVE_REPLY,
+            note=reply.content,
+            visibility=Visibility.PUBLIC,
+            data={"reply_id": reply.pk, "review_comment": comment},
+        )
+        notifications.reply_approved(ticket, acting_user, reply.drafted_by_id)
+    return ticket
+
+
+def do_reject_reply(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    comment: str,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """The head sends the reply back with a comment; the case is handled again."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "reject_reply", expected_version)
+        target = check_transition(ticket.status, Action.REJECT_REPLY)
+        comment = _text(comment, code="comment_required", message="退回答复必须填写意见", max_length=500)
+        reply = _pending_reply(ticket)
+        change = _Change(ticket, acting_user, now)
+        reply.status = ReviewStatus.REJECTED
+        reply.reviewed_by = acting_user
+        reply.reviewed_at = now
+        reply.review_comment = comment
+        reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+        ticket.status = target
+        change.save(["status"])
+        change.event(Action.REJECT_REPLY, note=comment, data={"reply_id": reply.pk})
+        notifications.reply_rejected(ticket, acting_user, reply.drafted_by_id, comment)
+    return ticket
+
+
+# --- follow-up and closure (回访, 办结, 重办) -----------------------------------------------------
+
+
+def do_follow_up(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    resolved: bool,
+    satisfaction: int,
+    method: str = FollowUpMethod.PHONE,
+    comment: str = "",
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+    reopen: bool = True,
+) -> Ticket:
+    """The follow-up of an answered case (回访), by a dispatcher, hotline agent or 营商办, or the
+    enterprise's own rating on the portal. Resolved and satisfied (非常满意/满意/基本满意) closes the
+    case (办结); unresolved or 不满意/非常不满意 reopens it (重办) at the same lead unit with a fresh
+    deadline, counted against the unit. With `reopen=False` (the reopen limit is reached, see
+    bangban.ratings) an unresolved follow-up is recorded and the case stays answered, marked for
+    escalation (督办) instead of another reopen."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "view", expected_version)
+        try:
+            check_action(acting_user, ticket, "follow_up")
+        except PermissionDenied:
+            check_action(acting_user, ticket, "rate")
+            method = FollowUpMethod.PORTAL
+        try:
+            level = Satisfaction(int(satisfaction))
+        except (TypeError, ValueError):
+            raise ValidationFailed(
+                "满意度应为 1–5（1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意）",
+                code="satisfaction_invalid",
+            ) from None
+        if method not in FollowUpMethod.values:
+            raise ValidationFailed("回访方式无效（phone / sms / portal / visit）", code="method_invalid")
+        comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
+        # A follow-up belongs to an answered case; anything else (a second follow-up included) is out of turn.
+        closing = check_transition(ticket.status, Action.FOLLOW_UP_CLOSE)
+        change = _Change(ticket, acting_user, now)
+        FollowUp.objects.create(
+            ticket=ticket,
+            at=now,
+            by=acting_user if getattr(acting_user, "pk", None) else None,
+            method=method,
+            resolved=bool(resolved),
+            satisfaction=level,
+            comment=comment,
+        )
+        ticket.satisfaction = level
+        outcome = f"{'已解决' if resolved else '未解决'}，{level.label}"
+        said = f"（{comment}）" if comment else ""
+        if resolved and level in SATISFIED_LEVELS:
+            ticket.status = closing
+            ticket.closed_at = now
+            change.save(["status", "satisfaction", "closed_at"])
+            change.event(
+                Action.FOLLOW_UP_CLOSE,
+                note=f"回访：{outcome}{said}，诉求办结",
+                visibility=Visibility.PUBLIC,
+                data={"resolved": bool(resolved), "satisfaction": int(level), "method": method},
+            )
+            notifications.followed_up(ticket, acting_user, reopened=False)
+        elif not reopen:
+            change.save(["satisfaction"])
+            change.event(
+                "follow_up_escalate",
+                note=f"回访：{outcome}{said}，重办次数已达上限（{ticket.reopen_count} 次），提请督办",
+                data={
+                    "resolved": bool(resolved),
+                    "satisfaction": int(level),
+                    "method": method,
+                    "escalation": True,
+                    "reopen_count": ticket.reopen_count,
+                },
+            )
+        else:
+            ticket.status = check_transition(ticket.status, Action.REOPEN)
+            workdays = ticket.workdays_allowed
+            warn = ticket.warn_workdays
+            if workdays is None:
+                policy = policy_for(ticket.channel, ticket.urgency)
+                workdays, warn = policy.workdays, policy.warn_workdays
+            fields = ["status", "satisfaction", "reopen_count", *_set_deadline(ticket, now, workdays, warn)]
+            ticket.reopen_count += 1
+            change.save(fields)
+            unit = _unit_name(ticket.lead_unit_id)
+            change.event(
+                Action.REOPEN,
+                note=f"回访：{outcome}{said}，诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
+                visibility=Visibility.PUBLIC,
+                data={
+                    "resolved": bool(resolved),
+                    "satisfaction": int(level),
+                    "method": method,
+                    "counts_against_unit_id": ticket.lead_unit_id,
+                    "reopen_count": ticket.reopen_count,
+                    "deadline_reset": True,
+                },
+            )
+            notifications.followed_up(ticket, acting_user, reopened=True)
+    return ticket
+
+
+def do_reopen_after_recheck(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    note: str,
+    now: dt.datetime | None = None,
+) -> Ticket:
+    """回头看 (R6.3, R14.2) found a closed case not really solved (办结不实): reopen it (重办) at its
+    lead unit with a fresh deadline, counted against the unit. Who may record the re-check is
+    decided by the caller (bangban.ratings.actions)."""
+    now = _now(now)
+    with transaction.atomic():
+        try:
+            ticket = Ticket.objects.select_for_update().get(pk=int(ticket_id))
+        except (Ticket.DoesNotExist, TypeError, ValueError):
+            raise NotFound() from None
+        _require_status(ticket, {Status.CLOSED}, "因回头看办结不实重办")
+        note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
+        change = _Change(ticket, acting_user, now)
+        ticket.status = check_transition(ticket.status, Action.REOPEN)
+        workdays = ticket.workdays_allowed
+        warn = ticket.warn_workdays
+        if workdays is None:
+            policy = policy_for(ticket.channel, ticket.urgency)
+            workdays, warn = policy.workdays, policy.warn_workdays
+        fields = ["status", "reopen_count", *_set_deadline(ticket, now, workdays, warn)]
+        ticket.reopen_count += 1
+        change.save(fields)
+        unit = _unit_name(ticket.lead_unit_id)
+        change.event(
+            Action.REOPEN,
+            note=f"回头看：办结不实（{note}），诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
+            visibility=Visibility.PUBLIC,
+            data={
+                "recheck": True,
+                "counts_against_unit_id": ticket.lead_unit_id,
+                "reopen_count": ticket.reopen_count,
+                "deadline_reset": True,
+            },
+        )
+        notifications.followed_up(ticket, acting_user, reopened=True)
+    return ticket
+
+
+def do_close_on_spot(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    answer: str,
+    now: dt.datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """即知即办 at the window or on the hotline: the case is answered and closed on the spot."""
+    now = _now(now)
+    with transaction.atomic():
+        ticket = _lock(acting_user, ticket_id, "view", expected_version)
+        check_action(acting_user, ticket, "close_on_spot")
+        target = check_transition(ticket.status, Action.CLOSE_ON_SPOT)
+        answer = _text(answer, code="answer_required", message="请填写答复内容", max_length=MAX_CONTENT)
+        change = _Change(ticket, acting_user, now)
+        Reply.objects.create(
+            ticket=ticket,
+            content=answer,
+            status=ReviewStatus.APPROVED,
+            drafted_by=acting_user,
+            drafted_at=now,
+            reviewed_by=acting_user,
+            reviewed_at=now,
+            review_comment="即知即办",
+        )
+        ticket.status = target
+        ticket.replied_at = now
+        ticket.closed_at = now
+        change.save(["status", "replied_at", "closed_at"])
+        change.event(Action.CLOSE_ON_SPOT, note=answer, visibility=Visibility.PUBLIC)
+        notifications.closed_on_spot(ticket, acting_user)
+    return ticket
