@@ -65,6 +65,9 @@ ADMIN_MENU = frozenset({"用户管理", "审计日志", "发送队列", "诉求�
 # The header groups each area's entries under one menu when a user has more than one of them, so
 # the bar stays on one line whatever roles a user holds.
 FEATURE_MENUS = {
+    "enterprises": "基础数据",
+    "org": "基础数据",
+    "workdays": "基础数据",
     "escalation": "会办督办",
     "ratings": "好差评",
     "network": "帮办服务",
