@@ -33,7 +33,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -45,7 +46,7 @@ from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 from bangban.enterprises.validation import FieldError, parse_mobile, parse_phone
-from bangban.notifications.actions import notify, notify_users
+from bangban.notifications.actions import notify, notify_each
 from bangban.org.models import Region, Unit
 
 from . import duplicates
@@ -434,6 +435,10 @@ def case_link(ticket: Ticket) -> str:
         return reverse("tickets:intake_done", args=[ticket.pk])
 
 
+# The newest cases of the same enterprise (or phone) a new one is compared with.
+REPEAT_CANDIDATES = 200
+
+
 def repeat_candidates(channel: str, since: dt.datetime) -> Any:
     """The cases a new one of `channel` may repeat. Conduct complaints (作风直通车) are compared only
     with each other: a link to the enterprise's other cases would name the complainant to the units
@@ -442,21 +447,6 @@ def repeat_candidates(channel: str, since: dt.datetime) -> Any:
     if channel == Channel.CONDUCT:
         return qs.filter(channel=Channel.CONDUCT)
     return qs.exclude(channel=Channel.CONDUCT)
-
-
-def _find_duplicate(c: _Clean, channel: str, now: dt.datetime) -> tuple[Ticket, float] | None:
-    qs = repeat_candidates(channel, now - dt.timedelta(days=duplicates.WINDOW_DAYS))
-    if c.enterprise is not None:
-        qs = qs.filter(enterprise_id=c.enterprise.pk)
-    elif c.contact_phone:
-        qs = qs.filter(enterprise__isnull=True, contact_phone=c.contact_phone)
-    else:
-        return None
-    rows = list(qs.order_by("-received_at", "-id").values_list("id", "title", "content")[:200])
-    match = duplicates.best_match(f"{c.title}\n{c.content}", ((pk, f"{t}\n{b}") for pk, t, b in rows))
-    if match is None:
-        return None
-    return Ticket.objects.get(pk=match.id), match.score
 
 
 def _path_prefixes(path: str) -> list[str]:
@@ -486,18 +476,89 @@ def dispatcher_message(ticket: Ticket) -> tuple[str, str, str]:
     return f"新诉求待派单：{ticket.number}", body, case_link(ticket)
 
 
-def _notify_dispatchers(ticket: Ticket, actor: Any, now: dt.datetime) -> None:
-    """Tell the dispatchers whose area covers the case that it waits for them (in-app; queued in
-    the outbox with the intake and delivered once it commits)."""
+def _recent_texts(
+    key_field: str, values: set[Any], channel: str, since: dt.datetime
+) -> dict[Any, list[tuple[int, str]]]:
+    """The newest cases (id, text) per enterprise or per phone, at most `REPEAT_CANDIDATES` each, newest
+    first, for all of `values` in one query."""
+    if not values:
+        return {}
+    qs = repeat_candidates(channel, since)
+    if key_field == "enterprise_id":
+        qs = qs.filter(enterprise_id__in=values)
+    else:
+        qs = qs.filter(enterprise__isnull=True, contact_phone__in=values)
+    newest_first = [F("received_at").desc(), F("id").desc()]
+    rows = (
+        qs.annotate(position=Window(RowNumber(), partition_by=[F(key_field)], order_by=newest_first))
+        .filter(position__lte=REPEAT_CANDIDATES)
+        .order_by(*newest_first)
+        .values_list("id", key_field, "title", "content")
+    )
+    grouped: dict[Any, list[tuple[int, str]]] = {}
+    for pk, group, title, content in rows:
+        grouped.setdefault(group, []).append((pk, f"{title}\n{content}"))
+    return grouped
+
+
+def find_repeats(
+    cleans: list[_Clean], channel: str, now: dt.datetime
+) -> list[tuple[Ticket | int, float] | None]:
+    """For each submission in order, the case it repeats (重复反映) and the similarity: an earlier
+    case (a Ticket) or an earlier submission of the same list (its position, an int), or None.
+    One query per key kind (enterprise, phone) however many submissions."""
+    since = now - dt.timedelta(days=duplicates.WINDOW_DAYS)
+    by_enterprise = _recent_texts(
+        "enterprise_id", {c.enterprise.pk for c in cleans if c.enterprise}, channel, since
+    )
+    phones = {c.contact_phone for c in cleans if c.enterprise is None and c.contact_phone}
+    by_phone = _recent_texts("contact_phone", phones, channel, since)
+    earlier: dict[tuple[str, Any], list[int]] = {}
+    matches: list[tuple[int, float] | None] = []
+    for position, c in enumerate(cleans):
+        group: tuple[str, Any]
+        if c.enterprise is not None:
+            group, stored = ("e", c.enterprise.pk), by_enterprise.get(c.enterprise.pk, [])
+        elif c.contact_phone:
+            group, stored = ("p", c.contact_phone), by_phone.get(c.contact_phone, [])
+        else:
+            matches.append(None)
+            continue
+        # Earlier submissions of the list are newer than anything stored; ids below zero name them.
+        mine = [
+            (-(j + 1), f"{cleans[j].title}\n{cleans[j].content}") for j in reversed(earlier.get(group, []))
+        ]
+        candidates = (mine + stored)[:REPEAT_CANDIDATES]
+        match = duplicates.best_match(f"{c.title}\n{c.content}", candidates)
+        matches.append((match.id, match.score) if match is not None else None)
+        earlier.setdefault(group, []).append(position)
+    originals = Ticket.objects.in_bulk([m[0] for m in matches if m is not None and m[0] > 0])
+    result: list[tuple[Ticket | int, float] | None] = []
+    for m in matches:
+        if m is None:
+            result.append(None)
+        elif m[0] < 0:
+            result.append((-m[0] - 1, m[1]))
+        else:
+            result.append((originals[m[0]], m[1]))
+    return result
+
+
+def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
+    """Tell the dispatchers whose area covers each new case that it waits for them (in-app; queued
+    in the outbox with the intake, one INSERT for all, delivered once it commits)."""
     from bangban.accounts.models import User
 
-    subject, body, link = dispatcher_message(ticket)
     actor_id = getattr(actor, "pk", None)
-    # In-app messages need only the recipients' ids; one INSERT and one delivery task for all.
-    recipients = [
-        User(pk=user_id) for user_id in dispatchers_for_intake(ticket.region) if user_id != actor_id
-    ]
-    notify_users(recipients, subject, body, link=link, channels=("inapp",), now=now)
+    by_region: dict[Any, list[int]] = {}
+    messages = []
+    for ticket in tickets:
+        region_id = ticket.region_id
+        if region_id not in by_region:
+            by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
+        subject, body, link = dispatcher_message(ticket)
+        messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
+    notify_each(messages, channels=("inapp",), now=now)
 
 
 def _create(*, key: str | None, channel: str, clean: _Clean, **kwargs: Any) -> IntakeResult:
@@ -657,7 +718,8 @@ def _create_once(
             existing = _replay(key, content_hash)
             if existing is not None:
                 return IntakeResult(ticket=existing, replayed=True)
-        found = _find_duplicate(clean, channel, now)
+        repeat = find_repeats([clean], channel, now)[0]
+        found = (repeat[0], repeat[1]) if repeat is not None and isinstance(repeat[0], Ticket) else None
         suggested_unit_id = suggest_unit_id(clean.category, clean.region)
         # The number is taken after every read, right before the writes: the per-channel counter
         # row stays locked from here to the commit, so concurrent intakes queue only behind each
@@ -682,7 +744,7 @@ def _create_once(
             store_attachments(ticket, files, uploaded_by=actor)
         if on_spot is None:
             # Before the timeline events: those take the audit chain's lock, held until commit.
-            _notify_dispatchers(ticket, actor, now)
+            notify_dispatchers([ticket], actor, now)
         add_events(
             intake_events(
                 ticket, actor=actor, now=now, event_data=event_data, attachments=len(files), duplicate=found

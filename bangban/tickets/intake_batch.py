@@ -19,15 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from bangban.accounts.models import User
 from bangban.core.errors import ApplicationError, ValidationFailed
-from bangban.notifications.actions import notify_each
 
-from . import duplicates
 from .events import EventSpec, add_events
 from .intake import (
     IdempotencyConflict,
@@ -37,19 +32,16 @@ from .intake import (
     _content_hash,
     api_intake,
     api_key,
-    dispatcher_message,
-    dispatchers_for_intake,
+    find_repeats,
     intake_events,
     new_ticket,
-    repeat_candidates,
+    notify_dispatchers,
 )
 from .models import Ticket
 from .numbering import next_numbers
 from .routing import suggest_unit_id
 
 MAX_BATCH = 100
-# As in `_find_duplicate`: the newest cases of the same enterprise (or phone) compared with.
-_CANDIDATES = 200
 
 
 @dataclass
@@ -143,7 +135,7 @@ def _create_batch(
         fresh, in_batch = _replays(prepared, outcomes)
         if not fresh:
             return outcomes
-        found = _find_duplicates([p.clean for p in fresh], channel, now)
+        found = find_repeats([p.clean for p in fresh], channel, now)
         numbers = next_numbers(channel, now, len(fresh))
         suggested: dict[tuple[Any, Any], int | None] = {}
         tickets = []
@@ -184,7 +176,7 @@ def _create_batch(
         if linked_in_batch:
             Ticket.objects.bulk_update(linked_in_batch, ["duplicate_of"])
 
-        _notify_dispatchers(tickets, actor, now)
+        notify_dispatchers(tickets, actor, now)
         specs: list[EventSpec] = []
         for ticket, match in zip(tickets, resolved, strict=True):
             specs += intake_events(ticket, actor=actor, now=now, duplicate=match)
@@ -233,85 +225,3 @@ def _replays(
             first_with_key[p.key] = p
         fresh.append(p)
     return fresh, in_batch
-
-
-def _recent(
-    key_field: str, values: set[Any], channel: str, since: dt.datetime
-) -> dict[Any, list[tuple[int, str]]]:
-    """The newest cases (id, text) per enterprise or per phone, at most `_CANDIDATES` each, newest
-    first — what `_find_duplicate` compares one submission with, for a whole batch in one query."""
-    if not values:
-        return {}
-    qs = repeat_candidates(channel, since)
-    if key_field == "enterprise_id":
-        qs = qs.filter(enterprise_id__in=values)
-    else:
-        qs = qs.filter(enterprise__isnull=True, contact_phone__in=values)
-    newest_first = [F("received_at").desc(), F("id").desc()]
-    rows = (
-        qs.annotate(position=Window(RowNumber(), partition_by=[F(key_field)], order_by=newest_first))
-        .filter(position__lte=_CANDIDATES)
-        .order_by(*newest_first)
-        .values_list("id", key_field, "title", "content")
-    )
-    grouped: dict[Any, list[tuple[int, str]]] = {}
-    for pk, group, title, content in rows:
-        grouped.setdefault(group, []).append((pk, f"{title}\n{content}"))
-    return grouped
-
-
-def _find_duplicates(
-    cleans: list[_Clean], channel: str, now: dt.datetime
-) -> list[tuple[Ticket | int, float] | None]:
-    """For each submission in order, the case it repeats and the similarity: an earlier case
-    (a Ticket) or an earlier item of this batch (its position, an int), or None."""
-    since = now - dt.timedelta(days=duplicates.WINDOW_DAYS)
-    by_enterprise = _recent(
-        "enterprise_id", {c.enterprise.pk for c in cleans if c.enterprise}, channel, since
-    )
-    phones = {c.contact_phone for c in cleans if c.enterprise is None and c.contact_phone}
-    by_phone = _recent("contact_phone", phones, channel, since)
-    earlier: dict[tuple[str, Any], list[int]] = {}
-    matches: list[tuple[int, float] | None] = []
-    for position, c in enumerate(cleans):
-        group: tuple[str, Any]
-        if c.enterprise is not None:
-            group, stored = ("e", c.enterprise.pk), by_enterprise.get(c.enterprise.pk, [])
-        elif c.contact_phone:
-            group, stored = ("p", c.contact_phone), by_phone.get(c.contact_phone, [])
-        else:
-            matches.append(None)
-            continue
-        # This batch's earlier items are newer than anything stored; ids below zero name them.
-        mine = [
-            (-(j + 1), f"{cleans[j].title}\n{cleans[j].content}") for j in reversed(earlier.get(group, []))
-        ]
-        candidates = (mine + stored)[:_CANDIDATES]
-        match = duplicates.best_match(f"{c.title}\n{c.content}", candidates)
-        matches.append((match.id, match.score) if match is not None else None)
-        earlier.setdefault(group, []).append(position)
-    originals = Ticket.objects.in_bulk([m[0] for m in matches if m is not None and m[0] > 0])
-    result: list[tuple[Ticket | int, float] | None] = []
-    for m in matches:
-        if m is None:
-            result.append(None)
-        elif m[0] < 0:
-            result.append((-m[0] - 1, m[1]))
-        else:
-            result.append((originals[m[0]], m[1]))
-    return result
-
-
-def _notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
-    """The message `intake._notify_dispatchers` sends for one case, for every case of the batch,
-    in one INSERT."""
-    actor_id = getattr(actor, "pk", None)
-    by_region: dict[Any, list[int]] = {}
-    messages = []
-    for ticket in tickets:
-        region_id = ticket.region_id
-        if region_id not in by_region:
-            by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
-        subject, body, link = dispatcher_message(ticket)
-        messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
-    notify_each(messages, channels=("inapp",), now=now)
