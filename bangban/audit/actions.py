@@ -226,18 +226,7 @@ def record(
     """Append one event to the chain. Must run inside the caller's transaction (it is part of the
     change: if the change rolls back, so does its event)."""
     entry = Entry(action, actor, obj, object_type, object_id, object_repr, before, after, source, ip)
-    fields = _fields(entry)
-    with transaction.atomic(savepoint=False):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
-        # The time is taken under the lock so that sequence order and time order agree.
-        fields["at"] = timezone.now()
-        seq = head.last_seq + 1
-        digest = event_hash(seq=seq, prev_hash=head.last_hash, **fields)
-        event = AuditEvent.objects.create(seq=seq, prev_hash=head.last_hash, hash=digest, **fields)
-        head.last_seq = seq
-        head.last_hash = digest
-        head.save(update_fields=["last_seq", "last_hash"])
-    return event
+    return record_many([entry])[0]
 
 
 def record_personal_data_view(

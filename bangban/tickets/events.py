@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from bangban.audit.actions import Entry, record, record_many
+from bangban.audit.actions import Entry, record_many
 
 from .models import Ticket, TicketEvent, Visibility
 
@@ -73,7 +73,7 @@ def add_event(
     )
     event, entry = _build(spec)
     event.save(force_insert=True)
-    record(entry.action, actor=entry.actor, obj=entry.obj, before=entry.before, after=entry.after)
+    record_many([entry])
     return event
 
 
