@@ -58,16 +58,12 @@ def authorize_dispatch(acting_user: Any, ticket: Any) -> bool:
 
 
 def under_review(ticket: Any) -> bool:
-    from bangban.tickets.models import TicketEvent
-
-    from .models import MayorReview
+    """Whether the review flow governs `ticket` — `under_review_q()` asked of one case."""
+    from bangban.tickets.models import Ticket
 
     if ticket.channel != "mayor":
         return False
-    return (
-        MayorReview.objects.filter(ticket_id=ticket.pk).exists()
-        or TicketEvent.objects.filter(ticket_id=ticket.pk, kind="intake").exists()
-    )
+    return Ticket.objects.filter(pk=ticket.pk).filter(under_review_q()).exists()
 
 
 def under_review_q() -> Q:
