@@ -4,10 +4,12 @@ enterprise of `siyang`."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from django.test import Client
 
 from bangban.accounts.models import RoleRecord, User
@@ -17,6 +19,10 @@ from bangban.enterprises.uscc import make_uscc
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 
 PASSWORD = "Test-pass-2024!"
+
+# The clock of tests that load the demo city or otherwise depend on "today": a Wednesday in the
+# middle of a month (before the 25th, when last month's ledgers are not yet due).
+DEMO_NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
 def make_region(code: str, name: str, level: str, parent: Region | None = None) -> Region:
@@ -145,3 +151,11 @@ def _fresh_workday_calendar() -> Iterator[None]:
     reset_cache()
     yield
     reset_cache()
+
+
+@pytest.fixture
+def demo_clock() -> Iterator[dt.datetime]:
+    """Moves the clock to `DEMO_NOW` (it keeps ticking from there) and gives it to the test, so a
+    test of the demo city or of a date-sensitive page sees the same day whenever it runs."""
+    with time_machine.travel(DEMO_NOW, tick=True):
+        yield DEMO_NOW

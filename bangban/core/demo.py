@@ -15,6 +15,7 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from bangban.accounts.idcard import make_id_number
 from bangban.accounts.models import RoleRecord, User
@@ -169,7 +170,7 @@ def _year_ranges(years: list[int]) -> str:
     return "、".join(parts)
 
 
-def _load_case_defaults() -> list[str]:
+def _load_case_defaults(now: dt.datetime) -> list[str]:
     """The case system's default deadline policies, category catalogue and routing rules."""
     try:
         from bangban.tickets.defaults import ensure_defaults
@@ -178,10 +179,10 @@ def _load_case_defaults() -> list[str]:
     lines = [ensure_defaults().summary()]
     from bangban.tickets.demo_cases import load_demo_cases
 
-    return lines + load_demo_cases()
+    return lines + load_demo_cases(now)
 
 
-def _load_feature_demos() -> list[str]:
+def _load_feature_demos(now: dt.datetime) -> list[str]:
     """Each feature app's demo records (`bangban.<app>.demo.load_demo`), after the cases."""
     from importlib import import_module
 
@@ -189,11 +190,15 @@ def _load_feature_demos() -> list[str]:
 
     lines: list[str] = []
     for app in FEATURE_APPS:
-        lines += import_module(f"bangban.{app}.demo").load_demo()
+        lines += import_module(f"bangban.{app}.demo").load_demo(now)
     return lines
 
 
-def load_demo_city() -> list[str]:
+def load_demo_city(now: dt.datetime | None = None) -> list[str]:
+    """Load the demo city; `now` is its clock (the present by default). Every dated demo record —
+    cases, ratings, ledgers, rankings — is placed relative to it, so the demo looks the same on
+    any day it is loaded."""
+    now = now or timezone.now()
     with transaction.atomic():
         regions, new_regions = _load_regions()
         units, new_units = _load_units(regions)
@@ -213,8 +218,8 @@ def load_demo_city() -> list[str]:
             after=created,
         )
     calendar_lines = _load_calendar()
-    case_lines = _load_case_defaults()
-    case_lines += _load_feature_demos()
+    case_lines = _load_case_defaults(now)
+    case_lines += _load_feature_demos(now)
 
     demo_usernames = [a["username"] for a in DEMO_ACCOUNTS]
     totals = (

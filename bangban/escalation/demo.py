@@ -22,12 +22,13 @@ NAMES = ["shizhengfu", "fumishuzhang", "mishuzhang", "fenguan", "yingshangban", 
 MAYOR_TITLE = "新厂区配套供水管网接入迟迟未落实"
 
 
-def load_demo() -> list[str]:
-    """Create the demo records if missing; return lines for the console report."""
+def load_demo(now: dt.datetime | None = None) -> list[str]:
+    """Create the demo records if missing; return lines for the console report. `now` is the
+    clock of the demo (the present by default): every record is dated relative to it."""
     users = {u.username: u for u in User.objects.filter(username__in=NAMES)}
     if len(users) < len(NAMES) or MayorReview.objects.exists() or EscalationStep.objects.exists():
         return []
-    now = timezone.now()
+    now = now or timezone.now()
     lines: list[str] = []
     actions.ensure_default_tiers()
     actions.settings_row()
@@ -90,13 +91,13 @@ def load_demo() -> list[str]:
             actions.do_add_task(acting_user=biz, meeting_id=meeting.pk, content="完成现场核查并形成处理意见",
                                 owner_unit_id=lead.pk, workdays=3, ticket_id=case.pk, now=now - dt.timedelta(days=5))  # fmt: skip
             actions.do_issue_order(acting_user=users["zuofeng"], kind="supervise", ticket_id=case.pk,
-                                   content="该诉求已超期并升级会办，请书面说明原因及整改措施。", workdays=3)  # fmt: skip
+                                   content="该诉求已超期并升级会办，请书面说明原因及整改措施。", workdays=3, now=now)  # fmt: skip
             lines.append(f"分级会办：{case.number} 已升至第3级，专题会办 1 次，督办 1 件")
 
         fresh = Ticket.objects.filter(status=Status.DISPATCHED, lead_unit=users["chengban_sy"].unit).first()
         if fresh is not None:
             actions.do_raise_dispute(acting_user=users["chengban_sy"], ticket_id=fresh.pk,
-                                     reason="该事项属供电企业职责，建议改派。")  # fmt: skip
+                                     reason="该事项属供电企业职责，建议改派。", now=now)  # fmt: skip
             lines.append(f"职责异议：{fresh.number} 待专班认定")
     except ApplicationError as exc:  # demo data must never stop the demo city from loading
         lines.append(f"分级会办示范数据未完整创建：{exc.message}")

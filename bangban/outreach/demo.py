@@ -39,21 +39,22 @@ def _user(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
 
-def load_demo() -> list[str]:
+def load_demo(now: dt.datetime | None = None) -> list[str]:
     chief, office, ent_user, supervisor, admin = (
         _user(n) for n in ("shouxi", "yingshangban", "qiye", "jianduyuan", "admin")
     )
     if chief is None or office is None or chief.unit is None:
         return ["项目服务与政企互动：缺少示范账号，未载入"]
+    today = timezone.localdate(now or timezone.now())
     lines: list[str] = []
-    lines += _projects(chief, office, ent_user)
+    lines += _projects(chief, office, ent_user, today)
     lines += _policies(office, ent_user)
-    lines += _forums(office, supervisor, admin, ent_user)
+    lines += _forums(office, supervisor, admin, ent_user, today)
     lines += _association_account(office, _user("xiehui"), ent_user)
     return lines or ["项目服务与政企互动：示范数据已存在，本次未做改动"]
 
 
-def _projects(chief: User, office: User, ent_user: User | None) -> list[str]:
+def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) -> list[str]:
     from . import projects
 
     if InvestmentProject.objects.filter(name=ZONE_PROJECT).exists():
@@ -81,7 +82,7 @@ def _projects(chief: User, office: User, ent_user: User | None) -> list[str]:
         data={
             "name": "建筑工程施工许可",
             "mode": "proxy",
-            "due_date": (timezone.localdate() + dt.timedelta(days=20)).isoformat(),
+            "due_date": (today + dt.timedelta(days=20)).isoformat(),
         },
     )
     projects.do_record_progress(
@@ -190,7 +191,9 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
     return lines
 
 
-def _forums(office: User, supervisor: User | None, admin: User | None, ent_user: User | None) -> list[str]:
+def _forums(
+    office: User, supervisor: User | None, admin: User | None, ent_user: User | None, today: dt.date
+) -> list[str]:
     from . import forums, symposia
 
     lines: list[str] = []
@@ -243,14 +246,13 @@ def _forums(office: User, supervisor: User | None, admin: User | None, ent_user:
             data={
                 "kind": "talk",
                 "theme": "民营企业融资难、融资贵",
-                "held_on": (timezone.localdate() - dt.timedelta(days=12)).isoformat(),
+                "held_on": (today - dt.timedelta(days=12)).isoformat(),
                 "location": "市民服务中心三楼会议室",
                 "participants": "市营商办、市地方金融监管局、6家银行、12家民营企业负责人",
                 "outcomes": "银行现场对接授信需求3.2亿元；企业建议扩大应急转贷资金规模，已转市财政局研究。",
             },
         )
         lines.append("恳谈会：1 场")
-    today = timezone.localdate()
     half = 1 if today.month <= 6 else 2
     if not Symposium.objects.filter(year=today.year, half=half).exists():
         symposium = symposia.do_create_symposium(

@@ -16,15 +16,16 @@ from bangban.ratings.models import RatedSubject, RecheckDraw, ServiceItem, Windo
 SITE = "site-shuyang"
 
 
-def load_demo() -> list[str]:
-    """Create the demo records if missing; return lines for the console report."""
+def load_demo(now: dt.datetime | None = None) -> list[str]:
+    """Create the demo records if missing; return lines for the console report. `now` is the
+    clock of the demo (the present by default)."""
     site = Unit.objects.filter(code=SITE).first()
     office = User.objects.filter(username="yingshangban").first()
     enterprise = User.objects.filter(username="qiye").first()
     if site is None or office is None or Window.objects.filter(site=site).exists():
         return []
     lines = []
-    now = timezone.now()
+    now = now or timezone.now()
     a01 = Window.objects.create(site=site, code="A01", name="企业开办综合窗口")
     Window.objects.create(site=site, code="A02", name="工程建设项目审批窗口")
     ServiceItem.objects.create(site=site, code="QYKB-001", name="企业设立登记")
@@ -56,6 +57,7 @@ def load_demo() -> list[str]:
                 acting_user=enterprise,
                 ticket_id=case.pk,
                 data=actions.RatingInput(level=4, comment="答复内容与实际进度不一致"),
+                now=now,
             )
             lines.append(f"好差评：企业评价诉求 {case.number} 为“不满意”，已转差评整改")
     year, month = recheck.previous_month(now)

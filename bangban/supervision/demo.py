@@ -1,6 +1,10 @@
 """Demo data of supervision for `load_demo_city` (idempotent): a few cases of last month made through
-the intake and lifecycle actions, last month's ranking frozen, one issued 12345 通报, and last
-month's ledgers with one submitted on time and one late."""
+the intake and lifecycle actions, last month's ranking frozen, one issued 12345 通报, and the ledgers
+of the latest month whose due date has passed, with one submitted on time and one late.
+
+Everything is dated relative to the demo's clock `now`, so the demo looks the same on any day of a
+month: the ledgers shown are last month's from the day after their due date, and the month before's
+until then (a late ledger cannot exist before its due date has passed)."""
 
 from __future__ import annotations
 
@@ -90,13 +94,25 @@ def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
     return made
 
 
-def load_demo() -> list[str]:
-    """Create the demo records if missing; return lines for the console report."""
+def ledger_demo_month(now: dt.datetime) -> tuple[int, int]:
+    """The latest month whose ledgers can already have been submitted late at `now`: last month
+    once the day after its due date has begun, the month before otherwise."""
+    today = timezone.localdate(now)
+    year, month = previous_month(today.year, today.month)
+    if today <= actions.ledger_due_date(year, month):
+        year, month = previous_month(year, month)
+    return year, month
+
+
+def load_demo(now: dt.datetime | None = None) -> list[str]:
+    """Create the demo records if missing; return lines for the console report. `now` is the
+    clock of the demo (the present by default)."""
     users = {u.username: u for u in User.objects.filter(username__in=NAMES)}
     if len(users) < len(NAMES):
         return []
+    now = now or timezone.now()
     office = users["yingshangban"]
-    today = timezone.localdate()
+    today = timezone.localdate(now)
     year, month = previous_month(today.year, today.month)
     lines: list[str] = []
     made = _last_month_cases(users, year, month)
@@ -117,29 +133,35 @@ def load_demo() -> list[str]:
             lines.append(f"督查：已印发通报 {notice.doc_number}")
         except ApplicationError as exc:
             lines.append(f"督查：通报未印发（{exc.message}）")
-    if not Ledger.objects.filter(year=year, month=month).exists():
-        actions.do_generate_ledgers(office, year, month)
-        due = actions.ledger_due_date(year, month)
-        on_time = dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10), tzinfo=SHANGHAI)
-        late = dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=SHANGHAI)
-        for username, when, note in (
-            ("chengban_sy", on_time, "上月诉求均已办理，未解决的一件已重办。"),
-            ("chengban_sq", late, "因人员调整，台账逾期报送。"),
-        ):
-            user = users[username]
-            if user.unit_id is None:
-                continue
-            ledger = Ledger.objects.filter(year=year, month=month, unit_id=user.unit_id).first()
-            if ledger is None or when > timezone.now():
-                continue
-            try:
-                actions.do_submit_ledger(user, ledger.pk, {"cases": note}, now=when)
-            except ApplicationError:
-                continue
-        lines.append(
-            f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"
-        )
+    lines += _ledgers(users, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
     built = dashboard.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
     return lines
+
+
+def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:
+    """The ledgers of the latest month past its due date: one submitted on time, one late."""
+    year, month = ledger_demo_month(now)
+    if Ledger.objects.filter(year=year, month=month).exists():
+        return []
+    office = users["yingshangban"]
+    actions.do_generate_ledgers(office, year, month)
+    due = actions.ledger_due_date(year, month)
+    on_time = dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10), tzinfo=SHANGHAI)
+    late = min(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=SHANGHAI), now)
+    for username, when, note in (
+        ("chengban_sy", on_time, "上月诉求均已办理，未解决的一件已重办。"),
+        ("chengban_sq", late, "因人员调整，台账逾期报送。"),
+    ):
+        user = users[username]
+        if user.unit_id is None:
+            continue
+        ledger = Ledger.objects.filter(year=year, month=month, unit_id=user.unit_id).first()
+        if ledger is None:
+            continue
+        try:
+            actions.do_submit_ledger(user, ledger.pk, {"cases": note}, now=when)
+        except ApplicationError:
+            continue
+    return [f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"]

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
+from bangban.conftest import DEMO_NOW
 from bangban.core import demo
 from bangban.core.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_account_lines
 from bangban.core.errors import NotFound
@@ -43,13 +44,13 @@ NAMED_UNITS = [
 
 
 @pytest.fixture
-def no_calendar(monkeypatch):
+def no_calendar(monkeypatch, demo_clock):
     monkeypatch.setattr(demo, "_load_calendar", lambda: ["工作日历：（测试中跳过）"])
 
 
 @pytest.fixture
 def city(db, no_calendar):
-    return demo.load_demo_city()
+    return demo.load_demo_city(DEMO_NOW)
 
 
 def counts():
@@ -57,10 +58,10 @@ def counts():
 
 
 def test_loading_twice_creates_nothing_new_and_leaves_one_summary_event(db, no_calendar):
-    first = demo.load_demo_city()
+    first = demo.load_demo_city(DEMO_NOW)
     after_first = counts()
     events = AuditEvent.objects.count()
-    second = demo.load_demo_city()
+    second = demo.load_demo_city(DEMO_NOW)
     assert counts() == after_first
     assert AuditEvent.objects.count() == events + 1
     assert AuditEvent.objects.latest("seq").action == "demo.loaded"
@@ -74,7 +75,7 @@ def test_loading_twice_creates_nothing_new_and_leaves_one_summary_event(db, no_c
 
 def test_a_second_load_keeps_what_people_changed(city):
     Unit.objects.filter(code="city-commerce").update(phone="0527-84000000")
-    demo.load_demo_city()
+    demo.load_demo_city(DEMO_NOW)
     assert Unit.objects.get(code="city-commerce").phone == "0527-84000000"
 
 
@@ -162,11 +163,11 @@ def test_demo_lines_name_every_account_and_the_password(city):
     assert any(line.startswith("chengban_sq") and "泗阳县" in line for line in lines)
 
 
-def test_the_calendar_loader_is_called_and_reported(db, monkeypatch):
+def test_the_calendar_loader_is_called_and_reported(db, monkeypatch, demo_clock):
     import bangban.workdays.loader as loader
 
     monkeypatch.setattr(loader, "load_package_years", lambda: [2024, 2025, 2026, 2028])
-    lines = demo.load_demo_city()
+    lines = demo.load_demo_city(DEMO_NOW)
     assert "工作日历：已载入 2024–2026、2028 年的法定节假日与调休" in lines
     monkeypatch.setattr(loader, "load_package_years", lambda: [])
-    assert "工作日历：节假日数据已是最新" in demo.load_demo_city()
+    assert "工作日历：节假日数据已是最新" in demo.load_demo_city(DEMO_NOW)

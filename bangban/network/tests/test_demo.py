@@ -9,14 +9,14 @@ from bangban.core.demo import load_demo_city
 from bangban.network.models import Assignment, Contact, Liaison
 
 
-def test_demo_network(db: Any, client: Any) -> None:
-    load_demo_city()
+def test_demo_network(db: Any, client: Any, demo_clock: Any) -> None:
+    load_demo_city(demo_clock)
     assert Assignment.objects.filter(officer__username="bangban").count() == 3
     assert Assignment.objects.filter(officer__username="bangban_sy").count() == 4
     assert Liaison.objects.filter(user__username="qiye").exists()
     assert Contact.objects.filter(ticket__isnull=False).exists()
     counts = (Assignment.objects.count(), Contact.objects.count())
-    load_demo_city()
+    load_demo_city(demo_clock)
     assert (Assignment.objects.count(), Contact.objects.count()) == counts
 
     assert client.login(username="yingshangban", password="Suqian-Demo-2024")

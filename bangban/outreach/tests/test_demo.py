@@ -17,8 +17,8 @@ from bangban.outreach.models import (
 )
 
 
-def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client):
-    lines = load_demo_city()
+def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client, demo_clock):
+    lines = load_demo_city(demo_clock)
     assert not any("没有示范账号" in line for line in lines)
     counts = (
         InvestmentProject.objects.count(),
@@ -31,7 +31,7 @@ def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client
     assert (
         ProjectProblem.objects.filter(outcome=ProblemOutcome.TRANSFERRED, ticket__isnull=False).count() == 1
     )
-    load_demo_city()
+    load_demo_city(demo_clock)
     assert (
         InvestmentProject.objects.count(),
         Policy.objects.count(),

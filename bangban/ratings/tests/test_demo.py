@@ -8,14 +8,14 @@ from bangban.core.demo import load_demo_city
 from bangban.ratings.models import Rating, RecheckDraw, Rectification, Window
 
 
-def test_demo_ratings_once(db: Any, client: Any) -> None:
-    load_demo_city()
+def test_demo_ratings_once(db: Any, client: Any, demo_clock: Any) -> None:
+    load_demo_city(demo_clock)
     assert Window.objects.count() == 2
     assert Rating.objects.count() == 4
     assert RecheckDraw.objects.count() == 1
     rect = Rectification.objects.get(subject__ticket__isnull=False)
     counts = (Rating.objects.count(), Rectification.objects.count(), RecheckDraw.objects.count())
-    load_demo_city()
+    load_demo_city(demo_clock)
     assert (Rating.objects.count(), Rectification.objects.count(), RecheckDraw.objects.count()) == counts
     assert client.login(username="chengban_sy", password="Suqian-Demo-2024")
     assert rect.number in client.get("/ratings/rectifications/").content.decode()

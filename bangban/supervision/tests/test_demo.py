@@ -12,8 +12,8 @@ from bangban.supervision import dashboard
 from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus
 
 
-def test_demo_supervision_once(db: Any, client: Any) -> None:
-    load_demo_city()
+def test_demo_supervision_once(db: Any, client: Any, demo_clock: Any) -> None:
+    load_demo_city(demo_clock)
     ranking = Ranking.objects.get()
     assert ranking.status == RankingStatus.FROZEN
     assert ranking.rows.filter(rank__isnull=False).count() >= 2
@@ -22,13 +22,13 @@ def test_demo_supervision_once(db: Any, client: Any) -> None:
     submitted = Ledger.objects.filter(status="submitted")
     assert sorted(x.late for x in submitted) == [False, True]
     counts = (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count())
-    load_demo_city()
+    load_demo_city(demo_clock)
     assert (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count()) == counts
     assert client.login(username="yingshangban", password="Suqian-Demo-2024")
     html = client.get(f"/supervision/rankings/{ranking.year}/{ranking.month}/").content.decode()
     assert "已冻结" in html
     # The dashboard's summaries of the last six months are there: it opens full at once.
-    today = timezone.localdate()
+    today = timezone.localdate(demo_clock)
     ids, status = dashboard.summaries(dashboard.months_ending(today.year, today.month, 6))
     assert len(ids) == 6 and status["pending"] is False
     assert "数据准备中" not in client.get("/supervision/dashboard/").content.decode()

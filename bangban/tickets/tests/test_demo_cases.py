@@ -9,8 +9,8 @@ from bangban.tickets.models import Ticket
 from bangban.tickets.workflow import DeadlineState, Status
 
 
-def test_demo_cases_fill_every_queue_once(db, client):
-    load_demo_city()
+def test_demo_cases_fill_every_queue_once(db, client, demo_clock):
+    load_demo_city(demo_clock)
     statuses = set(Ticket.objects.values_list("status", flat=True))
     assert {
         Status.PENDING_DISPATCH,
@@ -21,7 +21,7 @@ def test_demo_cases_fill_every_queue_once(db, client):
     } <= statuses
     assert Ticket.objects.filter(deadline_state=DeadlineState.OVERDUE).count() == 1
     count = Ticket.objects.count()
-    load_demo_city()
+    load_demo_city(demo_clock)
     assert Ticket.objects.count() == count
 
     assert client.login(username="chengban_sy", password="Suqian-Demo-2024")
