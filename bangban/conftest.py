@@ -5,6 +5,7 @@ enterprise of `siyang`."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -159,3 +160,15 @@ def demo_clock() -> Iterator[dt.datetime]:
     test of the demo city or of a date-sensitive page sees the same day whenever it runs."""
     with time_machine.travel(DEMO_NOW, tick=True):
         yield DEMO_NOW
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _suite_clock() -> Iterator[None]:
+    """`BANGBAN_TEST_NOW=2026-12-31T23:50+08:00 make test` runs the whole suite with the clock moved
+    to that moment (still ticking), to find tests and code that depend on the day they run."""
+    value = os.environ.get("BANGBAN_TEST_NOW")
+    if not value:
+        yield
+        return
+    with time_machine.travel(dt.datetime.fromisoformat(value), tick=True):
+        yield
