@@ -138,7 +138,8 @@ def test_a_county_dispatcher_cannot_reach_another_countys_case(cases):
     ).status == (Status.DISPATCHED)
 
 
-def test_dispatch_through_the_api_returns_the_case_summary(cases, login):
+def test_dispatch_through_the_api_returns_the_case_summary(cases, login, demo_clock):
+    # In the middle of a year with an official calendar, so the due date is not provisional.
     ticket = cases.new()
     response = post(
         login(cases.dispatcher),
