@@ -16,7 +16,7 @@ from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import access, figures, idsets, officedoc
+from . import access, definitions, figures, idsets, officedoc
 from .models import (
     AccountabilityKind,
     AccountabilityRecord,
@@ -149,11 +149,12 @@ def compute_rows(
     min_cases: int,
     response_hours: int,
     bottom_places: int,
+    scope: str = definitions.DEFAULT_SCOPE,
 ) -> tuple[list[dict[str, Any]], dict[str, bool]]:
-    """The month's rows (dicts) computed from the data now, ranked; nothing is stored."""
+    """The month's rows (dicts) in `scope` computed from the data now, ranked; nothing is stored."""
     from bangban.org.models import Unit
 
-    data, available = figures.unit_figures(year, month, response_hours)
+    data, available = figures.unit_figures(year, month, response_hours, scope)
     units = {
         u.pk: u
         for u in Unit.objects.filter(pk__in=list(data)).select_related("region").only("name", "region__path")
@@ -163,7 +164,13 @@ def compute_rows(
         unit = units.get(unit_id)
         if unit is None:
             continue
-        row = {"unit_id": unit_id, "unit_name": unit.name, "region_path": unit.region.path, **d}
+        row = {
+            "unit_id": unit_id,
+            "unit_name": unit.name,
+            "region_path": unit.region.path,
+            "scope": scope,
+            **d,
+        }
         row["score"] = figures.composite_score(d, weights)
         rows.append(row)
     figures.assign_ranks(rows, min_cases, bottom_places)
@@ -171,15 +178,83 @@ def compute_rows(
     return rows, available
 
 
-def row_dicts(ranking: Ranking, user: Any = None) -> list[dict[str, Any]]:
-    qs = ranking.rows.all()
+def all_scope_rows(
+    year: int,
+    month: int,
+    weights: tuple[int, int, int],
+    min_cases: int,
+    response_hours: int,
+    bottom_places: int,
+) -> tuple[list[dict[str, Any]], dict[str, bool]]:
+    """The rows of every scope (`definitions.SCOPES`), as stored with a ranking."""
+    rows: list[dict[str, Any]] = []
+    available: dict[str, bool] = {}
+    for key in definitions.SCOPES:
+        scoped, found = compute_rows(year, month, weights, min_cases, response_hours, bottom_places, key)
+        rows += scoped
+        if key == definitions.DEFAULT_SCOPE:
+            available = found
+    return rows, available
+
+
+def row_dicts(
+    ranking: Ranking, user: Any = None, scope: str = definitions.DEFAULT_SCOPE
+) -> list[dict[str, Any]]:
+    qs = ranking.rows.filter(scope=scope)
     if user is not None:
         qs = qs.filter(access.unit_q(user, "region_path"))
     fields = ["unit_id", "unit_name", "region_path", *figures.COUNT_FIELDS, *figures.RATE_FIELDS]
     return [
-        {**{f: getattr(r, f) for f in fields}, "score": r.score, "rank": r.rank, "is_bottom": r.is_bottom}
+        {
+            **{f: getattr(r, f) for f in fields},
+            "scope": r.scope,
+            "score": r.score,
+            "rank": r.rank,
+            "is_bottom": r.is_bottom,
+        }
         for r in qs.order_by("rank", "-total", "unit_name")
     ]
+
+
+def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[str, Any]:
+    """A month's ranking as pages, the API and exports show it, within the reader's scope: the
+    stored ranking (draft or frozen) with the rules it was computed with, or — when none is
+    stored — a preview computed now under the current settings. `rules` is the text of
+    `definitions.rule_lines` for exactly those rules."""
+    figures.month_bounds(year, month)
+    scope = figures.check_scope(scope)
+    ranking = Ranking.objects.filter(year=year, month=month).first()
+    if ranking is not None:
+        weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
+        min_cases, hours, bottom = ranking.min_cases, ranking.response_hours, ranking.bottom_places
+        rows, available, status = row_dicts(ranking, user, scope), dict(ranking.sources), ranking.status
+    else:
+        cfg = current_settings()
+        weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
+        min_cases, hours, bottom = cfg.min_cases, cfg.response_hours, cfg.bottom_places
+        rows, available = compute_rows(year, month, weights, min_cases, hours, bottom, scope)
+        path = access.region_path(user)
+        if path is not None:
+            rows = [r for r in rows if r["region_path"].startswith(path)]
+        status = "preview"
+    return {
+        "year": year,
+        "month": month,
+        "ranking": ranking,
+        "status": status,
+        "scope": scope,
+        "scope_label": definitions.scope(scope).label,
+        "weights": list(weights),
+        "min_cases": min_cases,
+        "response_hours": hours,
+        "bottom_places": bottom,
+        "formula": definitions.score_formula(weights),
+        "rules": definitions.rule_lines(
+            scope_key=scope, weights=weights, min_cases=min_cases, response_hours=hours, bottom_places=bottom
+        ),
+        "sources": available,
+        "rows": rows,
+    }
 
 
 def _check_month(year: int, month: int) -> tuple[int, int]:
@@ -202,7 +277,7 @@ def do_compute_ranking(
         ranking = Ranking.objects.select_for_update().filter(year=year, month=month).first()
         if ranking is not None and ranking.status == RankingStatus.FROZEN:
             raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
-        rows, available = compute_rows(year, month, w, minimum, cfg.response_hours, cfg.bottom_places)
+        rows, available = all_scope_rows(year, month, w, minimum, cfg.response_hours, cfg.bottom_places)
         now = timezone.now()
         before = None
         if ranking is None:
@@ -215,6 +290,7 @@ def do_compute_ranking(
         ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction = w
         ranking.min_cases = minimum
         ranking.response_hours = cfg.response_hours
+        ranking.bottom_places = cfg.bottom_places
         ranking.sources = available
         ranking.computed_at = now
         ranking.save()
@@ -225,7 +301,12 @@ def do_compute_ranking(
             obj=ranking,
             object_repr=str(ranking),
             before=before,
-            after={"weights": list(w), "min_cases": minimum, "units": len(rows)},
+            after={
+                "weights": list(w),
+                "min_cases": minimum,
+                "bottom_places": cfg.bottom_places,
+                "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
+            },
         )
     return ranking
 
@@ -237,6 +318,7 @@ def _store_rows(ranking: Ranking, rows: list[dict[str, Any]]) -> None:
         [
             RankingRow(
                 ranking=ranking,
+                scope=r["scope"],
                 score=r["score"],
                 rank=r["rank"],
                 is_bottom=r["is_bottom"],
@@ -251,46 +333,62 @@ def _store_rows(ranking: Ranking, rows: list[dict[str, Any]]) -> None:
 def freeze_case_sets(ranking: Ranking) -> int:
     """Store, for every unit of the ranking and every drill-down figure, the ids of the cases it
     counted (compressed); returns the number of case ids stored. Called inside the freeze."""
-    sets = figures.drill_sets(ranking.year, ranking.month, ranking.response_hours)
-    units = set(ranking.rows.values_list("unit_id", flat=True))
     ranking.case_sets.all().delete()
-    FrozenCaseSet.objects.bulk_create(
-        [
-            FrozenCaseSet(
-                ranking=ranking, unit_id=unit_id, figure=key, count=len(ids), ids=idsets.encode(ids)
-            )
-            for (unit_id, key), ids in sorted(sets.items())
-            if unit_id in units and ids
-        ],
-        batch_size=500,
-    )
-    return sum(len(ids) for (unit_id, key), ids in sets.items() if key == "total" and unit_id in units)
+    counted = 0
+    for scope in definitions.SCOPES:
+        sets = figures.drill_sets(ranking.year, ranking.month, ranking.response_hours, scope)
+        units = set(ranking.rows.filter(scope=scope).values_list("unit_id", flat=True))
+        FrozenCaseSet.objects.bulk_create(
+            [
+                FrozenCaseSet(
+                    ranking=ranking,
+                    scope=scope,
+                    unit_id=unit_id,
+                    figure=key,
+                    count=len(ids),
+                    ids=idsets.encode(ids),
+                )
+                for (unit_id, key), ids in sorted(sets.items())
+                if unit_id in units and ids
+            ],
+            batch_size=500,
+        )
+        if scope == definitions.DEFAULT_SCOPE:
+            counted = sum(len(ids) for (u, key), ids in sets.items() if key == "total" and u in units)
+    return counted
 
 
-def frozen_case_ids(ranking: Ranking, unit_id: int, figure: str) -> list[int] | None:
+def frozen_case_ids(
+    ranking: Ranking, unit_id: int | None, figure: str, scope: str = definitions.DEFAULT_SCOPE
+) -> list[int] | None:
     """The case ids behind a figure of a frozen ranking, or None when the ranking has no frozen
     case lists (a draft, or frozen before they were kept): read the current data then."""
     if ranking.status != RankingStatus.FROZEN or not ranking.cases_frozen:
         return None
     if figure not in figures.DRILLS:
         raise ValidationFailed("未知的指标", code="figure_invalid")
-    data = ranking.case_sets.filter(unit_id=unit_id, figure=figure).values_list("ids", flat=True).first()
+    sets = ranking.case_sets.filter(scope=scope, figure=figure)
+    if unit_id is None:  # every unit's
+        return sorted(i for data in sets.values_list("ids", flat=True) for i in idsets.decode(data))
+    data = sets.filter(unit_id=unit_id).values_list("ids", flat=True).first()
     return idsets.decode(data) if data is not None else []
 
 
-def drill_queryset(year: int, month: int, unit_id: int, figure: str) -> tuple[Any, bool]:
+def drill_queryset(
+    year: int, month: int, unit_id: int, figure: str, scope: str = definitions.DEFAULT_SCOPE
+) -> tuple[Any, bool]:
     """(the cases behind a unit's figure, whether they come from the frozen snapshot)."""
     from bangban.tickets.models import Ticket
 
     if figure not in figures.DRILLS:
         raise ValidationFailed("未知的指标", code="figure_invalid")
     ranking = Ranking.objects.filter(year=year, month=month).first()
-    ids = frozen_case_ids(ranking, unit_id, figure) if ranking is not None else None
+    ids = frozen_case_ids(ranking, unit_id, figure, scope) if ranking is not None else None
     if ids is not None:
         qs = Ticket.objects.filter(pk__in=ids).select_related("lead_unit").order_by("received_at", "id")
         return qs, True
     hours = ranking.response_hours if ranking is not None else current_settings().response_hours
-    return figures.drill_cases(year, month, unit_id, figure, hours), False
+    return figures.drill_cases(year, month, unit_id, figure, hours, scope), False
 
 
 def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | None = None) -> Ranking:
@@ -313,10 +411,9 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
             raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
         # The figures and the cases behind them are taken at the same moment: the draft's rows
         # are recomputed with its own weights and minimum, then every figure's cases are kept.
-        cfg = current_settings()
         weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
-        rows, available = compute_rows(
-            year, month, weights, ranking.min_cases, ranking.response_hours, cfg.bottom_places
+        rows, available = all_scope_rows(
+            year, month, weights, ranking.min_cases, ranking.response_hours, ranking.bottom_places
         )
         _store_rows(ranking, rows)
         cases = freeze_case_sets(ranking)
@@ -338,7 +435,11 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
             obj=ranking,
             object_repr=str(ranking),
             before={"status": RankingStatus.DRAFT},
-            after={"status": RankingStatus.FROZEN, "units": len(rows), "cases": cases},
+            after={
+                "status": RankingStatus.FROZEN,
+                "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
+                "cases": cases,
+            },
         )
         propose_bottom_interviews(ranking, actor=user)
     return ranking
@@ -356,7 +457,13 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
         snap = Ranking.objects.filter(year=y, month=m, status=RankingStatus.FROZEN).first()
         if snap is None:
             return []
-        bottom_sets.append(set(snap.rows.filter(is_bottom=True).values_list("unit_id", flat=True)))
+        bottom_sets.append(
+            set(
+                snap.rows.filter(scope=definitions.DEFAULT_SCOPE, is_bottom=True).values_list(
+                    "unit_id", flat=True
+                )
+            )
+        )
     units = set.intersection(*bottom_sets) if bottom_sets else set()
     created = []
     for unit_id in sorted(units):
@@ -369,7 +476,7 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
         ).exists()
         if exists:
             continue
-        row = ranking.rows.get(unit_id=unit_id)
+        row = ranking.rows.get(scope=definitions.DEFAULT_SCOPE, unit_id=unit_id)
         label = "、".join(f"{y}年{m}月" for y, m in reversed(months))
         rec = AccountabilityRecord.objects.create(
             kind=AccountabilityKind.INTERVIEW,
@@ -396,20 +503,25 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
 # --- notices (通报) ----------------------------------------------------------------------------
 
 
-def ranking_for_notice(year: int, month: int) -> list[dict[str, Any]]:
-    ranking = Ranking.objects.filter(year=year, month=month).first()
-    if ranking is not None:
-        return row_dicts(ranking)
-    cfg = current_settings()
-    rows, _ = compute_rows(
-        year,
-        month,
-        (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction),
-        cfg.min_cases,
-        cfg.response_hours,
-        cfg.bottom_places,
-    )
-    return rows
+def frozen_ranking(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> Ranking:
+    """The month's frozen ranking, which every 通报 and the analysis pack of that month take their
+    figures from; refused while the ranking is a draft or missing, and for a ranking frozen before
+    it kept the figures of `scope`."""
+    ranking = Ranking.objects.filter(year=year, month=month, status=RankingStatus.FROZEN).first()
+    if ranking is None:
+        raise InvalidTransition(
+            f"{year}年{month}月的排名尚未冻结：请先冻结排名，通报的数字以冻结的排名为准",
+            code="ranking_not_frozen",
+        )
+    if ranking.rows.exists() and not ranking.rows.filter(scope=scope).exists():
+        raise InvalidTransition(
+            f"{year}年{month}月的排名冻结时未保存「{definitions.scope(scope).label}」口径的数字，不能据此起草",
+            code="ranking_scope_missing",
+        )
+    return ranking
+
+
+NOTICE_SCOPES = {NoticeKind.HOTLINE: "hotline"}
 
 
 def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
@@ -419,7 +531,11 @@ def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
     if kind not in NoticeKind.values:
         raise ValidationFailed("通报类型无效", code="notice_kind_invalid")
     year, month = _check_month(year, month)
-    content = build_content(kind, year, month, ranking_for_notice(year, month))
+    scope = NOTICE_SCOPES.get(NoticeKind(kind), definitions.DEFAULT_SCOPE)
+    ranking = frozen_ranking(year, month, scope)
+    content = build_content(
+        kind, year, month, row_dicts(ranking, scope=scope), definitions.ranking_rules(ranking, scope)
+    )
     unit_ids = content.pop("units", [])
     with transaction.atomic():
         notice = Notice.objects.create(

@@ -108,10 +108,14 @@ class RankingOut(Schema):
     year: int
     month: int
     status: str = Field(description="draft 草稿 / frozen 已冻结 / preview 实时预览（未保存）")
+    scope: str = Field(description="统计范围：all 全部渠道 / hotline 12345热线")
+    scope_label: str
     weights: list[int] = Field(description="权重：响应率、解决率、满意率")
-    min_cases: int
+    min_cases: int = Field(description="参与排名的最少诉求数（诉求数不足的单位不参与排名，rank 为 null）")
     response_hours: int
+    bottom_places: int = Field(description="末位名次数")
     formula: str = Field(description="综合得分公式")
+    rules: list[str] = Field(description="统计口径：与页面、通报、分析会材料所示相同")
     sources: dict[str, bool] = Field(description="外部数据来源是否可用")
     rows: list[RowOut]
 
@@ -129,47 +133,10 @@ class ComputeIn(Schema):
     min_cases: int | None = Field(None, description="最少诉求数")
 
 
-def _formula(w: tuple[int, int, int] | list[int]) -> str:
-    return (
-        f"综合得分 = (响应率×{w[0]} + 解决率×{w[1]} + 满意率×{w[2]}) ÷ 100（无分母的项不计，权重按比例折算）"
-    )
-
-
-def _ranking_out(request: HttpRequest, year: int, month: int) -> dict[str, Any]:
-    figures.month_bounds(year, month)
-    ranking = Ranking.objects.filter(year=year, month=month).first()
-    if ranking is not None:
-        w = [ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction]
-        return {
-            "year": year,
-            "month": month,
-            "status": ranking.status,
-            "weights": w,
-            "min_cases": ranking.min_cases,
-            "response_hours": ranking.response_hours,
-            "formula": _formula(w),
-            "sources": ranking.sources,
-            "rows": actions.row_dicts(ranking, request.user),
-        }
-    cfg = actions.current_settings()
-    wt = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
-    rows, available = actions.compute_rows(
-        year, month, wt, cfg.min_cases, cfg.response_hours, cfg.bottom_places
-    )
-    path = access.region_path(request.user)
-    if path is not None:
-        rows = [r for r in rows if r["region_path"].startswith(path)]
-    return {
-        "year": year,
-        "month": month,
-        "status": "preview",
-        "weights": list(wt),
-        "min_cases": cfg.min_cases,
-        "response_hours": cfg.response_hours,
-        "formula": _formula(wt),
-        "sources": available,
-        "rows": rows,
-    }
+def _ranking_out(request: HttpRequest, year: int, month: int, scope: str | None = None) -> dict[str, Any]:
+    view = actions.ranking_view(request.user, year, month, scope)
+    view.pop("ranking")
+    return view
 
 
 @router.get("/rankings", response={200: list[RankingBrief], **ERRORS}, summary="已计算的月度排名")
@@ -181,9 +148,9 @@ def list_rankings(request: HttpRequest) -> Any:
 @router.get(
     "/rankings/{year}/{month}", response={200: RankingOut, **ERRORS}, summary="某月排名（按权限范围）"
 )
-def get_ranking(request: HttpRequest, year: int, month: int) -> Any:
+def get_ranking(request: HttpRequest, year: int, month: int, scope: str = "all") -> Any:
     access.require_viewer(request.user)
-    return _ranking_out(request, year, month)
+    return _ranking_out(request, year, month, scope)
 
 
 @router.post(
@@ -551,6 +518,9 @@ def meeting_pack(request: HttpRequest, month: str = "") -> Any:
             }
             for r in pack.ranking
         ],
+        "unranked": [r["unit_name"] for r in pack.unranked],
+        "frozen": pack.frozen,
+        "rules": pack.rules,
     }
 
 

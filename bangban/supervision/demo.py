@@ -25,54 +25,69 @@ NAMES = ["yingshangban", "qiye", "paidan", "chengban_sy", "danwei_sy", "chengban
 DEMO_TITLE = "【上月】"
 
 
+# (unit code, handler, channel, day of the month, accept after hours or None, follow-up (resolved,
+# level) or None). 沭阳县行政审批局 and 泗阳县人民政府 have enough cases to be ranked, in both scopes;
+# 市商务局's two cases are too few (the default minimum is 5): it is listed as 不参与排名.
+PLANS: list[tuple[str, str, str, int, int | None, tuple[bool, int] | None]] = [
+    ("shuyang-approval", "chengban_sy", "hotline", 2, 2, (True, 1)),
+    ("shuyang-approval", "chengban_sy", "hotline", 5, 3, (True, 2)),
+    ("shuyang-approval", "chengban_sy", "hotline", 9, 5, (False, 4)),
+    ("shuyang-approval", "chengban_sy", "hotline", 13, 4, (True, 1)),
+    ("shuyang-approval", "chengban_sy", "hotline", 17, 6, None),
+    ("shuyang-approval", "chengban_sy", "portal", 20, 2, (True, 3)),
+    ("siyang-gov", "chengban_sq", "hotline", 3, 30, None),
+    ("siyang-gov", "chengban_sq", "hotline", 8, 50, None),
+    ("siyang-gov", "chengban_sq", "hotline", 11, 20, None),
+    ("siyang-gov", "chengban_sq", "hotline", 15, 28, None),
+    ("siyang-gov", "chengban_sq", "hotline", 19, 4, None),
+    ("city-commerce", "", "hotline", 6, None, None),
+    ("city-commerce", "", "hotline", 16, None, None),
+]
+
+
 def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
     from bangban.tickets import actions as ticket_actions
-    from bangban.tickets.intake import IntakeInput, do_intake_portal
-    from bangban.tickets.models import Category, Ticket, TicketType
+    from bangban.tickets.intake import IntakeInput, do_intake_hotline, do_intake_portal
+    from bangban.tickets.models import Category, HotlineOutcome, Ticket, TicketType
 
     start, _ = month_bounds(year, month)
     if Ticket.objects.filter(title__startswith=DEMO_TITLE).exists():
         return 0
-    shuyang = Unit.objects.filter(code="shuyang-approval").first()
-    siyang = Unit.objects.filter(code="siyang-gov").first()
-    if shuyang is None or siyang is None:
+    units = {u.code: u for u in Unit.objects.filter(code__in={p[0] for p in PLANS})}
+    if len(units) < len({p[0] for p in PLANS}):
         return 0
     category = Category.objects.filter(level=3, is_active=True).order_by("code").first()
     enterprise = users["qiye"]
     made = 0
-    plans = [
-        # (unit, handler, day, accept after hours, close with follow-up (resolved, level) or None)
-        (shuyang, "chengban_sy", 3, 2, (True, 1)),
-        (shuyang, "chengban_sy", 6, 3, (True, 2)),
-        (shuyang, "chengban_sy", 10, 5, (False, 4)),
-        (siyang, "chengban_sq", 4, 30, None),
-        (siyang, "chengban_sq", 12, 50, None),
-    ]
-    for index, (unit, handler, day, hours, follow_up) in enumerate(plans):
-        at = start + dt.timedelta(days=day, hours=9)
+    for index, (code, handler, channel, day, hours, follow_up) in enumerate(PLANS):
+        at = start + dt.timedelta(days=day - 1, hours=9)
+        data = IntakeInput(
+            title=f"{DEMO_TITLE}企业诉求示例{index + 1}",
+            content="上月受理的企业诉求，用于演示月度排名、通报和台账。",
+            category_id=category.pk if category else None,
+            type=TicketType.HELP,
+            enterprise_id=enterprise.enterprise_id,
+            contact_name=enterprise.display_name,
+            contact_phone=enterprise.phone,
+        )
         try:
-            ticket = do_intake_portal(
-                acting_user=enterprise,
-                data=IntakeInput(
-                    title=f"{DEMO_TITLE}企业诉求示例{index + 1}",
-                    content="上月受理的企业诉求，用于演示月度排名、通报和台账。",
-                    category_id=category.pk if category else None,
-                    type=TicketType.HELP,
-                    enterprise_id=enterprise.enterprise_id,
-                    contact_name=enterprise.display_name,
-                    contact_phone=enterprise.phone,
-                ),
-                now=at,
-            ).ticket
+            if channel == "hotline":
+                result = do_intake_hotline(
+                    acting_user=users["rexian"], data=data, outcome=HotlineOutcome.WORK_ORDER, now=at
+                )
+            else:
+                result = do_intake_portal(acting_user=enterprise, data=data, now=at)
+            ticket = result.ticket
             ticket_actions.do_dispatch(
                 acting_user=users["paidan"],
                 ticket_id=ticket.pk,
-                lead_unit_id=unit.pk,
+                lead_unit_id=units[code].pk,
                 now=at + dt.timedelta(hours=1),
             )
-            ticket_actions.do_accept(
-                acting_user=users[handler], ticket_id=ticket.pk, now=at + dt.timedelta(hours=1 + hours)
-            )
+            if hours is not None:
+                ticket_actions.do_accept(
+                    acting_user=users[handler], ticket_id=ticket.pk, now=at + dt.timedelta(hours=1 + hours)
+                )
             if follow_up is not None:
                 reply_at = at + dt.timedelta(days=2)
                 ticket_actions.do_submit_reply(
@@ -120,8 +135,8 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         lines.append(f"督查：上月演示诉求 {made} 件")
     if not Ranking.objects.filter(year=year, month=month).exists():
         try:
-            actions.do_compute_ranking(office, year, month, min_cases=1)
-            actions.do_freeze_ranking(office, year, month)
+            actions.do_compute_ranking(office, year, month)
+            actions.do_freeze_ranking(office, year, month, now=now)
             lines.append(f"督查：{year}年{month}月排名已冻结")
         except ApplicationError as exc:
             lines.append(f"督查：排名未生成（{exc.message}）")
@@ -129,7 +144,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         try:
             notice = actions.do_create_notice(office, NoticeKind.HOTLINE, year, month)
             actions.do_review_notice(office, notice.pk)
-            notice = actions.do_issue_notice(office, notice.pk)
+            notice = actions.do_issue_notice(office, notice.pk, now=now)
             lines.append(f"督查：已印发通报 {notice.doc_number}")
         except ApplicationError as exc:
             lines.append(f"督查：通报未印发（{exc.message}）")

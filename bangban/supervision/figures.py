@@ -1,22 +1,10 @@
 """The monthly figures per lead unit, computed set-based: one conditional aggregation over the
 month's cases grouped by lead unit, one over their follow-ups, plus the ratings figures read
-through `sources`. Definitions (docs/supervision.md states the same):
+through `sources`. The rules, in words, are in `definitions.py` (shown on every page and
+document that shows these figures); this module is their only implementation.
 
-A unit's cases of month M are the cases received (`received_at`, Asia/Shanghai) in M whose lead
-unit (主办单位) is that unit, except merged (已合并) and withdrawn (已撤回) cases.
-
-- 响应率 = cases accepted (签收) within the response limit / cases dispatched. The limit runs from
-  the latest dispatch (`dispatched_at`): `response_hours` hours (default 24), and never later than
-  the case's own due time (so a 即办 case must also be accepted before its deadline).
-- 按期办结率 = cases closed no later than their due time / closed cases.
-- 解决率 = follow-ups (回访) recorded as resolved / follow-ups of the cases.
-- 满意率 = follow-ups at 非常满意/满意/基本满意 plus ratings (好差评) of the unit in M at those levels /
-  follow-ups plus ratings.
-- 差评整改率 = rectifications of M that are rectified / rectifications of M (ratings app).
-- 重复反映 = cases flagged `is_repeat`; 超期 = cases that went overdue at least once (`overdue_at`).
-- Composite score = Σ wᵢ·rateᵢ / Σ wᵢ over 响应率, 解决率, 满意率 (weights default 30/35/35, summing
-  to 100); a rate without a denominator is left out and the other weights carry the score.
-- A unit with fewer cases than `min_cases` (or no rate at all) is listed but not ranked.
+Every function takes a `scope` (`definitions.SCOPES`): "all" counts every channel, "hotline"
+only the 12345 hotline's cases (the 12345 通报).
 """
 
 from __future__ import annotations
@@ -32,7 +20,7 @@ from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import sources
+from . import definitions, sources
 
 EXCLUDED_STATUSES = ("merged", "withdrawn")
 SATISFIED = [int(x) for x in SATISFIED_LEVELS]
@@ -83,12 +71,42 @@ def next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def month_cases(year: int, month: int) -> QuerySet[Any]:
+def check_scope(key: Any) -> str:
+    if key in (None, ""):
+        return definitions.DEFAULT_SCOPE
+    if key not in definitions.SCOPES:
+        raise ValidationFailed("统计范围无效（all 全部渠道 / hotline 12345热线）", code="scope_invalid")
+    return str(key)
+
+
+def scope_q(scope: str, prefix: str = "") -> Q:
+    channels = definitions.scope(scope).channels
+    return Q() if channels is None else Q(**{f"{prefix}channel__in": channels})
+
+
+def month_cases(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
+    """The cases of a month (`definitions.MONTH_RULE`, before the lead-unit condition) in `scope`."""
     from bangban.tickets.models import Ticket
 
     start, end = month_bounds(year, month)
-    return Ticket.objects.filter(received_at__gte=start, received_at__lt=end).exclude(
-        status__in=EXCLUDED_STATUSES
+    return (
+        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
+        .filter(scope_q(scope))
+        .exclude(status__in=EXCLUDED_STATUSES)
+    )
+
+
+def month_follow_ups(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
+    """The follow-ups (回访) of the month's cases with a lead unit, in `scope`."""
+    from bangban.tickets.models import FollowUp
+
+    start, end = month_bounds(year, month)
+    return (
+        FollowUp.objects.filter(
+            ticket__received_at__gte=start, ticket__received_at__lt=end, ticket__lead_unit__isnull=False
+        )
+        .filter(scope_q(scope, "ticket__"))
+        .exclude(ticket__status__in=EXCLUDED_STATUSES)
     )
 
 
@@ -108,19 +126,16 @@ def rate(part: int, whole: int) -> float | None:
 
 
 def unit_figures(
-    year: int, month: int, response_hours: int
+    year: int, month: int, response_hours: int, scope: str = definitions.DEFAULT_SCOPE
 ) -> tuple[dict[int, dict[str, Any]], dict[str, bool]]:
     """({unit_id: counts and rates}, {source name: available})."""
-    from bangban.tickets.models import FollowUp
-
-    start, end = month_bounds(year, month)
     out: dict[int, dict[str, Any]] = {}
 
     def row(unit_id: int) -> dict[str, Any]:
         return out.setdefault(unit_id, dict.fromkeys(COUNT_FIELDS, 0))
 
     cases = (
-        month_cases(year, month)
+        month_cases(year, month, scope)
         .filter(lead_unit__isnull=False)
         .values("lead_unit")
         .annotate(
@@ -147,10 +162,7 @@ def unit_figures(
         ):
             d[key] = r[key]
     follow_ups = (
-        FollowUp.objects.filter(
-            ticket__received_at__gte=start, ticket__received_at__lt=end, ticket__lead_unit__isnull=False
-        )
-        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        month_follow_ups(year, month, scope)
         .values("ticket__lead_unit")
         .annotate(
             n=Count("id"),
@@ -164,7 +176,11 @@ def unit_figures(
         d = row(r["ticket__lead_unit"])
         d["follow_ups"], d["resolved"] = r["n"], r["resolved"]
         d["satisfied"], d["rated"], d["bad"] = r["satisfied"], r["n"], r["bad"]
-    ratings = sources.ratings_figures(year, month)
+    ratings = (
+        sources.ratings_figures(year, month)
+        if definitions.scope(scope).ratings
+        else sources.SourceResult(True, {})
+    )
     rectifications: dict[int, int] = {}
     for unit_id, figures in ratings.data.items():
         d = row(int(unit_id))
@@ -248,12 +264,19 @@ DRILLS: dict[str, Drill] = {
 }
 
 
-def drill_cases(year: int, month: int, unit_id: int, figure: str, response_hours: int) -> QuerySet[Any]:
+def drill_cases(
+    year: int,
+    month: int,
+    unit_id: int,
+    figure: str,
+    response_hours: int,
+    scope: str = definitions.DEFAULT_SCOPE,
+) -> QuerySet[Any]:
     drill = DRILLS.get(figure)
     if drill is None:
         raise ValidationFailed("未知的指标", code="figure_invalid")
     return (
-        month_cases(year, month)
+        month_cases(year, month, scope)
         .filter(lead_unit_id=unit_id)
         .filter(drill.condition(response_hours))
         .select_related("lead_unit")
@@ -261,24 +284,23 @@ def drill_cases(year: int, month: int, unit_id: int, figure: str, response_hours
     )
 
 
-def drill_sets(year: int, month: int, response_hours: int) -> dict[tuple[int, str], list[int]]:
+def drill_sets(
+    year: int, month: int, response_hours: int, scope: str = definitions.DEFAULT_SCOPE
+) -> dict[tuple[int, str], list[int]]:
     """{(unit id, drill key): case ids} for every figure of `DRILLS`, by the same definitions,
     read in two passes (the month's cases with one flag per condition, then their follow-ups)."""
     from django.db.models import BooleanField, ExpressionWrapper
 
-    from bangban.tickets.models import FollowUp
-
     def flag(q: Q) -> ExpressionWrapper:
         return ExpressionWrapper(q, output_field=BooleanField())
 
-    start, end = month_bounds(year, month)
     sets: dict[tuple[int, str], list[int]] = {}
 
     def add(unit_id: int, key: str, case_id: int) -> None:
         sets.setdefault((unit_id, key), []).append(case_id)
 
     rows = (
-        month_cases(year, month)
+        month_cases(year, month, scope)
         .filter(lead_unit__isnull=False)
         .annotate(
             f_dispatched=flag(Q(dispatched_at__isnull=False)),
@@ -316,10 +338,7 @@ def drill_sets(year: int, month: int, response_hours: int) -> dict[tuple[int, st
             add(unit_id, "overdue", case_id)
     follow_ups: dict[tuple[int, str], set[int]] = {}
     for case_id, unit_id, resolved, satisfaction in (
-        FollowUp.objects.filter(
-            ticket__received_at__gte=start, ticket__received_at__lt=end, ticket__lead_unit__isnull=False
-        )
-        .exclude(ticket__status__in=EXCLUDED_STATUSES)
+        month_follow_ups(year, month, scope)
         .values_list("ticket_id", "ticket__lead_unit_id", "resolved", "satisfaction")
         .order_by()
         .iterator(chunk_size=20000)

@@ -54,6 +54,7 @@ class Ranking(models.Model):
     weight_satisfaction = models.PositiveSmallIntegerField("满意率权重")
     min_cases = models.PositiveIntegerField("最少诉求数")
     response_hours = models.PositiveSmallIntegerField("签收时限（小时）")
+    bottom_places = models.PositiveSmallIntegerField("末位名次数", default=1)
     sources = models.JSONField("外部数据来源", default=dict)
     computed_at = models.DateTimeField("计算时间")
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
@@ -74,8 +75,15 @@ class Ranking(models.Model):
         return f"{self.year}年{self.month}月排名"
 
 
+SCOPE_CHOICES = [("all", "全部渠道"), ("hotline", "12345热线")]
+
+
 class RankingRow(models.Model):
+    """One unit's figures in one scope (`definitions.SCOPES`): every ranking keeps the ranking of
+    all channels and the 12345 hotline's own (which the 12345 通报 uses)."""
+
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="rows")
+    scope = models.CharField("统计范围", max_length=10, choices=SCOPE_CHOICES, default="all")
     unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     unit_name = models.CharField("单位名称", max_length=80)
     region_path = models.CharField("区划路径", max_length=120, db_index=True)
@@ -104,7 +112,9 @@ class RankingRow(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "排名明细"
         ordering = ["rank", "-total", "unit_name"]
-        constraints = [models.UniqueConstraint(fields=["ranking", "unit"], name="ranking_row_unique_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["ranking", "scope", "unit"], name="ranking_row_unique_scope_unit")
+        ]
 
     def __str__(self) -> str:
         return f"{self.ranking} {self.unit_name}"
@@ -116,6 +126,7 @@ class FrozenCaseSet(models.Model):
     stored."""
 
     ranking = models.ForeignKey(Ranking, on_delete=models.CASCADE, related_name="case_sets")
+    scope = models.CharField("统计范围", max_length=10, choices=SCOPE_CHOICES, default="all")
     unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     figure = models.CharField("指标", max_length=20)
     count = models.PositiveIntegerField("诉求数")
@@ -124,7 +135,9 @@ class FrozenCaseSet(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "冻结指标诉求清单"
         constraints = [
-            models.UniqueConstraint(fields=["ranking", "unit", "figure"], name="frozen_case_set_unique")
+            models.UniqueConstraint(
+                fields=["ranking", "scope", "unit", "figure"], name="frozen_case_set_unique_scope"
+            )
         ]
 
     def __str__(self) -> str:

@@ -1,12 +1,15 @@
 """The content of the monthly 通报 (R6.3 12345 热线, R2.4 差评, R14.2 督查), built from the month's
-ranking and the figures read through `sources`. Pure reads: the actions store the result in the
-notice, and the .docx is rendered from what is stored."""
+frozen ranking (the 12345 通报 from its 12345-hotline rows: it counts 12345 cases only) and the
+figures read through `sources`. Pure reads: the actions store the result in the notice, and the
+.docx is rendered from what is stored. The statistical rules (`definitions.rule_lines`) are printed
+in the 通报 itself, and only ranked units (never those listed as 不参与排名) can be criticised."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from . import sources
+from .definitions import BAD_RATINGS
 from .figures import RATE_LABELS
 from .models import NoticeKind
 
@@ -26,29 +29,36 @@ def notice_title(kind: str, year: int, month: int) -> str:
     return f"关于{year}年{month}月{label}的通报"
 
 
-def _hotline(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+UNRANKED = "不参与排名"
+
+
+def _hotline(year: int, month: int, rows: list[dict[str, Any]], rules: list[str]) -> dict[str, Any]:
     total = sum(r["total"] for r in rows)
     closed = sum(r["closed"] for r in rows)
     overdue = sum(r["overdue_count"] for r in rows)
     ranked = sorted((r for r in rows if r.get("rank")), key=lambda r: r["rank"])
+    unranked = sorted((r for r in rows if not r.get("rank")), key=lambda r: (-r["total"], r["unit_name"]))
     bottom = [r for r in ranked if r.get("is_bottom")]
     late = sorted((r for r in rows if r["overdue_count"]), key=lambda r: -r["overdue_count"])[:10]
     sections: list[dict[str, Any]] = [
         {
             "heading": "一、总体情况",
             "paragraphs": [
-                f"{year}年{month}月，全市共受理并派发涉企诉求{total}件，已办结{closed}件，"
+                f"{year}年{month}月，全市12345热线共受理并派发涉企诉求{total}件，已办结{closed}件，"
                 f"曾超期{overdue}件，涉及承办单位{len(rows)}个。"
             ],
         },
         {
             "heading": "二、各单位办理情况排名",
-            "paragraphs": ["综合得分按响应率、解决率、满意率加权计算，排名情况如下："],
+            "paragraphs": [
+                "综合得分按响应率、解决率、满意率加权计算，排名情况如下"
+                "（诉求数不足的单位列为“不参与排名”，统计口径见文末）："
+            ],
             "table": {
                 "headers": ["名次", "单位", "诉求数", "响应率", "按期办结率", "解决率", "满意率", "综合得分"],
                 "rows": [
                     [
-                        r["rank"],
+                        r["rank"] or UNRANKED,
                         r["unit_name"],
                         r["total"],
                         _pct(r["response_rate"]),
@@ -57,7 +67,7 @@ def _hotline(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any
                         _pct(r["satisfaction_rate"]),
                         "—" if r["score"] is None else f"{r['score']:.2f}",
                     ]
-                    for r in ranked
+                    for r in ranked + unranked
                 ],
             },
         },
@@ -88,10 +98,11 @@ def _hotline(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any
             ],
         }
     )
+    sections.append({"heading": "附：统计口径", "paragraphs": rules})
     return {"sections": sections, "units": [r["unit_id"] for r in bottom + late]}
 
 
-def _bad_rating(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _bad_rating(year: int, month: int, rows: list[dict[str, Any]], rules: list[str]) -> dict[str, Any]:
     result = sources.bad_ratings(year, month)
     items = result.data if result.available else []
     per_unit: dict[str, int] = {}
@@ -128,12 +139,13 @@ def _bad_rating(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, 
                 "对同类问题开展自查，防止同类差评重复发生。"
             ],
         },
+        {"heading": "附：统计口径", "paragraphs": [f"{BAD_RATINGS.label}：{BAD_RATINGS.rule}。"]},
     ]
     unit_ids = sorted({i["unit_id"] for i in items if i["unit_id"]})
     return {"sections": sections, "units": unit_ids}
 
 
-def _inspection(year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _inspection(year: int, month: int, rows: list[dict[str, Any]], rules: list[str]) -> dict[str, Any]:
     ratings = sources.ratings_figures(year, month)
     escalation = sources.escalation_figures(year, month)
     criticism = sources.criticism_records(year, month)
@@ -204,8 +216,10 @@ BUILDERS = {
 }
 
 
-def build_content(kind: str, year: int, month: int, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    content = BUILDERS[NoticeKind(kind)](year, month, rows)
+def build_content(
+    kind: str, year: int, month: int, rows: list[dict[str, Any]], rules: list[str]
+) -> dict[str, Any]:
+    content = BUILDERS[NoticeKind(kind)](year, month, rows, rules)
     content["salutation"] = SALUTATION
     content["figure_labels"] = RATE_LABELS
     return content

@@ -24,7 +24,7 @@ from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 from bangban.core.xlsx import xlsx_response
 
-from . import access, actions, dashboard, figures, ledgers, meeting, sources
+from . import access, actions, dashboard, definitions, figures, ledgers, meeting, sources
 from .models import (
     AccountabilityKind,
     AccountabilityStatus,
@@ -110,31 +110,14 @@ def rankings(request: AuthedHttpRequest) -> HttpResponseBase:
 
 
 def _ranking_context(request: AuthedHttpRequest, year: int, month: int) -> dict[str, Any]:
-    figures.month_bounds(year, month)
-    ranking = Ranking.objects.filter(year=year, month=month).first()
-    cfg = actions.current_settings()
-    if ranking is not None:
-        rows = actions.row_dicts(ranking, request.user)
-        weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
-        min_cases, hours, available = ranking.min_cases, ranking.response_hours, ranking.sources
-    else:
-        weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
-        min_cases, hours = cfg.min_cases, cfg.response_hours
-        rows, available = actions.compute_rows(year, month, weights, min_cases, hours, cfg.bottom_places)
-        path = access.region_path(request.user)
-        if path is not None:
-            rows = [r for r in rows if r["region_path"].startswith(path)]
-    for r in rows:
+    ctx = actions.ranking_view(request.user, year, month, request.GET.get("scope"))
+    for r in ctx["rows"]:
         r["shown"] = {k: _pct(r[k]) for k in figures.RATE_FIELDS}
+    ranking = ctx["ranking"]
     return {
-        "year": year,
-        "month": month,
-        "ranking": ranking,
-        "rows": rows,
-        "weights": weights,
-        "min_cases": min_cases,
-        "response_hours": hours,
-        "ratings_available": bool(available.get("ratings")),
+        **ctx,
+        "scopes": definitions.SCOPES,
+        "ratings_available": bool(ctx["sources"].get("ratings")),
         "no_source": sources.NO_SOURCE,
         "frozen": ranking is not None and ranking.status == RankingStatus.FROZEN,
         "can_manage": access.can_manage(request.user),
@@ -162,7 +145,9 @@ def ranking(request: AuthedHttpRequest, year: int, month: int) -> HttpResponseBa
             ]
             for r in ctx["rows"]
         ]  # fmt: skip
-        return xlsx_response(f"{year}年{month}月单位排名.xlsx", headers, data, "排名")
+        data += [[], ["统计口径"], *[[line] for line in ctx["rules"]]]
+        name = f"{year}年{month}月单位排名（{ctx['scope_label']}）.xlsx"
+        return xlsx_response(name, headers, data, "排名")
     return render(request, "supervision/ranking.html", ctx)
 
 
@@ -207,7 +192,8 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
     if unit is None:
         raise NotFound()
     access.check_unit(request.user, unit)
-    qs, snapshot = actions.drill_queryset(year, month, unit.pk, figure)
+    scope = figures.check_scope(request.GET.get("scope"))
+    qs, snapshot = actions.drill_queryset(year, month, unit.pk, figure, scope)
     label = figures.DRILLS[figure].label
     if request.GET.get("export") == "xlsx":
         return _cases_xlsx(f"{unit.name}{year}年{month}月{label}.xlsx", qs)
@@ -216,7 +202,8 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
         request,
         "supervision/cases.html",
         {
-            "title": f"{unit.name} · {year}年{month}月 · {label}",
+            "title": f"{unit.name} · {year}年{month}月 · {label}"
+            + ("" if scope == definitions.DEFAULT_SCOPE else f"（{definitions.scope(scope).label}）"),
             "page": result.page,
             "qs": result.querystring_without_page,
             "rows": result.items,
@@ -224,6 +211,7 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
             "drills": figures.DRILLS,
             "drill_base": (year, month, unit.pk),
             "figure": figure,
+            "scope": scope,
             "snapshot": snapshot,
         },
     )

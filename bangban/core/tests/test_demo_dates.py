@@ -50,7 +50,7 @@ def test_demo_city_on_every_kind_of_day(db: Any, moment: dt.datetime) -> None:
         assert (ranking.year, ranking.month) == ((today.year, today.month - 1) if today.month > 1
                                                  else (today.year - 1, 12))  # fmt: skip
         assert ranking.status == RankingStatus.FROZEN
-        assert ranking.rows.filter(rank__isnull=False).count() >= 2
+        assert ranking.rows.filter(scope="all", rank__isnull=False).count() >= 2
         assert Notice.objects.filter(status="issued").count() == 1
 
         # The ledgers of a month already past due: one on time, one late, both really submitted

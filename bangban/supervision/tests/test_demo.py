@@ -16,7 +16,7 @@ def test_demo_supervision_once(db: Any, client: Any, demo_clock: Any) -> None:
     load_demo_city(demo_clock)
     ranking = Ranking.objects.get()
     assert ranking.status == RankingStatus.FROZEN
-    assert ranking.rows.filter(rank__isnull=False).count() >= 2
+    assert ranking.rows.filter(scope="all", rank__isnull=False).count() >= 2
     notice = Notice.objects.get(status="issued")
     assert notice.doc_number.startswith("宿营商办发〔")
     submitted = Ledger.objects.filter(status="submitted")

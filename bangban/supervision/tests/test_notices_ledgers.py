@@ -42,7 +42,14 @@ def fonts_of(document: Any) -> set[str]:
     return names
 
 
+def freeze(client: Any, year: int, month: int) -> None:
+    """A 通报 is drafted from the month's frozen ranking."""
+    frozen = post(client, f"/rankings/{year}/{month}/freeze")
+    assert frozen.status_code == 200 or frozen.json()["code"] == "ranking_frozen", frozen.content
+
+
 def issue(client: Any, kind: str = "hotline", year: int = 2026, month: int = 10) -> dict[str, Any]:
+    freeze(client, year, month)
     created = post(client, "/notices", {"kind": kind, "year": year, "month": month})
     assert created.status_code == 201, created.content
     nid = created.json()["id"]
@@ -119,6 +126,11 @@ def test_reissuing_an_issued_notice_is_refused(world: Any, login: Any) -> None:
 
 def test_a_notice_must_be_reviewed_before_it_is_issued(world: Any, login: Any) -> None:
     client = login(world.biz_office)
+    # Not before the month's ranking is frozen: the 通报's figures are the frozen ones.
+    early = post(client, "/notices", {"kind": "hotline", "year": 2025, "month": 3})
+    assert early.status_code == 409 and early.json()["code"] == "ranking_not_frozen"
+    assert "请先冻结排名" in early.json()["message"] and not Notice.objects.exists()
+    freeze(client, 2025, 3)
     nid = post(client, "/notices", {"kind": "hotline", "year": 2025, "month": 3}).json()["id"]
     response = post(client, f"/notices/{nid}/issue")
     assert response.status_code == 409 and response.json()["code"] == "notice_not_reviewed"
@@ -276,6 +288,7 @@ def test_accountability_records_link_cases(world: Any, october: Any, login: Any)
 
 def test_a_draft_is_edited_and_an_issued_notice_is_not(world: Any, login: Any) -> None:
     client = login(world.biz_office)
+    freeze(client, 2025, 3)
     nid = post(client, "/notices", {"kind": "hotline", "year": 2025, "month": 3}).json()["id"]
     post(client, f"/notices/{nid}/review")
     edited = client.patch(

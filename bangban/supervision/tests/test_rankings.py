@@ -154,7 +154,8 @@ def test_the_page_shows_the_formula_and_the_cases_behind_a_figure(
 ) -> None:
     client = login(world.biz_office)
     html = client.get("/supervision/rankings/2026/10/").content.decode()
-    assert "综合得分" in html and "响应率 × 30" in html and "满意率 × 35" in html
+    assert "综合得分" in html and "响应率×30" in html and "满意率×35" in html
+    assert "统计口径" in html and "签收时限：派单后24小时" in html
     drill = client.get(f"/supervision/rankings/2026/10/units/{world.approval_bureau.pk}/not_responded/")
     assert drill.status_code == 200
     body = drill.content.decode()
@@ -287,6 +288,7 @@ def test_missing_sources_are_stated_not_fatal(world: Any, october: Any, login: A
     assert "好差评、差评整改：暂无数据来源" in html
     data = api(client, "get", "/rankings/2026/10").json()
     assert data["sources"] == {"ratings": False}
+    assert api(client, "post", "/rankings/2026/10/freeze").status_code == 200
     created = api(client, "post", "/notices", {"kind": "inspection", "year": 2026, "month": 10})
     assert created.status_code == 201
     assert api(client, "post", "/ledgers/generate", {"year": 2026, "month": 10}).status_code == 200

@@ -192,7 +192,7 @@ def test_freezing_takes_the_figures_and_their_cases_at_the_same_moment(
     ranking = Ranking.objects.get(year=2026, month=10)
     # The draft's weights are kept; its counts are those of the freezing moment.
     assert (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction) == (40, 30, 30)
-    assert ranking.rows.get(unit=world.approval_bureau).total == 4
+    assert ranking.rows.get(scope="all", unit=world.approval_bureau).total == 4
     assert len(_drill_numbers(client, world.approval_bureau, "total")[0]) == 4
 
 
