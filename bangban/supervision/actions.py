@@ -237,7 +237,9 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
         if path is not None:
             rows = [r for r in rows if r["region_path"].startswith(path)]
         status = "preview"
+    as_of = timezone.now() if ranking is None else (ranking.frozen_at or ranking.computed_at)
     return {
+        "as_of": as_of,
         "year": year,
         "month": month,
         "ranking": ranking,

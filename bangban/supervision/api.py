@@ -116,6 +116,7 @@ class RankingOut(Schema):
     bottom_places: int = Field(description="末位名次数")
     formula: str = Field(description="综合得分公式")
     rules: list[str] = Field(description="统计口径：与页面、通报、分析会材料所示相同")
+    as_of: Any = Field(description="数据截至：预览为计算时刻，草稿为计算时间，已冻结为冻结时间")
     sources: dict[str, bool] = Field(description="外部数据来源是否可用")
     rows: list[RowOut]
 
@@ -539,5 +540,20 @@ def dashboard_data(request: HttpRequest, region: int | None = None, month: str =
         "charts": charts,
         # pending: summaries still being prepared in the background (missing: months without
         # counts yet; updating: months shown with older counts); ask again in a few seconds.
+        # as_of: 「数据截至」, the oldest counts among the months that still change.
         "build": status,
     }
+
+
+@router.post(
+    "/dashboard/refresh", response={200: dict[str, Any], **ERRORS}, summary="立即重新汇总看板数据（营商办）"
+)
+def dashboard_refresh(request: HttpRequest, month: str = "", months: int = 6) -> Any:
+    access.require_manager(request.user)
+    if not 1 <= months <= 24:
+        from bangban.core.errors import ValidationFailed
+
+        raise ValidationFailed("月份数应在 1–24 之间", code="months_invalid")
+    y, m = dashboard.parse_month(month or None)
+    queued = dashboard.request_builds(dashboard.months_ending(y, m, months), force=True)
+    return {"queued": [f"{a}-{b:02d}" for a, b in queued]}

@@ -135,11 +135,51 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
 BUILD_TIMEOUT = dt.timedelta(minutes=15)
 
 
-def _is_stale(summary: DashboardMonth, now: dt.datetime) -> bool:
+# A month's counts are settled (never rebuilt again) once they were computed this long after the
+# month ended: late follow-ups and overdue marks of its last day have arrived by then.
+SETTLE_AFTER = dt.timedelta(days=1)
+
+
+def is_settled(summary: DashboardMonth) -> bool:
+    """Past months stay frozen: counts computed a day after the month's end are final."""
+    if summary.computed_at is None:
+        return False
+    _, end = month_bounds(summary.year, summary.month)
+    return summary.computed_at >= end + SETTLE_AFTER
+
+
+def _is_stale(summary: DashboardMonth, now: dt.datetime, ttl: dt.timedelta = SUMMARY_TTL) -> bool:
     if summary.computed_at is None:
         return True
-    _, end = month_bounds(summary.year, summary.month)
-    return summary.computed_at < end + dt.timedelta(days=1) and now - summary.computed_at > SUMMARY_TTL
+    return not is_settled(summary) and now - summary.computed_at > ttl
+
+
+def live_months(now: dt.datetime) -> list[tuple[int, int]]:
+    """The months whose counts still change at `now`: the current one, and the previous one until
+    its counts are settled (`SETTLE_AFTER`)."""
+    today = timezone.localdate(now)
+    months = [(today.year, today.month)]
+    prev = previous_month(today.year, today.month)
+    _, prev_end = month_bounds(*prev)
+    if now < prev_end + SETTLE_AFTER + SUMMARY_TTL:
+        months.append(prev)
+    return months
+
+
+def as_of(months: list[tuple[int, int]]) -> dt.datetime | None:
+    """「数据截至」 of a dashboard over `months`: the oldest counts among the months that still
+    change (the newest of all when every month is settled); None before any count exists."""
+    rows = [
+        x
+        for x in DashboardMonth.objects.filter(Q(*[Q(year=y, month=m) for y, m in months], _connector=Q.OR))
+        if x.computed_at is not None
+    ]
+    if not rows:
+        return None
+    live = [x.computed_at for x in rows if not is_settled(x) and x.computed_at is not None]
+    if live:
+        return min(live)
+    return max(x.computed_at for x in rows if x.computed_at is not None)
 
 
 def _enqueue(months: list[tuple[int, int]]) -> None:
@@ -148,11 +188,15 @@ def _enqueue(months: list[tuple[int, int]]) -> None:
     build_dashboard_task.enqueue([list(x) for x in months])
 
 
-def request_builds(months: list[tuple[int, int]], now: dt.datetime | None = None) -> list[tuple[int, int]]:
+def request_builds(
+    months: list[tuple[int, int]], now: dt.datetime | None = None, *, force: bool = False
+) -> list[tuple[int, int]]:
     """Claim and enqueue a background build of every month whose summary is missing or stale and
     not already being built; returns the months enqueued. The claim is a conditional update of
-    the month's unique `DashboardMonth` row, so of two simultaneous requests only one enqueues."""
+    the month's unique `DashboardMonth` row, so of two simultaneous requests only one enqueues.
+    `force` (营商办's 「立即刷新」) treats every month that is not settled as stale."""
     now = now or timezone.now()
+    ttl = dt.timedelta(0) if force else SUMMARY_TTL
     found = {
         (x.year, x.month): x
         for x in DashboardMonth.objects.filter(Q(*[Q(year=y, month=m) for y, m in months], _connector=Q.OR))
@@ -160,7 +204,7 @@ def request_builds(months: list[tuple[int, int]], now: dt.datetime | None = None
     claimed: list[tuple[int, int]] = []
     for y, m in months:
         summary = found.get((y, m))
-        if summary is not None and not _is_stale(summary, now):
+        if summary is not None and not _is_stale(summary, now, ttl):
             continue
         if summary is None:
             summary, _ = DashboardMonth.objects.get_or_create(year=y, month=m)
@@ -191,10 +235,13 @@ def summaries(
         for x in rows
         if x.computed_at is not None and x.requested_at is not None and _is_stale(x, now)
     ]
+    fresh = as_of(months)
     status = {
         "pending": bool(missing or updating),
         "missing": [_label(y, m) for y, m in sorted(missing)],
         "updating": [_label(y, m) for y, m in sorted(updating)],
+        "as_of": fresh.isoformat() if fresh else None,
+        "as_of_label": timezone.localtime(fresh).strftime("%Y-%m-%d %H:%M") if fresh else "",
     }
     return out, status
 
@@ -204,11 +251,19 @@ def build_status(months: list[tuple[int, int]], now: dt.datetime | None = None) 
     return summaries(months, now)[1]
 
 
-def build_months(months: list[tuple[int, int]]) -> int:
+def build_months(months: list[tuple[int, int]], now: dt.datetime | None = None) -> int:
     """The background task's work: compute each month's summary."""
     for y, m in months:
-        refresh_month(y, m)
+        refresh_month(y, m, now)
     return len(months)
+
+
+def refresh_live(now: dt.datetime | None = None) -> list[tuple[int, int]]:
+    """The scheduled refresh (every 10 minutes): the months that still change."""
+    now = now or timezone.now()
+    months = live_months(now)
+    build_months(months, now)
+    return months
 
 
 def _cells(region: Any, summary_ids: list[int]) -> Any:
@@ -396,8 +451,8 @@ def chart_table(chart: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return headers, rows
 
 
-def today_month() -> tuple[int, int]:
-    today = timezone.localdate()
+def today_month(now: dt.datetime | None = None) -> tuple[int, int]:
+    today = timezone.localdate(now or timezone.now())
     return today.year, today.month
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bangban.core.scheduler import Job, daily_at, register
+from bangban.core.scheduler import Job, daily_at, every_minutes, register
 
 from .tasks import generate_ledgers_task, refresh_dashboard_task, remind_ledgers_task
 
@@ -27,8 +27,8 @@ register(
 register(
     Job(
         name="supervision.refresh_dashboard",
-        period=daily_at(2, 0),
+        period=every_minutes(10),
         task=refresh_dashboard_task,
-        description="每日重算数据看板本月和上月的汇总数",
+        description="每 10 分钟重算数据看板本月（及尚未定稿的上月）的汇总数；以往月份定稿后不再重算",
     )
 )

@@ -27,15 +27,11 @@ def remind_ledgers_task() -> int:
 
 @task()
 def refresh_dashboard_task() -> int:
-    """Recompute the dashboard counts of the current and the previous month."""
-    from .dashboard import refresh_month
-    from .figures import previous_month
+    """Recompute the dashboard counts of the months that still change (the current month, and the
+    previous one until its counts are settled); past months stay as they are."""
+    from .dashboard import refresh_live
 
-    today = timezone.localdate()
-    months = [(today.year, today.month), previous_month(today.year, today.month)]
-    for year, month in months:
-        refresh_month(year, month)
-    return len(months)
+    return len(refresh_live(timezone.now()))
 
 
 @task()

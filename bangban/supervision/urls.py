@@ -23,6 +23,7 @@ urlpatterns = [
     path("accountability/<int:pk>/decide/", v.accountability_decide, name="accountability_decide"),
     path("dashboard/", v.dashboard_page, name="dashboard"),
     path("dashboard/status/", v.dashboard_status, name="dashboard_status"),
+    path("dashboard/refresh/", v.dashboard_refresh, name="dashboard_refresh"),
     path("cases/", v.cases, name="cases"),
     path("meeting/", v.meeting_pack, name="meeting"),
 ]

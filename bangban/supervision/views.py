@@ -576,9 +576,32 @@ def dashboard_page(request: AuthedHttpRequest) -> HttpResponseBase:
             "months": count,
             "cases_url": reverse("supervision:cases"),
             "build": status,
+            "can_refresh": access.can_manage(request.user),
             "status_url": f"{reverse('supervision:dashboard_status')}?month={y}-{m:02d}&months={count}",
         },
     )
+
+
+@page
+@require_POST
+def dashboard_refresh(request: AuthedHttpRequest) -> HttpResponseBase:
+    """营商办's 「立即刷新」: rebuild the shown months that still change, in the background."""
+    access.require_manager(request.user)
+    y, m = dashboard.parse_month(request.GET.get("month"))
+    try:
+        count = max(1, min(24, int(request.GET.get("months", 6))))
+    except ValueError:
+        count = 6
+    queued = dashboard.request_builds(dashboard.months_ending(y, m, count), force=True)
+    if queued:
+        messages.info(request, f"已开始重新汇总 {len(queued)} 个月的数据，完成后页面自动刷新")
+    else:
+        messages.info(request, "所选月份的数据已定稿或正在汇总，无需刷新")
+    region = request.GET.get("region")
+    query = f"?month={y}-{m:02d}&months={count}" + (
+        f"&region={region}" if region and region.isdigit() else ""
+    )
+    return redirect(reverse("supervision:dashboard") + query)
 
 
 @page

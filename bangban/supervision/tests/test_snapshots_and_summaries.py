@@ -69,7 +69,13 @@ def test_the_api_reports_the_build_status(
     client = login(world.biz_office)
     with django_capture_on_commit_callbacks(execute=True):
         first = api(client, "get", "/dashboard?month=2026-10&months=1").json()
-    assert first["build"] == {"pending": True, "missing": ["2026-10"], "updating": []}
+    assert first["build"] == {
+        "pending": True,
+        "missing": ["2026-10"],
+        "updating": [],
+        "as_of": None,
+        "as_of_label": "",
+    }
     assert sum(sum(s["data"]) for s in first["charts"][0]["series"]) == 0
     second = api(client, "get", "/dashboard?month=2026-10&months=1").json()
     assert second["build"]["pending"] is False
