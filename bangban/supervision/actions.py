@@ -21,6 +21,7 @@ from .models import (
     AccountabilityKind,
     AccountabilityRecord,
     AccountabilityStatus,
+    DashboardMonth,
     FrozenCaseSet,
     Ledger,
     LedgerStatus,
@@ -116,6 +117,9 @@ def do_update_settings(user: Any, **values: Any) -> SupervisionSettings:
         obj.ledger_all_units = _flag(values.get("ledger_all_units", obj.ledger_all_units), "无新增单位台账")
         obj.version += 1
         obj.save()
+        # Previews kept with the dashboard summaries were computed under the old rules; stored
+        # rankings keep theirs (a frozen month never changes, a draft changes when recomputed).
+        DashboardMonth.objects.exclude(figures={}).update(figures={})
         record(
             "supervision.settings_update",
             actor=user,
@@ -229,15 +233,31 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
         min_cases, hours, bottom = ranking.min_cases, ranking.response_hours, ranking.bottom_places
         rows, available, status = row_dicts(ranking, user, scope), dict(ranking.sources), ranking.status
     else:
-        cfg = current_settings()
-        weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
-        min_cases, hours, bottom = cfg.min_cases, cfg.response_hours, cfg.bottom_places
-        rows, available = compute_rows(year, month, weights, min_cases, hours, bottom, scope)
+        # The preview kept with the month's dashboard summary (rebuilt every ten minutes while the
+        # month still changes), or — for a month without one — computed now.
+        summary = DashboardMonth.objects.filter(year=year, month=month, computed_at__isnull=False).first()
+        cached = summary.figures if summary is not None else {}
+        if cached.get("scopes", {}).get(scope) is not None and summary is not None:
+            rules = cached["rules"]
+            weights = tuple(rules["weights"])  # type: ignore[assignment]
+            min_cases, hours, bottom = rules["min_cases"], rules["response_hours"], rules["bottom_places"]
+            rows, available, as_of = (
+                list(cached["scopes"][scope]),
+                dict(cached["sources"]),
+                summary.computed_at,
+            )
+        else:
+            cfg = current_settings()
+            weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
+            min_cases, hours, bottom = cfg.min_cases, cfg.response_hours, cfg.bottom_places
+            rows, available = compute_rows(year, month, weights, min_cases, hours, bottom, scope)
+            as_of = timezone.now()
         path = access.region_path(user)
         if path is not None:
             rows = [r for r in rows if r["region_path"].startswith(path)]
         status = "preview"
-    as_of = timezone.now() if ranking is None else (ranking.frozen_at or ranking.computed_at)
+    if ranking is not None:
+        as_of = ranking.frozen_at or ranking.computed_at
     return {
         "as_of": as_of,
         "year": year,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.satisfaction import SATISFIED_LEVELS
 
-from . import access, sources
+from . import access, definitions, sources
 from .figures import EXCLUDED_STATUSES, month_bounds, previous_month
 from .models import DashboardCell, DashboardMonth
 
@@ -105,6 +105,7 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
         c["follow_ups"], c["satisfied"] = r["n"], r["ok"]
     region_paths = dict(Region.objects.values_list("pk", "path"))
     unit_paths = dict(Unit.objects.values_list("pk", "region__path"))
+    preview = preview_figures(year, month)
     with transaction.atomic():
         summary, _ = DashboardMonth.objects.get_or_create(year=year, month=month)
         summary = DashboardMonth.objects.select_for_update().get(pk=summary.pk)
@@ -126,8 +127,29 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
         )
         summary.computed_at = now
         summary.requested_at = None
-        summary.save(update_fields=["computed_at", "requested_at"])
+        summary.figures = preview
+        summary.save(update_fields=["computed_at", "requested_at", "figures"])
     return summary
+
+
+def preview_figures(year: int, month: int) -> dict[str, Any]:
+    """Every scope's per-unit rows of the month under the current settings, as JSON: what the
+    ranking page and API show for a month that has no stored ranking yet."""
+    from .actions import compute_rows, current_settings
+
+    cfg = current_settings()
+    weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
+    rules = {"weights": list(weights), "min_cases": cfg.min_cases, "response_hours": cfg.response_hours,
+             "bottom_places": cfg.bottom_places}  # fmt: skip
+    scopes: dict[str, Any] = {}
+    available: dict[str, bool] = {}
+    for key in definitions.SCOPES:
+        rows, found = compute_rows(
+            year, month, weights, cfg.min_cases, cfg.response_hours, cfg.bottom_places, key
+        )
+        scopes[key] = rows
+        available = available or found
+    return {"rules": rules, "scopes": scopes, "sources": available}
 
 
 # A build claimed this long ago and still not finished is taken to be lost (worker restarted)

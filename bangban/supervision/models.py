@@ -295,13 +295,16 @@ class AccountabilityRecord(models.Model):
 
 class DashboardMonth(models.Model):
     """The dashboard's counts of one calendar month, computed from the cases (`DashboardCell`
-    rows) in the background; a closed month is recomputed nightly, the current one when older than
-    a few minutes. The row is also the claim of a pending build: `requested_at` is set by the one
-    request that enqueued it (a conditional update), so simultaneous requests enqueue one build."""
+    rows) in the background, and the month's per-unit figures of every scope under the settings of
+    that moment (`figures`, what the ranking page previews before a ranking is computed); the months
+    that still change are recomputed every ten minutes, settled months never. The row is also the
+    claim of a pending build: `requested_at` is set by the one request that enqueued it (a
+    conditional update), so simultaneous requests enqueue one build."""
 
     year = models.PositiveSmallIntegerField("年")
     month = models.PositiveSmallIntegerField("月")
     computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    figures = models.JSONField("各单位指标（预览）", default=dict, blank=True)
     requested_at = models.DateTimeField("后台计算请求时间", null=True, blank=True)
 
     class Meta:

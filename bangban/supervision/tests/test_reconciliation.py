@@ -200,3 +200,32 @@ def test_a_live_preview_uses_the_same_definitions(world: Any, month: Any, login:
     assert pack["frozen"] is False
     assert pack["totals"]["overdue"] == sum(d["overdue_count"] for d in independent_figures("all").values())
     assert api(client, "get", "/rankings/2026/10?scope=nonsense").json()["code"] == "scope_invalid"
+
+
+def test_rules_changed_after_a_freeze_apply_to_later_months_only(world: Any, month: Any, login: Any) -> None:
+    client = login(world.biz_office)
+    assert api(client, "post", "/rankings/2026/10/freeze").status_code == 200
+    make_case(world.approval_bureau, "2026-11-03 09:00")
+    # November's preview is kept with its dashboard summary, under the rules of that moment.
+    from bangban.supervision import dashboard
+
+    dashboard.refresh_month(2026, 11)
+    assert api(client, "get", "/rankings/2026/11").json()["min_cases"] == 5
+    changed = client.put(
+        "/api/v1/supervision/settings",
+        data=json.dumps(
+            {"min_cases": 1, "weight_response": 20, "weight_resolution": 40, "weight_satisfaction": 40}
+        ),
+        content_type="application/json",
+    )
+    assert changed.status_code == 200
+    october = api(client, "get", "/rankings/2026/10").json()
+    assert october["min_cases"] == 5 and october["weights"] == [30, 35, 35]
+    assert "诉求少于 5 件的单位不参与排名" in client.get("/supervision/rankings/2026/10/").content.decode()
+    siyang = next(r for r in october["rows"] if r["unit_id"] == world.siyang_gov.pk)
+    assert siyang["rank"] is None
+    november = api(client, "get", "/rankings/2026/11").json()
+    assert november["min_cases"] == 1 and november["weights"] == [20, 40, 40]
+    assert all(r["rank"] is not None for r in november["rows"] if r["score"] is not None)
+    listing = client.get("/supervision/rankings/").content.decode()
+    assert "诉求少于 1 件的单位不参与排名" in listing and "不少于 5 件参与排名" in listing
