@@ -277,7 +277,7 @@ def test_submit_refused_while_problems_are_open_then_accepted(cast, login):
     assert post(login(cast.world.handler_siyang), f"{API}/rounds/{rnd.pk}/submit", {}).status_code == 404
 
 
-def test_late_list_and_reminders(cast, login, django_capture_on_commit_callbacks):
+def test_late_list_and_reminders(cast, login, django_capture_on_commit_callbacks, demo_clock):
     rnd = CollectionRound.objects.create(
         region=cast.world.shuyang,
         year=2026,

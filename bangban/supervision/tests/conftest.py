@@ -50,6 +50,13 @@ def make_case(unit: Any, received: str, **fields: Any) -> Ticket:
     return ticket
 
 
+@pytest.fixture(autouse=True)
+def _after_october(demo_clock: dt.datetime) -> dt.datetime:
+    """Supervision tests rank, freeze and report on October 2026, which must be over: they run
+    on the clock of `DEMO_NOW` (18 November 2026), whatever the day."""
+    return demo_clock
+
+
 @pytest.fixture
 def october(world: Any) -> dict[str, Ticket]:
     """October 2026 for 市行政审批局 (3 cases) and 沭阳县政府 (2 cases)."""
