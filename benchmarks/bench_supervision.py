@@ -1,5 +1,6 @@
 """Monthly supervision (issue 7): the ranking of one month over 1,000,000 cases and 300 units
-(target ≤ 2 s on PostgreSQL), one 通报 .docx (≤ 1 s) and the dashboard page (server time ≤ 300 ms).
+(target ≤ 2 s on PostgreSQL), one 通报 .docx (≤ 1 s), the dashboard page (server time ≤ 300 ms), the
+background refresh of the month in progress (≤ 10 s) and the ranking pages (≤ 300 ms).
 
 Run from the repository root:
 
@@ -178,8 +179,30 @@ def step(cases: int, n_units: int, months: int, label: str) -> None:
         f"单位 {len(units)} 个，跨 {months} 个月；写入用时 {time.perf_counter() - started:.1f} s"
     )
 
-    timings: dict[str, list[float]] = {"rows": [], "compute": [], "docx": [], "dashboard": []}
+    timings: dict[str, list[float]] = {
+        "rows": [], "compute": [], "docx": [], "dashboard": [], "refresh": [], "preview": [], "frozen_page": [],
+    }  # fmt: skip
     cfg = actions.current_settings()
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(office)
+    # Warm the process (URLconf, API schemas, templates) on another page first.
+    assert client.get("/supervision/settings/").status_code == 200
+    # The scheduled refresh of the month in progress (every ten minutes in the background): the
+    # dashboard's counts and the ranking preview of every scope.
+    for _ in range(2):
+        t0 = time.perf_counter()
+        dashboard.refresh_month(YEAR, MONTH)
+        timings["refresh"].append(time.perf_counter() - t0)
+    page_url = f"/supervision/rankings/{YEAR}/{MONTH}/"
+    for _ in range(3):
+        t0 = time.perf_counter()
+        response = client.get(page_url + "?scope=hotline")
+        timings["preview"].append(time.perf_counter() - t0)
+        assert response.status_code == 200 and "实时预览" in response.content.decode()
+    print(
+        f"[{label}] 本月指标后台刷新（看板汇总 + 两个统计范围的排名预览）：最好 {min(timings['refresh']):.3f} s；"
+        f"排名预览页面（读取后台汇总）：最好 {min(timings['preview']):.3f} s"
+    )
     for _ in range(3):
         t0 = time.perf_counter()
         rows, _available = actions.compute_rows(
@@ -191,20 +214,8 @@ def step(cases: int, n_units: int, months: int, label: str) -> None:
         timings["compute"].append(time.perf_counter() - t0)
     month_total = sum(r["total"] for r in rows)
     print(f"[{label}] 排名：{len(rows)} 个单位，当月诉求 {month_total:,} 件")
-    notice = actions.do_create_notice(office, NoticeKind.HOTLINE, YEAR, MONTH)
-    for _ in range(3):
-        t0 = time.perf_counter()
-        data = actions.render_notice(notice)
-        timings["docx"].append(time.perf_counter() - t0)
-    print(
-        f"[{label}] 通报 .docx：{len(data) / 1024:.0f} KB，{len(notice.content['sections'][1]['table']['rows'])} 行排名表"
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(office)
     url = f"/supervision/dashboard/?month={YEAR}-{MONTH:02d}&months=6"
     # The page only enqueues the builds of missing months; the worker's build is timed apart.
-    # Warm the process (URLconf, API schemas, templates) on another page first.
-    assert client.get("/supervision/settings/").status_code == 200
     queued: list[list[tuple[int, int]]] = []
     dashboard._enqueue = queued.append  # type: ignore[assignment]
     t0 = time.perf_counter()
@@ -238,6 +249,19 @@ def step(cases: int, n_units: int, months: int, label: str) -> None:
         f"[{label}] 冻结排名（重算指标并保存各指标诉求清单）：{freeze:.3f} s；"
         f"清单 {sets.count():,} 份，压缩后 {stored / 1024:.0f} KB"
     )
+    notice = actions.do_create_notice(office, NoticeKind.HOTLINE, YEAR, MONTH)
+    for _ in range(3):
+        t0 = time.perf_counter()
+        data = actions.render_notice(notice)
+        timings["docx"].append(time.perf_counter() - t0)
+    print(
+        f"[{label}] 通报 .docx：{len(data) / 1024:.0f} KB，{len(notice.content['sections'][1]['table']['rows'])} 行排名表"
+    )
+    for _ in range(3):
+        t0 = time.perf_counter()
+        response = client.get(page_url)
+        timings["frozen_page"].append(time.perf_counter() - t0)
+        assert response.status_code == 200 and "已冻结" in response.content.decode()
     unit_id = units[0][0]
     t0 = time.perf_counter()
     qs, snapshot = actions.drill_queryset(YEAR, MONTH, unit_id, "total")
@@ -250,13 +274,19 @@ def step(cases: int, n_units: int, months: int, label: str) -> None:
         ("compute", "计算并保存排名（do_compute_ranking）"),
         ("docx", "生成通报 .docx"),
         ("dashboard", "看板页面（服务端）"),
+        ("refresh", "本月指标后台刷新"),
+        ("preview", "排名预览页面（服务端）"),
+        ("frozen_page", "已冻结排名页面（服务端）"),
     ):
         values = timings[key]
-        print(f"[{label}] {label_cn}：最好 {min(values):.3f} s，中位 {sorted(values)[1]:.3f} s")
+        print(
+            f"[{label}] {label_cn}：最好 {min(values):.3f} s，中位 {sorted(values)[len(values) // 2]:.3f} s"
+        )
     print(
         f"RESULT {label} rows={min(timings['rows']):.3f} compute={min(timings['compute']):.3f} "
         f"docx={min(timings['docx']):.3f} dashboard={min(timings['dashboard']):.3f} dashboard_cold={cold:.3f} "
-        f"dashboard_build={build:.3f} freeze={freeze:.3f} drill={drill:.3f}"
+        f"dashboard_build={build:.3f} freeze={freeze:.3f} drill={drill:.3f} refresh={min(timings['refresh']):.3f} "
+        f"preview_page={min(timings['preview']):.3f} frozen_page={min(timings['frozen_page']):.3f}"
     )
 
 
