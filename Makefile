@@ -8,11 +8,15 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n auto --dist loadfile
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test venv migrate demo lint check fmt bench clean help
+.PHONY: run test test-dates venv migrate demo lint check fmt bench clean help
+# Moments the suite is also run at (`make test-dates`): the 1st of a month, a National Day
+# holiday, and the last evening of a year whose successor has no official calendar yet.
+TEST_MOMENTS ?= 2026-11-01T09:00+08:00 2026-10-03T10:00+08:00 2026-12-31T23:50+08:00
 
 help:
 	@echo "make run    — 建立虚拟环境、迁移数据库、载入示范城市，并启动网站、任务进程和定时调度（http://127.0.0.1:8000）"
 	@echo "make test   — 运行全部测试（含浏览器测试）"
+	@echo "make test-dates — 在多个固定日期（月初、国庆假期、年末）各运行一次测试（不含浏览器测试）"
 	@echo "make lint   — ruff、mypy、迁移检查、生产配置检查"
 	@echo "make bench  — 运行 benchmarks/ 下的性能测试"
 
@@ -45,6 +49,13 @@ lint: venv
 	DJANGO_SETTINGS_MODULE=config.settings.prod BANGBAN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		DATABASE_URL=postgres://bangban@127.0.0.1:5432/bangban \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+test-dates: venv
+	@for moment in $(TEST_MOMENTS); do \
+		echo "== test suite at $$moment"; \
+		BANGBAN_TEST_NOW=$$moment DJANGO_SETTINGS_MODULE=config.settings.test \
+			$(PY) -m pytest $(PYTEST_ARGS) -m "not browser" -q -p no:cacheprovider || exit 1; \
+	done
 
 fmt: venv
 	$(BIN)/ruff format .
