@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core.urls_abs import absolute_url
 
 from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
 
@@ -56,6 +57,9 @@ def notify(
         raise ValidationFailed("短信和邮件必须指定手机号或邮箱", code="address_required")
     if not subject.strip():
         raise ValidationFailed("消息标题不能为空", code="subject_required")
+    if channel in (Channel.SMS, Channel.EMAIL):
+        # A text message or an e-mail is read outside the site: its link must be absolute.
+        link = absolute_url(link)
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
