@@ -116,8 +116,9 @@ def test_void_needs_a_reason_the_right_role_and_the_current_version(
     rect = Rectification.objects.get(rating=rating)
     assert rect.status == "voided" and rect.closed_at is not None
     event = AuditEvent.objects.get(action="ratings.void")
-    assert event.object_id == str(rating.pk) and event.after["reason"] == "协办单位人员扫码自评"
-    assert event.after["rectification"] == rect.number
+    after = event.after or {}
+    assert event.object_id == str(rating.pk) and after["reason"] == "协办单位人员扫码自评"
+    assert after["rectification"] == rect.number
     assert post_json(office, "/api/v1/ratings/ratings/999999/void", {"reason": "x"}).status_code == 404
 
 
