@@ -54,6 +54,22 @@ def handles_case(user: Any, ticket: Any) -> bool:
     return user.unit_id in handling_unit_ids(ticket)
 
 
+def owns_case(user: Any, ticket: Any) -> bool:
+    """Whether `user` is the case's submitter or one of its enterprise's users (who may rate it,
+    unless they also belong to a unit handling it: `handles_case`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ticket.submitter_id == user.pk or bool(
+        has_any_role(user, {Role.ENTERPRISE})
+        and user.enterprise_id
+        and ticket.enterprise_id == user.enterprise_id
+    )
+
+
+def may_rate_case(user: Any, ticket: Any) -> bool:
+    return owns_case(user, ticket) and not handles_case(user, ticket)
+
+
 def require_not_handling(user: Any, ticket: Any) -> None:
     if handles_case(user, ticket):
         raise PermissionDenied(

@@ -620,7 +620,7 @@ def do_rate_case(
     except (TypeError, ValueError):
         raise NotFound() from None
     if data.level in (None, ""):
-        raise ValidationFailed("请选择满意程度（评价等级）", code="level_required")
+        raise ValidationFailed("请选择评价等级", code="level_required")
     try:
         with transaction.atomic():
             if sms_claim is not None:
@@ -633,14 +633,9 @@ def do_rate_case(
                     raise NotFound("未找到该诉求，或这不是本企业的诉求", code="not_found")
                 ticket = Ticket.objects.select_for_update().get(pk=pk)
                 access.require_not_handling(acting_user, ticket)
-                own = ticket.submitter_id == acting_user.pk or (
-                    has_any_role(acting_user, {Role.ENTERPRISE})
-                    and acting_user.enterprise_id
-                    and ticket.enterprise_id == acting_user.enterprise_id
-                )
-                if not own:
+                if not access.owns_case(acting_user, ticket):
                     raise PermissionDenied("只能评价本企业提交的诉求", code="not_your_case")
-            if expected_version not in (None, "") and int(expected_version) != ticket.version:
+            if expected_version not in (None, "") and str(expected_version) != str(ticket.version):
                 raise Conflict()
             level, _scores, comment = _clean(data)
             answered = ticket.status == "replied"

@@ -24,6 +24,7 @@ from bangban.accounts.access import has_any_role
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
+from bangban.core.urls_abs import absolute_url
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
@@ -77,25 +78,13 @@ def _subject_context(subject: RatedSubject | None) -> dict[str, Any]:
 # --- phone / PC rating pages -----------------------------------------------------------------------
 
 
-def _own_case(user: Any, ticket: Any) -> bool:
-    """Whether `user` is the case's enterprise (its users) or its submitter — and not a member of a
-    unit handling the case."""
-    if access.handles_case(user, ticket):
-        return False
-    return ticket.submitter_id == user.pk or bool(
-        has_any_role(user, {"enterprise"})
-        and user.enterprise_id
-        and ticket.enterprise_id == user.enterprise_id
-    )
-
-
 def case_rating_context(user: Any, ticket: Any) -> dict[str, Any]:
     """The one rating widget of a case (the case page's card and the rating page): its ratings
     (voided ones marked 已作废), its rectification, and — for the case's own enterprise — whether it
     may rate now, with 已解决/未解决 asked while the case is answered (the rating is its follow-up)."""
     subject = RatedSubject.objects.filter(ticket=ticket).first()
     ctx = _subject_context(subject)
-    own = getattr(user, "is_authenticated", False) and _own_case(user, ticket)
+    own = access.may_rate_case(user, ticket)
     live = [r for r in ctx["ratings"] if r.voided_at is None]
     can_rate = False
     if own:
@@ -271,7 +260,8 @@ def window_qr_image(request: HttpRequest, window_id: int, fmt: str) -> HttpRespo
     window = access.visible_windows(request.user).filter(pk=window_id).first()
     if window is None:
         raise NotFound()
-    url = request.build_absolute_uri(reverse("ratings:window_qr", args=[window.public_key]))
+    # A printed code is scanned outside the site: built on the site address, not on this request's host.
+    url = absolute_url(reverse("ratings:window_qr", args=[window.public_key]))
     return _qr_response(url, fmt, f"window-{window.site_id}-{window.code}")
 
 
