@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from bangban.core.urls_abs import absolute_url
-from bangban.notifications.actions import notify
+from bangban.notifications.actions import notify, notify_users
 from bangban.notifications.models import OutboxMessage
 
 
@@ -41,6 +41,16 @@ def test_sms_and_email_links_are_stored_absolute_in_app_links_stay_relative(
     assert stored[sms.pk] == "https://bangban.suqian.gov.cn/ratings/m/t/"
     assert stored[mail.pk] == "https://bangban.suqian.gov.cn/cases/1/"
     assert stored[inapp.pk] == "/cases/1/"
+    # The bulk path (policy pushes, reminders) too.
+    world.enterprise_user.phone = "13800000001"
+    world.enterprise_user.save(update_fields=["phone"])
+    queued = notify_users(
+        [world.enterprise_user], "政策", "b", link="/outreach/policies/", channels=("inapp", "sms")
+    )
+    assert {m.channel: m.link for m in queued} == {
+        "inapp": "/outreach/policies/",
+        "sms": "https://bangban.suqian.gov.cn/outreach/policies/",
+    }
 
 
 @pytest.mark.parametrize(
