@@ -177,7 +177,7 @@ def do_follow_up(
     acting_user: Any,
     ticket_id: int,
     resolved: bool,
-    satisfaction: int,
+    satisfaction: int | None,
     method: str = FollowUpMethod.PHONE,
     comment: str = "",
     now: dt.datetime | None = None,
@@ -192,6 +192,8 @@ def do_follow_up(
     escalation (督办) instead of another reopen. The enterprise's own rating is handed to the
     handler registered in `rating_hook` (the ratings app), which records it here and as 好差评."""
     now = _now(now)
+    if satisfaction is None or satisfaction == "":
+        raise ValidationFailed("请选择满意度", code="level_required")
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
         try:

@@ -281,6 +281,12 @@ def test_no_form_preselects_a_level_and_none_stores_without_one(cases: Any, site
         f"/cases/{ticket.pk}/do/follow_up/", {"version": ticket.version, "method": "phone", "resolved": "1"}
     )
     assert r.status_code == 400 and "请选择满意度" in r.content.decode()
+    # The case system's follow-up API, by an agent and by the enterprise.
+    for user in (cases.dispatcher, cases.enterprise_user):
+        no_level = post_json(logged_in(user), f"/api/v1/cases/{ticket.pk}/follow-up",
+                             {"resolved": True, "version": ticket.version})  # fmt: skip
+        assert no_level.status_code == 400
+        assert no_level.json() == {"code": "level_required", "message": "请选择满意度"}
     # The ratings 回访 page and API.
     page = agent.post(f"/ratings/follow-ups/{ticket.pk}/", {"outcome": "connected", "resolved": "1"})
     assert page.status_code == 400 and "请选择满意度" in page.content.decode()
