@@ -9,4 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
 
+        from . import checks  # noqa: F401  (registers the site address check)
+
         register_action_labels({"export.queued": "申请后台导出", "export.downloaded": "下载后台导出"})

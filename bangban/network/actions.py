@@ -18,6 +18,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
+from bangban.core.urls_abs import absolute_url
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.validation import FieldError, parse_mobile
@@ -395,7 +396,8 @@ def verify_token(contact: Contact) -> str:
 
 
 def verify_url(contact: Contact) -> str:
-    return reverse("network:verify_link", args=[verify_token(contact)])
+    """The 走访核验 link texted to the liaison: absolute, on the configured site address."""
+    return absolute_url(reverse("network:verify_link", args=[verify_token(contact)]))
 
 
 def _ask_liaison(contact: Contact, now: dt.datetime | None) -> None:
@@ -414,12 +416,13 @@ def _ask_liaison(contact: Contact, now: dt.datetime | None) -> None:
     # The registry's 联络员手机 is kept in step with the named liaison (`do_name_liaison`).
     phone = enterprise.liaison_phone or (liaison.user.phone if liaison is not None else "")
     if phone:
+        url = verify_url(contact)
         notify(
             channel="sms",
             subject=subject,
-            body=f"{body}确认或提出异议：{verify_url(contact)}",
+            body=f"{body}确认或提出异议：{url}",
             address=phone,
-            link=verify_url(contact),
+            link=url,
             dedupe_key=f"network.verify:{contact.pk}",
             now=now,
         )

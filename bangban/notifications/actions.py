@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core.urls_abs import absolute_url
 
 from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
 
@@ -32,6 +33,12 @@ def _enqueue_delivery(message_id: int) -> None:
 def _schedule_delivery(message_id: int) -> None:
     # robust: a failing enqueue must not break the request that committed; the sweep sends it.
     transaction.on_commit(lambda: _enqueue_delivery(message_id), robust=True)
+
+
+def _link_for(channel: str, link: str) -> str:
+    """A text message or an e-mail is read outside the site: its link is made absolute on the
+    configured site address (`BANGBAN_SITE_URL`); an in-app link stays a path."""
+    return absolute_url(link) if channel in (Channel.SMS, Channel.EMAIL) else link
 
 
 def notify(
@@ -56,6 +63,7 @@ def notify(
         raise ValidationFailed("短信和邮件必须指定手机号或邮箱", code="address_required")
     if not subject.strip():
         raise ValidationFailed("消息标题不能为空", code="subject_required")
+    link = _link_for(channel, link)
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -174,7 +182,7 @@ def notify_each(
                     address=address[:200],
                     subject=subject.strip()[:200],
                     body=body,
-                    link=link[:300],
+                    link=_link_for(channel, link)[:300],
                     next_attempt_at=at,
                 )
             )

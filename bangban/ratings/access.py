@@ -4,6 +4,11 @@
 - a member of a unit (承办人, 单位负责人) sees the ratings and rectifications of their own unit
   (a service site's staff: their site); a dispatcher of a county sees those of units in the county;
 - an enterprise user sees the ratings they gave.
+
+Who may rate a case: its enterprise (its users) or its submitter, logged in, or the holder of a
+one-time SMS link sent to the case's contact phone — never a member of a unit that handles the case
+(`handles_case`: the lead unit and every co-handling unit, past or present), whatever credential
+they hold. 营商办 finds and voids ratings given in breach (`VOID_ROLES`).
 """
 
 from __future__ import annotations
@@ -25,6 +30,51 @@ RECHECK_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN, Role.MAYOR_OFFICE, Role.
 FIGURE_ROLES = frozenset(
     {Role.BIZ_OFFICE, Role.ADMIN, Role.MAYOR_OFFICE, Role.AUDITOR, Role.DISPATCHER, Role.UNIT_HEAD}
 )
+
+
+# Who may find and void ratings given in breach of the rules (评价核查与作废).
+VOID_ROLES = frozenset({Role.BIZ_OFFICE})
+
+
+def handling_unit_ids(ticket: Any) -> set[int]:
+    """The units that handle or handled the case: its lead unit and every unit ever assigned to it
+    (主办 or 协办)."""
+    from bangban.tickets.models import TicketAssignment
+
+    units = set(TicketAssignment.objects.filter(ticket_id=ticket.pk).values_list("unit_id", flat=True))
+    if ticket.lead_unit_id:
+        units.add(ticket.lead_unit_id)
+    return units
+
+
+def handles_case(user: Any, ticket: Any) -> bool:
+    """Whether `user` is a member of a unit that handles the case (so may never rate it)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "unit_id", None):
+        return False
+    return user.unit_id in handling_unit_ids(ticket)
+
+
+def owns_case(user: Any, ticket: Any) -> bool:
+    """Whether `user` is the case's submitter or one of its enterprise's users (who may rate it,
+    unless they also belong to a unit handling it: `handles_case`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return ticket.submitter_id == user.pk or bool(
+        has_any_role(user, {Role.ENTERPRISE})
+        and user.enterprise_id
+        and ticket.enterprise_id == user.enterprise_id
+    )
+
+
+def may_rate_case(user: Any, ticket: Any) -> bool:
+    return owns_case(user, ticket) and not handles_case(user, ticket)
+
+
+def require_not_handling(user: Any, ticket: Any) -> None:
+    if handles_case(user, ticket):
+        raise PermissionDenied(
+            "您所在单位承办该诉求，不能评价本单位办理的诉求，也不能使用该诉求的评价链接", code="own_unit_case"
+        )
 
 
 def is_manager(user: Any) -> bool:

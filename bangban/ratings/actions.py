@@ -35,6 +35,7 @@ from bangban.core.errors import (
     ValidationFailed,
 )
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS, Satisfaction, from_reversed_code
+from bangban.core.urls_abs import absolute_url
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
 from bangban.workdays import service as workday_service
@@ -90,6 +91,7 @@ ACTION_LABELS = {
     "ratings.rect_rectify": "整改反馈",
     "ratings.rect_rated": "评价人评价整改",
     "ratings.rect_link": "举一反三",
+    "ratings.void": "作废评价",
     "ratings.follow_up_call": "回访记录",
     "ratings.settings": "修改好差评参数",
     "ratings.recheck_draw": "回头看抽样",
@@ -159,27 +161,27 @@ def _managers() -> list[User]:
     return list(User.objects.filter(is_active=True, roles__code=Role.BIZ_OFFICE).distinct())
 
 
-# --- tokens: case QR, service follow-up, SMS links ----------------------------------------------
+# --- tokens: service follow-up, SMS links ---------------------------------------------------------
 
-CASE_QR_SALT = "bangban.ratings.case-qr"
 SUBJECT_SALT = "bangban.ratings.subject"
 SMS_SALT = "bangban.ratings.sms"
 SUBJECT_TOKEN_DAYS = 30
+CASE_QR_REMOVED = (
+    "诉求评价二维码已停用：诉求只能由提交诉求的企业登录后评价，或通过发送到诉求联系电话的短信链接评价"
+)
 
 
-def case_qr_token(ticket_id: int) -> str:
-    return signing.dumps({"t": ticket_id}, salt=CASE_QR_SALT, compress=True)
+class CaseQrRemoved(ApplicationError):
+    """The per-case QR code (issue #11): whoever held it could rate the case, the rated unit
+    included. Its pages and API answer 410 with this error."""
+
+    code = "case_qr_removed"
+    message = CASE_QR_REMOVED
+    status = 410
 
 
 def subject_token(subject_id: int) -> str:
     return signing.dumps({"s": subject_id}, salt=SUBJECT_SALT, compress=True)
-
-
-def read_case_qr_token(token: str) -> int:
-    try:
-        return int(signing.loads(token, salt=CASE_QR_SALT)["t"])
-    except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise NotFound("二维码无效，请核对后重新扫码", code="qr_invalid") from None
 
 
 def read_subject_token(token: str) -> int:
@@ -230,13 +232,16 @@ def _use_link(claim: SmsClaim, now: dt.datetime) -> None:
 
 
 def sms_url(token: str) -> str:
-    return reverse("ratings:sms", args=[token])
+    """The link texted to the case's contact: absolute, on the configured site address."""
+    return absolute_url(reverse("ratings:sms", args=[token]))
 
 
 def do_send_sms_link(
     *, acting_user: Any, ticket_id: int, purpose: str = "rate", now: dt.datetime | None = None
 ) -> str:
-    """Text the case's contact a signed, single-use, expiring link (评价 or 回访). Returns the URL."""
+    """Text the case's contact a signed, single-use, expiring link (评价 or 回访). Returns the URL
+    (for the caller's own use: pages and the API do not show it — the link is the contact's
+    credential). A member of a unit handling the case may not send one (`own_unit_case`)."""
     from bangban.tickets.access import access_ticket, check_action
     from bangban.tickets.models import Ticket
 
@@ -248,6 +253,7 @@ def do_send_sms_link(
     with transaction.atomic():
         ticket: Ticket = access_ticket(acting_user, ticket_id, "view")
         check_action(acting_user, ticket, "follow_up")
+        access.require_not_handling(acting_user, ticket)
         if ticket.status not in RATEABLE_STATUSES:
             raise InvalidTransition("诉求尚未答复，不能发送评价或回访链接", code="case_not_rateable")
         phone = ticket.contact_phone or (ticket.submitter.phone if ticket.submitter_id else "")  # type: ignore[union-attr]
@@ -537,7 +543,10 @@ def _insert_rating(
 
 
 def _next_stage(subject: RatedSubject) -> str:
-    stages = set(Rating.objects.filter(subject=subject).values_list("stage", flat=True))
+    """The stage of the subject's next rating; a voided rating (作废) leaves its stage free."""
+    stages = set(
+        Rating.objects.filter(subject=subject, voided_at__isnull=True).values_list("stage", flat=True)
+    )
     if Stage.FIRST not in stages:
         return Stage.FIRST
     if Stage.FOLLOW_UP not in stages:
@@ -557,62 +566,177 @@ def _responsible_unit(ticket: Any) -> int:
     return int(unit_id)
 
 
+@dataclass
+class CaseRated:
+    """What an enterprise's rating of its case recorded: the 好差评 rating (None when the case's
+    ratings are taken — see `do_rate_case`), and whether it was also the case's follow-up."""
+
+    ticket_id: int
+    rating: Rating | None
+    followed_up: bool = False
+    resolved: bool | None = None
+    reopened: bool = False
+    escalation_flagged: bool = False
+    status: str = ""
+
+
+def _is_resolved(value: Any) -> bool:
+    return value in (True, "true", "1", 1, "on", "yes")
+
+
+def do_rate_case(
+    *,
+    acting_user: Any,
+    ticket_id: Any,
+    data: RatingInput,
+    resolved: Any = None,
+    channel: str = RatingChannel.PC,
+    proactive: bool = True,
+    expected_version: Any = None,
+    now: dt.datetime | None = None,
+    sms_claim: SmsClaim | None = None,
+) -> CaseRated:
+    """The case's enterprise (its users or the submitter, logged in) or the holder of an SMS link
+    rates the case — one rating, whichever door (the case page, `POST …/ratings/cases/{id}/ratings`,
+    `POST /api/v1/cases/{id}/follow-up` through `tickets.rating_hook`, the SMS link page).
+
+    In one transaction: the 好差评 `Rating` (first rating, then one 追评; a 不满意/非常不满意 first
+    rating opens its 差评整改), and, while the case is answered (已答复待回访), the case's follow-up
+    with the same satisfaction and 已解决/未解决 (`tickets.actions.do_follow_up`): solved and
+    satisfied closes the case, otherwise it is reopened (重办) up to `max_reopens`, then flagged for
+    escalation. When the case is answered again after a reopen and its ratings are taken (a 差评
+    under rectification, or first rating and 追评 both given), the answer is recorded as the
+    follow-up only. A member of a unit handling the case is refused (`own_unit_case`), whatever
+    credential they hold."""
+    from bangban.tickets import rating_hook
+    from bangban.tickets.access import visible_tickets
+    from bangban.tickets.models import FollowUpMethod, Ticket
+
+    now = _now(now)
+    if channel not in (RatingChannel.PC, RatingChannel.SMS):
+        raise ValidationFailed("评价渠道无效：诉求只能在线（PC）或凭短信链接评价", code="channel_invalid")
+    try:
+        pk = int(ticket_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if data.level in (None, ""):
+        raise ValidationFailed("请选择评价等级", code="level_required")
+    try:
+        with transaction.atomic():
+            if sms_claim is not None:
+                ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+                if ticket is None:
+                    raise NotFound("短信链接无效", code="link_invalid")
+                access.require_not_handling(acting_user, ticket)
+            else:
+                if not visible_tickets(acting_user).filter(pk=pk).exists():
+                    raise NotFound("未找到该诉求，或这不是本企业的诉求", code="not_found")
+                ticket = Ticket.objects.select_for_update().get(pk=pk)
+                access.require_not_handling(acting_user, ticket)
+                if not access.owns_case(acting_user, ticket):
+                    raise PermissionDenied("只能评价本企业提交的诉求", code="not_your_case")
+            if expected_version not in (None, "") and str(expected_version) != str(ticket.version):
+                raise Conflict()
+            level, _scores, comment = _clean(data)
+            answered = ticket.status == "replied"
+            subject = RatedSubject.objects.filter(ticket=ticket).first()
+            stage: str | None
+            if subject is None or not subject.ratings.filter(voided_at__isnull=True).exists():
+                if ticket.status not in RATEABLE_STATUSES:
+                    raise InvalidTransition("诉求尚未答复，暂不能评价", code="case_not_rateable")
+                stage = Stage.FIRST
+            else:
+                try:
+                    stage = _next_stage(subject)
+                except ApplicationError:
+                    if not answered:
+                        raise
+                    stage = None
+            agent: Any = acting_user if getattr(acting_user, "is_authenticated", False) else None
+            method = FollowUpMethod.PORTAL
+            if sms_claim is not None:
+                agent = (
+                    User.objects.filter(pk=sms_claim.by_id, is_active=True).first()
+                    if sms_claim.by_id
+                    else None
+                )
+                method = FollowUpMethod.SMS
+            follow_up = answered and agent is not None
+            if follow_up and resolved in (None, ""):
+                raise ValidationFailed("请选择问题是否已解决", code="resolved_required")
+            if sms_claim is not None:
+                _use_link(sms_claim, now)
+            rating = None
+            if stage is not None:
+                if subject is None:
+                    subject = RatedSubject.objects.create(
+                        kind=SubjectKind.CASE,
+                        ticket=ticket,
+                        unit_id=_responsible_unit(ticket),
+                        created_at=now,
+                    )
+                rater = acting_user if getattr(acting_user, "is_authenticated", False) else None
+                rating = _insert_rating(
+                    subject, stage, data, channel=channel, rater=rater, proactive=proactive, now=now
+                )
+            result = CaseRated(ticket_id=ticket.pk, rating=rating)
+            if follow_up:
+                result.followed_up, result.resolved = True, _is_resolved(resolved)
+                with rating_hook.handling():
+                    result.reopened, result.escalation_flagged = _follow_up(
+                        agent=agent, ticket_id=ticket.pk, resolved=result.resolved, satisfaction=level,
+                        method=method, comment=comment, now=now,
+                    )  # fmt: skip
+                if sms_claim is not None:
+                    FollowUpCall.objects.create(
+                        ticket=ticket, method="sms", outcome=CallOutcome.CONNECTED, resolved=result.resolved,
+                        satisfaction=level, comment=comment, reopened=result.reopened,
+                        escalation_flagged=result.escalation_flagged, by=agent, at=now,
+                    )  # fmt: skip
+            result.status = Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
+            return result
+    except IntegrityError:
+        raise Conflict("该诉求已有这一次评价，不能重复评价", code="already_rated") from None
+
+
 def rate_case(
     *,
     acting_user: Any,
     ticket_id: Any,
     data: RatingInput,
+    resolved: Any = None,
     channel: str = RatingChannel.PC,
-    token_holder: bool = False,
     proactive: bool = True,
     now: dt.datetime | None = None,
-    sms_claim: SmsClaim | None = None,
 ) -> Rating:
-    """Rate a case (first rating, then one 追评). Only the case's enterprise (its users or the
-    submitter) may rate it, or whoever holds the case's QR code or SMS link (`token_holder`)."""
-    from bangban.tickets.access import visible_tickets
-    from bangban.tickets.models import Ticket
+    """`do_rate_case` for a caller that needs the rating itself: refused, and nothing kept, when the
+    case's ratings are taken."""
+    with transaction.atomic():
+        result = do_rate_case(
+            acting_user=acting_user, ticket_id=ticket_id, data=data, resolved=resolved, channel=channel,
+            proactive=proactive, now=now,
+        )  # fmt: skip
+        if result.rating is None:
+            raise Conflict("已评价并追评过，每项服务只能首评一次、追评一次", code="followup_exists")
+        return result.rating
 
-    now = _now(now)
-    if channel not in RatingChannel.values:
-        raise ValidationFailed("评价渠道无效", code="channel_invalid")
-    try:
-        pk = int(ticket_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    try:
-        with transaction.atomic():
-            if token_holder:
-                ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
-                if ticket is None:
-                    raise NotFound()
-            else:
-                if not visible_tickets(acting_user).filter(pk=pk).exists():
-                    raise NotFound("未找到该诉求，或这不是本企业的诉求", code="not_found")
-                ticket = Ticket.objects.select_for_update().get(pk=pk)
-                own = ticket.submitter_id == acting_user.pk or (
-                    has_any_role(acting_user, {Role.ENTERPRISE})
-                    and acting_user.enterprise_id
-                    and ticket.enterprise_id == acting_user.enterprise_id
-                )
-                if not own:
-                    raise PermissionDenied("只能评价本企业提交的诉求", code="not_your_case")
-            if sms_claim is not None:
-                _use_link(sms_claim, now)
-            if ticket.status not in RATEABLE_STATUSES:
-                raise InvalidTransition("诉求尚未答复，暂不能评价", code="case_not_rateable")
-            subject = RatedSubject.objects.filter(ticket=ticket).first()
-            if subject is None:
-                subject = RatedSubject.objects.create(
-                    kind=SubjectKind.CASE, ticket=ticket, unit_id=_responsible_unit(ticket), created_at=now
-                )
-            stage = _next_stage(subject)
-            rater = acting_user if getattr(acting_user, "is_authenticated", False) else None
-            return _insert_rating(
-                subject, stage, data, channel=channel, rater=rater, proactive=proactive, now=now
-            )
-    except IntegrityError:
-        raise Conflict("该诉求已有这一次评价，不能重复评价", code="already_rated") from None
+
+def _enterprise_follow_up(
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    resolved: Any,
+    satisfaction: Any,
+    comment: str = "",
+    expected_version: Any = None,
+    now: dt.datetime | None = None,
+) -> CaseRated:
+    """`tickets.rating_hook` handler: an enterprise's follow-up through the case system's doors
+    (the 「我的诉求」 rating form, `POST /api/v1/cases/{id}/follow-up`) is its rating of the case."""
+    return do_rate_case(
+        acting_user=acting_user, ticket_id=ticket_id, data=RatingInput(level=satisfaction, comment=comment or ""),
+        resolved=resolved, channel=RatingChannel.PC, expected_version=expected_version, now=now,
+    )  # fmt: skip
 
 
 def rate_service(
@@ -1041,29 +1165,41 @@ def do_rectify(
 
 
 def rater_link(subject: RatedSubject) -> str:
+    """Where the rater of a service event gives the 追评 (its signed follow-up page). A case has no
+    such link: its rater is told through the enterprise's login or a fresh SMS link (`_tell_rater`)."""
     if subject.kind == SubjectKind.CASE:
-        return reverse("ratings:case_qr", args=[case_qr_token(subject.ticket_id)])  # type: ignore[arg-type]
+        raise ValueError("a case is rated by its enterprise or through an SMS link, not by a subject link")
     return reverse("ratings:subject", args=[subject_token(subject.pk)])
 
 
 def _tell_rater(rect: Rectification, now: dt.datetime) -> None:
+    """Tell the rater the rectification's feedback and ask for the 追评: for a case, its enterprise's
+    users (and the rater) on the case page, or — a visitor without an account — a fresh one-time SMS
+    link to the case's contact phone; for a service event, the rater on its follow-up page."""
     from bangban.tickets.notifications import enterprise_people
 
     rating = Rating.objects.select_related("rater").get(pk=rect.rating_id)
     subject = rect.subject
-    link = rater_link(subject)
     body = f"您的评价已整改：{rect.feedback}。请对整改结果进行评价。"
     people: dict[int, Any] = {}
-    if rating.rater is not None:
-        people[rating.rater.pk] = rating.rater
+    rater = rating.rater
+    # A rater of the unit's own case (a rating given in breach) is not asked to rate it again.
+    if rater is not None and not (subject.ticket_id and access.handles_case(rater, subject.ticket)):
+        people[rater.pk] = rater
     if subject.ticket_id:
-        for user in enterprise_people(subject.ticket):  # type: ignore[arg-type]
+        ticket = subject.ticket
+        link = reverse("tickets:detail", args=[subject.ticket_id])
+        for user in enterprise_people(ticket):  # type: ignore[arg-type]
             people[user.pk] = user
-        phone = subject.ticket.contact_phone  # type: ignore[union-attr]
+        phone = ticket.contact_phone  # type: ignore[union-attr]
         if phone and not people:
+            url = sms_url(make_sms_token(subject.ticket_id, "rate", None))  # type: ignore[arg-type]
             notify(
-                channel="sms", address=phone, subject="差评整改反馈", body=f"{body}{link}", link=link, now=now
-            )
+                channel="sms", address=phone, subject="差评整改反馈",
+                body=f"{body}评价链接：{url}（{get_settings().sms_link_days} 天内有效，仅可使用一次）", link=url, now=now,
+            )  # fmt: skip
+    else:
+        link = rater_link(subject)
     for user in people.values():
         notify_user(user, f"差评整改反馈：{rect.number}", body, link=link, now=now)
 
@@ -1184,6 +1320,8 @@ def do_record_call(
         if outcome == CallOutcome.CONNECTED:
             if resolved in (None, ""):
                 raise ValidationFailed("请选择问题是否解决", code="resolved_required")
+            if satisfaction in (None, ""):
+                raise ValidationFailed("请选择满意度", code="level_required")
             level = parse_level(satisfaction, field="满意度")
             call.resolved = resolved in (True, "true", "1", 1, "on", "yes")
             call.satisfaction = level
@@ -1213,62 +1351,32 @@ def do_record_call(
 
 
 def answer_sms_link(
-    *, token: str, resolved: Any = None, data: RatingInput | None = None, acting_user: Any = None,
+    *,
+    token: str,
+    resolved: Any = None,
+    data: RatingInput | None = None,
+    acting_user: Any = None,
+    ticket_id: Any = None,
     now: dt.datetime | None = None,
-) -> FollowUpCall | Rating:  # fmt: skip
-    """Use a signed SMS link once: a rating of the case (purpose "rate") or the answer to a 回访
-    (purpose "followup", recorded on the case as a follow-up by the agent who sent it)."""
+) -> CaseRated:
+    """Use a signed SMS link once: the rating of the case by its contact (`do_rate_case`, channel
+    短信), which while the case is answered is also its follow-up, recorded as the 短信回访 of the
+    agent who sent the link. A `ticket_id` given with the link must be the link's case. Opened in
+    the session of a member of a unit handling the case, the link is refused and stays unused."""
     now = _now(now)
-    claim = read_sms_token(token)
-    if claim.purpose == "rate":
-        return rate_case(
-            acting_user=acting_user,
-            ticket_id=claim.ticket_id,
-            data=data or RatingInput(level=None),
-            channel=RatingChannel.SMS,
-            token_holder=True,
-            proactive=False,
-            now=now,
-            sms_claim=claim,
-        )
-    from bangban.tickets.models import Ticket
-
-    if data is None:
-        raise ValidationFailed("请选择满意度", code="level_invalid")
-    level = parse_level(data.level, field="满意度")
-    if resolved in (None, ""):
-        raise ValidationFailed("请选择问题是否解决", code="resolved_required")
-    is_resolved = resolved in (True, "true", "1", 1, "on", "yes")
-    agent = User.objects.filter(pk=claim.by_id, is_active=True).first() if claim.by_id else None
-    if agent is None:
-        raise NotFound("短信链接无效", code="link_invalid")
-    try:
-        with transaction.atomic():
-            ticket = Ticket.objects.select_for_update().filter(pk=claim.ticket_id).first()
-            if ticket is None:
-                raise NotFound("短信链接无效", code="link_invalid")
-            _use_link(claim, now)
-            if ticket.status != "replied":
-                raise InvalidTransition("该诉求已回访，无需再次回访", code="invalid_transition")
-            comment = _text(data.comment, 500)
-            reopened, flagged = _follow_up(
-                agent=agent, ticket_id=ticket.pk, resolved=is_resolved, satisfaction=level, method="sms",
-                comment=comment, now=now,
-            )  # fmt: skip
-            call = FollowUpCall.objects.create(
-                ticket=ticket, method="sms", outcome=CallOutcome.CONNECTED, resolved=is_resolved,
-                satisfaction=level, comment=comment, reopened=reopened, escalation_flagged=flagged, by=agent, at=now,
-            )  # fmt: skip
-            record(
-                "ratings.follow_up_call",
-                actor=None,
-                obj=ticket,
-                after={"method": "sms", "resolved": is_resolved, "satisfaction": int(level), "reopened": reopened,
-                       "escalation": flagged},
-            )  # fmt: skip
-            return call
-    except IntegrityError:
-        raise Conflict("该短信链接已使用过，不能重复提交", code="link_used") from None
+    claim = read_sms_token(token, now=now)
+    if ticket_id not in (None, "") and str(ticket_id) != str(claim.ticket_id):
+        raise NotFound("该短信链接不是这件诉求的评价链接", code="link_invalid")
+    return do_rate_case(
+        acting_user=acting_user,
+        ticket_id=claim.ticket_id,
+        data=data or RatingInput(level=None),
+        resolved=resolved,
+        channel=RatingChannel.SMS,
+        proactive=False,
+        now=now,
+        sms_claim=claim,
+    )
 
 
 def _label(name: str) -> str:
@@ -1305,3 +1413,76 @@ def do_update_settings(*, acting_user: Any, values: dict[str, Any]) -> RatingSet
         conf.save()
         record("ratings.settings", actor=acting_user, obj=conf, before=before, after=snapshot(conf))
     return conf
+
+
+# --- voiding ratings given in breach (评价核查与作废) ---------------------------------------------------
+
+
+def do_void_rating(
+    *,
+    acting_user: Any,
+    rating_id: Any,
+    reason: str,
+    expected_version: Any = None,
+    now: dt.datetime | None = None,
+) -> Rating:
+    """营商办 voids a rating given in breach of the rules (e.g. by the rated unit itself, or through
+    the removed case QR code). The rating stays, marked voided (who, when, why), shown as 已作废,
+    and no longer counts in any figure; its rectification, if still open, ends as 评价已作废. A
+    voided rating leaves its stage free, so the real rater can still rate."""
+    now = _now(now)
+    if not has_any_role(acting_user, access.VOID_ROLES):
+        raise PermissionDenied("只有营商办可以作废评价", code="void_forbidden")
+    reason = _text(reason, 500, required="请填写作废理由", code="reason_required")
+    try:
+        pk = int(rating_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    with transaction.atomic():
+        rating = Rating.objects.select_for_update().filter(pk=pk).first()
+        if rating is None:
+            raise NotFound()
+        if rating.voided_at is not None:
+            raise Conflict("该评价已作废，不能重复作废", code="already_voided")
+        if expected_version not in (None, "") and str(expected_version) != str(rating.version):
+            raise Conflict()
+        before = snapshot(rating, fields=["voided_at", "void_reason", "version"])
+        rating.voided_at = now
+        rating.voided_by = acting_user
+        rating.void_reason = reason
+        rating.version += 1
+        rating.save(update_fields=["voided_at", "voided_by", "void_reason", "version"])
+        rect = (
+            Rectification.objects.select_for_update()
+            .filter(rating=rating)
+            .exclude(status__in=[RectStatus.CLOSED, RectStatus.DISMISSED, RectStatus.VOIDED])
+            .first()
+        )
+        if rect is not None:
+            rect.status = RectStatus.VOIDED
+            rect.closed_at = now
+            rect.version += 1
+            rect.save(update_fields=["status", "closed_at", "version"])
+            for user in _active_unit_members(rect.unit_id):
+                notify_user(
+                    user,
+                    f"差评整改已终止：{rect.number}",
+                    f"营商办已作废该评价（{reason}），整改不再办理。",
+                    link=rect_link(rect),
+                    now=now,
+                )
+        record(
+            "ratings.void",
+            actor=acting_user,
+            object_type="ratings.rating",
+            object_id=rating.pk,
+            object_repr=f"{rating.subject} {rating.get_stage_display()} {rating.get_level_display()}",
+            before=before,
+            after={
+                "voided_at": now,
+                "reason": reason,
+                "version": rating.version,
+                "rectification": rect.number if rect is not None else None,
+            },
+        )
+    return rating

@@ -1,7 +1,9 @@
 """`/api/v1/ratings`: 好差评, 差评整改, 回访, 回头看 and the monthly figures.
 
 Counter devices (评价器) post with their own key in `X-Device-Key` (no user token). Public
-endpoints (a case's QR code, a window's QR code, an SMS link) take the signed token of the link.
+endpoints (a window's QR code, an SMS link) take the signed token of the link. A case is rated only
+by its enterprise (logged in) or with the one-time SMS link sent to its contact phone; the per-case
+QR code was removed (its endpoint answers 410 `case_qr_removed`).
 Everything else is authenticated like the rest of the API. Satisfaction codes are GB/T 39046
 (1 = 非常满意 … 5 = 非常不满意); `code_system: "reversed"` accepts the provincial order
 (1 = 非常不满意), and a device registered as such is converted the same way.
@@ -46,6 +48,10 @@ class RatingOut(Schema):
     channel: str = Field(description="渠道：device 评价器 / qr 二维码 / pc PC / sms 短信")
     anonymous: bool = Field(description="匿名")
     invalidated: bool = Field(description="申诉成立，不计入差评")
+    voided: bool = Field(description="已作废（违规评价，不计入任何统计）")
+    voided_at: dt.datetime | None = Field(None, description="作废时间")
+    void_reason: str = Field("", description="作废理由")
+    version: int = Field(description="版本号（作废时提交）")
     rectification_id: int | None = Field(None, description="差评整改ID（差评时）")
     created_at: dt.datetime = Field(description="评价时间")
 
@@ -68,13 +74,19 @@ def rating_out(r: Rating) -> dict[str, Any]:
         "channel": r.channel,
         "anonymous": r.anonymous,
         "invalidated": r.invalidated,
+        "voided": r.voided_at is not None,
+        "voided_at": r.voided_at,
+        "void_reason": r.void_reason,
+        "version": r.version,
         "rectification_id": rect,
         "created_at": r.created_at,
     }
 
 
 class RatingIn(Schema):
-    level: int = Field(description="评价等级 1–5（code_system 指定计分方向）")
+    level: int | None = Field(
+        None, description="评价等级 1–5（code_system 指定计分方向）；必填，缺少时返回 400 level_required"
+    )
     code_system: Literal["gbt", "reversed"] = Field(
         "gbt", description="gbt：1 非常满意…5 非常不满意（默认）；reversed：省级接口 1 非常不满意…5 非常满意"
     )
@@ -83,6 +95,8 @@ class RatingIn(Schema):
     anonymous: bool = Field(False, description="匿名评价")
 
     def data(self) -> actions.RatingInput:
+        if self.level is None:
+            raise ValidationFailed("请选择评价等级", code="level_required")
         return actions.RatingInput(
             level=self.level,
             scores=self.scores,
@@ -161,41 +175,63 @@ def device_rate_batch(request: HttpRequest, payload: DeviceBatchIn) -> dict[str,
 # --- rating cases and windows ----------------------------------------------------------------------
 
 
+class CaseRatingIn(RatingIn):
+    resolved: bool | None = Field(
+        None, description="问题是否已解决（诉求“已答复待回访”时必填：评价同时作为回访结果）"
+    )
+    version: int | None = Field(None, description="读取诉求时的版本号")
+
+
+class FollowUpResultOut(Schema):
+    followed_up: bool = Field(description="是否同时登记为诉求的回访结果")
+    resolved: bool | None = Field(None, description="问题是否已解决")
+    reopened: bool = Field(description="已退回重办")
+    escalation_flagged: bool = Field(description="重办已达上限，已标记督办")
+    ticket_status: str = Field(description="评价后诉求状态")
+
+
+class CaseRatedOut(FollowUpResultOut):
+    rating: RatingOut | None = Field(
+        None, description="好差评记录（诉求的首评与追评均已用完时，再次答复的评价只登记为回访结果）"
+    )
+
+
+def case_rated_out(result: actions.CaseRated) -> dict[str, Any]:
+    return {
+        "rating": rating_out(result.rating) if result.rating is not None else None,
+        "followed_up": result.followed_up,
+        "resolved": result.resolved,
+        "reopened": result.reopened,
+        "escalation_flagged": result.escalation_flagged,
+        "ticket_status": result.status,
+    }
+
+
 @router.post(
     "/cases/{ticket_id}/ratings",
-    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-    summary="企业评价本企业的诉求（首次评价，之后可追评一次）",
+    response={201: CaseRatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="企业评价本企业的诉求（好差评，答复待回访时同时作为回访结果）",
+    description="只有诉求的企业用户或提交人可以评价；承办（主办、协办）单位的人员不能评价（403 own_unit_case）。"
+    "诉求“已答复待回访”时须填写 resolved：已解决且满意则办结，否则重办（达到重办上限则标记督办）。"
+    "“不满意”“非常不满意”为差评，同时转差评整改。与 `POST /api/v1/cases/{id}/follow-up`（企业调用时）记录的是同一条评价。",
 )
-def rate_case(request: HttpRequest, ticket_id: int, payload: RatingIn) -> Any:
-    rating = actions.rate_case(
-        acting_user=request.user, ticket_id=ticket_id, data=payload.data(), channel=RatingChannel.PC
-    )
-    return Status(201, rating_out(rating))
+def rate_case(request: HttpRequest, ticket_id: int, payload: CaseRatingIn) -> Any:
+    result = actions.do_rate_case(
+        acting_user=request.user, ticket_id=ticket_id, data=payload.data(), resolved=payload.resolved,
+        channel=RatingChannel.PC, expected_version=payload.version,
+    )  # fmt: skip
+    return Status(201, case_rated_out(result))
 
 
 @router.post(
     "/public/case-qr/{token}",
     auth=None,
-    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
-    summary="凭诉求二维码评价（持码人）",
+    response={410: ErrorOut},
+    summary="（已停用）凭诉求二维码评价",
+    description="诉求评价二维码已停用：诉求只能由企业登录后评价，或凭短信链接评价。始终返回 410 case_qr_removed。",
 )
-def rate_case_qr(request: HttpRequest, token: str, payload: RatingIn) -> Any:
-    ticket_id = 0
-
-    def target() -> str:
-        nonlocal ticket_id
-        ticket_id = actions.read_case_qr_token(token)
-        return f"c:{ticket_id}"
-
-    throttle.check(request, target)
-    rating = actions.rate_case(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        data=payload.data(),
-        channel=RatingChannel.QR,
-        token_holder=True,
-    )
-    return Status(201, rating_out(rating))
+def rate_case_qr(request: HttpRequest, token: str) -> Any:
+    raise actions.CaseQrRemoved()
 
 
 class WindowRatingIn(RatingIn):
@@ -219,26 +255,24 @@ def rate_window(request: HttpRequest, key: str, payload: WindowRatingIn) -> Any:
 
 
 class SmsAnswerIn(RatingIn):
-    resolved: bool | None = Field(None, description="问题是否解决（回访链接必填）")
+    resolved: bool | None = Field(None, description="问题是否已解决（诉求“已答复待回访”时必填）")
+    ticket_id: int | None = Field(None, description="诉求ID（可选；给出时必须是该链接的诉求）")
 
 
 @router.post(
     "/public/sms/{token}",
     auth=None,
-    response={201: dict, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
-    summary="短信链接评价或回访（签名、一次性、有时效）",
+    response={201: CaseRatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    summary="短信链接评价诉求（签名、一次性、有时效；答复待回访时同时作为回访结果）",
+    description="在承办单位人员的登录会话中使用被拒绝（403 own_unit_case），链接不作废。",
 )
 def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
     throttle.check(request, lambda: f"c:{actions.read_sms_token(token).ticket_id}")
     result = actions.answer_sms_link(
-        token=token, resolved=payload.resolved, data=payload.data(), acting_user=request.user
-    )
-    if isinstance(result, Rating):
-        return Status(201, {"kind": "rating", **rating_out(result)})
-    return Status(
-        201, {"kind": "follow_up", "id": result.pk, "reopened": result.reopened,
-              "escalation_flagged": result.escalation_flagged},
+        token=token, resolved=payload.resolved, data=payload.data(), acting_user=request.user,
+        ticket_id=payload.ticket_id,
     )  # fmt: skip
+    return Status(201, case_rated_out(result))
 
 
 class ListQuery(Schema):
@@ -283,6 +317,64 @@ def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     rating = access.visible_ratings(request.user).select_related("subject").filter(pk=rating_id).first()
     if rating is None:
         raise NotFound()
+    return rating_out(rating)
+
+
+# --- 评价核查与作废 -----------------------------------------------------------------------------------
+
+
+class SuspiciousFilter(ListQuery):
+    reason: Literal["qr", "own_unit"] | None = Field(
+        None,
+        description="疑点：qr 经已停用的诉求二维码评价 / own_unit 评价人属于承办该诉求的单位；省略为两者",
+    )
+    state: Literal["open", "voided", "all"] = Field(
+        "open", description="open 未作废 / voided 已作废 / all 全部"
+    )
+    unit_id: int | None = Field(None, description="责任单位ID")
+
+
+def suspicious_out(r: Rating) -> dict[str, Any]:
+    return {
+        **rating_out(r),
+        "via_qr": bool(getattr(r, "via_qr", False)),
+        "by_handler": bool(getattr(r, "by_handler", False)),
+        "rater_id": r.rater_id,
+        "rater_unit_id": r.rater.unit_id if r.rater is not None else None,
+    }
+
+
+@router.get(
+    "/suspicious-ratings",
+    response={200: dict, 404: ErrorOut},
+    summary="疑似违规的诉求评价（营商办，分页）",
+    description="经已停用的诉求二维码提交的评价，以及评价人（提交评价的登录会话）属于诉求主办或协办单位的评价。",
+)
+def suspicious_ratings(request: HttpRequest, query: Query[SuspiciousFilter]) -> dict[str, Any]:
+    from .queries import suspicious_case_ratings
+
+    if not access.has_any_role(request.user, access.VOID_ROLES):
+        raise NotFound()
+    qs = suspicious_case_ratings(reason=query.reason or "", state=query.state, unit_id=query.unit_id)
+    return _paged(qs, query, suspicious_out)
+
+
+class VoidIn(Schema):
+    reason: str = Field("", description="作废理由（必填，≤500字）")
+    version: int | None = Field(None, description="读取评价时的版本号")
+
+
+@router.post(
+    "/ratings/{rating_id}/void",
+    response={200: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="作废违规评价（营商办；须写明理由）",
+    description="评价保留并标记为已作废（作废人、时间、理由），不再计入任何统计；未办结的差评整改终止为“评价已作废”。"
+    "理由为空 400 reason_required；非营商办 403 void_forbidden；已作废 409 already_voided；版本不符 409 conflict。",
+)
+def void_rating(request: HttpRequest, rating_id: int, payload: VoidIn) -> dict[str, Any]:
+    rating = actions.do_void_rating(
+        acting_user=request.user, rating_id=rating_id, reason=payload.reason, expected_version=payload.version
+    )
     return rating_out(rating)
 
 
@@ -408,12 +500,12 @@ class SmsLinkIn(Schema):
 
 
 @router.post("/follow-ups/sms-links", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
-             summary="向诉求联系人发送短信评价/回访链接")  # fmt: skip
+             summary="向诉求联系电话发送短信评价/回访链接（链接只发给联系人，不在响应中返回）",
+             description="热线坐席、派单员或营商办发送；承办该诉求的单位人员不能发送（403 own_unit_case）。")  # fmt: skip
 def send_sms_link(request: HttpRequest, payload: SmsLinkIn) -> Any:
-    url = actions.do_send_sms_link(
-        acting_user=request.user, ticket_id=payload.ticket_id, purpose=payload.purpose
-    )
-    return Status(201, {"url": url})
+    actions.do_send_sms_link(acting_user=request.user, ticket_id=payload.ticket_id, purpose=payload.purpose)
+    return Status(201, {"sent": True, "purpose": payload.purpose,
+                        "valid_days": actions.get_settings().sms_link_days})  # fmt: skip
 
 
 # --- recheck ---------------------------------------------------------------------------------------------

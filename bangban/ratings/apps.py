@@ -7,7 +7,10 @@ class RatingsConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.tickets import rating_hook
 
-        from .actions import ACTION_LABELS
+        from .actions import ACTION_LABELS, _enterprise_follow_up
 
         register_action_labels(ACTION_LABELS)
+        # An enterprise's follow-up of its case is its rating (好差评 included): see rating_hook.
+        rating_hook.register(_enterprise_follow_up)

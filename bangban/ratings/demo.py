@@ -1,5 +1,5 @@
 """Demo data of ratings for `load_demo_city` (idempotent): windows and a service item at the
-沭阳县 service centre, window ratings, the enterprise's rating of its closed demo case as 不满意
+沭阳县 service centre, window ratings, the enterprise's 追评 of its closed demo case as 不满意
 (which opens a rectification for 沭阳县行政审批局), and last month's 回头看 draw."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.org.models import Unit
 from bangban.ratings import actions, recheck
-from bangban.ratings.models import RatedSubject, RecheckDraw, ServiceItem, Window
+from bangban.ratings.models import Rating, RecheckDraw, ServiceItem, Window
 
 SITE = "site-shuyang"
 
@@ -45,21 +45,24 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
 
         case = (
             Ticket.objects.filter(
-                enterprise_id=enterprise.enterprise_id,
-                status__in=["closed", "replied"],
-                lead_unit__code="shuyang-approval",
+                enterprise_id=enterprise.enterprise_id, status="closed", lead_unit__code="shuyang-approval"
             )
             .order_by("id")
             .first()
         )
-        if case is not None and not RatedSubject.objects.filter(ticket=case).exists():
-            actions.rate_case(
+        # The closed demo case was rated 满意 when the enterprise answered its reply (its rating is
+        # also the case's follow-up); its 追评 of 不满意 opens a rectification.
+        if case is not None and not Rating.objects.filter(subject__ticket=case, stage="followup").exists():
+            result = actions.do_rate_case(
                 acting_user=enterprise,
                 ticket_id=case.pk,
-                data=actions.RatingInput(level=4, comment="答复内容与实际进度不一致"),
+                data=actions.RatingInput(level=4, comment="证书领取后发现信息有误，至今未更正"),
                 now=now,
             )
-            lines.append(f"好差评：企业评价诉求 {case.number} 为“不满意”，已转差评整改")
+            if result.rating is not None:
+                lines.append(
+                    f"好差评：企业对诉求 {case.number} {result.rating.get_stage_display()}“不满意”，已转差评整改"
+                )
     year, month = recheck.previous_month(now)
     if not RecheckDraw.objects.filter(year=year, month=month).exists():
         draw = recheck.do_draw(acting_user=office, year=year, month=month, now=now)

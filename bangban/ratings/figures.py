@@ -10,7 +10,8 @@ For unit U and month M:
 - 回头看: the cases of U in the month's sample, and those found 办结不实;
 - 主动评价率 = first ratings of U in M that the rater gave on their own (评价器, 二维码, PC) / first
   ratings of U in M (the rest came through an SMS invitation).
-A rate is None when its denominator is 0. Counts come with the rates.
+A rate is None when its denominator is 0. Counts come with the rates. A voided rating (作废, given in
+breach of the rules) counts nowhere, nor does the rectification it opened.
 """
 
 from __future__ import annotations
@@ -87,7 +88,9 @@ def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
         if (d := row(r["lead_unit"])) is not None:
             d["answered"], d["followed_up"] = r["total"], r["followed"]
     ratings = (
-        Rating.objects.filter(stage=Stage.FIRST, created_at__gte=start, created_at__lt=end)
+        Rating.objects.filter(
+            stage=Stage.FIRST, created_at__gte=start, created_at__lt=end, voided_at__isnull=True
+        )
         .values("unit")
         .annotate(
             total=Count("id"),
@@ -102,8 +105,10 @@ def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
                 r["total"], r["satisfied"], r["bad"], r["proactive"],
             )  # fmt: skip
     rects = (
-        Rectification.objects.filter(created_at__gte=start, created_at__lt=end)
-        .exclude(status=RectStatus.DISMISSED)
+        Rectification.objects.filter(
+            created_at__gte=start, created_at__lt=end, rating__voided_at__isnull=True
+        )
+        .exclude(status__in=[RectStatus.DISMISSED, RectStatus.VOIDED])
         .values("unit")
         .annotate(
             total=Count("id"),
@@ -136,7 +141,8 @@ def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
 
 
 def monthly_bad_ratings(year: int, month: int) -> QuerySet[Rating]:
-    """The month's 差评 (按月通报): every bad rating in the month, not voided by an upheld appeal."""
+    """The month's 差评 (按月通报): every bad rating in the month, neither voided by an upheld appeal
+    nor voided (作废) as given in breach of the rules."""
     start, end = month_bounds(year, month)
     return (
         Rating.objects.filter(
@@ -144,6 +150,7 @@ def monthly_bad_ratings(year: int, month: int) -> QuerySet[Rating]:
             created_at__lt=end,
             level__in=[int(x) for x in BAD_RATINGS],
             invalidated=False,
+            voided_at__isnull=True,
         )
         .select_related("unit", "subject", "subject__ticket", "subject__window", "rectification")
         .order_by("unit__name", "created_at", "id")

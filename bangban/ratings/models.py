@@ -176,6 +176,8 @@ class Stage(models.TextChoices):
 
 class RatingChannel(models.TextChoices):
     DEVICE = "device", "评价器"
+    # A window's QR code; before issue #11 also a case's QR code (removed: such case ratings are
+    # listed as suspicious on 「评价核查」).
     QR = "qr", "二维码"
     PC = "pc", "PC"
     SMS = "sms", "短信"
@@ -200,11 +202,30 @@ class Rating(models.Model):
     unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
     invalidated = models.BooleanField("申诉成立（不计入差评）", default=False)
     created_at = models.DateTimeField("评价时间")
+    # 作废: a rating given in breach of the rules (e.g. by the rated unit itself) is kept, marked
+    # voided, and no longer counts in any figure (actions.do_void_rating).
+    voided_at = models.DateTimeField("作废时间", null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作废人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    void_reason = models.CharField("作废理由", max_length=500, blank=True, editable=False)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "评价"
         ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["subject", "stage"], name="ratings_one_per_stage")]
+        # One first rating and one 追评 per subject; a voided rating (作废) does not take its stage.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "stage"], condition=Q(voided_at__isnull=True), name="ratings_one_per_stage"
+            )
+        ]
         indexes = [models.Index(fields=["unit", "created_at"], name="ratings_unit_month")]
 
     def __str__(self) -> str:
@@ -213,6 +234,10 @@ class Rating(models.Model):
     @property
     def is_bad(self) -> bool:
         return self.level >= Satisfaction.DISSATISFIED
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
 
 
 class UsedLink(models.Model):
@@ -236,6 +261,7 @@ class RectStatus(models.TextChoices):
     FED_BACK = "fed_back", "已反馈待评价"
     CLOSED = "closed", "已办结"
     DISMISSED = "dismissed", "申诉成立"
+    VOIDED = "voided", "评价已作废"
 
 
 class RectCategory(models.TextChoices):

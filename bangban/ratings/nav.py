@@ -15,7 +15,12 @@ def _staff_of_a_unit(user: Any) -> bool:
     )
 
 
+def _may_void(user: Any) -> bool:
+    return has_any_role(user, {Role.BIZ_OFFICE})
+
+
 NAV_ITEMS: list[tuple[str, str, Any]] = [
     ("差评整改", "ratings:rect_queue", _staff_of_a_unit),
+    ("评价核查", "ratings:audit", _may_void),
 ]
 ADMIN_MENU: frozenset[str] = frozenset()

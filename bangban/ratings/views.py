@@ -24,6 +24,7 @@ from bangban.accounts.access import has_any_role
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
+from bangban.core.urls_abs import absolute_url
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
@@ -65,9 +66,9 @@ def _form_context(**extra: Any) -> dict[str, Any]:
 def _subject_context(subject: RatedSubject | None) -> dict[str, Any]:
     if subject is None:
         return {"ratings": [], "rectification": None}
-    ratings = list(subject.ratings.order_by("created_at", "id"))
+    ratings = list(subject.ratings.select_related("voided_by").order_by("created_at", "id"))
     rect = subject.rectifications.order_by("-created_at").first()
-    stages = {r.stage for r in ratings}
+    stages = {r.stage for r in ratings if r.voided_at is None}
     can_followup = Stage.FIRST in stages and Stage.FOLLOW_UP not in stages
     if rect is not None and rect.status in (RectStatus.VERIFY, RectStatus.CLASSIFY, RectStatus.RECTIFYING):
         can_followup = False
@@ -77,76 +78,74 @@ def _subject_context(subject: RatedSubject | None) -> dict[str, Any]:
 # --- phone / PC rating pages -----------------------------------------------------------------------
 
 
-def _case_rating_page(
-    request: HttpRequest, ticket_id: int, *, token_holder: bool, channel: str, url: str, public: bool = False
-) -> HttpResponse:
-    from bangban.tickets.models import Ticket
-
-    ticket = Ticket.objects.select_related("lead_unit").filter(pk=ticket_id).first()
-    if ticket is None:
-        raise NotFound()
-    error = None
-    if request.method == "POST":
-        try:
-            if public:
-                throttle.check(request, f"c:{ticket.pk}")
-            actions.rate_case(
-                acting_user=request.user,
-                ticket_id=ticket.pk,
-                data=_rating_input(request.POST),
-                channel=channel,
-                token_holder=token_holder,
-            )
-            messages.success(request, "评价已提交，感谢您的反馈")
-            return redirect(url)
-        except ApplicationError as exc:
-            if exc.status == 404:
-                raise
-            error = exc
+def case_rating_context(user: Any, ticket: Any) -> dict[str, Any]:
+    """The one rating widget of a case (the case page's card and the rating page): its ratings
+    (voided ones marked 已作废), its rectification, and — for the case's own enterprise — whether it
+    may rate now, with 已解决/未解决 asked while the case is answered (the rating is its follow-up)."""
     subject = RatedSubject.objects.filter(ticket=ticket).first()
     ctx = _subject_context(subject)
-    if subject is None:
-        ctx["can_first"] = ticket.status in actions.RATEABLE_STATUSES
-    return render(
-        request,
-        "ratings/rate_case.html",
-        _form_context(ticket=ticket, error=error, post=request.POST if error else {}, **ctx),
-        status=error.status if error else 200,
-    )
+    own = access.may_rate_case(user, ticket)
+    live = [r for r in ctx["ratings"] if r.voided_at is None]
+    can_rate = False
+    if own:
+        if not live:
+            can_rate = ticket.status in actions.RATEABLE_STATUSES
+        else:
+            can_rate = ctx.get("can_followup", False) or ticket.status == "replied"
+    return {
+        **ctx,
+        "ticket": ticket,
+        "own": own,
+        "can_rate": can_rate,
+        "ask_resolved": can_rate and ticket.status == "replied",
+        "rate_legend": "追评（对整改结果或再次答复的评价）" if live else "您对办理结果是否满意",
+        "rate_url": reverse("ratings:case_rate", args=[ticket.pk]),
+    }
 
 
 @page_errors
-def case_qr(request: HttpRequest, token: str) -> HttpResponse:
-    """The page a case's QR code opens: whoever holds it may rate the case (phone-sized)."""
-    ticket_id = actions.read_case_qr_token(token)
-    return _case_rating_page(
-        request, ticket_id, token_holder=True, channel=RatingChannel.QR, url=request.path, public=True
-    )
+def case_qr_gone(request: HttpRequest, **_kwargs: Any) -> HttpResponse:
+    """The removed per-case QR code (its page and its images): 410 with the reason."""
+    raise actions.CaseQrRemoved()
 
 
 @login_required
 @page_errors
 def case_rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """The enterprise's own rating of its case on the PC (its users or the submitter only)."""
+    """The case's one rating widget as a page; its form (also on the case page's card) is the
+    enterprise's rating: 好差评 and, while the case is answered, its follow-up."""
     from bangban.tickets.access import access_ticket
 
     ticket = access_ticket(request.user, ticket_id, "view")
-    user: Any = request.user
-    own = ticket.submitter_id == user.pk or (
-        user.enterprise_id and ticket.enterprise_id == user.enterprise_id
-    )
-    if request.method == "POST" or own:
-        return _case_rating_page(
-            request, ticket.pk, token_holder=False, channel=RatingChannel.PC, url=request.path
-        )
-    # Staff see the case's ratings and its QR code, but cannot rate for the enterprise.
-    subject = RatedSubject.objects.filter(ticket=ticket).first()
+    error = None
+    if request.method == "POST":
+        try:
+            actions.do_rate_case(
+                acting_user=request.user,
+                ticket_id=ticket.pk,
+                data=_rating_input(request.POST),
+                resolved=request.POST.get("resolved"),
+                channel=RatingChannel.PC,
+                expected_version=request.POST.get("version"),
+            )
+            messages.success(request, "评价已提交，感谢您的反馈")
+            target = request.POST.get("next") or ""
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect(request.path)
+        except ApplicationError as exc:
+            if exc.status == 404:
+                raise
+            error = exc
+        ticket.refresh_from_db()
     return render(
         request,
         "ratings/rate_case.html",
-        _form_context(ticket=ticket, staff_view=True, qr_url=reverse("ratings:case_qr_image", args=[ticket.pk, "png"]),
-                      **_subject_context(subject)),
-    )  # fmt: skip
+        _form_context(
+            error=error, post=request.POST if error else {}, **case_rating_context(request.user, ticket)
+        ),
+        status=error.status if error else 200,
+    )
 
 
 @page_errors
@@ -205,12 +204,15 @@ def subject_page(request: HttpRequest, token: str) -> HttpResponse:
 
 @page_errors
 def sms_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The page of an SMS link (rating or 回访 of a case, one use). Opened in the session of a
+    member of a unit handling the case it is refused (403 `own_unit_case`) and stays unused."""
     from bangban.tickets.models import Ticket
 
     claim = actions.read_sms_token(token)
     ticket = Ticket.objects.filter(pk=claim.ticket_id).first()
     if ticket is None:
         raise NotFound("短信链接无效", code="link_invalid")
+    access.require_not_handling(request.user, ticket)
     error = None
     if request.method == "POST":
         try:
@@ -221,15 +223,18 @@ def sms_page(request: HttpRequest, token: str) -> HttpResponse:
             )
             return render(request, "ratings/sms_done.html", {"ticket": ticket, "purpose": claim.purpose})
         except ApplicationError as exc:
-            if exc.code in ("link_used", "link_expired", "link_invalid"):
+            if exc.code in ("link_used", "link_expired", "link_invalid", "own_unit_case"):
                 raise
             error = exc
     return render(
         request,
         "ratings/sms.html",
-        _form_context(ticket=ticket, purpose=claim.purpose, error=error),
+        _form_context(
+            ticket=ticket, purpose=claim.purpose, error=error, post=request.POST if error else {},
+            ask_resolved=ticket.status == "replied" and claim.by_id is not None,
+        ),
         status=error.status if error else 200,
-    )
+    )  # fmt: skip
 
 
 # --- QR images -----------------------------------------------------------------------------------
@@ -251,21 +256,12 @@ def _qr_response(url: str, fmt: str, filename: str) -> HttpResponse:
 
 @login_required
 @page_errors
-def case_qr_image(request: HttpRequest, ticket_id: int, fmt: str) -> HttpResponse:
-    from bangban.tickets.access import access_ticket
-
-    ticket = access_ticket(request.user, ticket_id, "view")
-    url = request.build_absolute_uri(reverse("ratings:case_qr", args=[actions.case_qr_token(ticket.pk)]))
-    return _qr_response(url, fmt, f"case-{ticket.number}")
-
-
-@login_required
-@page_errors
 def window_qr_image(request: HttpRequest, window_id: int, fmt: str) -> HttpResponse:
     window = access.visible_windows(request.user).filter(pk=window_id).first()
     if window is None:
         raise NotFound()
-    url = request.build_absolute_uri(reverse("ratings:window_qr", args=[window.public_key]))
+    # A printed code is scanned outside the site: built on the site address, not on this request's host.
+    url = absolute_url(reverse("ratings:window_qr", args=[window.public_key]))
     return _qr_response(url, fmt, f"window-{window.site_id}-{window.code}")
 
 
@@ -323,6 +319,8 @@ def _links(user: Any) -> list[tuple[str, str]]:
         links.append(("回头看", "ratings:rechecks"))
     if has_any_role(user, access.FIGURE_ROLES):
         links.append(("月度统计", "ratings:figures"))
+    if has_any_role(user, access.VOID_ROLES):
+        links.append(("评价核查", "ratings:audit"))
     links.append(("窗口与评价器", "ratings:windows"))
     return [(label, reverse(name)) for label, name in links]
 
@@ -335,7 +333,7 @@ def rect_queue(request: HttpRequest) -> HttpResponse:
     if status in RectStatus.values:
         qs = qs.filter(status=status)
     elif not request.GET.get("all"):
-        qs = qs.exclude(status__in=[RectStatus.CLOSED, RectStatus.DISMISSED])
+        qs = qs.exclude(status__in=[RectStatus.CLOSED, RectStatus.DISMISSED, RectStatus.VOIDED])
     result = paginate(request, qs)
     return render(
         request,
@@ -444,14 +442,13 @@ def follow_up_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
         raise NotFound()
     ticket = access_ticket(request.user, ticket_id, "view")
     error = None
-    sms_link = None
     if request.method == "POST":
         try:
             if request.POST.get("op") == "sms":
-                sms_link = actions.do_send_sms_link(
-                    acting_user=request.user, ticket_id=ticket.pk, purpose="followup"
-                )
-                messages.success(request, "回访短信已发送")
+                # The link is the contact's credential: it is texted, never shown here.
+                actions.do_send_sms_link(acting_user=request.user, ticket_id=ticket.pk, purpose="followup")
+                messages.success(request, "回访短信已发送至诉求联系电话")
+                return redirect("ratings:follow_up_case", ticket_id=ticket.pk)
             else:
                 call = actions.do_record_call(
                     acting_user=request.user,
@@ -480,7 +477,6 @@ def follow_up_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "outcomes": CallOutcome.choices,
             "levels": LEVELS,
             "error": error,
-            "sms_link": sms_link,
             "links": _links(request.user),
         },
         status=error.status if error else 200,
@@ -638,6 +634,61 @@ def figures(request: HttpRequest) -> HttpResponseBase:
         {"rows": rows, "bad": bad[:200], "month": f"{year}-{month:02d}", "labels": FIGURE_LABELS,
          "links": _links(request.user)},
     )  # fmt: skip
+
+
+# --- 评价核查: ratings given in breach of the rules, and voiding them ------------------------------------
+
+
+@login_required
+@page_errors
+def audit(request: HttpRequest) -> HttpResponse:
+    """评价核查 (营商办): case ratings given through the removed case QR code or by a member of a unit
+    handling the case; 「作废」 with a reason voids one (version-checked, audited)."""
+    from .queries import REASONS, suspicious_case_ratings
+
+    if not has_any_role(request.user, access.VOID_ROLES):
+        raise NotFound()
+    error = None
+    if request.method == "POST":
+        try:
+            rating = actions.do_void_rating(
+                acting_user=request.user,
+                rating_id=request.POST.get("rating"),
+                reason=request.POST.get("reason", ""),
+                expected_version=request.POST.get("version"),
+            )
+            messages.success(request, f"评价 #{rating.pk} 已作废")
+            return redirect(request.get_full_path())
+        except ApplicationError as exc:
+            error = exc
+    reason = request.GET.get("reason") or ""
+    state = request.GET.get("state") or "open"
+    unit = request.GET.get("unit") or ""
+    qs = suspicious_case_ratings(
+        reason=reason if reason in REASONS else "",
+        state=state if state in ("open", "voided", "all") else "open",
+        unit_id=unit if unit.isdigit() else None,
+    )
+    result = paginate(request, qs)
+    return render(
+        request,
+        "ratings/audit.html",
+        {
+            "page": result.page,
+            "qs": result.querystring_without_page,
+            "reasons": REASONS,
+            "reason": reason,
+            "state": state,
+            "unit": unit,
+            "units": Unit.objects.filter(
+                pk__in=RatedSubject.objects.filter(kind="case").values("unit_id")
+            ).order_by("name"),
+            "error": error,
+            "failed_rating": request.POST.get("rating") if error else "",
+            "links": _links(request.user),
+        },
+        status=error.status if error else 200,
+    )
 
 
 # --- windows, devices, settings --------------------------------------------------------------------

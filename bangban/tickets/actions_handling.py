@@ -16,7 +16,7 @@ from bangban.core.errors import (
 )
 from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
 
-from . import notifications
+from . import notifications, rating_hook
 from .access import check_action
 from .deadlines import policy_for
 from .events import add_event
@@ -177,7 +177,7 @@ def do_follow_up(
     acting_user: Any,
     ticket_id: int,
     resolved: bool,
-    satisfaction: int,
+    satisfaction: int | None,
     method: str = FollowUpMethod.PHONE,
     comment: str = "",
     now: dt.datetime | None = None,
@@ -189,8 +189,11 @@ def do_follow_up(
     case (办结); unresolved or 不满意/非常不满意 reopens it (重办) at the same lead unit with a fresh
     deadline, counted against the unit. With `reopen=False` (the reopen limit is reached, see
     bangban.ratings) an unresolved follow-up is recorded and the case stays answered, marked for
-    escalation (督办) instead of another reopen."""
+    escalation (督办) instead of another reopen. The enterprise's own rating is handed to the
+    handler registered in `rating_hook` (the ratings app), which records it here and as 好差评."""
     now = _now(now)
+    if satisfaction is None or satisfaction == "":
+        raise ValidationFailed("请选择满意度", code="level_required")
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
         try:
@@ -198,6 +201,20 @@ def do_follow_up(
         except PermissionDenied:
             check_action(acting_user, ticket, "rate")
             method = FollowUpMethod.PORTAL
+            delegate = rating_hook.handler()
+            if delegate is not None:
+                # The enterprise's own rating: follow-up and 好差评 together (see rating_hook).
+                delegate(
+                    acting_user=acting_user,
+                    ticket_id=ticket.pk,
+                    resolved=resolved,
+                    satisfaction=satisfaction,
+                    comment=comment,
+                    expected_version=expected_version,
+                    now=now,
+                )
+                ticket.refresh_from_db()
+                return ticket
         try:
             level = Satisfaction(int(satisfaction))
         except (TypeError, ValueError):

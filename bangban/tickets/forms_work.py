@@ -203,7 +203,14 @@ class FollowUpForm(VersionForm):
     resolved = forms.TypedChoiceField(
         label="问题是否解决", choices=RESOLVED_CHOICES, coerce=lambda v: v == "1", widget=forms.RadioSelect
     )
-    satisfaction = forms.TypedChoiceField(label="满意度", choices=Satisfaction.choices, coerce=int)
+    # No level is preselected: an agent who skips the field is asked for it, never records 非常满意.
+    satisfaction = forms.TypedChoiceField(
+        label="满意度",
+        choices=[("", "请选择满意度"), *Satisfaction.choices],
+        coerce=int,
+        empty_value=None,
+        error_messages={"required": "请选择满意度"},
+    )
     comment = forms.CharField(
         label="回访意见", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -15,7 +15,7 @@ from bangban.accounts.access import has_any_role
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 from . import forms_work as f
-from . import queries
+from . import queries, rating_hook
 from .access import DISPATCH_ROLES, check_action
 from .models import Category, DeadlineRequest, FollowUpMethod, Ticket
 from .workflow import FINAL_STATUSES, Action, Status, allowed_actions
@@ -176,6 +176,10 @@ def available_panels(user: Any, page: queries.CasePage) -> list[Panel]:
     if "note" in keys and "comment" in keys:
         out = [p for p in out if p.key != "comment"]
     if "follow_up" in keys and "rate" in keys:
+        out = [p for p in out if p.key != "rate"]
+    if "rate" in keys and rating_hook.handler() is not None:
+        # The enterprise's rating is recorded by the registered rating handler, whose card on the
+        # case page carries the one rating form (评价办理结果 and 好差评 together).
         out = [p for p in out if p.key != "rate"]
     return out
 

@@ -113,8 +113,9 @@ class ReviewIn(VersionIn):
 
 class FollowUpIn(VersionIn):
     resolved: bool = Field(description="问题是否解决")
-    satisfaction: int = Field(
-        description="满意度：1 非常满意 / 2 满意 / 3 基本满意 / 4 不满意 / 5 非常不满意"
+    satisfaction: int | None = Field(
+        None,
+        description="满意度（必填，无默认值；缺少时 400 level_required）：1 非常满意 / 2 满意 / 3 基本满意 / 4 不满意 / 5 非常不满意",
     )
     method: str = Field(
         FollowUpMethod.PHONE.value,

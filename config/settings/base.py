@@ -190,6 +190,10 @@ EMAIL_USE_TLS = env_bool("BANGBAN_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("BANGBAN_FROM_EMAIL", "bangban@localhost")
 
 BANGBAN_CITY_NAME = os.environ.get("BANGBAN_CITY_NAME", "宿迁市")
+# The address at which citizens and enterprises reach the site: every link sent by SMS or e-mail
+# is built on it (bangban.core.urls_abs.absolute_url). Production requires https (core/checks.py).
+BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "http://127.0.0.1:8000")
+BANGBAN_SITE_URL_HTTPS_REQUIRED = False
 
 LOGGING = {
     "version": 1,

@@ -34,3 +34,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
+
+# Links sent by SMS and e-mail are built on this address; it must be set and use https (checked by
+# the system check core.E001, which every management command and the WSGI start-up run).
+BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "")
+BANGBAN_SITE_URL_HTTPS_REQUIRED = True

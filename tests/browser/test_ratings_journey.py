@@ -1,9 +1,11 @@
-"""好差评 → 差评整改 → 追评 in a real browser (issue 5, item 7).
+"""好差评 → 差评整改 → 追评 in a real browser (issues 5 and 11).
 
-On a phone-sized screen, the enterprise scans its case's QR code and rates the case 非常不满意.
-The rectification appears in the responsible unit's 差评整改 queue; the unit verifies it, 营商办
-classifies it (限期整改) and the unit rectifies and feeds back. Back on the phone, the rater sees the
-feedback, rates the rectification 满意 (追评), and both ratings are shown.
+On a phone-sized screen, the enterprise logs in, opens its answered case and rates it in the case's
+one rating widget: 非常不满意, 未解决. The case shows that one rating and is reopened (重办); the
+rectification appears in the lead unit's 差评整改 queue; the unit verifies it, 营商办 classifies it
+(限期整改) and the unit rectifies and feeds back. Back on the case page, the enterprise sees the
+feedback, rates the rectification 满意 (追评), and both ratings are shown. The unit's own staff get no
+rating form and no QR code on the case.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import pytest
 
 from bangban.accounts.roles import Role
 from bangban.conftest import PASSWORD, World, _fresh_workday_calendar, login, make_user, world  # noqa: F401
-from bangban.ratings.actions import case_qr_token
 from bangban.ratings.models import Rating, Rectification
 
 from .conftest import log_in
@@ -42,28 +43,44 @@ def answered_case(world: World) -> Any:  # noqa: F811
     return ticket
 
 
-def test_bad_rating_on_a_phone_is_rectified_and_rated_again(
+def test_bad_rating_on_the_case_page_is_rectified_and_rated_again(
     live_server: Any,
     phone_page: Any,
     page: Any,
     world: World,  # noqa: F811
     answered_case: Any,
 ) -> None:
-    qr_url = f"{live_server.url}/ratings/q/c/{case_qr_token(answered_case.pk)}/"
+    case_url = f"{live_server.url}/cases/{answered_case.pk}/"
 
-    # 1. The enterprise scans the case's QR code on its phone and rates 非常不满意.
-    phone_page.goto(qr_url)
+    # 1. The enterprise opens its answered case on its phone and rates it 非常不满意, 未解决.
+    log_in(phone_page, live_server.url, world.enterprise_user.username, PASSWORD)
+    phone_page.goto(case_url)
     assert phone_page.evaluate("window.innerWidth") <= 400
-    phone_page.get_by_text(answered_case.number).wait_for()
-    phone_page.click("[data-testid=level-5]")
-    phone_page.fill("[data-testid=comment]", "答复了但路还没修")
-    phone_page.click("[data-testid=rate-submit]")
-    phone_page.locator("[data-testid=rating][data-stage=first][data-level='5']").wait_for()
-    assert "差评正在整改" in phone_page.locator("[data-testid=done]").inner_text()
+    widget = phone_page.locator("[data-testid=case-rating-panel]")
+    assert widget.locator("[data-testid=case-rating-empty]").inner_text() == "暂无评价"
+    assert phone_page.locator("[data-testid=rate-form]").count() == 1  # one rating widget only
+    assert phone_page.locator("[data-testid=panel-rate]").count() == 0
+    assert phone_page.locator("input[name=level]:checked").count() == 0  # no level preselected
+    widget.locator("[data-testid=resolved-0]").click()
+    widget.locator("[data-testid=level-5]").click()
+    widget.locator("[data-testid=comment]").fill("答复了但路还没修")
+    widget.locator("[data-testid=rate-submit]").click()
+    phone_page.locator("[data-testid=case-rating][data-stage=first][data-level='5']").wait_for()
+    assert phone_page.locator("[data-testid=case-rating]").count() == 1
+    assert phone_page.locator("[data-testid=case-rating-empty]").count() == 0
+    assert "差评正在核实整改" in phone_page.locator("[data-testid=case-rating-pending]").inner_text()
+    assert "重办 1 次" in phone_page.locator("[data-testid=case-header]").inner_text()
+    rating = Rating.objects.get()
+    assert (rating.level, rating.channel, rating.rater_id) == (5, "pc", world.enterprise_user.pk)
+    answered_case.refresh_from_db()
+    assert (answered_case.status, answered_case.reopen_count) == ("in_progress", 1)
     rect = Rectification.objects.get()
 
-    # 2. It appears in the unit's queue; the unit verifies it.
+    # 2. It appears in the lead unit's queue; the unit's staff cannot rate the case themselves.
     log_in(page, live_server.url, world.handler_shuyang.username, PASSWORD)
+    page.goto(case_url)
+    assert page.locator("[data-testid=rate-form]").count() == 0
+    assert page.locator("img[alt*=二维码]").count() == 0
     page.goto(f"{live_server.url}/ratings/rectifications/")
     row = page.locator(f"[data-testid=rect-row][data-number='{rect.number}']")
     assert row.locator("[data-testid=rect-status]").inner_text() == "待核实"
@@ -89,14 +106,15 @@ def test_bad_rating_on_a_phone_is_rectified_and_rated_again(
     page.click("[data-testid=rectify]")
     page.locator("[data-testid=rect-status]", has_text="已反馈待评价").wait_for()
 
-    # 5. Back on the phone: the feedback is shown and the rater rates again (追评).
-    phone_page.goto(qr_url)
-    assert "道路已修复" in phone_page.locator("[data-testid=rect-feedback-text]").inner_text()
-    phone_page.click("[data-testid=level-2]")
-    phone_page.click("[data-testid=rate-submit]")
-    phone_page.locator("[data-testid=rating][data-stage=followup][data-level='2']").wait_for()
-    assert phone_page.locator("[data-testid=rating]").count() == 2
-    assert phone_page.locator("[data-testid=rect-status]").inner_text() == "已办结"
+    # 5. Back on the case page: the feedback is shown and the enterprise rates again (追评).
+    phone_page.goto(case_url)
+    widget = phone_page.locator("[data-testid=case-rating-panel]")
+    assert "道路已修复" in widget.locator("[data-testid=case-rating-rect]").inner_text()
+    widget.locator("[data-testid=level-2]").click()
+    widget.locator("[data-testid=rate-submit]").click()
+    phone_page.locator("[data-testid=case-rating][data-stage=followup][data-level='2']").wait_for()
+    assert phone_page.locator("[data-testid=case-rating]").count() == 2
+    assert phone_page.locator("[data-testid=case-rating-rect-status]").inner_text() == "已办结"
     assert list(Rating.objects.order_by("created_at").values_list("stage", "level")) == [
         ("first", 5),
         ("followup", 2),

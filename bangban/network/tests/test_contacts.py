@@ -282,17 +282,19 @@ def test_only_the_named_liaison_verifies(served: Any, login: Any) -> None:
     assert other.status_code == 404
 
 
-def test_the_sms_link_confirms_without_logging_in(served: Any, client: Any) -> None:
+def test_the_sms_link_confirms_without_logging_in(served: Any, client: Any, settings: Any) -> None:
     net = served
+    settings.BANGBAN_SITE_URL = "https://bangban.suqian.gov.cn"
     contact = do_log_contact(
         acting_user=net.township_officer, data=ContactInput(enterprise_id=net.general.pk, **visit())
     )
     sms = OutboxMessage.objects.get(channel="sms")
-    match = re.search(r"(/network/v/[^\s]+/)", sms.body)
-    assert match is not None and match.group(1) == verify_url(contact)
-    page = client.get(match.group(1))
+    # The texted link is absolute, on the configured site address (a bare path leads nowhere).
+    match = re.search(r"确认或提出异议：(https://bangban\.suqian\.gov\.cn(/network/v/[^\s]+/))", sms.body)
+    assert match is not None and match.group(1) == verify_url(contact) == sms.link
+    page = client.get(match.group(2))
     assert page.status_code == 200 and net.general.name in page.content.decode()
-    done = client.post(match.group(1), {"decision": "confirm"})
+    done = client.post(match.group(2), {"decision": "confirm"})
     assert done.status_code == 200 and 'data-testid="verify-done"' in done.content.decode()
     contact.refresh_from_db()
     assert contact.verification == Verification.CONFIRMED and contact.verification_channel == "sms"

@@ -1,26 +1,28 @@
-"""`{% case_rating_panel ticket user %}`: the rating panel on the case page."""
+"""`{% case_rating_panel ticket user %}`: the case's one rating widget on the case page."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.urls import reverse
-
-from ..models import RatedSubject
 
 register = template.Library()
 
 
-@register.inclusion_tag("ratings/_case_panel.html")
-def case_rating_panel(ticket: Any, user: Any) -> dict[str, Any]:
-    subject = RatedSubject.objects.filter(ticket=ticket).first()
-    ratings = list(subject.ratings.order_by("created_at")) if subject else []
-    rect = subject.rectifications.order_by("-created_at").first() if subject else None
+@register.inclusion_tag("ratings/_case_panel.html", takes_context=True)
+def case_rating_panel(context: Any, ticket: Any, user: Any) -> dict[str, Any]:
+    from ..actions import RATEABLE_STATUSES, SUB_ITEMS
+    from ..views import LEVELS, case_rating_context
+
+    request = context.get("request")
     return {
-        "ticket": ticket,
-        "ratings": ratings,
-        "rect": rect,
-        "url": reverse("ratings:case_rate", args=[ticket.pk]),
-        "rateable": ticket.status in ("replied", "closed"),
+        **case_rating_context(user, ticket),
+        "levels": LEVELS,
+        "sub_items": list(SUB_ITEMS.items()),
+        "post": {},
+        "csrf_token": context.get("csrf_token"),
+        "request": request,
+        "next": request.get_full_path() if request is not None else "",
+        "pending_statuses": ("verify", "classify", "rectifying"),
+        "rateable_statuses": tuple(RATEABLE_STATUSES),
     }

@@ -11,7 +11,14 @@ from bangban.ratings.models import Rating, RecheckDraw, Rectification, Window
 def test_demo_ratings_once(db: Any, client: Any, demo_clock: Any) -> None:
     load_demo_city(demo_clock)
     assert Window.objects.count() == 2
-    assert Rating.objects.count() == 4
+    # 3 window ratings; the enterprise's rating of its closed case (given with its follow-up, 满意)
+    # and its 追评 (不满意), which opened the case's rectification.
+    assert Rating.objects.count() == 5
+    assert list(
+        Rating.objects.filter(subject__ticket__isnull=False)
+        .order_by("created_at")
+        .values_list("stage", "level")
+    ) == [("first", 2), ("followup", 4)]
     assert RecheckDraw.objects.count() == 1
     rect = Rectification.objects.get(subject__ticket__isnull=False)
     counts = (Rating.objects.count(), Rectification.objects.count(), RecheckDraw.objects.count())

@@ -25,22 +25,27 @@ def _setup(cases: Any) -> None:
         good = cases.replied(now=T)
         bad = cases.replied(now=T)
         cases.replied(now=T)  # answered, never followed up or rated
+        # The enterprise's rating of an answered case is also its follow-up (回访).
         actions.rate_case(
-            acting_user=cases.enterprise_user, ticket_id=good.pk, data=actions.RatingInput(level=1)
+            acting_user=cases.enterprise_user,
+            ticket_id=good.pk,
+            data=actions.RatingInput(level=1),
+            resolved=True,
         )
         actions.rate_case(
-            acting_user=cases.enterprise_user, ticket_id=bad.pk, data=actions.RatingInput(level=5)
+            acting_user=cases.enterprise_user,
+            ticket_id=bad.pk,
+            data=actions.RatingInput(level=5),
+            resolved=False,
         )
-        actions.do_record_call(acting_user=cases.hotline_agent, ticket_id=good.pk, outcome="connected", resolved=True,
-                               satisfaction=1)  # fmt: skip
 
 
 def test_unit_month_figures(cases: Any) -> None:
     _setup(cases)
     figures = unit_month_figures(2026, 10)
     f = figures[cases.shuyang_gov.pk]
-    assert (f["answered"], f["followed_up"], f["ratings"], f["satisfied"], f["bad"]) == (3, 1, 2, 1, 1)
-    assert f["follow_up_rate"] == 33.3 and f["satisfaction_rate"] == 50.0 and f["bad_rate"] == 50.0
+    assert (f["answered"], f["followed_up"], f["ratings"], f["satisfied"], f["bad"]) == (3, 2, 2, 1, 1)
+    assert f["follow_up_rate"] == 66.7 and f["satisfaction_rate"] == 50.0 and f["bad_rate"] == 50.0
     assert f["rectifications"] == 1 and f["rectification_rate"] == 0.0 and f["proactive_rate"] == 100.0
     assert unit_month_figures(2026, 9) == {}
     assert monthly_bad_ratings(2026, 10).count() == 1
@@ -54,7 +59,7 @@ def test_figures_page_export_and_api(cases: Any) -> None:
     assert (
         page.status_code == 200
         and "沭阳县人民政府" in page.content.decode()
-        and "33.3" in page.content.decode()
+        and "66.7" in page.content.decode()
     )
     x = c.get("/ratings/figures/?month=2026-10&format=xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(x.streaming_content)))  # type: ignore[attr-defined]
@@ -80,7 +85,10 @@ def test_index_case_panel_and_pc_page(cases: Any) -> None:
     ent.force_login(cases.enterprise_user)
     detail = ent.get(f"/cases/{ticket.pk}/")
     assert detail.status_code == 200 and 'data-testid="case-rating-panel"' in detail.content.decode()
-    r = ent.post(f"/ratings/cases/{ticket.pk}/", {"level": "2", "score_attitude": "1", "comment": "满意"})
+    r = ent.post(
+        f"/ratings/cases/{ticket.pk}/",
+        {"level": "2", "resolved": "1", "score_attitude": "1", "comment": "满意"},
+    )
     assert r.status_code == 302
     assert "追评" in ent.get(f"/ratings/cases/{ticket.pk}/").content.decode()
     office = Client()
@@ -88,8 +96,13 @@ def test_index_case_panel_and_pc_page(cases: Any) -> None:
     listing = office.get("/ratings/?channel=pc")
     assert listing.status_code == 200 and ticket.number in listing.content.decode()
     assert office.get("/api/v1/ratings/ratings?bad=true").json()["count"] == 0
-    staff = office.get(f"/ratings/cases/{ticket.pk}/")
-    assert 'data-testid="case-qr"' in staff.content.decode()
+    # Staff see the rating and who may rate; there is no QR code to hand out any more.
+    staff = office.get(f"/ratings/cases/{ticket.pk}/").content.decode()
+    assert (
+        'data-testid="who-rates"' in staff
+        and "qr.png" not in staff
+        and 'data-testid="rate-form"' not in staff
+    )
 
 
 def test_windows_devices_and_settings_pages(cases: Any, site: Any) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from bangban.notifications.models import OutboxMessage
 from bangban.ratings import actions
-from bangban.ratings.models import FollowUpCall, RatingSettings
+from bangban.ratings.models import FollowUpCall, Rating, RatingSettings
 from bangban.tickets.models import FollowUp, Ticket
 
 pytestmark = pytest.mark.django_db
@@ -82,22 +83,28 @@ def test_only_follow_up_roles(cases: Any) -> None:
     assert getattr(exc.value, "code", "") == "permission_denied"
 
 
-def test_sms_follow_up_link(cases: Any) -> None:
+def test_sms_follow_up_link(cases: Any, settings: Any) -> None:
+    settings.BANGBAN_SITE_URL = "http://127.0.0.1:8000"
     ticket = cases.replied(contact_phone="13812345678")
     agent = Client()
     agent.force_login(cases.hotline_agent)
     r = agent.post("/api/v1/ratings/follow-ups/sms-links", {"ticket_id": ticket.pk, "purpose": "followup"},
                    content_type="application/json")  # fmt: skip
-    assert r.status_code == 201
-    url = r.json()["url"]
+    # The link is the contact's credential: texted to the case's phone, never returned to the sender.
+    assert r.status_code == 201 and "url" not in r.json() and "/ratings/m/" not in r.content.decode()
+    sms = OutboxMessage.objects.get(channel="sms", address="13812345678")
+    url = sms.link
+    assert url.startswith("http://127.0.0.1:8000/ratings/m/") and url in sms.body
     page = Client().post(url, {"level": "1", "resolved": "1"})
     assert page.status_code == 200 and "感谢" in page.content.decode()
     ticket.refresh_from_db()
     assert ticket.status == "closed"
     fu = FollowUp.objects.get()
     assert (fu.method, fu.by_id) == ("sms", cases.hotline_agent.pk)
+    # The answer is also the case's one 好差评 rating (短信).
+    assert list(Rating.objects.values_list("channel", "level", "proactive")) == [("sms", 1, False)]
     again = Client().post(url, {"level": "5", "resolved": "0"})
-    assert again.status_code == 409 and FollowUp.objects.count() == 1
+    assert again.status_code == 409 and FollowUp.objects.count() == 1 and Rating.objects.count() == 1
 
 
 def test_follow_up_pages(cases: Any) -> None:

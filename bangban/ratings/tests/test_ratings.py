@@ -163,10 +163,13 @@ def test_enterprise_rates_its_case_then_one_followup(cases: Any) -> None:
     c = Client()
     c.force_login(cases.enterprise_user)
     url = f"/api/v1/ratings/cases/{ticket.pk}/ratings"
-    r1 = post_json(c, url, {"level": 2, "comment": "不错"})
-    assert r1.status_code == 201 and r1.json()["stage"] == "first"
+    r1 = post_json(c, url, {"level": 2, "comment": "不错", "resolved": True})
+    assert r1.status_code == 201 and r1.json()["rating"]["stage"] == "first"
+    # Rated while answered, the rating was also the case's follow-up: solved and satisfied closes it.
+    assert r1.json()["followed_up"] and r1.json()["ticket_status"] == "closed"
     r2 = post_json(c, url, {"level": 1})
-    assert r2.status_code == 201 and r2.json()["stage"] == "followup"
+    assert r2.status_code == 201 and r2.json()["rating"]["stage"] == "followup"
+    assert not r2.json()["followed_up"]
     r3 = post_json(c, url, {"level": 1})
     assert r3.status_code == 409
     assert r3.json() == {
@@ -181,7 +184,10 @@ def test_followup_rating_stage_is_unique_in_the_database(cases: Any) -> None:
 
     ticket = cases.replied()
     first = actions.rate_case(
-        acting_user=cases.enterprise_user, ticket_id=ticket.pk, data=actions.RatingInput(level=2)
+        acting_user=cases.enterprise_user,
+        ticket_id=ticket.pk,
+        data=actions.RatingInput(level=2),
+        resolved=True,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         Rating.objects.create(subject=first.subject, stage="first", level=1, channel="pc", unit_id=first.unit_id,
@@ -214,27 +220,11 @@ def test_case_not_yet_answered_cannot_be_rated(cases: Any) -> None:
     assert getattr(exc.value, "code", "") == "case_not_rateable"
 
 
-def test_case_qr_token_holder_may_rate(cases: Any) -> None:
-    ticket = cases.replied()
-    token = actions.case_qr_token(ticket.pk)
-    r = Client().post(f"/ratings/q/c/{token}/", {"level": "1", "anonymous": "1"})
-    assert r.status_code == 302
-    rating = Rating.objects.get()
-    assert rating.channel == "qr" and rating.anonymous and rating.rater is None
-    assert Client().get(f"/ratings/q/c/{token}x/").status_code == 404
-
-
-def test_qr_images(cases: Any, site: Any, window: Any) -> None:
-    ticket = cases.replied()
-    c = Client()
-    c.force_login(cases.enterprise_user)
-    png = c.get(f"/ratings/cases/{ticket.pk}/qr.png")
-    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
-    pdf = c.get(f"/ratings/cases/{ticket.pk}/qr.pdf")
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+def test_window_qr_images_still_work(cases: Any, site: Any, window: Any) -> None:
     admin = Client()
     admin.force_login(cases.biz_office)
     assert admin.get(f"/ratings/windows/{window.pk}/qr.pdf").content.startswith(b"%PDF")
+    assert admin.get(f"/ratings/windows/{window.pk}/qr.png").content.startswith(b"\x89PNG")
     outsider = Client()
     outsider.force_login(cases.handler_siyang)
     assert outsider.get(f"/ratings/windows/{window.pk}/qr.png").status_code == 404
@@ -247,7 +237,7 @@ def test_sms_rating_link_works_once(cases: Any) -> None:
     ticket = cases.replied(contact_phone="13812345678")
     url = actions.do_send_sms_link(acting_user=cases.hotline_agent, ticket_id=ticket.pk, purpose="rate")
     c = Client()
-    assert c.post(url, {"level": "2"}).status_code == 200
+    assert c.post(url, {"level": "2", "resolved": "1"}).status_code == 200
     rating = Rating.objects.get()
     assert (rating.channel, rating.proactive) == ("sms", False)
     again = c.post(url, {"level": "5"})

@@ -27,6 +27,7 @@ def _bad_case_rating(cases: Any, level: int = 5) -> tuple[Any, Rectification]:
         acting_user=cases.enterprise_user,
         ticket_id=ticket.pk,
         data=actions.RatingInput(level=level, comment="答复敷衍"),
+        resolved=False,
     )
     return ticket, Rectification.objects.get(rating=rating)
 
@@ -34,7 +35,10 @@ def _bad_case_rating(cases: Any, level: int = 5) -> tuple[Any, Rectification]:
 def test_good_ratings_open_nothing(cases: Any) -> None:
     ticket = cases.replied()
     actions.rate_case(
-        acting_user=cases.enterprise_user, ticket_id=ticket.pk, data=actions.RatingInput(level=3)
+        acting_user=cases.enterprise_user,
+        ticket_id=ticket.pk,
+        data=actions.RatingInput(level=3),
+        resolved=True,
     )
     assert Rectification.objects.count() == 0
 
