@@ -610,7 +610,7 @@ def do_rate_case(
     credential they hold."""
     from bangban.tickets import rating_hook
     from bangban.tickets.access import visible_tickets
-    from bangban.tickets.models import FollowUpMethod, Ticket
+    from bangban.tickets.models import FollowUp, FollowUpMethod, Ticket
 
     now = _now(now)
     if channel not in (RatingChannel.PC, RatingChannel.SMS):
@@ -687,6 +687,11 @@ def do_rate_case(
                         agent=agent, ticket_id=ticket.pk, resolved=result.resolved, satisfaction=level,
                         method=method, comment=comment, now=now,
                     )  # fmt: skip
+                if rating is not None:
+                    rating.follow_up = (
+                        FollowUp.objects.filter(ticket_id=ticket.pk, at=now).order_by("-id").first()
+                    )
+                    rating.save(update_fields=["follow_up"])
                 if sms_claim is not None:
                     FollowUpCall.objects.create(
                         ticket=ticket, method="sms", outcome=CallOutcome.CONNECTED, resolved=result.resolved,

@@ -195,6 +195,17 @@ class Rating(models.Model):
     rater = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The enterprise's rating of its answered case is also the case's follow-up (回访): the two
+    # records of one act are linked, so that figures counting both count it once.
+    follow_up = models.OneToOneField(
+        "tickets.FollowUp",
+        verbose_name="同时记录的回访",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rating",
+        editable=False,
+    )
     device = models.ForeignKey(
         RatingDevice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -121,6 +121,21 @@ def _on_time_q() -> Q:
     return Q(closed_at__isnull=False) & (Q(due_at__isnull=True) | Q(closed_at__lte=F("due_at")))
 
 
+def _rated_follow_up_q(ratings_counted: bool) -> Q:
+    """The follow-ups left out of 满意率 and 差评: where ratings are counted, those recorded by the
+    enterprise's own rating (the rating counts, once); everywhere, those whose rating was voided
+    (作废). Without the ratings app there is no such link and nothing is left out."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    from bangban.tickets.models import FollowUp
+
+    try:
+        FollowUp._meta.get_field("rating")
+    except FieldDoesNotExist:
+        return Q(pk__in=[])
+    return Q(rating__isnull=False) if ratings_counted else Q(rating__voided_at__isnull=False)
+
+
 def rate(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 2) if whole else None
 
@@ -161,21 +176,23 @@ def unit_figures(
             "overdue_count",
         ):
             d[key] = r[key]
+    counted = ~_rated_follow_up_q(definitions.scope(scope).ratings)
     follow_ups = (
         month_follow_ups(year, month, scope)
         .values("ticket__lead_unit")
         .annotate(
             n=Count("id"),
             resolved=Count("id", filter=Q(resolved=True)),
-            satisfied=Count("id", filter=Q(satisfaction__in=SATISFIED)),
-            bad=Count("id", filter=Q(satisfaction__in=BAD)),
+            rated=Count("id", filter=counted),
+            satisfied=Count("id", filter=counted & Q(satisfaction__in=SATISFIED)),
+            bad=Count("id", filter=counted & Q(satisfaction__in=BAD)),
         )
         .order_by()
     )
     for r in follow_ups:
         d = row(r["ticket__lead_unit"])
         d["follow_ups"], d["resolved"] = r["n"], r["resolved"]
-        d["satisfied"], d["rated"], d["bad"] = r["satisfied"], r["n"], r["bad"]
+        d["satisfied"], d["rated"], d["bad"] = r["satisfied"], r["rated"], r["bad"]
     ratings = (
         sources.ratings_figures(year, month)
         if definitions.scope(scope).ratings

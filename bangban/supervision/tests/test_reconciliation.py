@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bangban.ratings.models import RatedSubject, Rating
 from bangban.supervision import definitions
 from bangban.supervision.models import Notice
 from bangban.tickets.models import Channel, FollowUp, Ticket
@@ -21,6 +22,7 @@ from bangban.workdays.arithmetic import SHANGHAI
 from .conftest import make_case
 
 SATISFIED = {1, 2, 3}
+BAD = {4, 5}
 OCTOBER = (dt.datetime(2026, 10, 1, tzinfo=SHANGHAI), dt.datetime(2026, 11, 1, tzinfo=SHANGHAI))
 HOURS = 24
 
@@ -34,8 +36,10 @@ def api(client: Any, method: str, url: str, body: Any = None) -> Any:
 
 
 def independent_figures(scope: str) -> dict[int, dict[str, int]]:
-    """The counts of `definitions.FIGURES`, computed row by row from the whole case table."""
+    """The counts of `definitions.FIGURES`, computed row by row from the whole case table, its
+    follow-ups and the ratings table."""
     channels = definitions.SCOPES[scope].channels
+    with_ratings = definitions.SCOPES[scope].ratings
     out: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for t in Ticket.objects.all():
         if not (OCTOBER[0] <= t.received_at < OCTOBER[1]) or t.status in ("merged", "withdrawn"):
@@ -61,8 +65,35 @@ def independent_figures(scope: str) -> dict[int, dict[str, int]]:
         for f in FollowUp.objects.filter(ticket=t):
             d["follow_ups"] += 1
             d["resolved"] += bool(f.resolved)
+            linked = Rating.objects.filter(follow_up=f).first()
+            # The enterprise's own rating is one act: counted as the rating where ratings count.
+            if linked is not None and (with_ratings or linked.voided_at is not None):
+                continue
+            d["rated"] += 1
             d["satisfied"] += f.satisfaction in SATISFIED
+            d["bad"] += f.satisfaction in BAD
+    if with_ratings:
+        for r in Rating.objects.filter(stage="first", voided_at__isnull=True):
+            if OCTOBER[0] <= r.created_at < OCTOBER[1]:
+                d = out[r.unit_id]
+                d["rated"] += 1
+                d["satisfied"] += r.level in SATISFIED
+                d["bad"] += r.level in BAD and not r.invalidated
     return out
+
+
+def rate_case(ticket: Ticket, level: int, at: str, follow_up: FollowUp | None = None) -> Rating:
+    """A 好差评 of the case by its enterprise, linked to the follow-up it also recorded."""
+    when = dt.datetime.fromisoformat(at).replace(tzinfo=SHANGHAI)
+    subject = RatedSubject.objects.create(kind="case", ticket=ticket, unit=ticket.lead_unit, created_at=when)
+    return Rating.objects.create(
+        subject=subject,
+        level=level,
+        channel="pc",
+        unit=ticket.lead_unit,
+        created_at=when,
+        follow_up=follow_up,
+    )
 
 
 @pytest.fixture
@@ -107,6 +138,13 @@ def month(world: Any) -> dict[str, Ticket]:
     cases["q0"] = make_case(siyang, "2026-10-31 23:59", dispatched_at="2026-11-01 09:00",
                             overdue_at="2026-11-10 00:00")  # fmt: skip
     cases["q1"] = make_case(siyang, "2026-10-01 00:00")
+    # The enterprise rated two of the bureau's cases: 非常满意 with its follow-up (one act, counted
+    # once), and a later 不满意 of the portal case without one; a voided rating counts nowhere.
+    b0_follow_up = FollowUp.objects.get(ticket=cases["b0"])
+    rate_case(cases["b0"], 1, "2026-10-07 09:00", b0_follow_up)
+    rate_case(cases["portal"], 4, "2026-10-25 09:00")
+    voided = rate_case(cases["s4"], 5, "2026-10-26 09:00", FollowUp.objects.get(ticket=cases["s4"]))
+    Rating.objects.filter(pk=voided.pk).update(voided_at=dt.datetime(2026, 10, 27, tzinfo=SHANGHAI))
     # Not in October's figures: merged, withdrawn, September and November, no lead unit.
     make_case(bureau, "2026-10-05 09:00", status="merged")
     make_case(bureau, "2026-10-05 09:00", status="withdrawn")
