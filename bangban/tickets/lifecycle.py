@@ -93,6 +93,8 @@ LIFECYCLE_ACTION_LABELS = {
     "ticket.merged_in": "并入重复诉求",
     "ticket.withdraw": "诉求撤回",
     "ticket.deadline_sweep": "期限巡检（临期/超期）",
+    "ticket.dispatch_clock_sweep": "派单时限巡检（临期/超期）",
+    "tickets.dispatch_clock_settings": "修改派单时限",
 }
 
 
