@@ -9,7 +9,6 @@ replies and public attachments; contact phones are masked unless the caller's ro
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -273,7 +272,7 @@ class DispatchMonthFiguresOut(Schema):
     review_waiting_overdue: int = Field(description="直达市长：仍在审核中且已超期")
     review_waiting: int = Field(description="直达市长：仍在审核中未超期")
     decided: int = Field(description="及时率分母：按期派单 + 超期派单 + 待派单已超期")
-    on_time_rate: Decimal | None = Field(description="派单及时率（%，两位小数）；分母为 0 时为 null")
+    on_time_rate: float | None = Field(description="派单及时率（%，两位小数）；分母为 0 时为 null")
 
 
 @router.get(

@@ -31,10 +31,11 @@ def month_bounds(year: int, month: int) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _rate(numerator: int, denominator: int) -> Decimal | None:
+def _rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with 2 decimals, rounded half up (exactly, before it becomes a float)."""
     if not denominator:
         return None
-    return (Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return float((Decimal(numerator) * 100 / Decimal(denominator)).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 
 def dispatch_month_figures(year: int, month: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
@@ -55,15 +56,16 @@ def dispatch_month_figures(year: int, month: int, *, now: dt.datetime | None = N
       neither in time nor late, not in the rate;
     - `decided` = dispatched_in_time + dispatched_late + waiting_overdue (the cases whose outcome is
       known: a waiting case already overdue can only be late);
-    - `on_time_rate` (派单及时率) = dispatched_in_time / decided × 100, a `Decimal` with 2 decimals
-      (half up), or None when `decided` is 0.
+    - `on_time_rate` (派单及时率) = dispatched_in_time / decided × 100, a float rounded half up to
+      2 decimals (33.33), or None when `decided` is 0.
 
     Mayor-channel cases (`dispatch_clock = "review"`, limit from receipt to 交办 after the sign-off
     chain) are counted apart with the same rules: `review_received`, `review_dispatched_in_time`,
     `review_dispatched_late`, `review_waiting_overdue` (waiting in the mayor's review, overdue),
     `review_waiting`.
 
-    A settlement after `now` counts as still waiting (the figure of a past moment is reproducible).
+    As of `now`: a case received after `now` is not counted yet and a settlement after `now` counts
+    as still waiting, so the figure of a past moment is reproducible.
     """
     start, end = month_bounds(year, month)
     now = now or timezone.now()
@@ -90,7 +92,7 @@ def dispatch_month_figures(year: int, month: int, *, now: dt.datetime | None = N
                 continue
             aggregates[f"{prefix}{name}"] = Count("pk", filter=Q(dispatch_clock=kind) & condition)
     counts = Ticket.objects.filter(
-        received_at__gte=start, received_at__lt=end, dispatch_due_at__isnull=False
+        received_at__gte=start, received_at__lt=end, received_at__lte=now, dispatch_due_at__isnull=False
     ).aggregate(**aggregates)
     decided = counts["dispatched_in_time"] + counts["dispatched_late"] + counts["waiting_overdue"]
     return {
