@@ -126,7 +126,7 @@ def test_docs_show_the_same_dispatch_clock_examples_as_the_code():
     text = DOC.read_text(encoding="utf-8")
     section = text.split("## The dispatch clock", 1)[1].split("\n## ", 1)[0]
     for received, due, warn, _provisional in EXAMPLES:
-        row = [line for line in section.splitlines() if line.startswith(f"| {received}")]
+        row = [line for line in section.splitlines() if line.startswith("|") and received in line]
         assert row, f"{received} missing from the dispatch clock table"
         assert due in row[0] and warn in row[0]
 
