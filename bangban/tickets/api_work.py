@@ -49,7 +49,7 @@ class EnterpriseRef(Schema):
     name: str = Field(description="企业名称")
 
 
-class CaseOut(Schema):
+class CaseItemOut(Schema):
     id: int = Field(description="诉求ID")
     number: str = Field(description="诉求编号，如 RX-20261127-0001")
     title: str = Field(description="标题")
@@ -105,7 +105,7 @@ class CasePageOut(Schema):
     count: int = Field(description="符合条件的诉求总数")
     page: int = Field(description="页码（从1开始）")
     size: int = Field(description="每页条数")
-    items: list[CaseOut] = Field(description="本页诉求")
+    items: list[CaseItemOut] = Field(description="本页诉求")
 
 
 class EventOut(Schema):
@@ -136,7 +136,7 @@ class AttachmentOut(Schema):
     url: str = Field(description="下载地址（需登录，按诉求的查看权限控制）")
 
 
-class CaseDetailOut(CaseOut):
+class CaseDetailOut(CaseItemOut):
     content: str = Field(description="诉求内容")
     co_units: list[UnitRef] = Field(description="协办单位")
     replies: list[ReplyOut] = Field(description="答复（企业用户只看到已审核通过的）")

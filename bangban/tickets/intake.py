@@ -767,7 +767,15 @@ def _close_on_spot(ticket: Ticket, actor: Any, answer: str, now: dt.datetime) ->
     from .actions import do_close_on_spot
 
     closed = do_close_on_spot(acting_user=actor, ticket_id=ticket.pk, answer=answer, now=now)
-    for name in ("status", "replied_at", "closed_at", "version", "updated_at"):
+    for name in (
+        "status",
+        "replied_at",
+        "closed_at",
+        "version",
+        "updated_at",
+        "dispatch_settled_at",
+        "dispatch_state",
+    ):
         setattr(ticket, name, getattr(closed, name))
 
 

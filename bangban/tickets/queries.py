@@ -228,6 +228,20 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
     )
 
 
+def dispatch_overdue_count(user: Any, now: dt.datetime) -> int:
+    """How many cases the user can see wait for their first dispatch past the dispatch clock."""
+    return (
+        visible_tickets(user)
+        .filter(
+            status=Status.PENDING_DISPATCH,
+            dispatch_settled_at__isnull=True,
+            dispatch_due_at__isnull=False,
+            dispatch_due_at__lte=now,
+        )
+        .count()
+    )
+
+
 def pending_requests(user: Any) -> QuerySet[DeadlineRequest]:
     """Extension and suspension requests the dispatcher has to decide."""
     return (

@@ -73,7 +73,7 @@ def case_summary(
 
 
 def dispatch_clock_out(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
-    """The dispatch clock fields of the case schemas (`CaseOut`)."""
+    """The dispatch clock fields of the case schemas (`api_work.CaseItemOut`)."""
     return {
         "dispatch_clock": ticket.dispatch_clock,
         "dispatch_due_at": ticket.dispatch_due_at,

@@ -20,6 +20,11 @@ A new due instant (extension, resume after a suspension, reopen) is a new key, s
 thresholds is announced again. Suspended cases are skipped: their clock is stopped. A case that
 was returned to the dispatcher keeps the deadline of its first dispatch, so it is swept too (the
 dispatchers are told).
+
+The same sweep then marks the dispatch clock (`dispatch_clock.py`) of the cases waiting for their
+first dispatch, in the same way: claimed batches, one set-based UPDATE of `dispatch_state`, a
+`DispatchAlert(ticket, threshold, dispatch due)` row per announcement, and one summary per
+dispatcher (or, for a case in the mayor's review, per person whose step is pending).
 """
 
 from __future__ import annotations

@@ -311,6 +311,7 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
             "can_dispatch": panels.has_action("do_dispatch"),
             "can_merge": panels.has_action("do_merge"),
             "figures": _dispatch_figures(filters.now),
+            "dispatch_overdue": queries.dispatch_overdue_count(user, filters.now),
         }
     )
     return render(request, "tickets/dispatch.html", context)

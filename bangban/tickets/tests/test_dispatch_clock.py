@@ -513,3 +513,30 @@ def test_two_sweepers_at_once_remind_each_waiting_case_once(cases):
         bodies = OutboxMessage.objects.filter(recipient=dispatcher).values_list("body", flat=True)
         listed = [line.split("「")[0] for body in bodies for line in body.splitlines()[1:] if "「" in line]
         assert sorted(listed) == sorted(numbers)
+
+
+# --- provisional dispatch deadlines -------------------------------------------------------------
+
+
+def test_a_provisional_dispatch_deadline_is_recomputed_once_the_calendar_knows_the_year(cases, login):
+    from bangban.tickets.sweeper import recompute_provisional_deadlines
+
+    pk = file_case(As(login, cases.enterprise_user), at("2026-09-30 16:00"))["id"]
+    # As counted before 2026's holidays were loaded (weekends only): Thursday 1 October.
+    Ticket.objects.filter(pk=pk).update(
+        dispatch_due_at=at("2026-10-01 23:59:59"), dispatch_provisional=True, dispatch_state="overdue"
+    )
+    assert recompute_provisional_deadlines(at("2026-10-02 08:00")) == 1
+    body = get_case(As(login, cases.dispatcher), pk, at("2026-10-02 09:00"))
+    assert local(body["dispatch_due_at"]) == "2026-10-08 23:59:59"
+    assert body["dispatch_provisional"] is False and body["dispatch_state"] == "normal"
+    assert TicketEvent.objects.filter(ticket_id=pk, kind="deadline_recomputed").count() == 1
+    # A settled clock is left alone.
+    actions.do_dispatch(
+        acting_user=cases.dispatcher,
+        ticket_id=pk,
+        lead_unit_id=cases.shuyang_gov.pk,
+        now=at("2026-10-08 09:00"),
+    )
+    Ticket.objects.filter(pk=pk).update(dispatch_provisional=True)
+    assert recompute_provisional_deadlines(at("2026-10-08 10:00")) == 0
