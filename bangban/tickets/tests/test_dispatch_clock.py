@@ -529,7 +529,9 @@ def test_a_provisional_dispatch_deadline_is_recomputed_once_the_calendar_knows_t
     assert recompute_provisional_deadlines(at("2026-10-02 08:00")) == 1
     body = get_case(As(login, cases.dispatcher), pk, at("2026-10-02 09:00"))
     assert local(body["dispatch_due_at"]) == "2026-10-08 23:59:59"
-    assert body["dispatch_provisional"] is False and body["dispatch_state"] == "normal"
+    assert local(body["dispatch_warn_at"]) == "2026-09-30 23:59:59"
+    # 临期 since the evening of receipt, no longer 超期.
+    assert body["dispatch_provisional"] is False and body["dispatch_state"] == "warning"
     assert TicketEvent.objects.filter(ticket_id=pk, kind="deadline_recomputed").count() == 1
     # A settled clock is left alone.
     actions.do_dispatch(
