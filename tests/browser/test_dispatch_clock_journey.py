@@ -19,7 +19,9 @@ from bangban.tickets.workflow import Status
 
 from .conftest import log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The live server needs committed data. Rows seeded by data migrations (roles, deadline policies)
+# are recreated on demand, so no serialized rollback is needed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DANGER_RED = "rgb(220, 53, 69)"  # Bootstrap 5 --bs-danger
 
