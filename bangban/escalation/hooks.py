@@ -9,6 +9,9 @@
 - `under_review_q` is the same rule as a condition on `tickets.Ticket` rows, for lists: the
   dispatcher's queue annotates it (no extra query per row) to show such a case as 「市长直通车审核中」
   with a link to its review page instead of the dispatch form.
+- `pending_review_people` answers the deadline sweeper (registered in `apps.py` through
+  `tickets.sweeper.register_review_recipients`): who is reminded when a case waiting in the review
+  turns 临期/超期 on its dispatch clock — the people whose step is pending.
 """
 
 from __future__ import annotations
@@ -82,3 +85,59 @@ def under_review_q() -> Q:
 def under_review_flag() -> ExpressionWrapper:
     """A boolean annotation: True for a case the review flow dispatches (see `authorize_dispatch`)."""
     return ExpressionWrapper(under_review_q(), output_field=BooleanField())
+
+
+def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
+    """{case id: [active users whose step of the review is pending]}, in a few queries: 待分类 and
+    待交办 (and a review not opened yet) → 市政府办公室专人; 待副秘书长审核 → the assigned 对口联系副秘书长
+    (or every one, if none is assigned); 待秘书长签批 → 秘书长; 待分管市长签批 → 分管市长; 会商中 → the
+    meeting's chair and the 秘书长 (who asked for it)."""
+    from bangban.accounts.models import User
+    from bangban.accounts.roles import Role
+
+    from .models import MayorReview, Meeting, ReviewStage
+
+    reviews = {
+        r["ticket_id"]: r
+        for r in MayorReview.objects.filter(ticket_id__in=ticket_ids).values(
+            "ticket_id", "stage", "deputy_id", "consult_meeting_id"
+        )
+    }
+    by_role: dict[str, list[int]] = {}
+
+    def role(code: str) -> list[int]:
+        if code not in by_role:
+            by_role[code] = list(
+                User.objects.filter(is_active=True, roles__code=code)
+                .distinct()
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+        return by_role[code]
+
+    meetings = [r["consult_meeting_id"] for r in reviews.values() if r["consult_meeting_id"]]
+    chairs = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "chair_id")) if meetings else {}
+    active = set(
+        User.objects.filter(
+            pk__in=[r["deputy_id"] for r in reviews.values() if r["deputy_id"]] + list(chairs.values()),
+            is_active=True,
+        ).values_list("pk", flat=True)
+    )
+    out: dict[int, list[int]] = {}
+    for ticket_id in ticket_ids:
+        review = reviews.get(ticket_id)
+        stage = review["stage"] if review else ReviewStage.COLLECTED
+        if stage == ReviewStage.DEPUTY:
+            deputy = review["deputy_id"] if review else None
+            people = [deputy] if deputy in active else role(Role.DEPUTY_SECRETARY_GENERAL)
+        elif stage == ReviewStage.SECRETARY:
+            people = role(Role.SECRETARY_GENERAL)
+        elif stage == ReviewStage.VICE_MAYOR:
+            people = role(Role.VICE_MAYOR)
+        elif stage == ReviewStage.CONSULT:
+            chair = chairs.get(review["consult_meeting_id"]) if review else None
+            people = ([chair] if chair in active else []) + role(Role.SECRETARY_GENERAL)
+        else:
+            people = role(Role.MAYOR_OFFICE)
+        out[ticket_id] = list(dict.fromkeys(p for p in people if p))
+    return out

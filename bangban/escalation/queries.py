@@ -83,12 +83,17 @@ def deputy_candidates() -> QuerySet[Any]:
     )
 
 
-def mayor_rows(tickets: Any) -> list[dict[str, Any]]:
+def mayor_rows(tickets: Any, now: Any = None) -> list[dict[str, Any]]:
+    """Rows of the review list, each with the case's review and its dispatch clock badge (审核交办期限,
+    shown while the case waits: 正常 / 临期 / 超期 with the time left or over)."""
+    from bangban.tickets.display import dispatch_badge
+
+    now = now or timezone.now()
     tickets = list(tickets)
     reviews = {
         r.ticket_id: r for r in MayorReview.objects.filter(ticket__in=tickets).select_related("deputy")
     }
-    return [{"t": t, "review": reviews.get(t.pk)} for t in tickets]
+    return [{"t": t, "review": reviews.get(t.pk), "dbadge": dispatch_badge(t, now)} for t in tickets]
 
 
 def mayor_permissions(user: Any, review: MayorReview, ticket: Ticket) -> dict[str, bool]:

@@ -16,17 +16,16 @@ from bangban.core.errors import (
 )
 from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
 
-from . import notifications, rating_hook
+from . import dispatch_clock, notifications, rating_hook
 from .access import check_action
-from .deadlines import policy_for
 from .events import add_event
 from .lifecycle import (
     MAX_CONTENT,
     _Change,
     _lock,
     _now,
+    _reopen_deadline,
     _require_status,
-    _set_deadline,
     _text,
     _unit_name,
 )
@@ -266,12 +265,7 @@ def do_follow_up(
             )
         else:
             ticket.status = check_transition(ticket.status, Action.REOPEN)
-            workdays = ticket.workdays_allowed
-            warn = ticket.warn_workdays
-            if workdays is None:
-                policy = policy_for(ticket.channel, ticket.urgency)
-                workdays, warn = policy.workdays, policy.warn_workdays
-            fields = ["status", "satisfaction", "reopen_count", *_set_deadline(ticket, now, workdays, warn)]
+            fields = ["status", "satisfaction", "reopen_count", *_reopen_deadline(ticket, now)]
             ticket.reopen_count += 1
             change.save(fields)
             unit = _unit_name(ticket.lead_unit_id)
@@ -312,12 +306,7 @@ def do_reopen_after_recheck(
         note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
         change = _Change(ticket, acting_user, now)
         ticket.status = check_transition(ticket.status, Action.REOPEN)
-        workdays = ticket.workdays_allowed
-        warn = ticket.warn_workdays
-        if workdays is None:
-            policy = policy_for(ticket.channel, ticket.urgency)
-            workdays, warn = policy.workdays, policy.warn_workdays
-        fields = ["status", "reopen_count", *_set_deadline(ticket, now, workdays, warn)]
+        fields = ["status", "reopen_count", *_reopen_deadline(ticket, now)]
         ticket.reopen_count += 1
         change.save(fields)
         unit = _unit_name(ticket.lead_unit_id)
@@ -362,10 +351,11 @@ def do_close_on_spot(
             reviewed_at=now,
             review_comment="即知即办",
         )
+        fields = ["status", "replied_at", "closed_at", *dispatch_clock.settle(ticket, now)]
         ticket.status = target
         ticket.replied_at = now
         ticket.closed_at = now
-        change.save(["status", "replied_at", "closed_at"])
+        change.save(fields)
         change.event(Action.CLOSE_ON_SPOT, note=answer, visibility=Visibility.PUBLIC)
         notifications.closed_on_spot(ticket, acting_user)
     return ticket

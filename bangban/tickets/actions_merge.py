@@ -12,7 +12,7 @@ from bangban.core.errors import (
     ValidationFailed,
 )
 
-from . import notifications
+from . import dispatch_clock, notifications
 from .access import access_ticket
 from .events import add_event
 from .lifecycle import (
@@ -69,9 +69,9 @@ def do_merge(
         reason = _text(reason, code="reason_required", message="合并必须填写理由", max_length=500)
         change = _Change(ticket, acting_user, now)
         _end_assignments(ticket, f"已合并至{target.number}", now)
+        fields = ["status", "merged_into", *dispatch_clock.settle(ticket, now)]
         ticket.status = new_status
         ticket.merged_into = target
-        fields = ["status", "merged_into"]
         if ticket.duplicate_of_id is None:
             ticket.duplicate_of = target
             fields.append("duplicate_of")
@@ -109,8 +109,9 @@ def do_withdraw(
         target = check_transition(ticket.status, Action.WITHDRAW)
         reason = _text(reason, code="reason_invalid", message="", max_length=500, required=False)
         change = _Change(ticket, acting_user, now)
+        fields = ["status", "closed_at", *dispatch_clock.settle(ticket, now)]
         ticket.status = target
         ticket.closed_at = now
-        change.save(["status", "closed_at"])
+        change.save(fields)
         change.event(Action.WITHDRAW, note=reason or "提交人撤回诉求", visibility=Visibility.PUBLIC)
     return ticket

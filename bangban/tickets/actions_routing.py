@@ -12,7 +12,7 @@ from bangban.core.errors import (
     ValidationFailed,
 )
 
-from . import notifications
+from . import dispatch_clock, notifications
 from .access import check_action
 from .deadlines import policy_for
 from .lifecycle import (
@@ -87,6 +87,8 @@ def do_dispatch(
             fields += _set_deadline(ticket, now, policy.workdays, policy.warn_workdays)
             ticket.max_extensions = policy.max_extensions
             fields.append("max_extensions")
+        # The first dispatch settles the dispatch clock (a return does not restart it).
+        fields += dispatch_clock.settle(ticket, now)
         ticket.status = target
         ticket.lead_unit = lead
         ticket.handler = None

@@ -21,6 +21,7 @@ from bangban.core.schemas import ErrorOut
 from bangban.org.models import Region, Unit
 
 from . import config_actions as cfg
+from .dispatch_clock import current_settings
 from .models import Category, DeadlinePolicy, RoutingRule
 from .routing import suggest_rule
 
@@ -442,3 +443,61 @@ def update_deadline_policy(request: HttpRequest, policy_id: int, payload: Deadli
 def delete_deadline_policy(request: HttpRequest, policy_id: int) -> Any:
     cfg.do_delete_deadline_policy(acting_user=request.user, policy_id=policy_id)
     return Status(204, None)
+
+
+# --- the dispatch clock (派单时限) ---------------------------------------------------------------
+
+
+class DispatchClockSettingsOut(Schema):
+    dispatch_workdays: int = Field(description="派单时限：受理后几个工作日内派单（受理当日不计，0 为当日）")
+    review_workdays: int = Field(description="市长直通车审核时限：受理后几个工作日内完成审核签批并交办")
+    warn_workdays: int = Field(description="提前几个工作日临期提醒")
+    version: int = Field(description="版本号；修改时原样提交，他人已修改时返回 409 conflict")
+    can_edit: bool = Field(description="当前用户能否修改（系统管理员、营商办）")
+
+
+class DispatchClockSettingsIn(Schema):
+    dispatch_workdays: int = Field(description="0–60 个工作日")
+    review_workdays: int = Field(description="0–60 个工作日")
+    warn_workdays: int = Field(1, description="0–10 个工作日")
+    version: int | None = Field(None, description="读取时的版本号（可选）")
+
+
+def _clock_out(row: Any, user: Any) -> dict[str, Any]:
+    return {
+        "dispatch_workdays": row.dispatch_workdays,
+        "review_workdays": row.review_workdays,
+        "warn_workdays": row.warn_workdays,
+        "version": row.version,
+        "can_edit": cfg.can_manage_dispatch_clock(user),
+    }
+
+
+@router.get(
+    "/dispatch-clock",
+    response={200: DispatchClockSettingsOut, 404: ErrorOut},
+    summary="派单时限设置",
+    description="待派单诉求（受理至首次派单）和市长直通车诉求（受理至审核签批后交办）的时限，按工作日计算。"
+    "修改只对此后受理的诉求生效。",
+)
+def get_dispatch_clock(request: HttpRequest) -> Any:
+    if not (cfg.can_view_config(request.user) or cfg.can_manage_dispatch_clock(request.user)):
+        raise NotFound()
+    return _clock_out(current_settings(), request.user)
+
+
+@router.put(
+    "/dispatch-clock",
+    response={200: DispatchClockSettingsOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    summary="修改派单时限",
+    description="系统管理员或营商办。数值超出范围（负数或超过 60 个工作日）返回 400 out_of_range，不保存任何改动。",
+)
+def set_dispatch_clock(request: HttpRequest, payload: DispatchClockSettingsIn) -> Any:
+    row = cfg.do_set_dispatch_clock(
+        acting_user=request.user,
+        dispatch_workdays=payload.dispatch_workdays,
+        review_workdays=payload.review_workdays,
+        warn_workdays=payload.warn_workdays,
+        expected_version=payload.version,
+    )
+    return _clock_out(row, request.user)

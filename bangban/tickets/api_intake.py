@@ -23,7 +23,7 @@ from ninja.files import UploadedFile
 
 from . import intake
 from .access import access_ticket
-from .api_work import CaseOut, case_out
+from .api_work import CaseItemOut, case_out
 from .api_work import router as work_router
 from .intake_batch import MAX_BATCH, BatchItem, BatchOutcome, do_intake_batch
 from .models import Ticket, TicketType, Urgency
@@ -152,7 +152,13 @@ work_router.add_api_operation(
     "",
     ["POST"],
     create_case,
-    response={200: CaseOut, 201: CaseOut, 400: IntakeErrorOut, 403: IntakeErrorOut, 409: IntakeErrorOut},
+    response={
+        200: CaseItemOut,
+        201: CaseItemOut,
+        400: IntakeErrorOut,
+        403: IntakeErrorOut,
+        409: IntakeErrorOut,
+    },
     summary="登记诉求",
     description=(__doc__ or "").split("\n\n", 1)[1],
     operation_id="create_case",

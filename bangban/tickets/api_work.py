@@ -15,15 +15,19 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from bangban.accounts.access import show_phone
+from bangban.accounts.access import has_any_role, show_phone
+from bangban.accounts.roles import Role
+from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.schemas import ErrorOut
 
 from . import queries as work_queries
 from .access import access_ticket, complainant_hidden
 from .deadlines import deadline_state_at
 from .display import event_label
+from .figures import dispatch_month_figures
 from .filters import TicketFilter
 from .models import Ticket, TicketEvent
+from .schemas import dispatch_clock_out
 from .workflow import Status
 
 router = Router(tags=["诉求办理"])
@@ -45,7 +49,7 @@ class EnterpriseRef(Schema):
     name: str = Field(description="企业名称")
 
 
-class CaseOut(Schema):
+class CaseItemOut(Schema):
     id: int = Field(description="诉求ID")
     number: str = Field(description="诉求编号，如 RX-20261127-0001")
     title: str = Field(description="标题")
@@ -76,6 +80,20 @@ class CaseOut(Schema):
         description="当前期限状态（实时计算）：normal 正常 / warning 临期 / overdue 超期 / none 无"
     )
     extensions_used: int = Field(description="已延期次数")
+    dispatch_clock: str = Field(
+        description="派单计时：dispatch 待派单（受理至首次派单）/ review 市长直通车审核（受理至交办）/ 空 无（旧诉求）"
+    )
+    dispatch_due_at: dt.datetime | None = Field(description="派单期限（或审核交办期限）")
+    dispatch_warn_at: dt.datetime | None = Field(description="派单临期时间")
+    dispatch_provisional: bool = Field(description="派单期限为临时推算（该年度节假日安排未加载）")
+    dispatch_state: str = Field(
+        description="派单期限状态：等待派单时实时计算，派单（或当场办结、合并、撤回）后为当时的状态："
+        "normal 正常 / warning 临期 / overdue 超期 / none 无"
+    )
+    dispatch_overdue_at: dt.datetime | None = Field(description="派单首次超期时间")
+    dispatch_settled_at: dt.datetime | None = Field(
+        description="派单计时结束时间（首次派单、当场办结、合并或撤回）；退单不重新计时"
+    )
     is_repeat: bool = Field(description="重复反映")
     duplicate_of: str | None = Field(description="相似的原诉求编号")
     merged_into: str | None = Field(description="已合并至的诉求编号")
@@ -87,7 +105,7 @@ class CasePageOut(Schema):
     count: int = Field(description="符合条件的诉求总数")
     page: int = Field(description="页码（从1开始）")
     size: int = Field(description="每页条数")
-    items: list[CaseOut] = Field(description="本页诉求")
+    items: list[CaseItemOut] = Field(description="本页诉求")
 
 
 class EventOut(Schema):
@@ -118,7 +136,7 @@ class AttachmentOut(Schema):
     url: str = Field(description="下载地址（需登录，按诉求的查看权限控制）")
 
 
-class CaseDetailOut(CaseOut):
+class CaseDetailOut(CaseItemOut):
     content: str = Field(description="诉求内容")
     co_units: list[UnitRef] = Field(description="协办单位")
     replies: list[ReplyOut] = Field(description="答复（企业用户只看到已审核通过的）")
@@ -138,6 +156,10 @@ class CaseQuery(Schema):
     region: str | None = Field(None, description="区划代码（含下级区划）")
     lead_unit: str | None = Field(None, description="主办单位编码")
     deadline: str | None = Field(None, description="overdue 超期 / warning 临期 / alert 临期或超期")
+    dispatch_deadline: str | None = Field(
+        None, description="派单期限（等待首次派单的诉求）：overdue 超期 / warning 临期 / alert 临期或超期"
+    )
+    sort: str | None = Field(None, description="排序（仅 view=dispatch）：dispatch_due 派单期限最近在前")
     repeat: str | None = Field(None, description="1：仅重复反映")
     mine: str | None = Field(None, description="1：仅本人承办")
     q: str | None = Field(None, description="编号、标题或企业名称包含的文字")
@@ -178,6 +200,7 @@ def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
         "due_provisional": t.due_provisional,
         "deadline_state": str(deadline_state_at(t, now)),
         "extensions_used": t.extensions_used,
+        **dispatch_clock_out(t, now),
         "is_repeat": t.is_repeat,
         "duplicate_of": t.duplicate_of.number if t.duplicate_of_id and t.duplicate_of else None,
         "merged_into": t.merged_into.number if t.merged_into_id and t.merged_into else None,
@@ -213,8 +236,6 @@ _LIST_RELATED = ("category", "enterprise", "region", "lead_unit", "handler", "du
 def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
     user = request.user
     if query.view not in work_queries.QUEUES:
-        from bangban.core.errors import ValidationFailed
-
         raise ValidationFailed("view 无效，可选值：all、unit、dispatch、mine", code="invalid_filter")
     params = query.dict(exclude={"page", "size", "view"}, exclude_none=True)
     filters = TicketFilter(params, user)
@@ -230,6 +251,43 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
         "size": query.size,
         "items": [case_out(user, t, now) for t in items],
     }
+
+
+# Who may read the dispatch figure (city-wide counts, no case details).
+FIGURE_READERS = frozenset({Role.DISPATCHER, Role.BIZ_OFFICE, Role.ADMIN, Role.MAYOR_OFFICE})
+
+
+class DispatchMonthFiguresOut(Schema):
+    year: int = Field(description="年份")
+    month: int = Field(description="月份（按受理时间，北京时间）")
+    received: int = Field(description="当月受理、计派单时限的诉求数（不含直达市长）")
+    dispatched_in_time: int = Field(description="按期派单：首次派单不晚于派单期限")
+    dispatched_late: int = Field(description="超期派单：首次派单晚于派单期限")
+    waiting_overdue: int = Field(description="待派单已超期（截至查询时刻）")
+    waiting: int = Field(description="待派单未超期")
+    closed_without_dispatch: int = Field(description="未派单即结束（当场办结、合并、撤回），不计入及时率")
+    review_received: int = Field(description="当月受理的直达市长诉求数")
+    review_dispatched_in_time: int = Field(description="直达市长：审核签批后按期交办")
+    review_dispatched_late: int = Field(description="直达市长：超期交办")
+    review_waiting_overdue: int = Field(description="直达市长：仍在审核中且已超期")
+    review_waiting: int = Field(description="直达市长：仍在审核中未超期")
+    decided: int = Field(description="及时率分母：按期派单 + 超期派单 + 待派单已超期")
+    on_time_rate: float | None = Field(description="派单及时率（%，两位小数）；分母为 0 时为 null")
+
+
+@router.get(
+    "/dispatch-figures",
+    response={200: DispatchMonthFiguresOut, 400: ErrorOut, 404: ErrorOut},
+    summary="派单及时率（月度）",
+    description="全市当月受理诉求的派单情况（派单员、营商办、系统管理员可查）。"
+    "派单及时率 = 按期派单 ÷（按期派单 + 超期派单 + 待派单已超期）× 100%。",
+)
+def dispatch_figures(request: HttpRequest, year: int, month: int) -> Any:
+    if not has_any_role(request.user, FIGURE_READERS):
+        raise NotFound()
+    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise ValidationFailed("年份或月份无效（月份为 1–12）", code="invalid_month")
+    return dispatch_month_figures(year, month)
 
 
 @router.get(
@@ -297,7 +355,6 @@ def list_case_events(request: HttpRequest, ticket_id: int) -> Any:
 # but not the caller's to do), 409 invalid_transition (out of turn) or conflict (stale version),
 # 400 for bad input (reason_required, extension_limit, deadline_rule_missing, …).
 
-from bangban.core.errors import NotFound  # noqa: E402
 
 from . import actions as lifecycle  # noqa: E402
 from .models import DeadlineRequest  # noqa: E402

@@ -122,6 +122,34 @@ def deadline_badge(ticket: Any, now: dt.datetime | None = None) -> DeadlineBadge
     )
 
 
+def dispatch_badge(ticket: Any, now: dt.datetime | None = None) -> DeadlineBadge:
+    """The dispatch clock's badge (派单期限, or 审核交办期限 for a case in the mayor's review) while
+    the case waits for its first dispatch; an empty badge otherwise. Same colours as the unit
+    deadline: green 正常, yellow 临期, red 超期, with the time left or over as the hint."""
+    from .dispatch_clock import dispatch_state_at, waiting
+
+    if not waiting(ticket):
+        return DeadlineBadge(DeadlineState.NONE, "", "", None, False, "")
+    now = now or timezone.now()
+    due_at = ticket.dispatch_due_at
+    state = dispatch_state_at(ticket, now)
+    hint = (
+        f"已超期 {_span(now - due_at)}" if state == DeadlineState.OVERDUE else f"剩余 {_span(due_at - now)}"
+    )
+    return DeadlineBadge(
+        state,
+        DeadlineState(state).label,
+        DEADLINE_CSS[state],
+        due_at,
+        bool(ticket.dispatch_provisional),
+        hint,
+    )
+
+
+def dispatch_clock_label(ticket: Any) -> str:
+    return "审核交办期限" if ticket.dispatch_clock == "review" else "派单期限"
+
+
 EVENT_LABELS = {
     **{a.value: a.label for a in Action},
     "intake": "受理登记",
@@ -136,6 +164,8 @@ EVENT_LABELS = {
     "decide_request": "审批申请",
     "warning": "进入临期",
     "overdue": "已超期",
+    "dispatch_warning": "派单临期",
+    "dispatch_overdue": "派单超期",
     "duplicate_linked": "关联重复诉求",
     "merged_in": "并入重复诉求",
     "deadline_sweep": "期限巡检",

@@ -13,6 +13,9 @@ Parameters (all optional):
 - `region`: a region code, with its whole subtree (via `Region.path`);
 - `lead_unit`: a unit code;
 - `deadline`: `overdue` (超期), `warning` (临期) or `alert` (either), computed live against `now`;
+- `dispatch_deadline`: the same choices for the dispatch clock (派单期限) of cases still waiting for
+  their first dispatch;
+- `sort`: `dispatch_due` (the dispatcher's queue only: the nearest dispatch deadline first);
 - `repeat=1`: repeated complaints only; `mine=1`: the cases the user handles;
 - `q`: text in the number, the title or the enterprise's name;
 - `received_from` / `received_to`: dates (YYYY-MM-DD, Asia/Shanghai), both inclusive.
@@ -41,6 +44,7 @@ from .workflow import Status
 
 MAX_QUERY_LENGTH = 100
 DEADLINE_CHOICES = {"overdue": "超期", "warning": "临期", "alert": "临期或超期"}
+SORT_CHOICES = {"dispatch_due": "派单期限最近在前"}
 TRUE_VALUES = {"1", "true", "yes", "on"}
 
 
@@ -67,6 +71,8 @@ class TicketFilter:
         "region",
         "lead_unit",
         "deadline",
+        "dispatch_deadline",
+        "sort",
         "repeat",
         "mine",
         "q",
@@ -155,6 +161,23 @@ class TicketFilter:
                     "期限筛选无效，可选值：overdue（超期）、warning（临期）、alert（临期或超期）"
                 )
 
+        value = self._value("dispatch_deadline")
+        if value:
+            if value in DEADLINE_CHOICES:
+                self.cleaned["dispatch_deadline"] = value
+            else:
+                self.errors["dispatch_deadline"] = (
+                    "派单期限筛选无效，可选值：overdue（超期）、warning（临期）、alert（临期或超期）"
+                )
+        value = self._value("sort")
+        if value:
+            if value in SORT_CHOICES:
+                self.cleaned["sort"] = value
+            else:
+                self.errors["sort"] = "排序方式无效，可选值：" + "、".join(
+                    f"{k}（{v}）" for k, v in SORT_CHOICES.items()
+                )
+
         for name in ("repeat", "mine"):
             value = self._value(name).lower()
             if value in TRUE_VALUES:
@@ -221,6 +244,19 @@ class TicketFilter:
                 qs = qs.filter(running, warn_at__lte=self.now, due_at__gt=self.now)
             else:
                 qs = qs.filter(running, warn_at__lte=self.now)
+        dispatch_deadline = c.get("dispatch_deadline")
+        if dispatch_deadline:
+            waiting = Q(
+                status=Status.PENDING_DISPATCH,
+                dispatch_settled_at__isnull=True,
+                dispatch_due_at__isnull=False,
+            )
+            if dispatch_deadline == "overdue":
+                qs = qs.filter(waiting, dispatch_due_at__lte=self.now)
+            elif dispatch_deadline == "warning":
+                qs = qs.filter(waiting, dispatch_warn_at__lte=self.now, dispatch_due_at__gt=self.now)
+            else:
+                qs = qs.filter(waiting, dispatch_warn_at__lte=self.now)
         if c.get("repeat"):
             qs = qs.filter(is_repeat=True)
         if c.get("mine"):

@@ -49,12 +49,13 @@ from bangban.enterprises.validation import FieldError, parse_mobile, parse_phone
 from bangban.notifications.actions import notify, notify_each
 from bangban.org.models import Region, Unit
 
-from . import duplicates
+from . import dispatch_clock, duplicates
 from .attachments import CheckedFile, check_files, store_attachments
 from .events import EventSpec, add_event, add_events
 from .models import (
     Category,
     Channel,
+    DispatchClockSettings,
     HotlineOutcome,
     IntakeMode,
     PhoneVerification,
@@ -608,9 +609,10 @@ def new_ticket(
     submitter: Any = None,
     intake_unit_id: int | None = None,
     hotline_outcome: str = "",
+    clock_settings: DispatchClockSettings | None = None,
 ) -> Ticket:
-    """The case row a validated submission makes (not saved)."""
-    return Ticket(
+    """The case row a validated submission makes (not saved), its dispatch clock started."""
+    ticket = Ticket(
         number=number,
         channel=channel,
         intake_mode=intake_mode,
@@ -638,6 +640,8 @@ def new_ticket(
         idempotency_key=key,
         content_hash=content_hash,
     )
+    dispatch_clock.start(ticket, now, clock_settings)
+    return ticket
 
 
 def intake_events(
@@ -763,7 +767,15 @@ def _close_on_spot(ticket: Ticket, actor: Any, answer: str, now: dt.datetime) ->
     from .actions import do_close_on_spot
 
     closed = do_close_on_spot(acting_user=actor, ticket_id=ticket.pk, answer=answer, now=now)
-    for name in ("status", "replied_at", "closed_at", "version", "updated_at"):
+    for name in (
+        "status",
+        "replied_at",
+        "closed_at",
+        "version",
+        "updated_at",
+        "dispatch_settled_at",
+        "dispatch_state",
+    ):
         setattr(ticket, name, getattr(closed, name))
 
 

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bangban.core.errors import ApplicationError, ValidationFailed
 
+from . import dispatch_clock
 from .events import EventSpec, add_events
 from .intake import (
     IdempotencyConflict,
@@ -138,6 +139,7 @@ def _create_batch(
         found = find_repeats([p.clean for p in fresh], channel, now)
         numbers = next_numbers(channel, now, len(fresh))
         suggested: dict[tuple[Any, Any], int | None] = {}
+        clock_settings = dispatch_clock.current_settings()
         tickets = []
         for p, number, match in zip(fresh, numbers, found, strict=True):
             clean = p.clean
@@ -158,6 +160,7 @@ def _create_batch(
                 suggested_unit_id=suggested[route],
                 submitter=submitter,
                 intake_unit_id=intake_unit_id,
+                clock_settings=clock_settings,
             )
             ticket.is_repeat = match is not None
             tickets.append(ticket)

@@ -19,10 +19,11 @@ from bangban.core.errors import (
 from bangban.org.models import Unit
 
 from .access import access_ticket, check_action
-from .deadlines import compute_deadline, shift_deadline
+from .deadlines import compute_deadline, policy_for, shift_deadline
 from .events import add_event
 from .models import (
     AssignmentRole,
+    DeadlinePolicy,
     DeadlineRequest,
     ReviewStatus,
     Ticket,
@@ -61,6 +62,9 @@ TRACKED_FIELDS = [
     "reopen_count",
     "merged_into",
     "satisfaction",
+    "dispatch_due_at",
+    "dispatch_state",
+    "dispatch_settled_at",
     "version",
 ]
 
@@ -89,6 +93,8 @@ LIFECYCLE_ACTION_LABELS = {
     "ticket.merged_in": "并入重复诉求",
     "ticket.withdraw": "诉求撤回",
     "ticket.deadline_sweep": "期限巡检（临期/超期）",
+    "ticket.dispatch_clock_sweep": "派单时限巡检（临期/超期）",
+    "tickets.dispatch_clock_settings": "修改派单时限",
 }
 
 
@@ -233,6 +239,26 @@ def _set_deadline(ticket: Ticket, start: dt.datetime, workdays: int, warn_workda
     ticket.deadline_state = DeadlineState.NORMAL
     return ["deadline_start", "workdays_allowed", "warn_workdays", "due_at", "warn_at", "due_provisional",
             "deadline_state"]  # fmt: skip
+
+
+def _reopen_deadline(ticket: Ticket, now: dt.datetime) -> list[str]:
+    """重办: a fresh deadline from the reopen instant by the case's deadline policy (channel ×
+    urgency as configured now; the days the case had before if the policy was deleted since), a
+    new warning time, the state back to 正常 and a fresh allowance of extensions. `overdue_at` (the
+    first time the case went overdue, counted by the monthly 曾超期 figure) is kept."""
+    policy = DeadlinePolicy.objects.filter(channel=ticket.channel, urgency=ticket.urgency).first()
+    if policy is not None:
+        workdays, warn, extensions = policy.workdays, policy.warn_workdays, policy.max_extensions
+    elif ticket.workdays_allowed is not None:
+        workdays, warn, extensions = ticket.workdays_allowed, ticket.warn_workdays, ticket.max_extensions
+    else:
+        policy_for(ticket.channel, ticket.urgency)  # raises deadline_rule_missing, naming the pair
+        raise AssertionError("unreachable")
+    fields = _set_deadline(ticket, now, workdays, warn)
+    ticket.extensions_used = 0
+    ticket.max_extensions = extensions
+    ticket.suspended_at = None
+    return [*fields, "extensions_used", "max_extensions", "suspended_at"]
 
 
 def _shift(ticket: Ticket, workdays: int) -> list[str]:

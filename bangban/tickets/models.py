@@ -133,6 +133,34 @@ class RoutingRule(models.Model):
         return f"{self.category or '任意分类'} × {self.region or '任意区划'} → {self.unit}"
 
 
+class DispatchClock(models.TextChoices):
+    """Which limit a waiting case's dispatch clock counts against."""
+
+    DISPATCH = "dispatch", "待派单"
+    REVIEW = "review", "市长直通车审核"
+
+
+class DispatchClockSettings(models.Model):
+    """The single row (pk = 1) of the dispatch clock's limits, in working days from receipt.
+    A change applies to cases received afterwards (each case keeps the limit it got at intake)."""
+
+    dispatch_workdays = models.PositiveSmallIntegerField(
+        "派单时限（工作日）", default=1, help_text="受理后几个工作日内完成派单"
+    )
+    review_workdays = models.PositiveSmallIntegerField(
+        "市长直通车审核时限（工作日）", default=3, help_text="受理后几个工作日内完成审核签批并交办"
+    )
+    warn_workdays = models.PositiveSmallIntegerField("临期提醒（提前工作日）", default=1)
+    version = models.PositiveIntegerField("版本", default=1)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单时限设置"
+
+    def __str__(self) -> str:
+        return f"派单 {self.dispatch_workdays} 个工作日，市长直通车审核 {self.review_workdays} 个工作日"
+
+
 class DeadlinePolicy(models.Model):
     """Channel × urgency → N working days (0 = 即办: close of the working day of receipt)."""
 
@@ -265,6 +293,21 @@ class Ticket(models.Model):
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     overdue_at = models.DateTimeField("首次超期时间", null=True, blank=True)
 
+    # The dispatch clock (派单时限): from receipt to the first dispatch, with its own limit (see
+    # `dispatch_clock.py`). Set at intake, settled once (first dispatch, 当场办结, merge, withdrawal).
+    dispatch_clock = models.CharField(
+        "派单计时", max_length=10, choices=DispatchClock.choices, blank=True, default=""
+    )
+    dispatch_workdays = models.PositiveSmallIntegerField("派单时限（工作日）", null=True, blank=True)
+    dispatch_due_at = models.DateTimeField("派单期限", null=True, blank=True)
+    dispatch_warn_at = models.DateTimeField("派单临期时间", null=True, blank=True)
+    dispatch_provisional = models.BooleanField("派单期限为临时推算", default=False)
+    dispatch_state = models.CharField(
+        "派单期限状态", max_length=10, choices=DeadlineState.choices, default=DeadlineState.NONE
+    )
+    dispatch_overdue_at = models.DateTimeField("派单首次超期时间", null=True, blank=True)
+    dispatch_settled_at = models.DateTimeField("派单计时结束时间", null=True, blank=True)
+
     duplicate_of = models.ForeignKey(
         "self",
         verbose_name="重复于",
@@ -322,6 +365,17 @@ class Ticket(models.Model):
             models.Index(fields=["status", "due_at"], name="ticket_status_due"),
             models.Index(fields=["status", "warn_at"], name="ticket_status_warn"),
             models.Index(fields=["enterprise", "received_at"], name="ticket_enterprise_recent"),
+            # The sweeper's dispatch-clock claims read only the cases still waiting for dispatch.
+            models.Index(
+                fields=["dispatch_due_at"],
+                condition=models.Q(dispatch_settled_at__isnull=True, dispatch_due_at__isnull=False),
+                name="ticket_dispatch_due_open",
+            ),
+            models.Index(
+                fields=["dispatch_warn_at"],
+                condition=models.Q(dispatch_settled_at__isnull=True, dispatch_due_at__isnull=False),
+                name="ticket_dispatch_warn_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -525,6 +579,26 @@ class NumberCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}:{self.last}"
+
+
+class DispatchAlert(models.Model):
+    """One row per (case, threshold, dispatch due instant): the dispatch clock's counterpart of
+    `DeadlineAlert`, inserted by the sweeper before it reminds anyone, so each threshold of the
+    dispatch clock is announced once however many workers sweep."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="dispatch_alerts")
+    threshold = models.CharField("阈值", max_length=10, choices=DeadlineState.choices)
+    due_at = models.DateTimeField("对应派单期限")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "派单时限提醒记录"
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "threshold", "due_at"], name="dispatch_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.threshold}"
 
 
 class DeadlineAlert(models.Model):

@@ -207,6 +207,16 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
 
     returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
     qs = filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))
+    order: list[Any]
+    if filters.cleaned.get("sort") == "dispatch_due":
+        order = [
+            F("dispatch_due_at").asc(nulls_last=True),
+            F("due_at").asc(nulls_last=True),
+            "received_at",
+            "id",
+        ]
+    else:
+        order = [F("due_at").asc(nulls_last=True), "received_at", "id"]
     return (
         qs.select_related(*LIST_RELATED, "suggested_unit", "duplicate_of", "region")
         .annotate(
@@ -214,7 +224,21 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
             return_unit=Subquery(returns.values("actor_unit__name")[:1]),
             under_mayor_review=under_review_flag(),
         )
-        .order_by(F("due_at").asc(nulls_last=True), "received_at", "id")
+        .order_by(*order)
+    )
+
+
+def dispatch_overdue_count(user: Any, now: dt.datetime) -> int:
+    """How many cases the user can see wait for their first dispatch past the dispatch clock."""
+    return (
+        visible_tickets(user)
+        .filter(
+            status=Status.PENDING_DISPATCH,
+            dispatch_settled_at__isnull=True,
+            dispatch_due_at__isnull=False,
+            dispatch_due_at__lte=now,
+        )
+        .count()
     )
 
 

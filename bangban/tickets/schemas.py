@@ -9,6 +9,7 @@ from django.utils import timezone
 from ninja import Field, Schema
 
 from .deadlines import deadline_state_at
+from .dispatch_clock import dispatch_state_at
 from .models import FollowUpMethod, Ticket
 from .workflow import Status
 
@@ -36,6 +37,11 @@ class CaseSummaryOut(Schema):
     deadline_state: str = Field(
         description="期限状态：normal 正常 / warning 临期 / overdue 超期 / none 无期限"
     )
+    dispatch_due_at: dt.datetime | None = Field(description="派单期限（或审核交办期限）")
+    dispatch_state: str = Field(
+        description="派单期限状态：normal 正常 / warning 临期 / overdue 超期 / none 无；派单后为派单时的状态"
+    )
+    dispatch_settled_at: dt.datetime | None = Field(description="派单计时结束时间（首次派单等）")
     version: int = Field(description="新的版本号；下一次操作时原样提交")
     request_id: int | None = Field(None, description="刚提交的延期/挂起申请ID（仅申请接口返回）")
 
@@ -58,8 +64,24 @@ def case_summary(
         "due_at": ticket.due_at,
         "due_provisional": ticket.due_provisional,
         "deadline_state": str(deadline_state_at(ticket, now or timezone.now())),
+        "dispatch_due_at": ticket.dispatch_due_at,
+        "dispatch_state": str(dispatch_state_at(ticket, now or timezone.now())),
+        "dispatch_settled_at": ticket.dispatch_settled_at,
         "version": ticket.version,
         "request_id": request_id,
+    }
+
+
+def dispatch_clock_out(ticket: Ticket, now: dt.datetime) -> dict[str, Any]:
+    """The dispatch clock fields of the case schemas (`api_work.CaseItemOut`)."""
+    return {
+        "dispatch_clock": ticket.dispatch_clock,
+        "dispatch_due_at": ticket.dispatch_due_at,
+        "dispatch_warn_at": ticket.dispatch_warn_at,
+        "dispatch_provisional": ticket.dispatch_provisional,
+        "dispatch_state": str(dispatch_state_at(ticket, now)),
+        "dispatch_overdue_at": ticket.dispatch_overdue_at,
+        "dispatch_settled_at": ticket.dispatch_settled_at,
     }
 
 

@@ -27,6 +27,7 @@ from bangban.org.models import Region, Unit
 
 from . import config_actions as cfg
 from .api_config import routing_rules
+from .dispatch_clock import current_settings
 from .models import Category, Channel, DeadlinePolicy, RoutingRule, Urgency
 
 SESSION_IMPORT = "bb_category_import"
@@ -345,7 +346,22 @@ def deadlines(request: AuthedHttpRequest) -> HttpResponse:
     warning and extension limits of each cell."""
     existing = {(p.channel, p.urgency): p for p in DeadlinePolicy.objects.all()}
     errors: dict[str, str] = {}
-    if request.method == "POST":
+    clock_errors: dict[str, str] = {}
+    if request.method == "POST" and request.POST.get("form") == "dispatch_clock":
+        try:
+            cfg.do_set_dispatch_clock(
+                acting_user=request.user,
+                dispatch_workdays=request.POST.get("dispatch_workdays", ""),
+                review_workdays=request.POST.get("review_workdays", ""),
+                warn_workdays=request.POST.get("warn_workdays", "1"),
+                expected_version=_int_or_none(request.POST.get("version")),
+            )
+        except ValidationFailed as exc:
+            clock_errors = _field_errors(exc)
+        else:
+            messages.success(request, "派单时限已保存，对此后受理的诉求生效")
+            return redirect("tickets:config_deadlines")
+    elif request.method == "POST":
         cfg.require_config_admin(request.user)
         changed = 0
         for channel in Channel:
@@ -401,9 +417,30 @@ def deadlines(request: AuthedHttpRequest) -> HttpResponse:
         }
         for channel in Channel
     ]
+    clock = current_settings()
+    posted = request.POST if clock_errors else {}
     return render(
         request,
         "tickets/config_deadlines.html",
-        {**_common(request, "deadlines"), "grid": grid, "urgencies": list(Urgency), "errors": errors},
-        status=400 if errors else 200,
+        {
+            **_common(request, "deadlines"),
+            "grid": grid,
+            "urgencies": list(Urgency),
+            "errors": errors,
+            "clock": clock,
+            "clock_values": {
+                name: posted.get(name, getattr(clock, name))
+                for name in ("dispatch_workdays", "review_workdays", "warn_workdays")
+            },
+            "clock_errors": clock_errors,
+            "can_edit_clock": cfg.can_manage_dispatch_clock(request.user),
+        },
+        status=400 if errors or clock_errors else 200,
     )
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

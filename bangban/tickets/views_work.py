@@ -8,6 +8,7 @@ in the panel that caused it (a conflict: 「记录已被他人修改，请刷新
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,9 +39,19 @@ from bangban.enterprises.access import scope_regions
 from . import forms_work as f
 from . import panels, queries
 from .access import PROTECTED_COMPLAINANT, access_ticket, check_action, complainant_hidden
-from .display import STATUS_LABELS, deadline_badge, event_label, status_css, urgency_css
+from .display import (
+    STATUS_LABELS,
+    DeadlineBadge,
+    deadline_badge,
+    dispatch_badge,
+    dispatch_clock_label,
+    event_label,
+    status_css,
+    urgency_css,
+)
 from .exports import do_record_export
-from .filters import DEADLINE_CHOICES, TicketFilter
+from .figures import dispatch_month_figures
+from .filters import DEADLINE_CHOICES, SORT_CHOICES, TicketFilter
 from .models import (
     Attachment,
     Category,
@@ -128,6 +139,7 @@ def _filter_options(user: Any, filters: TicketFilter, *, units: bool) -> dict[st
         "channels": Channel.choices,
         "types": TicketType.choices,
         "deadlines": list(DEADLINE_CHOICES.items()),
+        "sorts": list(SORT_CHOICES.items()),
         "category_options": _options(categories, c.get("category", "")),
         "region_options": _options(
             ((code, ("　" if path.count("/") > 3 else "") + name) for code, name, path in regions),
@@ -226,6 +238,8 @@ def all_cases(request: AuthedHttpRequest) -> HttpResponse:
 @dataclass
 class DispatchRow:
     row: Row
+    dispatch_badge: DeadlineBadge
+    dispatch_label: str
     prefix: str
     lead_options: str
     co_options: str
@@ -274,6 +288,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         dispatch_rows.append(
             DispatchRow(
                 row=row,
+                dispatch_badge=dispatch_badge(t, filters.now),
+                dispatch_label=dispatch_clock_label(t),
                 prefix=f"t{t.pk}",
                 lead_options=_selected_options(unit_choices, t.suggested_unit_id or t.lead_unit_id),
                 co_options=_selected_options(unit_choices, None),
@@ -294,9 +310,21 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
             "can_decide": panels.has_action("do_decide_request"),
             "can_dispatch": panels.has_action("do_dispatch"),
             "can_merge": panels.has_action("do_merge"),
+            "figures": _dispatch_figures(filters.now),
+            "dispatch_overdue": queries.dispatch_overdue_count(user, filters.now),
         }
     )
     return render(request, "tickets/dispatch.html", context)
+
+
+def _dispatch_figures(now: dt.datetime) -> list[dict[str, Any]]:
+    """派单及时率 of this month and last month (Asia/Shanghai), city-wide counts."""
+    local = timezone.localtime(now)
+    last = (local.replace(day=1) - dt.timedelta(days=1)).date()
+    return [
+        {"label": "本月", **dispatch_month_figures(local.year, local.month, now=now)},
+        {"label": "上月", **dispatch_month_figures(last.year, last.month, now=now)},
+    ]
 
 
 @login_required
@@ -523,6 +551,8 @@ def _render_detail(
             "p": page,
             "t": t,
             "badge": deadline_badge(t, now),
+            "dbadge": dispatch_badge(t, now),
+            "dlabel": dispatch_clock_label(t),
             "status_css": status_css(t.status),
             "urgency_css": urgency_css(t.urgency),
             "contact_phone": contact_phone,

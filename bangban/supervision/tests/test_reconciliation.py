@@ -85,12 +85,14 @@ def independent_figures(scope: str) -> dict[int, dict[str, int]]:
 def rate_case(ticket: Ticket, level: int, at: str, follow_up: FollowUp | None = None) -> Rating:
     """A 好差评 of the case by its enterprise, linked to the follow-up it also recorded."""
     when = dt.datetime.fromisoformat(at).replace(tzinfo=SHANGHAI)
-    subject = RatedSubject.objects.create(kind="case", ticket=ticket, unit=ticket.lead_unit, created_at=when)
+    unit = ticket.lead_unit
+    assert unit is not None
+    subject = RatedSubject.objects.create(kind="case", ticket=ticket, unit=unit, created_at=when)
     return Rating.objects.create(
         subject=subject,
         level=level,
         channel="pc",
-        unit=ticket.lead_unit,
+        unit=unit,
         created_at=when,
         follow_up=follow_up,
     )

@@ -66,7 +66,15 @@ def test_warning_then_overdue_each_marked_and_announced_once(cases):
     assert subjects_to(cases.handler_shuyang2) == [] and subjects_to(cases.head_siyang) == []
 
     again = sweep_deadlines(IN_WARNING + dt.timedelta(minutes=5))
-    assert again == {"warning": 0, "overdue": 0, "alerts": 0, "notifications": 0, "batches": 0}
+    assert again == {
+        "warning": 0,
+        "overdue": 0,
+        "dispatch_warning": 0,
+        "dispatch_overdue": 0,
+        "alerts": 0,
+        "notifications": 0,
+        "batches": 0,
+    }
     assert len(deadline_messages()) == 4
 
     counts = sweep_deadlines(OVERDUE)
