@@ -16,7 +16,7 @@ from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import access, definitions, figures, idsets, officedoc
+from . import access, definitions, figures, idsets, officedoc, sources
 from .models import (
     AccountabilityKind,
     AccountabilityRecord,
@@ -258,7 +258,11 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
         status = "preview"
     if ranking is not None:
         as_of = ranking.frozen_at or ranking.computed_at
+    frozen = ranking is not None and ranking.status == RankingStatus.FROZEN
+    office = sources.dispatch_figures(year, month, ranking.frozen_at if frozen and ranking else None)
     return {
+        "office": office.data,
+        "office_rule": f"{definitions.DISPATCH_ON_TIME.label}：{definitions.DISPATCH_ON_TIME.rule}。",
         "as_of": as_of,
         "year": year,
         "month": month,

@@ -117,6 +117,8 @@ class RankingOut(Schema):
     formula: str = Field(description="综合得分公式")
     rules: list[str] = Field(description="统计口径：与页面、通报、分析会材料所示相同")
     as_of: Any = Field(description="数据截至：预览为计算时刻，草稿为计算时间，已冻结为冻结时间")
+    office: dict[str, Any] = Field(description="派单机构的派单及时率（已冻结月份为冻结时的数字）")
+    office_rule: str
     sources: dict[str, bool] = Field(description="外部数据来源是否可用")
     rows: list[RowOut]
 

@@ -127,6 +127,12 @@ BAD_RATINGS = Figure(
     "好差评差评",
     "当月作出的好差评首评中“不满意、非常不满意”的评价（含窗口服务评价；申诉成立或已作废的不计），每条都转差评整改",
 )
+DISPATCH_ON_TIME = Figure(
+    "dispatch_on_time_rate",
+    "派单及时率",
+    "派单机构的指标：当月受理的诉求中，在派单时限内首次派单的件数 ÷（及时派单 + 超时派单 + 仍待派单且已超过派单时限的件数）；"
+    "当场办结、合并、撤回的不计；市长直通车诉求按审核交办时限另计（tickets.figures.dispatch_month_figures）",
+)
 CURRENTLY_OVERDUE = Figure(
     "currently_overdue",
     "超期未办结",

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bangban.core.xlsx import xlsx_response
 
-from . import access, actions, definitions, figures, officedoc
+from . import access, actions, definitions, figures, officedoc, sources
 from .models import Ranking, RankingStatus
 
 ID_CHUNK = 5000
@@ -106,7 +106,10 @@ def build_pack(user: Any, year: int, month: int) -> Pack:
     path = access.region_path(user)
     if path is not None:
         rows = [r for r in rows if r["region_path"].startswith(path)]
+    office = sources.dispatch_figures(year, month, ranking.frozen_at if frozen and ranking else None).data
+    rules = [*rules, f"{definitions.DISPATCH_ON_TIME.label}：{definitions.DISPATCH_ON_TIME.rule}。"]
     totals = {
+        "dispatch_on_time_rate": office.get("on_time_rate"),
         "total": sum(r["total"] for r in rows),
         "closed": sum(r["closed"] for r in rows),
         "overdue": sum(r["overdue_count"] for r in rows),
@@ -170,6 +173,7 @@ def pack_xlsx(pack: Pack) -> FileResponse:
         ["办结数", t["closed"]],
         ["曾超期", t["overdue"]],
         ["重复反映", t["repeat"]],
+        ["派单及时率（%）", t["dispatch_on_time_rate"] if t["dispatch_on_time_rate"] is not None else "—"],
         [pack.basis, ""],
         *[[line, ""] for line in pack.rules],
     ]
@@ -194,7 +198,7 @@ def pack_docx(pack: Pack) -> bytes:
             "heading": "一、总体情况",
             "paragraphs": [
                 f"{pack.year}年{pack.month}月共受理涉企诉求{t['total']}件，已办结{t['closed']}件，"
-                f"曾超期{t['overdue']}件，重复反映{t['repeat']}件。",
+                f"曾超期{t['overdue']}件，重复反映{t['repeat']}件；派单及时率{_pct(t['dispatch_on_time_rate'])}。",
                 f"（{pack.basis}）",
             ],
         },

@@ -105,3 +105,12 @@ def criticism_records(year: int, month: int) -> SourceResult:
             }
         )
     return SourceResult(True, rows)
+
+
+def dispatch_figures(year: int, month: int, now: Any = None) -> SourceResult:
+    """The dispatching office's 派单及时率 of the month as of `now` (the case system's figure)."""
+    try:
+        from bangban.tickets.figures import dispatch_month_figures
+    except (ModuleNotFoundError, ImportError):
+        return SourceResult(False, {})
+    return SourceResult(True, dispatch_month_figures(year, month, now=now))

@@ -27,6 +27,9 @@ def test_demo_supervision_once(db: Any, client: Any, demo_clock: Any) -> None:
     assert client.login(username="yingshangban", password="Suqian-Demo-2024")
     html = client.get(f"/supervision/rankings/{ranking.year}/{ranking.month}/").content.decode()
     assert "已冻结" in html
+    # The dispatching office's figure, as of the freeze: the demo's cases were all dispatched in time.
+    assert 'data-testid="office-figures"' in html and "派单及时率 100.0%" in html
+    assert "统计口径" in html and "不参与排名" in html
     # The dashboard's summaries of the last six months are there: it opens full at once.
     today = timezone.localdate(demo_clock)
     ids, status = dashboard.summaries(dashboard.months_ending(today.year, today.month, 6))
