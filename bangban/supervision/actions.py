@@ -238,6 +238,7 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
         summary = DashboardMonth.objects.filter(year=year, month=month, computed_at__isnull=False).first()
         cached = summary.figures if summary is not None else {}
         if cached.get("scopes", {}).get(scope) is not None and summary is not None:
+            office = cached.get("office") or {}
             rules = cached["rules"]
             weights = tuple(rules["weights"])  # type: ignore[assignment]
             min_cases, hours, bottom = rules["min_cases"], rules["response_hours"], rules["bottom_places"]
@@ -252,16 +253,16 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
             min_cases, hours, bottom = cfg.min_cases, cfg.response_hours, cfg.bottom_places
             rows, available = compute_rows(year, month, weights, min_cases, hours, bottom, scope)
             as_of = timezone.now()
+            office = sources.dispatch_figures(year, month, as_of).data
         path = access.region_path(user)
         if path is not None:
             rows = [r for r in rows if r["region_path"].startswith(path)]
         status = "preview"
     if ranking is not None:
         as_of = ranking.frozen_at or ranking.computed_at
-    frozen = ranking is not None and ranking.status == RankingStatus.FROZEN
-    office = sources.dispatch_figures(year, month, ranking.frozen_at if frozen and ranking else None)
+        office = ranking.office_figures
     return {
-        "office": office.data,
+        "office": office,
         "office_rule": f"{definitions.DISPATCH_ON_TIME.label}：{definitions.DISPATCH_ON_TIME.rule}。",
         "as_of": as_of,
         "year": year,
@@ -318,6 +319,7 @@ def do_compute_ranking(
         ranking.response_hours = cfg.response_hours
         ranking.bottom_places = cfg.bottom_places
         ranking.sources = available
+        ranking.office_figures = sources.dispatch_figures(year, month, now).data
         ranking.computed_at = now
         ranking.save()
         _store_rows(ranking, rows)
@@ -444,6 +446,7 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
         _store_rows(ranking, rows)
         cases = freeze_case_sets(ranking)
         ranking.sources = available
+        ranking.office_figures = sources.dispatch_figures(year, month, now).data
         ranking.computed_at = now
         ranking.status = RankingStatus.FROZEN
         ranking.frozen_at = now
@@ -452,7 +455,8 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
         ranking.version += 1
         ranking.save(
             update_fields=[
-                "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "computed_at", "version"
+                "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
+                "version",
             ]
         )  # fmt: skip
         record(

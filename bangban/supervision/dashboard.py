@@ -149,7 +149,8 @@ def preview_figures(year: int, month: int) -> dict[str, Any]:
         )
         scopes[key] = rows
         available = available or found
-    return {"rules": rules, "scopes": scopes, "sources": available}
+    office = sources.dispatch_figures(year, month).data
+    return {"rules": rules, "scopes": scopes, "sources": available, "office": office}
 
 
 # A build claimed this long ago and still not finished is taken to be lost (worker restarted)

@@ -106,7 +106,11 @@ def build_pack(user: Any, year: int, month: int) -> Pack:
     path = access.region_path(user)
     if path is not None:
         rows = [r for r in rows if r["region_path"].startswith(path)]
-    office = sources.dispatch_figures(year, month, ranking.frozen_at if frozen and ranking else None).data
+    office = (
+        ranking.office_figures
+        if frozen and ranking is not None and ranking.office_figures
+        else sources.dispatch_figures(year, month).data
+    )
     rules = [*rules, f"{definitions.DISPATCH_ON_TIME.label}：{definitions.DISPATCH_ON_TIME.rule}。"]
     totals = {
         "dispatch_on_time_rate": office.get("on_time_rate"),

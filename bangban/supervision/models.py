@@ -56,6 +56,9 @@ class Ranking(models.Model):
     response_hours = models.PositiveSmallIntegerField("签收时限（小时）")
     bottom_places = models.PositiveSmallIntegerField("末位名次数", default=1)
     sources = models.JSONField("外部数据来源", default=dict)
+    office_figures = models.JSONField(
+        "派单机构指标", default=dict, blank=True, help_text="派单及时率，计算（冻结）时的数字"
+    )
     computed_at = models.DateTimeField("计算时间")
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     frozen_by = models.ForeignKey(
