@@ -101,7 +101,10 @@ def test_void_needs_a_reason_the_right_role_and_the_current_version(
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
     assert Rating.objects.get(pk=rating.pk).voided_at is None
     with time_machine.travel(T + dt.timedelta(days=1), tick=False):
-        done = post_json(office, url, {"reason": "协办单位人员扫码自评", "version": rating.version})
+        # A session of that day (sessions expire after the idle timeout).
+        done = post_json(
+            logged_in(cases.biz_office), url, {"reason": "协办单位人员扫码自评", "version": rating.version}
+        )
     assert done.status_code == 200
     body = done.json()
     assert (
