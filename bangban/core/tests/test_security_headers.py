@@ -33,6 +33,9 @@ def _static_paths(patterns: list[Any], prefix: str = "") -> list[str]:
 
 ROUTES = _static_paths(get_resolver().url_patterns)
 SKIP = {"/accounts/logout/"}
+# django-ninja renders its CDN template (with an inline script) until the API documentation is
+# served from vendored assets (issue #12, item 1); the policy blocks that script meanwhile.
+INLINE_SCRIPT_PENDING = {"/api/v1/docs"}
 
 
 def _policy(header: str) -> dict[str, str]:
@@ -72,7 +75,8 @@ def test_the_crawl_finds_the_main_pages() -> None:
 @pytest.mark.django_db
 def test_every_parameterless_route_sends_the_security_headers(world: World, login: Any) -> None:
     admin = login(world.admin)
-    seen = 0
+    seen = pages = 0
+    inline: list[str] = []
     for path in ROUTES:
         if path in SKIP:
             continue
@@ -82,7 +86,18 @@ def test_every_parameterless_route_sends_the_security_headers(world: World, logi
         assert response.status_code < 500, path
         assert_page_headers(response, path)
         seen += 1
-    assert seen > 40
+        if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
+            if path in INLINE_SCRIPT_PENDING:
+                continue
+            html = response.content.decode()
+            inline += [
+                f"{path}: {m.group(0)[:80]}"
+                for rx in (INLINE_SCRIPT, INLINE_HANDLER, JS_URL)
+                for m in rx.finditer(html)
+            ]
+            pages += 1
+    assert seen > 40 and pages > 40
+    assert inline == []  # rendered pages, the admin site's included, carry no inline script either
 
 
 @pytest.mark.django_db
