@@ -47,6 +47,7 @@ lint: venv
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy bangban config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.prod BANGBAN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		BANGBAN_AUDIT_KEY=$$(head -c 32 /dev/urandom | base64) \
 		DATABASE_URL=postgres://bangban@127.0.0.1:5432/bangban BANGBAN_SITE_URL=https://bangban.example.gov.cn \
 		$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import hmac
 import ipaddress
 import json
 import uuid
@@ -12,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -20,6 +22,21 @@ from bangban.core.middleware import current_context
 from .models import AuditEvent, ChainHead
 
 GENESIS_HASH = "0" * 64
+
+
+def audit_key() -> bytes | None:
+    """The chain's HMAC key (`BANGBAN_AUDIT_KEY`, kept outside the database and apart from
+    SECRET_KEY). Without one, events are hashed with plain SHA-256 (the scheme of events written
+    before the key was introduced; see docs/security.md)."""
+    key = getattr(settings, "BANGBAN_AUDIT_KEY", "")
+    return key.encode("utf-8") if key else None
+
+
+def digest_content(content: bytes, key: bytes | None) -> str:
+    """HMAC-SHA256 of an event's canonical content under `key`, or plain SHA-256 without one."""
+    if key is None:
+        return hashlib.sha256(content).hexdigest()
+    return hmac.digest(key, content, "sha256").hex()
 
 
 def _default(value: Any) -> Any:
@@ -83,7 +100,10 @@ def event_hash(
     ip: str | None,
     source: str,
     prev_hash: str,
+    key: bytes | bool | None = True,
 ) -> str:
+    """The event's hash: HMAC-SHA256 under the audit key (`key=True`, the default), under a given
+    key, or plain SHA-256 (`key=None`: the legacy scheme)."""
     content = canonical_json(
         [
             seq,
@@ -101,7 +121,7 @@ def event_hash(
             prev_hash,
         ]
     )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+    return digest_content(content.encode("utf-8"), audit_key() if key is True else (key or None))
 
 
 def normalise_ip(value: str | None) -> str | None:
@@ -198,10 +218,11 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
         # The time is taken under the lock so that sequence order and time order agree.
         at = timezone.now()
         seq, prev = head.last_seq, head.last_hash
+        key = audit_key()
         events = []
         for fields in prepared:
             seq += 1
-            digest = event_hash(seq=seq, prev_hash=prev, at=at, **fields)
+            digest = event_hash(seq=seq, prev_hash=prev, at=at, key=key, **fields)
             events.append(AuditEvent(seq=seq, prev_hash=prev, hash=digest, at=at, **fields))
             prev = digest
         AuditEvent.objects.bulk_create(events)

@@ -17,3 +17,19 @@ def verify_audit_chain_task(verification_id: int) -> dict:
 def verify_audit_chain_nightly() -> dict:
     _, result = verify_now()
     return {"ok": result.ok, "checked": result.checked, "broken_seq": result.broken_seq}
+
+
+@task()
+def anchor_audit_head_daily() -> dict:
+    from bangban.core.middleware import RequestContext, reset_context, set_context
+
+    from .anchor import do_anchor_audit_head
+
+    token = set_context(RequestContext(ip=None, user_agent="", source="task"))
+    try:
+        result = do_anchor_audit_head()
+    finally:
+        reset_context(token)
+    if not result.ok:
+        raise RuntimeError(result.message)
+    return {"ok": True, "seq": result.digest["seq"] if result.digest else None, "file": str(result.path)}

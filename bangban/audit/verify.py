@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
 from django.utils.dateparse import parse_datetime
 
-from .actions import GENESIS_HASH, format_at
+from .actions import GENESIS_HASH, audit_key, format_at
 from .models import AuditEvent, ChainHead
 
 
@@ -29,6 +31,10 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    # The first event hashed with the audit key (HMAC-SHA256); events before it use the legacy
+    # plain SHA-256 scheme. None: no keyed event (yet).
+    keyed_from: int | None = None
+    head_hash: str = GENESIS_HASH
 
     @property
     def message(self) -> str:
@@ -57,6 +63,15 @@ FIELDS = (
 _dumps = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
 _sha256 = hashlib.sha256
+_hmac = hmac.digest
+
+
+def keyed_from_setting() -> int | None:
+    """`BANGBAN_AUDIT_KEYED_FROM`: the sequence number from which every event must be keyed (the
+    cut-over printed by `verify_audit_chain` after the upgrade). Pinning it outside the database
+    stops a database owner from passing off rewritten recent events as legacy ones."""
+    value = getattr(settings, "BANGBAN_AUDIT_KEYED_FROM", None)
+    return int(value) if value else None
 
 
 def _at_text(value: Any) -> str:
@@ -130,17 +145,22 @@ def verify_chain(
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    dumps, sha256, at_text, loads = _dumps, _sha256, _at_text, _loads
+    dumps, sha256, at_text, loads, mac = _dumps, _sha256, _at_text, _loads, _hmac
+    key = audit_key()
+    keyed_from: int | None = None
+    must_be_keyed_from = keyed_from_setting()
     for chunk in _rows(0, upto, chunk_size):
         for row in chunk:
             (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr) = row[:8]
             before, after, ip, source, prev_hash, stored = row[8:]
             if seq != expected_seq:
                 return VerifyResult(
-                    False, checked, expected_seq, f"缺少序号 {expected_seq} 的事件（可能被删除）"
+                    False, checked, expected_seq, f"缺少序号 {expected_seq} 的事件（可能被删除）", keyed_from
                 )
             if prev_hash != expected_prev:
-                return VerifyResult(False, checked, seq, "前序哈希不一致（前一事件被改动、删除或顺序被调整）")
+                return VerifyResult(
+                    False, checked, seq, "前序哈希不一致（前一事件被改动、删除或顺序被调整）", keyed_from
+                )
             content = dumps(
                 [
                     seq,
@@ -158,8 +178,21 @@ def verify_chain(
                     prev_hash,
                 ]
             )
-            if sha256(content.encode()).hexdigest() != stored:
-                return VerifyResult(False, checked, seq, "事件内容与其哈希不符（事件被改动）")
+            data = content.encode()
+            if key is not None and mac(key, data, "sha256").hex() == stored:
+                if keyed_from is None:
+                    keyed_from = seq
+            elif sha256(data).hexdigest() == stored:
+                if keyed_from is not None or (must_be_keyed_from is not None and seq >= must_be_keyed_from):
+                    return VerifyResult(
+                        False,
+                        checked,
+                        seq,
+                        "事件未以审计密钥签名（在启用密钥之后出现普通 SHA-256 哈希：事件被改写并重算哈希）",
+                        keyed_from,
+                    )
+            else:
+                return VerifyResult(False, checked, seq, "事件内容与其哈希不符（事件被改动）", keyed_from)
             expected_prev = stored
             expected_seq += 1
             checked += 1
@@ -178,4 +211,4 @@ def verify_chain(
         )
     if head[1] != expected_prev:
         return VerifyResult(False, checked, checked, "链头哈希与最后一个事件不符（末尾事件被改动或替换）")
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, keyed_from=keyed_from, head_hash=expected_prev)

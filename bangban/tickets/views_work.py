@@ -479,6 +479,8 @@ def saved_view_delete(request: AuthedHttpRequest, view_id: int) -> HttpResponse:
 
 # --- attachments ----------------------------------------------------------------------------------
 
+INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+
 
 @login_required
 @require_GET
@@ -496,7 +498,9 @@ def attachment(request: AuthedHttpRequest, pk: int, attachment_id: int) -> HttpR
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError) as exc:
         raise NotFound("附件文件已不存在") from exc
-    inline = item.content_type.startswith("image/") or item.content_type == "application/pdf"
+    # Only raster images are shown in the browser; everything else (PDF, Office files and any
+    # active content) is downloaded. Downloads also get a sandboxing policy (core.security).
+    inline = item.content_type in INLINE_TYPES
     response = FileResponse(handle, as_attachment=not inline, filename=item.original_name)
     response["Content-Type"] = item.content_type or "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"

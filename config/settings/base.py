@@ -29,6 +29,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("BANGBAN_SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
+
+# The audit chain's HMAC key (R0.5), kept outside the database and apart from SECRET_KEY; the
+# daily anchor of the chain's head is written to BANGBAN_AUDIT_ANCHOR_DIR and e-mailed to
+# BANGBAN_AUDIT_ANCHOR_EMAILS. See docs/security.md.
+BANGBAN_AUDIT_KEY = os.environ.get("BANGBAN_AUDIT_KEY", "dev-only-audit-key-do-not-use-in-production")
+BANGBAN_AUDIT_KEYED_FROM = env_int("BANGBAN_AUDIT_KEYED_FROM", 0) or None
+BANGBAN_AUDIT_ANCHOR_DIR = Path(os.environ.get("BANGBAN_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
+BANGBAN_AUDIT_ANCHOR_EMAILS = env_list("BANGBAN_AUDIT_ANCHOR_EMAILS")
 DEBUG = env_bool("BANGBAN_DEBUG", False)
 ALLOWED_HOSTS = env_list("BANGBAN_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("BANGBAN_CSRF_TRUSTED_ORIGINS")
@@ -61,6 +69,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "bangban.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -23,6 +23,11 @@ SECRET_KEY = require("BANGBAN_SECRET_KEY")
 require("DATABASE_URL")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("BANGBAN_SECRET_KEY 过短或为开发用密钥：请生成至少 50 个字符的随机值")
+BANGBAN_AUDIT_KEY = require("BANGBAN_AUDIT_KEY")
+if len(BANGBAN_AUDIT_KEY) < 32 or BANGBAN_AUDIT_KEY.startswith("dev-only") or BANGBAN_AUDIT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "BANGBAN_AUDIT_KEY 过短、为开发用密钥或与 BANGBAN_SECRET_KEY 相同：请单独生成至少 32 个字符的随机值"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("BANGBAN_SSL_REDIRECT", True)

@@ -89,7 +89,7 @@ def test_clean_chain_verifies_and_the_command_says_so(db):
     append(5)
     status, output = run_verify()
     assert status == 0
-    assert output.strip() == "审计链完整：共 5 个事件"
+    assert output.strip() == "审计链完整：共 5 个事件\n全部事件以审计密钥（HMAC-SHA256）签名"
     verification = ChainVerification.objects.get()
     assert verification.ok is True and verification.checked == 5
 

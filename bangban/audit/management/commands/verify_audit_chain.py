@@ -23,6 +23,15 @@ class Command(BaseCommand):
             reset_context(token)
         if result.ok:
             self.stdout.write(result.message)
+            if result.keyed_from is None:
+                self.stdout.write("尚无以审计密钥（HMAC-SHA256）签名的事件")
+            elif result.keyed_from > 1:
+                self.stdout.write(
+                    f"第 1–{result.keyed_from - 1} 号事件为旧格式（SHA-256），"
+                    f"自第 {result.keyed_from} 号事件起以审计密钥（HMAC-SHA256）签名"
+                )
+            else:
+                self.stdout.write("全部事件以审计密钥（HMAC-SHA256）签名")
             return
         self.stderr.write(result.message)
         raise SystemExit(1)

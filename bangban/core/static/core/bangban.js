@@ -12,3 +12,23 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+// Behaviours that used to be inline handlers (the Content Security Policy allows no inline script).
+document.addEventListener("change", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("[data-autosubmit]") && field.form) {
+    field.form.submit();
+  }
+});
+document.addEventListener("click", function (event) {
+  var field = event.target;
+  if (field.matches && field.matches("input[data-select-on-click]")) {
+    field.select();
+  }
+});
+document.addEventListener("click", function (event) {
+  var link = event.target.closest ? event.target.closest("a[data-history-back]") : null;
+  if (link && window.history.length > 1) {
+    event.preventDefault();
+    window.history.back();
+  }
+});
