@@ -23,7 +23,7 @@ from bangban.tickets.workflow import Status
 from .conftest import log_in
 
 # Data migrations (the role table) must survive the flush between live-server tests.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DANGER_RED = "rgb(220, 53, 69)"  # Bootstrap 5 --bs-danger
 

@@ -21,7 +21,7 @@ from bangban.tickets.models import Channel, Ticket
 
 from .conftest import log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_officer_logs_a_visit_on_the_phone_and_the_matrix_shows_who_is_behind(

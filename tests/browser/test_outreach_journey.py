@@ -22,7 +22,7 @@ from bangban.tickets.models import Channel
 
 from .conftest import log_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def switch_user(page: Any, base_url: str, username: str) -> None:
