@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -46,6 +49,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             target = ""
         return redirect(target or "core:home")
     return render(request, "accounts/login.html", {"form": form})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """`/django-admin/login/`: the admin site signs in through the project's own login (lock-out,
+    one answer for every refusal, second factor), never through Django's stock form."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = ""
+    login_url = reverse("accounts:login")
+    return redirect(f"{login_url}?{urlencode({'next': target or '/django-admin/'})}")
 
 
 @require_POST

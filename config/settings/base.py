@@ -129,6 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "bangban.accounts.validators.CharacterClassValidator"},
+    {"NAME": "bangban.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
 ]
 
 # Account security (R0.4)
@@ -136,6 +137,9 @@ LOGIN_MAX_FAILURES = env_int("BANGBAN_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("BANGBAN_LOGIN_LOCK_SECONDS", 15 * 60)
 SESSION_IDLE_SECONDS = env_int("BANGBAN_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_SECONDS", 12 * 3600)
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default, so
+# the client address is REMOTE_ADDR and a forwarded header from anyone else is ignored.
+BANGBAN_TRUSTED_PROXIES = env_list("BANGBAN_TRUSTED_PROXIES")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

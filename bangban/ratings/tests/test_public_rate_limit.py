@@ -93,8 +93,11 @@ def test_all_targets_of_one_address_together(tight: None, world: Any, site: Any,
     assert Rating.objects.count() == 5
 
 
-def test_forwarded_address_is_the_client(tight: None, world: Any, site: Any, window: Any) -> None:
-    """Behind the proxy the first hop of X-Forwarded-For is the client (`client_ip`)."""
+def test_forwarded_address_is_the_client_behind_a_trusted_proxy(
+    tight: None, world: Any, site: Any, window: Any, settings: Any
+) -> None:
+    """Behind a proxy listed in BANGBAN_TRUSTED_PROXIES, X-Forwarded-For names the client."""
+    settings.BANGBAN_TRUSTED_PROXIES = ["192.168.0.0/24"]
     url = f"/api/v1/ratings/public/windows/{window.public_key}"
     proxy = from_address("192.168.0.1")
     with time_machine.travel(T, tick=False):
@@ -102,6 +105,23 @@ def test_forwarded_address_is_the_client(tight: None, world: Any, site: Any, win
             assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.1"}).status_code == 201
         assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.1"}).status_code == 429
         assert post_json(proxy, url, {"level": 1}, **{"X-Forwarded-For": "36.1.1.2"}).status_code == 201
+
+
+@pytest.mark.parametrize("trusted", [[], ["192.168.0.0/24"]])
+def test_a_forged_forwarded_header_from_an_untrusted_address_is_ignored(
+    tight: None, world: Any, site: Any, window: Any, settings: Any, trusted: list[str]
+) -> None:
+    """A client that sends its own random X-Forwarded-For is still one address (10.9.9.9)."""
+    settings.BANGBAN_TRUSTED_PROXIES = trusted
+    url = f"/api/v1/ratings/public/windows/{window.public_key}"
+    client = from_address("10.9.9.9")
+    with time_machine.travel(T, tick=False):
+        answers = [
+            post_json(client, url, {"level": 1}, **{"X-Forwarded-For": f"36.2.{n}.{n}"}).status_code
+            for n in range(6)
+        ]
+    assert answers == [201, 201, 201, 429, 429, 429]
+    assert Rating.objects.count() == 3
 
 
 def test_sms_link_page_and_api(tight: None, cases: Any) -> None:
