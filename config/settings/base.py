@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "bangban.core",
@@ -67,8 +70,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bangban.accounts.middleware.IdleTimeoutMiddleware",
+    "bangban.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bangban.core.middleware.RequestContextMiddleware",
@@ -140,6 +145,10 @@ SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_SECONDS", 12 * 3600)
 # Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default, so
 # the client address is REMOTE_ADDR and a forwarded header from anyone else is ignored.
 BANGBAN_TRUSTED_PROXIES = env_list("BANGBAN_TRUSTED_PROXIES")
+# Two-factor login (TOTP) for 系统管理员, 营商办 and admin-site accounts (accounts/second_factor.py).
+# On unless turned off; the embedded demo (dev settings) and the tests turn it off by default.
+BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "帮办"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
