@@ -1341,6 +1341,7 @@ def do_send_phone_code(
             subject="验证码",
             body=f"【帮办】您的验证码为 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。如非本人操作，请忽略。",
             now=now,
+            one_time=True,
         )
         record(
             "tickets.phone_code_sent",
