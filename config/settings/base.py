@@ -149,6 +149,14 @@ BANGBAN_TRUSTED_PROXIES = env_list("BANGBAN_TRUSTED_PROXIES")
 # On unless turned off; the embedded demo (dev settings) and the tests turn it off by default.
 BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", True)
 OTP_TOTP_ISSUER = "帮办"
+# Caps on the public forms (race-free counters, bangban/core/throttle.py): SMS codes per hour for
+# the whole platform, per number and per source address; cases filed per day per verified number
+# and per source address on the mayor's public column.
+BANGBAN_SMS_CODES_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_HOUR", 300)
+BANGBAN_SMS_CODES_PER_PHONE_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_PHONE_PER_HOUR", 5)
+BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR", 20)
+BANGBAN_PUBLIC_CASES_PER_PHONE_PER_DAY = env_int("BANGBAN_PUBLIC_CASES_PER_PHONE_PER_DAY", 5)
+BANGBAN_PUBLIC_CASES_PER_ADDRESS_PER_DAY = env_int("BANGBAN_PUBLIC_CASES_PER_ADDRESS_PER_DAY", 20)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
