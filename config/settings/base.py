@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BANGBAN_VAR_DIR", BASE_DIR / "var"))
@@ -145,6 +147,13 @@ SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_SECONDS", 12 * 3600)
 # Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default, so
 # the client address is REMOTE_ADDR and a forwarded header from anyone else is ignored.
 BANGBAN_TRUSTED_PROXIES = env_list("BANGBAN_TRUSTED_PROXIES")
+for _proxy in BANGBAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"BANGBAN_TRUSTED_PROXIES 中的 {_proxy!r} 不是有效的 IP 地址或网段"
+        ) from _exc
 # Two-factor login (TOTP) for 系统管理员, 营商办 and admin-site accounts (accounts/second_factor.py).
 # On unless turned off; the embedded demo (dev settings) and the tests turn it off by default.
 BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", True)
