@@ -9,10 +9,11 @@ from bangban.core.middleware import client_ip
 
 
 def ip(remote: str, forwarded: str = "") -> str | None:
-    meta = {"REMOTE_ADDR": remote}
+    request = RequestFactory().get("/")
+    request.META["REMOTE_ADDR"] = remote
     if forwarded:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return client_ip(RequestFactory().get("/", **meta))
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
+    return client_ip(request)
 
 
 def test_without_configured_proxies_the_header_is_ignored(settings):
