@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from bangban.accounts import views as accounts_views
 from bangban.core.api import api
 
 urlpatterns: list = [
@@ -19,6 +20,8 @@ urlpatterns: list = [
     path("outreach/", include("bangban.outreach.urls")),
     path("supervision/", include("bangban.supervision.urls")),
     path("api/v1/", api.urls),
+    # The admin site signs in through the project's login (lock-out, second factor).
+    path("django-admin/login/", accounts_views.admin_login),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -343,3 +343,88 @@ def do_revoke_token(*, acting_user: Any, token_id: int, now: dt.datetime | None 
             after={"revoked_at": token.revoked_at, "prefix": token.key_prefix},
         )
     return token
+
+
+# --- second factor (TOTP) ----------------------------------------------------------------------------
+
+
+def do_start_second_factor(*, acting_user: Any) -> Any:
+    """A new, unconfirmed TOTP device for the acting user (enrolment, step 1). Refused when a
+    confirmed device exists: another one is enrolled only after an administrator's reset."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        user = _lock_user(acting_user.pk)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
+        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+        if pending is not None:
+            return pending
+        device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+        record("account.second_factor_started", actor=acting_user, obj=user, after={"device": device.pk})
+    return device
+
+
+def do_confirm_second_factor(*, acting_user: Any, code: str) -> tuple[Any, list[str]]:
+    """Confirm the pending TOTP device with a code from the app (enrolment, step 2) and issue
+    fresh recovery codes. Returns the device and the codes, which are shown once."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .second_factor import RECOVERY_CODES
+
+    code = "".join((code or "").split())
+    with transaction.atomic():
+        user = _lock_user(acting_user.pk)
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
+        device = (
+            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+        )
+        if device is None:
+            raise ValidationFailed(
+                "请先生成二维码再输入验证码", details=[{"field": "code", "message": "请先生成二维码"}]
+            )
+        if not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
+            raise ValidationFailed(
+                "验证码不正确，请核对手机时间后输入身份验证器中当前显示的 6 位数字",
+                details=[{"field": "code", "message": "验证码不正确"}],
+            )
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        recovery = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+        for value in codes:
+            recovery.token_set.create(token=value)
+        record(
+            "account.second_factor_enrolled",
+            actor=acting_user,
+            obj=user,
+            after={"device": device.pk, "recovery_codes": len(codes)},
+        )
+    return device, codes
+
+
+def do_reset_second_factor(*, acting_user: Any, user_id: int) -> User:
+    """Remove every second-factor device of a user (lost phone): the next login enrols anew."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        user = _lock_user(user_id)
+        totp = TOTPDevice.objects.filter(user=user).count()
+        static = StaticDevice.objects.filter(user=user).count()
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        if not (totp or static):
+            raise Conflict("该账号尚未绑定身份验证器，无需重置")
+        record(
+            "account.second_factor_reset",
+            actor=acting_user,
+            obj=user,
+            before={"devices": totp + static},
+            after={"devices": 0},
+        )
+    return user

@@ -66,6 +66,9 @@ class LockoutModelBackend(ModelBackend):
             User().set_password(password)
             return None
         if user.is_locked():
+            # Hash the password as for every other attempt, so a locked account takes as long to
+            # refuse as an unknown one; the login form shows both the same message.
+            user.check_password(password)
             assert user.locked_until is not None
             raise AccountLocked(user.locked_until)
         if user.check_password(password) and self.user_can_authenticate(user):

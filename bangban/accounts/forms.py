@@ -11,6 +11,9 @@ from django.utils import timezone
 from .backends import AccountLocked
 from .roles import Rank, Role
 
+# One message for an unknown user, a wrong password and a locked account (no user enumeration).
+LOGIN_REFUSED = "用户名或密码错误。连续输错多次的账号会被暂时锁定，请稍后再试或联系系统管理员解锁。"
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -34,13 +37,11 @@ class LoginForm(forms.Form):
             try:
                 self.user = authenticate(self.request, username=username, password=password)
             except AccountLocked as exc:
-                until = timezone.localtime(exc.until).strftime("%H:%M")
-                raise forms.ValidationError(
-                    f"连续登录失败次数过多，账号已锁定，请于 {until} 后再试或联系系统管理员解锁。",
-                    code="account_locked",
-                ) from exc
+                # The same answer as for an unknown user or a wrong password: a different message
+                # would tell anyone which user names exist.
+                raise forms.ValidationError(LOGIN_REFUSED, code="invalid_login") from exc
             if self.user is None:
-                raise forms.ValidationError("用户名或密码错误", code="invalid_login")
+                raise forms.ValidationError(LOGIN_REFUSED, code="invalid_login")
         return data
 
 

@@ -17,6 +17,8 @@ def _chinese(error: ValidationError) -> str:
         return f"密码与{params.get('verbose_name', '账号信息')}太相似"
     if error.code == "password_too_common":
         return "这个密码太常见，容易被猜到"
+    if error.code == "password_too_long":
+        return f"密码不能超过 {params.get('max_length', 128)} 个字符"
     if error.code == "password_entirely_numeric":
         return "密码不能全部是数字"
     message = str(error.message)

@@ -20,3 +20,22 @@ class CharacterClassValidator:
 
     def get_help_text(self) -> str:
         return "密码须至少包含大写字母、小写字母、数字、符号中的三类。"
+
+
+class MaximumLengthValidator:
+    """Refuses passwords longer than `max_length` characters: hashing a megabyte-long password
+    on every login attempt would let anyone keep a server busy."""
+
+    def __init__(self, max_length: int = 128) -> None:
+        self.max_length = max_length
+
+    def validate(self, password: str, user: object = None) -> None:
+        if len(password) > self.max_length:
+            raise ValidationError(
+                f"密码不能超过 {self.max_length} 个字符",
+                code="password_too_long",
+                params={"max_length": self.max_length},
+            )
+
+    def get_help_text(self) -> str:
+        return f"密码不能超过 {self.max_length} 个字符。"

@@ -1,22 +1,27 @@
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import django_otp
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangban.audit.actions import record, record_personal_data_view
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
-from bangban.core.http import AuthedHttpRequest
+from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 
-from . import actions
+from . import actions, second_factor
 from .access import (
     access_token,
     access_user,
@@ -46,6 +51,16 @@ def login_view(request: HttpRequest) -> HttpResponse:
             target = ""
         return redirect(target or "core:home")
     return render(request, "accounts/login.html", {"form": form})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """`/django-admin/login/`: the admin site signs in through the project's own login (lock-out,
+    one answer for every refusal, second factor), never through Django's stock form."""
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = ""
+    login_url = reverse("accounts:login")
+    return redirect(f"{login_url}?{urlencode({'next': target or '/django-admin/'})}")
 
 
 @require_POST
@@ -137,6 +152,10 @@ def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         shown = [name for name in ("phone", "id_number") if getattr(person, name)]
         if shown:
             record_personal_data_view(request.user, person, shown)
+    context_2fa = {
+        "second_factor_enrolled": second_factor.is_enrolled(person),
+        "second_factor_required": second_factor.requires_second_factor(person),
+    }
     context = {
         "person": person,
         "roles": list(person.roles.all()),
@@ -146,6 +165,7 @@ def user_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "scope": scope_of(person),
         "tokens": tokens,
         "password_form": SetPasswordForm(),
+        **context_2fa,
     }
     return render(request, "accounts/user_detail.html", context)
 
@@ -333,3 +353,75 @@ def token_revoke(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return redirect(target)
     return redirect("accounts:tokens")
+
+
+# --- second factor (TOTP) ------------------------------------------------------------------------
+
+
+@login_required
+def second_factor_setup(request: AuthedHttpRequest) -> HttpResponse:
+    """Enrolment: a QR code of a new TOTP secret, confirmed with one code from the app; then the
+    recovery codes, shown once on the answer to that post and never again."""
+    if second_factor.is_enrolled(request.user):
+        return redirect("accounts:second_factor_verify")
+    nxt = safe_next(request, "", value=request.GET.get("next", ""))
+    error = ""
+    if request.method == "POST":
+        try:
+            device, codes = actions.do_confirm_second_factor(
+                acting_user=request.user, code=request.POST.get("code", "")[:32]
+            )
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            django_otp.login(request, device)
+            return render(request, "accounts/second_factor_codes.html", {"codes": codes, "next": nxt})
+    try:
+        device = actions.do_start_second_factor(acting_user=request.user)
+    except ApplicationError as exc:
+        return error_response(request, exc)
+    context = {
+        "qr": mark_safe(second_factor.qr_svg(device)),
+        "secret": second_factor.secret_text(device),
+        "error": error,
+        "next": nxt,
+    }
+    return render(request, "accounts/second_factor_setup.html", context, status=400 if error else 200)
+
+
+@login_required
+def second_factor_verify(request: AuthedHttpRequest) -> HttpResponse:
+    """The step after the password: a code from the authenticator app or one recovery code."""
+    if not second_factor.is_enrolled(request.user):
+        return redirect("accounts:second_factor_setup")
+    nxt = safe_next(request, "", value=request.GET.get("next", ""))
+    error = ""
+    if request.method == "POST":
+        device = second_factor.match(request.user, request.POST.get("code", "")[:64])
+        if device is not None:
+            django_otp.login(request, device)
+            record(
+                "account.second_factor_verified",
+                actor=request.user,
+                obj=request.user,
+                after={"method": "recovery_code" if device.__class__.__name__ == "StaticDevice" else "totp"},
+            )
+            return redirect(nxt or "core:home")
+        error = "验证码不正确或已使用，请输入身份验证器中当前显示的 6 位数字或一个未用过的恢复码"
+    return render(
+        request,
+        "accounts/second_factor_verify.html",
+        {"error": error, "next": nxt},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+@require_POST
+def user_second_factor_reset(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    return _post_action(
+        request,
+        pk,
+        lambda person: actions.do_reset_second_factor(acting_user=request.user, user_id=person.pk),
+        "已重置 {username} 的双因素验证，下次登录时需重新绑定身份验证器",
+    )

@@ -12,3 +12,17 @@ if TYPE_CHECKING:
 
 class AuthedHttpRequest(HttpRequest):
     user: User  # type: ignore[assignment]
+
+
+def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -> str:
+    """The `next` a form posted (or `value`), if it is a URL of this site; otherwise `default`.
+    Every redirect to a user-supplied address goes through here or Django's
+    `url_has_allowed_host_and_scheme`, so no link can bounce a user to another site."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "") if value is None else value
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

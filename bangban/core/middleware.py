@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -20,13 +23,36 @@ class RequestContext:
 _current: ContextVar[RequestContext | None] = ContextVar("bangban_request_context", default=None)
 
 
+@functools.cache
+def _trusted_networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(item.strip(), strict=False) for item in spec if item.strip())
+
+
+def _trusted(address: str, networks: tuple) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
 def client_ip(request: HttpRequest) -> str | None:
-    # Behind the documented reverse proxy, X-Forwarded-For's first hop is the client. The proxy
-    # must overwrite the header (see docs/operations.md); without a proxy REMOTE_ADDR is used.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR")
+    """The client's address. `X-Forwarded-For` is believed only when the request comes from a
+    proxy listed in `BANGBAN_TRUSTED_PROXIES` (CIDRs; none by default): the header is read from
+    the right, skipping trusted proxies, and the first untrusted hop is the client. A header sent by
+    anyone else is ignored, so it cannot be used to walk around per-address limits."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    networks = _trusted_networks(tuple(getattr(settings, "BANGBAN_TRUSTED_PROXIES", ()) or ()))
+    if not networks or remote is None or not _trusted(remote, networks):
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if hop.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote
+    return hops[0] if hops else remote
 
 
 def current_context() -> RequestContext | None:

@@ -75,3 +75,22 @@ class ExportJob(models.Model):
         if not self.total:
             return 0
         return min(99, self.done * 100 // self.total)
+
+
+class RateCounter(models.Model):
+    """How many times one subject (a hashed client address, phone number, or "*" for a global
+    budget) did one limited thing in one fixed time window: the race-free counter of
+    `bangban.core.throttle`, in the database so that every web process shares it. `key` is a keyed
+    hash of the scope and the subject (no address or number is stored); old rows are deleted."""
+
+    key = models.CharField("计数键", max_length=64)
+    window_start = models.DateTimeField("时段开始")
+    count = models.PositiveIntegerField("次数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "频次计数"
+        constraints = [models.UniqueConstraint(fields=["key", "window_start"], name="core_rate_counter_once")]
+        indexes = [models.Index(fields=["window_start"], name="core_rate_counter_age")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]}… {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -51,9 +52,13 @@ def notify(
     link: str = "",
     dedupe_key: str | None = None,
     now: dt.datetime | None = None,
+    one_time: bool = False,
 ) -> OutboxMessage:
     """Queue one message. Call it inside the transaction of the change it reports. With a
-    `dedupe_key`, notifying again returns the message already queued under that key."""
+    `dedupe_key`, notifying again returns the message already queued under that key. A
+    `one_time` message (an SMS code) keeps its body only until it is sent or given up: then the
+    body is replaced by `ONE_TIME_MASK` (`forget_one_time_body`), and the console backend never
+    prints it in production."""
     if channel not in Channel.values:
         raise ValidationFailed(f"未知的消息渠道：{channel}", code="unknown_channel")
     address = (address or "").strip()
@@ -64,6 +69,8 @@ def notify(
     if not subject.strip():
         raise ValidationFailed("消息标题不能为空", code="subject_required")
     link = _link_for(channel, link)
+    if one_time:
+        dedupe_key = f"{ONE_TIME_PREFIX}{uuid.uuid4().hex}"
     if dedupe_key:
         existing = OutboxMessage.objects.filter(dedupe_key=dedupe_key).first()
         if existing is not None:
@@ -87,6 +94,22 @@ def notify(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     _schedule_delivery(message.pk)
     return message
+
+
+# One-time messages are marked by this prefix of their dedupe key (no schema change needed).
+ONE_TIME_PREFIX = "one-time:"
+ONE_TIME_MASK = "（一次性验证码，发送后不再保留）"
+
+
+def is_one_time(message: OutboxMessage) -> bool:
+    return bool(message.dedupe_key and message.dedupe_key.startswith(ONE_TIME_PREFIX))
+
+
+def forget_one_time_body(message_id: int) -> None:
+    """Blank the body of a one-time message once it is no longer pending (sent or given up)."""
+    OutboxMessage.objects.filter(pk=message_id, dedupe_key__startswith=ONE_TIME_PREFIX).exclude(
+        status=OutboxStatus.PENDING
+    ).update(body=ONE_TIME_MASK)
 
 
 def address_for(user: Any, channel: str) -> str:

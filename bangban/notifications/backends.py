@@ -41,8 +41,12 @@ class ConsoleBackend(Backend):
     """Prints each message: the default for SMS until a gateway is configured."""
 
     def send(self, message: OutboxMessage) -> None:
+        from .actions import ONE_TIME_MASK, is_one_time
+
         to = message.address or (f"用户#{message.recipient_id}" if message.recipient_id else "（无）")
-        line = f"【{message.get_channel_display()}】发送给 {to}：{message.subject} — {_text(message)}"
+        # A one-time code is printed only in development (DEBUG), where the console is the phone.
+        text = ONE_TIME_MASK if is_one_time(message) and not settings.DEBUG else _text(message)
+        line = f"【{message.get_channel_display()}】发送给 {to}：{message.subject} — {text}"
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
         log.info("notification %s sent to console", message.pk)

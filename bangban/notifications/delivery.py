@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q
 
+from .actions import forget_one_time_body
 from .backends import backend_for
 from .models import OutboxMessage, OutboxStatus
 from .workflow import backoff_seconds, is_final_attempt
@@ -78,6 +79,7 @@ def _send(message: OutboxMessage, lease_until: dt.datetime, now: dt.datetime) ->
         if is_final_attempt(attempts, settings.NOTIFICATION_MAX_ATTEMPTS):
             mine.update(status=OutboxStatus.FAILED, attempts=attempts, last_error=error, lease_until=None)
             log.error("notification %s failed for good after %s attempts: %s", message.pk, attempts, error)
+            forget_one_time_body(message.pk)
             return "failed"
         next_at = now + dt.timedelta(seconds=backoff_seconds(attempts))
         mine.update(attempts=attempts, last_error=error, next_attempt_at=next_at, lease_until=None)
@@ -89,6 +91,7 @@ def _send(message: OutboxMessage, lease_until: dt.datetime, now: dt.datetime) ->
     OutboxMessage.objects.filter(pk=message.pk).exclude(status=OutboxStatus.SENT).update(
         status=OutboxStatus.SENT, sent_at=now, attempts=message.attempts + 1, lease_until=None, last_error=""
     )
+    forget_one_time_body(message.pk)
     return "sent"
 
 

@@ -429,24 +429,3 @@ class RecheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id}/{self.ticket_id} {self.get_outcome_display()}"
-
-
-class PublicRateBucket(models.Model):
-    """How many public rating submissions (QR pages, SMS links, the unauthenticated API) one client
-    address made in one fixed 10-minute window, overall or for one window/case: the counter of
-    `throttle.py`, in the database so that every web process shares it. `key` is a keyed hash of
-    the address and the target (no address is stored); rows older than a day are deleted."""
-
-    key = models.CharField("计数键", max_length=64)
-    window_start = models.DateTimeField("时段开始")
-    count = models.PositiveIntegerField("提交次数", default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "公开评价频次计数"
-        constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="ratings_rate_bucket_once"),
-        ]
-        indexes = [models.Index(fields=["window_start"], name="ratings_rate_bucket_age")]
-
-    def __str__(self) -> str:
-        return f"{self.key[:12]}… {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.http import safe_next
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
 from bangban.core.urls_abs import absolute_url
@@ -129,10 +130,7 @@ def case_rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 expected_version=request.POST.get("version"),
             )
             messages.success(request, "评价已提交，感谢您的反馈")
-            target = request.POST.get("next") or ""
-            if target.startswith("/") and not target.startswith("//"):
-                return redirect(target)
-            return redirect(request.path)
+            return redirect(safe_next(request, request.path))
         except ApplicationError as exc:
             if exc.status == 404:
                 raise

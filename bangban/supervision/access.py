@@ -126,3 +126,15 @@ def visible_records(user: Any) -> Any:
     if not can_view(user):
         return AccountabilityRecord.objects.none()
     return AccountabilityRecord.objects.select_related("unit").filter(unit_q(user, "unit__region__path"))
+
+
+def openable_cases(user: Any, qs: Any) -> Any:
+    """The cases of `qs` the user may open (`tickets.access.visible_tickets`). A unit-bound reader
+    (a county handler, a unit head) sees in case lists, exports and packs only the cases it could
+    open; the region's figures stay counts. City-wide readers see every case of `qs`."""
+    from bangban.accounts.roles import CITY_WIDE_ROLES
+    from bangban.tickets.access import visible_tickets
+
+    if getattr(user, "is_superuser", False) or has_any_role(user, CITY_WIDE_ROLES):
+        return qs
+    return qs.filter(pk__in=visible_tickets(user).values("pk"))

@@ -214,6 +214,7 @@ def drill(
         raise NotFound()
     access.check_unit(request.user, unit)
     qs, snapshot = actions.drill_queryset(year, month, unit_id, figure)
+    qs = access.openable_cases(request.user, qs)
     return {**_page(qs, page, size, lambda t: t), "snapshot": snapshot}
 
 

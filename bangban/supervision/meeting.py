@@ -80,7 +80,7 @@ def _tickets(ids: set[int], scope: Q) -> list[Any]:
 
 
 def build_pack(user: Any, year: int, month: int) -> Pack:
-    from bangban.tickets.models import Category
+    from bangban.tickets.models import Category, Ticket
 
     figures.month_bounds(year, month)
     ranking = Ranking.objects.filter(year=year, month=month).first()
@@ -134,6 +134,15 @@ def build_pack(user: Any, year: int, month: int) -> Pack:
             overdue_cases.append(t)
     ordered = sorted(grouped.items(), key=lambda kv: (-kv[1][0], kv[0]))[:10]
     problems: list[list[Any]] = [[k, *v] for k, v in ordered]
+    # The list names cases: a unit-bound reader sees only those it may open (the counts above
+    # stay the region's).
+    if overdue_cases:
+        openable = set(
+            access.openable_cases(
+                user, Ticket.objects.filter(pk__in=[t.pk for t in overdue_cases])
+            ).values_list("pk", flat=True)
+        )
+        overdue_cases = [t for t in overdue_cases if t.pk in openable]
     overdue_cases.sort(key=lambda t: (t.due_at is None, t.due_at, t.pk))
     overdue = [
         [

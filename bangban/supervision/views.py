@@ -194,6 +194,7 @@ def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figur
     access.check_unit(request.user, unit)
     scope = figures.check_scope(request.GET.get("scope"))
     qs, snapshot = actions.drill_queryset(year, month, unit.pk, figure, scope)
+    qs = access.openable_cases(request.user, qs)
     label = figures.DRILLS[figure].label
     if request.GET.get("export") == "xlsx":
         return _cases_xlsx(f"{unit.name}{year}年{month}月{label}.xlsx", qs)
@@ -634,7 +635,7 @@ def dashboard_status(request: AuthedHttpRequest) -> HttpResponseBase:
 def cases(request: AuthedHttpRequest) -> HttpResponseBase:
     access.require_viewer(request.user)
     region = dashboard.resolve_region(request.user, request.GET.get("region"))
-    qs = dashboard.case_filter(request.GET, region)
+    qs = access.openable_cases(request.user, dashboard.case_filter(request.GET, region))
     if request.GET.get("export") == "xlsx":
         return _cases_xlsx("诉求明细.xlsx", qs)
     result = paginate(request, qs)

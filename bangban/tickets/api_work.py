@@ -185,7 +185,7 @@ def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
         "enterprise": {"id": t.enterprise.pk, "name": t.enterprise.name}
         if t.enterprise_id and t.enterprise and not protected
         else None,
-        "region_code": t.region.code if t.region_id and t.region else None,
+        "region_code": t.region.code if t.region_id and t.region and not protected else None,
         "lead_unit": {"code": t.lead_unit.code, "name": t.lead_unit.name}
         if t.lead_unit_id and t.lead_unit
         else None,

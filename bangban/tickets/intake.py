@@ -41,7 +41,9 @@ from django.utils import timezone
 from bangban.accounts.access import has_any_role, mask_phone
 from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import throttle
 from bangban.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from bangban.core.throttle import RateLimited
 from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
@@ -114,10 +116,21 @@ class IdempotencyConflict(ApplicationError):
     status = 409
 
 
-class RateLimited(ApplicationError):
-    code = "rate_limited"
-    message = "操作过于频繁，请稍后再试"
-    status = 429
+HOUR = dt.timedelta(hours=1)
+DAY = dt.timedelta(days=1)
+
+
+def public_limits() -> dict[str, int]:
+    """The caps on the public forms (settings override the defaults; see docs/operations.md)."""
+    return {
+        "sms_per_hour": int(getattr(settings, "BANGBAN_SMS_CODES_PER_HOUR", 300)),
+        "sms_per_phone": int(getattr(settings, "BANGBAN_SMS_CODES_PER_PHONE_PER_HOUR", 5)),
+        "sms_per_address": int(
+            getattr(settings, "BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR", CODES_PER_IP_PER_HOUR)
+        ),
+        "cases_per_phone": int(getattr(settings, "BANGBAN_PUBLIC_CASES_PER_PHONE_PER_DAY", 5)),
+        "cases_per_address": int(getattr(settings, "BANGBAN_PUBLIC_CASES_PER_ADDRESS_PER_DAY", 20)),
+    }
 
 
 # --- input ------------------------------------------------------------------------------------
@@ -995,10 +1008,12 @@ def do_intake_mayor_public(
     intake_mode: str = IntakeMode.ONLINE,
     attachments: Sequence[Any] = (),
     idempotency_key: str | None = None,
+    ip: str | None = None,
     now: dt.datetime | None = None,
 ) -> IntakeResult:
     """The mayor's public column and mailbox (R8.1), without an account: the phone number must have
-    been confirmed by SMS within `VERIFIED_TTL`; it becomes the case's contact number."""
+    been confirmed by SMS within `VERIFIED_TTL`; it becomes the case's contact number. One
+    verified number and one source address may file only a few cases a day (`public_limits`)."""
     now = now or timezone.now()
     verification = _verified(verification_id, phone, now)
     if verification is None:
@@ -1009,6 +1024,23 @@ def do_intake_mayor_public(
         )
     if intake_mode not in (IntakeMode.ONLINE, IntakeMode.MAILBOX):
         intake_mode = IntakeMode.ONLINE
+    caps = public_limits()
+    throttle.hit(
+        "cases.public.address",
+        ip or "unknown",
+        caps["cases_per_address"],
+        DAY,
+        "本网络今日提交的诉求已达上限（每日最多 {limit} 件），请明日再试或拨打 12345 热线",
+        now,
+    )
+    throttle.hit(
+        "cases.public.phone",
+        verification.phone,
+        caps["cases_per_phone"],
+        DAY,
+        "该手机号今日提交的诉求已达上限（每日最多 {limit} 件），请明日再试或拨打 12345 热线",
+        now,
+    )
     data.contact_phone = verification.phone
     data.enterprise_id = None
     clean = _clean(
@@ -1321,11 +1353,33 @@ def do_send_phone_code(
     if recent is not None:
         wait = int((recent.created_at + RESEND_INTERVAL - now).total_seconds()) + 1
         raise RateLimited(f"验证码已发送，请 {wait} 秒后再重新获取", details={"retry_after": wait})
-    if ip and (
-        PhoneVerification.objects.filter(ip=ip, created_at__gt=now - dt.timedelta(hours=1)).count()
-        >= CODES_PER_IP_PER_HOUR
-    ):
-        raise RateLimited("本网络获取验证码过于频繁，请一小时后再试")
+    caps = public_limits()
+    # Race-free counters (core.throttle): per source address, per number, and one budget for the
+    # whole platform, so that no forwarded header or list of numbers can run up an SMS bill.
+    throttle.hit(
+        "sms.address",
+        ip or "unknown",
+        caps["sms_per_address"],
+        HOUR,
+        "本网络获取验证码过于频繁（每小时最多 {limit} 次），请 {minutes} 分钟后再试",
+        now,
+    )
+    throttle.hit(
+        "sms.phone",
+        mobile,
+        caps["sms_per_phone"],
+        HOUR,
+        "该手机号获取验证码过于频繁（每小时最多 {limit} 次），请 {minutes} 分钟后再试",
+        now,
+    )
+    throttle.hit(
+        "sms.global",
+        "*",
+        caps["sms_per_hour"],
+        HOUR,
+        "验证码发送量已达本时段上限，请 {minutes} 分钟后再试",
+        now,
+    )
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
         verification = PhoneVerification.objects.create(
@@ -1341,6 +1395,7 @@ def do_send_phone_code(
             subject="验证码",
             body=f"【帮办】您的验证码为 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。如非本人操作，请忽略。",
             now=now,
+            one_time=True,
         )
         record(
             "tickets.phone_code_sent",

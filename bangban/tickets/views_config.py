@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
-from bangban.core.http import AuthedHttpRequest
+from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 from bangban.core.xlsx import limit_upload_size, upload_was_too_large
@@ -167,7 +168,7 @@ def category_toggle(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"已{'停用' if category.is_active else '启用'}：{category.path}")
-    return redirect(request.POST.get("next") or "tickets:config_categories")
+    return redirect(safe_next(request, reverse("tickets:config_categories")))
 
 
 @login_required

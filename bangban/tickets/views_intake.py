@@ -399,7 +399,11 @@ def intake_mayor(request: HttpRequest) -> HttpResponse:
                     intake_mode=form.cleaned_data.get("intake_mode") or "online",
                     attachments=_uploads(request),
                     idempotency_key=form.cleaned_data.get("idempotency_key"),
+                    ip=client_ip(request),
                 )
+            except intake.RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
             except ValidationFailed as exc:
                 form.apply_error(exc)
                 status = 400

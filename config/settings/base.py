@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("BANGBAN_VAR_DIR", BASE_DIR / "var"))
@@ -50,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "bangban.core",
@@ -76,8 +81,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bangban.accounts.middleware.IdleTimeoutMiddleware",
+    "bangban.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "bangban.core.middleware.RequestContextMiddleware",
@@ -138,6 +145,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "bangban.accounts.validators.CharacterClassValidator"},
+    {"NAME": "bangban.accounts.validators.MaximumLengthValidator", "OPTIONS": {"max_length": 128}},
 ]
 
 # Account security (R0.4)
@@ -145,6 +153,28 @@ LOGIN_MAX_FAILURES = env_int("BANGBAN_LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCK_SECONDS = env_int("BANGBAN_LOGIN_LOCK_SECONDS", 15 * 60)
 SESSION_IDLE_SECONDS = env_int("BANGBAN_SESSION_IDLE_SECONDS", 30 * 60)
 SESSION_COOKIE_AGE = env_int("BANGBAN_SESSION_MAX_SECONDS", 12 * 3600)
+# Reverse proxies whose X-Forwarded-For is believed (CIDRs, comma-separated); none by default, so
+# the client address is REMOTE_ADDR and a forwarded header from anyone else is ignored.
+BANGBAN_TRUSTED_PROXIES = env_list("BANGBAN_TRUSTED_PROXIES")
+for _proxy in BANGBAN_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"BANGBAN_TRUSTED_PROXIES 中的 {_proxy!r} 不是有效的 IP 地址或网段"
+        ) from _exc
+# Two-factor login (TOTP) for 系统管理员, 营商办 and admin-site accounts (accounts/second_factor.py).
+# On unless turned off; the embedded demo (dev settings) and the tests turn it off by default.
+BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", True)
+OTP_TOTP_ISSUER = "帮办"
+# Caps on the public forms (race-free counters, bangban/core/throttle.py): SMS codes per hour for
+# the whole platform, per number and per source address; cases filed per day per verified number
+# and per source address on the mayor's public column.
+BANGBAN_SMS_CODES_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_HOUR", 300)
+BANGBAN_SMS_CODES_PER_PHONE_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_PHONE_PER_HOUR", 5)
+BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR = env_int("BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR", 20)
+BANGBAN_PUBLIC_CASES_PER_PHONE_PER_DAY = env_int("BANGBAN_PUBLIC_CASES_PER_PHONE_PER_DAY", 5)
+BANGBAN_PUBLIC_CASES_PER_ADDRESS_PER_DAY = env_int("BANGBAN_PUBLIC_CASES_PER_ADDRESS_PER_DAY", 20)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

@@ -9,4 +9,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The demo city signs in with published passwords; set BANGBAN_REQUIRE_SECOND_FACTOR=1 to try
+# the two-factor login here. Production settings require it (docs/security.md).
+BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", False)
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -22,4 +22,6 @@ NOTIFICATION_BACKENDS = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 
+BANGBAN_REQUIRE_SECOND_FACTOR = False  # tests that need it turn it on
+
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

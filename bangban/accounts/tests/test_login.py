@@ -38,9 +38,9 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(world, c
     for _ in range(2):
         assert "用户名或密码错误" in post_login(client, "handler_sy", "nope").content.decode()
     third = post_login(client, "handler_sy", "nope").content.decode()
-    assert "账号已锁定" in third
+    assert "连续输错多次的账号会被暂时锁定" in third
     blocked = post_login(client, "handler_sy", PASSWORD)
-    assert blocked.status_code == 200 and "账号已锁定" in blocked.content.decode()
+    assert blocked.status_code == 200 and "连续输错多次的账号会被暂时锁定" in blocked.content.decode()
     world.handler_shuyang.refresh_from_db()
     assert world.handler_shuyang.locked_until is not None
     assert (
@@ -54,7 +54,7 @@ def test_lock_expires(world, client, time_machine):
     time_machine.move_to("2026-11-27 09:00:00+08:00", tick=False)
     post_login(client, "handler_sy", "x")
     post_login(client, "handler_sy", "x")
-    assert "账号已锁定" in post_login(client, "handler_sy", PASSWORD).content.decode()
+    assert "连续输错多次的账号会被暂时锁定" in post_login(client, "handler_sy", PASSWORD).content.decode()
     time_machine.move_to("2026-11-27 09:11:00+08:00", tick=False)
     assert post_login(client, "handler_sy", PASSWORD).status_code == 302
 

@@ -192,7 +192,7 @@ def test_admin_unlocks_a_locked_account(world, login):
     )
     fresh = Client()
     blocked = fresh.post(reverse("accounts:login"), {"username": "handler_sy", "password": PASSWORD})
-    assert "账号已锁定" in blocked.content.decode()
+    assert "连续输错多次的账号会被暂时锁定" in blocked.content.decode()
     admin = login(world.admin)
     locked_list = admin.get(reverse("accounts:users"), {"status": "locked"})
     assert [row["user"].username for row in locked_list.context["rows"]] == ["handler_sy"]

@@ -155,3 +155,18 @@ def test_a_conduct_complaint_is_never_linked_to_the_enterprises_other_cases(cond
     )
     # Among conduct complaints a repeat is still recognised.
     assert again["is_repeat"] is True and again["duplicate_of"] == conduct.complaint.number
+
+
+def test_the_complainants_region_is_hidden_too(conduct, login):
+    Ticket.objects.filter(pk=conduct.complaint.pk).update(region=conduct.shucheng)
+    handler = login(conduct.handler_shuyang)
+    html = page_text(handler, conduct.complaint)
+    assert "沭城街道" not in html
+    api = handler.get(f"/api/v1/cases/{conduct.complaint.pk}").json()
+    assert api["complainant_protected"] is True and api["region_code"] is None
+    listed = handler.get("/api/v1/cases", {"q": "验收推诿扯皮"}).json()
+    assert [row["region_code"] for row in listed["items"]] == [None]
+    # The 作风办 handling it still sees where the complainant is.
+    office = login(conduct.office)
+    assert "沭城街道" in page_text(office, conduct.complaint)
+    assert office.get(f"/api/v1/cases/{conduct.complaint.pk}").json()["region_code"] == "321322001"

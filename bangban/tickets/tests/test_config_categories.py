@@ -226,3 +226,13 @@ def test_imports_the_real_category_catalogue_when_present(cases, login):
             "/api/v1/cases/settings/categories/import", {"file": SimpleUploadedFile("c.xlsx", fh.read())}
         ).json()
     assert again["new_count"] == 0
+
+
+def test_the_toggle_follows_only_a_next_of_this_site(cases, login):
+    client = login(cases.admin)
+    branch = category("知识产权")
+    for outside in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        response = client.post(f"/cases/settings/categories/{branch.pk}/toggle/", {"next": outside})
+        assert response.status_code == 302 and response["Location"] == LIST
+    inside = client.post(f"/cases/settings/categories/{branch.pk}/toggle/", {"next": LIST + "?q=ip"})
+    assert inside["Location"] == LIST + "?q=ip"

@@ -239,3 +239,29 @@ def test_mayor_office_registers_a_phone_call(cases, login):
 def test_only_the_mayor_office_registers(cases, login):
     assert login(cases.hotline_agent).get("/cases/intake/mayor/register/").status_code == 403
     assert login(cases.enterprise_user).get("/cases/intake/mayor/register/").status_code == 403
+
+
+def test_the_code_is_not_kept_readable_once_sent(db, django_capture_on_commit_callbacks, capsys, settings):
+    from bangban.notifications import backends
+    from bangban.notifications.actions import ONE_TIME_MASK
+    from bangban.notifications.backends import ConsoleBackend
+
+    backends.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_send_phone_code(phone=PHONE)
+    # The phone got the code …
+    assert len(backends.sent) == 1
+    code = re.search(r"\d{6}", backends.sent[0].body)
+    assert code is not None
+    # … and the outbox keeps only a placeholder.
+    message = OutboxMessage.objects.get(channel="sms", address=PHONE)
+    assert message.status == "sent" and message.body == ONE_TIME_MASK
+    assert code.group(0) not in message.body
+    # The console backend (the SMS default until a gateway is set up) prints no code in production.
+    settings.DEBUG = False
+    ConsoleBackend().send(backends.sent[0])
+    assert code.group(0) not in capsys.readouterr().out
+    settings.DEBUG = True
+    ConsoleBackend().send(backends.sent[0])
+    assert code.group(0) in capsys.readouterr().out
+    backends.sent.clear()
