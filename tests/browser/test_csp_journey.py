@@ -84,7 +84,9 @@ def test_main_pages_work_under_the_policy_without_a_violation(
     # An htmx form (POST with the CSRF header) that swaps in the chain verification's result.
     page.goto(f"{base}/audit/")
     page.click("#bb-chain-verification button[type=submit], form[hx-post] button[type=submit]")
-    page.wait_for_function("document.body.innerText.includes('审计链完整')")
+    # (A locator wait, not wait_for_function: Playwright evaluates a string predicate with eval,
+    # which the policy rightly refuses.)
+    page.get_by_text("审计链完整").first.wait_for()
     no_violation()
 
     # The dashboard polls with htmx until its summaries exist, then draws ECharts charts.
