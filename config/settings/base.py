@@ -157,6 +157,12 @@ STORAGES = {
 # Uploads: files are streamed to disk past 2.5 MB; the import views refuse anything above this.
 BANGBAN_MAX_UPLOAD_BYTES = env_int("BANGBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
 BANGBAN_IMPORT_MAX_ROWS = env_int("BANGBAN_IMPORT_MAX_ROWS", 200_000)
+# Zip bombs: uploaded workbooks are refused from their ZIP directory, before parsing, when they
+# would expand past this size or a member's compression ratio exceeds this; sheets are read for at
+# most this many rows, blank rows included (bangban.core.xlsx.check_zip_expansion).
+BANGBAN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("BANGBAN_XLSX_MAX_UNCOMPRESSED_MB", 256) * 1024 * 1024
+BANGBAN_XLSX_MAX_RATIO = env_int("BANGBAN_XLSX_MAX_RATIO", 100)
+BANGBAN_XLSX_MAX_SHEET_ROWS = env_int("BANGBAN_XLSX_MAX_SHEET_ROWS", 300_000)
 # Excel exports of more rows than this are written by a worker, with a progress page.
 BANGBAN_EXPORT_INLINE_ROWS = env_int("BANGBAN_EXPORT_INLINE_ROWS", 5000)
 BANGBAN_EXPORT_KEEP_DAYS = env_int("BANGBAN_EXPORT_KEEP_DAYS", 7)
