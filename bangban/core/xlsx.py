@@ -487,16 +487,27 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
+# Text starting with one of these is a formula (or becomes one) when a spreadsheet reads or
+# re-evaluates it; tab and carriage return are the OWASP additions (they hide a leading "=").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(ws: Any, value: Any) -> Any:
-    """Text is always written as text: a value starting with "=" must not become a formula
-    (spreadsheet formula injection), and control characters Excel rejects are dropped. (openpyxl
-    stores every other str as a string cell, so long digit strings such as codes stay exact.)"""
+    """Text is always written as text, and stays text after editing (spreadsheet formula
+    injection): a value starting with `= + - @` (or tab / CR) is stored as a string cell with the
+    "quote prefix" flag and the text number format "@". The flag is what Excel and WPS set when a
+    person types a leading apostrophe: the apostrophe shows in the formula bar, not in the value,
+    and confirming the cell after editing keeps it text; the "@" format keeps whatever is typed
+    there text as well. Control characters Excel rejects are dropped. (openpyxl stores every other
+    str as a string cell, so long digit strings such as codes stay exact.)"""
     if isinstance(value, str):
         if not value.isprintable():
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
+        if value.startswith(FORMULA_TRIGGERS):
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
+            cell.quotePrefix = True
+            cell.number_format = "@"
             return cell
     return value
 
