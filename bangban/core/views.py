@@ -48,3 +48,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if problems:
         return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def stalled_tasks(request: HttpRequest) -> HttpResponse:
+    """Background tasks left running past their lease or failed (system administrators only)."""
+    from bangban.accounts.roles import Role
+    from bangban.core.errors import NotFound
+    from bangban.core.worker import lease_seconds
+    from bangban.core.worker import stalled_tasks as stalled
+
+    if not getattr(request.user, "has_role", lambda *_: False)(Role.ADMIN):
+        return error_response(request, NotFound())
+    return render(request, "core/stalled_tasks.html", {"rows": stalled(), "lease": int(lease_seconds())})

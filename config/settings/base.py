@@ -178,6 +178,12 @@ TASKS = {
     }
 }
 
+# Task workers (`manage.py task_worker`): heartbeat, lease after which a dead worker's task is
+# queued again, and how many workers may be lost on one task before it is marked failed.
+BANGBAN_TASK_HEARTBEAT_SECONDS = env_int("BANGBAN_TASK_HEARTBEAT_SECONDS", 10)
+BANGBAN_TASK_LEASE_SECONDS = env_int("BANGBAN_TASK_LEASE_SECONDS", 60)
+BANGBAN_TASK_MAX_ATTEMPTS = env_int("BANGBAN_TASK_MAX_ATTEMPTS", 5)
+
 # Notifications (R0.6): one outbox, pluggable backends per channel.
 NOTIFICATION_BACKENDS = {
     "sms": os.environ.get("BANGBAN_SMS_BACKEND", "bangban.notifications.backends.ConsoleBackend"),
