@@ -231,3 +231,36 @@ def test_a_task_whose_workers_keep_dying_is_failed_and_shown_to_administrators(
     page = login(world.admin).get("/tasks/stalled/").content.decode()
     assert "失败" in page and "已尝试 5 次" in page
     assert login(world.handler_shuyang).get("/tasks/stalled/").status_code == 404
+
+
+def test_a_notification_whose_sender_died_is_delivered_once(settings: Any, world: Any) -> None:
+    from django.db import transaction
+
+    from bangban.notifications.actions import notify_user
+    from bangban.notifications.delivery import LEASE_SECONDS, _claim_one, deliver_due
+    from bangban.notifications.models import InAppMessage
+
+    settings.TASKS = DB_TASKS
+    with transaction.atomic():
+        (message,) = notify_user(
+            world.enterprise_user, "整改通知", "请于三个工作日内反馈。", channels=("inapp",)
+        )
+    task = DBTaskResult.objects.get(task_path__endswith="deliver_message")
+    # The worker that ran the delivery claimed the message, then died before sending it.
+    now = timezone.now()
+    assert _claim_one(message.pk, now, now + dt.timedelta(seconds=LEASE_SECONDS))
+    started = now - dt.timedelta(minutes=10)
+    DBTaskResult.objects.filter(pk=task.pk).update(
+        status=TaskResultStatus.RUNNING, started_at=started, worker_ids=["lost"]
+    )
+
+    assert recover_stalled_tasks() == {"requeued": 1, "failed": 0}
+    worker("rescuer", batch=True).run()
+    assert DBTaskResult.objects.get(pk=task.pk).status == TaskResultStatus.SUCCESSFUL
+    assert InAppMessage.objects.filter(user=world.enterprise_user, subject="整改通知").count() == 0
+
+    # When the dead sender's lease expires, the sweep sends it — once, however often it runs.
+    later = now + dt.timedelta(seconds=LEASE_SECONDS + 1)
+    deliver_due(later)
+    deliver_due(later + dt.timedelta(minutes=5))
+    assert InAppMessage.objects.filter(user=world.enterprise_user, subject="整改通知").count() == 1
