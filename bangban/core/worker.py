@@ -4,7 +4,8 @@ loop (the library is configured, not forked) with three additions.
 - **Lost database connections.** A dropped or terminated connection (`OperationalError`,
   `InterfaceError`) anywhere in the loop — claiming a task, running it, or recording its outcome
   in `set_failed` / `set_successful` — no longer ends the process: the worker closes its
-  connections, puts the task it held back in the queue, waits a moment and goes on.
+  connections, puts the task it held back in the queue, waits a moment and goes on. A task that
+  failed only because its connection was lost is queued again too (up to the attempt limit).
 - **A heartbeat.** A thread of the worker updates its `WorkerHeartbeat` row every
   `BANGBAN_TASK_HEARTBEAT_SECONDS`, also while a long task runs.
 - **Leases.** Every worker, at most every heartbeat interval, queues again the tasks left RUNNING
@@ -105,12 +106,16 @@ def recover_stalled_tasks(now: dt.datetime | None = None) -> dict[str, int]:
     return outcome
 
 
-def requeue(task_id: Any) -> None:
-    """Put back a task whose outcome could not be recorded (the connection was lost)."""
+CONNECTION_ERRORS = {f"{cls.__module__}.{cls.__qualname__}" for cls in DB_ERRORS}
+
+
+def requeue(task_id: Any, from_status: str = TaskResultStatus.RUNNING) -> None:
+    """Put back a task whose outcome could not be recorded, or that failed only because the
+    connection was lost."""
     for _attempt in range(30):
         try:
-            DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.READY
+            DBTaskResult.objects.filter(pk=task_id, status=from_status).update(
+                status=TaskResultStatus.READY, finished_at=None
             )
             return
         except DB_ERRORS:
@@ -180,6 +185,16 @@ class ResilientWorker(Worker):
             log.warning("task %s: outcome not recorded (%s); queued again", db_task_result.pk, exc)
             drop_connections()
             requeue(db_task_result.pk)
+            return
+        if (
+            db_task_result.status == TaskResultStatus.FAILED
+            and db_task_result.exception_class_path in CONNECTION_ERRORS
+            and len(db_task_result.worker_ids) < max_attempts()
+        ):
+            # The task failed only because the connection was lost (and the failure was
+            # recorded on a new one): not the task's fault, so it is run again.
+            log.warning("task %s failed on a lost connection; queued again", db_task_result.pk)
+            requeue(db_task_result.pk, TaskResultStatus.FAILED)
 
     def _maybe_recover(self) -> None:
         if time.monotonic() - self._last_recovery < heartbeat_seconds():
