@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n auto --dist loadfile
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-dates venv migrate demo lint check fmt bench clean help
+.PHONY: run test test-dates prod-check venv migrate demo lint check fmt bench clean help
 # Moments the suite is also run at (`make test-dates`): the 1st of a month, a National Day
 # holiday, and the last evening of a year whose successor has no official calendar yet.
 TEST_MOMENTS ?= 2026-11-01T09:00+08:00 2026-10-03T10:00+08:00 2026-12-31T23:50+08:00
@@ -19,6 +19,7 @@ help:
 	@echo "make test-dates — 在多个固定日期（月初、国庆假期、年末）各运行一次测试（不含浏览器测试）"
 	@echo "make lint   — ruff、mypy、迁移检查、生产配置检查"
 	@echo "make bench  — 运行 benchmarks/ 下的性能测试"
+	@echo "make prod-check — 按 docs/operations.md 在本机启动生产布局（PostgreSQL、gunicorn、任务进程、调度）并用浏览器访问"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +58,12 @@ test-dates: venv
 		BANGBAN_TEST_NOW=$$moment DJANGO_SETTINGS_MODULE=config.settings.test \
 			$(PY) -m pytest $(PYTEST_ARGS) -m "not browser" -q -p no:cacheprovider || exit 1; \
 	done
+
+# The documented production layout on loopback (scratch PostgreSQL database, gunicorn, task worker,
+# scheduler), used in Chromium, then torn down: scripts/prod_smoke.py.
+prod-check: venv
+	@bash scripts/ensure_browser.sh
+	$(PY) scripts/prod_smoke.py
 
 fmt: venv
 	$(BIN)/ruff format .

@@ -6,9 +6,11 @@ Each app contributes a router (`bangban.<app>.api.router`), mounted here.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from importlib import import_module
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
@@ -18,6 +20,8 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from bangban.accounts.models import ApiToken, hash_token
 from bangban.core.errors import ApplicationError
+
+log = logging.getLogger(__name__)
 
 
 def user_for_token(raw: str) -> Any:
@@ -71,6 +75,18 @@ def error(request: HttpRequest, status: int, code: str, message: str, details: A
 @api.exception_handler(ApplicationError)
 def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return error(request, exc.status, exc.code, exc.message, exc.details)
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A lost or refused database connection: the transaction was rolled back (nothing of the
+    request was kept) and the client may retry; Django drops the broken connection when the
+    request ends."""
+    log.warning("database unavailable during %s %s: %s", request.method, request.path, exc)
+    response = error(request, 503, "database_unavailable", "数据库暂时不可用，请求未被处理，请稍后重试")
+    response["Retry-After"] = "5"
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

@@ -146,9 +146,11 @@ def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
     that is finished, is left alone."""
     from bangban.notifications.actions import notify_user
 
-    claimed = ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.RUNNING, started_at=now or timezone.now()
-    )
+    # A job left RUNNING is taken again: its task is only run again when the worker that held it
+    # was lost (bangban.core.worker). The file is written whole and marked done once, below.
+    claimed = ExportJob.objects.filter(
+        pk=job_id, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.RUNNING, started_at=now or timezone.now())
     if not claimed:
         return "skipped"
     job = ExportJob.objects.select_related("user").get(pk=job_id)
@@ -176,7 +178,7 @@ def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
         )
         return "failed"
     with transaction.atomic():
-        ExportJob.objects.filter(pk=job.pk).update(
+        finished = ExportJob.objects.filter(pk=job.pk, status=ExportStatus.RUNNING).update(
             status=ExportStatus.DONE,
             done=counter[0],
             total=max(job.total, counter[0]),
@@ -185,6 +187,8 @@ def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
             filename=plan.filename,
             finished_at=timezone.now(),
         )
+        if not finished:  # another run of the same job finished first: record and notify once
+            return "skipped"
         plan.record(counter[0])
         notify_user(
             job.user,

@@ -94,3 +94,21 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key[:12]}… {self.window_start:%Y-%m-%d %H:%M} ×{self.count}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A task worker (`manage.py task_worker`) says it is alive every few seconds, from a thread of
+    its own, also while it runs a long task. A task RUNNING under a worker whose heartbeat is older
+    than the lease was left by a dead worker and is queued again (bangban.core.worker)."""
+
+    worker_id = models.CharField("任务进程", max_length=64, primary_key=True)
+    host = models.CharField("主机", max_length=120, blank=True)
+    started_at = models.DateTimeField("启动时间")
+    seen_at = models.DateTimeField("最近心跳", db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "任务进程心跳"
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return self.worker_id

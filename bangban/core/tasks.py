@@ -19,3 +19,11 @@ def purge_exports_task() -> int:
     from .exports import purge_exports
 
     return purge_exports(timezone.now())
+
+
+@task()
+def recover_stalled_tasks_task() -> dict[str, int]:
+    """Queue again the tasks of workers whose heartbeat stopped (bangban.core.worker)."""
+    from .worker import recover_stalled_tasks
+
+    return recover_stalled_tasks(timezone.now())

@@ -5,7 +5,6 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -42,6 +41,23 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For the load balancer: 200 `{"status": "ok"}`, or 503 with the reasons (bangban.core.health)."""
+    from bangban.core.health import health_problems
+
+    problems = health_problems()
+    if problems:
+        return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def stalled_tasks(request: HttpRequest) -> HttpResponse:
+    """Background tasks left running past their lease or failed (system administrators only)."""
+    from bangban.accounts.roles import Role
+    from bangban.core.errors import NotFound
+    from bangban.core.worker import lease_seconds
+    from bangban.core.worker import stalled_tasks as stalled
+
+    if not getattr(request.user, "has_role", lambda *_: False)(Role.ADMIN):
+        return error_response(request, NotFound())
+    return render(request, "core/stalled_tasks.html", {"rows": stalled(), "lease": int(lease_seconds())})

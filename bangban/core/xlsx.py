@@ -10,9 +10,11 @@ to a temporary file that the response then streams from disk.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import wraps
 from typing import IO, Any
@@ -36,6 +38,7 @@ __all__ = [
     "UploadLimitHandler",
     "cell_text",
     "check_upload_size",
+    "check_zip_expansion",
     "human_size",
     "limit_upload_size",
     "max_upload_bytes",
@@ -166,11 +169,75 @@ def _head(uploaded_file: Any, length: int) -> bytes:
     return head if isinstance(head, bytes) else b""
 
 
+def max_uncompressed_bytes() -> int:
+    return int(getattr(settings, "BANGBAN_XLSX_MAX_UNCOMPRESSED_BYTES", 256 * 1024 * 1024))
+
+
+def max_compression_ratio() -> int:
+    return int(getattr(settings, "BANGBAN_XLSX_MAX_RATIO", 100))
+
+
+def max_sheet_rows() -> int:
+    return int(getattr(settings, "BANGBAN_XLSX_MAX_SHEET_ROWS", 300_000))
+
+
+# Members smaller than this are never refused for their ratio: tiny XML parts compress very well.
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+def check_zip_expansion(fileobj: Any) -> None:
+    """Refuse a workbook that would expand too much, before any of it is parsed (zip bombs).
+
+    Reads only the ZIP central directory: the declared uncompressed size of every member (summed,
+    at most `BANGBAN_XLSX_MAX_UNCOMPRESSED_BYTES`) and each member's compression ratio (at most
+    `BANGBAN_XLSX_MAX_RATIO` for members over 1 MB; real workbooks stay well under 30). Python's
+    zipfile never inflates a member past its declared size (a lying header fails its CRC check),
+    so the declared sizes bound what openpyxl will read."""
+    try:
+        fileobj.seek(0)
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise _not_xlsx() from exc
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            fileobj.seek(0)
+    limit = max_uncompressed_bytes()
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > limit:
+            raise FileRejected(
+                f"文件解压后超过 {human_size(limit)}，可能是异常文件；请删除多余的空行、空列和格式后重新上传",
+                code="uncompressed_too_large",
+                details={"max_uncompressed_bytes": limit},
+            )
+        if member.file_size > RATIO_FLOOR_BYTES:
+            ratio = member.file_size / max(member.compress_size, 1)
+            if ratio > max_compression_ratio():
+                raise FileRejected(
+                    "文件压缩比异常（解压后的内容是文件大小的 "
+                    f"{int(ratio)} 倍），可能含有大量空行或重复内容；请删除多余的空行和格式后重新上传",
+                    code="compression_ratio_too_high",
+                    details={"member": member.filename, "ratio": int(ratio)},
+                )
+
+
+def too_many_sheet_rows() -> FileRejected:
+    limit = max_sheet_rows()
+    return FileRejected(
+        f"工作表超过 {limit:,} 行（含空行），请删除多余的空行或拆分为多个文件后分批上传",
+        code="too_many_rows",
+        details={"max_rows": limit},
+    )
+
+
 def open_xlsx(uploaded_file: Any, max_bytes: int | None = None) -> Any:
     """Open an uploaded .xlsx for streaming reads (openpyxl read-only mode, cached values).
 
-    Checks, in order: the size (`file_too_large`, nothing is read), the ZIP signature and then
-    whether openpyxl can open it as a workbook (`not_xlsx`: renamed .xls/.csv/.txt/.docx files,
+    Checks, in order: the size (`file_too_large`, nothing is read), the ZIP signature, the expanded
+    size and compression ratio from the ZIP directory (`uncompressed_too_large`,
+    `compression_ratio_too_high`, nothing is inflated) and then whether openpyxl can open it as a workbook (`not_xlsx`: renamed .xls/.csv/.txt/.docx files,
     truncated downloads). The caller must `close()` the workbook."""
     if max_bytes is None:
         max_bytes = max_upload_bytes()
@@ -180,6 +247,7 @@ def open_xlsx(uploaded_file: Any, max_bytes: int | None = None) -> Any:
     if _head(uploaded_file, len(ZIP_SIGNATURE)) != ZIP_SIGNATURE:
         raise _not_xlsx()
     source = getattr(uploaded_file, "file", uploaded_file)
+    check_zip_expansion(source)
     try:
         workbook = _load_streaming_workbook(source)
     except Exception as exc:  # zip, XML and openpyxl errors of every kind: not a workbook we can read
@@ -329,6 +397,7 @@ def _fast_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]] | None:
     def rows() -> Iterator[tuple[int, tuple[Any, ...]]]:
         from xml.etree.ElementTree import iterparse
 
+        limit = max_sheet_rows()
         with ws._get_source() as source:
             last = 0
             for _event, element in iterparse(source):
@@ -336,6 +405,8 @@ def _fast_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]] | None:
                     continue
                 number = int(element.get("r") or last + 1)
                 last = number
+                if number > limit:
+                    raise too_many_sheet_rows()
                 values: list[Any] = []
                 position = -1
                 for cell in element:
@@ -354,6 +425,14 @@ def _fast_rows(ws: Any) -> Iterator[tuple[int, tuple[Any, ...]]] | None:
     return rows()
 
 
+def _bounded(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    limit = max_sheet_rows()
+    for number, values in rows:
+        if number > limit:
+            raise too_many_sheet_rows()
+        yield number, values
+
+
 def read_rows(
     ws: Any, required_headers: Sequence[str], optional_headers: Sequence[str] = ()
 ) -> tuple[dict[str, int], Iterator[tuple[int, dict[str, Any]]]]:
@@ -369,7 +448,7 @@ def read_rows(
         if hasattr(ws, "reset_dimensions"):
             # Some generators write a wrong <dimension>; reading without it never truncates columns.
             ws.reset_dimensions()
-        rows = enumerate(ws.iter_rows(values_only=True), start=1)
+        rows = _bounded(enumerate(ws.iter_rows(values_only=True), start=1))
 
     header_map: dict[str, int] = {}
     for number, values in rows:
@@ -408,16 +487,27 @@ _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 
 
+# Text starting with one of these is a formula (or becomes one) when a spreadsheet reads or
+# re-evaluates it; tab and carriage return are the OWASP additions (they hide a leading "=").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(ws: Any, value: Any) -> Any:
-    """Text is always written as text: a value starting with "=" must not become a formula
-    (spreadsheet formula injection), and control characters Excel rejects are dropped. (openpyxl
-    stores every other str as a string cell, so long digit strings such as codes stay exact.)"""
+    """Text is always written as text, and stays text after editing (spreadsheet formula
+    injection): a value starting with `= + - @` (or tab / CR) is stored as a string cell with the
+    "quote prefix" flag and the text number format "@". The flag is what Excel and WPS set when a
+    person types a leading apostrophe: the apostrophe shows in the formula bar, not in the value,
+    and confirming the cell after editing keeps it text; the "@" format keeps whatever is typed
+    there text as well. Control characters Excel rejects are dropped. (openpyxl stores every other
+    str as a string cell, so long digit strings such as codes stay exact.)"""
     if isinstance(value, str):
         if not value.isprintable():
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if value.startswith("="):
+        if value.startswith(FORMULA_TRIGGERS):
             cell = WriteOnlyCell(ws, value=value)
             cell.data_type = "s"
+            cell.quotePrefix = True
+            cell.number_format = "@"
             return cell
     return value
 

@@ -206,8 +206,10 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
             .order_by("pk")
             .values_list("pk", flat=True)
         )
-        processed = 0
-        delivered = 0
+        # A rerun (the worker that ran it was lost) goes on from the committed progress: each
+        # batch commits its deliveries, their messages and the counters together.
+        processed = push.processed
+        delivered = push.delivered
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
             with transaction.atomic():

@@ -129,6 +129,17 @@ def _read_rows(filename: str, data: bytes) -> list[list[Any]]:
             raise UnreadableFile("unreadable_file", f"CSV 文件格式有误：{exc}") from None
     from openpyxl import load_workbook
 
+    from bangban.core.errors import FileRejected
+    from bangban.core.xlsx import check_zip_expansion
+
+    try:
+        check_zip_expansion(io.BytesIO(data))
+    except FileRejected as exc:
+        if exc.code == "not_xlsx":
+            raise UnreadableFile(
+                "unreadable_file", "无法读取该 Excel 文件：请确认是 .xlsx 格式且未加密"
+            ) from None
+        raise UnreadableFile(exc.code, exc.message) from None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds (zip, xml, key errors) for a bad file

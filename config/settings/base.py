@@ -196,6 +196,12 @@ STORAGES = {
 # Uploads: files are streamed to disk past 2.5 MB; the import views refuse anything above this.
 BANGBAN_MAX_UPLOAD_BYTES = env_int("BANGBAN_MAX_UPLOAD_MB", 20) * 1024 * 1024
 BANGBAN_IMPORT_MAX_ROWS = env_int("BANGBAN_IMPORT_MAX_ROWS", 200_000)
+# Zip bombs: uploaded workbooks are refused from their ZIP directory, before parsing, when they
+# would expand past this size or a member's compression ratio exceeds this; sheets are read for at
+# most this many rows, blank rows included (bangban.core.xlsx.check_zip_expansion).
+BANGBAN_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("BANGBAN_XLSX_MAX_UNCOMPRESSED_MB", 256) * 1024 * 1024
+BANGBAN_XLSX_MAX_RATIO = env_int("BANGBAN_XLSX_MAX_RATIO", 100)
+BANGBAN_XLSX_MAX_SHEET_ROWS = env_int("BANGBAN_XLSX_MAX_SHEET_ROWS", 300_000)
 # Excel exports of more rows than this are written by a worker, with a progress page.
 BANGBAN_EXPORT_INLINE_ROWS = env_int("BANGBAN_EXPORT_INLINE_ROWS", 5000)
 BANGBAN_EXPORT_KEEP_DAYS = env_int("BANGBAN_EXPORT_KEEP_DAYS", 7)
@@ -210,6 +216,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Task workers (`manage.py task_worker`): heartbeat, lease after which a dead worker's task is
+# queued again, and how many workers may be lost on one task before it is marked failed.
+BANGBAN_TASK_HEARTBEAT_SECONDS = env_int("BANGBAN_TASK_HEARTBEAT_SECONDS", 10)
+BANGBAN_TASK_LEASE_SECONDS = env_int("BANGBAN_TASK_LEASE_SECONDS", 60)
+BANGBAN_TASK_MAX_ATTEMPTS = env_int("BANGBAN_TASK_MAX_ATTEMPTS", 5)
 
 # Notifications (R0.6): one outbox, pluggable backends per channel.
 NOTIFICATION_BACKENDS = {

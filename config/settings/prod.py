@@ -36,8 +36,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("BANGBAN_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Cookies travel over https only. BANGBAN_COOKIE_SECURE=false exists for one purpose: the
+# loopback production smoke test (scripts/prod_smoke.py), which serves plain http on 127.0.0.1.
+SESSION_COOKIE_SECURE = env_bool("BANGBAN_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 
 # Links sent by SMS and e-mail are built on this address; it must be set and use https (checked by

@@ -1,5 +1,7 @@
 """Settings for the test suite: SQLite by default, PostgreSQL when DATABASE_URL is set (CI)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import STATIC_ROOT
 
@@ -15,6 +17,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The fault tests start real task workers in other processes, which must share the database queue.
+if os.environ.get("BANGBAN_TEST_TASK_BACKEND") == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 NOTIFICATION_BACKENDS = {
     "sms": "bangban.notifications.backends.MemoryBackend",
     "email": "bangban.notifications.backends.MemoryBackend",

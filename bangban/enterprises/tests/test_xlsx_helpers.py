@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from urllib.parse import unquote
 
 import pytest
@@ -102,6 +103,25 @@ def test_written_text_never_becomes_a_formula():
     assert ws["A2"].data_type == "s"
     assert ws["A2"].value == '=HYPERLINK("http://x")'
     assert ws["A3"].value == "正常文字"
+
+
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x","点击")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A2)", "\t=1+1"]
+)
+def test_formula_like_text_stays_text_even_after_editing(text):
+    """Stored as text with the quote-prefix flag (Excel's and WPS's leading apostrophe) and the
+    text format, so confirming the cell after editing it does not turn it into a formula."""
+    buf = io.BytesIO()
+    write_xlsx(buf, ["名称", "数"], [[text, 5], ["普通文字", -3]], "表")
+    ws = load_workbook(io.BytesIO(buf.getvalue())).active
+    cell = ws["A2"]
+    assert (cell.value, cell.data_type) == (text, "s")
+    assert cell.quotePrefix is True
+    assert cell.number_format == "@"
+    assert ws["B3"].value == -3 and ws["B3"].data_type == "n"  # numbers are untouched
+    assert not ws["A3"].quotePrefix
+    raw = zipfile.ZipFile(io.BytesIO(buf.getvalue())).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in raw
 
 
 def test_text_columns_keep_long_digit_strings_exact():

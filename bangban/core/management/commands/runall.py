@@ -19,7 +19,7 @@ from bangban.core.demo_accounts import demo_account_lines
 
 
 class Command(BaseCommand):
-    help = "启动网站、任务进程（db_worker）和定时调度（scheduler）"
+    help = "启动网站、任务进程（task_worker）和定时调度（scheduler）"
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--addr", default="127.0.0.1:8000", help="网站监听地址")
@@ -28,7 +28,7 @@ class Command(BaseCommand):
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         processes = {
             "web": subprocess.Popen([*manage, "runserver", addr, "--noreload"]),
-            "worker": subprocess.Popen([*manage, "db_worker", "--interval", "1", "--no-reload"]),
+            "worker": subprocess.Popen([*manage, "task_worker", "--interval", "1", "--no-reload"]),
             "scheduler": subprocess.Popen([*manage, "scheduler"]),
         }
         self.stdout.write(self.style.SUCCESS(f"\n帮办已启动：http://{addr}/"))
