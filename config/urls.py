@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from bangban.core.api import api
+from bangban.core.api import api, api_not_found
 
 urlpatterns: list = [
     path("", include("bangban.core.urls")),
@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("outreach/", include("bangban.outreach.urls")),
     path("supervision/", include("bangban.supervision.urls")),
     path("api/v1/", api.urls),
+    re_path(r"^api/", api_not_found),  # an address under /api/ that no operation serves: JSON 404
     path("django-admin/", admin.site.urls),
 ]
 
