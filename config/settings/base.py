@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bangban.core.input_guard.InputGuardMiddleware",
+    "bangban.core.refusals.ApplicationErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bangban.accounts.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
