@@ -44,7 +44,7 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = DEFA
     paginator = Paginator(queryset, size)
     number: Any = request.GET.get("page")
     try:
-        number = max(1, min(int(number), MAX_PAGE)) if number is not None else 1
+        number = min(int(number), MAX_PAGE) if number is not None else 1
     except (TypeError, ValueError):
         number = 1
     page = paginator.get_page(number)
