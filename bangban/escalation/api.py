@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.core.pagination import PageNumber, PageSize, page_body
-from bangban.core.schemas import ErrorOut
+from bangban.core.schemas import ErrorOut, Month, Year
 from bangban.tickets.access import access_ticket
 
 from . import access, actions, queries
@@ -683,7 +683,7 @@ def respond(request: HttpRequest, order_id: int, body: ResponseIn) -> Any:
 
 @router.get("/figures", response={200: dict[int, dict[str, int]], 403: ErrorOut}, summary="各单位月度督办、任务、升级、异议数",
             description="营商办、市政府办公室、作风办、审计员和系统管理员可查。")  # fmt: skip
-def figures(request: HttpRequest, year: int, month: int) -> Any:
+def figures(request: HttpRequest, year: Year, month: Month) -> Any:
     from bangban.accounts.access import has_any_role
     from bangban.accounts.roles import Role
 

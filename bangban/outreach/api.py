@@ -20,7 +20,7 @@ from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound
 from bangban.core.pagination import PageQuery, page_body
-from bangban.core.schemas import ErrorOut
+from bangban.core.schemas import YEAR_MAX, YEAR_MIN, ErrorOut
 
 from . import figures, forums, policies, policy_import, projects, queries, symposia
 from .access import (
@@ -488,7 +488,7 @@ def submit_round(request: HttpRequest, round_id: int) -> Any:
 
 
 class OutreachMonthQuery(Schema):
-    year: int = Field(description="年")
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="年")
     month: int = Field(ge=1, le=12, description="月")
 
 

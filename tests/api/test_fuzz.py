@@ -54,6 +54,8 @@ def tokens(world: Any) -> dict[str, dict[str, str]]:
 def _check(operation: Any, response: Any) -> None:
     where = f"{operation.label} → {response.status_code}: {response.text[:300]}"
     assert response.status_code < 500, where
+    if 400 <= response.status_code < 500 and "json" not in str(response.headers.get("content-type")):
+        raise AssertionError(f"{where} {response.request.method} {response.request.url} {response.headers}")
     if 400 <= response.status_code < 500:
         body = response.json()
         assert isinstance(body.get("code"), str) and body["code"], where
