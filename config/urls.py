@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bangban.accounts import views as accounts_views
-from bangban.core.api import api
+from bangban.core.api import api, api_not_found
 
 urlpatterns: list = [
     path("", include("bangban.core.urls")),
@@ -22,6 +22,7 @@ urlpatterns: list = [
     path("api/v1/", api.urls),
     # The admin site signs in through the project's login (lock-out, second factor).
     path("django-admin/login/", accounts_views.admin_login),
+    re_path(r"^api/", api_not_found),  # an address under /api/ that no operation serves: JSON 404
     path("django-admin/", admin.site.urls),
 ]
 

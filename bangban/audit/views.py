@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bangban.accounts.access import may_see_personal_data
-from bangban.core.errors import ApplicationError
+from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.exports import export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
@@ -45,6 +45,8 @@ def audit_reader_view(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
         try:
             require_audit_reader(request.user)
             return view(request, *args, **kwargs)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             return error_response(request, exc)
 

@@ -6,20 +6,24 @@ Each app contributes a router (`bangban.<app>.api.router`), mounted here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from importlib import import_module
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
-from ninja import NinjaAPI
+from django.views.decorators.csrf import csrf_exempt
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from bangban.accounts.models import ApiToken, hash_token
 from bangban.core.errors import ApplicationError
+from bangban.core.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +58,73 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
-api = NinjaAPI(
+# The stable error codes each HTTP status can carry, documented on every operation of the OpenAPI
+# document (an operation-specific code, e.g. `title_too_long`, travels in `details` of a
+# `validation_error`, or is listed in the operation's own description).
+ERROR_CODES: dict[int, tuple[str, ...]] = {
+    400: ("validation_error", "invalid_characters", "bad_request", "file_rejected"),
+    401: ("unauthorized",),
+    403: ("permission_denied",),
+    404: ("not_found",),
+    409: ("conflict", "invalid_transition"),
+    413: ("payload_too_large",),
+    422: ("validation_error",),
+    429: ("too_many_requests", "rate_limited"),
+}
+ERROR_STATUS_TEXT = {
+    400: "请求无效",
+    401: "未认证",
+    403: "无权执行此操作",
+    404: "记录不存在或无权查看",
+    409: "冲突（记录已被修改，或当前状态不允许）",
+    413: "上传内容过大",
+    422: "参数格式不正确",
+    429: "请求过于频繁",
+}
+WRITE_METHODS = ("post", "put", "patch", "delete")
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Adds the error answers every operation can give, each `{code, message}` with its codes."""
+    ref = {"$ref": "#/components/schemas/ErrorOut"}
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
+            statuses = [400, 403, 404, 422]
+            if operation.get("security"):
+                statuses.append(401)
+            if method in WRITE_METHODS:
+                statuses += [409, 413, 429]
+            for status in sorted(set(statuses) | {int(k) for k in responses if str(k).startswith("4")}):
+                codes = "、".join(f"`{c}`" for c in ERROR_CODES.get(status, ()))
+                entry = responses.setdefault(status, {"content": {"application/json": {"schema": ref}}})
+                entry["description"] = f"{ERROR_STATUS_TEXT.get(status, '错误')}；错误码：{codes}"
+    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+        "ErrorOut", ErrorOut.model_json_schema()
+    )
+    return schema
+
+
+class VendoredSwagger(Swagger):
+    """Swagger UI from the vendored copy under `core/vendor/swagger-ui` (works offline, no inline
+    script): django-ninja would load it from a CDN unless `ninja` were an installed app."""
+
+    def render_page(self, request: HttpRequest, api: Any, **kwargs: Any) -> HttpResponse:
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {
+            "swagger_settings": json.dumps(self.settings, ensure_ascii=False),
+            "api": api,
+            "add_csrf": True,
+        }
+        return render(request, "core/api_docs.html", context)
+
+
+class BangbanAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
+        return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = BangbanAPI(
     title="帮办 bangban API",
     version="1.0",
     description="宿迁市涉企服务平台接口。认证：`Authorization: Bearer <令牌>`（或 `X-API-Key`），"
@@ -62,6 +132,7 @@ api = NinjaAPI(
     auth=[BearerToken(), HeaderToken(), django_auth],
     urls_namespace="api",
     docs_url="/docs",
+    docs=VendoredSwagger(),
 )
 
 
@@ -119,6 +190,13 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         429: "too_many_requests",
     }
     return error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.message))
+
+
+@csrf_exempt  # it changes nothing; a CSRF refusal here would be Django's HTML page
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    """An `/api/` address no operation serves (e.g. `/api/v1/org/units/abc`): the same
+    `{code, message}` 404 as a missing record, not Django's HTML page."""
+    return JsonResponse({"code": "not_found", "message": "接口不存在，或记录不存在"}, status=404)
 
 
 # Apps that each mount one router at `/api/v1/<app>`, contribute header entries (`<app>.nav`) and

@@ -65,3 +65,8 @@ class InvalidTransition(ApplicationError):
 class FileRejected(ApplicationError):
     code = "file_rejected"
     message = "上传的文件无法处理"
+
+
+# What a page form must not re-render as if it were a correctable mistake: a refusal answers 403/404
+# (`except REFUSALS: raise` before the form's own `except ApplicationError`).
+REFUSALS = (NotFound, PermissionDenied)

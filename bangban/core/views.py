@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from bangban.accounts.access import scope_of
-from bangban.core.errors import ApplicationError
+from bangban.core.errors import REFUSALS, ApplicationError
 
 
 def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -26,6 +26,8 @@ def page_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
             return view(request, *args, **kwargs)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             return error_response(request, exc)
 

@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from bangban.audit.actions import record
-from bangban.core.errors import ApplicationError, NotFound
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.models import ExportJob, ExportStatus
 from bangban.core.pagination import paginate
@@ -24,6 +24,8 @@ from .exports import inline_limit, keep_days, own_job
 def export_status(request: AuthedHttpRequest, job_id: str) -> HttpResponse:
     try:
         job = own_job(request.user, job_id)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     template = "core/_export_progress.html" if getattr(request, "htmx", False) else "core/export_status.html"
@@ -38,6 +40,8 @@ def export_download(request: AuthedHttpRequest, job_id: str) -> HttpResponseBase
         if job.status != ExportStatus.DONE or not job.file:
             raise NotFound("文件尚未生成或已过保留期限")
         handle = job.file.open("rb")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     record("export.downloaded", actor=request.user, obj=job, object_repr=f"下载导出：{job.label}")

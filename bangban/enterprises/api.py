@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from bangban.accounts.access import show_id_number, show_phone
+from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION
 from bangban.core.schemas import ErrorOut
 
 from . import actions
@@ -65,7 +66,7 @@ class EnterpriseQuery(Schema):
     industry: str | None = Field(None, description="行业门类字母 A–T")
     scale: str | None = Field(None, description="企业规模：large / medium / small / micro")
     is_active: str | None = Field(None, description="1 仅存续，0 仅已注销；不填为全部")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
     size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bangban.accounts.access import may_see_personal_data, show_id_number, show_phone
 from bangban.audit.actions import record_personal_data_view
-from bangban.core.errors import ApplicationError, Conflict, NotFound
+from bangban.core.errors import REFUSALS, ApplicationError, Conflict, NotFound
 from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
@@ -148,6 +148,8 @@ def enterprise_create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = actions.do_create_enterprise(acting_user=user, data=form.changes())
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             _form_error(form, exc)
         else:
@@ -178,6 +180,8 @@ def enterprise_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             except Conflict as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 _form_error(form, exc)
             else:
@@ -239,6 +243,8 @@ def my_enterprise(request: AuthedHttpRequest) -> HttpResponse:
                     liaison_name=form.cleaned_data["liaison_name"],
                     liaison_phone=form.cleaned_data["liaison_phone"],
                 )
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
@@ -304,6 +310,8 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
             if upload_was_too_large(request):
                 raise too_large_error(max_upload_bytes())
             batch = actions.do_preview_import(acting_user=user, uploaded_file=request.FILES.get("file"))
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
         else:
@@ -409,6 +417,8 @@ def import_apply(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
             batch_id=batch.pk,
             confirm_partial=bool(form.cleaned_data.get("confirm_partial")),
         )
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if getattr(request, "htmx", False):
             # htmx does not swap error responses: show the message on the reloaded preview.
@@ -432,6 +442,8 @@ def import_cancel(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
     batch = access_import_batch(request.user, batch_id)
     try:
         actions.do_cancel_import(acting_user=request.user, batch_id=batch.pk)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         batch.refresh_from_db()
         return _render_preview(request, batch, error=exc)

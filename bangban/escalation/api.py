@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from bangban.core.errors import NotFound, PermissionDenied
-from bangban.core.schemas import ErrorOut
+from bangban.core.pagination import PageNumber, PageSize, page_body
+from bangban.core.schemas import ErrorOut, Month, Year
 from bangban.tickets.access import access_ticket
 
 from . import access, actions, queries
@@ -35,11 +36,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 
 
 def _page(qs: Any, page: int, size: int, out: Any) -> dict[str, Any]:
-    size = max(1, min(size, 200))
-    page = max(1, page)
-    count = qs.count()
-    start = (page - 1) * size
-    return {"count": count, "page": page, "size": size, "items": [out(x) for x in qs[start : start + size]]}
+    return page_body(qs, page, size, out)
 
 
 # --- tiers and escalation --------------------------------------------------------------------------
@@ -106,7 +103,7 @@ def put_settings(request: HttpRequest, body: SettingsIO) -> Any:
     return _settings()
 
 
-class StepOut(Schema):
+class EscalationStepOut(Schema):
     from_level: int
     to_level: int
     tier_name: str
@@ -124,7 +121,7 @@ class CaseTierOut(Schema):
     tier: str = Field(description="当前层级名称")
     tier_due_at: dt.datetime | None = Field(description="本级时限")
     special_supervision: bool = Field(description="专项督查（市长直通车）")
-    path: list[StepOut] = Field(description="升级路径")
+    path: list[EscalationStepOut] = Field(description="升级路径")
 
 
 def _step(s: EscalationStep) -> dict[str, Any]:
@@ -156,7 +153,7 @@ class CaseTierPage(Schema):
 
 @router.get("/cases", response=CaseTierPage, summary="已升级的诉求")
 def list_escalated(
-    request: HttpRequest, level: int | None = None, q: str = "", page: int = 1, size: int = 20
+    request: HttpRequest, level: int | None = None, q: str = "", page: PageNumber = 1, size: PageSize = 20
 ) -> Any:
     if not access.is_staff(request.user):
         raise NotFound()
@@ -269,7 +266,7 @@ class MeetingPage(Schema):
 
 
 @router.get("/meetings", response=MeetingPage, summary="会办会议")
-def list_meetings(request: HttpRequest, type: str = "", page: int = 1, size: int = 20) -> Any:
+def list_meetings(request: HttpRequest, type: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_meetings(request.user).order_by("-held_at", "-id")
     if type:
         qs = qs.filter(type=type)
@@ -333,7 +330,7 @@ class TaskPage(Schema):
     summary="议定任务",
     description="view=unit：本单位的任务；view=overdue：全部超期任务（督查）。",
 )
-def list_tasks(request: HttpRequest, view: str = "unit", page: int = 1, size: int = 20) -> Any:
+def list_tasks(request: HttpRequest, view: str = "unit", page: PageNumber = 1, size: PageSize = 20) -> Any:
     from django.utils import timezone
 
     qs = access.visible_tasks(request.user).select_related("owner_unit")
@@ -344,12 +341,12 @@ def list_tasks(request: HttpRequest, view: str = "unit", page: int = 1, size: in
     return _page(qs.order_by("status", "due_at", "id"), page, size, _task)
 
 
-class NoteIn(Schema):
+class EscalationNoteIn(Schema):
     note: str = Field(description="完成情况")
 
 
 @router.post("/tasks/{int:task_id}/done", response={200: TaskOut, **ERRORS}, summary="报送任务完成")
-def task_done(request: HttpRequest, task_id: int, body: NoteIn) -> Any:
+def task_done(request: HttpRequest, task_id: int, body: EscalationNoteIn) -> Any:
     return _task(actions.do_complete_task(acting_user=request.user, task_id=task_id, note=body.note))
 
 
@@ -422,7 +419,7 @@ def get_review(request: HttpRequest, ticket_id: int) -> Any:
     return _review(review)
 
 
-class ClassifyIn(Schema):
+class EscalationClassifyIn(Schema):
     category_id: int = Field(description="诉求分类")
     kind: str = Field(description="general 一般问题 / major 重大问题")
     comment: str = ""
@@ -431,7 +428,7 @@ class ClassifyIn(Schema):
 @router.post(
     "/mayor/{int:ticket_id}/classify", response={200: ReviewOut, **ERRORS}, summary="分类并送对口联系副秘书长"
 )
-def classify(request: HttpRequest, ticket_id: int, body: ClassifyIn) -> Any:
+def classify(request: HttpRequest, ticket_id: int, body: EscalationClassifyIn) -> Any:
     return _review(actions.do_classify(acting_user=request.user, ticket_id=ticket_id, **body.dict()))
 
 
@@ -515,7 +512,7 @@ def _route_user(request: HttpRequest) -> Any:
 
 @router.get("/deputy-routes", response={200: RoutePage, 404: ErrorOut}, summary="对口联系副秘书长列表",
             description="q 按分类名称、编码或副秘书长姓名搜索；分页。")  # fmt: skip
-def list_routes(request: HttpRequest, q: str = "", page: int = 1, size: int = 50) -> Any:
+def list_routes(request: HttpRequest, q: str = "", page: PageNumber = 1, size: PageSize = 50) -> Any:
     _route_user(request)
     return _page(queries.deputy_routes(q), page, size, _route)
 
@@ -580,12 +577,12 @@ def _dispute(d: Dispute) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class ReasonIn(Schema):
+class EscalationReasonIn(Schema):
     reason: str = Field(description="异议理由")
 
 
 @router.post("/cases/{int:ticket_id}/disputes", response={201: DisputeOut, **ERRORS}, summary="提出职责异议")
-def raise_dispute(request: HttpRequest, ticket_id: int, body: ReasonIn) -> Any:
+def raise_dispute(request: HttpRequest, ticket_id: int, body: EscalationReasonIn) -> Any:
     dispute = actions.do_raise_dispute(acting_user=request.user, ticket_id=ticket_id, reason=body.reason)
     return Status(201, _dispute(dispute))
 
@@ -598,14 +595,14 @@ class DisputePage(Schema):
 
 
 @router.get("/disputes", response=DisputePage, summary="职责异议台账")
-def list_disputes(request: HttpRequest, status: str = "", page: int = 1, size: int = 20) -> Any:
+def list_disputes(request: HttpRequest, status: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_disputes(request.user).order_by("-raised_at", "-id")
     if status:
         qs = qs.filter(status=status)
     return _page(qs, page, size, _dispute)
 
 
-class DecideIn(Schema):
+class EscalationDecideIn(Schema):
     lead_unit_id: int | None = Field(None, description="主办单位")
     co_unit_ids: list[int] = Field(default_factory=list, description="协办单位")
     decision: str = Field(description="认定意见")
@@ -613,7 +610,7 @@ class DecideIn(Schema):
 
 
 @router.post("/disputes/{int:dispute_id}/decide", response={200: DisputeOut, **ERRORS}, summary="专班认定")
-def decide(request: HttpRequest, dispute_id: int, body: DecideIn) -> Any:
+def decide(request: HttpRequest, dispute_id: int, body: EscalationDecideIn) -> Any:
     return _dispute(actions.do_decide_dispute(acting_user=request.user, dispute_id=dispute_id, **body.dict()))
 
 
@@ -664,7 +661,7 @@ class OrderPage(Schema):
 
 
 @router.get("/supervision", response=OrderPage, summary="督办单")
-def list_orders(request: HttpRequest, status: str = "", page: int = 1, size: int = 20) -> Any:
+def list_orders(request: HttpRequest, status: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_orders(request.user).order_by("status", "due_at", "id")
     if status:
         qs = qs.filter(status=status)
@@ -686,7 +683,7 @@ def respond(request: HttpRequest, order_id: int, body: ResponseIn) -> Any:
 
 @router.get("/figures", response={200: dict[int, dict[str, int]], 403: ErrorOut}, summary="各单位月度督办、任务、升级、异议数",
             description="营商办、市政府办公室、作风办、审计员和系统管理员可查。")  # fmt: skip
-def figures(request: HttpRequest, year: int, month: int) -> Any:
+def figures(request: HttpRequest, year: Year, month: Month) -> Any:
     from bangban.accounts.access import has_any_role
     from bangban.accounts.roles import Role
 

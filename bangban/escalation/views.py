@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from bangban.accounts.access import has_any_role
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
-from bangban.core.errors import ApplicationError, NotFound
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
@@ -54,6 +54,8 @@ def _back(request: HttpRequest, default: str) -> str:
 def _do(request: HttpRequest, run: Callable[[], Any], done: str, default: str) -> HttpResponse:
     try:
         run()
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -229,6 +231,8 @@ def meeting_new(request: HttpRequest) -> HttpResponseBase:
                 participant_ids=_ids(request, "participants"),
                 case_ids=_case_ids(request.POST.get("cases", "")),
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
         else:
@@ -477,6 +481,8 @@ def mayor_routes(request: HttpRequest) -> HttpResponseBase:
             route = actions.do_create_route(
                 acting_user=user, category_id=form["category"], deputy_id=form["deputy"]
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             status, error = exc.status, _route_error(exc)
         else:
@@ -520,6 +526,8 @@ def mayor_route(request: HttpRequest, pk: int) -> HttpResponseBase:
             actions.do_update_route(
                 acting_user=user, route_id=route.pk, category_id=form["category"], deputy_id=form["deputy"]
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             status, error = exc.status, _route_error(exc)
         else:

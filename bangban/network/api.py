@@ -13,6 +13,7 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION, PageNumber, PageSize, page_slice
 from bangban.core.schemas import ErrorOut
 
 from . import actions, importing, queries
@@ -59,7 +60,7 @@ class AssignmentQuery(Schema):
     enterprise_id: int | None = Field(None, description="只看该企业（含历史）")
     officer_id: int | None = Field(None, description="只看该专员")
     current: bool | None = Field(None, description="true 仅现任，false 仅已结束；不填为全部")
-    page: int = Field(1, ge=1, description="页码")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
     size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 
@@ -95,9 +96,7 @@ def assignment_out(a: Assignment) -> dict[str, Any]:
 
 
 def _page(qs: Any, page: int, size: int) -> tuple[int, list[Any]]:
-    count = qs.count()
-    start = (page - 1) * size
-    return count, (list(qs[start : start + size]) if start < count else [])
+    return page_slice(qs, page, size)
 
 
 @router.get("/assignments", response={200: AssignmentPage}, summary="挂钩安排列表（含历史）")
@@ -158,7 +157,7 @@ def end_assignment(request: HttpRequest, assignment_id: int, payload: Assignment
     return assignment_out(a)
 
 
-class BatchOut(Schema):
+class NetworkBatchOut(Schema):
     id: int = Field(description="导入批次ID")
     status: str = Field(description="previewed 待确认 / applied 已导入 / cancelled 已取消")
     file_name: str = Field(description="文件名")
@@ -184,7 +183,7 @@ def batch_out(b: AssignmentBatch) -> dict[str, Any]:
 
 @router.post(
     "/assignments/imports",
-    response={201: BatchOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: NetworkBatchOut, 400: ErrorOut, 403: ErrorOut},
     summary="上传挂钩安排 Excel（预览）",
     description="逐行检查并返回预览，不写入；确认后调用 apply。",
 )
@@ -194,7 +193,7 @@ def preview_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
 
 
 @router.get(
-    "/assignments/imports/{batch_id}", response={200: BatchOut, 404: ErrorOut}, summary="导入批次预览"
+    "/assignments/imports/{batch_id}", response={200: NetworkBatchOut, 404: ErrorOut}, summary="导入批次预览"
 )
 def get_import(request: HttpRequest, batch_id: int) -> Any:
     return batch_out(access_batch(request.user, batch_id))
@@ -202,7 +201,7 @@ def get_import(request: HttpRequest, batch_id: int) -> Any:
 
 @router.post(
     "/assignments/imports/{batch_id}/apply",
-    response={200: BatchOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: NetworkBatchOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="确认导入挂钩安排",
 )
 def apply_import(request: HttpRequest, batch_id: int) -> Any:
@@ -211,7 +210,7 @@ def apply_import(request: HttpRequest, batch_id: int) -> Any:
 
 @router.post(
     "/assignments/imports/{batch_id}/cancel",
-    response={200: BatchOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: NetworkBatchOut, 404: ErrorOut, 409: ErrorOut},
     summary="取消导入",
 )
 def cancel_import(request: HttpRequest, batch_id: int) -> Any:
@@ -239,7 +238,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/coverage", response={200: CoverageOut, 404: ErrorOut}, summary="重点企业挂钩全覆盖")
-def coverage(request: HttpRequest, page: int = 1, size: int = 50) -> Any:
+def coverage(request: HttpRequest, page: PageNumber = 1, size: PageSize = 50) -> Any:
     if not is_overseer(request.user):
         raise NotFound()
     size = max(1, min(size, MAX_SIZE))
@@ -301,7 +300,7 @@ class ContactQuery(Schema):
     enterprise: str | None = Field(None, description="企业ID")
     q: str | None = Field(None, description="企业名称或登记人姓名包含的文字")
     leader: str | None = Field(None, description="1：仅领导走访")
-    page: int = Field(1, ge=1, description="页码")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
     size: int = Field(20, ge=1, le=MAX_SIZE, description="每页条数")
 
 
@@ -334,7 +333,7 @@ class RaiseCaseIn(Schema):
     category_id: int | None = Field(None, description="诉求分类ID")
 
 
-class VerifyIn(Schema):
+class NetworkVerifyIn(Schema):
     decision: str = Field(description="confirm 确认属实 / dispute 有异议")
     note: str = Field("", description="异议说明（有异议时必填）")
 
@@ -441,7 +440,7 @@ def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> A
     response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
     summary="企业工作联络员核验走访",
 )
-def verify_contact(request: HttpRequest, contact_id: int, payload: VerifyIn) -> Any:
+def verify_contact(request: HttpRequest, contact_id: int, payload: NetworkVerifyIn) -> Any:
     contact = actions.do_verify_visit(
         acting_user=request.user, contact_id=contact_id, decision=payload.decision, note=payload.note
     )
@@ -585,12 +584,12 @@ def name_liaison(request: HttpRequest, payload: LiaisonIn) -> Any:
     }
 
 
-class RatingIn(Schema):
+class NetworkRatingIn(Schema):
     level: int = Field(description="满意度：1 非常满意 … 5 非常不满意（GB/T 39046-2020）")
     comment: str = Field("", description="评价意见；不满意（4、5）时必填")
 
 
-class RatingOut(Schema):
+class NetworkRatingOut(Schema):
     id: int = Field(description="评价ID")
     officer_id: int = Field(description="被评价的专员")
     month: str = Field(description="评价月份")
@@ -600,10 +599,10 @@ class RatingOut(Schema):
 
 @router.post(
     "/enterprise/ratings",
-    response={201: RatingOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response={201: NetworkRatingOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
     summary="评价本企业帮办专员的服务",
 )
-def rate_officer(request: HttpRequest, payload: RatingIn) -> Any:
+def rate_officer(request: HttpRequest, payload: NetworkRatingIn) -> Any:
     r: OfficerRating = actions.do_rate_officer(
         acting_user=request.user, level=payload.level, comment=payload.comment
     )

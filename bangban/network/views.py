@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
-from bangban.core.errors import ApplicationError, NotFound, PermissionDenied
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, PermissionDenied
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
@@ -197,6 +197,8 @@ def assignment_create(request: AuthedHttpRequest) -> HttpResponse:
                     note=values["note"],
                     replace=bool(values["replace"]),
                 )
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 errors = field_errors(exc)
                 status = exc.status
@@ -231,6 +233,8 @@ def assignment_end(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
             version=int(version) if version.isdigit() else None,
         )
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if exc.status == 404:
             raise
@@ -304,6 +308,8 @@ def import_upload(request: AuthedHttpRequest) -> HttpResponse:
             batch = importing.do_preview_assignment_import(
                 acting_user=user, uploaded_file=request.FILES.get("file")
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
         else:
@@ -365,6 +371,8 @@ def import_apply(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
     access_batch(request.user, batch_id)
     try:
         batch = importing.do_apply_assignment_import(acting_user=request.user, batch_id=batch_id)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if exc.status == 404:
             raise
@@ -386,6 +394,8 @@ def import_cancel(request: AuthedHttpRequest, batch_id: int) -> HttpResponse:
     access_batch(request.user, batch_id)
     try:
         importing.do_cancel_assignment_import(acting_user=request.user, batch_id=batch_id)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if exc.status == 404:
             raise
@@ -462,6 +472,8 @@ def contact_create(request: AuthedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             contact = actions.do_log_contact(acting_user=user, data=_contact_input(request))
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if exc.status == 404:
                 errors = {"enterprise": "所选企业不存在或不在您的服务范围内"}
@@ -520,6 +532,8 @@ def leader_visit_create(request: AuthedHttpRequest) -> HttpResponse:
             if data.enterprise_id is None:
                 raise NotFound()
             contact = actions.do_log_leader_visit(acting_user=user, data=data)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             errors = (
                 {"enterprise": "未找到该企业，请填写统一社会信用代码或企业全称"}
@@ -583,6 +597,8 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已确认走访" if action == "confirm" else "已提交异议")
             else:
                 raise PermissionDenied()
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if exc.status == 404:
                 raise
@@ -790,6 +806,8 @@ def enterprise_page(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, "感谢评价")
             else:
                 raise PermissionDenied()
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             errors = field_errors(exc)
             status = exc.status
@@ -828,6 +846,8 @@ def verify_link(request: HttpRequest, token: str) -> HttpResponse:
     """The page behind the SMS link: no login, the signed token names the visit."""
     try:
         contact = actions.contact_for_token(token)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     errors: dict[str, str] = {}
@@ -838,6 +858,8 @@ def verify_link(request: HttpRequest, token: str) -> HttpResponse:
             contact = actions.do_verify_by_link(
                 token=token, decision=decision, note=request.POST.get("note", "")
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             errors = field_errors(exc)
             status = exc.status

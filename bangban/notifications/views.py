@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from bangban.accounts.access import show_phone
-from bangban.core.errors import ApplicationError
+from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -58,6 +58,8 @@ def inbox(request: AuthedHttpRequest) -> HttpResponse:
 def read_message(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         message = mark_read(acting_user=request.user, message_id=pk)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     if (
@@ -81,6 +83,8 @@ def read_all(request: AuthedHttpRequest) -> HttpResponse:
 def outbox(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_outbox_admin(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     filters = OutboxFilter.from_params(request.GET)
@@ -113,6 +117,8 @@ def retry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         message = access_outbox_message(request.user, pk)
         do_retry_message(acting_user=request.user, message_id=message.pk)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if exc.status == 404:
             return error_response(request, exc)

@@ -9,7 +9,7 @@ from ninja import Field, Router, Schema, Status
 from bangban.accounts.access import scope_of
 from bangban.core.errors import ValidationFailed
 from bangban.core.http import AuthedHttpRequest
-from bangban.core.pagination import paginate
+from bangban.core.pagination import PageNumber, PageSize, page_body
 from bangban.core.schemas import ErrorOut
 
 from . import actions
@@ -156,15 +156,8 @@ def unit_out(unit: Unit) -> dict[str, Any]:
     }
 
 
-def _page(request: AuthedHttpRequest, qs: Any, render: Any) -> dict[str, Any]:
-    result = paginate(request, qs)
-    page = result.page
-    return {
-        "count": page.paginator.count,
-        "page": page.number,
-        "size": page.paginator.per_page,
-        "items": [render(obj) for obj in page.object_list],
-    }
+def _page(qs: Any, page: int, size: int, render: Any) -> dict[str, Any]:
+    return page_body(qs, page, size, render)
 
 
 def _region_by_code(code: str | None, field: str) -> Region | None:
@@ -197,12 +190,12 @@ def list_regions(
     q: str = "",
     level: RegionLevel | None = None,
     parent: str = "",
-    page: int = 1,
-    size: int = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> dict[str, Any]:
     """按名称/代码（`q`）、层级、上级区划代码筛选；分页参数 `page`、`size`（最大 200）。"""
     filters = RegionFilter(q=q.strip(), level=level.value if level else "", parent=parent.strip())
-    return _page(request, region_list(request.user, filters), region_out)
+    return _page(region_list(request.user, filters), page, size, region_out)
 
 
 @router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut}, summary="区划详情")
@@ -262,8 +255,8 @@ def list_units(
     type: UnitType | None = None,
     region: str = "",
     site_level: SiteLevel | None = None,
-    page: int = 1,
-    size: int = 20,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> dict[str, Any]:
     """按名称/简称（`q`）、单位类型、区划代码（含下级区划）、场所层级筛选。"""
     filters = UnitFilter(
@@ -272,7 +265,7 @@ def list_units(
         region=region.strip(),
         site_level=site_level.value if site_level else "",
     )
-    return _page(request, unit_list(request.user, filters), unit_out)
+    return _page(unit_list(request.user, filters), page, size, unit_out)
 
 
 @router.get("/units/{int:unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="单位详情")

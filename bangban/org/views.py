@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bangban.accounts.access import show_phone
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -75,6 +75,8 @@ def regions(request: AuthedHttpRequest) -> HttpResponse:
 def region_create(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_org_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     initial: dict[str, object] = {"official_code": True}
@@ -105,6 +107,8 @@ def region_edit(request: AuthedHttpRequest, code: str) -> HttpResponse:
     try:
         require_org_admin_page(request.user)
         region = access_region(request.user, code, action="change")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = RegionForm(request.POST or None, initial=RegionForm.initial_for(region), region=region)
@@ -117,6 +121,8 @@ def region_edit(request: AuthedHttpRequest, code: str) -> HttpResponse:
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -147,6 +153,8 @@ def region_active(request: AuthedHttpRequest, code: str) -> HttpResponse:
         )
     except NotFound as exc:
         return error_response(request, exc)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("org:region_edit", code=code)
@@ -187,6 +195,8 @@ def units(request: AuthedHttpRequest) -> HttpResponse:
 def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         unit = access_unit(request.user, pk)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     result = paginate(request, unit_staff(unit), per_page=50)
@@ -210,6 +220,8 @@ def unit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 def unit_create(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_org_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     initial: dict[str, object] = {}
@@ -234,6 +246,8 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     try:
         require_org_admin_page(request.user)
         unit = access_unit(request.user, pk, action="change")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = UnitForm(request.POST or None, initial=UnitForm.initial_for(unit), unit=unit)
@@ -247,6 +261,8 @@ def unit_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -270,6 +286,8 @@ def unit_active(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         )
     except NotFound as exc:
         return error_response(request, exc)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("org:unit_detail", pk=pk)

@@ -19,7 +19,8 @@ from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
 from bangban.core.errors import NotFound
-from bangban.core.schemas import ErrorOut
+from bangban.core.pagination import PageQuery, page_body
+from bangban.core.schemas import YEAR_MAX, YEAR_MIN, ErrorOut
 
 from . import figures, forums, policies, policy_import, projects, queries, symposia
 from .access import (
@@ -51,11 +52,6 @@ router = Router(tags=["项目服务与政企互动"])
 MAX_SIZE = 200
 
 
-class PageQuery(Schema):
-    page: int = Field(1, ge=1, description="页码，从1开始")
-    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
-
-
 class PageOut(Schema):
     count: int = Field(description="符合条件的总数")
     page: int = Field(description="页码")
@@ -66,7 +62,7 @@ class PageOut(Schema):
 E400 = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
-class StepOut(Schema):
+class OutreachStepOut(Schema):
     note: str = Field(description="进展情况")
     status: str = Field(description="记录后的办理状态")
     by: str = Field(description="记录人")
@@ -85,7 +81,7 @@ class ProcedureOut(Schema):
     done_at: str | None = Field(description="办结时间")
     inform_reason: str = Field(description="不能代办的原因（告知）")
     inform_solution: str = Field(description="解决办法（告知）")
-    steps: list[StepOut] = Field(description="代办进展")
+    steps: list[OutreachStepOut] = Field(description="代办进展")
     version: int = Field(description="版本号")
 
 
@@ -214,10 +210,7 @@ class DeliveryPage(Schema):
 
 
 def _page(qs: QuerySet[Any], query: PageQuery, out: Any) -> dict[str, Any]:
-    count = qs.count()
-    start = (query.page - 1) * query.size
-    items = list(qs[start : start + query.size]) if start < count else []
-    return {"count": count, "page": query.page, "size": query.size, "items": [out(i) for i in items]}
+    return page_body(qs, query.page, query.size, out)
 
 
 def _at(value: dt.datetime | None) -> str | None:
@@ -494,13 +487,13 @@ def submit_round(request: HttpRequest, round_id: int) -> Any:
     return round_out(access_round(request.user, round_id))
 
 
-class MonthQuery(Schema):
-    year: int = Field(description="年")
+class OutreachMonthQuery(Schema):
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="年")
     month: int = Field(ge=1, le=12, description="月")
 
 
 @router.get("/overview", response={200: dict, 404: ErrorOut}, summary="市商务局月度汇总")
-def overview(request: HttpRequest, query: Query[MonthQuery]) -> Any:
+def overview(request: HttpRequest, query: Query[OutreachMonthQuery]) -> Any:
     if not can_see_overview(request.user):
         raise NotFound()
     data = figures.monthly_overview(query.year, query.month)
@@ -522,7 +515,7 @@ def overview(request: HttpRequest, query: Query[MonthQuery]) -> Any:
 
 
 @router.get("/criticism", response={200: list[dict], 404: ErrorOut}, summary="通报批评候选（月度）")
-def criticism(request: HttpRequest, query: Query[MonthQuery]) -> Any:
+def criticism(request: HttpRequest, query: Query[OutreachMonthQuery]) -> Any:
     if not can_see_overview(request.user):
         raise NotFound()
     return [
@@ -863,7 +856,7 @@ class AnswerIn(Schema):
     answer: str = Field(description="答复")
 
 
-class RatingIn(Schema):
+class OutreachRatingIn(Schema):
     level: int = Field(description="满意度代码：1 非常满意 … 5 非常不满意（GB/T 39046-2020）")
     comment: str = Field("", description="评价")
 
@@ -894,7 +887,7 @@ def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> 
 
 
 @router.post("/opinions/{opinion_id}/rating", response={201: dict, **E400}, summary="企业评价答复")
-def rate_opinion(request: HttpRequest, opinion_id: int, payload: RatingIn) -> Any:
+def rate_opinion(request: HttpRequest, opinion_id: int, payload: OutreachRatingIn) -> Any:
     forums.do_rate_answer(
         acting_user=request.user, opinion_id=opinion_id, level=payload.level, comment=payload.comment
     )
@@ -931,11 +924,11 @@ class ReportIn(Schema):
     region: str = Field("", description="发生地区划代码")
 
 
-class NoteIn(Schema):
+class OutreachNoteIn(Schema):
     note: str = Field("", description="说明 / 跟踪情况")
 
 
-class ReasonIn(Schema):
+class OutreachReasonIn(Schema):
     reason: str = Field(description="不予转办的理由")
 
 
@@ -959,19 +952,19 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
 
 
 @router.post("/reports/{report_id}/forward", response={200: dict, **E400}, summary="营商办转为诉求")
-def forward_report(request: HttpRequest, report_id: int, payload: NoteIn) -> Any:
+def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_forward_report(acting_user=request.user, report_id=report_id, note=payload.note)
     return report_out(access_report(request.user, report_id))
 
 
 @router.post("/reports/{report_id}/decline", response={200: dict, **E400}, summary="不予转办")
-def decline_report(request: HttpRequest, report_id: int, payload: ReasonIn) -> Any:
+def decline_report(request: HttpRequest, report_id: int, payload: OutreachReasonIn) -> Any:
     forums.do_decline_report(acting_user=request.user, report_id=report_id, reason=payload.reason)
     return report_out(access_report(request.user, report_id))
 
 
 @router.post("/reports/{report_id}/follow-ups", response={201: dict, **E400}, summary="跟踪问效")
-def follow_report(request: HttpRequest, report_id: int, payload: NoteIn) -> Any:
+def follow_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, report_id=report_id, note=payload.note)
     return Status(201, report_out(access_report(request.user, report_id)))
 
@@ -1161,6 +1154,6 @@ def add_suggestion(request: HttpRequest, symposium_id: int, payload: SuggestionI
 @router.post(
     "/suggestions/{suggestion_id}/follow-ups", response={201: dict, **E400}, summary="座谈会建议的跟踪问效"
 )
-def follow_suggestion(request: HttpRequest, suggestion_id: int, payload: NoteIn) -> Any:
+def follow_suggestion(request: HttpRequest, suggestion_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, suggestion_id=suggestion_id, note=payload.note)
     return Status(201, {"ok": True})

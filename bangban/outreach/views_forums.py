@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
-from bangban.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
@@ -261,6 +261,8 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                     comment=request.POST.get("comment", ""),
                 )
                 messages.success(request, "感谢评价")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise
@@ -520,6 +522,8 @@ def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             elif action == "follow":
                 forums.do_follow_up(acting_user=user, report_id=pk, note=request.POST.get("note", ""))
                 messages.success(request, "已记录跟踪情况")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise
@@ -757,6 +761,8 @@ def symposium_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                     note=request.POST.get("note", ""),
                 )
                 messages.success(request, "已记录跟踪情况")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise

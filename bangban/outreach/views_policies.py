@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
@@ -284,6 +284,8 @@ def policy_push(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         push = policies.do_push_policy(
             acting_user=request.user, policy_id=pk, send_sms=request.POST.get("send_sms") == "1"
         )
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise
@@ -346,6 +348,8 @@ def policy_import_upload(request: AuthedHttpRequest) -> HttpResponse:
             batch = policy_import.do_preview_policy_import(
                 acting_user=user, uploaded_file=request.FILES.get("file")
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise
@@ -395,6 +399,8 @@ def policy_import_preview(request: AuthedHttpRequest, pk: int) -> HttpResponseBa
                 messages.info(request, "已取消本次导入，政策库未改动")
                 return redirect("outreach:policy_import")
             batch = policy_import.do_apply_policy_import(acting_user=user, import_id=pk)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if isinstance(exc, NotFound):
                 raise

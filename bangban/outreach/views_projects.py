@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
-from bangban.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, Conflict, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
@@ -503,6 +503,8 @@ def round_submit(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     try:
         projects.do_submit_round(acting_user=request.user, round_id=pk)
         messages.success(request, "已报送本月项目问题")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         if isinstance(exc, NotFound):
             raise

@@ -19,6 +19,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION, page_body
 from bangban.core.schemas import ErrorOut
 from bangban.org.models import Unit
 
@@ -121,17 +122,17 @@ class DeviceBatchIn(Schema):
     ratings: list[DeviceRatingIn] = Field(description=f"离线缓存的评价，每批最多 {MAX_BATCH} 条")
 
 
-class BatchItemOut(Schema):
+class RatingBatchItemOut(Schema):
     index: int = Field(description="在请求中的序号（从0开始）")
     id: int | None = Field(None, description="评价ID（成功时）")
     code: str | None = Field(None, description="错误码（失败时）")
     message: str | None = Field(None, description="错误说明（失败时）")
 
 
-class BatchOut(Schema):
+class RatingBatchOut(Schema):
     accepted: int = Field(description="成功条数")
     rejected: int = Field(description="失败条数")
-    items: list[BatchItemOut] = Field(description="逐条结果")
+    items: list[RatingBatchItemOut] = Field(description="逐条结果")
 
 
 # --- devices ---------------------------------------------------------------------------------------
@@ -153,7 +154,7 @@ def device_rate(request: HttpRequest, payload: DeviceRatingIn) -> Any:
 @router.post(
     "/device/ratings/batch",
     auth=None,
-    response={200: BatchOut, 400: ErrorOut, 401: ErrorOut},
+    response={200: RatingBatchOut, 400: ErrorOut, 401: ErrorOut},
     summary="评价器批量上报（离线缓存的评价），逐条返回结果",
 )
 def device_rate_batch(request: HttpRequest, payload: DeviceBatchIn) -> dict[str, Any]:
@@ -276,19 +277,12 @@ def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
 
 
 class ListQuery(Schema):
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
     size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 
 def _paged(qs: Any, query: ListQuery, out: Any) -> dict[str, Any]:
-    count = qs.count()
-    start = (query.page - 1) * query.size
-    return {
-        "count": count,
-        "page": query.page,
-        "size": query.size,
-        "items": [out(x) for x in qs[start : start + query.size]],
-    }
+    return page_body(qs, query.page, query.size, out)
 
 
 class RatingFilter(ListQuery):
@@ -419,12 +413,12 @@ def get_rect(request: HttpRequest, rect_id: int) -> dict[str, Any]:
     return rect_out(access.access_rectification(request.user, rect_id))
 
 
-class VerifyIn(Schema):
+class RatingVerifyIn(Schema):
     verification: str = Field(description="核实情况")
     version: int | None = Field(None, description="读取时的版本号")
 
 
-class ClassifyIn(Schema):
+class RatingClassifyIn(Schema):
     category: Literal["immediate", "deadline", "explain", "appeal"] = Field(
         description="立行立改 immediate / 限期整改 deadline / 解释说明 explain / 申诉复核（评价不实，成立）appeal"
     )
@@ -449,13 +443,13 @@ _RECT_ERRORS = {200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Err
 
 
 @router.post("/rectifications/{rect_id}/verify", response=_RECT_ERRORS, summary="责任单位核实")
-def verify(request: HttpRequest, rect_id: int, payload: VerifyIn) -> dict[str, Any]:
+def verify(request: HttpRequest, rect_id: int, payload: RatingVerifyIn) -> dict[str, Any]:
     return rect_out(actions.do_verify(acting_user=request.user, rect_id=rect_id, verification=payload.verification,
                                       expected_version=payload.version))  # fmt: skip
 
 
 @router.post("/rectifications/{rect_id}/classify", response=_RECT_ERRORS, summary="营商办定性")
-def classify(request: HttpRequest, rect_id: int, payload: ClassifyIn) -> dict[str, Any]:
+def classify(request: HttpRequest, rect_id: int, payload: RatingClassifyIn) -> dict[str, Any]:
     return rect_out(actions.do_classify(acting_user=request.user, rect_id=rect_id, category=payload.category,
                                         note=payload.note, workdays=payload.workdays, expected_version=payload.version))  # fmt: skip
 
@@ -587,13 +581,13 @@ def outcome(request: HttpRequest, draw_id: int, ticket_id: int, payload: Outcome
 # --- figures -----------------------------------------------------------------------------------------------
 
 
-class MonthQuery(Schema):
+class RatingMonthQuery(Schema):
     year: int = Field(description="年")
     month: int = Field(ge=1, le=12, description="月")
 
 
 @router.get("/figures", response={200: dict, 400: ErrorOut, 404: ErrorOut}, summary="单位月度指标与差评清单")
-def figures(request: HttpRequest, query: Query[MonthQuery]) -> dict[str, Any]:
+def figures(request: HttpRequest, query: Query[RatingMonthQuery]) -> dict[str, Any]:
     if not access.has_any_role(request.user, access.FIGURE_ROLES):
         raise NotFound()
     data = unit_month_figures(query.year, query.month)

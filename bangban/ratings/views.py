@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import safe_next
 from bangban.core.pagination import paginate
 from bangban.core.satisfaction import Satisfaction
@@ -131,6 +131,8 @@ def case_rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
             )
             messages.success(request, "评价已提交，感谢您的反馈")
             return redirect(safe_next(request, request.path))
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if exc.status == 404:
                 raise
@@ -164,6 +166,8 @@ def window_qr(request: HttpRequest, key: str) -> HttpResponse:
             )
             messages.success(request, "评价已提交，感谢您的反馈")
             return redirect("ratings:subject", token=actions.subject_token(rating.subject_id))
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
     items = ServiceItem.objects.filter(site=window.site, is_active=True)
@@ -190,6 +194,8 @@ def subject_page(request: HttpRequest, token: str) -> HttpResponse:
             )
             messages.success(request, "追评已提交")
             return redirect(request.path)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
     return render(
@@ -220,6 +226,8 @@ def sms_page(request: HttpRequest, token: str) -> HttpResponse:
                 token=token, resolved=request.POST.get("resolved"), data=data, acting_user=request.user
             )
             return render(request, "ratings/sms_done.html", {"ticket": ticket, "purpose": claim.purpose})
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             if exc.code in ("link_used", "link_expired", "link_invalid", "own_unit_case"):
                 raise
@@ -382,6 +390,8 @@ def rect_detail(request: HttpRequest, rect_id: int) -> HttpResponse:
                 raise ValidationFailed("未知操作", code="op_invalid")
             messages.success(request, "已保存")
             return redirect("ratings:rect_detail", rect_id=rect.pk)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
             rect = access.access_rectification(request.user, rect_id)
@@ -463,6 +473,8 @@ def follow_up_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 )
                 messages.success(request, f"回访已登记{note}")
                 return redirect("ratings:follow_up_case", ticket_id=ticket.pk)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
         ticket.refresh_from_db()
@@ -497,6 +509,8 @@ def rechecks(request: HttpRequest) -> HttpResponse:
                 draw = recheck.do_draw(acting_user=request.user, year=year, month=month)
                 messages.success(request, f"已抽取 {len(draw.sample_ids)} 件")
                 return redirect("ratings:recheck_detail", draw_id=draw.pk)
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 error = exc
     y, m = recheck.previous_month(timezone.now())
@@ -533,6 +547,8 @@ def recheck_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
                 )
                 messages.success(request, "复核结果已登记")
                 return redirect(request.get_full_path())
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 error = exc
     from django.core.paginator import Paginator
@@ -657,6 +673,8 @@ def audit(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, f"评价 #{rating.pk} 已作废")
             return redirect(request.get_full_path())
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
     reason = request.GET.get("reason") or ""
@@ -734,6 +752,8 @@ def windows(request: HttpRequest) -> HttpResponse:
                 raise ValidationFailed("未知操作", code="op_invalid")
             if raw_key is None:
                 return redirect("ratings:windows")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc
     site_q = access.manageable_sites(user)

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Router, Schema, Status
 
 from bangban.core.errors import NotFound
+from bangban.core.pagination import PageNumber, PageSize, page_body
 from bangban.core.schemas import ErrorOut
 
 from . import access, actions, dashboard, figures, ledgers
@@ -24,16 +25,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 
 
 def _page(items: Any, page: int, size: int, out: Any) -> dict[str, Any]:
-    size = max(1, min(size, 200))
-    page = max(1, page)
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
-    start = (page - 1) * size
-    return {
-        "count": count,
-        "page": page,
-        "size": size,
-        "items": [out(x) for x in items[start : start + size]],
-    }
+    return page_body(items, page, size, out)
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -177,7 +169,7 @@ def freeze_ranking(request: HttpRequest, year: int, month: int) -> Any:
     return _ranking_out(request, year, month)
 
 
-class CaseOut(Schema):
+class SupervisionCaseOut(Schema):
     id: int
     number: str = Field(description="诉求编号")
     title: str
@@ -193,7 +185,7 @@ class CasePage(Schema):
     count: int
     page: int
     size: int
-    items: list[CaseOut]
+    items: list[SupervisionCaseOut]
     snapshot: bool = Field(False, description="是否取自冻结快照（冻结时计入该指标的诉求）")
 
 
@@ -204,7 +196,13 @@ class CasePage(Schema):
     description="figure: " + "、".join(f"{k}（{v.label}）" for k, v in figures.DRILLS.items()),
 )
 def drill(
-    request: HttpRequest, year: int, month: int, unit_id: int, figure: str, page: int = 1, size: int = 20
+    request: HttpRequest,
+    year: int,
+    month: int,
+    unit_id: int,
+    figure: str,
+    page: PageNumber = 1,
+    size: PageSize = 20,
 ) -> Any:
     from bangban.org.models import Unit
 
@@ -247,7 +245,7 @@ class NoticeIn(Schema):
 
 
 @router.get("/notices", response={200: NoticePage, **ERRORS}, summary="通报列表")
-def list_notices(request: HttpRequest, page: int = 1, size: int = 20) -> Any:
+def list_notices(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> Any:
     return _page(access.visible_notices(request.user), page, size, lambda n: n)
 
 
@@ -371,7 +369,7 @@ def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
 @router.get(
     "/ledgers", response={200: LedgerPage, **ERRORS}, summary="月度台账（营商办看全部，单位看本单位）"
 )
-def list_ledgers(request: HttpRequest, page: int = 1, size: int = 20, status: str = "") -> Any:
+def list_ledgers(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, status: str = "") -> Any:
     qs = access.visible_ledgers(request.user)
     if status:
         qs = qs.filter(status=status)
@@ -434,7 +432,7 @@ class RecordIn(Schema):
     figures: dict[str, Any] = Field(default_factory=dict, description="依据数据")
 
 
-class DecideIn(Schema):
+class SupervisionDecideIn(Schema):
     status: str = Field(description="confirmed / done / dropped")
 
 
@@ -455,7 +453,7 @@ def _record(r: AccountabilityRecord) -> dict[str, Any]:
 
 
 @router.get("/accountability", response={200: RecordPage, **ERRORS}, summary="奖惩问责记录")
-def list_records(request: HttpRequest, page: int = 1, size: int = 20, kind: str = "") -> Any:
+def list_records(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, kind: str = "") -> Any:
     qs = access.visible_records(request.user).prefetch_related("tickets")
     if kind:
         qs = qs.filter(kind=kind)
@@ -481,7 +479,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
 @router.post(
     "/accountability/{record_id}/decide", response={200: RecordOut, **ERRORS}, summary="确定/完成/撤销"
 )
-def decide_record(request: HttpRequest, record_id: int, payload: DecideIn) -> Any:
+def decide_record(request: HttpRequest, record_id: int, payload: SupervisionDecideIn) -> Any:
     return _record(actions.do_decide_record(request.user, record_id, payload.status))
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangban.core.errors import ApplicationError, NotFound
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -48,6 +48,8 @@ def page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBas
     def wrapper(request: AuthedHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             return error_response(request, exc)
 
@@ -91,6 +93,8 @@ def rankings(request: AuthedHttpRequest) -> HttpResponseBase:
             actions.do_compute_ranking(request.user, y, m)
             messages.success(request, f"已计算 {y}年{m}月排名")
             return redirect("supervision:ranking", year=y, month=m)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc.message
     ly, lm = _last_month()
@@ -166,6 +170,8 @@ def ranking_compute(request: AuthedHttpRequest, year: int, month: int) -> HttpRe
             request.user, year, month, weights=weights, min_cases=request.POST.get("min_cases")
         )
         messages.success(request, "排名已重新计算")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:ranking", year=year, month=month)
@@ -177,6 +183,8 @@ def ranking_freeze(request: AuthedHttpRequest, year: int, month: int) -> HttpRes
     try:
         actions.do_freeze_ranking(request.user, year, month)
         messages.success(request, "排名已冻结为快照")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:ranking", year=year, month=month)
@@ -263,6 +271,8 @@ def settings_page(request: AuthedHttpRequest) -> HttpResponseBase:
             )
             messages.success(request, "设置已保存")
             return redirect("supervision:settings")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             errors["form"] = exc.message
             for key in SETTINGS_FIELDS:
@@ -300,6 +310,8 @@ def notices(request: AuthedHttpRequest) -> HttpResponseBase:
             notice = actions.do_create_notice(request.user, request.POST.get("kind", ""), y, m)
             messages.success(request, "通报草稿已生成")
             return redirect("supervision:notice", pk=notice.pk)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc.message
     qs = access.visible_notices(request.user)
@@ -352,6 +364,8 @@ def notice_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRespo
             messages.success(request, f"通报已印发：{issued.doc_number}")
         else:
             raise NotFound()
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:notice", pk=pk)
@@ -379,6 +393,8 @@ def ledger_list(request: AuthedHttpRequest) -> HttpResponseBase:
             y, m = dashboard.parse_month(request.POST.get("month"))
             created = actions.do_generate_ledgers(request.user, y, m)
             messages.success(request, f"已生成 {len(created)} 份台账")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             messages.error(request, exc.message)
         return redirect("supervision:ledgers")
@@ -443,6 +459,8 @@ def ledger_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                 actions.do_save_ledger_notes(request.user, obj.pk, notes)
                 messages.success(request, "说明已保存")
             return redirect("supervision:ledger", pk=obj.pk)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             errors["form"] = exc.message
     content = ledgers.shown_content(obj)
@@ -501,6 +519,8 @@ def accountability(request: AuthedHttpRequest) -> HttpResponseBase:
             )
             messages.success(request, "已登记")
             return redirect("supervision:accountability")
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             fields = (exc.details or {}).get("fields") if isinstance(exc.details, dict) else None
             errors = dict(fields) if fields else {"form": exc.message}
@@ -533,6 +553,8 @@ def accountability_decide(request: AuthedHttpRequest, pk: int) -> HttpResponseBa
     try:
         actions.do_decide_record(request.user, pk, request.POST.get("status", ""))
         messages.success(request, "已更新")
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("supervision:accountability")

@@ -74,7 +74,7 @@ class ImportRowError(Schema):
     reason: str = Field(description="原因")
 
 
-class ImportOut(Schema):
+class RoutingImportOut(Schema):
     dry_run: bool = Field(description="true 仅校验，未写入")
     total_rows: int = Field(description="数据行数")
     invalid_rows: int = Field(description="有误行数（不导入）")
@@ -129,7 +129,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
 
 @router.post(
     "/categories/import",
-    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: RoutingImportOut, 400: ErrorOut, 403: ErrorOut},
     summary="从 Excel 导入诉求分类",
     description="multipart/form-data，字段 file：.xlsx，表头“一级分类、二级分类、三级分类”。按完整名称匹配，"
     "已存在的不变，重复导入不会重复新建；有误的行不导入并逐行说明。dry_run=true 只校验。",

@@ -94,7 +94,7 @@ class BatchIn(Schema):
     cases: list[CaseContentIn] = Field(description=f"诉求，每批最多 {MAX_BATCH} 件")
 
 
-class BatchItemOut(Schema):
+class IntakeBatchItemOut(Schema):
     index: int = Field(description="在 cases 中的位置（从 0 起）")
     status: str = Field(description="created 已登记 / replayed 幂等重放（未重复登记） / rejected 未通过校验")
     id: int | None = Field(None, description="诉求ID")
@@ -106,14 +106,14 @@ class BatchItemOut(Schema):
     details: Any = Field(None, description="未通过时各字段的说明")
 
 
-class BatchOut(Schema):
+class IntakeBatchOut(Schema):
     created: int = Field(description="新登记件数")
     replayed: int = Field(description="幂等重放件数")
     rejected: int = Field(description="未通过件数")
-    results: list[BatchItemOut] = Field(description="逐件结果，与提交顺序一致")
+    results: list[IntakeBatchItemOut] = Field(description="逐件结果，与提交顺序一致")
 
 
-class AttachmentOut(Schema):
+class IntakeAttachmentOut(Schema):
     id: int = Field(description="附件ID")
     name: str = Field(description="文件名")
     content_type: str = Field(description="文件类型（按内容识别）")
@@ -167,7 +167,7 @@ work_router.add_api_operation(
 
 @router.post(
     "/{int:ticket_id}/attachments",
-    response={201: list[AttachmentOut], 400: IntakeErrorOut, 403: IntakeErrorOut, 404: IntakeErrorOut},
+    response={201: list[IntakeAttachmentOut], 400: IntakeErrorOut, 403: IntakeErrorOut, 404: IntakeErrorOut},
     summary="补充附件",
     description="multipart/form-data，字段名 files（可多个）。按文件内容识别类型：图片（JPG/PNG/GIF/WebP）、"
     "PDF、Word（.docx）、Excel（.xlsx）；单个不超过10MB，每件诉求最多5个。扩展名或声明类型与内容不符返回 "
@@ -210,7 +210,7 @@ def _batch_item(outcome: BatchOutcome) -> dict[str, Any]:
 
 @router.post(
     "/batch",
-    response={200: BatchOut, 400: IntakeErrorOut, 403: IntakeErrorOut},
+    response={200: IntakeBatchOut, 400: IntakeErrorOut, 403: IntakeErrorOut},
     summary="批量登记诉求",
     description=(
         f"一次提交最多 {MAX_BATCH} 件诉求（供 12345 平台等外部系统对接）。每件的校验、编号、推荐承办单位、"

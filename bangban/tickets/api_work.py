@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from bangban.accounts.access import has_any_role, show_phone
 from bangban.accounts.roles import Role
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION
 from bangban.core.schemas import ErrorOut
 
 from . import queries as work_queries
@@ -165,7 +166,7 @@ class CaseQuery(Schema):
     q: str | None = Field(None, description="编号、标题或企业名称包含的文字")
     received_from: str | None = Field(None, description="受理日期起（YYYY-MM-DD，含）")
     received_to: str | None = Field(None, description="受理日期止（YYYY-MM-DD，含）")
-    page: int = Field(1, ge=1, description="页码，从1开始")
+    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
     size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 

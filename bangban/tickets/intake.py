@@ -100,6 +100,8 @@ TITLE_MAX = 120
 CONTENT_MAX = 5000
 ANSWER_MAX = 5000
 IDEMPOTENCY_KEY_MAX = 80
+CONTACT_NAME_MAX = 50
+ENTERPRISE_NAME_MAX = 120
 
 CODE_TTL = dt.timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
@@ -315,11 +317,23 @@ def _clean(
             )
     elif require_phone:
         errors.add("contact_phone", "phone_required", "请填写联系电话")
-    contact_name = _text(data.contact_name)[:50]
+    contact_name = _text(data.contact_name)
+    if len(contact_name) > CONTACT_NAME_MAX:
+        errors.add(
+            "contact_name",
+            "contact_name_too_long",
+            f"联系人不能超过 {CONTACT_NAME_MAX} 个字（现有 {len(contact_name)} 个字）",
+        )
     if require_contact_name and not contact_name:
         errors.add("contact_name", "contact_name_required", "请填写联系人姓名")
 
-    enterprise_name = _text(data.enterprise_name)[:120]
+    enterprise_name = _text(data.enterprise_name)
+    if len(enterprise_name) > ENTERPRISE_NAME_MAX:
+        errors.add(
+            "enterprise_name",
+            "enterprise_name_too_long",
+            f"企业名称不能超过 {ENTERPRISE_NAME_MAX} 个字（现有 {len(enterprise_name)} 个字）",
+        )
     enterprise_uscc = ""
     raw_uscc = _text(data.enterprise_uscc)
     if raw_uscc:

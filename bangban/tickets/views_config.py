@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -44,6 +44,8 @@ def config_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
         try:
             cfg.require_config_viewer(request.user)
             return view(request, *args, **kwargs)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             return error_response(request, exc)
 
@@ -179,6 +181,8 @@ def category_import(request: AuthedHttpRequest) -> HttpResponse:
     try:
         cfg.require_config_viewer(request.user)
         cfg.require_config_admin(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     context: dict[str, Any] = _common(request, "categories")
@@ -188,6 +192,8 @@ def category_import(request: AuthedHttpRequest) -> HttpResponse:
             if upload_was_too_large(request):
                 raise ValidationFailed("文件过大，请拆分后上传", code="file_too_large")
             checked = cfg.parse_category_workbook(upload)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             context["error"] = exc
             return render(request, "tickets/config_category_import.html", context, status=400)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bangban.accounts.access import has_any_role, mask_phone, show_phone
 from bangban.accounts.roles import Role
-from bangban.core.errors import ApplicationError, PermissionDenied, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, PermissionDenied, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.middleware import client_ip
 from bangban.core.views import page_errors
@@ -366,6 +366,8 @@ def _phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool,
             intake.do_send_phone_code(phone=phone, ip=ip)
             return True, phone
         verification = intake.do_verify_phone_code(phone=phone, code=request.POST.get("code", ""), ip=ip)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         fields = (exc.details or {}).get("fields") if isinstance(exc.details, dict) else None
         phone_form.add_error("code" if fields and "code" in fields else "phone", exc.message)

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bangban.accounts.access import may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.exports import ExportPlan, export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
@@ -614,6 +614,8 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
         return _failed(request, ticket, key, form, message, next_url, status=400)
     try:
         done = panels.run_action(key, user, ticket, form.cleaned_data)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return _failed(request, ticket, key, form, exc.message, next_url, status=exc.status)
     messages.success(request, done)

@@ -68,7 +68,7 @@ class DayIn(Schema):
     name: str = ""
 
 
-class ImportOut(Schema):
+class CalendarImportOut(Schema):
     year: int
     holidays: int
     workdays: int
@@ -180,9 +180,9 @@ def remove_day(request: HttpRequest, day: str) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/years/{year}/import", response=ImportOut, summary="导入年度日历 .xlsx/.csv（管理员）")
-def import_year(request: HttpRequest, year: int, file: UploadedFile = File(...)) -> ImportOut:  # noqa: B008
+@router.post("/years/{year}/import", response=CalendarImportOut, summary="导入年度日历 .xlsx/.csv（管理员）")
+def import_year(request: HttpRequest, year: int, file: UploadedFile = File(...)) -> CalendarImportOut:  # noqa: B008
     user = _user(request)
     require_calendar_admin(user)
     result = do_import_year(acting_user=user, year=year, uploaded_file=file)
-    return ImportOut(**result.__dict__)
+    return CalendarImportOut(**result.__dict__)

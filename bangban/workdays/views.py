@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bangban.core.errors import ApplicationError
+from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import error_response
 
@@ -46,6 +46,8 @@ def _due_context(form: DueForm) -> dict[str, Any]:
     if form.is_bound and form.is_valid():
         try:
             context["quote"] = quote_due(form.cleaned_data["received"], form.cleaned_data["n"])
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             context["due_error"] = exc.message
     return context
@@ -56,6 +58,8 @@ def _between_context(form: BetweenForm) -> dict[str, Any]:
     if form.is_bound and form.is_valid():
         try:
             context["between"] = quote_between(form.cleaned_data["start"], form.cleaned_data["end"])
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             context["between_error"] = exc.message
     return context
@@ -109,6 +113,8 @@ def _page(
 def calendar_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_calendar_viewer(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     return _page(request)
@@ -120,6 +126,8 @@ def due_view(request: AuthedHttpRequest) -> HttpResponse:
     """The calculator: an htmx partial, or the whole page when JavaScript is off."""
     try:
         require_calendar_viewer(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = DueForm(request.GET)
@@ -133,6 +141,8 @@ def due_view(request: AuthedHttpRequest) -> HttpResponse:
 def between_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_calendar_viewer(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = BetweenForm(request.GET)
@@ -146,6 +156,8 @@ def between_view(request: AuthedHttpRequest) -> HttpResponse:
 def set_day_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_calendar_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = DayForm(request.POST)
@@ -158,6 +170,8 @@ def set_day_view(request: AuthedHttpRequest) -> HttpResponse:
         row = do_set_day(
             acting_user=request.user, date=day, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
         )
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return _page(request, year=day.year, day_form=form, status=exc.status)
@@ -172,6 +186,8 @@ def set_day_view(request: AuthedHttpRequest) -> HttpResponse:
 def remove_day_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_calendar_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     form = RemoveDayForm(request.POST)
@@ -181,6 +197,8 @@ def remove_day_view(request: AuthedHttpRequest) -> HttpResponse:
     day = form.cleaned_data["date"]
     try:
         do_remove_day(acting_user=request.user, date=day)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -193,6 +211,8 @@ def remove_day_view(request: AuthedHttpRequest) -> HttpResponse:
 def import_view(request: AuthedHttpRequest) -> HttpResponse:
     try:
         require_calendar_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     today = queries.today_in_shanghai()
@@ -205,6 +225,8 @@ def import_view(request: AuthedHttpRequest) -> HttpResponse:
                 result = do_import_year(
                     acting_user=request.user, year=year, uploaded_file=form.cleaned_data["file"]
                 )
+            except REFUSALS:
+                raise
             except ApplicationError as exc:
                 context["file_error"] = exc.message
                 context["row_errors"] = exc.details or []
@@ -232,6 +254,8 @@ def template_view(request: AuthedHttpRequest) -> HttpResponse:
     """The import template; for a loaded year it is pre-filled with that year's days."""
     try:
         require_calendar_admin_page(request.user)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         return error_response(request, exc)
     year = _year_param(request.GET.get("year"), queries.today_in_shanghai().year + 1)

@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "bangban.core.input_guard.InputGuardMiddleware",
+    "bangban.core.refusals.ApplicationErrorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bangban.accounts.middleware.IdleTimeoutMiddleware",
     "bangban.accounts.middleware.SecondFactorMiddleware",

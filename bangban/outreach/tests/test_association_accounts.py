@@ -138,7 +138,8 @@ def test_an_association_cannot_answer_as_a_unit_or_rate(cast, login):
     assert denied.status_code == 403 and denied.json()["code"] == "permission_denied"
     assert "答复单位" in denied.json()["message"]
     page = client.post(f"/outreach/opinions/{opinion['id']}/", {"do": "answer", "answer": "自问自答"})
-    assert page.status_code == 302
+    assert page.status_code == 403  # a refusal, not a redirect as if the answer were taken
+    assert "答复单位" in page.content.decode()
     row = AssociationOpinion.objects.get(pk=opinion["id"])
     assert row.status == OpinionStatus.SUBMITTED and row.answer == ""
     assert not AuditEvent.objects.filter(action="outreach.opinion_answered").exists()

@@ -172,6 +172,22 @@ def test_ledgers_on_time_and_late(world: Any, october: Any, login: Any) -> None:
     assert AuditEvent.objects.filter(action="supervision.ledger_submit").count() == 2
 
 
+def test_a_refused_ledger_form_answers_403_not_a_200_form(world: Any, october: Any, login: Any) -> None:
+    """The biz office may read a unit's ledger but not write its notes: the page form answers 403
+    with the reason, instead of re-rendering as if the post were a correctable mistake."""
+    _active_units_only()
+    boss = login(world.biz_office)
+    post(boss, "/ledgers/generate", {"year": 2026, "month": 10})
+    ledger = Ledger.objects.get(unit=world.shuyang_gov)
+    assert boss.get(f"/supervision/ledgers/{ledger.pk}/").status_code == 200
+    refused = boss.post(f"/supervision/ledgers/{ledger.pk}/", {"cases": "不是本单位的台账"})
+    assert refused.status_code == 403
+    ledger.refresh_from_db()
+    assert ledger.notes.get("cases", "") != "不是本单位的台账"
+    other_county = login(world.handler_siyang).post(f"/supervision/ledgers/{ledger.pk}/", {"cases": "x"})
+    assert other_county.status_code == 404
+
+
 def test_pending_ledgers_are_reminded(world: Any, october: Any) -> None:
     from bangban.notifications.models import OutboxMessage
 

@@ -190,3 +190,14 @@ def test_concurrent_submissions_with_one_key_make_one_case(django_db_setup):
     assert len({r.ticket.pk for r in results}) == 1
     assert sum(1 for r in results if not r.replayed) == 1
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.parametrize(("field", "limit"), [("contact_name", 50), ("enterprise_name", 120)])
+def test_an_over_long_contact_or_enterprise_name_is_refused_not_cut(cases, login, field, limit):
+    client = login(cases.enterprise_user)
+    before = Ticket.objects.count()
+    response = _post(client, **{field: "长" * (limit + 1)})
+    assert response.status_code == 400
+    assert response.json()["code"] == f"{field}_too_long"
+    assert Ticket.objects.count() == before
+    assert _post(client, **{field: "长" * limit}).status_code == 201
