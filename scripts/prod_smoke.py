@@ -96,6 +96,22 @@ def wait_task_done(database_url: str, timeout: float = 60) -> str:
     raise SystemExit(f"no task enqueued by the scheduler was run by the worker within {timeout:.0f} s")
 
 
+def totp(secret: str, at: float | None = None) -> str:
+    """The current code of an RFC 6238 authenticator (SHA-1, 30 s, 6 digits) for a base32 secret."""
+    import base64
+    import hashlib
+    import hmac
+    import struct
+    import time
+
+    key = base64.b32decode("".join(secret.split()).upper())
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{number % 1_000_000:06d}"
+
+
 def browse(base: str, password: str) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -121,7 +137,14 @@ def browse(base: str, password: str) -> None:
             page.fill("#id_username", USERNAME)
             page.fill("#id_password", password)
             page.click("button[type=submit]")
+            # Production requires a second factor of a system administrator: the first sign-in
+            # leads to enrolment; the authenticator app is played by totp() below.
+            page.wait_for_selector("[data-testid=second-factor-setup]")
+            secret = page.inner_text("[data-testid=second-factor-secret]")
+            page.fill("#id_code", totp(secret))
+            page.click("button:has-text('完成绑定')")
             page.wait_for_selector("[data-testid=current-user]", state="attached")
+            say("second factor enrolled (TOTP)")
             for path, _label in PAGES:
                 response = page.goto(f"{base}{path}")
                 assert response is not None and response.status == 200, (path, response and response.status)
@@ -145,6 +168,7 @@ def main() -> int:
         "BANGBAN_SECRET_KEY": secrets.token_urlsafe(64),
         "DATABASE_URL": database_url,
         "BANGBAN_SITE_URL": "https://bangban.example.gov.cn",
+        "BANGBAN_AUDIT_KEY": secrets.token_urlsafe(48),
         "BANGBAN_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "BANGBAN_VAR_DIR": str(work),
         "BANGBAN_STATIC_ROOT": str(work / "static"),

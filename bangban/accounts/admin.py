@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bangban.core.admin import ReadOnlyAdmin
 
@@ -25,3 +27,11 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     search_fields = ("name", "key_prefix", "user__username")
     exclude = ("key_hash",)
+
+
+# Second-factor devices hold secrets (TOTP keys, recovery codes kept in clear by django-otp): they
+# are never shown, not even in the read-only admin. Administrators reset a user's factor on the
+# user's page instead (audited).
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
