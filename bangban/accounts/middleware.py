@@ -35,7 +35,7 @@ class IdleTimeoutMiddleware:
 
 
 class SecondFactorMiddleware:
-    """Until a user who must use a second factor has passed it in this session, pages lead to the
+    """Until a user who must use a second factor has passed it since signing in, pages lead to the
     enrolment or verification step and session API calls answer 403 `second_factor_required`
     (see `second_factor.py`). Requests with an API token carry no session user and pass."""
 
