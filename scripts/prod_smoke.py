@@ -96,20 +96,13 @@ def wait_task_done(database_url: str, timeout: float = 60) -> str:
     raise SystemExit(f"no task enqueued by the scheduler was run by the worker within {timeout:.0f} s")
 
 
-def totp(secret: str, at: float | None = None) -> str:
-    """The current code of an RFC 6238 authenticator (SHA-1, 30 s, 6 digits) for a base32 secret."""
+def totp(secret: str) -> str:
+    """The current code an authenticator app shows for a base32 secret (django-otp's own TOTP)."""
     import base64
-    import hashlib
-    import hmac
-    import struct
-    import time
 
-    key = base64.b32decode("".join(secret.split()).upper())
-    counter = int((time.time() if at is None else at) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 1_000_000:06d}"
+    from django_otp.oath import totp as oath_totp
+
+    return f"{oath_totp(base64.b32decode(''.join(secret.split()).upper())):06d}"
 
 
 def browse(base: str, password: str) -> None:
