@@ -13,9 +13,7 @@ from bangban.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from bangban.tickets.models import Category
 
 from .. import access
-from ..models import (
-    DeputyRoute,
-)
+from ..models import DeputyRoute
 from ._common import _int
 
 

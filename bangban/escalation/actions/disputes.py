@@ -21,11 +21,7 @@ from bangban.tickets.workflow import Status
 from bangban.workdays.service import due, workdays_between
 
 from .. import access, hooks
-from ..models import (
-    Dispute,
-    DisputeStatus,
-    MeetingType,
-)
+from ..models import Dispute, DisputeStatus, MeetingType
 from ._common import _now, _tell, _text, _unit, role_users
 from .tiers import settings_row
 

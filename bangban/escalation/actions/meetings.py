@@ -22,14 +22,7 @@ from bangban.tickets.notifications import unit_heads, unit_members
 from bangban.workdays.service import due
 
 from .. import access
-from ..models import (
-    Meeting,
-    MeetingStatus,
-    MeetingTask,
-    MeetingType,
-    Participant,
-    TaskStatus,
-)
+from ..models import Meeting, MeetingStatus, MeetingTask, MeetingType, Participant, TaskStatus
 from ._common import _int, _now, _tell, _text, _unit, _users, _workdays
 
 

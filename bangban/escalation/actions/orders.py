@@ -19,12 +19,7 @@ from bangban.tickets.notifications import unit_members
 from bangban.workdays.service import due
 
 from .. import access
-from ..models import (
-    SupervisionKind,
-    SupervisionOrder,
-    SupervisionStatus,
-    TaskStatus,
-)
+from ..models import SupervisionKind, SupervisionOrder, SupervisionStatus, TaskStatus
 from ._common import _check_open, _now, _tell, _text, _workdays
 from .tiers import settings_row
 

@@ -19,14 +19,7 @@ from bangban.tickets.notifications import case_link, unit_members
 from bangban.workdays.service import due
 
 from .. import access
-from ..models import (
-    CaseEscalation,
-    EscalationSettings,
-    EscalationStep,
-    MeetingType,
-    StepKind,
-    Tier,
-)
+from ..models import CaseEscalation, EscalationSettings, EscalationStep, MeetingType, StepKind, Tier
 from ._common import _check_open, _now, _tell, _text, _unit, _workdays, role_users
 
 

@@ -18,12 +18,8 @@ from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify_user
 
 from .. import rules
-from ..access import (
-    require_manager,
-)
-from ..models import (
-    Assignment,
-)
+from ..access import require_manager
+from ..models import Assignment
 from ._common import _parse_date, _text, _today
 
 NOTE_MAX = 200

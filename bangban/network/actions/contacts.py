@@ -17,18 +17,8 @@ from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify, notify_user
 
-from ..access import (
-    access_contact,
-    can_record_leader_visit,
-    is_officer,
-)
-from ..models import (
-    Assignment,
-    Contact,
-    ContactKind,
-    Liaison,
-    Verification,
-)
+from ..access import access_contact, can_record_leader_visit, is_officer
+from ..models import Assignment, Contact, ContactKind, Liaison, Verification
 from ._common import _parse_date, _text, _today
 from .verification import verify_url
 

@@ -13,12 +13,8 @@ from bangban.core.errors import PermissionDenied, ValidationFailed
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.validation import FieldError, parse_mobile
 
-from ..access import (
-    is_enterprise_user,
-)
-from ..models import (
-    Liaison,
-)
+from ..access import is_enterprise_user
+from ..models import Liaison
 from ._common import _text
 
 

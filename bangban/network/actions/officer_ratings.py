@@ -14,12 +14,8 @@ from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
 from bangban.notifications.actions import notify_user
 
 from .. import rules
-from ..access import (
-    is_enterprise_user,
-)
-from ..models import (
-    OfficerRating,
-)
+from ..access import is_enterprise_user
+from ..models import OfficerRating
 from ._common import _text, _today
 from .assignments import current_assignment
 

@@ -15,16 +15,8 @@ from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, V
 from bangban.core.urls_abs import absolute_url
 from bangban.notifications.actions import notify_user
 
-from ..access import (
-    access_contact,
-    is_enterprise_user,
-)
-from ..models import (
-    Contact,
-    ContactKind,
-    Liaison,
-    Verification,
-)
+from ..access import access_contact, is_enterprise_user
+from ..models import Contact, ContactKind, Liaison, Verification
 from ._common import _text
 
 VERIFY_SALT = "bangban.network.visit-verification"

@@ -11,14 +11,10 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import (
-    ValidationFailed,
-)
+from bangban.core.errors import ValidationFailed
 
 from .. import access
-from ..models import (
-    Rectification,
-)
+from ..models import Rectification
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:

@@ -9,20 +9,11 @@ from typing import Any
 from django.utils import timezone
 
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import (
-    Conflict,
-    InvalidTransition,
-)
+from bangban.core.errors import Conflict, InvalidTransition
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS, Satisfaction
 from bangban.notifications.actions import notify_user
 
-from ..models import (
-    RatedSubject,
-    Rating,
-    Rectification,
-    RectStatus,
-    Stage,
-)
+from ..models import RatedSubject, Rating, Rectification, RectStatus, Stage
 from ._common import _active_unit_members, _rect_event, _text, rect_link
 from .devices import DeviceInfo
 from .inputs import RatingInput, parse_level, parse_scores

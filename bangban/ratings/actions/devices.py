@@ -24,12 +24,7 @@ from bangban.core.errors import (
 from bangban.org.models import Unit
 
 from .. import access
-from ..models import (
-    RatingDevice,
-    ServiceItem,
-    Window,
-    hash_key,
-)
+from ..models import RatingDevice, ServiceItem, Window, hash_key
 from ._common import _now, _text
 
 DEVICE_CACHE_SECONDS = 5.0

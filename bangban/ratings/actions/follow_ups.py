@@ -8,15 +8,9 @@ from typing import Any
 from django.db import transaction
 
 from bangban.audit.actions import record
-from bangban.core.errors import (
-    InvalidTransition,
-    ValidationFailed,
-)
+from bangban.core.errors import InvalidTransition, ValidationFailed
 
-from ..models import (
-    CallOutcome,
-    FollowUpCall,
-)
+from ..models import CallOutcome, FollowUpCall
 from ._common import _now, _text
 from ._recording import _follow_up
 from .inputs import parse_level

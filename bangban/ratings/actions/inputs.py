@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bangban.core.errors import (
-    ValidationFailed,
-)
+from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import Satisfaction, from_reversed_code
 
 # Sub-items rated on the same five levels (分项评价).

@@ -7,14 +7,10 @@ from typing import Any
 from django.db import transaction
 
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import (
-    ValidationFailed,
-)
+from bangban.core.errors import ValidationFailed
 
 from .. import access
-from ..models import (
-    RatingSettings,
-)
+from ..models import RatingSettings
 
 
 def get_settings() -> RatingSettings:

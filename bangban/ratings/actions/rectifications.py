@@ -11,11 +11,7 @@ from django.utils import timezone
 
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
+from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
 from bangban.workdays import service as workday_service

@@ -8,24 +8,10 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 
 from bangban.audit.actions import record
-from bangban.core.errors import (
-    ApplicationError,
-    Conflict,
-    InvalidTransition,
-    NotFound,
-    ValidationFailed,
-)
+from bangban.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
 
-from ..models import (
-    RatedSubject,
-    Rating,
-    RatingChannel,
-    ServiceItem,
-    Stage,
-    SubjectKind,
-    Window,
-)
+from ..models import RatedSubject, Rating, RatingChannel, ServiceItem, Stage, SubjectKind, Window
 from ._common import _now, _text
 from ._recording import _clean, _insert_rating, _next_stage, _open_rectification
 from .devices import DeviceInfo, device_async_commit, device_for_key, window_id_for

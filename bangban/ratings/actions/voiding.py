@@ -9,19 +9,11 @@ from django.db import transaction
 
 from bangban.accounts.access import has_any_role
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import (
-    Conflict,
-    NotFound,
-    PermissionDenied,
-)
+from bangban.core.errors import Conflict, NotFound, PermissionDenied
 from bangban.notifications.actions import notify_user
 
 from .. import access
-from ..models import (
-    Rating,
-    Rectification,
-    RectStatus,
-)
+from ..models import Rating, Rectification, RectStatus
 from ._common import _active_unit_members, _now, _text, rect_link
 
 

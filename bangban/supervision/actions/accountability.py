@@ -11,13 +11,7 @@ from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 
 from .. import access, definitions, figures
-from ..models import (
-    AccountabilityKind,
-    AccountabilityRecord,
-    AccountabilityStatus,
-    Ranking,
-    RankingStatus,
-)
+from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
 from ._common import _check_month
 from .parameters import current_settings
 

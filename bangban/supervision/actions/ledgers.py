@@ -14,13 +14,7 @@ from bangban.core.errors import InvalidTransition, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .. import access, figures, sources
-from ..models import (
-    AccountabilityRecord,
-    Ledger,
-    LedgerStatus,
-    Notice,
-    NoticeStatus,
-)
+from ..models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus
 from ._common import _check_month
 from .parameters import current_settings
 

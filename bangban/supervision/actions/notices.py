@@ -16,14 +16,7 @@ from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .. import access, definitions, officedoc
-from ..models import (
-    Notice,
-    NoticeCounter,
-    NoticeKind,
-    NoticeStatus,
-    Ranking,
-    RankingStatus,
-)
+from ..models import Notice, NoticeCounter, NoticeKind, NoticeStatus, Ranking, RankingStatus
 from ._common import _check_month
 from .parameters import current_settings
 from .rankings import row_dicts

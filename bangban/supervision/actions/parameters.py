@@ -10,10 +10,7 @@ from bangban.audit.actions import record
 from bangban.core.errors import ValidationFailed
 
 from .. import access
-from ..models import (
-    DashboardMonth,
-    SupervisionSettings,
-)
+from ..models import DashboardMonth, SupervisionSettings
 from ._common import _positive
 
 

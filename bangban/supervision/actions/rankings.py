@@ -14,13 +14,7 @@ from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, ValidationFailed
 
 from .. import access, definitions, figures, idsets, sources
-from ..models import (
-    DashboardMonth,
-    FrozenCaseSet,
-    Ranking,
-    RankingRow,
-    RankingStatus,
-)
+from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
 from ._common import _check_month, _positive
 from .accountability import propose_bottom_interviews
 from .parameters import current_settings, validate_weights
