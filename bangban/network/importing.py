@@ -1,7 +1,7 @@
 """Bulk assignment from an .xlsx sheet (R3.1): upload → a preview of every row (what it will do, or
-why it is refused) → confirm. The same rules as a single assignment (`actions._assign`) decide each
-row; nothing is written until the uploader confirms, and rows that became invalid in between are
-reported, not forced."""
+why it is refused) → confirm. The same rules as a single assignment (`actions.assignments._assign`)
+decide each row; nothing is written until the uploader confirms, and rows that became invalid in
+between are reported, not forced."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from bangban.enterprises.uscc import USCCError, validate_uscc
 
 from . import actions
 from .access import access_batch, require_manager
+from .actions import assignments
+from .actions._common import _parse_date
 from .models import Assignment, AssignmentBatch, BatchStatus
 
 REQUIRED_COLUMNS = ["统一社会信用代码", "帮办专员账号"]
@@ -40,7 +42,7 @@ def _date(value: Any, today: dt.date) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return actions._parse_date(cell_text(value), "started_on", "开始日期")
+    return _parse_date(cell_text(value), "started_on", "开始日期")
 
 
 def check_row(
@@ -172,7 +174,7 @@ def do_apply_assignment_import(
                         .get(pk=entry["enterprise_id"])
                     )
                     officer = User.objects.select_related("unit", "unit__region").get(pk=entry["officer_id"])
-                    assigned = actions._assign(
+                    assigned = assignments._assign(
                         acting_user=acting_user,
                         enterprise=enterprise,
                         officer=officer,
@@ -180,7 +182,7 @@ def do_apply_assignment_import(
                         note=entry.get("note", ""),
                         replace=bool(entry.get("replace")),
                     )
-                    actions._notify_assigned(assigned, now)
+                    assignments._notify_assigned(assigned, now)
             except ApplicationError as exc:
                 entry["status"] = "failed"
                 entry["reason"] = exc.message

@@ -9,7 +9,8 @@ class RatingsConfig(AppConfig):
         from bangban.audit.labels import register_action_labels
         from bangban.tickets import rating_hook
 
-        from .actions import ACTION_LABELS, _enterprise_follow_up
+        from .actions import ACTION_LABELS
+        from .actions.cases import _enterprise_follow_up
 
         register_action_labels(ACTION_LABELS)
         # An enterprise's follow-up of its case is its rating (好差评 included): see rating_hook.

@@ -15,7 +15,8 @@ from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
 from bangban.conftest import make_user
 from bangban.ratings import actions
-from bangban.ratings.models import RatedSubject, Rating, Rectification, UsedLink
+from bangban.ratings.actions import devices
+from bangban.ratings.models import RatedSubject, Rating, Rectification, UsedLink, hash_key
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +90,7 @@ def test_revocation_elsewhere_takes_effect_within_seconds(world: Any, site: Any,
 
     RatingDevice.objects.filter(pk=device.pk).update(revoked_at=timezone.now())  # another process revoked it
     assert actions.device_for_key(raw).revoked is False  # still cached
-    actions._DEVICE_CACHE[actions.hash_key(raw)] = (0.0, actions._DEVICE_CACHE[actions.hash_key(raw)][1])
+    devices._DEVICE_CACHE[hash_key(raw)] = (0.0, devices._DEVICE_CACHE[hash_key(raw)][1])
     with pytest.raises(actions.DeviceKeyRejected) as exc:
         actions.device_for_key(raw)
     assert exc.value.code == "device_revoked"

@@ -14,6 +14,7 @@ from django.test import Client
 
 from bangban.audit.models import AuditEvent
 from bangban.ratings import actions
+from bangban.ratings.actions._recording import _open_rectification
 from bangban.ratings.figures import monthly_bad_ratings, unit_month_figures
 from bangban.ratings.models import RatedSubject, Rating, Rectification
 from bangban.tickets.models import AssignmentRole, TicketAssignment
@@ -46,7 +47,7 @@ def legacy_rating(
         anonymous=rater is None, created_at=now,
     )  # fmt: skip
     if level >= 4:
-        actions._open_rectification(rating, subject, rater, now)
+        _open_rectification(rating, subject, rater, now)
     return rating
 
 

@@ -1,0 +1,176 @@
+"""Accountability records (奖惩问责, R15): the bottom-place 约谈 proposals, registration and decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bangban.audit.actions import record
+from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+
+from .. import access, definitions, figures
+from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
+from ._common import _check_month
+from .parameters import current_settings
+
+
+def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[AccountabilityRecord]:
+    """Units at the bottom of `bottom_months` consecutive frozen rankings ending with this one get a
+    proposed 约谈 (once per unit and month)."""
+    cfg = current_settings()
+    months = [(ranking.year, ranking.month)]
+    for _ in range(cfg.bottom_months - 1):
+        months.append(figures.previous_month(*months[-1]))
+    bottom_sets = []
+    for y, m in months:
+        snap = Ranking.objects.filter(year=y, month=m, status=RankingStatus.FROZEN).first()
+        if snap is None:
+            return []
+        bottom_sets.append(
+            set(
+                snap.rows.filter(scope=definitions.DEFAULT_SCOPE, is_bottom=True).values_list(
+                    "unit_id", flat=True
+                )
+            )
+        )
+    units = set.intersection(*bottom_sets) if bottom_sets else set()
+    created = []
+    for unit_id in sorted(units):
+        exists = AccountabilityRecord.objects.filter(
+            kind=AccountabilityKind.INTERVIEW,
+            unit_id=unit_id,
+            year=ranking.year,
+            month=ranking.month,
+            automatic=True,
+        ).exists()
+        if exists:
+            continue
+        row = ranking.rows.get(scope=definitions.DEFAULT_SCOPE, unit_id=unit_id)
+        label = "、".join(f"{y}年{m}月" for y, m in reversed(months))
+        rec = AccountabilityRecord.objects.create(
+            kind=AccountabilityKind.INTERVIEW,
+            unit_id=unit_id,
+            year=ranking.year,
+            month=ranking.month,
+            reason=f"{row.unit_name}在{label}的月度排名中连续{len(months)}个月位列末位，按规则提议约谈。",
+            figures={"score": row.score, "rank": row.rank, "months": [list(x) for x in months]},
+            automatic=True,
+            created_by=None,
+            created_at=timezone.now(),
+        )
+        record(
+            "supervision.accountability_propose",
+            actor=actor,
+            obj=rec,
+            object_repr=str(rec),
+            after={"unit": unit_id, "months": [list(x) for x in months]},
+        )
+        created.append(rec)
+    return created
+
+
+def do_create_record(
+    user: Any,
+    *,
+    kind: str,
+    unit_id: Any,
+    year: Any,
+    month: Any,
+    reason: str,
+    person_name: str = "",
+    ticket_numbers: list[str] | None = None,
+    figures_data: dict[str, Any] | None = None,
+) -> AccountabilityRecord:
+    from bangban.org.models import Unit
+    from bangban.tickets.models import Ticket
+
+    access.require_viewer(user)
+    if not access.can_record_accountability(user):
+        from bangban.core.errors import PermissionDenied
+
+        raise PermissionDenied("仅营商办、作风办可以登记奖惩问责")
+    errors: dict[str, str] = {}
+    if kind not in AccountabilityKind.values:
+        errors["kind"] = "请选择类型"
+    unit = (
+        Unit.objects.select_related("region").filter(pk=unit_id).first()
+        if str(unit_id or "").isdigit()
+        else None
+    )
+    if unit is None:
+        errors["unit"] = "请选择单位"
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "请填写事由"
+    try:
+        year, month = _check_month(int(year), int(month))
+    except (TypeError, ValueError, ValidationFailed):
+        errors["month"] = "年月无效"
+    numbers = [n.strip() for n in (ticket_numbers or []) if n and n.strip()]
+    found = list(Ticket.objects.filter(number__in=numbers)) if numbers else []
+    missing = sorted(set(numbers) - {t.number for t in found})
+    if missing:
+        errors["tickets"] = f"诉求编号不存在：{'、'.join(missing)}"
+    if errors:
+        raise ValidationFailed(
+            next(iter(errors.values())), code="accountability_invalid", details={"fields": errors}
+        )
+    assert unit is not None
+    access.check_unit(user, unit)
+    with transaction.atomic():
+        rec = AccountabilityRecord.objects.create(
+            kind=kind,
+            unit=unit,
+            person_name=(person_name or "").strip()[:50],
+            year=year,
+            month=month,
+            reason=reason[:2000],
+            figures=figures_data or {},
+            created_by=user,
+            created_at=timezone.now(),
+        )
+        if found:
+            rec.tickets.set(found)
+        record(
+            "supervision.accountability_create",
+            actor=user,
+            obj=rec,
+            object_repr=str(rec),
+            after={"kind": kind, "unit": unit.pk, "tickets": [t.number for t in found]},
+        )
+    return rec
+
+
+def do_decide_record(user: Any, record_id: int, status: str) -> AccountabilityRecord:
+    if not access.can_record_accountability(user):
+        from bangban.core.errors import PermissionDenied
+
+        raise PermissionDenied("仅营商办、作风办可以决定奖惩问责")
+    if status not in (
+        AccountabilityStatus.CONFIRMED,
+        AccountabilityStatus.DONE,
+        AccountabilityStatus.DROPPED,
+    ):
+        raise ValidationFailed("状态无效", code="status_invalid")
+    with transaction.atomic():
+        rec = access.visible_records(user).select_for_update(of=("self",)).filter(pk=record_id).first()
+        if rec is None:
+            raise NotFound()
+        if rec.status in (AccountabilityStatus.DONE, AccountabilityStatus.DROPPED):
+            raise InvalidTransition("该记录已办结或撤销", code="record_closed")
+        before = rec.status
+        rec.status = status
+        rec.decided_by, rec.decided_at = user, timezone.now()
+        rec.version += 1
+        rec.save()
+        record(
+            "supervision.accountability_decide",
+            actor=user,
+            obj=rec,
+            object_repr=str(rec),
+            before={"status": before},
+            after={"status": status},
+        )
+    return rec
