@@ -18,6 +18,8 @@ from bangban.accounts.roles import Role
 from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
 from bangban.enterprises.uscc import make_uscc
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
+from bangban.workdays.loader import ensure_calendar
+from bangban.workdays.service import reset_cache
 
 PASSWORD = "Test-pass-2024!"
 
@@ -78,7 +80,15 @@ class World:
 
 
 @pytest.fixture
-def world(db: Any) -> World:
+def workday_calendar(db: Any) -> list[int]:
+    """The working-day calendar set up as on an installed system (every year of the chinese_calendar
+    package): reading the calendar never loads it, so a test that needs the official holidays asks
+    for it, directly or through `world`."""
+    return ensure_calendar()
+
+
+@pytest.fixture
+def world(db: Any, workday_calendar: list[int]) -> World:
     w = World()
     w.city = make_region("321300", "宿迁市", RegionLevel.CITY)
     w.shuyang = make_region("321322", "沭阳县", RegionLevel.COUNTY, w.city)
@@ -147,8 +157,6 @@ def login(client: Client) -> Any:
 @pytest.fixture(autouse=True)
 def _fresh_workday_calendar() -> Iterator[None]:
     """The working-day calendar is cached per process; each test starts from its own database."""
-    from bangban.workdays.service import reset_cache
-
     reset_cache()
     yield
     reset_cache()

@@ -1,9 +1,13 @@
-"""Background work of the audit log."""
+"""Background work of the audit log: the task entry points only. The bodies are
+`verification` and `anchor`; the auditor's request (`verify_request`) queues the verification."""
 
 from __future__ import annotations
 
 from django_tasks import task
 
+from bangban.core.middleware import RequestContext, reset_context, set_context
+
+from .anchor import do_anchor_audit_head
 from .verification import run_chain_verification, verify_now
 
 
@@ -21,10 +25,6 @@ def verify_audit_chain_nightly() -> dict:
 
 @task()
 def anchor_audit_head_daily() -> dict:
-    from bangban.core.middleware import RequestContext, reset_context, set_context
-
-    from .anchor import do_anchor_audit_head
-
     token = set_context(RequestContext(ip=None, user_agent="", source="task"))
     try:
         result = do_anchor_audit_head()

@@ -1,31 +1,15 @@
 """Running the hash-chain verification and keeping its result (`ChainVerification`), for the
-auditor page (as a background task), the nightly job and the command."""
+auditor page (as a background task queued by `verify_request`), the nightly job and the command.
+The body of the tasks: it queues nothing itself."""
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
-from .actions import record
 from .models import ChainVerification
 from .verify import VerifyResult, verify_chain
-
-
-def do_request_chain_verification(*, acting_user: Any, now: dt.datetime | None = None) -> ChainVerification:
-    """Create a pending verification and enqueue it once the request's transaction commits."""
-    from .tasks import verify_audit_chain_task
-
-    with transaction.atomic():
-        verification = ChainVerification.objects.create(
-            started_at=now or timezone.now(), requested_by=acting_user
-        )
-        record("audit.verify", actor=acting_user, obj=verification, after={"verification": verification.pk})
-        transaction.on_commit(partial(verify_audit_chain_task.enqueue, verification.pk), robust=True)
-    return verification
 
 
 def run_chain_verification(verification_id: int) -> VerifyResult:

@@ -30,7 +30,8 @@ from .display import describe_action, diff_rows, has_personal_data
 from .filters import AuditEventFilter
 from .labels import ACTION_LABELS, SOURCE_LABELS
 from .models import AuditEvent
-from .verification import do_request_chain_verification, latest_verification
+from .verification import latest_verification
+from .verify_request import do_request_chain_verification
 
 CHOICES_CACHE_SECONDS = 300
 

@@ -21,13 +21,13 @@ from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.core.urls_abs import absolute_url
 
 from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
+from .one_time import ONE_TIME_PREFIX
+from .tasks import deliver_message, deliver_messages
 
 log = logging.getLogger("bangban.notifications")
 
 
 def _enqueue_delivery(message_id: int) -> None:
-    from .tasks import deliver_message
-
     deliver_message.enqueue(message_id)
 
 
@@ -57,7 +57,7 @@ def notify(
     """Queue one message. Call it inside the transaction of the change it reports. With a
     `dedupe_key`, notifying again returns the message already queued under that key. A
     `one_time` message (an SMS code) keeps its body only until it is sent or given up: then the
-    body is replaced by `ONE_TIME_MASK` (`forget_one_time_body`), and the console backend never
+    body is replaced by `one_time.ONE_TIME_MASK` (`one_time.forget_one_time_body`), and the console backend never
     prints it in production."""
     if channel not in Channel.values:
         raise ValidationFailed(f"未知的消息渠道：{channel}", code="unknown_channel")
@@ -94,22 +94,6 @@ def notify(
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     _schedule_delivery(message.pk)
     return message
-
-
-# One-time messages are marked by this prefix of their dedupe key (no schema change needed).
-ONE_TIME_PREFIX = "one-time:"
-ONE_TIME_MASK = "（一次性验证码，发送后不再保留）"
-
-
-def is_one_time(message: OutboxMessage) -> bool:
-    return bool(message.dedupe_key and message.dedupe_key.startswith(ONE_TIME_PREFIX))
-
-
-def forget_one_time_body(message_id: int) -> None:
-    """Blank the body of a one-time message once it is no longer pending (sent or given up)."""
-    OutboxMessage.objects.filter(pk=message_id, dedupe_key__startswith=ONE_TIME_PREFIX).exclude(
-        status=OutboxStatus.PENDING
-    ).update(body=ONE_TIME_MASK)
 
 
 def address_for(user: Any, channel: str) -> str:
@@ -160,8 +144,6 @@ def notify_user(
 
 def _schedule_deliveries(message_ids: list[int]) -> None:
     def enqueue() -> None:
-        from .tasks import deliver_messages
-
         deliver_messages.enqueue(message_ids)
 
     transaction.on_commit(enqueue, robust=True)

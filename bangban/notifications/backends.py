@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
-if TYPE_CHECKING:
-    from .models import OutboxMessage
+from .models import InAppMessage, OutboxMessage
+from .one_time import ONE_TIME_MASK, is_one_time
 
 log = logging.getLogger("bangban.notifications")
 
@@ -41,8 +41,6 @@ class ConsoleBackend(Backend):
     """Prints each message: the default for SMS until a gateway is configured."""
 
     def send(self, message: OutboxMessage) -> None:
-        from .actions import ONE_TIME_MASK, is_one_time
-
         to = message.address or (f"用户#{message.recipient_id}" if message.recipient_id else "（无）")
         # A one-time code is printed only in development (DEBUG), where the console is the phone.
         text = ONE_TIME_MASK if is_one_time(message) and not settings.DEBUG else _text(message)
@@ -71,8 +69,6 @@ class InAppBackend(Backend):
     """Puts the message in the recipient's inbox, once per outbox message."""
 
     def send(self, message: OutboxMessage) -> None:
-        from .models import InAppMessage
-
         if message.recipient_id is None:
             raise DeliveryError("站内消息没有接收人")
         InAppMessage.objects.get_or_create(

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import connections, router
 from django.db.models import Q
 
-from .actions import forget_one_time_body
 from .backends import backend_for
 from .models import OutboxMessage, OutboxStatus
+from .one_time import forget_one_time_body
 from .workflow import backoff_seconds, is_final_attempt
 
 log = logging.getLogger("bangban.notifications")

@@ -18,11 +18,13 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
 
+from bangban.accounts.access import has_any_role
+from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.errors import NotFound
 from bangban.core.pagination import PageQuery, page_body
 from bangban.core.schemas import YEAR_MAX, YEAR_MIN, ErrorOut
 
-from . import figures, forums, policies, policy_import, projects, queries, symposia
+from . import figures, forums, policies, policy_import, projects, pushes, queries, symposia
 from .access import (
     access_opinion,
     access_policy,
@@ -33,8 +35,12 @@ from .access import (
     access_round,
     access_symposium,
     can_see_overview,
+    is_association_user,
+    own_associations,
+    visible_projects,
 )
 from .models import (
+    Association,
     AssociationOpinion,
     CollectionRound,
     InvestmentProject,
@@ -689,14 +695,12 @@ class PushIn(Schema):
     "用 GET /pushes/{id} 查看进度。没有可推送企业时返回 409 no_matching_enterprise。",
 )
 def push_policy(request: HttpRequest, policy_id: int, payload: PushIn) -> Any:
-    push = policies.do_push_policy(acting_user=request.user, policy_id=policy_id, send_sms=payload.send_sms)
+    push = pushes.do_push_policy(acting_user=request.user, policy_id=policy_id, send_sms=payload.send_sms)
     return Status(202, push_out(push))
 
 
 @router.get("/rounds/{round_id}", response={200: dict, 404: ErrorOut}, summary="月度问题收集详情（含问题）")
 def get_round(request: HttpRequest, round_id: int) -> Any:
-    from .access import visible_projects
-
     rnd = access_round(request.user, round_id)
     problems = rnd.problems.filter(project__in=visible_projects(request.user)).select_related(
         "project", "round", "ticket"
@@ -776,12 +780,6 @@ class NameQuery(PageQuery):
 
 @router.get("/associations", response={200: PageOut, 404: ErrorOut}, summary="行业协会商会")
 def list_associations(request: HttpRequest, query: Query[NameQuery]) -> Any:
-    from bangban.accounts.access import has_any_role
-    from bangban.accounts.roles import STAFF_ROLES
-
-    from .access import is_association_user, own_associations
-    from .models import Association
-
     if is_association_user(request.user):
         qs = own_associations(request.user).select_related("region").order_by("name")
     elif not has_any_role(request.user, STAFF_ROLES):

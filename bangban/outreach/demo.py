@@ -20,12 +20,14 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise, Industry, Tier
 from bangban.org.models import Region, Unit
 
+from . import forums, policies, projects, pushes, symposia
 from .models import (
     Association,
     AssociationOpinion,
     Event,
     InvestmentProject,
     Policy,
+    PolicyDelivery,
     SupervisorReport,
     Symposium,
 )
@@ -55,8 +57,6 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
 
 
 def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) -> list[str]:
-    from . import projects
-
     if InvestmentProject.objects.filter(name=ZONE_PROJECT).exists():
         return []
     zone: Region = chief.unit.region  # type: ignore[union-attr]
@@ -147,8 +147,6 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
 
 
 def _policies(office: User, ent_user: User | None) -> list[str]:
-    from . import policies
-
     if Policy.objects.filter(title="制造业智能化改造和数字化转型奖补").exists():
         return []
     issuer = Unit.objects.filter(code="city-miit").first()
@@ -176,15 +174,13 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
     lines = []
     for policy in (first, second):
         try:
-            push = policies.do_push_policy(acting_user=office, policy_id=policy.pk, send_sms=False)
+            push = pushes.do_push_policy(acting_user=office, policy_id=policy.pk, send_sms=False)
         except Exception:  # no matching enterprise in this city
             continue
         if push.running:
             push = policies.run_push(push.pk)
         lines.append(f"惠企政策：{policy.title}，已送达 {push.delivered} 家企业")
     if ent_user is not None and ent_user.enterprise_id:
-        from .models import PolicyDelivery
-
         delivery = PolicyDelivery.objects.filter(enterprise_id=ent_user.enterprise_id).order_by("id").first()
         if delivery is not None:
             policies.do_mark_read(acting_user=ent_user, delivery_id=delivery.pk)
@@ -194,8 +190,6 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
 def _forums(
     office: User, supervisor: User | None, admin: User | None, ent_user: User | None, today: dt.date
 ) -> list[str]:
-    from . import forums, symposia
-
     lines: list[str] = []
     city = Region.objects.filter(parent__isnull=True).order_by("id").first()
     if city is not None and not Association.objects.filter(name=ASSOCIATION).exists():
@@ -269,8 +263,6 @@ def _forums(
 
 def _association_account(office: User, account: User | None, ent_user: User | None) -> list[str]:
     """Link the demo association account and let it submit an opinion of its own."""
-    from . import forums
-
     association = Association.objects.filter(name=ASSOCIATION).first()
     if account is None or association is None:
         return []

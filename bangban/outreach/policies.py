@@ -3,13 +3,12 @@ receipts, and questions back as cases.
 
 A push is set-based: the matching enterprises are selected in SQL and the deliveries written with
 `bulk_create` in batches; the enterprises' users are told in-app and by SMS through the outbox.
-Up to `INLINE_LIMIT` enterprises the push runs inside the request; a larger one is a background
-task (`tasks.run_policy_push_task`) whose progress the push page polls."""
+`run_push` delivers a push; it is started by `pushes.do_push_policy`, which runs a small push inside
+the request and queues a larger one as the background task `tasks.run_policy_push_task`."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -17,14 +16,15 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from bangban.accounts.access import scope_of
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
-from bangban.audit.actions import record, snapshot
-from bangban.core.errors import InvalidTransition, PermissionDenied
+from bangban.audit.actions import diff, record, snapshot
+from bangban.core.errors import PermissionDenied
 from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
 from bangban.notifications.actions import notify_users
 from bangban.org.models import Region, Unit
+from bangban.tickets.intake import IntakeInput, do_intake_portal
+from bangban.tickets.models import Category, TicketType
 
 from . import checks
 from .access import access_delivery, access_policy, can_manage_policies, is_enterprise_user
@@ -39,7 +39,6 @@ ACTION_LABELS = {
     "outreach.policy_question": "企业就政策提问",
 }
 
-INLINE_LIMIT = 200
 BATCH_SIZE = 1000
 
 
@@ -114,8 +113,6 @@ def do_update_policy(*, acting_user: Any, policy_id: int, version: Any, data: di
             policy.is_active = bool(data["is_active"])
         policy.version += 1
         policy.save()
-        from bangban.audit.actions import diff
-
         b, a = diff(before, snapshot(policy, exclude=("updated_at",)))
         record("outreach.policy_updated", actor=acting_user, obj=policy, before=b, after=a)
     return policy
@@ -139,54 +136,6 @@ def matching_enterprises(policy: Policy, scope_path: str = "") -> QuerySet[Enter
             q |= Q(region__path__startswith=path)
         qs = qs.filter(q)
     return qs
-
-
-def do_push_policy(
-    *, acting_user: Any, policy_id: int, send_sms: bool = True, now: dt.datetime | None = None
-) -> PolicyPush:
-    """Push to every matching enterprise in the pusher's scope not reached before."""
-    from .tasks import run_policy_push_task
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        policy = access_policy(acting_user, policy_id, "push", for_update=True)
-        if not policy.is_active:
-            raise InvalidTransition("该政策已失效，不能推送", code="policy_inactive")
-        if policy.valid_until and policy.valid_until < timezone.localtime(now).date():
-            raise InvalidTransition("该政策已过有效期，不能推送", code="policy_expired")
-        scope = scope_of(acting_user)
-        scope_path = "" if scope.city_wide else (scope.region_path or "/none/")
-        total = (
-            matching_enterprises(policy, scope_path)
-            .exclude(pk__in=PolicyDelivery.objects.filter(policy=policy).values("enterprise_id"))
-            .count()
-        )
-        if total == 0:
-            raise InvalidTransition(
-                "没有可推送的企业：符合条件的企业均已收到该政策，或没有企业符合政策的适用条件",
-                code="no_matching_enterprise",
-            )
-        push = PolicyPush.objects.create(
-            policy=policy,
-            pushed_by=acting_user,
-            scope_path=scope_path,
-            send_sms=bool(send_sms),
-            total=total,
-            created_at=now,
-        )
-        record(
-            "outreach.policy_pushed",
-            actor=acting_user,
-            obj=push,
-            object_repr=f"推送：{policy.title}",
-            after={"policy": policy.pk, "total": total, "scope": scope_path or "全市", "sms": bool(send_sms)},
-        )
-        if total <= INLINE_LIMIT:
-            run_push(push.pk, now=now)
-        else:
-            transaction.on_commit(partial(run_policy_push_task.enqueue, push.pk), robust=True)
-    push.refresh_from_db()
-    return push
 
 
 def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
@@ -287,9 +236,6 @@ def do_ask_question(
     *, acting_user: Any, delivery_id: int, content: str, now: dt.datetime | None = None
 ) -> PolicyQuestion:
     """A question back about a delivered policy becomes a case (the enterprise portal's intake)."""
-    from bangban.tickets.intake import IntakeInput, do_intake_portal
-    from bangban.tickets.models import Category, TicketType
-
     now = now or timezone.now()
     content = checks.text({"content": content}, "content", "问题", max_length=2000)
     if not is_enterprise_user(acting_user):

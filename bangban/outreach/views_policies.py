@@ -30,7 +30,7 @@ from bangban.core.xlsx import (
 from bangban.enterprises.models import Industry, Scale, Tier
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 
-from . import policies, policy_import, queries
+from . import policies, policy_import, pushes, queries
 from .access import access_delivery, access_policy, access_push, can_manage_policies, is_enterprise_user
 from .models import Policy, PolicyDelivery
 from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
@@ -281,7 +281,7 @@ def policy_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 @page_errors
 def policy_push(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     try:
-        push = policies.do_push_policy(
+        push = pushes.do_push_policy(
             acting_user=request.user, policy_id=pk, send_sms=request.POST.get("send_sms") == "1"
         )
     except REFUSALS:

@@ -8,15 +8,18 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from bangban.core.errors import NotFound, ValidationFailed
-from bangban.core.satisfaction import SATISFIED_LEVELS
+from bangban.org.models import Region, Unit
+from bangban.tickets.models import Category, Channel, FollowUp, Ticket
 
-from . import access, definitions, sources
+from . import access, sources
+from .dashboard_counts import SUMMARY_TTL, is_settled
 from .figures import EXCLUDED_STATUSES, month_bounds, previous_month
-from .models import DashboardCell, DashboardMonth
+from .models import DashboardCell, DashboardMonth, Ranking
+from .tasks import build_dashboard_task
 
 CHART_KEYS = ("channel", "category", "region", "overdue", "ranking", "satisfaction")
 
@@ -31,8 +34,6 @@ def months_ending(year: int, month: int, count: int) -> list[tuple[int, int]]:
 def resolve_region(user: Any, region_id: Any) -> Any:
     """The region the dashboard is about: the one asked for (within scope, else 404), or the
     user's own scope (the whole city for city-wide users)."""
-    from bangban.org.models import Region
-
     if region_id not in (None, ""):
         try:
             region = Region.objects.get(pk=int(region_id))
@@ -47,8 +48,6 @@ def resolve_region(user: Any, region_id: Any) -> Any:
 
 
 def scoped_cases(region: Any) -> QuerySet[Any]:
-    from bangban.tickets.models import Ticket
-
     qs = Ticket.objects.exclude(status__in=EXCLUDED_STATUSES)
     if region is None or region.parent_id is None:
         return qs
@@ -61,132 +60,15 @@ def _label(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 
 
-SUMMARY_TTL = dt.timedelta(minutes=10)
-
-
-def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> DashboardMonth:
-    """Recompute one month's dashboard counts: three grouped queries (cases received, cases that
-    went overdue, follow-ups made in the month), stored as `DashboardCell` rows."""
-    from bangban.org.models import Region, Unit
-    from bangban.tickets.models import FollowUp, Ticket
-
-    start, end = month_bounds(year, month)
-    now = now or timezone.now()
-    keys = ("region", "lead_unit", "channel", "category")
-    cells: dict[tuple[Any, ...], dict[str, int]] = {}
-
-    def cell(key: tuple[Any, ...]) -> dict[str, int]:
-        return cells.setdefault(key, {"received": 0, "overdue": 0, "follow_ups": 0, "satisfied": 0})
-
-    live = Ticket.objects.exclude(status__in=EXCLUDED_STATUSES)
-    for r in (
-        live.filter(received_at__gte=start, received_at__lt=end)
-        .values(*keys)
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        cell(tuple(r[k] for k in keys))["received"] = r["n"]
-    for r in (
-        live.filter(overdue_at__gte=start, overdue_at__lt=end)
-        .values(*keys)
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        cell(tuple(r[k] for k in keys))["overdue"] = r["n"]
-    ok_levels = [int(x) for x in SATISFIED_LEVELS]
-    follow_keys = tuple(f"ticket__{k}" for k in keys)
-    for r in (
-        FollowUp.objects.filter(at__gte=start, at__lt=end)
-        .values(*follow_keys)
-        .annotate(n=Count("id"), ok=Count("id", filter=Q(satisfaction__in=ok_levels)))
-        .order_by()
-    ):
-        c = cell(tuple(r[k] for k in follow_keys))
-        c["follow_ups"], c["satisfied"] = r["n"], r["ok"]
-    region_paths = dict(Region.objects.values_list("pk", "path"))
-    unit_paths = dict(Unit.objects.values_list("pk", "region__path"))
-    preview = preview_figures(year, month)
-    with transaction.atomic():
-        summary, _ = DashboardMonth.objects.get_or_create(year=year, month=month)
-        summary = DashboardMonth.objects.select_for_update().get(pk=summary.pk)
-        summary.cells.all().delete()
-        DashboardCell.objects.bulk_create(
-            [
-                DashboardCell(
-                    summary=summary,
-                    region_id_value=region_id,
-                    region_path=region_paths.get(region_id) or "",
-                    unit_region_path=unit_paths.get(unit_id) or "",
-                    channel=channel,
-                    category_id_value=category_id,
-                    **counts,
-                )
-                for (region_id, unit_id, channel, category_id), counts in cells.items()
-            ],
-            batch_size=1000,
-        )
-        summary.computed_at = now
-        summary.requested_at = None
-        summary.figures = preview
-        summary.save(update_fields=["computed_at", "requested_at", "figures"])
-    return summary
-
-
-def preview_figures(year: int, month: int) -> dict[str, Any]:
-    """Every scope's per-unit rows of the month under the current settings, as JSON: what the
-    ranking page and API show for a month that has no stored ranking yet."""
-    from .actions import compute_rows, current_settings
-
-    cfg = current_settings()
-    weights = (cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction)
-    rules = {"weights": list(weights), "min_cases": cfg.min_cases, "response_hours": cfg.response_hours,
-             "bottom_places": cfg.bottom_places}  # fmt: skip
-    scopes: dict[str, Any] = {}
-    available: dict[str, bool] = {}
-    for key in definitions.SCOPES:
-        rows, found = compute_rows(
-            year, month, weights, cfg.min_cases, cfg.response_hours, cfg.bottom_places, key
-        )
-        scopes[key] = rows
-        available = available or found
-    office = sources.dispatch_figures(year, month).data
-    return {"rules": rules, "scopes": scopes, "sources": available, "office": office}
-
-
 # A build claimed this long ago and still not finished is taken to be lost (worker restarted)
 # and may be claimed again.
 BUILD_TIMEOUT = dt.timedelta(minutes=15)
-
-
-# A month's counts are settled (never rebuilt again) once they were computed this long after the
-# month ended: late follow-ups and overdue marks of its last day have arrived by then.
-SETTLE_AFTER = dt.timedelta(days=1)
-
-
-def is_settled(summary: DashboardMonth) -> bool:
-    """Past months stay frozen: counts computed a day after the month's end are final."""
-    if summary.computed_at is None:
-        return False
-    _, end = month_bounds(summary.year, summary.month)
-    return summary.computed_at >= end + SETTLE_AFTER
 
 
 def _is_stale(summary: DashboardMonth, now: dt.datetime, ttl: dt.timedelta = SUMMARY_TTL) -> bool:
     if summary.computed_at is None:
         return True
     return not is_settled(summary) and now - summary.computed_at > ttl
-
-
-def live_months(now: dt.datetime) -> list[tuple[int, int]]:
-    """The months whose counts still change at `now`: the current one, and the previous one until
-    its counts are settled (`SETTLE_AFTER`)."""
-    today = timezone.localdate(now)
-    months = [(today.year, today.month)]
-    prev = previous_month(today.year, today.month)
-    _, prev_end = month_bounds(*prev)
-    if now < prev_end + SETTLE_AFTER + SUMMARY_TTL:
-        months.append(prev)
-    return months
 
 
 def as_of(months: list[tuple[int, int]]) -> dt.datetime | None:
@@ -206,8 +88,6 @@ def as_of(months: list[tuple[int, int]]) -> dt.datetime | None:
 
 
 def _enqueue(months: list[tuple[int, int]]) -> None:
-    from .tasks import build_dashboard_task
-
     build_dashboard_task.enqueue([list(x) for x in months])
 
 
@@ -274,21 +154,6 @@ def build_status(months: list[tuple[int, int]], now: dt.datetime | None = None) 
     return summaries(months, now)[1]
 
 
-def build_months(months: list[tuple[int, int]], now: dt.datetime | None = None) -> int:
-    """The background task's work: compute each month's summary."""
-    for y, m in months:
-        refresh_month(y, m, now)
-    return len(months)
-
-
-def refresh_live(now: dt.datetime | None = None) -> list[tuple[int, int]]:
-    """The scheduled refresh (every 10 minutes): the months that still change."""
-    now = now or timezone.now()
-    months = live_months(now)
-    build_months(months, now)
-    return months
-
-
 def _cells(region: Any, summary_ids: list[int]) -> Any:
     qs = DashboardCell.objects.filter(summary_id__in=summary_ids)
     if region is not None and region.parent_id is not None:
@@ -301,9 +166,6 @@ def build(
 ) -> list[dict[str, Any]]:
     """The charts from the summaries that exist now; `status` (if given) receives the build
     status of the months still being prepared in the background."""
-    from bangban.org.models import Region
-    from bangban.tickets.models import Category, Channel
-
     if not 1 <= count <= 24:
         raise ValidationFailed("月份数应在 1–24 之间", code="months_invalid")
     months = months_ending(year, month, count)
@@ -428,16 +290,12 @@ def build(
 
 
 def _scoped_unit_ids(region: Any) -> set[int] | None:
-    from bangban.org.models import Unit
-
     if region is None or region.parent_id is None:
         return None
     return set(Unit.objects.filter(region__path__startswith=region.path).values_list("pk", flat=True))
 
 
 def _ranking_chart(user: Any, region: Any, year: int, month: int) -> dict[str, Any]:
-    from .models import Ranking
-
     ranking = (
         Ranking.objects.filter(Q(year__lt=year) | Q(year=year, month__lte=month))
         .order_by("-year", "-month")
@@ -493,8 +351,6 @@ def parse_month(text: str | None, default: tuple[int, int] | None = None) -> tup
 def case_filter(params: Any, region: Any) -> QuerySet[Any]:
     """The cases behind a chart point: ?month, ?from/?to, ?channel, ?category (first level name),
     ?overdue_month, ?dissatisfied=1, ?unit; always within `region`."""
-    from bangban.tickets.models import FollowUp
-
     qs = scoped_cases(region)
     if params.get("month"):
         start, end = month_bounds(*parse_month(params.get("month")))

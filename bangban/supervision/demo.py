@@ -15,9 +15,12 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.core.errors import ApplicationError
 from bangban.org.models import Unit
+from bangban.tickets import actions as ticket_actions
+from bangban.tickets.intake import IntakeInput, do_intake_hotline, do_intake_portal
+from bangban.tickets.models import Category, HotlineOutcome, Ticket, TicketType
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import actions, dashboard
+from . import actions, dashboard, dashboard_counts
 from .figures import month_bounds, previous_month
 from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking
 
@@ -46,10 +49,6 @@ PLANS: list[tuple[str, str, str, int, int | None, tuple[bool, int] | None]] = [
 
 
 def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
-    from bangban.tickets import actions as ticket_actions
-    from bangban.tickets.intake import IntakeInput, do_intake_hotline, do_intake_portal
-    from bangban.tickets.models import Category, HotlineOutcome, Ticket, TicketType
-
     start, _ = month_bounds(year, month)
     if Ticket.objects.filter(title__startswith=DEMO_TITLE).exists():
         return 0
@@ -150,7 +149,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             lines.append(f"督查：通报未印发（{exc.message}）")
     lines += _ledgers(users, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
-    built = dashboard.build_months(dashboard.months_ending(today.year, today.month, 6))
+    built = dashboard_counts.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
     return lines
 

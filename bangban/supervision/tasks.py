@@ -1,17 +1,20 @@
-"""Background work of supervision: generating last month's ledgers and reminding late units."""
+"""Background work of supervision: generating last month's ledgers, reminding late units and
+computing the dashboard's counts. Task entry points only: the bodies are in `actions` and
+`dashboard_counts`, which never queue tasks."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django_tasks import task
 
+from .actions import do_generate_ledgers, remind_ledgers
+from .dashboard_counts import build_months, refresh_live
+from .figures import previous_month
+
 
 @task()
 def generate_ledgers_task() -> int:
     """On the first days of a month: the previous month's ledgers of every responsible unit."""
-    from .actions import do_generate_ledgers
-    from .figures import previous_month
-
     today = timezone.localdate()
     year, month = previous_month(today.year, today.month)
     return len(do_generate_ledgers(None, year, month))
@@ -20,8 +23,6 @@ def generate_ledgers_task() -> int:
 @task()
 def remind_ledgers_task() -> int:
     """Remind units whose ledger is due within 3 days or late (once a day per ledger)."""
-    from .actions import remind_ledgers
-
     return remind_ledgers(timezone.now())
 
 
@@ -29,14 +30,10 @@ def remind_ledgers_task() -> int:
 def refresh_dashboard_task() -> int:
     """Recompute the dashboard counts of the months that still change (the current month, and the
     previous one until its counts are settled); past months stay as they are."""
-    from .dashboard import refresh_live
-
     return len(refresh_live(timezone.now()))
 
 
 @task()
 def build_dashboard_task(months: list[list[int]]) -> int:
     """Compute the dashboard summaries of the months a page found missing or stale."""
-    from .dashboard import build_months
-
     return build_months([(int(y), int(m)) for y, m in months])

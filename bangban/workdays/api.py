@@ -21,7 +21,7 @@ from . import queries
 from .access import require_calendar_admin, require_calendar_viewer
 from .actions import FIRST_YEAR, LAST_YEAR, do_import_year, do_remove_day, do_set_day
 from .models import CalendarDay, DayKind
-from .service import get_calendar, parse_instant, quote_between, quote_due
+from .service import parse_instant, quote_between, quote_due
 
 router = Router(tags=["工作日历"])
 
@@ -119,7 +119,6 @@ def _check_year(year: int) -> int:
 @router.get("/years", response=list[YearOut], summary="已载入的年度")
 def list_years(request: HttpRequest) -> list[YearOut]:
     require_calendar_viewer(_user(request))
-    get_calendar()  # a fresh installation loads the package years here (see service)
     return [YearOut(**s.__dict__) for s in queries.year_summaries()]
 
 
@@ -127,7 +126,6 @@ def list_years(request: HttpRequest) -> list[YearOut]:
 def list_days(request: HttpRequest, year: int | None = None) -> list[DayOut]:
     require_calendar_viewer(_user(request))
     year = _check_year(year if year is not None else queries.today_in_shanghai().year)
-    get_calendar()
     return [_day_out(d) for d in queries.year_days(year, include_normal=False)]
 
 

@@ -8,8 +8,9 @@ Loading is idempotent and never overrides an administrator:
 * in a package year, a day an administrator set or removed (source manual/import) is kept;
 * package days are added, corrected or dropped to match the installed package version.
 
-`load_package_years()` is called by `load_demo_city`, by `manage.py load_calendar`, and by
-`service.get_calendar()` when the calendar table is still empty (see `service` module doc).
+`load_package_years()` is called by `load_demo_city` and by `manage.py load_calendar`;
+`ensure_calendar()` loads the package only where no year is loaded at all (a fresh installation).
+Reading the calendar (`service.get_calendar()`) never loads anything (see `service` module doc).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
+import chinese_calendar
+from chinese_calendar import constants
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +33,14 @@ from bangban.core.errors import ApplicationError
 from .models import CalendarDay, CalendarSource, CalendarYear, DayKind
 from .service import calendar_was_changed, lock_calendar
 
-__all__ = ["LoadReport", "chinese_holiday_name", "load_package", "load_package_years", "package_days"]
+__all__ = [
+    "LoadReport",
+    "chinese_holiday_name",
+    "ensure_calendar",
+    "load_package",
+    "load_package_years",
+    "package_days",
+]
 
 # The package's English names → the names used on Chinese calendars and in the State Council notice.
 HOLIDAY_NAMES = {
@@ -63,11 +73,7 @@ def chinese_holiday_name(english: str) -> str:
 
 
 def _package_chinese(english: str) -> str | None:
-    try:
-        from chinese_calendar.constants import Holiday
-    except ImportError:  # pragma: no cover - the package is a dependency
-        return None
-    for holiday in Holiday:
+    for holiday in constants.Holiday:
         if holiday.value.lower() == english.lower():
             return str(getattr(holiday, "chinese", "")) or None
     return None
@@ -77,16 +83,12 @@ def package_version() -> str:
     try:
         return metadata.version("chinesecalendar")
     except metadata.PackageNotFoundError:  # pragma: no cover
-        import chinese_calendar
-
         return str(getattr(chinese_calendar, "__version__", "?"))
 
 
 @cache
 def package_days() -> dict[int, dict[dt.date, tuple[str, str]]]:
     """{year: {date: (kind, Chinese name)}} for every year the installed package knows."""
-    from chinese_calendar import constants
-
     years: dict[int, dict[dt.date, tuple[str, str]]] = {}
     for day, english in constants.holidays.items():
         years.setdefault(day.year, {})[day] = (DayKind.HOLIDAY, chinese_holiday_name(str(english)))
@@ -115,6 +117,15 @@ def load_package_years(years: Any = None, *, acting_user: Any = None) -> list[in
     Idempotent: a second call returns []. `acting_user` None means the system.
     """
     return load_package(years, acting_user=acting_user).changed
+
+
+def ensure_calendar(*, acting_user: Any = None) -> list[int]:
+    """Set up the calendar of a fresh installation: when no year is loaded at all, load every year
+    the package knows; otherwise change nothing (a calendar an administrator set up is left as it
+    is). Returns the years loaded; idempotent (a second call returns [] and writes nothing)."""
+    if CalendarYear.objects.exists():
+        return []
+    return load_package_years(acting_user=acting_user)
 
 
 def load_package(years: Any = None, *, acting_user: Any = None) -> LoadReport:

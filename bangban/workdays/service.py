@@ -17,10 +17,12 @@ Freshness with several processes (web workers, task workers, the scheduler):
 So another process sees a change at most `CHECK_INTERVAL_SECONDS` after it commits; the process
 that made it sees it at once.
 
-Self-loading: when the calendar is first needed and the `CalendarYear` table is empty (a fresh
-installation), every year of the `chinese_calendar` package is loaded (`loader.load_package_years`,
-audited as done by the system) before the calendar is built. There is no post_migrate handler:
-migrating a database never writes calendar rows or audit events by itself.
+Reading never writes: `get_calendar()` and the questions built on it only read the calendar tables.
+A database where no year is loaded yet (a fresh installation before it is set up) answers with
+weekends only, every year provisional (`Due.provisional`, `unloaded_years`). The calendar is set up
+by explicit, idempotent steps: `manage.py load_calendar` (production, see docs/operations.md),
+`load_demo_city` (`make run`), `loader.ensure_calendar()` (the test fixtures), or an import on the
+工作日历 page. Migrating a database never writes calendar rows or audit events by itself.
 
 `calendar_changed` — the signal later apps listen to. It is sent once the transaction that changed
 the calendar has committed, with `years=[...]`: the sorted list of years whose holidays, make-up
@@ -106,10 +108,6 @@ def _read_stamp() -> tuple[Any, ...]:
 
 
 def _build() -> tuple[WorkCalendar, tuple[Any, ...]]:
-    if not CalendarYear.objects.exists():
-        from .loader import load_package_years
-
-        load_package_years()
     # The stamp is read before the rows: a change committed in between makes the next check
     # rebuild again, never the other way round.
     stamp = _read_stamp()

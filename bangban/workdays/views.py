@@ -26,7 +26,7 @@ from .arithmetic import SHANGHAI
 from .forms import BetweenForm, DayForm, DueForm, ImportForm, RemoveDayForm
 from .importing import template_workbook
 from .models import DayKind
-from .service import get_calendar, quote_between, quote_due
+from .service import quote_between, quote_due
 
 
 def _year_param(value: Any, default: int) -> int:
@@ -74,7 +74,6 @@ def _page(
     day_form: DayForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    get_calendar()  # a fresh installation loads the package years here (see service)
     now = timezone.now()
     today = queries.today_in_shanghai(now)
     if year is None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bangban.accounts.models import User
 from bangban.conftest import PASSWORD
-from bangban.supervision import dashboard
+from bangban.supervision import dashboard, dashboard_counts
 from bangban.supervision.figures import previous_month
 from bangban.supervision.tests.conftest import make_case
 
@@ -106,7 +106,7 @@ def test_main_pages_work_under_the_policy_without_a_violation(
     log_in(page, base, "yingshangban", PASSWORD)
     page.goto(f"{base}/supervision/dashboard/?month={day}")
     assert "数据准备中" in page.inner_text("[data-testid=dashboard-progress]")
-    dashboard.build_months(queued[0])
+    dashboard_counts.build_months(queued[0])
     page.wait_for_selector("[data-testid=dashboard-progress]", state="detached", timeout=15000)
     page.wait_for_selector("#chart-channel canvas")
     box = page.locator("#chart-channel canvas").first.bounding_box()

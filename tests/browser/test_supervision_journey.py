@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Length
 
 from bangban.conftest import PASSWORD
-from bangban.supervision import actions, dashboard
+from bangban.supervision import actions, dashboard, dashboard_counts
 from bangban.supervision.figures import previous_month
 from bangban.supervision.models import Ledger, LedgerStatus
 from bangban.supervision.tests.conftest import make_case
@@ -127,7 +127,7 @@ def test_ranking_notice_and_ledgers(
     page.goto(f"{live_server.url}/supervision/dashboard/?month={day}")
     assert "数据准备中" in page.inner_text("[data-testid=dashboard-progress]")
     assert len(queued) == 1
-    dashboard.build_months(queued[0])
+    dashboard_counts.build_months(queued[0])
     page.wait_for_selector("[data-testid=dashboard-progress]", state="detached", timeout=15000)
     page.wait_for_selector("#chart-channel canvas")
     with page.expect_download() as png:

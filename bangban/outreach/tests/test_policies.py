@@ -13,7 +13,7 @@ from bangban.audit.models import AuditEvent
 from bangban.conftest import make_enterprise, make_user
 from bangban.enterprises.models import Industry, Tier
 from bangban.notifications.models import InAppMessage, OutboxMessage
-from bangban.outreach import policies
+from bangban.outreach import policies, pushes
 from bangban.outreach.models import Policy, PolicyDelivery, PolicyPush, PolicyQuestion, PushStatus
 from bangban.tickets.models import Channel, Ticket
 
@@ -88,7 +88,7 @@ def test_large_push_runs_in_the_background_with_progress(
     w = cast.world
     for n in range(5):
         make_enterprise(f"沭阳配套{n}厂", w.shuyang, "321322", 20 + n)
-    monkeypatch.setattr(policies, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(pushes, "INLINE_LIMIT", 2)
     monkeypatch.setattr(policies, "BATCH_SIZE", 2)
     client = login(w.biz_office)
     policy = _policy(client)

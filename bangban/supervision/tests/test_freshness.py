@@ -11,7 +11,7 @@ from typing import Any
 import time_machine
 
 from bangban.core.scheduler import registered_jobs
-from bangban.supervision import dashboard
+from bangban.supervision import dashboard, dashboard_counts
 from bangban.supervision.models import DashboardMonth
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -30,7 +30,7 @@ def test_the_dashboard_is_dated_and_the_current_month_is_refreshed_every_ten_min
     client = login(world.biz_office)
     with time_machine.travel(NOW, tick=False):
         make_case(world.approval_bureau, "2026-11-18 09:00")
-        dashboard.refresh_live(NOW)
+        dashboard_counts.refresh_live(NOW)
         page = client.get("/supervision/dashboard/?months=1").content.decode()
         assert "数据截至 2026-11-18 10:00" in page
     # A case filed five minutes later is in the counts after the next scheduled run.
@@ -51,16 +51,16 @@ def test_past_months_stay_frozen_once_settled(world: Any) -> None:
     make_case(world.approval_bureau, "2026-10-20 09:00")
     # On 1 November shortly after midnight October still changes; from 2 November it is settled.
     early = dt.datetime(2026, 11, 1, 0, 30, tzinfo=SHANGHAI)
-    assert dashboard.live_months(early) == [(2026, 11), (2026, 10)]
+    assert dashboard_counts.live_months(early) == [(2026, 11), (2026, 10)]
     settled_at = dt.datetime(2026, 11, 2, 3, 0, tzinfo=SHANGHAI)
-    assert dashboard.live_months(settled_at) == [(2026, 11)]
-    dashboard.refresh_month(2026, 10, settled_at)
+    assert dashboard_counts.live_months(settled_at) == [(2026, 11)]
+    dashboard_counts.refresh_month(2026, 10, settled_at)
     october = DashboardMonth.objects.get(year=2026, month=10)
-    assert dashboard.is_settled(october)
+    assert dashboard_counts.is_settled(october)
     make_case(world.approval_bureau, "2026-10-21 09:00")  # a late correction of the raw data
     much_later = settled_at + dt.timedelta(days=30)
     assert dashboard.request_builds([(2026, 10)], much_later, force=True) == []
-    dashboard.refresh_live(much_later)
+    dashboard_counts.refresh_live(much_later)
     october.refresh_from_db()
     assert october.computed_at == settled_at
     assert dashboard.as_of([(2026, 10)]) == settled_at
@@ -71,7 +71,7 @@ def test_the_office_refreshes_at_once_and_others_may_not(
 ) -> None:
     with time_machine.travel(NOW, tick=False):
         make_case(world.approval_bureau, "2026-11-18 09:00")
-        dashboard.refresh_live(NOW)
+        dashboard_counts.refresh_live(NOW)
     soon = NOW + dt.timedelta(minutes=2)
     with time_machine.travel(soon, tick=False):
         make_case(world.approval_bureau, "2026-11-18 10:01")

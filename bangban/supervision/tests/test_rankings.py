@@ -243,7 +243,7 @@ def test_actions_refuse_users_outside_supervision(world: Any) -> None:
 def test_dashboard_counts_come_from_monthly_summaries(
     world: Any, october: Any, login: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from bangban.supervision.dashboard import refresh_month
+    from bangban.supervision.dashboard_counts import refresh_month
     from bangban.supervision.models import DashboardMonth
 
     client = login(world.biz_office)

@@ -248,9 +248,9 @@ def test_rules_changed_after_a_freeze_apply_to_later_months_only(world: Any, mon
     assert api(client, "post", "/rankings/2026/10/freeze").status_code == 200
     make_case(world.approval_bureau, "2026-11-03 09:00")
     # November's preview is kept with its dashboard summary, under the rules of that moment.
-    from bangban.supervision import dashboard
+    from bangban.supervision import dashboard_counts
 
-    dashboard.refresh_month(2026, 11)
+    dashboard_counts.refresh_month(2026, 11)
     assert api(client, "get", "/rankings/2026/11").json()["min_cases"] == 5
     changed = client.put(
         "/api/v1/supervision/settings",

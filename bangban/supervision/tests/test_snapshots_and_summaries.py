@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from bangban.supervision import dashboard, idsets
+from bangban.supervision import dashboard, dashboard_counts, idsets
 from bangban.supervision.models import DashboardCell, DashboardMonth, FrozenCaseSet, Ranking
 
 from .conftest import at, make_case
@@ -100,7 +100,7 @@ def test_a_stale_running_month_is_shown_and_rebuilt_in_the_background(
 ) -> None:
     today = timezone.localdate()
     make_case(world.approval_bureau, f"{today:%Y-%m}-01 09:00")
-    summary = dashboard.refresh_month(today.year, today.month)
+    summary = dashboard_counts.refresh_month(today.year, today.month)
     DashboardMonth.objects.filter(pk=summary.pk).update(computed_at=timezone.now() - dt.timedelta(minutes=30))
     make_case(world.approval_bureau, f"{today:%Y-%m}-01 10:00")
     client = login(world.biz_office)

@@ -243,8 +243,8 @@ def test_only_the_mayor_office_registers(cases, login):
 
 def test_the_code_is_not_kept_readable_once_sent(db, django_capture_on_commit_callbacks, capsys, settings):
     from bangban.notifications import backends
-    from bangban.notifications.actions import ONE_TIME_MASK
     from bangban.notifications.backends import ConsoleBackend
+    from bangban.notifications.one_time import ONE_TIME_MASK
 
     backends.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):

@@ -40,8 +40,16 @@ def test_due_date_into_2027_is_flagged_provisional(package_calendar: Any) -> Non
     )
 
 
-def test_due_date_loads_the_calendar_on_a_fresh_database(db: Any) -> None:
-    assert "→ 2026-10-13" in run("due_date", "2026-09-30", "5")
+def test_due_date_on_a_calendar_not_set_up_answers_provisionally_until_load_calendar(db: Any) -> None:
+    assert run("due_date", "2026-09-30", "5") == (
+        "2026-09-30 + 5 个工作日 → 2026-10-07（截止 2026-10-07 23:59:59，Asia/Shanghai）"
+        "【临时：2026 年日历尚未载入，仅按周末推算】"
+    )
+    assert not CalendarYear.objects.exists() and not AuditEvent.objects.exists()
+
+    run("load_calendar")
+
+    assert "→ 2026-10-13（" in run("due_date", "2026-09-30", "5")
 
 
 def test_due_date_counts_between_two_instants(package_calendar: Any) -> None:

@@ -11,8 +11,14 @@ import pytest
 from bangban.audit.models import AuditEvent
 from bangban.core.errors import ApplicationError
 from bangban.workdays.actions import do_import_year, do_remove_day, do_set_day
-from bangban.workdays.loader import chinese_holiday_name, load_package, load_package_years, package_days
-from bangban.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind
+from bangban.workdays.loader import (
+    chinese_holiday_name,
+    ensure_calendar,
+    load_package,
+    load_package_years,
+    package_days,
+)
+from bangban.workdays.models import CalendarDay, CalendarSource, CalendarVersion, CalendarYear, DayKind
 from bangban.workdays.service import due, get_calendar
 
 from .conftest import SCHEDULE_2027, after_of, csv_upload
@@ -154,14 +160,46 @@ def test_a_package_day_corrected_in_a_new_package_version_is_corrected_on_reload
     assert len(after_of(event)["corrected"]) == 1
 
 
-def test_the_calendar_loads_itself_when_the_table_is_empty(db: Any) -> None:
+def test_reading_a_calendar_not_set_up_writes_nothing_and_counts_weekends_only(db: Any) -> None:
     assert not CalendarYear.objects.exists()
 
     result = due(dt.date(2026, 9, 30), 5)
 
-    assert result.date == dt.date(2026, 10, 13)
-    assert result.provisional is False
+    # No National Day holiday is known yet: the count goes by weekends, marked provisional.
+    assert result.date == dt.date(2026, 10, 7)
+    assert result.provisional is True
+    assert not CalendarYear.objects.exists()
+    assert not CalendarDay.objects.exists()
+    assert not CalendarVersion.objects.exists()
+    assert not AuditEvent.objects.exists()
+
+
+def test_ensure_calendar_sets_up_a_fresh_installation_once(db: Any) -> None:
+    assert due(dt.date(2026, 9, 30), 5).provisional is True
+
+    assert ensure_calendar() == PACKAGE_YEARS
+
     assert sorted(CalendarYear.objects.values_list("year", flat=True)) == PACKAGE_YEARS
+    events = AuditEvent.objects.filter(action="calendar.year_load")
+    assert events.count() == len(PACKAGE_YEARS) and all(e.actor_id is None for e in events)
+    # The process that set the calendar up sees it at once.
+    result = due(dt.date(2026, 9, 30), 5)
+    assert (result.date, result.provisional) == (dt.date(2026, 10, 13), False)
+
+    assert ensure_calendar() == []
+    assert AuditEvent.objects.count() == len(PACKAGE_YEARS)
+
+
+def test_ensure_calendar_leaves_a_calendar_an_administrator_set_up_alone(db: Any, world: Any) -> None:
+    CalendarDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    do_import_year(acting_user=world.admin, year=2027, uploaded_file=csv_upload(SCHEDULE_2027))
+    events_before = AuditEvent.objects.count()
+
+    assert ensure_calendar() == []
+
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == [2027]
+    assert AuditEvent.objects.count() == events_before
 
 
 def test_the_2027_schedule_used_in_tests_is_consistent() -> None:

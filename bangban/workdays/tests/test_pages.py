@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bangban.audit.models import AuditEvent
+from bangban.workdays.loader import ensure_calendar
 from bangban.workdays.models import CalendarDay, CalendarSource, CalendarYear, DayKind
 from bangban.workdays.service import calendar_changed
 
@@ -47,9 +48,19 @@ def test_year_page_shows_twelve_months_with_holidays_and_makeup_days(
     assert 'data-testid="calendar-admin"' not in html  # not an administrator
 
 
-def test_a_fresh_installation_shows_the_package_calendar(world: Any, login: Any) -> None:
-    assert not CalendarYear.objects.exists()
-    html = login(world.biz_office).get(CALENDAR, {"year": 2026}).content.decode()
+def test_a_calendar_not_set_up_is_shown_provisional_until_it_is_set_up(world: Any, login: Any) -> None:
+    CalendarDay.objects.all().delete()
+    CalendarYear.objects.all().delete()
+    client = login(world.biz_office)
+
+    html = client.get(CALENDAR, {"year": 2026}).content.decode()
+
+    assert "未载入——按周末推算（临时）" in html
+    assert "wd-workday" in cell(html, "2026-10-01")
+    assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()  # showing writes nothing
+
+    ensure_calendar()
+    html = client.get(CALENDAR, {"year": 2026}).content.decode()
     assert "已载入（chinese_calendar 数据包）" in html
     assert "wd-holiday" in cell(html, "2026-10-01")
 
