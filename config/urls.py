@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from bangban.accounts import views as accounts_views
-from bangban.core.api import api, api_not_found
+from bangban.core.api import api_not_found
+from bangban.shell.api import api, compose
+
+compose(api)  # the apps' routers and token authentication (done once, by ShellConfig.ready)
 
 urlpatterns: list = [
-    path("", include("bangban.core.urls")),
+    path("", include("bangban.shell.urls")),
     path("accounts/", include("bangban.accounts.urls")),
     path("org/", include("bangban.org.urls")),
     path("enterprises/", include("bangban.enterprises.urls")),

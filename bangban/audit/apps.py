@@ -5,6 +5,8 @@ class AuditConfig(AppConfig):
     name = "bangban.audit"
     label = "audit"
     verbose_name = "审计日志"
+    # What the shell composes (bangban.core.plugins).
+    nav = "bangban.audit.nav.NAV"
 
     def ready(self) -> None:
         from bangban.core.exports import register_export

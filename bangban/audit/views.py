@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bangban.accounts.access import may_see_personal_data
 from bangban.core.errors import REFUSALS, ApplicationError
-from bangban.core.exports import export_response
+from bangban.core.export_actions import export_response
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response

@@ -1,61 +1,28 @@
 """`/api/v1`: one NinjaAPI, token or session authentication, errors as `{code, message}`.
 
-Each app contributes a router (`bangban.<app>.api.router`), mounted here.
+Each app contributes routers (its `AppConfig.api_routers`, `bangban.core.plugins`); the shell
+mounts them and adds token authentication (`bangban.shell.api`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
-from importlib import import_module
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.security import django_auth
 
-from bangban.accounts.models import ApiToken, hash_token
 from bangban.core.errors import ApplicationError
 from bangban.core.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
-
-
-def user_for_token(raw: str) -> Any:
-    token = ApiToken.objects.select_related("user__unit").filter(key_hash=hash_token(raw)).first()
-    if token is None or not token.is_usable or not token.user.is_active:
-        return None
-    now = timezone.now()
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
-
-
-class BearerToken(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-class HeaderToken(APIKeyHeader):
-    param_name = "X-API-Key"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if not key:
-            return None
-        user = user_for_token(key)
-        if user is not None:
-            request.user = user
-        return user
 
 
 # The stable error codes each HTTP status can carry, documented on every operation of the OpenAPI
@@ -129,7 +96,8 @@ api = BangbanAPI(
     version="1.0",
     description="宿迁市涉企服务平台接口。认证：`Authorization: Bearer <令牌>`（或 `X-API-Key`），"
     "错误统一返回 `{code, message}`，`code` 为稳定的机器码。",
-    auth=[BearerToken(), HeaderToken(), django_auth],
+    # Session sign-in here; the shell adds the API tokens of `accounts` (bangban.shell.api).
+    auth=[django_auth],
     urls_namespace="api",
     docs_url="/docs",
     docs=VendoredSwagger(),
@@ -197,26 +165,3 @@ def api_not_found(request: HttpRequest) -> HttpResponse:
     """An `/api/` address no operation serves (e.g. `/api/v1/org/units/abc`): the same
     `{code, message}` 404 as a missing record, not Django's HTML page."""
     return JsonResponse({"code": "not_found", "message": "接口不存在，或记录不存在"}, status=404)
-
-
-# Apps that each mount one router at `/api/v1/<app>`, contribute header entries (`<app>.nav`) and
-# demo records (`<app>.demo`).
-FEATURE_APPS = ("escalation", "ratings", "network", "outreach", "supervision")
-
-
-def _mount_routers() -> None:
-    from bangban.enterprises.api import router as enterprises_router
-    from bangban.org.api import router as org_router
-    from bangban.tickets.api import ROUTERS as tickets_routers
-    from bangban.workdays.api import router as workdays_router
-
-    api.add_router("/org", org_router)
-    api.add_router("/enterprises", enterprises_router)
-    api.add_router("/workdays", workdays_router)
-    for prefix, router in tickets_routers:
-        api.add_router(prefix, router)
-    for app in FEATURE_APPS:
-        api.add_router(f"/{app}", import_module(f"bangban.{app}.api").router)
-
-
-_mount_routers()

@@ -3,12 +3,17 @@
 An app registers what it can export (`register_export`): a function that, for a user and the
 list's query parameters, checks the filter and permissions and returns an `ExportPlan` — the file
 name, the headers, the rows (an iterator that streams from the database), how many rows to expect
-and how to audit the export once written. `export_response()` is all a list's export view calls:
+and how to audit the export once written. `export_response()` (`bangban.core.export_actions`) is
+all a list's export view calls:
 up to `BANGBAN_EXPORT_INLINE_ROWS` rows are written and sent at once as before; more become an
 `ExportJob` that a worker writes (`run_export`, reporting its progress every few thousand rows)
 while the user watches a progress page, and are then downloaded by that user only. The finished
 files sit in the default storage (shared by every web process and worker in production) and are
 deleted after `BANGBAN_EXPORT_KEEP_DAYS` by a nightly job.
+
+This module is the body of the feature and imports no task: the action queues the task
+(`export_actions` → `tasks` → here). The pages, the audit events of queueing and downloading and
+the user's notification are the exports app's (`bangban.exports`).
 """
 
 from __future__ import annotations
@@ -23,13 +28,13 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.http import HttpRequest, HttpResponseBase, QueryDict
-from django.shortcuts import redirect
+from django.dispatch import Signal
+from django.http import QueryDict
 from django.utils import timezone
 
 from bangban.core.errors import NotFound
 from bangban.core.models import ExportJob, ExportStatus
-from bangban.core.xlsx import write_xlsx, xlsx_response
+from bangban.core.xlsx import write_xlsx
 
 log = logging.getLogger("bangban.exports")
 
@@ -59,6 +64,12 @@ class ExportSpec:
 
 EXPORTS: dict[str, ExportSpec] = {}
 
+# Sent inside the transaction that queues an export (`job`, `spec`, `plan`) and inside the one that
+# marks it done (`job`, `rows`): the exports app records the audit event and notifies the user
+# there (bangban.exports.receivers), so that a failure there undoes the step.
+export_queued = Signal()
+export_finished = Signal()
+
 
 def register_export(kind: str, label: str, plan: Callable[[Any, QueryDict], ExportPlan]) -> None:
     EXPORTS[kind] = ExportSpec(kind, label, plan)
@@ -66,64 +77,6 @@ def register_export(kind: str, label: str, plan: Callable[[Any, QueryDict], Expo
 
 def inline_limit() -> int:
     return int(getattr(settings, "BANGBAN_EXPORT_INLINE_ROWS", 5000))
-
-
-def _counted(rows: Iterable[Sequence[Any]], counter: list[int]) -> Iterator[Sequence[Any]]:
-    for row in rows:
-        counter[0] += 1
-        yield row
-
-
-def export_response(request: HttpRequest, kind: str) -> HttpResponseBase:
-    """The export of list `kind` with the request's query parameters: the file itself when it is
-    small, otherwise a redirect to the progress page of a background export."""
-    spec = EXPORTS[kind]
-    user = request.user
-    plan = spec.plan(user, request.GET)
-    if plan.total <= inline_limit():
-        counter = [0]
-        response = xlsx_response(
-            plan.filename,
-            plan.headers,
-            _counted(plan.rows, counter),
-            plan.sheet_title,
-            widths=plan.widths,
-            text_columns=plan.text_columns,
-        )
-        with transaction.atomic():
-            plan.record(counter[0])
-        return response
-    job = start_export(user, spec, request.GET, plan)
-    return redirect("core:export_status", job_id=job.pk)
-
-
-def _enqueue(job_id: str) -> None:
-    from .tasks import run_export
-
-    run_export.enqueue(job_id)
-
-
-def start_export(user: Any, spec: ExportSpec, params: QueryDict, plan: ExportPlan) -> ExportJob:
-    from bangban.audit.actions import record
-
-    with transaction.atomic():
-        job = ExportJob.objects.create(
-            user=user,
-            kind=spec.kind,
-            label=spec.label,
-            params={key: params.getlist(key) for key in params},
-            total=plan.total,
-            filename=plan.filename,
-        )
-        record(
-            "export.queued",
-            actor=user,
-            obj=job,
-            object_repr=f"后台导出：{spec.label}",
-            after={"kind": spec.kind, "rows": plan.total},
-        )
-        transaction.on_commit(lambda: _enqueue(str(job.pk)), robust=True)
-    return job
 
 
 def _query(params: dict[str, list[str]]) -> QueryDict:
@@ -144,8 +97,6 @@ def _progress(job_id: Any, rows: Iterable[Sequence[Any]], counter: list[int]) ->
 def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
     """Write one queued export (the worker's task). A job another worker already took, or one
     that is finished, is left alone."""
-    from bangban.notifications.actions import notify_user
-
     # A job left RUNNING is taken again: its task is only run again when the worker that held it
     # was lost (bangban.core.worker). The file is written whole and marked done once, below.
     claimed = ExportJob.objects.filter(
@@ -190,12 +141,7 @@ def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
         if not finished:  # another run of the same job finished first: record and notify once
             return "skipped"
         plan.record(counter[0])
-        notify_user(
-            job.user,
-            f"导出已完成：{job.label}",
-            f"共 {counter[0]} 行，文件保留 {keep_days()} 天。",
-            link=f"/exports/{job.pk}/",
-        )
+        export_finished.send(ExportJob, job=job, rows=counter[0])
     return "done"
 
 

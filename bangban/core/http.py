@@ -1,4 +1,4 @@
-"""Typing helpers for views: behind `login_required`, `request.user` is our User."""
+"""Typing helpers for views: behind `login_required`, `request.user` is the site's user model."""
 
 from __future__ import annotations
 
@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 
 if TYPE_CHECKING:
-    from bangban.accounts.models import User
+    # The mypy plugin of django-stubs reads this alias as `settings.AUTH_USER_MODEL`; the kernel
+    # names no app.
+    from django.contrib.auth.models import _User
 
 
 class AuthedHttpRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: _User  # type: ignore[assignment]
 
 
 def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -> str:

@@ -5,20 +5,18 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from . import exports
+
 
 @task()
 def run_export(job_id: str) -> str:
     """Write a queued Excel export (`bangban.core.exports`)."""
-    from .exports import run_export as run
-
-    return run(job_id, timezone.now())
+    return exports.run_export(job_id, timezone.now())
 
 
 @task()
 def purge_exports_task() -> int:
-    from .exports import purge_exports
-
-    return purge_exports(timezone.now())
+    return exports.purge_exports(timezone.now())
 
 
 @task()

@@ -1,14 +1,14 @@
+"""Page helpers every app uses (the standard error page) and the health check."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from bangban.accounts.access import scope_of
 from bangban.core.errors import REFUSALS, ApplicationError
 
 
@@ -34,14 +34,6 @@ def page_errors(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from bangban.core.home import home_panels
-
-    user = request.user
-    return render(request, "core/home.html", {"panels": home_panels(user), "scope": scope_of(user)})
-
-
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: 200 `{"status": "ok"}`, or 503 with the reasons (bangban.core.health)."""
     from bangban.core.health import health_problems
@@ -50,16 +42,3 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if problems:
         return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-@login_required
-def stalled_tasks(request: HttpRequest) -> HttpResponse:
-    """Background tasks left running past their lease or failed (system administrators only)."""
-    from bangban.accounts.roles import Role
-    from bangban.core.errors import NotFound
-    from bangban.core.worker import lease_seconds
-    from bangban.core.worker import stalled_tasks as stalled
-
-    if not getattr(request.user, "has_role", lambda *_: False)(Role.ADMIN):
-        return error_response(request, NotFound())
-    return render(request, "core/stalled_tasks.html", {"rows": stalled(), "lease": int(lease_seconds())})

@@ -5,6 +5,9 @@ class EnterprisesConfig(AppConfig):
     name = "bangban.enterprises"
     label = "enterprises"
     verbose_name = "企业库"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.enterprises.api.router"
+    nav = "bangban.enterprises.nav.NAV"
 
     def ready(self) -> None:
         from bangban.core.exports import register_export

@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class EscalationConfig(AppConfig):
     name = "bangban.escalation"
     verbose_name = "分级会办与督办"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.escalation.api.router"
+    nav = "bangban.escalation.nav.NAV"
+    demo = "bangban.escalation.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

@@ -1,11 +1,12 @@
-"""Header navigation entries of escalation: (label, url name, predicate on the user), and the labels
-shown under the 「系统管理」 menu."""
+"""Header entries of escalation (`EscalationConfig.nav`): label, url name, who may see it, its place in the
+header and the area menu it is grouped under."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bangban.accounts.access import has_any_role
+from bangban.core.plugins import NavItem
 
 
 def _staff(user: Any) -> bool:
@@ -20,9 +21,8 @@ def _mayor(user: Any) -> bool:
     return has_any_role(user, MAYOR_CHAIN_ROLES)
 
 
-NAV_ITEMS: list[tuple[str, str, Any]] = [
-    ("市长直通车", "escalation:mayor", _mayor),
+NAV: list[NavItem] = [
+    NavItem("市长直通车", "escalation:mayor", _mayor, order=100, menu="会办督办"),
     # One entry: its pages (升级诉求, 会办会议, 议定任务, 职责异议台账, 督办/催办) share a tab bar.
-    ("分级会办", "escalation:index", _staff),
+    NavItem("分级会办", "escalation:index", _staff, order=101, menu="会办督办"),
 ]
-ADMIN_MENU: frozenset[str] = frozenset()

@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class NetworkConfig(AppConfig):
     name = "bangban.network"
     verbose_name = "帮办服务网络"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.network.api.router"
+    nav = "bangban.network.nav.NAV"
+    demo = "bangban.network.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

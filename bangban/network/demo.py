@@ -13,9 +13,9 @@ import datetime as dt
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
+from bangban.accounts.demo_accounts import DEMO_PASSWORD
 from bangban.accounts.models import RoleRecord, User
 from bangban.accounts.roles import Rank, Role
-from bangban.core.demo_accounts import DEMO_PASSWORD
 from bangban.enterprises.models import Enterprise, Tier
 from bangban.org.models import Unit
 

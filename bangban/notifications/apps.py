@@ -5,3 +5,5 @@ class NotificationsConfig(AppConfig):
     name = "bangban.notifications"
     label = "notifications"
     verbose_name = "消息通知"
+    # What the shell composes (bangban.core.plugins).
+    nav = "bangban.notifications.nav.NAV"

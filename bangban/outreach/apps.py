@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class OutreachConfig(AppConfig):
     name = "bangban.outreach"
     verbose_name = "项目服务与政企互动"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.outreach.api.router"
+    nav = "bangban.outreach.nav.NAV"
+    demo = "bangban.outreach.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

@@ -1,5 +1,5 @@
-"""Header navigation entries of outreach: (label, url name, predicate on the user), and the labels
-shown under the 「系统管理」 menu."""
+"""Header entries of outreach (`OutreachConfig.nav`): label, url name, who may see it, its place in the
+header and the area menu it is grouped under."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
+from bangban.core.plugins import NavItem
 
 
 def _staff(user: Any) -> bool:
@@ -35,17 +36,24 @@ def _association(user: Any) -> bool:
 
 # 营商办's bar is shared by every app: the 议事厅 page links on to supervisors' reports, talks and
 # symposia, so outreach adds at most three entries for any one role.
-NAV_ITEMS: list[tuple[str, str, Any]] = [
-    ("招商项目", "outreach:project_list", _projects),
-    ("惠企政策", "outreach:policy_list", _staff),
-    ("惠企政策", "outreach:my_policies", _enterprise),
-    (
+NAV: list[NavItem] = [
+    NavItem("招商项目", "outreach:project_list", _projects, order=130, menu="帮办服务"),
+    NavItem("惠企政策", "outreach:policy_list", _staff, order=131, menu="帮办服务"),
+    NavItem("惠企政策", "outreach:my_policies", _enterprise, order=132, menu="帮办服务"),
+    NavItem(
         "政企沟通",
         "outreach:opinion_list",
         lambda u: has_any_role(u, {Role.BIZ_OFFICE, Role.ADMIN, Role.UNIT_HEAD}),
+        order=133,
+        menu="帮办服务",
     ),
-    ("反映问题", "outreach:report_list", lambda u: has_any_role(u, {Role.VOLUNTEER_SUPERVISOR})),
-    ("议事厅", "outreach:opinion_list", _association),
-    ("企业家座谈会", "outreach:symposium_list", _enterprise),
+    NavItem(
+        "反映问题",
+        "outreach:report_list",
+        lambda u: has_any_role(u, {Role.VOLUNTEER_SUPERVISOR}),
+        order=134,
+        menu="帮办服务",
+    ),
+    NavItem("议事厅", "outreach:opinion_list", _association, order=135, menu="帮办服务"),
+    NavItem("企业家座谈会", "outreach:symposium_list", _enterprise, order=136, menu="帮办服务"),
 ]
-ADMIN_MENU: frozenset[str] = frozenset()

@@ -4,6 +4,10 @@ from django.apps import AppConfig
 class RatingsConfig(AppConfig):
     name = "bangban.ratings"
     verbose_name = "好差评与回访"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.ratings.api.router"
+    nav = "bangban.ratings.nav.NAV"
+    demo = "bangban.ratings.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

@@ -1,5 +1,5 @@
-"""Header navigation entries of ratings: (label, url name, predicate on the user), and the labels
-shown under the 「系统管理」 menu."""
+"""Header entries of ratings (`RatingsConfig.nav`): label, url name, who may see it, its place in the
+header and the area menu it is grouped under."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
+from bangban.core.plugins import NavItem
 
 
 def _staff_of_a_unit(user: Any) -> bool:
@@ -19,8 +20,7 @@ def _may_void(user: Any) -> bool:
     return has_any_role(user, {Role.BIZ_OFFICE})
 
 
-NAV_ITEMS: list[tuple[str, str, Any]] = [
-    ("差评整改", "ratings:rect_queue", _staff_of_a_unit),
-    ("评价核查", "ratings:audit", _may_void),
+NAV: list[NavItem] = [
+    NavItem("差评整改", "ratings:rect_queue", _staff_of_a_unit, order=110, menu="好差评"),
+    NavItem("评价核查", "ratings:audit", _may_void, order=111, menu="好差评"),
 ]
-ADMIN_MENU: frozenset[str] = frozenset()

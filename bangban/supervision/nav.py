@@ -1,9 +1,11 @@
-"""Header navigation entries of supervision: (label, url name, predicate on the user), and the labels
-shown under the 「系统管理」 menu."""
+"""Header entries of supervision (`SupervisionConfig.nav`): label, url name, who may see it, its place in the
+header and the area menu it is grouped under."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from bangban.core.plugins import NavItem
 
 
 def _viewer(user: Any) -> bool:
@@ -20,10 +22,9 @@ def _ledger_user(user: Any) -> bool:
     return can_view(user) or bool(getattr(user, "unit_id", None) and has_any_role(user, LEDGER_ROLES))
 
 
-NAV_ITEMS: list[tuple[str, str, Any]] = [
-    ("督查排名", "supervision:rankings", _viewer),
-    ("通报", "supervision:notices", _viewer),
-    ("月度台账", "supervision:ledgers", _ledger_user),
-    ("数据看板", "supervision:dashboard", _viewer),
+NAV: list[NavItem] = [
+    NavItem("督查排名", "supervision:rankings", _viewer, order=140, menu="督查考核"),
+    NavItem("通报", "supervision:notices", _viewer, order=141, menu="督查考核"),
+    NavItem("月度台账", "supervision:ledgers", _ledger_user, order=142, menu="督查考核"),
+    NavItem("数据看板", "supervision:dashboard", _viewer, order=143, menu="督查考核"),
 ]
-ADMIN_MENU: frozenset[str] = frozenset()

@@ -1,6 +1,6 @@
 """`/api/v1/cases`: intake, configuration and the lifecycle operations.
 
-The routers are mounted by `bangban.core.api` directly at `/cases` and `/cases/settings`, so that
+The routers are mounted by the shell (`TicketsConfig.api_routers`) directly at `/cases` and `/cases/settings`, so that
 the collection is `/api/v1/cases` like every other resource (a router nested under an empty
 prefix would add a trailing slash)."""
 

@@ -5,6 +5,10 @@ class TicketsConfig(AppConfig):
     name = "bangban.tickets"
     label = "tickets"
     verbose_name = "诉求办理"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.tickets.api.ROUTERS"
+    nav = "bangban.tickets.nav.NAV"
+    demo = "bangban.tickets.demo_cases.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

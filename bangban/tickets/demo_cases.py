@@ -116,3 +116,11 @@ def load_demo_cases(now: dt.datetime | None = None) -> list[str]:
     )
     sweep_deadlines(now)  # mark 临期 / 超期 at once, as the scheduler would within minutes
     return [f"示范诉求 {Ticket.objects.count()} 件（其中超期 1 件：{overdue.number}）"]
+
+
+def load_demo(now: dt.datetime | None = None) -> list[str]:
+    """The case system's part of the demo city (`TicketsConfig.demo`): its default deadline
+    policies, category catalogue and routing rules, then the demo cases."""
+    from .defaults import ensure_defaults
+
+    return [ensure_defaults().summary(), *load_demo_cases(now)]

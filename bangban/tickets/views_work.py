@@ -30,7 +30,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bangban.accounts.access import may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
-from bangban.core.exports import ExportPlan, export_response
+from bangban.core.export_actions import export_response
+from bangban.core.exports import ExportPlan
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from bangban.core.views import error_response, page_errors

@@ -38,3 +38,8 @@ def require_calendar_admin_page(user: Any) -> None:
     """Administrator-only pages do not exist for anyone else (404)."""
     if not can_edit_calendar(user):
         raise NotFound()
+
+
+def is_enterprise_user(user: Any) -> bool:
+    """Holds the enterprise role (a superuser counts: the header shows them no calendar entry)."""
+    return has_any_role(user, {Role.ENTERPRISE})

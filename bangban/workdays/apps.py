@@ -12,6 +12,10 @@ class WorkdaysConfig(AppConfig):
     name = "bangban.workdays"
     label = "workdays"
     verbose_name = "工作日历"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.workdays.api.router"
+    nav = "bangban.workdays.nav.NAV"
+    demo = "bangban.workdays.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

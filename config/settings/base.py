@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "bangban.network",
     "bangban.outreach",
     "bangban.supervision",
+    "bangban.exports",
+    "bangban.shell",
 ]
 
 MIDDLEWARE = [
@@ -105,7 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "bangban.core.context_processors.navigation",
+                "bangban.shell.context_processors.navigation",
             ],
         },
     },

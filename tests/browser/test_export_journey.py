@@ -10,7 +10,7 @@ from typing import Any
 from openpyxl import load_workbook
 
 from bangban.conftest import PASSWORD, make_enterprise
-from bangban.core import exports
+from bangban.core import export_actions, exports
 from bangban.core.models import ExportJob
 
 from .conftest import log_in
@@ -23,7 +23,7 @@ def test_a_large_export_shows_its_progress_and_downloads(
     for n in range(8):
         make_enterprise(f"泗阳浏览器导出{n}有限公司", world.siyang, "321323", 400 + n)
     # The worker is busy: the job waits until this test runs it.
-    monkeypatch.setattr(exports, "_enqueue", lambda job_id: None)
+    monkeypatch.setattr(export_actions, "_enqueue", lambda job_id: None)
     log_in(page, live_server.url, "admin", PASSWORD)
 
     page.goto(f"{live_server.url}/enterprises/")

@@ -179,7 +179,7 @@ def test_the_setting_off_lets_the_demo_accounts_in_with_the_password(world):
 
 
 def test_the_demo_lines_say_when_a_second_factor_is_needed(db):
-    from bangban.core.demo_accounts import demo_account_lines
+    from bangban.accounts.demo_accounts import demo_account_lines
 
     assert demo_account_lines()[-1].startswith("双因素登录已开启")
     with override_settings(BANGBAN_REQUIRE_SECOND_FACTOR=False):

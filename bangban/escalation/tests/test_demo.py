@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bangban.core.demo import load_demo_city
 from bangban.escalation.models import CaseEscalation, MayorReview, Meeting, MeetingTask, SupervisionOrder
+from bangban.shell.demo import load_demo_city
 
 
 def test_demo_escalation_once(db: Any, client: Any) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bangban.core.demo import load_demo_city
 from bangban.network.models import Assignment, Contact, Liaison
+from bangban.shell.demo import load_demo_city
 
 
 def test_demo_network(db: Any, client: Any, demo_clock: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from bangban.core.demo import load_demo_city
 from bangban.outreach.models import (
     AssociationOpinion,
     InvestmentProject,
@@ -15,6 +14,7 @@ from bangban.outreach.models import (
     SupervisorReport,
     Symposium,
 )
+from bangban.shell.demo import load_demo_city
 
 
 def test_demo_outreach_is_loaded_once_and_shows_for_the_demo_accounts(db, client, demo_clock):

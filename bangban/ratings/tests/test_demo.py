@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bangban.core.demo import load_demo_city
 from bangban.ratings.models import Rating, RecheckDraw, Rectification, Window
+from bangban.shell.demo import load_demo_city
 
 
 def test_demo_ratings_once(db: Any, client: Any, demo_clock: Any) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from bangban.core.demo import load_demo_city
+from bangban.shell.demo import load_demo_city
 from bangban.supervision import dashboard
 from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from bangban.core.demo import load_demo_city
+from bangban.shell.demo import load_demo_city
 from bangban.tickets.models import Ticket
 from bangban.tickets.workflow import DeadlineState, Status
 

@@ -1,5 +1,6 @@
-"""Loads the demo city: Suqian's regions and units, 320 fictional enterprises (100 of them 市工业百强),
-the working-day calendar and one account per role.
+"""Loads the demo city: Suqian's regions and units, 320 fictional enterprises (100 of them 市工业百强)
+and one account per role, then every app's own demo records (`AppConfig.demo`): the working-day
+calendar, the case system's defaults and cases, and the records of each feature app.
 
 Safe to run any number of times: rows are matched by their natural key (region code, unit code,
 USCC, username) and only missing ones are created. Rows that already exist are left exactly as
@@ -17,16 +18,16 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, FIRST_CITY_TOP100, demo_account_lines
 from bangban.accounts.idcard import make_id_number
 from bangban.accounts.models import RoleRecord, User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
+from bangban.core.plugins import plugins
 from bangban.enterprises.demo_data import generate_enterprises
 from bangban.enterprises.models import Enterprise, Tier
 from bangban.org import demo_data
 from bangban.org.models import Region, Unit
-
-from .demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, FIRST_CITY_TOP100, demo_account_lines
 
 ENTERPRISE_COUNT = 320
 log = logging.getLogger(__name__)
@@ -140,57 +141,13 @@ def _load_accounts(units: dict[str, Unit], generated: list[dict[str, Any]]) -> i
     return created
 
 
-def _load_calendar() -> list[str]:
-    """The working-day calendar comes from the workdays app's package loader."""
-    try:
-        from bangban.workdays.loader import load_package_years
-    except ImportError:
-        return ["工作日历：节假日数据载入模块不可用，已跳过（可在“工作日历”页面导入）"]
-    try:
-        result = load_package_years()
-    except Exception as exc:  # the rest of the demo city is usable without the calendar
-        log.exception("loading the working-day calendar failed")
-        return [f"工作日历：载入失败（{exc}），其余示范数据不受影响"]
-    if not result:
-        return ["工作日历：节假日数据已是最新"]
-    return [f"工作日历：已载入 {_year_ranges(sorted(int(y) for y in result))} 年的法定节假日与调休"]
-
-
-def _year_ranges(years: list[int]) -> str:
-    """[2004, 2005, 2006, 2010] → "2004–2006、2010"."""
-    parts: list[str] = []
-    start = previous = years[0]
-    for year in [*years[1:], None]:
-        if year is not None and year == previous + 1:
-            previous = year
-            continue
-        parts.append(str(start) if start == previous else f"{start}–{previous}")
-        if year is not None:
-            start = previous = year
-    return "、".join(parts)
-
-
-def _load_case_defaults(now: dt.datetime) -> list[str]:
-    """The case system's default deadline policies, category catalogue and routing rules."""
-    try:
-        from bangban.tickets.defaults import ensure_defaults
-    except ImportError:
-        return []
-    lines = [ensure_defaults().summary()]
-    from bangban.tickets.demo_cases import load_demo_cases
-
-    return lines + load_demo_cases(now)
-
-
-def _load_feature_demos(now: dt.datetime) -> list[str]:
-    """Each feature app's demo records (`bangban.<app>.demo.load_demo`), after the cases."""
-    from importlib import import_module
-
-    from bangban.core.api import FEATURE_APPS
-
+def _load_app_demos(now: dt.datetime) -> list[str]:
+    """Each app's demo records (its `AppConfig.demo`, `bangban.core.plugins`), in the order of
+    INSTALLED_APPS: the calendar, the case system's defaults and cases, then the feature apps, each
+    building on the records of those before it."""
     lines: list[str] = []
-    for app in FEATURE_APPS:
-        lines += import_module(f"bangban.{app}.demo").load_demo(now)
+    for _config, load in plugins("demo"):
+        lines += load(now)
     return lines
 
 
@@ -217,9 +174,7 @@ def load_demo_city(now: dt.datetime | None = None) -> list[str]:
             object_repr="示范城市（宿迁市）",
             after=created,
         )
-    calendar_lines = _load_calendar()
-    case_lines = _load_case_defaults(now)
-    case_lines += _load_feature_demos(now)
+    app_lines = _load_app_demos(now)
 
     demo_usernames = [a["username"] for a in DEMO_ACCOUNTS]
     totals = (
@@ -232,7 +187,7 @@ def load_demo_city(now: dt.datetime | None = None) -> list[str]:
     else:
         news = "示范数据已存在，本次未做改动"
     roles_without_account = sorted(set(Role.values) - {code for a in DEMO_ACCOUNTS for code in a["roles"]})
-    lines = ["示范城市：宿迁市", totals, news, *calendar_lines, *case_lines]
+    lines = ["示范城市：宿迁市", totals, news, *app_lines]
     if roles_without_account:
         lines.append(f"注意：以下角色没有示范账号：{', '.join(roles_without_account)}")
     lines.append("示范账号（密码相同）：")

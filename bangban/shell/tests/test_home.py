@@ -66,7 +66,7 @@ def test_navigation_offers_account_management_to_admins_only(world, login):
 
 
 def test_an_areas_entries_are_grouped_under_one_menu_only_when_there_are_several():
-    from bangban.core.context_processors import _entries
+    from bangban.shell.context_processors import _entries
 
     def item(label, menu="", active=False):
         return {"label": label, "url": f"/{label}/", "menu": menu, "admin_menu": False, "active": active}
@@ -101,3 +101,33 @@ def test_the_header_draws_the_menus(world, login):
             f'data-bs-toggle="dropdown" aria-expanded="false" data-testid="nav-menu">{entry["label"]}</a>'
             in html
         )
+
+
+def test_every_apps_entries_stand_in_the_headers_order():
+    from bangban.shell.context_processors import nav_items
+
+    items = nav_items()
+    assert [i.label for i in items] == [
+        "首页",
+        *["派单", "待办诉求", "全部诉求", "我的诉求", "登记诉求", "登记诉求"],
+        *["企业库", "本企业", "组织机构", "工作日历"],
+        *["用户管理", "审计日志", "发送队列", "诉求配置"],
+        *["市长直通车", "分级会办", "差评整改", "评价核查", "帮办走访", "帮办网络", "帮办服务"],
+        *["招商项目", "惠企政策", "惠企政策", "政企沟通", "反映问题", "议事厅", "企业家座谈会"],
+        *["督查排名", "通报", "月度台账", "数据看板"],
+    ]
+    assert {i.label for i in items if i.admin} == {"用户管理", "审计日志", "发送队列", "诉求配置"}
+    assert {i.menu for i in items if i.url_name.split(":")[0] in {"enterprises", "org", "workdays"}} == {
+        "基础数据"
+    }
+
+
+def test_the_system_menu_lists_its_entries_in_order(world, login):
+    context = login(world.admin).get(reverse("core:home")).context
+    assert [i["label"] for i in context["nav_admin_items"]] == [
+        "用户管理",
+        "审计日志",
+        "发送队列",
+        "诉求配置",
+    ]
+    assert [i["url"] for i in context["nav_admin_items"]][-1] == reverse("tickets:config_index")

@@ -7,7 +7,7 @@ class Command(BaseCommand):
     help = "载入示范城市（宿迁市）的区划、单位、企业和示范账号；重复执行不会产生重复数据"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bangban.core.demo import load_demo_city
+        from bangban.shell.demo import load_demo_city
 
         summary = load_demo_city()
         for line in summary:

@@ -14,7 +14,7 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from bangban.core.demo import load_demo_city
+from bangban.shell.demo import load_demo_city
 from bangban.supervision import dashboard
 from bangban.supervision.demo import ledger_demo_month
 from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus

@@ -10,17 +10,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from bangban.accounts.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_account_lines
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
 from bangban.conftest import DEMO_NOW
-from bangban.core import demo
-from bangban.core.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_account_lines
 from bangban.core.errors import NotFound
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise, Tier
 from bangban.enterprises.uscc import is_valid_uscc
 from bangban.org.models import Region, Unit
+from bangban.shell import demo
 
 # The units the rules (宿政办发〔2024〕15号) name.
 NAMED_UNITS = [
@@ -45,7 +45,9 @@ NAMED_UNITS = [
 
 @pytest.fixture
 def no_calendar(monkeypatch, demo_clock):
-    monkeypatch.setattr(demo, "_load_calendar", lambda: ["工作日历：（测试中跳过）"])
+    import bangban.workdays.demo as calendar_demo
+
+    monkeypatch.setattr(calendar_demo, "load_demo", lambda now: ["工作日历：（测试中跳过）"])
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from bangban.core.demo_accounts import demo_account_lines
+from bangban.accounts.demo_accounts import demo_account_lines
 
 
 class Command(BaseCommand):

@@ -1,4 +1,5 @@
-"""The progress page, the download and the list of a user's background exports."""
+"""The progress page, the download and the list of a user's background exports (their URLs keep
+the `core:` names, `bangban.shell.urls`)."""
 
 from __future__ import annotations
 
@@ -10,13 +11,12 @@ from django.views.decorators.http import require_GET
 
 from bangban.audit.actions import record
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
+from bangban.core.exports import inline_limit, keep_days, own_job
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.models import ExportJob, ExportStatus
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 from bangban.core.xlsx import XLSX_CONTENT_TYPE
-
-from .exports import inline_limit, keep_days, own_job
 
 
 @login_required
