@@ -1,7 +1,7 @@
 """`POST /api/v1/cases` (file a case) and `POST /api/v1/cases/{id}/attachments`.
 
 Any role files in its own channel (an enterprise user: `portal`; integrations: `api`; see
-`intake.API_CHANNEL_ROLES`). Send an idempotency key — the `Idempotency-Key` header or the body
+`intake.API_POLICIES`). Send an idempotency key — the `Idempotency-Key` header or the body
 field `idempotency_key` — and the same submission twice makes one case: the second call answers
 200 with the existing case and the header `Idempotent-Replay: true`; the same key with different
 content is 409 `idempotency_conflict`. Keys are private to the caller.
@@ -25,7 +25,7 @@ from . import intake
 from .access import access_ticket
 from .api_work import CaseItemOut, case_out
 from .api_work import router as work_router
-from .intake_batch import MAX_BATCH, BatchItem, BatchOutcome, do_intake_batch
+from .intake import MAX_BATCH, BatchItem, BatchOutcome, do_intake_batch
 from .models import Ticket, TicketType, Urgency
 
 router = Router(tags=["诉求办理"])

@@ -1,7 +1,7 @@
 """Cases (诉求/工单) and their configuration — R2.2, R6.1, R8.3, R12.1.
 
 Configuration tables (categories, routing rules, deadline policies) are data an administrator
-edits; the lifecycle is `workflow.py`; every write goes through `actions.py` / `intake.py`.
+edits; the lifecycle is `workflow.py`; every write goes through `actions.py` / `intake/`.
 """
 
 from __future__ import annotations

@@ -131,18 +131,19 @@ def test_openapi_describes_case_intake(cases, login):
 
 def test_a_key_committed_between_the_check_and_the_insert_is_answered_as_a_replay(cases, monkeypatch):
     from bangban.tickets import intake
+    from bangban.tickets.intake import service
 
     first = intake.do_intake_api(
         acting_user=cases.biz_office, data=intake.IntakeInput(title="t", content="c"), idempotency_key="race"
     )
-    real_replay = intake._replay
+    real_replay = service.replay
     calls = []
 
     def missed_once(key, content_hash):
         calls.append(key)
         return None if len(calls) == 1 else real_replay(key, content_hash)
 
-    monkeypatch.setattr(intake, "_replay", missed_once)
+    monkeypatch.setattr(service, "replay", missed_once)
     again = intake.do_intake_api(
         acting_user=cases.biz_office, data=intake.IntakeInput(title="t", content="c"), idempotency_key="race"
     )

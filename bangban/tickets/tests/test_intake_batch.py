@@ -210,8 +210,7 @@ def test_the_same_batch_sent_twice_at_once_makes_each_case_once(django_db_setup)
     from bangban.accounts.roles import Role
     from bangban.conftest import make_user
     from bangban.org.models import Region, RegionLevel, Unit, UnitType
-    from bangban.tickets.intake import IntakeInput
-    from bangban.tickets.intake_batch import BatchItem, do_intake_batch
+    from bangban.tickets.intake import BatchItem, IntakeInput, do_intake_batch
 
     city = Region.objects.create(code="321300", name="宿迁市", level=RegionLevel.CITY, path="/321300/")
     unit = Unit.objects.create(code="bo", name="营商办", type=UnitType.CITY_DEPARTMENT, region=city)

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 
 from bangban.audit.models import AuditEvent
-from bangban.tickets import intake
+from bangban.tickets.intake import service
 from bangban.tickets.models import Ticket
 
 pytestmark = [
@@ -48,29 +48,29 @@ def test_a_connection_terminated_mid_intake_fails_cleanly(
     assert file_case(client, 0).status_code == 201
 
     if point == "before_writes":
-        original_next = intake.next_number
+        original_next = service.next_number
 
         def cut(*args: Any, **kwargs: Any) -> Any:
             terminate_own_backend()
             return original_next(*args, **kwargs)
 
-        monkeypatch.setattr(intake, "next_number", cut)
+        monkeypatch.setattr(service, "next_number", cut)
     elif point == "between_case_and_timeline":
-        original_notify = intake.notify_dispatchers
+        original_notify = service.notify_dispatchers
 
         def cut(*args: Any, **kwargs: Any) -> Any:
             terminate_own_backend()
             return original_notify(*args, **kwargs)
 
-        monkeypatch.setattr(intake, "notify_dispatchers", cut)
+        monkeypatch.setattr(service, "notify_dispatchers", cut)
     else:
-        original_add = intake.add_events
+        original_add = service.add_events
 
         def cut(*args: Any, **kwargs: Any) -> Any:
             terminate_own_backend()
             return original_add(*args, **kwargs)
 
-        monkeypatch.setattr(intake, "add_events", cut)
+        monkeypatch.setattr(service, "add_events", cut)
 
     response = file_case(client, 1)
     assert response.status_code == 503

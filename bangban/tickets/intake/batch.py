@@ -3,9 +3,10 @@
 Systems that collect cases elsewhere (the 12345 platform, a county's own hotline) hand them over in
 batches. Each item is validated, numbered, routed, checked for repeated complaints, written to the
 timeline and the audit chain and announced to the dispatchers exactly as `do_intake_api()` does for
-one case — the differences are only in how the work reaches the database: a handful of queries for
-the registry reads of the whole batch, one INSERT each for the cases, their timeline entries, their
-audit events and the dispatchers' messages, one counter update for all their numbers.
+one case, under the same channel policy (`channels.API_POLICIES`) — the differences are only in how
+the work reaches the database: a handful of queries for the registry reads of the whole batch, one
+INSERT each for the cases, their timeline entries, their audit events and the dispatchers'
+messages, one counter update for all their numbers.
 
 Items are independent: an invalid item is rejected with its own code and message and does not
 stop the others; the valid ones are committed together. Each item may carry an idempotency key;
@@ -23,24 +24,18 @@ from django.utils import timezone
 
 from bangban.core.errors import ApplicationError, ValidationFailed
 
-from . import dispatch_clock
-from .events import EventSpec, add_events
-from .intake import (
-    IdempotencyConflict,
-    IntakeInput,
-    PrefetchedLookups,
-    _Clean,
-    _content_hash,
-    api_intake,
-    api_key,
-    find_repeats,
-    intake_events,
-    new_ticket,
-    notify_dispatchers,
-)
-from .models import Ticket
-from .numbering import next_numbers
-from .routing import suggest_unit_id
+from .. import dispatch_clock
+from ..events import EventSpec, add_events
+from ..models import Ticket
+from ..numbering import next_numbers
+from ..routing import suggest_unit_id
+from ._common import Clean, IntakeInput
+from .channels import admit, api_policy, intake_mode_for, intake_unit_for, submitter_for
+from .idempotency import IdempotencyConflict, account_key, content_hash
+from .notices import notify_dispatchers
+from .records import intake_events, new_ticket
+from .repeats import find_repeats
+from .validation import PrefetchedLookups, clean_for
 
 MAX_BATCH = 100
 
@@ -65,7 +60,7 @@ class BatchOutcome:
 @dataclass
 class _Prepared:
     index: int
-    clean: _Clean
+    clean: Clean
     key: str | None
     content_hash: str
 
@@ -88,25 +83,27 @@ def do_intake_batch(
         raise ValidationFailed(
             f"每批最多 {MAX_BATCH} 件诉求（本批 {len(items)} 件），请分批提交", code="batch_too_large"
         )
-    how = api_intake(acting_user, channel, intake_mode)
+    policy = api_policy(acting_user, channel)
+    admit(policy, acting_user)
+    mode = intake_mode_for(policy, intake_mode or None)
     lookups = PrefetchedLookups(acting_user, [item.data for item in items])
     outcomes: dict[int, BatchOutcome] = {}
     prepared: list[_Prepared] = []
     for index, item in enumerate(items):
         try:
-            clean = how.clean(acting_user, item.data, lookups)
-            key = api_key(acting_user, item.idempotency_key)
+            clean = clean_for(policy, acting_user, item.data, lookups=lookups)
+            key = account_key(acting_user, item.idempotency_key)
         except ApplicationError as exc:
             outcomes[index] = BatchOutcome(index, "rejected", error=exc)
             continue
-        prepared.append(_Prepared(index, clean, key, _content_hash(how.channel, clean)))
+        prepared.append(_Prepared(index, clean, key, content_hash(policy.channel, clean)))
 
     context = {
         "acting_user": acting_user,
-        "channel": how.channel,
-        "intake_mode": how.intake_mode,
-        "submitter": how.submitter(acting_user),
-        "intake_unit_id": how.intake_unit_id(acting_user),
+        "channel": policy.channel,
+        "intake_mode": mode,
+        "submitter": submitter_for(policy, acting_user),
+        "intake_unit_id": intake_unit_for(policy, acting_user),
         "now": now,
     }
     if prepared:

@@ -1,0 +1,65 @@
+"""Telling the dispatchers that a new case waits for them: those whose area covers its region
+(in-app; queued in the outbox with the intake and delivered once it commits)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
+from bangban.notifications.actions import notify_each
+from bangban.org.models import Region
+
+from ..models import Ticket
+
+
+def case_link(ticket: Ticket) -> str:
+    """The case page once it exists; the intake confirmation page until then."""
+    try:
+        return reverse("tickets:detail", args=[ticket.pk])
+    except NoReverseMatch:
+        return reverse("tickets:intake_done", args=[ticket.pk])
+
+
+def _path_prefixes(path: str) -> list[str]:
+    """ "/321300/321322/321322001/" → ["/321300/", "/321300/321322/", "/321300/321322/321322001/"]."""
+    codes = [code for code in (path or "").split("/") if code]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def dispatchers_for_intake(region: Region | None) -> list[int]:
+    """Ids of the active dispatchers whose area covers a new case (one query): those of a city
+    unit always; those of a county, zone or township unit when the case's region lies in their
+    region — the cases `access.visible_tickets` shows them."""
+    city = Q(unit__region__parent__isnull=True)
+    prefixes = _path_prefixes(getattr(region, "path", ""))
+    qs = User.objects.filter(is_active=True, roles__code=Role.DISPATCHER, unit__isnull=False)
+    qs = qs.filter(city | Q(unit__region__path__in=prefixes) if prefixes else city)
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def dispatcher_message(ticket: Ticket) -> tuple[str, str, str]:
+    """(subject, body, link) of the message telling dispatchers a new case waits for them."""
+    body = f"{ticket.get_channel_display()}｜{ticket.title}"
+    if ticket.is_repeat:
+        body += "（重复反映）"
+    return f"新诉求待派单：{ticket.number}", body, case_link(ticket)
+
+
+def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
+    """Tell the dispatchers whose area covers each new case that it waits for them (in-app; queued
+    in the outbox with the intake, one INSERT for all, delivered once it commits)."""
+    actor_id = getattr(actor, "pk", None)
+    by_region: dict[Any, list[int]] = {}
+    messages = []
+    for ticket in tickets:
+        region_id = ticket.region_id
+        if region_id not in by_region:
+            by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
+        subject, body, link = dispatcher_message(ticket)
+        messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
+    notify_each(messages, channels=("inapp",), now=now)
