@@ -34,7 +34,8 @@ def lock(source: type[M] | models.QuerySet[M], pk: Any, *, not_found: Exception 
         key = int(str(pk).strip())
     except (TypeError, ValueError):
         key = None
-    found = queryset.select_for_update().filter(pk=key).first() if key is not None else None
+    # `of=("self",)`: only the row asked for, never the rows `select_related` joins in.
+    found = queryset.select_for_update(of=("self",)).filter(pk=key).first() if key is not None else None
     if found is None:
         raise not_found if not_found is not None else NotFound()
     return found
