@@ -16,6 +16,7 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
 from bangban.core.urls_abs import absolute_url
@@ -24,7 +25,7 @@ from bangban.enterprises.models import Enterprise
 from bangban.enterprises.validation import FieldError, parse_mobile
 from bangban.notifications.actions import notify, notify_user
 
-from . import rules
+from . import rules, workflow
 from .access import (
     access_contact,
     can_record_leader_visit,
@@ -281,13 +282,8 @@ def do_end_assignment(
     today = _today(now)
     end = today if ended_on in (None, "") else _parse_date(ended_on, "ended_on", "结束日期")
     with transaction.atomic():
-        a = (
-            Assignment.objects.select_for_update()
-            .select_related("officer", "enterprise")
-            .get(pk=int(assignment_id))
-        )
-        if version is not None and int(version) != a.version:
-            raise Conflict()
+        a = kit.lock(Assignment.objects.select_related("officer", "enterprise"), assignment_id)
+        kit.check_version(a, version)
         if a.ended_on is not None:
             raise InvalidTransition("该挂钩安排已经结束", code="assignment_ended")
         if end > today:
@@ -302,8 +298,7 @@ def do_end_assignment(
         a.ended_on = end
         a.ended_by = acting_user
         a.end_reason = reason_text
-        a.version += 1
-        a.save(update_fields=["ended_on", "ended_by", "end_reason", "version"])
+        kit.save_change(a, ["ended_on", "ended_by", "end_reason"])
         record("network.assignment_end", actor=acting_user, obj=a, before=before, after=snapshot(a))
         notify_user(
             a.officer,
@@ -577,6 +572,7 @@ def do_raise_case(
     contact_id: int | str,
     title: str = "",
     category_id: int | None = None,
+    version: Any = None,
     now: dt.datetime | None = None,
 ) -> Contact:
     """Turn the need raised during an earlier contact into a case (once)."""
@@ -585,7 +581,8 @@ def do_raise_case(
         raise PermissionDenied("只有登记该联系记录的人可以将其转为诉求")
     now = now or timezone.now()
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("enterprise", "officer").get(pk=found.pk)
+        contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), found.pk)
+        kit.check_version(contact, version)
         if contact.ticket_id is not None:
             raise InvalidTransition("该联系记录反映的问题已转为诉求", code="already_raised")
         if not contact.raised:
@@ -593,8 +590,7 @@ def do_raise_case(
                 "该联系记录没有登记企业反映的问题或需求", code="raised_required", details={"field": "raised"}
             )
         _raise_case(acting_user, contact, title, category_id, now)
-        contact.version += 1
-        contact.save(update_fields=["ticket", "version"])
+        kit.save_change(contact, ["ticket"])
         record(
             "network.contact_case",
             actor=acting_user,
@@ -609,6 +605,7 @@ def do_raise_case(
 
 # --- verification (核验, R4.3) -----------------------------------------------------------------------------
 
+# The decisions a liaison may take: each is an action of `workflow.VERIFICATION`.
 DECISIONS = {"confirm": Verification.CONFIRMED, "dispute": Verification.DISPUTED}
 
 
@@ -624,7 +621,14 @@ def is_liaison(user: Any, enterprise_id: int) -> bool:
 
 
 def _decide(
-    contact_id: int, decision: str, note: str, *, actor: Any, channel: str, now: dt.datetime
+    contact_id: int,
+    decision: str,
+    note: str,
+    *,
+    actor: Any,
+    channel: str,
+    now: dt.datetime,
+    version: Any = None,
 ) -> Contact:
     status = DECISIONS.get(_text(decision))
     if status is None:
@@ -639,29 +643,23 @@ def _decide(
             details={"field": "note"},
         )
     with transaction.atomic():
-        contact = (
-            Contact.objects.select_for_update().select_related("enterprise", "officer").get(pk=contact_id)
+        contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), contact_id)
+        kit.check_version(contact, version)
+        moved = workflow.VERIFICATION.check(
+            contact.verification,
+            _text(decision),
+            message=f"该走访已核验（{contact.get_verification_display()}），不能重复提交",
+            code="already_verified",
         )
-        if contact.verification != Verification.PENDING:
-            raise InvalidTransition(
-                f"该走访已核验（{contact.get_verification_display()}），不能重复提交", code="already_verified"
-            )
         before = {"verification": contact.verification}
-        contact.verification = status
+        contact.verification = moved
         contact.verified_at = now
         contact.verified_by = actor if getattr(actor, "pk", None) else None
         contact.verification_channel = channel
         contact.verification_note = note_text
-        contact.version += 1
-        contact.save(
-            update_fields=[
-                "verification",
-                "verified_at",
-                "verified_by",
-                "verification_channel",
-                "verification_note",
-                "version",
-            ]
+        kit.save_change(
+            contact,
+            ["verification", "verified_at", "verified_by", "verification_channel", "verification_note"],
         )
         record(
             "network.visit_confirm" if status == Verification.CONFIRMED else "network.visit_dispute",
@@ -682,7 +680,13 @@ def _decide(
 
 
 def do_verify_visit(
-    *, acting_user: Any, contact_id: int | str, decision: str, note: str = "", now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    contact_id: int | str,
+    decision: str,
+    note: str = "",
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> Contact:
     """The enterprise's 工作联络员 confirms or disputes a visit (on the page or through the API)."""
     contact = access_contact(acting_user, contact_id)
@@ -690,7 +694,15 @@ def do_verify_visit(
         raise InvalidTransition("只有上门走访需要企业核验", code="not_a_visit")
     if not is_liaison(acting_user, contact.enterprise_id):
         raise PermissionDenied("只有企业指定的工作联络员可以核验走访")
-    return _decide(contact.pk, decision, note, actor=acting_user, channel="web", now=now or timezone.now())
+    return _decide(
+        contact.pk,
+        decision,
+        note,
+        actor=acting_user,
+        channel="web",
+        now=now or timezone.now(),
+        version=version,
+    )
 
 
 def contact_for_token(token: str) -> Contact:
