@@ -285,6 +285,7 @@ class ContactOut(Schema):
     )
     verification_note: str = Field(description="核验意见")
     verified_at: dt.datetime | None = Field(description="核验时间")
+    version: int = Field(description="版本号；核验或转为诉求时原样提交")
 
 
 class ContactPage(Schema):
@@ -331,11 +332,13 @@ class LeaderVisitIn(Schema):
 class RaiseCaseIn(Schema):
     title: str = Field("", description="诉求标题（不填自动生成）")
     category_id: int | None = Field(None, description="诉求分类ID")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class NetworkVerifyIn(Schema):
     decision: str = Field(description="confirm 确认属实 / dispute 有异议")
     note: str = Field("", description="异议说明（有异议时必填）")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 def contact_out(c: Contact) -> dict[str, Any]:
@@ -359,6 +362,7 @@ def contact_out(c: Contact) -> dict[str, Any]:
         "verification": c.verification,
         "verification_note": c.verification_note,
         "verified_at": c.verified_at,
+        "version": c.version,
     }
 
 
@@ -430,7 +434,11 @@ def create_leader_visit(request: HttpRequest, payload: LeaderVisitIn) -> Any:
 )
 def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> Any:
     contact = actions.do_raise_case(
-        acting_user=request.user, contact_id=contact_id, title=payload.title, category_id=payload.category_id
+        acting_user=request.user,
+        contact_id=contact_id,
+        title=payload.title,
+        category_id=payload.category_id,
+        version=payload.version,
     )
     return contact_out(access_contact(request.user, contact.pk))
 
@@ -442,7 +450,11 @@ def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> A
 )
 def verify_contact(request: HttpRequest, contact_id: int, payload: NetworkVerifyIn) -> Any:
     contact = actions.do_verify_visit(
-        acting_user=request.user, contact_id=contact_id, decision=payload.decision, note=payload.note
+        acting_user=request.user,
+        contact_id=contact_id,
+        decision=payload.decision,
+        note=payload.note,
+        version=payload.version,
     )
     return contact_out(access_contact(request.user, contact.pk))
 

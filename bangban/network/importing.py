@@ -13,13 +13,14 @@ from django.utils import timezone
 
 from bangban.accounts.models import User
 from bangban.audit.actions import record
+from bangban.core import kit
 from bangban.core.errors import ApplicationError, FileRejected, ValidationFailed
 from bangban.core.xlsx import cell_text, max_upload_bytes, open_xlsx, read_rows
 from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 
-from . import actions
+from . import actions, workflow
 from .access import access_batch, require_manager
 from .actions import assignments
 from .actions._common import _parse_date
@@ -29,10 +30,6 @@ REQUIRED_COLUMNS = ["统一社会信用代码", "帮办专员账号"]
 OPTIONAL_COLUMNS = ["企业名称", "开始日期", "调整", "备注"]
 MAX_ROWS = 5000
 YES = {"是", "调整", "y", "yes", "1", "true", "更换"}
-
-
-class BatchClosed(ApplicationError):
-    status = 409
 
 
 def _date(value: Any, today: dt.date) -> dt.date:
@@ -140,14 +137,19 @@ def do_preview_assignment_import(
     return batch
 
 
-def _lock(acting_user: Any, batch_id: int | str) -> AssignmentBatch:
+# Why a closed batch is refused, by its status: (message, code).
+CLOSED = {
+    BatchStatus.APPLIED: ("该批次已经导入，不能重复导入", "batch_already_applied"),
+    BatchStatus.CANCELLED: ("该批次已取消，请重新上传文件", "batch_cancelled"),
+}
+
+
+def _lock(acting_user: Any, batch_id: int | str, action: str) -> tuple[AssignmentBatch, str]:
+    """The batch, locked, and the status `action` moves it to (409 once applied or cancelled)."""
     access_batch(acting_user, batch_id)
-    batch = AssignmentBatch.objects.select_for_update().get(pk=int(batch_id))
-    if batch.status == BatchStatus.APPLIED:
-        raise BatchClosed("该批次已经导入，不能重复导入", code="batch_already_applied")
-    if batch.status == BatchStatus.CANCELLED:
-        raise BatchClosed("该批次已取消，请重新上传文件", code="batch_cancelled")
-    return batch
+    batch = kit.lock(AssignmentBatch, batch_id)
+    message, code = CLOSED.get(BatchStatus(batch.status), (None, None))
+    return batch, workflow.BATCH.check(batch.status, action, message=message, code=code)
 
 
 def do_apply_assignment_import(
@@ -157,7 +159,7 @@ def do_apply_assignment_import(
     invalid since the preview is skipped with its reason); one audit event for the batch."""
     require_manager(acting_user)
     with transaction.atomic():
-        batch = _lock(acting_user, batch_id)
+        batch, applied = _lock(acting_user, batch_id, "apply")
         if batch.valid_count == 0:
             raise ApplicationError("文件中没有可导入的有效行", code="no_valid_rows")
         created = replaced = 0
@@ -194,7 +196,7 @@ def do_apply_assignment_import(
             else:
                 created += 1
         batch.rows = rows
-        batch.status = BatchStatus.APPLIED
+        batch.status = applied
         batch.applied_at = now or timezone.now()
         batch.result = {"created": created, "replaced": replaced, "failed": len(failed)}
         batch.save(update_fields=["rows", "status", "applied_at", "result"])
@@ -210,8 +212,8 @@ def do_apply_assignment_import(
 def do_cancel_assignment_import(*, acting_user: Any, batch_id: int | str) -> AssignmentBatch:
     require_manager(acting_user)
     with transaction.atomic():
-        batch = _lock(acting_user, batch_id)
-        batch.status = BatchStatus.CANCELLED
+        batch, cancelled = _lock(acting_user, batch_id, "cancel")
+        batch.status = cancelled
         batch.save(update_fields=["status"])
         record(
             "network.assignment_import_cancel",

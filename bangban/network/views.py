@@ -588,11 +588,16 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
                     contact_id=pk,
                     title=request.POST.get("case_title", ""),
                     category_id=int(category) if category.isdigit() else None,
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, f"已转为诉求 {contact.ticket.number if contact.ticket else ''}")
             elif action in ("confirm", "dispute"):
                 actions.do_verify_visit(
-                    acting_user=user, contact_id=pk, decision=action, note=request.POST.get("note", "")
+                    acting_user=user,
+                    contact_id=pk,
+                    decision=action,
+                    note=request.POST.get("note", ""),
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, "已确认走访" if action == "confirm" else "已提交异议")
             else:

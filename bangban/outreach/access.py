@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.roles import STAFF_ROLES, Role
+from bangban.core import kit
 from bangban.core.errors import NotFound, PermissionDenied
 
 from .models import (
@@ -110,9 +111,7 @@ def access_project(
     if found is None:
         raise NotFound()
     qs = InvestmentProject.objects.select_related("region", "enterprise", "chief_officer", "lead_unit")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    project = qs.get(pk=found)
+    project = kit.lock(qs, found) if for_update else qs.get(pk=found)
     if action != "view" and not may_serve_project(user, project):
         raise PermissionDenied("只有该项目的首席服务员或牵头招商部门可以办理此操作")
     return project
@@ -171,9 +170,7 @@ def access_problem(
     qs = ProjectProblem.objects.select_related(
         "round__region", "project__region", "project__enterprise", "ticket"
     )
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    problem = qs.get(pk=found)
+    problem = kit.lock(qs, found) if for_update else qs.get(pk=found)
     if action != "view" and not (
         may_serve_project(user, problem.project) or may_run_round(user, problem.round)
     ):
@@ -206,9 +203,7 @@ def access_policy(user: Any, policy_id: Any, action: str = "view", *, for_update
     if found is None:
         raise NotFound()
     qs = Policy.objects.select_related("issuer")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    policy = qs.get(pk=found)
+    policy = kit.lock(qs, found) if for_update else qs.get(pk=found)
     if action != "view" and not can_manage_policies(user):
         raise PermissionDenied("只有营商办或单位负责人可以维护和推送惠企政策")
     return policy
@@ -242,9 +237,7 @@ def access_delivery(user: Any, delivery_id: Any, *, for_update: bool = False) ->
     if found is None:
         raise NotFound()
     qs = PolicyDelivery.objects.select_related("policy", "enterprise", "read_by")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    return qs.get(pk=found)
+    return kit.lock(qs, found) if for_update else qs.get(pk=found)
 
 
 # --- associations, supervisors, talks ---------------------------------------------------------------
@@ -291,9 +284,7 @@ def access_opinion(user: Any, opinion_id: Any, *, for_update: bool = False) -> A
     qs = AssociationOpinion.objects.select_related(
         "association", "answer_unit", "answered_by", "submitted_by"
     )
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    return qs.get(pk=found)
+    return kit.lock(qs, found) if for_update else qs.get(pk=found)
 
 
 def may_answer(user: Any, opinion: AssociationOpinion) -> bool:
@@ -322,9 +313,7 @@ def access_report(
     if found is None:
         raise NotFound()
     qs = SupervisorReport.objects.select_related("reporter", "region", "ticket", "handled_by")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    report = qs.get(pk=found)
+    report = kit.lock(qs, found) if for_update else qs.get(pk=found)
     if action != "view" and not can_run_forums(user):
         raise PermissionDenied("只有营商办可以转办和跟踪监督员反映的问题")
     return report
@@ -361,9 +350,7 @@ def access_symposium(
     if found is None:
         raise NotFound()
     qs = Symposium.objects.select_related("lead_unit")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    symposium = qs.get(pk=found)
+    symposium = kit.lock(qs, found) if for_update else qs.get(pk=found)
     if action == "manage" and not can_run_symposia(user):
         raise PermissionDenied("只有营商办或市级牵头单位可以组织企业家座谈会")
     return symposium

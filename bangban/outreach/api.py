@@ -365,6 +365,7 @@ def add_procedure(request: HttpRequest, project_id: int, payload: ProcedureIn) -
 class ProgressIn(Schema):
     note: str = Field(description="进展情况")
     status: str = Field(description="办理状态：pending 未开始 / in_progress 办理中 / done 已办结")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post(
@@ -372,7 +373,11 @@ class ProgressIn(Schema):
 )
 def add_progress(request: HttpRequest, procedure_id: int, payload: ProgressIn) -> Any:
     step = projects.do_record_progress(
-        acting_user=request.user, procedure_id=procedure_id, note=payload.note, status=payload.status
+        acting_user=request.user,
+        procedure_id=procedure_id,
+        note=payload.note,
+        status=payload.status,
+        version=payload.version,
     )
     return Status(201, procedure_out(ProjectProcedure.objects.get(pk=step.procedure_id)))
 
@@ -828,6 +833,7 @@ def opinion_out(o: AssociationOpinion) -> dict[str, Any]:
         "status_label": o.get_status_display(),
         "answer": o.answer,
         "answered_at": _at(o.answered_at),
+        "version": o.version,
         "ratings": [
             {"enterprise_id": r.enterprise_id, "level": r.level, "comment": r.comment}
             for r in o.ratings.all()
@@ -852,6 +858,7 @@ class OpinionIn(Schema):
 
 class AnswerIn(Schema):
     answer: str = Field(description="答复")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class OutreachRatingIn(Schema):
@@ -880,7 +887,9 @@ def submit_opinion(request: HttpRequest, payload: OpinionIn) -> Any:
 
 @router.post("/opinions/{opinion_id}/answer", response={200: dict, **E400}, summary="答复单位答复")
 def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> Any:
-    forums.do_answer_opinion(acting_user=request.user, opinion_id=opinion_id, answer=payload.answer)
+    forums.do_answer_opinion(
+        acting_user=request.user, opinion_id=opinion_id, answer=payload.answer, version=payload.version
+    )
     return opinion_out(access_opinion(request.user, opinion_id))
 
 
@@ -906,6 +915,7 @@ def report_out(r: SupervisorReport) -> dict[str, Any]:
         "ticket_status": r.ticket.get_status_display() if r.ticket else "",
         "decline_reason": r.decline_reason,
         "submitted_at": _at(r.submitted_at),
+        "version": r.version,
         "follow_ups": [{"note": f.note, "at": _at(f.at)} for f in r.follow_ups.all()],
     }
 
@@ -924,10 +934,12 @@ class ReportIn(Schema):
 
 class OutreachNoteIn(Schema):
     note: str = Field("", description="说明 / 跟踪情况")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class OutreachReasonIn(Schema):
     reason: str = Field(description="不予转办的理由")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.get("/reports", response={200: PageOut, 400: ErrorOut}, summary="监督员反映的问题（监督员：本人的）")
@@ -951,13 +963,17 @@ def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
 
 @router.post("/reports/{report_id}/forward", response={200: dict, **E400}, summary="营商办转为诉求")
 def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
-    forums.do_forward_report(acting_user=request.user, report_id=report_id, note=payload.note)
+    forums.do_forward_report(
+        acting_user=request.user, report_id=report_id, note=payload.note, version=payload.version
+    )
     return report_out(access_report(request.user, report_id))
 
 
 @router.post("/reports/{report_id}/decline", response={200: dict, **E400}, summary="不予转办")
 def decline_report(request: HttpRequest, report_id: int, payload: OutreachReasonIn) -> Any:
-    forums.do_decline_report(acting_user=request.user, report_id=report_id, reason=payload.reason)
+    forums.do_decline_report(
+        acting_user=request.user, report_id=report_id, reason=payload.reason, version=payload.version
+    )
     return report_out(access_report(request.user, report_id))
 
 
@@ -1021,6 +1037,7 @@ def symposium_out(s: Symposium) -> dict[str, Any]:
         "status_label": s.get_status_display(),
         "planned_on": s.planned_on.isoformat() if s.planned_on else None,
         "held_on": s.held_on.isoformat() if s.held_on else None,
+        "version": s.version,
         "nominations": [
             {
                 "id": n.pk,
@@ -1062,6 +1079,7 @@ class NominationIn(Schema):
 
 class SelectionIn(Schema):
     selected_ids: list[int] = Field(description="入选的推荐记录ID")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class PoliciesIn(Schema):
@@ -1070,6 +1088,7 @@ class PoliciesIn(Schema):
 
 class HeldIn(Schema):
     held_on: dt.date = Field(description="召开日期")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class SuggestionIn(Schema):
@@ -1112,7 +1131,10 @@ def nominate(request: HttpRequest, symposium_id: int, payload: NominationIn) -> 
 def select(request: HttpRequest, symposium_id: int, payload: SelectionIn) -> Any:
     return symposium_out(
         symposia.do_select(
-            acting_user=request.user, symposium_id=symposium_id, selected_ids=list(payload.selected_ids)
+            acting_user=request.user,
+            symposium_id=symposium_id,
+            selected_ids=list(payload.selected_ids),
+            version=payload.version,
         )
     )
 
@@ -1129,7 +1151,12 @@ def push_symposium_policies(request: HttpRequest, symposium_id: int, payload: Po
 @router.post("/symposia/{symposium_id}/held", response={200: dict, **E400}, summary="记录已召开")
 def mark_held(request: HttpRequest, symposium_id: int, payload: HeldIn) -> Any:
     return symposium_out(
-        symposia.do_mark_held(acting_user=request.user, symposium_id=symposium_id, held_on=payload.held_on)
+        symposia.do_mark_held(
+            acting_user=request.user,
+            symposium_id=symposium_id,
+            held_on=payload.held_on,
+            version=payload.version,
+        )
     )
 
 

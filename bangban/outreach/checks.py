@@ -76,18 +76,3 @@ def optional_int(data: dict[str, Any], name: str, label: str) -> int | None:
 def lookup_id(data: dict[str, Any], name: str, label: str) -> int:
     """An id to look a row up by; 0 (matches nothing) when missing."""
     return optional_int(data, name, label) or 0
-
-
-def check_version(current: int, seen: Any, what: str = "记录") -> None:
-    """A stale (or missing) version is a 409 `conflict` saying what happened and what to do."""
-    from bangban.core.errors import Conflict
-
-    try:
-        number = int(str(seen).strip())
-    except (TypeError, ValueError):
-        number = None
-    if number != current:
-        raise Conflict(
-            f"该{what}已被他人修改（您打开的是第 {number or '?'} 版，当前为第 {current} 版），"
-            "请刷新页面，在最新内容上重新修改"
-        )

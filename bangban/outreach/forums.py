@@ -13,13 +13,14 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied
 from bangban.core.satisfaction import Satisfaction
 from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Region, Unit
 
-from . import checks
+from . import checks, workflow
 from .access import (
     access_opinion,
     access_report,
@@ -222,22 +223,22 @@ def _submitting_association(acting_user: Any, data: dict[str, Any]) -> Associati
 
 
 def do_answer_opinion(
-    *, acting_user: Any, opinion_id: int, answer: str, now: dt.datetime | None = None
+    *, acting_user: Any, opinion_id: int, answer: str, version: Any = None, now: dt.datetime | None = None
 ) -> AssociationOpinion:
     now = now or timezone.now()
     answer = checks.text({"answer": answer}, "answer", "答复", max_length=5000)
     with transaction.atomic():
         opinion = access_opinion(acting_user, opinion_id, for_update=True)
+        kit.check_version(opinion, version)
         if not may_answer(acting_user, opinion):
             raise PermissionDenied("只有答复单位的承办人或负责人可以答复")
-        if opinion.status != OpinionStatus.SUBMITTED:
-            raise InvalidTransition("该意见已答复", code="opinion_answered")
+        opinion.status = workflow.OPINION.check(
+            opinion.status, "answer", message="该意见已答复", code="opinion_answered"
+        )
         opinion.answer = answer
         opinion.answered_by = acting_user
         opinion.answered_at = now
-        opinion.status = OpinionStatus.ANSWERED
-        opinion.version += 1
-        opinion.save(update_fields=["answer", "answered_by", "answered_at", "status", "version"])
+        kit.save_change(opinion, ["answer", "answered_by", "answered_at", "status"])
         record(
             "outreach.opinion_answered",
             actor=acting_user,
@@ -279,8 +280,9 @@ def do_rate_answer(
         raise PermissionDenied("只有提出意见的企业可以评价答复")
     with transaction.atomic():
         opinion = access_opinion(acting_user, opinion_id, for_update=True)
-        if opinion.status == OpinionStatus.SUBMITTED:
-            raise InvalidTransition("该意见尚未答复，答复后才能评价", code="opinion_not_answered")
+        rated = workflow.OPINION.check(
+            opinion.status, "rate", message="该意见尚未答复，答复后才能评价", code="opinion_not_answered"
+        )
         if OpinionRating.objects.filter(opinion=opinion, enterprise_id=acting_user.enterprise_id).exists():
             raise InvalidTransition("本企业已评价过该答复", code="already_rated")
         rating = OpinionRating.objects.create(
@@ -291,8 +293,8 @@ def do_rate_answer(
             rated_by=acting_user,
             rated_at=now,
         )
-        if opinion.status != OpinionStatus.RATED:
-            opinion.status = OpinionStatus.RATED
+        if opinion.status != rated:
+            opinion.status = rated
             opinion.save(update_fields=["status"])
         record(
             "outreach.opinion_rated",
@@ -351,7 +353,7 @@ def do_submit_report(
 
 
 def do_forward_report(
-    *, acting_user: Any, report_id: int, note: str = "", now: dt.datetime | None = None
+    *, acting_user: Any, report_id: int, note: str = "", version: Any = None, now: dt.datetime | None = None
 ) -> SupervisorReport:
     """营商办 forwards the report as a case (the supervisors' intake channel)."""
     from bangban.tickets.intake import IntakeInput, do_intake_report
@@ -361,8 +363,10 @@ def do_forward_report(
     note = checks.text({"note": note}, "note", "转办说明", max_length=1000, required=False)
     with transaction.atomic():
         report = access_report(acting_user, report_id, "forward", for_update=True)
-        if report.status != ReportStatus.SUBMITTED:
-            raise InvalidTransition(f"该问题{report.get_status_display()}", code="report_handled")
+        kit.check_version(report, version)
+        forwarded = workflow.REPORT.check(
+            report.status, "forward", message=f"该问题{report.get_status_display()}", code="report_handled"
+        )
         content = report.content + (f"\n营商办转办说明：{note}" if note else "")
         content += f"\n（营商环境监督员 {report.reporter.display_name} 反映）"
         result = do_intake_report(
@@ -379,12 +383,11 @@ def do_forward_report(
             ),
             now=now,
         )
-        report.status = ReportStatus.FORWARDED
+        report.status = forwarded
         report.ticket = result.ticket
         report.handled_by = acting_user
         report.handled_at = now
-        report.version += 1
-        report.save(update_fields=["status", "ticket", "handled_by", "handled_at", "version"])
+        kit.save_change(report, ["status", "ticket", "handled_by", "handled_at"])
         record(
             "outreach.report_forwarded",
             actor=acting_user,
@@ -403,20 +406,20 @@ def do_forward_report(
 
 
 def do_decline_report(
-    *, acting_user: Any, report_id: int, reason: str, now: dt.datetime | None = None
+    *, acting_user: Any, report_id: int, reason: str, version: Any = None, now: dt.datetime | None = None
 ) -> SupervisorReport:
     now = now or timezone.now()
     reason = checks.text({"reason": reason}, "reason", "不予转办的理由", max_length=300)
     with transaction.atomic():
         report = access_report(acting_user, report_id, "forward", for_update=True)
-        if report.status != ReportStatus.SUBMITTED:
-            raise InvalidTransition(f"该问题{report.get_status_display()}", code="report_handled")
-        report.status = ReportStatus.DECLINED
+        kit.check_version(report, version)
+        report.status = workflow.REPORT.check(
+            report.status, "decline", message=f"该问题{report.get_status_display()}", code="report_handled"
+        )
         report.decline_reason = reason
         report.handled_by = acting_user
         report.handled_at = now
-        report.version += 1
-        report.save(update_fields=["status", "decline_reason", "handled_by", "handled_at", "version"])
+        kit.save_change(report, ["status", "decline_reason", "handled_by", "handled_at"])
         record("outreach.report_declined", actor=acting_user, obj=report, after={"reason": reason})
         notify_user(
             report.reporter,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import diff, record, snapshot
+from bangban.core import kit
 from bangban.core.errors import PermissionDenied
 from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
 from bangban.notifications.actions import notify_users
@@ -26,7 +27,7 @@ from bangban.org.models import Region, Unit
 from bangban.tickets.intake import IntakeInput, do_intake_portal
 from bangban.tickets.models import Category, TicketType
 
-from . import checks
+from . import checks, workflow
 from .access import access_delivery, access_policy, can_manage_policies, is_enterprise_user
 from .models import Policy, PolicyDelivery, PolicyPush, PolicyQuestion, PushStatus
 
@@ -105,7 +106,7 @@ def do_update_policy(*, acting_user: Any, policy_id: int, version: Any, data: di
     values = _clean_policy(data)
     with transaction.atomic():
         policy = access_policy(acting_user, policy_id, "edit", for_update=True)
-        checks.check_version(policy.version, version, "政策")
+        kit.check_version(policy, version, what="政策", required=True)
         before = snapshot(policy, exclude=("updated_at",))
         for name, value in values.items():
             setattr(policy, name, value)
@@ -145,7 +146,7 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
     push = PolicyPush.objects.select_related("policy").get(pk=push_id)
     if push.status == PushStatus.DONE:
         return push
-    PolicyPush.objects.filter(pk=push.pk).update(status=PushStatus.RUNNING)
+    PolicyPush.objects.filter(pk=push.pk).update(status=workflow.PUSH.check(push.status, "run"))
     policy = push.policy
     link_base = reverse("outreach:my_policies")
     try:
@@ -194,7 +195,9 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
                 PolicyPush.objects.filter(pk=push.pk).update(processed=processed, delivered=delivered)
         with transaction.atomic():
             PolicyPush.objects.filter(pk=push.pk).update(
-                status=PushStatus.DONE, processed=max(processed, push.total), finished_at=timezone.now()
+                status=workflow.PUSH.check(PushStatus.RUNNING, "finish"),
+                processed=max(processed, push.total),
+                finished_at=timezone.now(),
             )
             push.refresh_from_db()
             record(
@@ -206,7 +209,9 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
             )
     except Exception as exc:
         PolicyPush.objects.filter(pk=push.pk).update(
-            status=PushStatus.FAILED, error=f"推送未完成：{exc}"[:300], finished_at=timezone.now()
+            status=workflow.PUSH.check(PushStatus.RUNNING, "fail"),
+            error=f"推送未完成：{exc}"[:300],
+            finished_at=timezone.now(),
         )
         raise
     return push

@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import FileRejected, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.xlsx import cell_text, open_xlsx, read_rows
 from bangban.enterprises.models import Industry, Scale, Tier
 from bangban.org.models import Region, Unit
 
+from . import workflow
 from .access import can_manage_policies
 from .models import Policy, PolicyImport, PolicyImportStatus
 from .policies import _clean_policy, active_region_codes
@@ -239,18 +241,23 @@ def access_import(user: Any, import_id: Any, *, for_update: bool = False) -> Pol
         raise NotFound() from exc
     if not can_manage_policies(user):
         raise NotFound()
-    qs = PolicyImport.objects.filter(pk=pk, created_by_id=user.pk)
+    qs = PolicyImport.objects.filter(created_by_id=user.pk)
     if for_update:
-        qs = qs.select_for_update()
-    found = qs.first()
+        return kit.lock(qs, pk)
+    found = qs.filter(pk=pk).first()
     if found is None:
         raise NotFound()
     return found
 
 
-def _require_previewed(batch: PolicyImport) -> None:
-    if batch.status != PolicyImportStatus.PREVIEWED:
-        raise InvalidTransition(f"该导入{batch.get_status_display()}，不能再次操作", code="import_closed")
+def _move(batch: PolicyImport, action: str) -> str:
+    """The status `action` leads to; a batch applied or cancelled already is refused."""
+    return workflow.POLICY_IMPORT.check(
+        batch.status,
+        action,
+        message=f"该导入{batch.get_status_display()}，不能再次操作",
+        code="import_closed",
+    )
 
 
 def do_apply_policy_import(
@@ -262,7 +269,7 @@ def do_apply_policy_import(
     now = now or timezone.now()
     with transaction.atomic():
         batch = access_import(acting_user, import_id, for_update=True)
-        _require_previewed(batch)
+        applied = _move(batch, "apply")
         if batch.valid_count == 0:
             raise InvalidTransition("没有可导入的行，请修改文件后重新上传", code="nothing_to_import")
         created = 0
@@ -289,7 +296,7 @@ def do_apply_policy_import(
             rows.append(item)
         batch.rows = rows
         batch.created_count = created
-        batch.status = PolicyImportStatus.APPLIED
+        batch.status = applied
         batch.applied_at = now
         batch.save(update_fields=["rows", "created_count", "status", "applied_at"])
         record(
@@ -305,8 +312,7 @@ def do_apply_policy_import(
 def do_cancel_policy_import(*, acting_user: Any, import_id: Any) -> PolicyImport:
     with transaction.atomic():
         batch = access_import(acting_user, import_id, for_update=True)
-        _require_previewed(batch)
-        batch.status = PolicyImportStatus.CANCELLED
+        batch.status = _move(batch, "cancel")
         batch.save(update_fields=["status"])
         record(
             "outreach.policy_import_cancelled",

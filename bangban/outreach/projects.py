@@ -19,13 +19,14 @@ from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied
 from bangban.enterprises.access import visible_enterprises
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 from bangban.workdays.service import due
 
-from . import checks
+from . import checks, workflow
 from .access import (
     PROJECT_ROLES,
     access_problem,
@@ -200,6 +201,8 @@ def do_create_project(
     return project
 
 
+# The columns `do_update_project` may change (saved by name, with the version).
+PROJECT_FIELDS = ("name", "investor", "amount", "stage", "chief_officer", "description", "is_active")
 PROJECT_EDITABLE = ("name", "investor", "amount", "stage", "chief_officer_id", "description", "is_active")
 
 
@@ -214,7 +217,7 @@ def do_update_project(
     now = now or timezone.now()
     with transaction.atomic():
         project = access_project(acting_user, project_id, "edit", for_update=True)
-        checks.check_version(project.version, version, "项目")
+        kit.check_version(project, version, what="项目", required=True)
         before = snapshot(project, exclude=("updated_at",))
         new_officer = None
         if "name" in changes:
@@ -226,7 +229,9 @@ def do_update_project(
         if "amount" in changes:
             project.amount = checks.amount(changes, "amount", "投资额（万元）")
         if "stage" in changes:
-            project.stage = checks.choice(changes, "stage", "项目阶段", ProjectStage)
+            stage = checks.choice(changes, "stage", "项目阶段", ProjectStage)
+            if stage != project.stage:
+                project.stage = workflow.PROJECT.check(project.stage, f"stage_{stage}")
         if "description" in changes:
             project.description = checks.text(
                 changes, "description", "项目概况", max_length=5000, required=False
@@ -237,8 +242,7 @@ def do_update_project(
         if wanted is not None and wanted != project.chief_officer_id:
             new_officer = _chief_officer(changes)
             project.chief_officer = new_officer
-        project.version += 1
-        project.save()
+        kit.save_change(project, PROJECT_FIELDS)
         before, after = _diff(before, snapshot(project, exclude=("updated_at",)))
         record("outreach.project_updated", actor=acting_user, obj=project, before=before, after=after)
         if new_officer is not None and new_officer.pk != acting_user.pk:
@@ -327,8 +331,21 @@ def _enterprise_users(enterprise_id: int) -> list[User]:
     )
 
 
+PROGRESS_ACTIONS = {
+    ProcedureStatus.PENDING: "progress_pending",
+    ProcedureStatus.IN_PROGRESS: "progress",
+    ProcedureStatus.DONE: "complete",
+}
+
+
 def do_record_progress(
-    *, acting_user: Any, procedure_id: int, note: str, status: str, now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    procedure_id: int,
+    note: str,
+    status: str,
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> ProcedureStep:
     now = now or timezone.now()
     data = {"note": note, "status": status}
@@ -341,20 +358,23 @@ def do_record_progress(
         if found is None:
             raise NotFound()
         access_project(acting_user, found.project_id, "edit")
-        procedure = ProjectProcedure.objects.select_for_update().get(pk=found.pk)
+        procedure = kit.lock(ProjectProcedure, found.pk)
+        kit.check_version(procedure, version)
         if procedure.mode != ProcedureMode.PROXY:
             raise InvalidTransition(
                 "“告知”的事项没有代办进展；如改为代办，请另行登记", code="procedure_not_proxy"
             )
         if status == ProcedureStatus.INFORMED:
             raise checks.fail("status", "invalid_status", "代办事项的状态应为未开始、办理中或已办结")
-        if procedure.status == ProcedureStatus.DONE:
-            raise InvalidTransition("该事项已办结", code="procedure_done")
         before = {"status": procedure.status}
-        procedure.status = status
+        procedure.status = workflow.PROCEDURE.check(
+            procedure.status,
+            PROGRESS_ACTIONS[ProcedureStatus(status)],
+            message="该事项已办结",
+            code="procedure_done",
+        )
         procedure.done_at = now if status == ProcedureStatus.DONE else None
-        procedure.version += 1
-        procedure.save(update_fields=["status", "done_at", "version"])
+        kit.save_change(procedure, ["status", "done_at"])
         step = ProcedureStep.objects.create(
             procedure=procedure, note=note, status_after=status, by=acting_user, at=now
         )

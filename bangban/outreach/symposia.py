@@ -14,12 +14,13 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, PermissionDenied
 from bangban.enterprises.access import visible_enterprises
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
 
-from . import checks
+from . import checks, workflow
 from .access import access_policy, access_symposium, can_run_symposia, is_enterprise_user
 from .models import (
     NominationSource,
@@ -120,8 +121,9 @@ def do_nominate(
         raise PermissionDenied("只有企业或部门可以推荐座谈会人选")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, for_update=True)
-        if symposium.status != SymposiumStatus.NOMINATING:
-            raise InvalidTransition("人选已确定，不再接受推荐", code="nomination_closed")
+        workflow.SYMPOSIUM.check(
+            symposium.status, "nominate", message="人选已确定，不再接受推荐", code="nomination_closed"
+        )
         if SymposiumNomination.objects.filter(symposium=symposium, enterprise_id=enterprise_id).exists():
             raise InvalidTransition("该企业已在推荐名单中", code="already_nominated")
         nomination = SymposiumNomination.objects.create(
@@ -143,7 +145,12 @@ def do_nominate(
 
 
 def do_select(
-    *, acting_user: Any, symposium_id: int, selected_ids: list[Any], now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    symposium_id: int,
+    selected_ids: list[Any],
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> Symposium:
     """Close the nominations: the chosen ones are 入选, the others 未入选; the chosen enterprises
     are invited."""
@@ -153,17 +160,21 @@ def do_select(
         raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        if symposium.status != SymposiumStatus.NOMINATING:
-            raise InvalidTransition("人选已确定", code="already_selected")
+        kit.check_version(symposium, version)
+        selected = workflow.SYMPOSIUM.check(
+            symposium.status, "select", message="人选已确定", code="already_selected"
+        )
         nominations = SymposiumNomination.objects.filter(symposium=symposium)
-        known = set(nominations.values_list("pk", flat=True))
-        if not chosen <= known:
+        known = dict(nominations.values_list("pk", "status"))
+        if not chosen <= set(known):
             raise checks.fail("selected_ids", "unknown_nomination", "所选人选不在推荐名单中")
+        # Every nomination is settled at once: each moves by the nomination table.
+        for pk, status in known.items():
+            workflow.NOMINATION.check(status, "select" if pk in chosen else "pass_over")
         nominations.filter(pk__in=chosen).update(status=NominationStatus.SELECTED)
         nominations.exclude(pk__in=chosen).update(status=NominationStatus.NOT_SELECTED)
-        symposium.status = SymposiumStatus.SELECTED
-        symposium.version += 1
-        symposium.save(update_fields=["status", "version"])
+        symposium.status = selected
+        kit.save_change(symposium, ["status"])
         enterprise_ids = list(nominations.filter(pk__in=chosen).values_list("enterprise_id", flat=True))
         record(
             "outreach.symposium_selected",
@@ -251,18 +262,19 @@ def do_push_policies(
     return symposium
 
 
-def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any) -> Symposium:
+def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any, version: Any = None) -> Symposium:
     held = checks.required_date({"held_on": held_on}, "held_on", "召开日期")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        if symposium.status != SymposiumStatus.SELECTED:
-            raise InvalidTransition("请先确定参会人选", code="not_selected")
+        kit.check_version(symposium, version)
+        status = workflow.SYMPOSIUM.check(
+            symposium.status, "hold", message="请先确定参会人选", code="not_selected"
+        )
         if held > timezone.localdate():
             raise checks.fail("held_on", "held_in_future", "召开日期不能晚于今天")
-        symposium.status = SymposiumStatus.HELD
+        symposium.status = status
         symposium.held_on = held
-        symposium.version += 1
-        symposium.save(update_fields=["status", "held_on", "version"])
+        kit.save_change(symposium, ["status", "held_on"])
         record("outreach.symposium_held", actor=acting_user, obj=symposium, after={"held_on": held})
     return symposium
 

@@ -250,7 +250,10 @@ def opinion_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         try:
             if request.POST.get("do") == "answer":
                 forums.do_answer_opinion(
-                    acting_user=user, opinion_id=pk, answer=request.POST.get("answer", "")
+                    acting_user=user,
+                    opinion_id=pk,
+                    answer=request.POST.get("answer", ""),
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, "已答复，提出意见的企业将收到评价邀请")
             elif request.POST.get("do") == "rate":
@@ -511,12 +514,18 @@ def report_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         try:
             if action == "forward":
                 report = forums.do_forward_report(
-                    acting_user=user, report_id=pk, note=request.POST.get("note", "")
+                    acting_user=user,
+                    report_id=pk,
+                    note=request.POST.get("note", ""),
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, f"已转办，诉求编号 {report.ticket.number if report.ticket else ''}")
             elif action == "decline":
                 forums.do_decline_report(
-                    acting_user=user, report_id=pk, reason=request.POST.get("reason", "")
+                    acting_user=user,
+                    report_id=pk,
+                    reason=request.POST.get("reason", ""),
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, "已记录不予转办")
             elif action == "follow":
@@ -732,7 +741,10 @@ def symposium_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                 messages.success(request, "已提交推荐")
             elif action == "select":
                 symposia.do_select(
-                    acting_user=user, symposium_id=pk, selected_ids=request.POST.getlist("selected_ids")
+                    acting_user=user,
+                    symposium_id=pk,
+                    selected_ids=request.POST.getlist("selected_ids"),
+                    version=request.POST.get("version"),
                 )
                 messages.success(request, "已确定参会人选并通知入选企业")
             elif action == "policies":
@@ -741,7 +753,12 @@ def symposium_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                 )
                 messages.success(request, "已向参会企业推送政策")
             elif action == "held":
-                symposia.do_mark_held(acting_user=user, symposium_id=pk, held_on=request.POST.get("held_on"))
+                symposia.do_mark_held(
+                    acting_user=user,
+                    symposium_id=pk,
+                    held_on=request.POST.get("held_on"),
+                    version=request.POST.get("version"),
+                )
                 messages.success(request, "已记录召开")
             elif action == "suggestion":
                 s = symposia.do_record_suggestion(

@@ -314,6 +314,7 @@ def procedure_progress(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             procedure_id=pk,
             note=request.POST.get("note", ""),
             status=request.POST.get("status", ""),
+            version=request.POST.get("version"),
         )
         messages.success(request, "已记录代办进展")
     except ValidationFailed as exc:

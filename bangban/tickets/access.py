@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet
 
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
+from bangban.core import kit
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.org.models import UnitType
 
@@ -69,12 +70,11 @@ def access_ticket(
         raise NotFound() from exc
     if not visible_tickets(user).filter(pk=pk).exists():
         raise NotFound()
-    qs = (
-        Ticket.objects.select_for_update()
+    ticket = (
+        kit.lock(Ticket, pk)
         if for_update
-        else Ticket.objects.select_related("lead_unit", "enterprise")
+        else Ticket.objects.select_related("lead_unit", "enterprise").get(pk=pk)
     )
-    ticket = qs.get(pk=pk)
     if action != "view":
         check_action(user, ticket, action)
     return ticket

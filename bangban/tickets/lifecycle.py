@@ -11,11 +11,8 @@ from typing import Any
 from django.utils import timezone
 
 from bangban.audit.actions import diff, snapshot
-from bangban.core.errors import (
-    Conflict,
-    InvalidTransition,
-    ValidationFailed,
-)
+from bangban.core import kit
+from bangban.core.errors import InvalidTransition, ValidationFailed
 from bangban.org.models import Unit
 
 from .access import access_ticket, check_action
@@ -106,8 +103,7 @@ def _now(now: dt.datetime | None) -> dt.datetime:
 
 
 def _check_version(ticket: Ticket, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != ticket.version:
-        raise Conflict()
+    kit.check_version(ticket, expected_version)
 
 
 def _lock(acting_user: Any, ticket_id: int | str, action: str, expected_version: int | None) -> Ticket:
@@ -147,8 +143,7 @@ class _Change:
         self.before = snapshot(ticket, fields=TRACKED_FIELDS)
 
     def save(self, fields: Iterable[str]) -> None:
-        self.ticket.version += 1
-        self.ticket.save(update_fields=sorted({*fields, "version", "updated_at"}))
+        kit.save_change(self.ticket, fields)
 
     def event(
         self,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 
-from bangban.core.errors import InvalidTransition
+from bangban.core import kit
 
 
 class Status(models.TextChoices):
@@ -84,21 +84,23 @@ TRANSITIONS: dict[Action, Transition] = {
 }
 
 
+# The same table in the kit's form, which every state machine of the product shares.
+TABLE = kit.table(
+    "tickets.case",
+    Status,
+    "诉求",
+    [kit.move(t.action, t.action.label, t.sources, t.target) for t in TRANSITIONS.values()],
+    initial=[Status.PENDING_DISPATCH],
+)
+
+
 def check_transition(status: str, action: str) -> Status:
     """The target status, or InvalidTransition with a Chinese message naming both."""
-    transition = TRANSITIONS[Action(action)]
-    current = Status(status)
-    if current not in transition.sources:
-        raise InvalidTransition(
-            f"诉求当前为“{current.label}”，不能执行“{Action(action).label}”",
-            code="invalid_transition",
-        )
-    return transition.target
+    return Status(TABLE.check(Status(status), Action(action)))
 
 
 def allowed_actions(status: str) -> list[Action]:
-    current = Status(status)
-    return [t.action for t in TRANSITIONS.values() if current in t.sources]
+    return [Action(a) for a in TABLE.allowed_actions(Status(status))]
 
 
 class DeadlineState(models.TextChoices):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
 from bangban.enterprises.access import access_enterprise
 from bangban.enterprises.models import Enterprise
@@ -214,13 +215,8 @@ def do_end_assignment(
     today = _today(now)
     end = today if ended_on in (None, "") else _parse_date(ended_on, "ended_on", "结束日期")
     with transaction.atomic():
-        a = (
-            Assignment.objects.select_for_update()
-            .select_related("officer", "enterprise")
-            .get(pk=int(assignment_id))
-        )
-        if version is not None and int(version) != a.version:
-            raise Conflict()
+        a = kit.lock(Assignment.objects.select_related("officer", "enterprise"), assignment_id)
+        kit.check_version(a, version)
         if a.ended_on is not None:
             raise InvalidTransition("该挂钩安排已经结束", code="assignment_ended")
         if end > today:
@@ -235,8 +231,7 @@ def do_end_assignment(
         a.ended_on = end
         a.ended_by = acting_user
         a.end_reason = reason_text
-        a.version += 1
-        a.save(update_fields=["ended_on", "ended_by", "end_reason", "version"])
+        kit.save_change(a, ["ended_on", "ended_by", "end_reason"])
         record("network.assignment_end", actor=acting_user, obj=a, before=before, after=snapshot(a))
         notify_user(
             a.officer,

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangban.audit.actions import record, snapshot
+from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
@@ -275,6 +276,7 @@ def do_raise_case(
     contact_id: int | str,
     title: str = "",
     category_id: int | None = None,
+    version: Any = None,
     now: dt.datetime | None = None,
 ) -> Contact:
     """Turn the need raised during an earlier contact into a case (once)."""
@@ -283,7 +285,8 @@ def do_raise_case(
         raise PermissionDenied("只有登记该联系记录的人可以将其转为诉求")
     now = now or timezone.now()
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("enterprise", "officer").get(pk=found.pk)
+        contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), found.pk)
+        kit.check_version(contact, version)
         if contact.ticket_id is not None:
             raise InvalidTransition("该联系记录反映的问题已转为诉求", code="already_raised")
         if not contact.raised:
@@ -291,8 +294,7 @@ def do_raise_case(
                 "该联系记录没有登记企业反映的问题或需求", code="raised_required", details={"field": "raised"}
             )
         _raise_case(acting_user, contact, title, category_id, now)
-        contact.version += 1
-        contact.save(update_fields=["ticket", "version"])
+        kit.save_change(contact, ["ticket"])
         record(
             "network.contact_case",
             actor=acting_user,

@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangban.audit.actions import record
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.core.urls_abs import absolute_url
 from bangban.notifications.actions import notify_user
 
+from .. import workflow
 from ..access import access_contact, is_enterprise_user
 from ..models import Contact, ContactKind, Liaison, Verification
 from ._common import _text
@@ -35,6 +37,7 @@ def verify_url(contact: Contact) -> str:
     return absolute_url(reverse("network:verify_link", args=[verify_token(contact)]))
 
 
+# The decisions a liaison may take: each is an action of `workflow.VERIFICATION`.
 DECISIONS = {"confirm": Verification.CONFIRMED, "dispute": Verification.DISPUTED}
 
 
@@ -50,7 +53,14 @@ def is_liaison(user: Any, enterprise_id: int) -> bool:
 
 
 def _decide(
-    contact_id: int, decision: str, note: str, *, actor: Any, channel: str, now: dt.datetime
+    contact_id: int,
+    decision: str,
+    note: str,
+    *,
+    actor: Any,
+    channel: str,
+    now: dt.datetime,
+    version: Any = None,
 ) -> Contact:
     status = DECISIONS.get(_text(decision))
     if status is None:
@@ -65,29 +75,23 @@ def _decide(
             details={"field": "note"},
         )
     with transaction.atomic():
-        contact = (
-            Contact.objects.select_for_update().select_related("enterprise", "officer").get(pk=contact_id)
+        contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), contact_id)
+        kit.check_version(contact, version)
+        moved = workflow.VERIFICATION.check(
+            contact.verification,
+            _text(decision),
+            message=f"该走访已核验（{contact.get_verification_display()}），不能重复提交",
+            code="already_verified",
         )
-        if contact.verification != Verification.PENDING:
-            raise InvalidTransition(
-                f"该走访已核验（{contact.get_verification_display()}），不能重复提交", code="already_verified"
-            )
         before = {"verification": contact.verification}
-        contact.verification = status
+        contact.verification = moved
         contact.verified_at = now
         contact.verified_by = actor if getattr(actor, "pk", None) else None
         contact.verification_channel = channel
         contact.verification_note = note_text
-        contact.version += 1
-        contact.save(
-            update_fields=[
-                "verification",
-                "verified_at",
-                "verified_by",
-                "verification_channel",
-                "verification_note",
-                "version",
-            ]
+        kit.save_change(
+            contact,
+            ["verification", "verified_at", "verified_by", "verification_channel", "verification_note"],
         )
         record(
             "network.visit_confirm" if status == Verification.CONFIRMED else "network.visit_dispute",
@@ -108,7 +112,13 @@ def _decide(
 
 
 def do_verify_visit(
-    *, acting_user: Any, contact_id: int | str, decision: str, note: str = "", now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    contact_id: int | str,
+    decision: str,
+    note: str = "",
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> Contact:
     """The enterprise's 工作联络员 confirms or disputes a visit (on the page or through the API)."""
     contact = access_contact(acting_user, contact_id)
@@ -116,7 +126,15 @@ def do_verify_visit(
         raise InvalidTransition("只有上门走访需要企业核验", code="not_a_visit")
     if not is_liaison(acting_user, contact.enterprise_id):
         raise PermissionDenied("只有企业指定的工作联络员可以核验走访")
-    return _decide(contact.pk, decision, note, actor=acting_user, channel="web", now=now or timezone.now())
+    return _decide(
+        contact.pk,
+        decision,
+        note,
+        actor=acting_user,
+        channel="web",
+        now=now or timezone.now(),
+        version=version,
+    )
 
 
 def contact_for_token(token: str) -> Contact:
