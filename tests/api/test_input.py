@@ -29,11 +29,14 @@ PAGES = ["/cases/", "/enterprises/", "/escalation/cases/", "/accounts/users/", "
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", LISTS)
 @pytest.mark.parametrize("value", ["\x00", "abc\x00def"])
-def test_a_nul_byte_in_an_api_query_is_a_400(world: Any, login: Any, path: str, value: str) -> None:
+def test_a_nul_byte_in_an_api_query_is_a_400(
+    world: Any, login: Any, document: dict[str, Any], path: str, value: str
+) -> None:
     response = login(world.biz_office).get(path, {"q": value})
     assert response.status_code == 400
     assert response.json() == {"code": CODE, "message": response.json()["message"]}
     assert "空字符" in response.json()["message"]
+    assert_documented(document, "get", path, response)
 
 
 @pytest.mark.django_db
@@ -52,12 +55,27 @@ def test_the_anonymous_rating_page_refuses_a_nul_byte() -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("text", ["\\u0000", "a\\ud800b", "\\udfff"])
-def test_json_bodies_with_nul_or_lone_surrogates_are_refused(world: Any, login: Any, text: str) -> None:
+def test_json_bodies_with_nul_or_lone_surrogates_are_refused(
+    world: Any, login: Any, document: dict[str, Any], text: str
+) -> None:
     client = login(world.enterprise_user)
     body = '{"title": "标题' + text + '", "content": "内容", "category": "1201"}'
     response = client.post("/api/v1/cases", body, content_type="application/json")
     assert response.status_code == 400
     assert response.json()["code"] == CODE
+    assert_documented(document, "post", "/api/v1/cases", response)
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_a_documented_400(
+    world: Any, login: Any, document: dict[str, Any]
+) -> None:
+    response = login(world.enterprise_user).post(
+        "/api/v1/cases", "{不是 JSON", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
+    assert_documented(document, "post", "/api/v1/cases", response)
 
 
 @pytest.mark.django_db
