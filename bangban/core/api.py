@@ -19,57 +19,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import django_auth
 
+from bangban.core.answers import document_errors
 from bangban.core.errors import ApplicationError
-from bangban.core.schemas import ErrorOut
 
 log = logging.getLogger(__name__)
-
-
-# The stable error codes each HTTP status can carry, documented on every operation of the OpenAPI
-# document (an operation-specific code, e.g. `title_too_long`, travels in `details` of a
-# `validation_error`, or is listed in the operation's own description).
-ERROR_CODES: dict[int, tuple[str, ...]] = {
-    400: ("validation_error", "invalid_characters", "bad_request", "file_rejected"),
-    401: ("unauthorized",),
-    403: ("permission_denied",),
-    404: ("not_found",),
-    409: ("conflict", "invalid_transition"),
-    413: ("payload_too_large",),
-    422: ("validation_error",),
-    429: ("too_many_requests", "rate_limited"),
-}
-ERROR_STATUS_TEXT = {
-    400: "请求无效",
-    401: "未认证",
-    403: "无权执行此操作",
-    404: "记录不存在或无权查看",
-    409: "冲突（记录已被修改，或当前状态不允许）",
-    413: "上传内容过大",
-    422: "参数格式不正确",
-    429: "请求过于频繁",
-}
-WRITE_METHODS = ("post", "put", "patch", "delete")
-
-
-def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
-    """Adds the error answers every operation can give, each `{code, message}` with its codes."""
-    ref = {"$ref": "#/components/schemas/ErrorOut"}
-    for path_item in schema.get("paths", {}).values():
-        for method, operation in path_item.items():
-            responses = operation.setdefault("responses", {})
-            statuses = [400, 403, 404, 422]
-            if operation.get("security"):
-                statuses.append(401)
-            if method in WRITE_METHODS:
-                statuses += [409, 413, 429]
-            for status in sorted(set(statuses) | {int(k) for k in responses if str(k).startswith("4")}):
-                codes = "、".join(f"`{c}`" for c in ERROR_CODES.get(status, ()))
-                entry = responses.setdefault(status, {"content": {"application/json": {"schema": ref}}})
-                entry["description"] = f"{ERROR_STATUS_TEXT.get(status, '错误')}；错误码：{codes}"
-    schema.setdefault("components", {}).setdefault("schemas", {}).setdefault(
-        "ErrorOut", ErrorOut.model_json_schema()
-    )
-    return schema
 
 
 class VendoredSwagger(Swagger):

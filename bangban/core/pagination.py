@@ -2,17 +2,20 @@
 
 Pages (`paginate`) clamp a page number into range, as people follow links. The API takes `page`
 (1–`MAX_PAGE`) and `size` (1–`MAX_PAGE_SIZE`), refuses values outside those bounds with
-`validation_error` (422), and answers a page past the end with an empty `items` list.
+`validation_error` (422), and answers a page past the end with an empty `items` list. Every API
+list answers `Page[ItemOut]` (`{count, page, size, items}`, published as `Page_ItemOut_`), built by
+`page_body`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Schema
@@ -27,7 +30,7 @@ SIZE_DESCRIPTION = f"每页条数，1–{MAX_PAGE_SIZE}"
 
 @dataclass
 class PageResult:
-    page: Page
+    page: PaginatorPage
     querystring_without_page: str
 
     @property
@@ -55,6 +58,17 @@ def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = DEFA
 
 # --- the API ---------------------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+class Page(Schema, Generic[T]):
+    """The body of every API list: one page of `items` and the total `count`."""
+
+    count: int = Field(description="符合条件的总数")
+    page: int = Field(description="页码（从1开始）；超出末页时 items 为空")
+    size: int = Field(description="每页条数")
+    items: list[T] = Field(description="本页记录")
+
 
 class PageQuery(Schema):
     """The paging parameters of every API list."""
@@ -78,13 +92,24 @@ def page_slice(items: Any, page: int, size: int) -> tuple[int, list[Any]]:
 
 
 def page_body(
-    items: Any, page: int, size: int, out: Callable[[Any], Any] | None = None, **extra: Any
+    items: Any,
+    page: int | PageQuery,
+    size: int | None = None,
+    out: Callable[[Any], Any] | None = None,
+    **extra: Any,
 ) -> dict[str, Any]:
-    """The `{count, page, size, items}` body of an API list."""
-    count, rows = page_slice(items, page, size)
+    """The `Page` body of an API list: `page_body(qs, query, out=…)` with a `PageQuery`, or
+    `page_body(qs, page, size, out)`; `extra` fields join the body (a page schema's own fields)."""
+    if isinstance(page, PageQuery):
+        number, size = page.page, page.size
+    else:
+        number = page
+    if size is None:
+        raise TypeError("page_body needs a size")
+    count, rows = page_slice(items, number, size)
     return {
         "count": count,
-        "page": page,
+        "page": number,
         "size": size,
         "items": [out(r) for r in rows] if out is not None else rows,
         **extra,

@@ -61,6 +61,13 @@ HEADER_SEARCH_ROWS = 10
 # Attribute set on the request when `UploadLimitHandler` dropped an oversized file.
 OVERSIZED_FLAG = "_bangban_upload_too_large"
 
+# The codes `open_xlsx` and the size checks refuse an upload with (`FileRejected`, 400): what an
+# import operation of the API declares.
+UPLOAD_REFUSALS = (
+    "file_missing", "file_too_large", "not_xlsx", "missing_columns", "too_many_rows",
+    "uncompressed_too_large", "compression_ratio_too_high",
+)  # fmt: skip
+
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "BANGBAN_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

@@ -12,11 +12,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
 from bangban.accounts.access import show_id_number, show_phone
-from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict
+from bangban.core.pagination import Page, PageQuery, page_body
 
 from . import actions
 from .access import access_enterprise
@@ -27,7 +28,15 @@ from .validation import INDUSTRY_NAMES
 
 router = Router(tags=["企业库"])
 
-MAX_SIZE = 200
+# The codes of a refused record (`actions.py`, `validation.py`): the first problem's code, every
+# field's in `details`.
+ENTERPRISE_ERRORS = (
+    *("uscc_empty", "uscc_length", "uscc_forbidden_char", "uscc_check_char", "uscc_duplicate"),
+    *("name_required", "name_too_long", "industry_required", "invalid_industry", "scale_required",
+      "invalid_scale", "tier_required", "invalid_tier", "invalid_phone", "invalid_id_number", "invalid_date",
+      "invalid_is_active", "region_required", "region_not_found", "region_out_of_scope", "region_too_broad",
+      "validation_error"),
+)  # fmt: skip
 
 
 class EnterpriseOut(Schema):
@@ -52,22 +61,13 @@ class EnterpriseOut(Schema):
     updated_at: dt.datetime = Field(description="最近更新时间")
 
 
-class EnterprisePage(Schema):
-    count: int = Field(description="符合条件的企业总数")
-    page: int = Field(description="页码（从1开始）")
-    size: int = Field(description="每页条数")
-    items: list[EnterpriseOut] = Field(description="本页企业")
-
-
-class EnterpriseQuery(Schema):
+class EnterpriseQuery(PageQuery):
     q: str | None = Field(None, description="企业名称或统一社会信用代码包含的文字")
     region: str | None = Field(None, description="区划代码；包含其下级区划")
     tier: str | None = Field(None, description="企业层级：city_top100 / county_key / general")
     industry: str | None = Field(None, description="行业门类字母 A–T")
     scale: str | None = Field(None, description="企业规模：large / medium / small / micro")
     is_active: str | None = Field(None, description="1 仅存续，0 仅已注销；不填为全部")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
-    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 
 class EnterpriseIn(Schema):
@@ -130,7 +130,7 @@ def enterprise_out(user: Any, e: Enterprise) -> dict[str, Any]:
 
 @router.get(
     "",
-    response={200: EnterprisePage, 400: ErrorOut},
+    response=answers(Page[EnterpriseOut], "invalid_filter"),
     summary="企业列表",
     description="调用者可见范围内的企业，按最近更新排序；筛选值无效时返回 400 invalid_filter。",
 )
@@ -138,21 +138,12 @@ def list_enterprises(request: HttpRequest, query: Query[EnterpriseQuery]) -> Any
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
     filters = EnterpriseFilter(params, request.user)
     filters.raise_for_errors()
-    qs = enterprise_list(filters)
-    count = qs.count()
-    start = (query.page - 1) * query.size
-    items = list(qs[start : start + query.size]) if start < count else []
-    return {
-        "count": count,
-        "page": query.page,
-        "size": query.size,
-        "items": [enterprise_out(request.user, e) for e in items],
-    }
+    return page_body(enterprise_list(filters), query, out=lambda e: enterprise_out(request.user, e))
 
 
 @router.get(
     "/{enterprise_id}",
-    response={200: EnterpriseOut, 404: ErrorOut},
+    response=answers(EnterpriseOut),
     summary="企业详情",
     description="不存在或不在调用者可见范围内时均返回 404 not_found。",
 )
@@ -162,7 +153,7 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
 
 @router.post(
     "",
-    response={201: EnterpriseOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers({201: EnterpriseOut}, ENTERPRISE_ERRORS),
     summary="登记企业",
     description="需要企业库编辑角色；所属区划须在调用者的管辖范围内。统一社会信用代码错误返回 400 uscc_*。",
 )
@@ -177,7 +168,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
 
 @router.patch(
     "/{enterprise_id}",
-    response={200: EnterpriseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(EnterpriseOut, ENTERPRISE_ERRORS, Conflict),
     summary="修改企业",
     description="只修改提交的字段；必须附上读取时的 version，他人已修改时返回 409 conflict。"
     "可见但无修改权限返回 403 permission_denied，不可见返回 404 not_found。",

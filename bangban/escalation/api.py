@@ -8,11 +8,12 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 
-from bangban.core.errors import NotFound, PermissionDenied
-from bangban.core.pagination import PageNumber, PageSize, page_body
-from bangban.core.schemas import ErrorOut, Month, Year
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
+from bangban.core.pagination import Page, PageNumber, PageSize, page_body
+from bangban.core.schemas import Month, Year
 from bangban.tickets.access import access_ticket
 
 from . import access, actions, queries
@@ -32,11 +33,24 @@ from .models import (
 router = Router(tags=["分级会办与督办"])
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _page(qs: Any, page: int, size: int, out: Any) -> dict[str, Any]:
-    return page_body(qs, page, size, out)
+# The codes the escalation actions (`actions.py`) answer: bad input (400), a refusal (403) and a
+# state that does not allow the operation (409).
+ERRORS = [
+    *("auto_rule_invalid", "case_invalid", "category_invalid", "category_required", "chair_invalid",
+      "chair_required", "comment_invalid", "comment_required", "content_required", "decision_invalid",
+      "decision_required", "deputy_route_missing", "dispute_bound", "dispute_pending", "dispute_too_late",
+      "held_at_required", "invalid_workdays", "kind_invalid", "kind_required", "lead_unit_required",
+      "meeting_invalid", "meeting_type_invalid", "minutes_required", "name_required", "no_unit",
+      "note_required", "owner_unit_required", "place_invalid", "reason_required", "response_required",
+      "reviewer_not_deputy", "target_required", "tier_invalid", "tier_required", "title_required",
+      "too_long", "urgency_invalid", "user_invalid", "validation_error"),
+    *((403, c) for c in ("mayor_dispatch_via_review", "not_participant", "wrong_unit")),
+    Conflict,
+    InvalidTransition,
+    *((409, c) for c in ("already_escalated", "mapping_exists", "already_answered", "case_finished",
+                         "consult_for_major_only", "dispute_decided", "major_requires_consult",
+                         "mayor_signoff_incomplete", "out_of_turn", "task_done")),
+]  # fmt: skip
 
 
 # --- tiers and escalation --------------------------------------------------------------------------
@@ -68,13 +82,13 @@ def _tier(t: Tier) -> dict[str, Any]:
     }
 
 
-@router.get("/tiers", response=list[TierOut], summary="会办层级")
+@router.get("/tiers", response=answers(list[TierOut]), summary="会办层级")
 def list_tiers(request: HttpRequest) -> Any:
     actions.ensure_default_tiers()
     return [_tier(t) for t in Tier.objects.order_by("level")]
 
 
-@router.put("/tiers/{int:tier_id}", response={200: TierOut, **ERRORS}, summary="修改会办层级")
+@router.put("/tiers/{int:tier_id}", response=answers(TierOut, ERRORS), summary="修改会办层级")
 def update_tier(request: HttpRequest, tier_id: int, body: TierIn) -> Any:
     return _tier(actions.do_update_tier(acting_user=request.user, tier_id=tier_id, **body.dict()))
 
@@ -92,12 +106,12 @@ def _settings() -> dict[str, Any]:
     return {f: getattr(row, f) for f in SettingsIO.model_fields}
 
 
-@router.get("/settings", response=SettingsIO, summary="分级会办参数")
+@router.get("/settings", response=answers(SettingsIO), summary="分级会办参数")
 def get_settings(request: HttpRequest) -> Any:
     return _settings()
 
 
-@router.put("/settings", response={200: SettingsIO, **ERRORS}, summary="修改分级会办参数")
+@router.put("/settings", response=answers(SettingsIO, ERRORS), summary="修改分级会办参数")
 def put_settings(request: HttpRequest, body: SettingsIO) -> Any:
     actions.do_update_settings(acting_user=request.user, **body.dict())
     return _settings()
@@ -144,26 +158,17 @@ def _case_tier(ticket: Any) -> dict[str, Any]:
     }
 
 
-class CaseTierPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[CaseTierOut]
-
-
-@router.get("/cases", response=CaseTierPage, summary="已升级的诉求")
+@router.get("/cases", response=answers(Page[CaseTierOut]), summary="已升级的诉求")
 def list_escalated(
     request: HttpRequest, level: int | None = None, q: str = "", page: PageNumber = 1, size: PageSize = 20
 ) -> Any:
     if not access.is_staff(request.user):
         raise NotFound()
     qs = queries.escalated_cases(request.user, {"level": str(level or ""), "q": q})
-    return _page(qs, page, size, lambda e: _case_tier(e.ticket))
+    return page_body(qs, page, size, lambda e: _case_tier(e.ticket))
 
 
-@router.get(
-    "/cases/{int:ticket_id}", response={200: CaseTierOut, 404: ErrorOut}, summary="诉求的层级与升级路径"
-)
+@router.get("/cases/{int:ticket_id}", response=answers(CaseTierOut), summary="诉求的层级与升级路径")
 def case_tier(request: HttpRequest, ticket_id: int) -> Any:
     if not access.is_staff(request.user):
         raise NotFound()
@@ -175,7 +180,9 @@ class EscalateIn(Schema):
     to_level: int | None = Field(None, description="升至层级；不填为上一级")
 
 
-@router.post("/cases/{int:ticket_id}/escalate", response={201: CaseTierOut, **ERRORS}, summary="手动升级会办")
+@router.post(
+    "/cases/{int:ticket_id}/escalate", response=answers({201: CaseTierOut}, ERRORS), summary="手动升级会办"
+)
 def escalate(request: HttpRequest, ticket_id: int, body: EscalateIn) -> Any:
     step = actions.do_escalate(
         acting_user=request.user, ticket_id=ticket_id, reason=body.reason, to_level=body.to_level
@@ -258,27 +265,20 @@ class MeetingIn(Schema):
     case_ids: list[int] = Field(default_factory=list, description="会办诉求")
 
 
-class MeetingPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[MeetingOut]
-
-
-@router.get("/meetings", response=MeetingPage, summary="会办会议")
+@router.get("/meetings", response=answers(Page[MeetingOut]), summary="会办会议")
 def list_meetings(request: HttpRequest, type: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_meetings(request.user).order_by("-held_at", "-id")
     if type:
         qs = qs.filter(type=type)
-    return _page(qs, page, size, _meeting)
+    return page_body(qs, page, size, _meeting)
 
 
-@router.post("/meetings", response={201: MeetingOut, **ERRORS}, summary="登记会办会议")
+@router.post("/meetings", response=answers({201: MeetingOut}, ERRORS), summary="登记会办会议")
 def create_meeting(request: HttpRequest, body: MeetingIn) -> Any:
     return Status(201, _meeting(actions.do_create_meeting(acting_user=request.user, **body.dict())))
 
 
-@router.get("/meetings/{int:meeting_id}", response={200: MeetingOut, 404: ErrorOut}, summary="会议详情")
+@router.get("/meetings/{int:meeting_id}", response=answers(MeetingOut), summary="会议详情")
 def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
     return _meeting(access.access_meeting(request.user, meeting_id))
 
@@ -289,14 +289,14 @@ class MinutesIn(Schema):
 
 
 @router.post(
-    "/meetings/{int:meeting_id}/minutes", response={200: MeetingOut, **ERRORS}, summary="填写会议纪要"
+    "/meetings/{int:meeting_id}/minutes", response=answers(MeetingOut, ERRORS), summary="填写会议纪要"
 )
 def minutes(request: HttpRequest, meeting_id: int, body: MinutesIn) -> Any:
     return _meeting(actions.do_record_minutes(acting_user=request.user, meeting_id=meeting_id, **body.dict()))
 
 
 @router.post(
-    "/meetings/{int:meeting_id}/attendance", response={200: MeetingOut, **ERRORS}, summary="确认参会"
+    "/meetings/{int:meeting_id}/attendance", response=answers(MeetingOut, ERRORS), summary="确认参会"
 )
 def confirm(request: HttpRequest, meeting_id: int) -> Any:
     actions.do_confirm_attendance(acting_user=request.user, meeting_id=meeting_id)
@@ -310,23 +310,18 @@ class TaskIn(Schema):
     ticket_id: int | None = Field(None, description="相关诉求（须为本次会议会办的诉求）")
 
 
-@router.post("/meetings/{int:meeting_id}/tasks", response={201: TaskOut, **ERRORS}, summary="添加议定任务")
+@router.post(
+    "/meetings/{int:meeting_id}/tasks", response=answers({201: TaskOut}, ERRORS), summary="添加议定任务"
+)
 def add_task(request: HttpRequest, meeting_id: int, body: TaskIn) -> Any:
     return Status(
         201, _task(actions.do_add_task(acting_user=request.user, meeting_id=meeting_id, **body.dict()))
     )
 
 
-class TaskPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[TaskOut]
-
-
 @router.get(
     "/tasks",
-    response=TaskPage,
+    response=answers(Page[TaskOut]),
     summary="议定任务",
     description="view=unit：本单位的任务；view=overdue：全部超期任务（督查）。",
 )
@@ -338,14 +333,14 @@ def list_tasks(request: HttpRequest, view: str = "unit", page: PageNumber = 1, s
         qs = qs.filter(status="open", due_at__lt=timezone.now())
     else:
         qs = qs.filter(owner_unit_id=getattr(request.user, "unit_id", None))
-    return _page(qs.order_by("status", "due_at", "id"), page, size, _task)
+    return page_body(qs.order_by("status", "due_at", "id"), page, size, _task)
 
 
 class EscalationNoteIn(Schema):
     note: str = Field(description="完成情况")
 
 
-@router.post("/tasks/{int:task_id}/done", response={200: TaskOut, **ERRORS}, summary="报送任务完成")
+@router.post("/tasks/{int:task_id}/done", response=answers(TaskOut, ERRORS), summary="报送任务完成")
 def task_done(request: HttpRequest, task_id: int, body: EscalationNoteIn) -> Any:
     return _task(actions.do_complete_task(acting_user=request.user, task_id=task_id, note=body.note))
 
@@ -396,7 +391,7 @@ def _mayor_user(request: HttpRequest) -> Any:
 
 @router.get(
     "/mayor",
-    response=list[ReviewOut],
+    response=answers(list[ReviewOut]),
     summary="市长直通车审核列表",
     description="stage 按审核环节筛选；最多返回 200 条。",
 )
@@ -410,7 +405,7 @@ def list_mayor(request: HttpRequest, stage: str = "") -> Any:
     return out
 
 
-@router.get("/mayor/{int:ticket_id}", response={200: ReviewOut, 404: ErrorOut}, summary="市长直通车审核详情")
+@router.get("/mayor/{int:ticket_id}", response=answers(ReviewOut), summary="市长直通车审核详情")
 def get_review(request: HttpRequest, ticket_id: int) -> Any:
     user = _mayor_user(request)
     review = actions.open_review(access_ticket(user, ticket_id))
@@ -426,7 +421,7 @@ class EscalationClassifyIn(Schema):
 
 
 @router.post(
-    "/mayor/{int:ticket_id}/classify", response={200: ReviewOut, **ERRORS}, summary="分类并送对口联系副秘书长"
+    "/mayor/{int:ticket_id}/classify", response=answers(ReviewOut, ERRORS), summary="分类并送对口联系副秘书长"
 )
 def classify(request: HttpRequest, ticket_id: int, body: EscalationClassifyIn) -> Any:
     return _review(actions.do_classify(acting_user=request.user, ticket_id=ticket_id, **body.dict()))
@@ -437,7 +432,7 @@ class SignIn(Schema):
     comment: str = Field("", description="批示/意见（退回时必填）")
 
 
-@router.post("/mayor/{int:ticket_id}/sign", response={200: ReviewOut, **ERRORS}, summary="审核/签批",
+@router.post("/mayor/{int:ticket_id}/sign", response=answers(ReviewOut, ERRORS), summary="审核/签批",
              description="对口联系副秘书长审核、秘书长签批、分管市长签批，依次进行；越序签批返回 409 out_of_turn。")  # fmt: skip
 def sign(request: HttpRequest, ticket_id: int, body: SignIn) -> Any:
     return _review(actions.do_sign(acting_user=request.user, ticket_id=ticket_id, **body.dict()))
@@ -451,7 +446,9 @@ class ConsultIn(Schema):
 
 
 @router.post(
-    "/mayor/{int:ticket_id}/consult", response={201: MeetingOut, **ERRORS}, summary="提请会商（重大问题）"
+    "/mayor/{int:ticket_id}/consult",
+    response=answers({201: MeetingOut}, ERRORS),
+    summary="提请会商（重大问题）",
 )
 def consult(request: HttpRequest, ticket_id: int, body: ConsultIn) -> Any:
     meeting = actions.do_request_consult(acting_user=request.user, ticket_id=ticket_id, **body.dict())
@@ -465,7 +462,7 @@ class MayorDispatchIn(Schema):
     note: str = ""
 
 
-@router.post("/mayor/{int:ticket_id}/dispatch", response={200: ReviewOut, **ERRORS}, summary="交办")
+@router.post("/mayor/{int:ticket_id}/dispatch", response=answers(ReviewOut, ERRORS), summary="交办")
 def mayor_dispatch(request: HttpRequest, ticket_id: int, body: MayorDispatchIn) -> Any:
     actions.do_mayor_dispatch(acting_user=request.user, ticket_id=ticket_id, **body.dict())
     return _review(MayorReview.objects.select_related("ticket").get(ticket_id=ticket_id))
@@ -489,13 +486,6 @@ class RouteIn(Schema):
     deputy_id: int = Field(description="对口联系副秘书长（须为具有副秘书长角色的有效账号）")
 
 
-class RoutePage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[RouteOut]
-
-
 def _route(r: DeputyRoute) -> dict[str, Any]:
     return {
         "id": r.pk, "category_id": r.category_id, "category": r.category.path or r.category.name,
@@ -510,14 +500,14 @@ def _route_user(request: HttpRequest) -> Any:
     return request.user
 
 
-@router.get("/deputy-routes", response={200: RoutePage, 404: ErrorOut}, summary="对口联系副秘书长列表",
+@router.get("/deputy-routes", response=answers(Page[RouteOut]), summary="对口联系副秘书长列表",
             description="q 按分类名称、编码或副秘书长姓名搜索；分页。")  # fmt: skip
 def list_routes(request: HttpRequest, q: str = "", page: PageNumber = 1, size: PageSize = 50) -> Any:
     _route_user(request)
-    return _page(queries.deputy_routes(q), page, size, _route)
+    return page_body(queries.deputy_routes(q), page, size, _route)
 
 
-@router.get("/deputy-routes/{int:route_id}", response={200: RouteOut, 404: ErrorOut}, summary="对口配置详情")
+@router.get("/deputy-routes/{int:route_id}", response=answers(RouteOut), summary="对口配置详情")
 def get_route(request: HttpRequest, route_id: int) -> Any:
     _route_user(request)
     route = DeputyRoute.objects.select_related("category", "deputy").filter(pk=route_id).first()
@@ -526,7 +516,7 @@ def get_route(request: HttpRequest, route_id: int) -> Any:
     return _route(route)
 
 
-@router.post("/deputy-routes", response={201: RouteOut, **ERRORS}, summary="添加对口联系副秘书长",
+@router.post("/deputy-routes", response=answers({201: RouteOut}, ERRORS), summary="添加对口联系副秘书长",
              description="副秘书长无效返回 400 reviewer_not_deputy；分类无效返回 400 category_invalid；"
                          "该分类已有配置返回 409 mapping_exists。")  # fmt: skip
 def create_route(request: HttpRequest, body: RouteIn) -> Any:
@@ -535,7 +525,7 @@ def create_route(request: HttpRequest, body: RouteIn) -> Any:
 
 
 @router.put(
-    "/deputy-routes/{int:route_id}", response={200: RouteOut, **ERRORS}, summary="修改对口联系副秘书长"
+    "/deputy-routes/{int:route_id}", response=answers(RouteOut, ERRORS), summary="修改对口联系副秘书长"
 )
 def update_route(request: HttpRequest, route_id: int, body: RouteIn) -> Any:
     _route_user(request)
@@ -543,7 +533,7 @@ def update_route(request: HttpRequest, route_id: int, body: RouteIn) -> Any:
 
 
 @router.delete(
-    "/deputy-routes/{int:route_id}", response={204: None, **ERRORS}, summary="删除对口联系副秘书长"
+    "/deputy-routes/{int:route_id}", response=answers({204: None}, ERRORS), summary="删除对口联系副秘书长"
 )
 def delete_route(request: HttpRequest, route_id: int) -> Any:
     _route_user(request)
@@ -581,25 +571,20 @@ class EscalationReasonIn(Schema):
     reason: str = Field(description="异议理由")
 
 
-@router.post("/cases/{int:ticket_id}/disputes", response={201: DisputeOut, **ERRORS}, summary="提出职责异议")
+@router.post(
+    "/cases/{int:ticket_id}/disputes", response=answers({201: DisputeOut}, ERRORS), summary="提出职责异议"
+)
 def raise_dispute(request: HttpRequest, ticket_id: int, body: EscalationReasonIn) -> Any:
     dispute = actions.do_raise_dispute(acting_user=request.user, ticket_id=ticket_id, reason=body.reason)
     return Status(201, _dispute(dispute))
 
 
-class DisputePage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[DisputeOut]
-
-
-@router.get("/disputes", response=DisputePage, summary="职责异议台账")
+@router.get("/disputes", response=answers(Page[DisputeOut]), summary="职责异议台账")
 def list_disputes(request: HttpRequest, status: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_disputes(request.user).order_by("-raised_at", "-id")
     if status:
         qs = qs.filter(status=status)
-    return _page(qs, page, size, _dispute)
+    return page_body(qs, page, size, _dispute)
 
 
 class EscalationDecideIn(Schema):
@@ -609,7 +594,7 @@ class EscalationDecideIn(Schema):
     meeting_id: int | None = Field(None, description="联席会议")
 
 
-@router.post("/disputes/{int:dispute_id}/decide", response={200: DisputeOut, **ERRORS}, summary="专班认定")
+@router.post("/disputes/{int:dispute_id}/decide", response=answers(DisputeOut, ERRORS), summary="专班认定")
 def decide(request: HttpRequest, dispute_id: int, body: EscalationDecideIn) -> Any:
     return _dispute(actions.do_decide_dispute(acting_user=request.user, dispute_id=dispute_id, **body.dict()))
 
@@ -648,24 +633,17 @@ class OrderIn(Schema):
     workdays: int | None = Field(None, description="答复时限（工作日）")
 
 
-@router.post("/supervision", response={201: OrderOut, **ERRORS}, summary="下发督办/催办单")
+@router.post("/supervision", response=answers({201: OrderOut}, ERRORS), summary="下发督办/催办单")
 def issue(request: HttpRequest, body: OrderIn) -> Any:
     return Status(201, _order(actions.do_issue_order(acting_user=request.user, **body.dict())))
 
 
-class OrderPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[OrderOut]
-
-
-@router.get("/supervision", response=OrderPage, summary="督办单")
+@router.get("/supervision", response=answers(Page[OrderOut]), summary="督办单")
 def list_orders(request: HttpRequest, status: str = "", page: PageNumber = 1, size: PageSize = 20) -> Any:
     qs = access.visible_orders(request.user).order_by("status", "due_at", "id")
     if status:
         qs = qs.filter(status=status)
-    return _page(qs, page, size, _order)
+    return page_body(qs, page, size, _order)
 
 
 class ResponseIn(Schema):
@@ -673,7 +651,7 @@ class ResponseIn(Schema):
 
 
 @router.post(
-    "/supervision/{int:order_id}/respond", response={200: OrderOut, **ERRORS}, summary="书面答复督办单"
+    "/supervision/{int:order_id}/respond", response=answers(OrderOut, ERRORS), summary="书面答复督办单"
 )
 def respond(request: HttpRequest, order_id: int, body: ResponseIn) -> Any:
     return _order(
@@ -681,7 +659,7 @@ def respond(request: HttpRequest, order_id: int, body: ResponseIn) -> Any:
     )
 
 
-@router.get("/figures", response={200: dict[int, dict[str, int]], 403: ErrorOut}, summary="各单位月度督办、任务、升级、异议数",
+@router.get("/figures", response=answers(dict[int, dict[str, int]]), summary="各单位月度督办、任务、升级、异议数",
             description="营商办、市政府办公室、作风办、审计员和系统管理员可查。")  # fmt: skip
 def figures(request: HttpRequest, year: Year, month: Month) -> Any:
     from bangban.accounts.access import has_any_role

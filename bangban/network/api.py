@@ -10,11 +10,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Schema, Status, UploadedFile
 
-from bangban.core.errors import NotFound, ValidationFailed
-from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION, PageNumber, PageSize, page_slice
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, FileRejected, InvalidTransition, NotFound, ValidationFailed
+from bangban.core.pagination import Page, PageNumber, PageQuery, PageSize, page_body
+from bangban.core.xlsx import UPLOAD_REFUSALS
 
 from . import actions, importing, queries
 from .access import (
@@ -31,7 +32,29 @@ from .rules import Quarter
 
 router = Router(tags=["帮办服务网络"])
 
-MAX_SIZE = 200
+# The codes the network actions answer, by the operations that can meet them.
+ASSIGN_ERRORS = [
+    *("end_before_start", "end_in_future", "enterprise_inactive", "enterprise_not_found", "no_officer",
+      "not_an_officer", "note_too_long", "officer_not_found", "officer_required", "reason_required",
+      "reason_too_long", "start_before_current", "start_in_future", "rank_too_low", "officer_not_city_level",
+      "officer_without_unit",
+      "officer_not_local", "officer_out_of_region", "validation_error"),
+    Conflict,
+    InvalidTransition,
+    *((409, c) for c in ("already_assigned", "enterprise_has_officer", "assignment_ended")),
+]  # fmt: skip
+IMPORT_ERRORS = [
+    FileRejected, *UPLOAD_REFUSALS, "empty_file", "no_valid_rows", "duplicate_row", "invalid_uscc",
+    (409, "batch_already_applied"), (409, "batch_cancelled"),
+]  # fmt: skip
+CONTACT_ERRORS = [
+    *("comment_required", "contact_in_future", "contact_outside_assignment", "delivered_required",
+      "dispute_reason_required", "enterprise_not_assigned", "enterprise_not_found", "invalid_decision",
+      "leader_required", "raised_required", "region_invalid", "validation_error"),
+    Conflict,
+    InvalidTransition,
+    *((409, c) for c in ("duplicate_contact", "already_raised", "already_verified", "not_a_visit")),
+]  # fmt: skip
 
 
 class AssignmentOut(Schema):
@@ -49,19 +72,10 @@ class AssignmentOut(Schema):
     version: int = Field(description="版本号；结束挂钩时原样提交")
 
 
-class AssignmentPage(Schema):
-    count: int = Field(description="总条数")
-    page: int = Field(description="页码（从1开始）")
-    size: int = Field(description="每页条数")
-    items: list[AssignmentOut] = Field(description="本页挂钩安排")
-
-
-class AssignmentQuery(Schema):
+class AssignmentQuery(PageQuery):
     enterprise_id: int | None = Field(None, description="只看该企业（含历史）")
     officer_id: int | None = Field(None, description="只看该专员")
     current: bool | None = Field(None, description="true 仅现任，false 仅已结束；不填为全部")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
-    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 
 class AssignmentIn(Schema):
@@ -95,11 +109,7 @@ def assignment_out(a: Assignment) -> dict[str, Any]:
     }
 
 
-def _page(qs: Any, page: int, size: int) -> tuple[int, list[Any]]:
-    return page_slice(qs, page, size)
-
-
-@router.get("/assignments", response={200: AssignmentPage}, summary="挂钩安排列表（含历史）")
+@router.get("/assignments", response=answers(Page[AssignmentOut]), summary="挂钩安排列表（含历史）")
 def list_assignments(request: HttpRequest, query: Query[AssignmentQuery]) -> Any:
     qs = (
         visible_assignments(request.user)
@@ -112,18 +122,12 @@ def list_assignments(request: HttpRequest, query: Query[AssignmentQuery]) -> Any
         qs = qs.filter(officer_id=query.officer_id)
     if query.current is not None:
         qs = qs.filter(ended_on__isnull=query.current)
-    count, items = _page(qs, query.page, query.size)
-    return {
-        "count": count,
-        "page": query.page,
-        "size": query.size,
-        "items": [assignment_out(a) for a in items],
-    }
+    return page_body(qs, query, out=assignment_out)
 
 
 @router.post(
     "/assignments",
-    response={201: AssignmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({201: AssignmentOut}, ASSIGN_ERRORS),
     summary="安排帮办专员",
     description="按职级规则检查：市工业百强须市级副处级以上（rank_too_low / officer_not_city_level），"
     "县区重点须副科级以上，其他企业须县区、功能区或镇街干部（officer_not_local / officer_out_of_region）。"
@@ -143,7 +147,7 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
 
 @router.post(
     "/assignments/{assignment_id}/end",
-    response={200: AssignmentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(AssignmentOut, ASSIGN_ERRORS),
     summary="结束挂钩",
 )
 def end_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentEndIn) -> Any:
@@ -183,7 +187,7 @@ def batch_out(b: AssignmentBatch) -> dict[str, Any]:
 
 @router.post(
     "/assignments/imports",
-    response={201: NetworkBatchOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers({201: NetworkBatchOut}, IMPORT_ERRORS),
     summary="上传挂钩安排 Excel（预览）",
     description="逐行检查并返回预览，不写入；确认后调用 apply。",
 )
@@ -192,16 +196,14 @@ def preview_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
     return Status(201, batch_out(batch))
 
 
-@router.get(
-    "/assignments/imports/{batch_id}", response={200: NetworkBatchOut, 404: ErrorOut}, summary="导入批次预览"
-)
+@router.get("/assignments/imports/{batch_id}", response=answers(NetworkBatchOut), summary="导入批次预览")
 def get_import(request: HttpRequest, batch_id: int) -> Any:
     return batch_out(access_batch(request.user, batch_id))
 
 
 @router.post(
     "/assignments/imports/{batch_id}/apply",
-    response={200: NetworkBatchOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(NetworkBatchOut, IMPORT_ERRORS, ASSIGN_ERRORS),
     summary="确认导入挂钩安排",
 )
 def apply_import(request: HttpRequest, batch_id: int) -> Any:
@@ -210,7 +212,7 @@ def apply_import(request: HttpRequest, batch_id: int) -> Any:
 
 @router.post(
     "/assignments/imports/{batch_id}/cancel",
-    response={200: NetworkBatchOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(NetworkBatchOut, IMPORT_ERRORS),
     summary="取消导入",
 )
 def cancel_import(request: HttpRequest, batch_id: int) -> Any:
@@ -231,20 +233,23 @@ class UncoveredOut(Schema):
     region_name: str = Field(description="所属区划")
 
 
-class CoverageOut(Schema):
+class CoverageOut(Page[UncoveredOut]):
+    """One page of the key enterprises without an officer (`count`, `items`), and the figures by
+    region."""
+
     regions: list[CoverageRegionOut] = Field(description="按县区/功能区统计")
-    uncovered_count: int = Field(description="未挂钩重点企业总数")
-    uncovered: list[UncoveredOut] = Field(description="未挂钩的重点企业（本页）")
 
 
-@router.get("/coverage", response={200: CoverageOut, 404: ErrorOut}, summary="重点企业挂钩全覆盖")
+@router.get("/coverage", response=answers(CoverageOut), summary="重点企业挂钩全覆盖")
 def coverage(request: HttpRequest, page: PageNumber = 1, size: PageSize = 50) -> Any:
     if not is_overseer(request.user):
         raise NotFound()
-    size = max(1, min(size, MAX_SIZE))
-    count, items = _page(queries.uncovered_key_enterprises(request.user), max(page, 1), size)
-    return {
-        "regions": [
+    return page_body(
+        queries.uncovered_key_enterprises(request.user),
+        page,
+        size,
+        lambda e: {"id": e.pk, "name": e.name, "tier": e.tier, "region_name": e.region.name},
+        regions=[
             {
                 "region_code": r.region.code,
                 "region_name": r.region.name,
@@ -253,11 +258,7 @@ def coverage(request: HttpRequest, page: PageNumber = 1, size: PageSize = 50) ->
             }
             for r in queries.coverage_by_region(request.user)
         ],
-        "uncovered_count": count,
-        "uncovered": [
-            {"id": e.pk, "name": e.name, "tier": e.tier, "region_name": e.region.name} for e in items
-        ],
-    }
+    )
 
 
 # --- contacts and visits -------------------------------------------------------------------------------
@@ -288,21 +289,12 @@ class ContactOut(Schema):
     version: int = Field(description="版本号；核验或转为诉求时原样提交")
 
 
-class ContactPage(Schema):
-    count: int = Field(description="总条数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[ContactOut] = Field(description="本页记录")
-
-
-class ContactQuery(Schema):
+class ContactQuery(PageQuery):
     kind: str | None = Field(None, description="联系方式")
     verification: str | None = Field(None, description="核验状态")
     enterprise: str | None = Field(None, description="企业ID")
     q: str | None = Field(None, description="企业名称或登记人姓名包含的文字")
     leader: str | None = Field(None, description="1：仅领导走访")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
-    size: int = Field(20, ge=1, le=MAX_SIZE, description="每页条数")
 
 
 class ContactIn(Schema):
@@ -366,21 +358,20 @@ def contact_out(c: Contact) -> dict[str, Any]:
     }
 
 
-@router.get("/contacts", response={200: ContactPage}, summary="联系走访记录")
+@router.get("/contacts", response=answers(Page[ContactOut]), summary="联系走访记录")
 def list_contacts(request: HttpRequest, query: Query[ContactQuery]) -> Any:
     params = {k: v for k, v in query.dict(exclude={"page", "size"}).items() if v is not None}
-    count, items = _page(queries.contact_list(request.user, params), query.page, query.size)
-    return {"count": count, "page": query.page, "size": query.size, "items": [contact_out(c) for c in items]}
+    return page_body(queries.contact_list(request.user, params), query, out=contact_out)
 
 
-@router.get("/contacts/{contact_id}", response={200: ContactOut, 404: ErrorOut}, summary="联系走访详情")
+@router.get("/contacts/{contact_id}", response=answers(ContactOut), summary="联系走访详情")
 def get_contact(request: HttpRequest, contact_id: int) -> Any:
     return contact_out(access_contact(request.user, contact_id))
 
 
 @router.post(
     "/contacts",
-    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({201: ContactOut}, CONTACT_ERRORS),
     summary="登记联系/走访",
     description="帮办专员登记挂钩企业的联系或上门走访；raise_case=true 时企业反映的需求同时转为诉求。"
     "未挂钩该企业：400 enterprise_not_assigned；日期晚于今天：400 contact_in_future；"
@@ -405,7 +396,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
 
 @router.post(
     "/leader-visits",
-    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({201: ContactOut}, CONTACT_ERRORS),
     summary="登记领导走访（送政策、送服务）",
 )
 def create_leader_visit(request: HttpRequest, payload: LeaderVisitIn) -> Any:
@@ -429,7 +420,7 @@ def create_leader_visit(request: HttpRequest, payload: LeaderVisitIn) -> Any:
 
 @router.post(
     "/contacts/{contact_id}/case",
-    response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(ContactOut, CONTACT_ERRORS),
     summary="将联系中反映的需求转为诉求",
 )
 def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> Any:
@@ -445,7 +436,7 @@ def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> A
 
 @router.post(
     "/contacts/{contact_id}/verification",
-    response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(ContactOut, CONTACT_ERRORS),
     summary="企业工作联络员核验走访",
 )
 def verify_contact(request: HttpRequest, contact_id: int, payload: NetworkVerifyIn) -> Any:
@@ -505,7 +496,7 @@ def tally_out(t: queries.Tally) -> dict[str, Any]:
 
 @router.get(
     "/compliance",
-    response={200: ComplianceOut, 400: ErrorOut, 404: ErrorOut},
+    response=answers(ComplianceOut, "invalid_quarter"),
     summary="联系走访达标矩阵",
     description=(
         "quarter 如 2026Q4（默认本季度）；by=officer 按专员，by=region 按县区/功能区；"
@@ -553,7 +544,7 @@ class VerificationRegionOut(Schema):
 
 @router.get(
     "/verification-results",
-    response={200: list[VerificationRegionOut], 400: ErrorOut},
+    response=answers(list[VerificationRegionOut], "invalid_quarter"),
     summary="走访核验结果",
 )
 def verification_results(request: HttpRequest, quarter: str = "") -> Any:
@@ -584,7 +575,7 @@ class LiaisonOut(Schema):
 
 @router.put(
     "/enterprise/liaison",
-    response={200: LiaisonOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers(LiaisonOut, "liaison_invalid", "liaison_phone_invalid", "liaison_phone_required"),
     summary="指定本企业工作联络员",
 )
 def name_liaison(request: HttpRequest, payload: LiaisonIn) -> Any:
@@ -611,7 +602,9 @@ class NetworkRatingOut(Schema):
 
 @router.post(
     "/enterprise/ratings",
-    response={201: NetworkRatingOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response=answers(
+        {201: NetworkRatingOut}, "invalid_level", "comment_required", "no_officer", (409, "already_rated")
+    ),
     summary="评价本企业帮办专员的服务",
 )
 def rate_officer(request: HttpRequest, payload: NetworkRatingIn) -> Any:

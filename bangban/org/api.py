@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 
 from bangban.accounts.access import scope_of
-from bangban.core.errors import ValidationFailed
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
-from bangban.core.pagination import PageNumber, PageSize, page_body
-from bangban.core.schemas import ErrorOut
+from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from . import actions
 from .access import access_region, access_unit, require_org_admin
@@ -19,6 +19,9 @@ from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
 from .queries import region_list, unit_list
 
 router = Router(tags=["组织机构"])
+
+# Field problems of a create or edit: `validation_error` with each field's message in `details`.
+FIELD_ERRORS = ValidationFailed
 
 
 class RegionOut(Schema):
@@ -32,13 +35,6 @@ class RegionOut(Schema):
     official_code: bool
     is_active: bool
     version: int
-
-
-class RegionPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[RegionOut]
 
 
 class RegionIn(Schema):
@@ -75,13 +71,6 @@ class UnitOut(Schema):
     phone: str
     is_active: bool
     version: int
-
-
-class UnitPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[UnitOut]
 
 
 class UnitIn(Schema):
@@ -156,10 +145,6 @@ def unit_out(unit: Unit) -> dict[str, Any]:
     }
 
 
-def _page(qs: Any, page: int, size: int, render: Any) -> dict[str, Any]:
-    return page_body(qs, page, size, render)
-
-
 def _region_by_code(code: str | None, field: str) -> Region | None:
     if not code:
         return None
@@ -184,7 +169,7 @@ def _unit_by_id(unit_id: int | None) -> Unit | None:
 # --- regions ------------------------------------------------------------------------------------
 
 
-@router.get("/regions", response=RegionPage, summary="区划列表")
+@router.get("/regions", response=answers(Page[RegionOut]), summary="区划列表")
 def list_regions(
     request: AuthedHttpRequest,
     q: str = "",
@@ -195,15 +180,15 @@ def list_regions(
 ) -> dict[str, Any]:
     """按名称/代码（`q`）、层级、上级区划代码筛选；分页参数 `page`、`size`（最大 200）。"""
     filters = RegionFilter(q=q.strip(), level=level.value if level else "", parent=parent.strip())
-    return _page(region_list(request.user, filters), page, size, region_out)
+    return page_body(region_list(request.user, filters), page, size, region_out)
 
 
-@router.get("/regions/{code}", response={200: RegionOut, 404: ErrorOut}, summary="区划详情")
+@router.get("/regions/{code}", response=answers(RegionOut), summary="区划详情")
 def get_region(request: AuthedHttpRequest, code: str) -> dict[str, Any]:
     return region_out(access_region(request.user, code))
 
 
-@router.post("/regions", response={201: RegionOut, 400: ErrorOut, 403: ErrorOut}, summary="新增区划")
+@router.post("/regions", response=answers({201: RegionOut}, FIELD_ERRORS), summary="新增区划")
 def create_region(request: AuthedHttpRequest, payload: RegionIn) -> Status:
     require_org_admin(request.user)
     region = actions.do_create_region(
@@ -219,7 +204,7 @@ def create_region(request: AuthedHttpRequest, payload: RegionIn) -> Status:
 
 @router.patch(
     "/regions/{code}",
-    response={200: RegionOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(RegionOut, FIELD_ERRORS, Conflict),
     summary="修改区划",
 )
 def update_region(request: AuthedHttpRequest, code: str, payload: RegionPatch) -> dict[str, Any]:
@@ -248,7 +233,7 @@ def update_region(request: AuthedHttpRequest, code: str, payload: RegionPatch) -
 # --- units --------------------------------------------------------------------------------------
 
 
-@router.get("/units", response=UnitPage, summary="单位列表")
+@router.get("/units", response=answers(Page[UnitOut]), summary="单位列表")
 def list_units(
     request: AuthedHttpRequest,
     q: str = "",
@@ -265,15 +250,15 @@ def list_units(
         region=region.strip(),
         site_level=site_level.value if site_level else "",
     )
-    return _page(unit_list(request.user, filters), page, size, unit_out)
+    return page_body(unit_list(request.user, filters), page, size, unit_out)
 
 
-@router.get("/units/{int:unit_id}", response={200: UnitOut, 404: ErrorOut}, summary="单位详情")
+@router.get("/units/{int:unit_id}", response=answers(UnitOut), summary="单位详情")
 def get_unit(request: AuthedHttpRequest, unit_id: int) -> dict[str, Any]:
     return unit_out(access_unit(request.user, unit_id))
 
 
-@router.post("/units", response={201: UnitOut, 400: ErrorOut, 403: ErrorOut}, summary="新增单位")
+@router.post("/units", response=answers({201: UnitOut}, FIELD_ERRORS), summary="新增单位")
 def create_unit(request: AuthedHttpRequest, payload: UnitIn) -> Status:
     require_org_admin(request.user)
     region = _region_by_code(payload.region, "region")
@@ -295,7 +280,7 @@ def create_unit(request: AuthedHttpRequest, payload: UnitIn) -> Status:
 
 @router.patch(
     "/units/{int:unit_id}",
-    response={200: UnitOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(UnitOut, FIELD_ERRORS, Conflict),
     summary="修改单位",
 )
 def update_unit(request: AuthedHttpRequest, unit_id: int, payload: UnitPatch) -> dict[str, Any]:
@@ -332,7 +317,7 @@ def update_unit(request: AuthedHttpRequest, unit_id: int, payload: UnitPatch) ->
 # --- the caller ---------------------------------------------------------------------------------
 
 
-@router.get("/me", response=MeOut, summary="当前用户")
+@router.get("/me", response=answers(MeOut), summary="当前用户")
 def me(request: AuthedHttpRequest) -> dict[str, Any]:
     """当前登录（或令牌所属）用户：角色、单位、职级和数据范围。"""
     user = request.user

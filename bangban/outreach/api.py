@@ -13,16 +13,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, File, Query, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Query, Schema, Status, UploadedFile
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
-from bangban.core.errors import NotFound
-from bangban.core.pagination import PageQuery, page_body
-from bangban.core.schemas import YEAR_MAX, YEAR_MIN, ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, FileRejected, InvalidTransition, NotFound
+from bangban.core.pagination import Page, PageQuery, page_body
+from bangban.core.schemas import MonthField, MonthText, YearField
+from bangban.core.xlsx import UPLOAD_REFUSALS
 
 from . import figures, forums, policies, policy_import, projects, pushes, queries, symposia
 from .access import (
@@ -55,17 +56,40 @@ from .models import (
 
 router = Router(tags=["项目服务与政企互动"])
 
-MAX_SIZE = 200
-
-
-class PageOut(Schema):
-    count: int = Field(description="符合条件的总数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[dict[str, Any]] = Field(description="本页记录")
-
-
-E400 = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# The codes the outreach actions answer: bad input (400, with each field's message in `details`),
+# a stale `version` and a state that does not allow the operation (409).
+# Each field checked by `checks.py` answers `<field>_required`, `<field>_too_long` or
+# `invalid_<field>`.
+CHECKED_FIELDS = (
+    "amount", "answer", "association_id", "body", "chief_officer_id", "contact_name", "contact_phone",
+    "content", "description", "doc_number", "due_date", "enterprise_id", "enterprise_name", "half",
+    "handling_unit_id", "held_on", "inform_reason", "inform_solution", "investor", "issuer_id", "kind",
+    "lead_unit_id", "level", "location", "mode", "month", "name", "note", "outcomes", "participants",
+    "planned_on", "published_on", "reason", "region", "region_codes", "solution", "stage", "status",
+    "summary", "theme", "themes", "title", "url", "valid_until", "year",
+)  # fmt: skip
+ERRORS = [
+    *(f"{field}_required" for field in CHECKED_FIELDS),
+    *(f"{field}_too_long" for field in CHECKED_FIELDS),
+    *(f"invalid_{field}" for field in CHECKED_FIELDS),
+    *("association_exists", "association_not_own", "enterprise_out_of_scope", "held_in_future",
+      "not_a_participant", "not_an_association_account", "planned_outside_half", "policy_exists",
+      "region_out_of_scope", "selection_required", "unknown_enterprise", "unknown_nomination",
+      "unknown_region", "unknown_unit", "validation_error"),
+    Conflict,
+    InvalidTransition,
+    *((409, c) for c in ("already_nominated", "already_rated", "already_selected", "no_matching_enterprise",
+                         "no_participants", "nomination_closed", "not_selected", "opinion_answered",
+                         "opinion_not_answered", "policy_expired", "policy_inactive", "problem_handled",
+                         "procedure_done", "procedure_not_proxy", "report_handled", "round_has_open_problems",
+                         "round_submitted")),
+]  # fmt: skip
+IMPORT_ERRORS = [
+    FileRejected, *UPLOAD_REFUSALS, "empty_file", "duplicate_row", (409, "import_closed"), (409, "nothing_to_import")
+]  # fmt: skip
+# A list whose filter value is not one the list knows.
+LIST_ERRORS = ["invalid_filter"]
+Records = Page[dict[str, Any]]
 
 
 class OutreachStepOut(Schema):
@@ -111,13 +135,6 @@ class ProjectOut(Schema):
     procedures: list[ProcedureOut] | None = Field(None, description="办理事项（详情）")
 
 
-class ProjectPage(Schema):
-    count: int = Field(description="总数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[ProjectOut] = Field(description="本页项目")
-
-
 class ProblemOut(Schema):
     id: int = Field(description="问题ID")
     project_id: int = Field(description="项目ID")
@@ -151,13 +168,6 @@ class RoundOut(Schema):
     problems: int | None = Field(None, description="问题数（列表中）")
 
 
-class RoundPage(Schema):
-    count: int = Field(description="总数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[RoundOut] = Field(description="本页轮次")
-
-
 class PolicyOut(Schema):
     id: int = Field(description="政策ID")
     title: str = Field(description="政策名称")
@@ -174,13 +184,6 @@ class PolicyOut(Schema):
     tiers: list[str] = Field(description="适用层级（空为不限）")
     is_active: bool = Field(description="有效")
     version: int = Field(description="版本号")
-
-
-class PolicyPage(Schema):
-    count: int = Field(description="总数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[PolicyOut] = Field(description="本页政策")
 
 
 class PushOut(Schema):
@@ -206,17 +209,6 @@ class DeliveryOut(Schema):
     enterprise_name: str = Field(description="企业")
     delivered_at: str | None = Field(description="送达时间")
     read_at: str | None = Field(description="阅读时间（回执）；未读为空")
-
-
-class DeliveryPage(Schema):
-    count: int = Field(description="总数")
-    page: int = Field(description="页码")
-    size: int = Field(description="每页条数")
-    items: list[DeliveryOut] = Field(description="本页送达记录")
-
-
-def _page(qs: QuerySet[Any], query: PageQuery, out: Any) -> dict[str, Any]:
-    return page_body(qs, query.page, query.size, out)
 
 
 def _at(value: dt.datetime | None) -> str | None:
@@ -304,20 +296,18 @@ class ProjectPatch(Schema):
     is_active: bool | None = Field(None, description="false：不再服务")
 
 
-@router.get("/projects", response={200: ProjectPage, 400: ErrorOut}, summary="招商项目列表")
+@router.get("/projects", response=answers(Page[ProjectOut], LIST_ERRORS), summary="招商项目列表")
 def list_projects(request: HttpRequest, query: Query[ProjectQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(queries.projects(request.user, params).strict(), query, project_out)
+    return page_body(queries.projects(request.user, params).strict(), query, out=project_out)
 
 
-@router.get(
-    "/projects/{project_id}", response={200: ProjectOut, 404: ErrorOut}, summary="招商项目详情（含办理事项）"
-)
+@router.get("/projects/{project_id}", response=answers(ProjectOut), summary="招商项目详情（含办理事项）")
 def get_project(request: HttpRequest, project_id: int) -> Any:
     return project_out(access_project(request.user, project_id), detail=True)
 
 
-@router.post("/projects", response={201: ProjectOut, **E400}, summary="登记招商项目")
+@router.post("/projects", response=answers({201: ProjectOut}, ERRORS), summary="登记招商项目")
 def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     data = payload.dict()
     data["amount"] = str(data["amount"])
@@ -326,7 +316,9 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
 
 
 @router.patch(
-    "/projects/{project_id}", response={200: ProjectOut, **E400}, summary="修改招商项目（阶段、首席服务员等）"
+    "/projects/{project_id}",
+    response=answers(ProjectOut, ERRORS),
+    summary="修改招商项目（阶段、首席服务员等）",
 )
 def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     changes = payload.dict(exclude_unset=True)
@@ -352,7 +344,7 @@ class ProcedureIn(Schema):
 
 @router.post(
     "/projects/{project_id}/procedures",
-    response={201: ProcedureOut, **E400},
+    response=answers({201: ProcedureOut}, ERRORS),
     summary="登记办理事项（全程代办或告知）",
 )
 def add_procedure(request: HttpRequest, project_id: int, payload: ProcedureIn) -> Any:
@@ -369,7 +361,9 @@ class ProgressIn(Schema):
 
 
 @router.post(
-    "/procedures/{procedure_id}/progress", response={201: ProcedureOut, **E400}, summary="记录代办进展"
+    "/procedures/{procedure_id}/progress",
+    response=answers({201: ProcedureOut}, ERRORS),
+    summary="记录代办进展",
 )
 def add_progress(request: HttpRequest, procedure_id: int, payload: ProgressIn) -> Any:
     step = projects.do_record_progress(
@@ -413,7 +407,7 @@ class ProblemIn(Schema):
 
 @router.post(
     "/projects/{project_id}/problems",
-    response={201: ProblemOut, **E400},
+    response=answers({201: ProblemOut}, ERRORS),
     summary="登记项目问题（纳入本月收集）",
 )
 def add_problem(request: HttpRequest, project_id: int, payload: ProblemIn) -> Any:
@@ -421,7 +415,7 @@ def add_problem(request: HttpRequest, project_id: int, payload: ProblemIn) -> An
     return Status(201, problem_out(access_problem(request.user, problem.pk)))
 
 
-@router.get("/problems/{problem_id}", response={200: ProblemOut, 404: ErrorOut}, summary="项目问题详情")
+@router.get("/problems/{problem_id}", response=answers(ProblemOut), summary="项目问题详情")
 def get_problem(request: HttpRequest, problem_id: int) -> Any:
     return problem_out(access_problem(request.user, problem_id))
 
@@ -434,7 +428,7 @@ class TransferIn(Schema):
     note: str = Field("", description="转办说明")
 
 
-@router.post("/problems/{problem_id}/solve", response={200: ProblemOut, **E400}, summary="项目问题本级解决")
+@router.post("/problems/{problem_id}/solve", response=answers(ProblemOut, ERRORS), summary="项目问题本级解决")
 def solve_problem(request: HttpRequest, problem_id: int, payload: SolveIn) -> Any:
     projects.do_solve_problem(acting_user=request.user, problem_id=problem_id, solution=payload.solution)
     return problem_out(access_problem(request.user, problem_id))
@@ -442,7 +436,7 @@ def solve_problem(request: HttpRequest, problem_id: int, payload: SolveIn) -> An
 
 @router.post(
     "/problems/{problem_id}/transfer",
-    response={200: ProblemOut, **E400},
+    response=answers(ProblemOut, ERRORS),
     summary="项目问题转市商务局",
     description="通过受理生成诉求（市级），并与问题关联。",
 )
@@ -467,24 +461,28 @@ def round_out(r: CollectionRound) -> dict[str, Any]:
 
 
 class RoundQuery(PageQuery):
-    month: str | None = Field(None, description="月份，如 2026-11")
+    month: MonthText | None = Field(None, description="月份，如 2026-11")
     state: str | None = Field(None, description="open 收集中 / submitted 已报送 / late 逾期")
     region: str | None = Field(None, description="县区/功能区代码")
 
 
 class RoundIn(Schema):
     region: str = Field(description="县区/功能区代码")
-    year: int = Field(description="年")
-    month: int = Field(description="月")
+    year: YearField
+    month: MonthField
 
 
-@router.get("/rounds", response={200: RoundPage, 400: ErrorOut}, summary="月度项目问题收集（含逾期名单）")
+@router.get(
+    "/rounds", response=answers(Page[RoundOut], LIST_ERRORS), summary="月度项目问题收集（含逾期名单）"
+)
 def list_rounds(request: HttpRequest, query: Query[RoundQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(queries.rounds(request.user, params).strict(), query, round_out)
+    return page_body(queries.rounds(request.user, params).strict(), query, out=round_out)
 
 
-@router.post("/rounds", response={201: RoundOut, **E400}, summary="开启月度问题收集（已开启则返回原有轮次）")
+@router.post(
+    "/rounds", response=answers({201: RoundOut}, ERRORS), summary="开启月度问题收集（已开启则返回原有轮次）"
+)
 def open_round(request: HttpRequest, payload: RoundIn) -> Any:
     rnd = projects.do_open_round(
         acting_user=request.user, region_code=payload.region, year=payload.year, month=payload.month
@@ -492,18 +490,18 @@ def open_round(request: HttpRequest, payload: RoundIn) -> Any:
     return Status(201, round_out(rnd))
 
 
-@router.post("/rounds/{round_id}/submit", response={200: RoundOut, **E400}, summary="报送本月项目问题")
+@router.post("/rounds/{round_id}/submit", response=answers(RoundOut, ERRORS), summary="报送本月项目问题")
 def submit_round(request: HttpRequest, round_id: int) -> Any:
     projects.do_submit_round(acting_user=request.user, round_id=round_id)
     return round_out(access_round(request.user, round_id))
 
 
 class OutreachMonthQuery(Schema):
-    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX, description="年")
-    month: int = Field(ge=1, le=12, description="月")
+    year: YearField
+    month: MonthField
 
 
-@router.get("/overview", response={200: dict, 404: ErrorOut}, summary="市商务局月度汇总")
+@router.get("/overview", response=answers(dict), summary="市商务局月度汇总")
 def overview(request: HttpRequest, query: Query[OutreachMonthQuery]) -> Any:
     if not can_see_overview(request.user):
         raise NotFound()
@@ -525,7 +523,7 @@ def overview(request: HttpRequest, query: Query[OutreachMonthQuery]) -> Any:
     }
 
 
-@router.get("/criticism", response={200: list[dict], 404: ErrorOut}, summary="通报批评候选（月度）")
+@router.get("/criticism", response=answers(list[dict]), summary="通报批评候选（月度）")
 def criticism(request: HttpRequest, query: Query[OutreachMonthQuery]) -> Any:
     if not can_see_overview(request.user):
         raise NotFound()
@@ -596,25 +594,25 @@ class PolicyPatch(PolicyIn):
 
 @router.get(
     "/policies",
-    response={200: PolicyPage, 400: ErrorOut},
+    response=answers(Page[PolicyOut], LIST_ERRORS),
     summary="惠企政策库（企业用户：已送达本企业的政策）",
 )
 def list_policies(request: HttpRequest, query: Query[PolicyQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(queries.policies(request.user, params).strict(), query, policy_out)
+    return page_body(queries.policies(request.user, params).strict(), query, out=policy_out)
 
 
-@router.get("/policies/{policy_id}", response={200: PolicyOut, 404: ErrorOut}, summary="惠企政策详情")
+@router.get("/policies/{policy_id}", response=answers(PolicyOut), summary="惠企政策详情")
 def get_policy(request: HttpRequest, policy_id: int) -> Any:
     return policy_out(access_policy(request.user, policy_id))
 
 
-@router.post("/policies", response={201: PolicyOut, **E400}, summary="录入惠企政策")
+@router.post("/policies", response=answers({201: PolicyOut}, ERRORS), summary="录入惠企政策")
 def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
     return Status(201, policy_out(policies.do_create_policy(acting_user=request.user, data=payload.dict())))
 
 
-@router.put("/policies/{policy_id}", response={200: PolicyOut, **E400}, summary="修改惠企政策")
+@router.put("/policies/{policy_id}", response=answers(PolicyOut, ERRORS), summary="修改惠企政策")
 def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
     data = payload.dict()
     version = data.pop("version")
@@ -648,7 +646,7 @@ def import_out(batch: Any) -> dict[str, Any]:
 
 @router.post(
     "/policy-imports",
-    response={201: dict, **E400},
+    response=answers({201: dict}, ERRORS, IMPORT_ERRORS),
     summary="上传惠企政策导入文件（.xlsx），逐行检查并返回预览；确认前不写入政策库",
 )
 def preview_policy_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
@@ -656,17 +654,25 @@ def preview_policy_import(request: HttpRequest, file: File[UploadedFile]) -> Any
     return Status(201, import_out(batch))
 
 
-@router.get("/policy-imports/{import_id}", response={200: dict, 404: ErrorOut}, summary="政策导入预览")
+@router.get("/policy-imports/{import_id}", response=answers(dict), summary="政策导入预览")
 def get_policy_import(request: HttpRequest, import_id: int) -> Any:
     return import_out(policy_import.access_import(request.user, import_id))
 
 
-@router.post("/policy-imports/{import_id}/apply", response={200: dict, **E400}, summary="确认导入有效行")
+@router.post(
+    "/policy-imports/{import_id}/apply",
+    response=answers(dict, ERRORS, IMPORT_ERRORS),
+    summary="确认导入有效行",
+)
 def apply_policy_import(request: HttpRequest, import_id: int) -> Any:
     return import_out(policy_import.do_apply_policy_import(acting_user=request.user, import_id=import_id))
 
 
-@router.post("/policy-imports/{import_id}/cancel", response={200: dict, **E400}, summary="取消政策导入")
+@router.post(
+    "/policy-imports/{import_id}/cancel",
+    response=answers(dict, ERRORS, IMPORT_ERRORS),
+    summary="取消政策导入",
+)
 def cancel_policy_import(request: HttpRequest, import_id: int) -> Any:
     return import_out(policy_import.do_cancel_policy_import(acting_user=request.user, import_id=import_id))
 
@@ -694,7 +700,7 @@ class PushIn(Schema):
 
 @router.post(
     "/policies/{policy_id}/push",
-    response={202: PushOut, **E400},
+    response=answers({202: PushOut}, ERRORS),
     summary="推送政策给符合条件的企业",
     description="在调用者管辖范围内按政策标签匹配存续企业，已送达的不重复；企业较多时在后台推送，"
     "用 GET /pushes/{id} 查看进度。没有可推送企业时返回 409 no_matching_enterprise。",
@@ -704,7 +710,7 @@ def push_policy(request: HttpRequest, policy_id: int, payload: PushIn) -> Any:
     return Status(202, push_out(push))
 
 
-@router.get("/rounds/{round_id}", response={200: dict, 404: ErrorOut}, summary="月度问题收集详情（含问题）")
+@router.get("/rounds/{round_id}", response=answers(dict), summary="月度问题收集详情（含问题）")
 def get_round(request: HttpRequest, round_id: int) -> Any:
     rnd = access_round(request.user, round_id)
     problems = rnd.problems.filter(project__in=visible_projects(request.user)).select_related(
@@ -713,7 +719,7 @@ def get_round(request: HttpRequest, round_id: int) -> Any:
     return {**round_out(rnd), "items": [problem_out(p) for p in problems]}
 
 
-@router.get("/pushes/{push_id}", response={200: PushOut, 404: ErrorOut}, summary="推送进度")
+@router.get("/pushes/{push_id}", response=answers(PushOut), summary="推送进度")
 def get_push(request: HttpRequest, push_id: int) -> Any:
     return push_out(access_push(request.user, push_id))
 
@@ -736,15 +742,15 @@ class DeliveryQuery(PageQuery):
     q: str | None = Field(None, description="政策或企业名称包含的文字")
 
 
-@router.get("/deliveries", response={200: DeliveryPage, 400: ErrorOut}, summary="政策送达与阅读回执")
+@router.get("/deliveries", response=answers(Page[DeliveryOut], LIST_ERRORS), summary="政策送达与阅读回执")
 def list_deliveries(request: HttpRequest, query: Query[DeliveryQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(queries.deliveries(request.user, params).strict(), query, delivery_out)
+    return page_body(queries.deliveries(request.user, params).strict(), query, out=delivery_out)
 
 
 @router.post(
     "/deliveries/{delivery_id}/read",
-    response={200: DeliveryOut, 404: ErrorOut},
+    response=answers(DeliveryOut),
     summary="企业阅读政策（回执）",
 )
 def read_delivery(request: HttpRequest, delivery_id: int) -> Any:
@@ -756,7 +762,9 @@ class QuestionIn(Schema):
 
 
 @router.post(
-    "/deliveries/{delivery_id}/questions", response={201: dict, **E400}, summary="就政策提问（生成诉求）"
+    "/deliveries/{delivery_id}/questions",
+    response=answers({201: dict}, ERRORS),
+    summary="就政策提问（生成诉求）",
 )
 def ask_question(request: HttpRequest, delivery_id: int, payload: QuestionIn) -> Any:
     q = policies.do_ask_question(acting_user=request.user, delivery_id=delivery_id, content=payload.content)
@@ -783,7 +791,7 @@ class NameQuery(PageQuery):
     q: str | None = Field(None, description="名称包含的文字")
 
 
-@router.get("/associations", response={200: PageOut, 404: ErrorOut}, summary="行业协会商会")
+@router.get("/associations", response=answers(Records), summary="行业协会商会")
 def list_associations(request: HttpRequest, query: Query[NameQuery]) -> Any:
     if is_association_user(request.user):
         qs = own_associations(request.user).select_related("region").order_by("name")
@@ -793,14 +801,19 @@ def list_associations(request: HttpRequest, query: Query[NameQuery]) -> Any:
         qs = Association.objects.select_related("region").order_by("name")
     if query.q:
         qs = qs.filter(name__icontains=query.q.strip()[:100])
-    return _page(
+    return page_body(
         qs,
         query,
-        lambda a: {"id": a.pk, "name": a.name, "region_code": a.region.code, "contact_name": a.contact_name},
+        out=lambda a: {
+            "id": a.pk,
+            "name": a.name,
+            "region_code": a.region.code,
+            "contact_name": a.contact_name,
+        },
     )
 
 
-@router.post("/associations", response={201: dict, **E400}, summary="登记行业协会商会")
+@router.post("/associations", response=answers({201: dict}, ERRORS), summary="登记行业协会商会")
 def create_association(request: HttpRequest, payload: AssociationIn) -> Any:
     a = forums.do_create_association(acting_user=request.user, data=payload.dict())
     return Status(201, {"id": a.pk, "name": a.name})
@@ -808,7 +821,7 @@ def create_association(request: HttpRequest, payload: AssociationIn) -> Any:
 
 @router.put(
     "/associations/{association_id}/accounts",
-    response={200: dict, **E400},
+    response=answers(dict, ERRORS),
     summary="关联协会商会账号（营商办）",
 )
 def set_association_accounts(
@@ -866,26 +879,26 @@ class OutreachRatingIn(Schema):
     comment: str = Field("", description="评价")
 
 
-@router.get("/opinions", response={200: PageOut, 400: ErrorOut}, summary="议事厅意见")
+@router.get("/opinions", response=answers(Records, LIST_ERRORS), summary="议事厅意见")
 def list_opinions(request: HttpRequest, query: Query[OpinionQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(
-        queries.opinions(request.user, params).strict().prefetch_related("ratings"), query, opinion_out
+    return page_body(
+        queries.opinions(request.user, params).strict().prefetch_related("ratings"), query, out=opinion_out
     )
 
 
-@router.get("/opinions/{opinion_id}", response={200: dict, 404: ErrorOut}, summary="议事厅意见详情")
+@router.get("/opinions/{opinion_id}", response=answers(dict), summary="议事厅意见详情")
 def get_opinion(request: HttpRequest, opinion_id: int) -> Any:
     return opinion_out(access_opinion(request.user, opinion_id))
 
 
-@router.post("/opinions", response={201: dict, **E400}, summary="提交协会商会收集的意见")
+@router.post("/opinions", response=answers({201: dict}, ERRORS), summary="提交协会商会收集的意见")
 def submit_opinion(request: HttpRequest, payload: OpinionIn) -> Any:
     o = forums.do_submit_opinion(acting_user=request.user, data=payload.dict())
     return Status(201, opinion_out(o))
 
 
-@router.post("/opinions/{opinion_id}/answer", response={200: dict, **E400}, summary="答复单位答复")
+@router.post("/opinions/{opinion_id}/answer", response=answers(dict, ERRORS), summary="答复单位答复")
 def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> Any:
     forums.do_answer_opinion(
         acting_user=request.user, opinion_id=opinion_id, answer=payload.answer, version=payload.version
@@ -893,7 +906,7 @@ def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> 
     return opinion_out(access_opinion(request.user, opinion_id))
 
 
-@router.post("/opinions/{opinion_id}/rating", response={201: dict, **E400}, summary="企业评价答复")
+@router.post("/opinions/{opinion_id}/rating", response=answers({201: dict}, ERRORS), summary="企业评价答复")
 def rate_opinion(request: HttpRequest, opinion_id: int, payload: OutreachRatingIn) -> Any:
     forums.do_rate_answer(
         acting_user=request.user, opinion_id=opinion_id, level=payload.level, comment=payload.comment
@@ -942,26 +955,26 @@ class OutreachReasonIn(Schema):
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
-@router.get("/reports", response={200: PageOut, 400: ErrorOut}, summary="监督员反映的问题（监督员：本人的）")
+@router.get("/reports", response=answers(Records, LIST_ERRORS), summary="监督员反映的问题（监督员：本人的）")
 def list_reports(request: HttpRequest, query: Query[ReportQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(
-        queries.reports(request.user, params).strict().prefetch_related("follow_ups"), query, report_out
+    return page_body(
+        queries.reports(request.user, params).strict().prefetch_related("follow_ups"), query, out=report_out
     )
 
 
-@router.get("/reports/{report_id}", response={200: dict, 404: ErrorOut}, summary="监督员反映问题详情")
+@router.get("/reports/{report_id}", response=answers(dict), summary="监督员反映问题详情")
 def get_report(request: HttpRequest, report_id: int) -> Any:
     return report_out(access_report(request.user, report_id))
 
 
-@router.post("/reports", response={201: dict, **E400}, summary="营商环境监督员反映问题")
+@router.post("/reports", response=answers({201: dict}, ERRORS), summary="营商环境监督员反映问题")
 def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
     r = forums.do_submit_report(acting_user=request.user, data=payload.dict())
     return Status(201, report_out(r))
 
 
-@router.post("/reports/{report_id}/forward", response={200: dict, **E400}, summary="营商办转为诉求")
+@router.post("/reports/{report_id}/forward", response=answers(dict, ERRORS), summary="营商办转为诉求")
 def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_forward_report(
         acting_user=request.user, report_id=report_id, note=payload.note, version=payload.version
@@ -969,7 +982,7 @@ def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn
     return report_out(access_report(request.user, report_id))
 
 
-@router.post("/reports/{report_id}/decline", response={200: dict, **E400}, summary="不予转办")
+@router.post("/reports/{report_id}/decline", response=answers(dict, ERRORS), summary="不予转办")
 def decline_report(request: HttpRequest, report_id: int, payload: OutreachReasonIn) -> Any:
     forums.do_decline_report(
         acting_user=request.user, report_id=report_id, reason=payload.reason, version=payload.version
@@ -977,7 +990,7 @@ def decline_report(request: HttpRequest, report_id: int, payload: OutreachReason
     return report_out(access_report(request.user, report_id))
 
 
-@router.post("/reports/{report_id}/follow-ups", response={201: dict, **E400}, summary="跟踪问效")
+@router.post("/reports/{report_id}/follow-ups", response=answers({201: dict}, ERRORS), summary="跟踪问效")
 def follow_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, report_id=report_id, note=payload.note)
     return Status(201, report_out(access_report(request.user, report_id)))
@@ -1012,13 +1025,13 @@ def event_out(e: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/events", response={200: PageOut, 400: ErrorOut}, summary="恳谈会与宿商讲坛")
+@router.get("/events", response=answers(Records, LIST_ERRORS), summary="恳谈会与宿商讲坛")
 def list_events(request: HttpRequest, query: Query[EventQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
-    return _page(queries.events(request.user, params).strict(), query, event_out)
+    return page_body(queries.events(request.user, params).strict(), query, out=event_out)
 
 
-@router.post("/events", response={201: dict, **E400}, summary="登记恳谈会/宿商讲坛")
+@router.post("/events", response=answers({201: dict}, ERRORS), summary="登记恳谈会/宿商讲坛")
 def record_event(request: HttpRequest, payload: EventIn) -> Any:
     return Status(201, event_out(forums.do_record_event(acting_user=request.user, data=payload.dict())))
 
@@ -1064,7 +1077,7 @@ def symposium_out(s: Symposium) -> dict[str, Any]:
 
 
 class SymposiumIn(Schema):
-    year: int = Field(description="年度")
+    year: YearField
     half: int = Field(description="1 上半年 / 2 下半年")
     title: str = Field("", description="名称（不填自动生成）")
     themes: str = Field(description="主题，每行一个")
@@ -1097,17 +1110,17 @@ class SuggestionIn(Schema):
     is_major: bool = Field(False, description="重大问题：转为诉求协调")
 
 
-@router.get("/symposia", response={200: PageOut}, summary="企业家座谈会")
+@router.get("/symposia", response=answers(Records), summary="企业家座谈会")
 def list_symposia(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    return _page(queries.symposia(request.user, {}).qs, query, symposium_out)
+    return page_body(queries.symposia(request.user, {}).qs, query, out=symposium_out)
 
 
-@router.get("/symposia/{symposium_id}", response={200: dict, 404: ErrorOut}, summary="座谈会详情")
+@router.get("/symposia/{symposium_id}", response=answers(dict), summary="座谈会详情")
 def get_symposium(request: HttpRequest, symposium_id: int) -> Any:
     return symposium_out(access_symposium(request.user, symposium_id))
 
 
-@router.post("/symposia", response={201: dict, **E400}, summary="安排企业家座谈会（每半年一次）")
+@router.post("/symposia", response=answers({201: dict}, ERRORS), summary="安排企业家座谈会（每半年一次）")
 def create_symposium(request: HttpRequest, payload: SymposiumIn) -> Any:
     return Status(
         201, symposium_out(symposia.do_create_symposium(acting_user=request.user, data=payload.dict()))
@@ -1115,7 +1128,9 @@ def create_symposium(request: HttpRequest, payload: SymposiumIn) -> Any:
 
 
 @router.post(
-    "/symposia/{symposium_id}/nominations", response={201: dict, **E400}, summary="企业自荐或部门推荐"
+    "/symposia/{symposium_id}/nominations",
+    response=answers({201: dict}, ERRORS),
+    summary="企业自荐或部门推荐",
 )
 def nominate(request: HttpRequest, symposium_id: int, payload: NominationIn) -> Any:
     symposia.do_nominate(
@@ -1127,7 +1142,7 @@ def nominate(request: HttpRequest, symposium_id: int, payload: NominationIn) -> 
     return Status(201, symposium_out(access_symposium(request.user, symposium_id)))
 
 
-@router.post("/symposia/{symposium_id}/selection", response={200: dict, **E400}, summary="确定参会人选")
+@router.post("/symposia/{symposium_id}/selection", response=answers(dict, ERRORS), summary="确定参会人选")
 def select(request: HttpRequest, symposium_id: int, payload: SelectionIn) -> Any:
     return symposium_out(
         symposia.do_select(
@@ -1139,7 +1154,9 @@ def select(request: HttpRequest, symposium_id: int, payload: SelectionIn) -> Any
     )
 
 
-@router.post("/symposia/{symposium_id}/policies", response={200: dict, **E400}, summary="向参会企业推送政策")
+@router.post(
+    "/symposia/{symposium_id}/policies", response=answers(dict, ERRORS), summary="向参会企业推送政策"
+)
 def push_symposium_policies(request: HttpRequest, symposium_id: int, payload: PoliciesIn) -> Any:
     return symposium_out(
         symposia.do_push_policies(
@@ -1148,7 +1165,7 @@ def push_symposium_policies(request: HttpRequest, symposium_id: int, payload: Po
     )
 
 
-@router.post("/symposia/{symposium_id}/held", response={200: dict, **E400}, summary="记录已召开")
+@router.post("/symposia/{symposium_id}/held", response=answers(dict, ERRORS), summary="记录已召开")
 def mark_held(request: HttpRequest, symposium_id: int, payload: HeldIn) -> Any:
     return symposium_out(
         symposia.do_mark_held(
@@ -1162,7 +1179,7 @@ def mark_held(request: HttpRequest, symposium_id: int, payload: HeldIn) -> Any:
 
 @router.post(
     "/symposia/{symposium_id}/suggestions",
-    response={201: dict, **E400},
+    response=answers({201: dict}, ERRORS),
     summary="记录意见建议（重大问题转诉求）",
 )
 def add_suggestion(request: HttpRequest, symposium_id: int, payload: SuggestionIn) -> Any:
@@ -1177,7 +1194,9 @@ def add_suggestion(request: HttpRequest, symposium_id: int, payload: SuggestionI
 
 
 @router.post(
-    "/suggestions/{suggestion_id}/follow-ups", response={201: dict, **E400}, summary="座谈会建议的跟踪问效"
+    "/suggestions/{suggestion_id}/follow-ups",
+    response=answers({201: dict}, ERRORS),
+    summary="座谈会建议的跟踪问效",
 )
 def follow_suggestion(request: HttpRequest, suggestion_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, suggestion_id=suggestion_id, note=payload.note)

@@ -16,11 +16,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Query, Schema, Status
 
-from bangban.core.errors import NotFound, ValidationFailed
-from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION, page_body
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from bangban.core.pagination import Page, PageQuery, page_body
+from bangban.core.schemas import MonthField, YearField
+from bangban.core.throttle import RateLimited
 from bangban.org.models import Unit
 
 from . import access, actions, recheck, throttle
@@ -28,8 +30,30 @@ from .figures import monthly_bad_ratings, unit_month_figures
 from .models import Rating, RatingChannel, RatingDevice, RecheckDraw, Rectification, Window
 
 router = Router(tags=["好差评与回访"])
-MAX_SIZE = 200
 MAX_BATCH = 200
+
+# The codes of the rating operations, by what they do.
+RATING_INPUT = ["level_required", "level_invalid", "scores_invalid", "too_long", "validation_error"]
+DEVICE_KEY = [(401, "device_key_invalid"), (401, "device_key_missing"), (401, "device_revoked")]
+DEVICE_RATING = [
+    *RATING_INPUT, *DEVICE_KEY, "window_required", "window_unknown", "service_item_unknown", "site_invalid",
+    (404, "window_unknown"), (409, "already_rated"), (409, "device_revoked"),
+]  # fmt: skip
+CASE_RATING = [
+    *RATING_INPUT, "resolved_required", (403, "own_unit_case"), (403, "not_your_case"), Conflict,
+    InvalidTransition, (409, "already_rated"), (409, "case_not_rateable"), (409, "no_first_rating"),
+    (409, "followup_exists"),
+]  # fmt: skip
+LINK = ["link_expired", (404, "link_invalid"), (409, "link_used"), RateLimited]
+RECTIFICATION = [
+    "category_invalid", "feedback_required", "measures_required", "note_required", "verification_required",
+    "workdays_invalid", "unit_invalid", "ticket_invalid", "too_long", Conflict, InvalidTransition,
+    (409, "rectification_pending"),
+]  # fmt: skip
+FOLLOW_UP = [
+    "outcome_invalid", "purpose_invalid", "phone_missing", "level_invalid", "resolved_required", "too_long",
+    (403, "own_unit_case"), Conflict, InvalidTransition, (409, "followup_exists"), (409, "case_not_rateable"),
+]  # fmt: skip
 
 
 class RatingOut(Schema):
@@ -141,7 +165,7 @@ class RatingBatchOut(Schema):
 @router.post(
     "/device/ratings",
     auth=None,
-    response={201: dict, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({201: dict}, DEVICE_RATING),
     summary="评价器上报一条评价（X-Device-Key）",
 )
 def device_rate(request: HttpRequest, payload: DeviceRatingIn) -> Any:
@@ -154,7 +178,7 @@ def device_rate(request: HttpRequest, payload: DeviceRatingIn) -> Any:
 @router.post(
     "/device/ratings/batch",
     auth=None,
-    response={200: RatingBatchOut, 400: ErrorOut, 401: ErrorOut},
+    response=answers(RatingBatchOut, "batch_too_large", DEVICE_KEY, (409, "device_revoked")),
     summary="评价器批量上报（离线缓存的评价），逐条返回结果",
 )
 def device_rate_batch(request: HttpRequest, payload: DeviceBatchIn) -> dict[str, Any]:
@@ -210,7 +234,7 @@ def case_rated_out(result: actions.CaseRated) -> dict[str, Any]:
 
 @router.post(
     "/cases/{ticket_id}/ratings",
-    response={201: CaseRatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({201: CaseRatedOut}, CASE_RATING),
     summary="企业评价本企业的诉求（好差评，答复待回访时同时作为回访结果）",
     description="只有诉求的企业用户或提交人可以评价；承办（主办、协办）单位的人员不能评价（403 own_unit_case）。"
     "诉求“已答复待回访”时须填写 resolved：已解决且满意则办结，否则重办（达到重办上限则标记督办）。"
@@ -227,7 +251,7 @@ def rate_case(request: HttpRequest, ticket_id: int, payload: CaseRatingIn) -> An
 @router.post(
     "/public/case-qr/{token}",
     auth=None,
-    response={410: ErrorOut},
+    response=answers({}, actions.CaseQrRemoved),
     summary="（已停用）凭诉求二维码评价",
     description="诉求评价二维码已停用：诉求只能由企业登录后评价，或凭短信链接评价。始终返回 410 case_qr_removed。",
 )
@@ -243,7 +267,14 @@ class WindowRatingIn(RatingIn):
 @router.post(
     "/public/windows/{key}",
     auth=None,
-    response={201: RatingOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response=answers(
+        {201: RatingOut},
+        RATING_INPUT,
+        LINK,
+        "window_unknown",
+        (404, "window_unknown"),
+        "service_item_unknown",
+    ),
     summary="扫描窗口二维码评价窗口服务",
 )
 def rate_window(request: HttpRequest, key: str, payload: WindowRatingIn) -> Any:
@@ -263,7 +294,7 @@ class SmsAnswerIn(RatingIn):
 @router.post(
     "/public/sms/{token}",
     auth=None,
-    response={201: CaseRatedOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 429: ErrorOut},
+    response=answers({201: CaseRatedOut}, CASE_RATING, LINK, "ticket_invalid"),
     summary="短信链接评价诉求（签名、一次性、有时效；答复待回访时同时作为回访结果）",
     description="在承办单位人员的登录会话中使用被拒绝（403 own_unit_case），链接不作废。",
 )
@@ -276,23 +307,14 @@ def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
     return Status(201, case_rated_out(result))
 
 
-class ListQuery(Schema):
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
-    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
-
-
-def _paged(qs: Any, query: ListQuery, out: Any) -> dict[str, Any]:
-    return page_body(qs, query.page, query.size, out)
-
-
-class RatingFilter(ListQuery):
+class RatingFilter(PageQuery):
     level: int | None = Field(None, ge=1, le=5, description="评价等级")
     channel: str | None = Field(None, description="渠道")
     unit_id: int | None = Field(None, description="责任单位ID")
     bad: bool | None = Field(None, description="只看差评")
 
 
-@router.get("/ratings", response={200: dict, 400: ErrorOut}, summary="评价列表（按权限范围，分页）")
+@router.get("/ratings", response=answers(Page[RatingOut]), summary="评价列表（按权限范围，分页）")
 def list_ratings(request: HttpRequest, query: Query[RatingFilter]) -> dict[str, Any]:
     qs = access.visible_ratings(request.user).select_related("subject")
     if query.level:
@@ -303,10 +325,10 @@ def list_ratings(request: HttpRequest, query: Query[RatingFilter]) -> dict[str, 
         qs = qs.filter(unit_id=query.unit_id)
     if query.bad:
         qs = qs.filter(level__gte=4)
-    return _paged(qs, query, rating_out)
+    return page_body(qs, query, out=rating_out)
 
 
-@router.get("/ratings/{rating_id}", response={200: RatingOut, 404: ErrorOut}, summary="评价详情")
+@router.get("/ratings/{rating_id}", response=answers(RatingOut), summary="评价详情")
 def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
     rating = access.visible_ratings(request.user).select_related("subject").filter(pk=rating_id).first()
     if rating is None:
@@ -317,7 +339,7 @@ def get_rating(request: HttpRequest, rating_id: int) -> dict[str, Any]:
 # --- 评价核查与作废 -----------------------------------------------------------------------------------
 
 
-class SuspiciousFilter(ListQuery):
+class SuspiciousFilter(PageQuery):
     reason: Literal["qr", "own_unit"] | None = Field(
         None,
         description="疑点：qr 经已停用的诉求二维码评价 / own_unit 评价人属于承办该诉求的单位；省略为两者",
@@ -340,7 +362,7 @@ def suspicious_out(r: Rating) -> dict[str, Any]:
 
 @router.get(
     "/suspicious-ratings",
-    response={200: dict, 404: ErrorOut},
+    response=answers(Page[dict[str, Any]]),
     summary="疑似违规的诉求评价（营商办，分页）",
     description="经已停用的诉求二维码提交的评价，以及评价人（提交评价的登录会话）属于诉求主办或协办单位的评价。",
 )
@@ -350,7 +372,7 @@ def suspicious_ratings(request: HttpRequest, query: Query[SuspiciousFilter]) -> 
     if not access.has_any_role(request.user, access.VOID_ROLES):
         raise NotFound()
     qs = suspicious_case_ratings(reason=query.reason or "", state=query.state, unit_id=query.unit_id)
-    return _paged(qs, query, suspicious_out)
+    return page_body(qs, query, out=suspicious_out)
 
 
 class VoidIn(Schema):
@@ -360,7 +382,9 @@ class VoidIn(Schema):
 
 @router.post(
     "/ratings/{rating_id}/void",
-    response={200: RatingOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(
+        RatingOut, "reason_required", "too_long", (403, "void_forbidden"), (409, "already_voided"), Conflict
+    ),
     summary="作废违规评价（营商办；须写明理由）",
     description="评价保留并标记为已作废（作废人、时间、理由），不再计入任何统计；未办结的差评整改终止为“评价已作废”。"
     "理由为空 400 reason_required；非营商办 403 void_forbidden；已作废 409 already_voided；版本不符 409 conflict。",
@@ -396,19 +420,21 @@ def rect_out(r: Rectification) -> dict[str, Any]:
     }
 
 
-class RectFilter(ListQuery):
+class RectFilter(PageQuery):
     status: str | None = Field(None, description="状态：verify/classify/rectifying/fed_back/closed/dismissed")
 
 
-@router.get("/rectifications", response={200: dict}, summary="差评整改列表（本单位或按权限范围）")
+@router.get(
+    "/rectifications", response=answers(Page[dict[str, Any]]), summary="差评整改列表（本单位或按权限范围）"
+)
 def list_rects(request: HttpRequest, query: Query[RectFilter]) -> dict[str, Any]:
     qs = access.visible_rectifications(request.user).prefetch_related("links")
     if query.status:
         qs = qs.filter(status=query.status)
-    return _paged(qs, query, rect_out)
+    return page_body(qs, query, out=rect_out)
 
 
-@router.get("/rectifications/{rect_id}", response={200: dict, 404: ErrorOut}, summary="差评整改详情")
+@router.get("/rectifications/{rect_id}", response=answers(dict), summary="差评整改详情")
 def get_rect(request: HttpRequest, rect_id: int) -> dict[str, Any]:
     return rect_out(access.access_rectification(request.user, rect_id))
 
@@ -439,7 +465,7 @@ class LinkIn(Schema):
     note: str = Field(description="类似问题及举措")
 
 
-_RECT_ERRORS = {200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+_RECT_ERRORS = answers(dict, RECTIFICATION)
 
 
 @router.post("/rectifications/{rect_id}/verify", response=_RECT_ERRORS, summary="责任单位核实")
@@ -478,7 +504,7 @@ class CallIn(Schema):
     comment: str = Field("", description="回访记录")
 
 
-@router.post("/follow-ups/calls", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/follow-ups/calls", response=answers({201: dict}, FOLLOW_UP),
              summary="登记电话回访（未解决或不满意时重办，达到上限时标记督办）")  # fmt: skip
 def record_call(request: HttpRequest, payload: CallIn) -> Any:
     call = actions.do_record_call(acting_user=request.user, ticket_id=payload.ticket_id, outcome=payload.outcome,
@@ -493,7 +519,7 @@ class SmsLinkIn(Schema):
     purpose: Literal["rate", "followup"] = Field("followup", description="rate 评价 / followup 回访")
 
 
-@router.post("/follow-ups/sms-links", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+@router.post("/follow-ups/sms-links", response=answers({201: dict}, FOLLOW_UP),
              summary="向诉求联系电话发送短信评价/回访链接（链接只发给联系人，不在响应中返回）",
              description="热线坐席、派单员或营商办发送；承办该诉求的单位人员不能发送（403 own_unit_case）。")  # fmt: skip
 def send_sms_link(request: HttpRequest, payload: SmsLinkIn) -> Any:
@@ -517,14 +543,14 @@ def _require_recheck(user: Any) -> None:
 
 
 class DrawIn(Schema):
-    year: int = Field(description="年")
-    month: int = Field(description="月")
+    year: YearField
+    month: MonthField
     seed: int | None = Field(None, description="随机种子（省略则随机生成并存档）")
 
 
 @router.post(
     "/rechecks",
-    response={201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response=answers({201: dict}, "month_invalid", "month_in_future", (409, "draw_exists")),
     summary="抽取某月回头看样本",
 )
 def draw(request: HttpRequest, payload: DrawIn) -> Any:
@@ -538,13 +564,13 @@ def draw(request: HttpRequest, payload: DrawIn) -> Any:
     )
 
 
-@router.get("/rechecks", response={200: list[dict], 404: ErrorOut}, summary="回头看抽样列表")
-def list_draws(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/rechecks", response=answers(Page[dict[str, Any]]), summary="回头看抽样列表（分页）")
+def list_draws(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     _require_recheck(request.user)
-    return [draw_out(d) for d in RecheckDraw.objects.all()[:120]]
+    return page_body(RecheckDraw.objects.all(), query, out=draw_out)
 
 
-@router.get("/rechecks/{draw_id}/rederive", response={200: dict, 404: ErrorOut}, summary="重新推导并核对抽样")
+@router.get("/rechecks/{draw_id}/rederive", response=answers(dict), summary="重新推导并核对抽样")
 def rederive(request: HttpRequest, draw_id: int) -> dict[str, Any]:
     _require_recheck(request.user)
     found = RecheckDraw.objects.filter(pk=draw_id).first()
@@ -564,7 +590,15 @@ class OutcomeIn(Schema):
 
 @router.post(
     "/rechecks/{draw_id}/cases/{ticket_id}/outcome",
-    response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers(
+        dict,
+        "outcome_invalid",
+        "note_required",
+        "too_long",
+        (404, "not_in_sample"),
+        (409, "outcome_recorded"),
+        InvalidTransition,
+    ),
     summary="登记回头看复核结果（办结不实则重办并计入责任单位）",
 )
 def outcome(request: HttpRequest, draw_id: int, ticket_id: int, payload: OutcomeIn) -> dict[str, Any]:
@@ -582,11 +616,11 @@ def outcome(request: HttpRequest, draw_id: int, ticket_id: int, payload: Outcome
 
 
 class RatingMonthQuery(Schema):
-    year: int = Field(description="年")
-    month: int = Field(ge=1, le=12, description="月")
+    year: YearField
+    month: MonthField
 
 
-@router.get("/figures", response={200: dict, 400: ErrorOut, 404: ErrorOut}, summary="单位月度指标与差评清单")
+@router.get("/figures", response=answers(dict), summary="单位月度指标与差评清单")
 def figures(request: HttpRequest, query: Query[RatingMonthQuery]) -> dict[str, Any]:
     if not access.has_any_role(request.user, access.FIGURE_ROLES):
         raise NotFound()
@@ -623,13 +657,23 @@ def window_out(w: Window) -> dict[str, Any]:
             "qr_key": w.public_key}  # fmt: skip
 
 
-@router.get("/windows", response={200: list[dict]}, summary="窗口列表")
-def list_windows(request: HttpRequest) -> list[dict[str, Any]]:
-    return [window_out(w) for w in access.visible_windows(request.user)[:1000]]
+@router.get("/windows", response=answers(Page[dict[str, Any]]), summary="窗口列表（分页）")
+def list_windows(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+    return page_body(access.visible_windows(request.user), query, out=window_out)
 
 
 @router.post(
-    "/windows", response={201: dict, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut}, summary="登记窗口"
+    "/windows",
+    response=answers(
+        {201: dict},
+        "site_invalid",
+        "site_unknown",
+        "code_required",
+        "name_required",
+        "too_long",
+        (409, "window_exists"),
+    ),
+    summary="登记窗口",
 )
 def create_window(request: HttpRequest, payload: WindowIn) -> Any:
     window = actions.do_create_window(acting_user=request.user, site_id=payload.site_id, code=payload.code,
@@ -645,7 +689,11 @@ class DeviceIn(Schema):
 
 
 @router.post(
-    "/devices", response={201: dict, 400: ErrorOut, 403: ErrorOut}, summary="登记评价器（密钥只返回这一次）"
+    "/devices",
+    response=answers(
+        {201: dict}, "site_invalid", "site_unknown", "name_required", "too_long", "window_unknown"
+    ),
+    summary="登记评价器（密钥只返回这一次）",
 )
 def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
     device, raw = actions.do_create_device(acting_user=request.user, site_id=payload.site_id, name=payload.name,
@@ -655,7 +703,7 @@ def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
 
 @router.post(
     "/devices/{device_id}/revoke",
-    response={200: dict, 404: ErrorOut, 409: ErrorOut},
+    response=answers(dict, InvalidTransition, (409, "device_revoked")),
     summary="吊销评价器密钥",
 )
 def revoke_device(request: HttpRequest, device_id: int) -> dict[str, Any]:

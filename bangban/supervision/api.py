@@ -9,11 +9,12 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils.http import content_disposition_header
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Schema, Status
 
-from bangban.core.errors import NotFound
-from bangban.core.pagination import PageNumber, PageSize, page_body
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import InvalidTransition, NotFound
+from bangban.core.pagination import Page, PageNumber, PageSize, page_body
+from bangban.core.schemas import MonthField, MonthText, PathMonth, PathYear, YearField
 
 from . import access, actions, dashboard, figures, ledgers
 from .models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus, Ranking
@@ -21,11 +22,24 @@ from .models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeSt
 router = Router(tags=["月度督查与排名"])
 
 
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-
-
-def _page(items: Any, page: int, size: int, out: Any) -> dict[str, Any]:
-    return page_body(items, page, size, out)
+# The codes of the supervision actions: bad input (400) and a state that does not allow the
+# operation (409).
+SETTINGS_ERRORS = ["settings_invalid", "weights_invalid", "weights_sum_invalid"]
+RANKING_ERRORS = [
+    "month_invalid", "month_not_closed", "scope_invalid", "weights_invalid", "weights_sum_invalid",
+    "settings_invalid", InvalidTransition, (409, "ranking_frozen"), (409, "ranking_not_frozen"),
+    (409, "ranking_scope_missing"),
+]  # fmt: skip
+NOTICE_ERRORS = [
+    "month_invalid", "notice_kind_invalid", "title_invalid", "requirements_invalid", InvalidTransition,
+    (409, "notice_already_issued"), (409, "notice_not_draft"), (409, "notice_not_reviewed"),
+    (409, "ranking_not_frozen"),
+]  # fmt: skip
+LEDGER_ERRORS = ["month_invalid", "note_too_long", InvalidTransition, (409, "ledger_already_submitted")]
+RECORD_ERRORS = [
+    "accountability_invalid", "status_invalid", "month_invalid", "unit_invalid", InvalidTransition,
+    (409, "record_closed"),
+]  # fmt: skip
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -55,13 +69,13 @@ class SettingsIn(Schema):
     ledger_all_units: bool | None = Field(None, description="无新增的责任单位也生成「本月无新增」台账")
 
 
-@router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="排名设置")
+@router.get("/settings", response=answers(SettingsOut), summary="排名设置")
 def get_settings(request: HttpRequest) -> Any:
     access.require_viewer(request.user)
     return actions.current_settings()
 
 
-@router.put("/settings", response={200: SettingsOut, **ERRORS}, summary="修改排名设置（仅营商办）")
+@router.put("/settings", response=answers(SettingsOut, SETTINGS_ERRORS), summary="修改排名设置（仅营商办）")
 def put_settings(request: HttpRequest, payload: SettingsIn) -> Any:
     values = {k: v for k, v in payload.dict().items() if v is not None}
     return actions.do_update_settings(request.user, **values)
@@ -134,24 +148,24 @@ def _ranking_out(request: HttpRequest, year: int, month: int, scope: str | None 
     return view
 
 
-@router.get("/rankings", response={200: list[RankingBrief], **ERRORS}, summary="已计算的月度排名")
-def list_rankings(request: HttpRequest) -> Any:
+@router.get("/rankings", response=answers(Page[RankingBrief]), summary="已计算的月度排名（分页）")
+def list_rankings(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> Any:
     access.require_viewer(request.user)
-    return list(Ranking.objects.all()[:60])
+    return page_body(Ranking.objects.all(), page, size)
 
 
 @router.get(
-    "/rankings/{year}/{month}", response={200: RankingOut, **ERRORS}, summary="某月排名（按权限范围）"
+    "/rankings/{year}/{month}", response=answers(RankingOut, RANKING_ERRORS), summary="某月排名（按权限范围）"
 )
-def get_ranking(request: HttpRequest, year: int, month: int, scope: str = "all") -> Any:
+def get_ranking(request: HttpRequest, year: PathYear, month: PathMonth, scope: str = "all") -> Any:
     access.require_viewer(request.user)
     return _ranking_out(request, year, month, scope)
 
 
 @router.post(
-    "/rankings/{year}/{month}/compute", response={200: RankingOut, **ERRORS}, summary="计算/重算排名"
+    "/rankings/{year}/{month}/compute", response=answers(RankingOut, RANKING_ERRORS), summary="计算/重算排名"
 )
-def compute_ranking(request: HttpRequest, year: int, month: int, payload: ComputeIn) -> Any:
+def compute_ranking(request: HttpRequest, year: PathYear, month: PathMonth, payload: ComputeIn) -> Any:
     weights = tuple(payload.weights) if payload.weights is not None else None
     if weights is not None and len(weights) != 3:
         from bangban.core.errors import ValidationFailed
@@ -162,9 +176,9 @@ def compute_ranking(request: HttpRequest, year: int, month: int, payload: Comput
 
 
 @router.post(
-    "/rankings/{year}/{month}/freeze", response={200: RankingOut, **ERRORS}, summary="冻结排名为快照"
+    "/rankings/{year}/{month}/freeze", response=answers(RankingOut, RANKING_ERRORS), summary="冻结排名为快照"
 )
-def freeze_ranking(request: HttpRequest, year: int, month: int) -> Any:
+def freeze_ranking(request: HttpRequest, year: PathYear, month: PathMonth) -> Any:
     actions.do_freeze_ranking(request.user, year, month)
     return _ranking_out(request, year, month)
 
@@ -181,24 +195,20 @@ class SupervisionCaseOut(Schema):
     closed_at: Any
 
 
-class CasePage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[SupervisionCaseOut]
+class SupervisionCasePage(Page[SupervisionCaseOut]):
     snapshot: bool = Field(False, description="是否取自冻结快照（冻结时计入该指标的诉求）")
 
 
 @router.get(
     "/rankings/{year}/{month}/units/{unit_id}/{figure}",
-    response={200: CasePage, **ERRORS},
+    response=answers(SupervisionCasePage, RANKING_ERRORS, "figure_invalid"),
     summary="某项指标背后的诉求",
     description="figure: " + "、".join(f"{k}（{v.label}）" for k, v in figures.DRILLS.items()),
 )
 def drill(
     request: HttpRequest,
-    year: int,
-    month: int,
+    year: PathYear,
+    month: PathMonth,
     unit_id: int,
     figure: str,
     page: PageNumber = 1,
@@ -213,7 +223,7 @@ def drill(
     access.check_unit(request.user, unit)
     qs, snapshot = actions.drill_queryset(year, month, unit_id, figure)
     qs = access.openable_cases(request.user, qs)
-    return {**_page(qs, page, size, lambda t: t), "snapshot": snapshot}
+    return page_body(qs, page, size, snapshot=snapshot)
 
 
 # --- notices ----------------------------------------------------------------------------------
@@ -231,30 +241,23 @@ class NoticeOut(Schema):
     sha256: str = Field(description="归档文件的 SHA-256")
 
 
-class NoticePage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[NoticeOut]
-
-
 class NoticeIn(Schema):
     kind: str = Field(description="hotline / bad_rating / inspection")
-    year: int
-    month: int
+    year: YearField
+    month: MonthField
 
 
-@router.get("/notices", response={200: NoticePage, **ERRORS}, summary="通报列表")
+@router.get("/notices", response=answers(Page[NoticeOut]), summary="通报列表")
 def list_notices(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> Any:
-    return _page(access.visible_notices(request.user), page, size, lambda n: n)
+    return page_body(access.visible_notices(request.user), page, size)
 
 
-@router.post("/notices", response={201: NoticeOut, **ERRORS}, summary="生成通报草稿")
+@router.post("/notices", response=answers({201: NoticeOut}, NOTICE_ERRORS), summary="生成通报草稿")
 def create_notice(request: HttpRequest, payload: NoticeIn) -> Any:
     return Status(201, actions.do_create_notice(request.user, payload.kind, payload.year, payload.month))
 
 
-@router.get("/notices/{notice_id}", response={200: NoticeOut, **ERRORS}, summary="通报")
+@router.get("/notices/{notice_id}", response=answers(NoticeOut), summary="通报")
 def get_notice(request: HttpRequest, notice_id: int) -> Any:
     return access.access_notice(request.user, notice_id)
 
@@ -265,7 +268,9 @@ class NoticeEditIn(Schema):
 
 
 @router.patch(
-    "/notices/{notice_id}", response={200: NoticeOut, **ERRORS}, summary="修改通报草稿（已印发的不可修改）"
+    "/notices/{notice_id}",
+    response=answers(NoticeOut, NOTICE_ERRORS),
+    summary="修改通报草稿（已印发的不可修改）",
 )
 def edit_notice(request: HttpRequest, notice_id: int, payload: NoticeEditIn) -> Any:
     access.access_notice(request.user, notice_id)
@@ -274,21 +279,23 @@ def edit_notice(request: HttpRequest, notice_id: int, payload: NoticeEditIn) -> 
     )
 
 
-@router.post("/notices/{notice_id}/review", response={200: NoticeOut, **ERRORS}, summary="审核通报")
+@router.post("/notices/{notice_id}/review", response=answers(NoticeOut, NOTICE_ERRORS), summary="审核通报")
 def review_notice(request: HttpRequest, notice_id: int) -> Any:
     access.access_notice(request.user, notice_id)
     return actions.do_review_notice(request.user, notice_id)
 
 
 @router.post(
-    "/notices/{notice_id}/issue", response={200: NoticeOut, **ERRORS}, summary="印发通报（编发文字号、归档）"
+    "/notices/{notice_id}/issue",
+    response=answers(NoticeOut, NOTICE_ERRORS),
+    summary="印发通报（编发文字号、归档）",
 )
 def issue_notice(request: HttpRequest, notice_id: int) -> Any:
     access.access_notice(request.user, notice_id)
     return actions.do_issue_notice(request.user, notice_id)
 
 
-@router.get("/notices/{notice_id}/docx", summary="下载通报 .docx", response={200: None, **ERRORS})
+@router.get("/notices/{notice_id}/docx", summary="下载通报 .docx", response=answers(None))
 def notice_docx(request: HttpRequest, notice_id: int) -> Any:
     notice: Notice = access.access_notice(request.user, notice_id)
     if notice.status == NoticeStatus.ISSUED and notice.file:
@@ -323,13 +330,6 @@ class LedgerOut(Schema):
     notes: dict[str, str] = Field(description="单位说明：cases / meetings / notices")
 
 
-class LedgerPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[LedgerOut]
-
-
 class LedgerDetail(LedgerOut):
     content: dict[str, Any] = Field(description="三本台账的内容")
 
@@ -340,8 +340,8 @@ class LedgerIn(Schema):
 
 
 class GenerateIn(Schema):
-    year: int
-    month: int
+    year: YearField
+    month: MonthField
 
 
 def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
@@ -366,27 +366,27 @@ def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
     return out
 
 
-@router.get(
-    "/ledgers", response={200: LedgerPage, **ERRORS}, summary="月度台账（营商办看全部，单位看本单位）"
-)
+@router.get("/ledgers", response=answers(Page[LedgerOut]), summary="月度台账（营商办看全部，单位看本单位）")
 def list_ledgers(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, status: str = "") -> Any:
     qs = access.visible_ledgers(request.user)
     if status:
         qs = qs.filter(status=status)
-    return _page(qs, page, size, _ledger)
+    return page_body(qs, page, size, _ledger)
 
 
-@router.post("/ledgers/generate", response={200: dict[str, int], **ERRORS}, summary="生成某月台账")
+@router.post("/ledgers/generate", response=answers(dict[str, int], LEDGER_ERRORS), summary="生成某月台账")
 def generate_ledgers(request: HttpRequest, payload: GenerateIn) -> Any:
     return {"created": len(actions.do_generate_ledgers(request.user, payload.year, payload.month))}
 
 
-@router.get("/ledgers/{ledger_id}", response={200: LedgerDetail, **ERRORS}, summary="台账详情")
+@router.get("/ledgers/{ledger_id}", response=answers(LedgerDetail), summary="台账详情")
 def get_ledger(request: HttpRequest, ledger_id: int) -> Any:
     return _ledger(access.access_ledger(request.user, ledger_id), detail=True)
 
 
-@router.post("/ledgers/{ledger_id}", response={200: LedgerDetail, **ERRORS}, summary="填写说明 / 报送台账")
+@router.post(
+    "/ledgers/{ledger_id}", response=answers(LedgerDetail, LEDGER_ERRORS), summary="填写说明 / 报送台账"
+)
 def save_ledger(request: HttpRequest, ledger_id: int, payload: LedgerIn) -> Any:
     if payload.submit:
         obj = actions.do_submit_ledger(request.user, ledger_id, payload.notes)
@@ -414,18 +414,11 @@ class RecordOut(Schema):
     tickets: list[str] = Field(description="关联诉求编号")
 
 
-class RecordPage(Schema):
-    count: int
-    page: int
-    size: int
-    items: list[RecordOut]
-
-
 class RecordIn(Schema):
     kind: str
     unit_id: int
-    year: int
-    month: int
+    year: YearField
+    month: MonthField
     reason: str
     person_name: str = ""
     tickets: list[str] = Field(default_factory=list, description="关联诉求编号")
@@ -452,15 +445,15 @@ def _record(r: AccountabilityRecord) -> dict[str, Any]:
     }
 
 
-@router.get("/accountability", response={200: RecordPage, **ERRORS}, summary="奖惩问责记录")
+@router.get("/accountability", response=answers(Page[RecordOut]), summary="奖惩问责记录")
 def list_records(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, kind: str = "") -> Any:
     qs = access.visible_records(request.user).prefetch_related("tickets")
     if kind:
         qs = qs.filter(kind=kind)
-    return _page(qs, page, size, _record)
+    return page_body(qs, page, size, _record)
 
 
-@router.post("/accountability", response={201: RecordOut, **ERRORS}, summary="登记奖惩问责")
+@router.post("/accountability", response=answers({201: RecordOut}, RECORD_ERRORS), summary="登记奖惩问责")
 def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     rec = actions.do_create_record(
         request.user,
@@ -477,7 +470,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
 
 
 @router.post(
-    "/accountability/{record_id}/decide", response={200: RecordOut, **ERRORS}, summary="确定/完成/撤销"
+    "/accountability/{record_id}/decide", response=answers(RecordOut, RECORD_ERRORS), summary="确定/完成/撤销"
 )
 def decide_record(request: HttpRequest, record_id: int, payload: SupervisionDecideIn) -> Any:
     return _record(actions.do_decide_record(request.user, record_id, payload.status))
@@ -488,10 +481,10 @@ def decide_record(request: HttpRequest, record_id: int, payload: SupervisionDeci
 
 @router.get(
     "/meeting",
-    response={200: dict[str, Any], **ERRORS},
+    response=answers(dict[str, Any], "month_invalid"),
     summary="处置分析会材料（当月数据、突出问题、超期清单）",
 )
-def meeting_pack(request: HttpRequest, month: str = "") -> Any:
+def meeting_pack(request: HttpRequest, month: MonthText = "") -> Any:
     from django.utils import timezone
 
     from . import meeting
@@ -529,8 +522,14 @@ def meeting_pack(request: HttpRequest, month: str = "") -> Any:
 # --- dashboard --------------------------------------------------------------------------------
 
 
-@router.get("/dashboard", response={200: dict[str, Any], **ERRORS}, summary="看板数据（按权限范围）")
-def dashboard_data(request: HttpRequest, region: int | None = None, month: str = "", months: int = 6) -> Any:
+@router.get(
+    "/dashboard",
+    response=answers(dict[str, Any], "month_invalid", "months_invalid"),
+    summary="看板数据（按权限范围）",
+)
+def dashboard_data(
+    request: HttpRequest, region: int | None = None, month: MonthText = "", months: int = 6
+) -> Any:
     access.require_viewer(request.user)
     target = dashboard.resolve_region(request.user, region)
     y, m = dashboard.parse_month(month or None)
@@ -547,9 +546,11 @@ def dashboard_data(request: HttpRequest, region: int | None = None, month: str =
 
 
 @router.post(
-    "/dashboard/refresh", response={200: dict[str, Any], **ERRORS}, summary="立即重新汇总看板数据（营商办）"
+    "/dashboard/refresh",
+    response=answers(dict[str, Any], "month_invalid", "months_invalid"),
+    summary="立即重新汇总看板数据（营商办）",
 )
-def dashboard_refresh(request: HttpRequest, month: str = "", months: int = 6) -> Any:
+def dashboard_refresh(request: HttpRequest, month: MonthText = "", months: int = 6) -> Any:
     access.require_manager(request.user)
     if not 1 <= months <= 24:
         from bangban.core.errors import ValidationFailed

@@ -11,13 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
-from bangban.core.errors import NotFound, ValidationFailed
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, FileRejected, NotFound, ValidationFailed
+from bangban.core.xlsx import UPLOAD_REFUSALS
 from bangban.org.models import Region, Unit
 
 from . import config_actions as cfg
@@ -26,6 +27,18 @@ from .models import Category, DeadlinePolicy, RoutingRule
 from .routing import suggest_rule
 
 router = Router(tags=["诉求办理配置"])
+
+CATEGORY_ERRORS = [
+    "category_duplicate", "category_too_deep", "name_required", "name_invalid", "too_long", "validation_error",
+]  # fmt: skip
+RULE_ERRORS = [
+    "routing_rule_duplicate",
+    "unknown_unit",
+    "unknown_category",
+    "unknown_region",
+    "validation_error",
+]
+POLICY_ERRORS = ["out_of_range", "invalid_channel", "urgency_invalid", "too_long", "validation_error"]
 
 
 # --- categories -------------------------------------------------------------------------------
@@ -105,7 +118,7 @@ def _category_by_code(code: str) -> Category:
 
 @router.get(
     "/categories",
-    response=list[CategoryNode],
+    response=answers(list[CategoryNode]),
     summary="诉求分类目录（树）",
     description="include_inactive=true 时含已停用的分类（仅配置查看角色）。",
 )
@@ -115,7 +128,7 @@ def list_categories(request: HttpRequest, include_inactive: bool = False) -> Any
 
 @router.post(
     "/categories",
-    response={201: CategoryOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers({201: CategoryOut}, CATEGORY_ERRORS),
     summary="新增诉求分类",
     description="编码由系统按上级分配。重名返回 400 category_duplicate；三级以下返回 category_too_deep。",
 )
@@ -129,7 +142,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
 
 @router.post(
     "/categories/import",
-    response={200: RoutingImportOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers(RoutingImportOut, FileRejected, UPLOAD_REFUSALS, "import_invalid"),
     summary="从 Excel 导入诉求分类",
     description="multipart/form-data，字段 file：.xlsx，表头“一级分类、二级分类、三级分类”。按完整名称匹配，"
     "已存在的不变，重复导入不会重复新建；有误的行不导入并逐行说明。dry_run=true 只校验。",
@@ -153,7 +166,7 @@ def import_categories(request: HttpRequest, file: File[UploadedFile], dry_run: b
 
 @router.patch(
     "/categories/{code}",
-    response={200: CategoryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=answers(CategoryOut, CATEGORY_ERRORS),
     summary="修改、停用或启用诉求分类",
 )
 def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> Any:
@@ -165,7 +178,7 @@ def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> 
 
 @router.delete(
     "/categories/{code}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response=answers({204: None}, (409, "category_in_use")),
     summary="删除诉求分类",
     description="只能删除没有下级、诉求和派单规则的分类，否则返回 409 category_in_use（请改为停用）。",
 )
@@ -259,7 +272,7 @@ def _ref_id(model: Any, field: str, value: str | None, label: str) -> int | None
 
 @router.get(
     "/routing-rules",
-    response={200: list[RoutingRuleOut], 404: ErrorOut},
+    response=answers(list[RoutingRuleOut]),
     summary="派单规则列表",
 )
 def list_routing_rules(request: HttpRequest, query: Query[RoutingRuleQuery]) -> Any:
@@ -269,7 +282,7 @@ def list_routing_rules(request: HttpRequest, query: Query[RoutingRuleQuery]) -> 
 
 @router.post(
     "/routing-rules",
-    response={201: RoutingRuleOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers({201: RoutingRuleOut}, RULE_ERRORS),
     summary="新增派单规则",
     description="同一分类×区划只能有一条规则（400 routing_rule_duplicate）。",
 )
@@ -289,7 +302,7 @@ def create_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
 
 @router.patch(
     "/routing-rules/{int:rule_id}",
-    response={200: RoutingRuleOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=answers(RoutingRuleOut, RULE_ERRORS),
     summary="修改派单规则",
 )
 def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
@@ -311,7 +324,7 @@ def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRule
 
 @router.delete(
     "/routing-rules/{int:rule_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response=answers({204: None}),
     summary="删除派单规则",
 )
 def delete_routing_rule(request: HttpRequest, rule_id: int) -> Any:
@@ -327,7 +340,7 @@ class SuggestOut(Schema):
 
 @router.get(
     "/suggest-unit",
-    response={200: SuggestOut, 400: ErrorOut, 404: ErrorOut},
+    response=answers(SuggestOut, "unknown_category", "unknown_region"),
     summary="按分类和区划建议责任单位",
     description="最具体的启用规则胜出：分类越细越优先，其次区划越细越优先，再按优先级。",
 )
@@ -393,9 +406,7 @@ def _policy_out(p: DeadlinePolicy) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/deadline-policies", response={200: list[DeadlinePolicyOut], 404: ErrorOut}, summary="办理时限规则"
-)
+@router.get("/deadline-policies", response=answers(list[DeadlinePolicyOut]), summary="办理时限规则")
 def list_deadline_policies(request: HttpRequest) -> Any:
     cfg.require_config_viewer(request.user)
     return [_policy_out(p) for p in DeadlinePolicy.objects.all()]
@@ -403,7 +414,7 @@ def list_deadline_policies(request: HttpRequest) -> Any:
 
 @router.post(
     "/deadline-policies",
-    response={200: DeadlinePolicyOut, 400: ErrorOut, 403: ErrorOut},
+    response=answers(DeadlinePolicyOut, POLICY_ERRORS),
     summary="设置办理时限规则（渠道×紧急程度，有则修改）",
 )
 def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
@@ -413,7 +424,7 @@ def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
 
 @router.patch(
     "/deadline-policies/{int:policy_id}",
-    response={200: DeadlinePolicyOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=answers(DeadlinePolicyOut, POLICY_ERRORS),
     summary="修改办理时限规则",
 )
 def update_deadline_policy(request: HttpRequest, policy_id: int, payload: DeadlinePolicyPatch) -> Any:
@@ -436,7 +447,7 @@ def update_deadline_policy(request: HttpRequest, policy_id: int, payload: Deadli
 
 @router.delete(
     "/deadline-policies/{int:policy_id}",
-    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    response=answers({204: None}),
     summary="删除办理时限规则",
     description="删除后该渠道×紧急程度的诉求在派单时返回 deadline_rule_missing，直至重新设置。",
 )
@@ -475,7 +486,7 @@ def _clock_out(row: Any, user: Any) -> dict[str, Any]:
 
 @router.get(
     "/dispatch-clock",
-    response={200: DispatchClockSettingsOut, 404: ErrorOut},
+    response=answers(DispatchClockSettingsOut),
     summary="派单时限设置",
     description="待派单诉求（受理至首次派单）和市长直通车诉求（受理至审核签批后交办）的时限，按工作日计算。"
     "修改只对此后受理的诉求生效。",
@@ -488,7 +499,7 @@ def get_dispatch_clock(request: HttpRequest) -> Any:
 
 @router.put(
     "/dispatch-clock",
-    response={200: DispatchClockSettingsOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    response=answers(DispatchClockSettingsOut, "out_of_range", Conflict),
     summary="修改派单时限",
     description="系统管理员或营商办。数值超出范围（负数或超过 60 个工作日）返回 400 out_of_range，不保存任何改动。",
 )

@@ -18,8 +18,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
+from ninja import Field, File, Schema, Status
 from ninja.files import UploadedFile
+
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict
 
 from . import intake
 from .access import access_ticket
@@ -31,10 +34,20 @@ from .models import Ticket, TicketType, Urgency
 router = Router(tags=["诉求办理"])
 
 
-class IntakeErrorOut(Schema):
-    code: str = Field(description="稳定的机器可读错误码")
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息：fields 为各字段的错误说明，codes 为各字段的错误码")
+# The codes of a refused case (`intake.py`): the first problem's code, every field's in `details`.
+INTAKE_ERRORS = [
+    *("title_required", "title_too_long", "content_required", "content_too_long", "contact_name_too_long",
+      "enterprise_name_too_long", "invalid_phone", "unknown_category", "category_invalid", "unknown_region",
+      "enterprise_out_of_scope", "invalid_channel", "invalid_intake_mode", "invalid_idempotency_key",
+      "urgency_invalid", "contact_name_required", "enterprise_required", "enterprise_name_required",
+      "phone_required", "category_required", "validation_error"),
+    (403, "channel_not_allowed"),
+    (409, "idempotency_conflict"),
+]  # fmt: skip
+ATTACHMENT_ERRORS = [
+    "attachment_missing", "attachment_too_large", "attachment_too_many", "attachment_type_mismatch",
+    "attachment_type_not_allowed", "file_too_large",
+]  # fmt: skip
 
 
 class CaseContentIn(Schema):
@@ -152,13 +165,7 @@ work_router.add_api_operation(
     "",
     ["POST"],
     create_case,
-    response={
-        200: CaseItemOut,
-        201: CaseItemOut,
-        400: IntakeErrorOut,
-        403: IntakeErrorOut,
-        409: IntakeErrorOut,
-    },
+    response=answers({200: CaseItemOut, 201: CaseItemOut}, INTAKE_ERRORS),
     summary="登记诉求",
     description=(__doc__ or "").split("\n\n", 1)[1],
     operation_id="create_case",
@@ -167,7 +174,7 @@ work_router.add_api_operation(
 
 @router.post(
     "/{int:ticket_id}/attachments",
-    response={201: list[IntakeAttachmentOut], 400: IntakeErrorOut, 403: IntakeErrorOut, 404: IntakeErrorOut},
+    response=answers({201: list[IntakeAttachmentOut]}, ATTACHMENT_ERRORS, Conflict),
     summary="补充附件",
     description="multipart/form-data，字段名 files（可多个）。按文件内容识别类型：图片（JPG/PNG/GIF/WebP）、"
     "PDF、Word（.docx）、Excel（.xlsx）；单个不超过10MB，每件诉求最多5个。扩展名或声明类型与内容不符返回 "
@@ -210,7 +217,7 @@ def _batch_item(outcome: BatchOutcome) -> dict[str, Any]:
 
 @router.post(
     "/batch",
-    response={200: IntakeBatchOut, 400: IntakeErrorOut, 403: IntakeErrorOut},
+    response=answers(IntakeBatchOut, "batch_empty", "batch_too_large", INTAKE_ERRORS),
     summary="批量登记诉求",
     description=(
         f"一次提交最多 {MAX_BATCH} 件诉求（供 12345 平台等外部系统对接）。每件的校验、编号、推荐承办单位、"

@@ -13,13 +13,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Schema
 
 from bangban.accounts.access import has_any_role, show_phone
 from bangban.accounts.roles import Role
-from bangban.core.errors import NotFound, ValidationFailed
-from bangban.core.pagination import MAX_PAGE, PAGE_DESCRIPTION
-from bangban.core.schemas import ErrorOut
+from bangban.core.answers import Router, answers
+from bangban.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from bangban.core.pagination import Page, PageQuery, page_body
+from bangban.core.schemas import Month, Year
 
 from . import queries as work_queries
 from .access import access_ticket, complainant_hidden
@@ -36,8 +37,6 @@ router = Router(tags=["诉求办理"])
 # ================================================================================================
 # Reading cases: list, detail, timeline
 # ================================================================================================
-
-MAX_SIZE = 200
 
 
 class UnitRef(Schema):
@@ -102,13 +101,6 @@ class CaseItemOut(Schema):
     version: int = Field(description="版本号；办理操作时原样提交，用于发现并发修改")
 
 
-class CasePageOut(Schema):
-    count: int = Field(description="符合条件的诉求总数")
-    page: int = Field(description="页码（从1开始）")
-    size: int = Field(description="每页条数")
-    items: list[CaseItemOut] = Field(description="本页诉求")
-
-
 class EventOut(Schema):
     id: int
     at: dt.datetime = Field(description="时间")
@@ -145,7 +137,7 @@ class CaseDetailOut(CaseItemOut):
     timeline: list[EventOut] = Field(description="办理过程（企业用户只看到企业可见的记录）")
 
 
-class CaseQuery(Schema):
+class CaseQuery(PageQuery):
     view: str = Field(
         "all", description="列表：all 可见的全部诉求 / unit 本单位待办 / dispatch 待派单 / mine 本企业的诉求"
     )
@@ -166,8 +158,6 @@ class CaseQuery(Schema):
     q: str | None = Field(None, description="编号、标题或企业名称包含的文字")
     received_from: str | None = Field(None, description="受理日期起（YYYY-MM-DD，含）")
     received_to: str | None = Field(None, description="受理日期止（YYYY-MM-DD，含）")
-    page: int = Field(1, ge=1, le=MAX_PAGE, description=PAGE_DESCRIPTION)
-    size: int = Field(20, ge=1, le=MAX_SIZE, description=f"每页条数，1–{MAX_SIZE}")
 
 
 def case_out(user: Any, t: Ticket, now: dt.datetime) -> dict[str, Any]:
@@ -230,7 +220,7 @@ _LIST_RELATED = ("category", "enterprise", "region", "lead_unit", "handler", "du
 
 @router.get(
     "",
-    response={200: CasePageOut, 400: ErrorOut},
+    response=answers(Page[CaseItemOut], "invalid_filter"),
     summary="诉求列表",
     description="调用者可见范围内的诉求，与页面使用同一套筛选条件；筛选值无效时返回 400 invalid_filter。",
 )
@@ -242,16 +232,8 @@ def list_cases(request: HttpRequest, query: Query[CaseQuery]) -> Any:
     filters = TicketFilter(params, user)
     filters.raise_for_errors()
     qs = work_queries.queue_page(query.view, filters, _LIST_RELATED)
-    count = qs.count()
-    start = (query.page - 1) * query.size
-    items = list(qs[start : start + query.size]) if start < count else []
     now = timezone.now()
-    return {
-        "count": count,
-        "page": query.page,
-        "size": query.size,
-        "items": [case_out(user, t, now) for t in items],
-    }
+    return page_body(qs, query, out=lambda t: case_out(user, t, now))
 
 
 # Who may read the dispatch figure (city-wide counts, no case details).
@@ -278,22 +260,20 @@ class DispatchMonthFiguresOut(Schema):
 
 @router.get(
     "/dispatch-figures",
-    response={200: DispatchMonthFiguresOut, 400: ErrorOut, 404: ErrorOut},
+    response=answers(DispatchMonthFiguresOut),
     summary="派单及时率（月度）",
     description="全市当月受理诉求的派单情况（派单员、营商办、系统管理员可查）。"
     "派单及时率 = 按期派单 ÷（按期派单 + 超期派单 + 待派单已超期）× 100%。",
 )
-def dispatch_figures(request: HttpRequest, year: int, month: int) -> Any:
+def dispatch_figures(request: HttpRequest, year: Year, month: Month) -> Any:
     if not has_any_role(request.user, FIGURE_READERS):
         raise NotFound()
-    if not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise ValidationFailed("年份或月份无效（月份为 1–12）", code="invalid_month")
     return dispatch_month_figures(year, month)
 
 
 @router.get(
     "/{int:ticket_id}",
-    response={200: CaseDetailOut, 404: ErrorOut},
+    response=answers(CaseDetailOut),
     summary="诉求详情",
     description="含办理过程；不存在或不在调用者可见范围内时均返回 404 not_found。",
 )
@@ -336,7 +316,7 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
 
 @router.get(
     "/{int:ticket_id}/events",
-    response={200: list[EventOut], 404: ErrorOut},
+    response=answers(list[EventOut]),
     summary="诉求办理过程",
     description="按时间顺序；企业用户只看到企业可见的记录。",
 )
@@ -360,7 +340,6 @@ def list_case_events(request: HttpRequest, ticket_id: int) -> Any:
 from . import actions as lifecycle  # noqa: E402
 from .models import DeadlineRequest  # noqa: E402
 from .schemas import (  # noqa: E402
-    CaseErrorOut,
     CaseSummaryOut,
     CloseOnSpotIn,
     DecideIn,
@@ -378,13 +357,20 @@ from .schemas import (  # noqa: E402
     case_summary,
 )
 
-_WRITE: dict[int, Any] = {
-    200: CaseSummaryOut,
-    400: CaseErrorOut,
-    403: CaseErrorOut,
-    404: CaseErrorOut,
-    409: CaseErrorOut,
-}
+# The codes of the lifecycle actions (`actions.py`): bad input (400), out of turn or a stale
+# version (409).
+LIFECYCLE_ERRORS = [
+    *("answer_required", "comment_invalid", "comment_required", "content_required", "deadline_rule_missing",
+      "extension_limit", "invalid_workdays", "lead_is_co_handler", "level_required", "merge_into_self",
+      "merge_target_invalid", "merge_target_missing", "method_invalid", "note_invalid", "note_required",
+      "reason_invalid", "reason_required", "request_pending", "satisfaction_invalid", "text_required",
+      "too_long", "unit_inactive", "unit_invalid", "urgency_invalid", "category_invalid",
+      "sms_verification_required", "validation_error"),
+    Conflict,
+    InvalidTransition,
+    (409, "request_decided"),
+]  # fmt: skip
+_WRITE = answers(CaseSummaryOut, LIFECYCLE_ERRORS)
 
 
 def _summary(ticket_id: int, request_id: int | None = None) -> dict[str, Any]:

@@ -14,15 +14,6 @@ from .models import FollowUpMethod, Ticket
 from .workflow import Status
 
 
-class CaseErrorOut(Schema):
-    code: str = Field(
-        description="稳定的机器可读错误码，如 invalid_transition、conflict、reason_required、extension_limit、"
-        "deadline_rule_missing、not_found、permission_denied"
-    )
-    message: str = Field(description="中文错误说明")
-    details: Any = Field(None, description="补充信息（如各字段的错误）")
-
-
 class CaseSummaryOut(Schema):
     """The case after an operation: enough to redraw its status and deadline, and the new version."""
 

@@ -2,20 +2,21 @@
 
 Reading is open to every logged-in non-enterprise user; changes are for administrators (403
 `permission_denied` otherwise). Bad input answers 400 with a stable `code` (`invalid_date`,
-`invalid_workdays`, `negative_workdays`, `invalid_year`, `invalid_kind`, `year_not_loaded`,
-`import_rejected` with per-row `details` …).
+`invalid_workdays`, `negative_workdays`, `invalid_kind`, `import_rejected` with per-row `details` …);
+a year outside FIRST_YEAR–LAST_YEAR is refused by the schema (422 `validation_error`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import File, Router, Schema, Status
+from ninja import File, Path, Query, Schema, Status
 from ninja.files import UploadedFile
 
-from bangban.core.errors import ValidationFailed
+from bangban.core.answers import Router, answers
+from bangban.core.errors import FileRejected, ValidationFailed
 
 from . import queries
 from .access import require_calendar_admin, require_calendar_viewer
@@ -24,6 +25,11 @@ from .models import CalendarDay, DayKind
 from .service import parse_instant, quote_between, quote_due
 
 router = Router(tags=["工作日历"])
+
+YEAR_TEXT = f"年度（{FIRST_YEAR}–{LAST_YEAR}）"
+CalendarYear = Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR, description=YEAR_TEXT)]
+CalendarPathYear = Annotated[int, Path(ge=FIRST_YEAR, le=LAST_YEAR, description=YEAR_TEXT)]
+DATE_CODES = ("invalid_date", "date_out_of_range")
 
 
 class YearOut(Schema):
@@ -110,26 +116,24 @@ def _parse_n(text: str) -> int:
     return n
 
 
-def _check_year(year: int) -> int:
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise ValidationFailed(f"年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间", code="invalid_year")
-    return year
-
-
-@router.get("/years", response=list[YearOut], summary="已载入的年度")
+@router.get("/years", response=answers(list[YearOut]), summary="已载入的年度")
 def list_years(request: HttpRequest) -> list[YearOut]:
     require_calendar_viewer(_user(request))
     return [YearOut(**s.__dict__) for s in queries.year_summaries()]
 
 
-@router.get("/days", response=list[DayOut], summary="某年度的节假日与调休上班日")
-def list_days(request: HttpRequest, year: int | None = None) -> list[DayOut]:
+@router.get("/days", response=answers(list[DayOut]), summary="某年度的节假日与调休上班日")
+def list_days(request: HttpRequest, year: CalendarYear | None = None) -> list[DayOut]:
     require_calendar_viewer(_user(request))
-    year = _check_year(year if year is not None else queries.today_in_shanghai().year)
+    year = year if year is not None else queries.today_in_shanghai().year
     return [_day_out(d) for d in queries.year_days(year, include_normal=False)]
 
 
-@router.get("/due", response=DueOut, summary="期限：受理时间 + N 个工作日")
+@router.get(
+    "/due",
+    response=answers(DueOut, DATE_CODES, "invalid_workdays", "negative_workdays"),
+    summary="期限：受理时间 + N 个工作日",
+)
 def due(request: HttpRequest, received: str, n: str) -> DueOut:
     """`received`: a date (`2026-09-30`) or an ISO datetime (`2026-09-30T18:00`, Asia/Shanghai
     unless an offset is given). The receipt day is not counted; `due_at` is 23:59:59 Asia/Shanghai
@@ -147,7 +151,7 @@ def due(request: HttpRequest, received: str, n: str) -> DueOut:
     )
 
 
-@router.get("/between", response=BetweenOut, summary="两个时间之间的工作日数")
+@router.get("/between", response=answers(BetweenOut, DATE_CODES), summary="两个时间之间的工作日数")
 def between(request: HttpRequest, start: str, end: str) -> BetweenOut:
     """Working days after `start`'s date up to and including `end`'s date (negative if `end` is
     earlier)."""
@@ -162,7 +166,11 @@ def between(request: HttpRequest, start: str, end: str) -> BetweenOut:
     )
 
 
-@router.post("/days", response=DayOut, summary="设置节假日或调休上班日（管理员）")
+@router.post(
+    "/days",
+    response=answers(DayOut, DATE_CODES, "invalid_year", "invalid_kind", "name_too_long"),
+    summary="设置节假日或调休上班日（管理员）",
+)
 def set_day(request: HttpRequest, payload: DayIn) -> DayOut:
     user = _user(request)
     require_calendar_admin(user)
@@ -170,7 +178,11 @@ def set_day(request: HttpRequest, payload: DayIn) -> DayOut:
     return _day_out(row)
 
 
-@router.delete("/days/{day}", response={204: None}, summary="撤销某日的调整（管理员）")
+@router.delete(
+    "/days/{day}",
+    response=answers({204: None}, DATE_CODES, "invalid_year"),
+    summary="撤销某日的调整（管理员）",
+)
 def remove_day(request: HttpRequest, day: str) -> Status[None]:
     user = _user(request)
     require_calendar_admin(user)
@@ -178,8 +190,12 @@ def remove_day(request: HttpRequest, day: str) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/years/{year}/import", response=CalendarImportOut, summary="导入年度日历 .xlsx/.csv（管理员）")
-def import_year(request: HttpRequest, year: int, file: UploadedFile = File(...)) -> CalendarImportOut:  # noqa: B008
+@router.post(
+    "/years/{year}/import",
+    response=answers(CalendarImportOut, FileRejected, "file_too_large", "import_rejected"),
+    summary="导入年度日历 .xlsx/.csv（管理员）",
+)
+def import_year(request: HttpRequest, year: CalendarPathYear, file: File[UploadedFile]) -> CalendarImportOut:
     user = _user(request)
     require_calendar_admin(user)
     result = do_import_year(acting_user=user, year=year, uploaded_file=file)

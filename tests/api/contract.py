@@ -71,3 +71,25 @@ def all_schema_classes() -> list[type[BaseModel]]:
             if sub.__module__.startswith("bangban.") and sub not in seen:
                 seen.append(sub)
     return seen
+
+
+def component_name(cls: type[BaseModel]) -> str:
+    """The name a schema class has among the document's components: its class name, or for a
+    parametrized generic (`Page[EnterpriseOut]`) pydantic's normalized one (`Page_EnterpriseOut_`)."""
+    return re.sub(r"[^a-zA-Z0-9.\-_]", "_", cls.__name__)
+
+
+def listed_codes(document: dict[str, Any], method: str, path: str, status: int) -> list[str]:
+    """The machine codes the document lists for one operation's answer of one status (none when it
+    does not document that status)."""
+    response = document["paths"][path][method.lower()]["responses"].get(str(status), {})
+    return list(response.get("x-error-codes", []))
+
+
+def assert_documented(document: dict[str, Any], method: str, path: str, response: Any) -> None:
+    """An error answer of the API carries a code the operation documents for that status."""
+    if response.status_code < 400:
+        return
+    code = response.json()["code"]
+    listed = listed_codes(document, method, path, response.status_code)
+    assert code in listed, f"{method.upper()} {path} → {response.status_code} {code}, documented: {listed}"

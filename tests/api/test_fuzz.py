@@ -1,6 +1,7 @@
 """The whole API fuzzed: schemathesis generates requests from `/api/v1/openapi.json` for every
 operation, sent anonymously and with the API tokens of several roles. No request may end in a
-server error, and every 4xx answer is `{code, message}` with a status the operation documents.
+server error, and every 4xx answer is `{code, message}` with a status the operation documents and a
+code the document lists for that operation and status (`x-error-codes`).
 
 Bounded for CI: `EXAMPLES` examples per operation (valid and invalid ones), derandomized, so a run
 is repeatable. `BANGBAN_FUZZ_EXAMPLES=50` runs a deeper pass locally.
@@ -78,8 +79,10 @@ def _check(operation: Any, response: Any) -> None:
         body = response.json()
         assert isinstance(body.get("code"), str) and body["code"], where
         assert isinstance(body.get("message"), str) and body["message"], where
-        documented = {str(s) for s in operation.definition.raw.get("responses", {})}
+        documented = operation.definition.raw.get("responses", {})
         assert str(response.status_code) in documented, where
+        listed = documented[str(response.status_code)].get("x-error-codes", [])
+        assert body["code"] in listed, f"{where} — code not listed for this operation: {listed}"
 
 
 @pytest.mark.django_db
@@ -113,3 +116,25 @@ def test_every_operation_is_fuzzed() -> None:
     document = response.json()
     count = sum(len(item) for item in document["paths"].values())
     assert len(OPERATIONS) == count
+
+
+class _Answer:
+    """A stand-in for an answer schemathesis received."""
+
+    def __init__(self, status: int, code: str) -> None:
+        self.status_code = status
+        self.text = json.dumps({"code": code, "message": "说明"})
+        self.headers = {"content-type": "application/json"}
+
+    def json(self) -> Any:
+        return json.loads(self.text)
+
+
+def test_the_check_refuses_a_code_the_operation_does_not_list() -> None:
+    operation = OPERATIONS["PATCH /api/v1/enterprises/{enterprise_id}"]
+    _check(operation, _Answer(409, "conflict"))
+    _check(operation, _Answer(400, "uscc_check_char"))
+    with pytest.raises(AssertionError, match="not listed"):
+        _check(operation, _Answer(409, "round_submitted"))
+    with pytest.raises(AssertionError, match="not listed"):
+        _check(OPERATIONS["GET /api/v1/org/me"], _Answer(400, "uscc_check_char"))

@@ -220,15 +220,15 @@ def test_assignment_page_shows_the_refusal_next_to_the_officer(net: Any, login: 
 def test_coverage_lists_key_enterprises_without_an_officer_by_region(net: Any, login: Any) -> None:
     client = login(net.world.biz_office)
     body = client.get(f"{API}/coverage").json()
-    assert body["uncovered_count"] == 2
-    assert {e["name"] for e in body["uncovered"]} == {net.top100.name, net.county_key.name}
+    assert body["count"] == 2
+    assert {e["name"] for e in body["items"]} == {net.top100.name, net.county_key.name}
     assert body["regions"] == [
         {"region_code": "321322", "region_name": "沭阳县", "key_total": 2, "uncovered": 2}
     ]
 
     assign(net, net.top100, net.city_officer)
     body = client.get(f"{API}/coverage").json()
-    assert [e["name"] for e in body["uncovered"]] == [net.county_key.name]
+    assert [e["name"] for e in body["items"]] == [net.county_key.name]
     page = client.get("/network/coverage/").content.decode()
     assert net.county_key.name in page and net.top100.name not in page
 

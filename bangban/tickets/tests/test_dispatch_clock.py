@@ -454,7 +454,7 @@ def test_dispatch_month_figures_count_by_the_stated_rule(cases, login):
     bad = As(login, cases.biz_office).at(moment).get(f"{CASES}/dispatch-figures?year=2026&month=13")
     assert api.status_code == 200 and api.json()["on_time_rate"] == 33.33 and api.json()["decided"] == 3
     assert refused.status_code == 404
-    assert bad.status_code == 400 and bad.json()["code"] == "invalid_month"
+    assert bad.status_code == 422 and bad.json()["code"] == "validation_error"
     this_month = re.search(r'data-month="2026-11">(.*?)</tr>', html, re.S)
     assert this_month and '"fig-rate">33.33%<' in this_month.group(1)
     assert 'data-month="2026-10"' in html
