@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -56,9 +57,9 @@ def notify(
 ) -> OutboxMessage:
     """Queue one message. Call it inside the transaction of the change it reports. With a
     `dedupe_key`, notifying again returns the message already queued under that key. A
-    `one_time` message (an SMS code) keeps its body only until it is sent or given up: then the
-    body is replaced by `ONE_TIME_MASK` (`forget_one_time_body`), and the console backend never
-    prints it in production."""
+    `one_time` message (an SMS code) is shown as `ONE_TIME_MASK` from the moment it is queued: its
+    text is kept apart (`sealed_body`, never displayed) for the delivery backend only, until it is
+    sent or given up (`forget_one_time_body`); the console backend never prints it in production."""
     if channel not in Channel.values:
         raise ValidationFailed(f"未知的消息渠道：{channel}", code="unknown_channel")
     address = (address or "").strip()
@@ -82,7 +83,8 @@ def notify(
                 recipient=recipient,
                 address=address[:200],
                 subject=subject.strip()[:200],
-                body=body,
+                body=ONE_TIME_MASK if one_time else body,
+                sealed_body=body if one_time else "",
                 link=link[:300],
                 dedupe_key=dedupe_key or None,
                 next_attempt_at=now or timezone.now(),
@@ -98,18 +100,36 @@ def notify(
 
 # One-time messages are marked by this prefix of their dedupe key (no schema change needed).
 ONE_TIME_PREFIX = "one-time:"
-ONE_TIME_MASK = "（一次性验证码，发送后不再保留）"
+ONE_TIME_MASK = "（一次性验证码，不予显示）"
+ONE_TIME_DIGITS = re.compile(r"(?<!\d)\d{4,8}(?!\d)")
 
 
 def is_one_time(message: OutboxMessage) -> bool:
     return bool(message.dedupe_key and message.dedupe_key.startswith(ONE_TIME_PREFIX))
 
 
+def deliverable_text(message: OutboxMessage) -> OutboxMessage:
+    """The message as its backend must send it: a one-time message gets its real text back (on
+    this instance only; the row keeps the placeholder)."""
+    if is_one_time(message) and message.sealed_body:
+        message.body = message.sealed_body
+    return message
+
+
+def mask_one_time_text(message: OutboxMessage, text: str) -> str:
+    """`text` (a delivery error, a log line) without the code of a one-time message."""
+    if not is_one_time(message):
+        return text
+    if message.sealed_body:
+        text = text.replace(message.sealed_body, ONE_TIME_MASK)
+    return ONE_TIME_DIGITS.sub("******", text)
+
+
 def forget_one_time_body(message_id: int) -> None:
-    """Blank the body of a one-time message once it is no longer pending (sent or given up)."""
+    """Drop the text of a one-time message once it is no longer pending (sent or given up)."""
     OutboxMessage.objects.filter(pk=message_id, dedupe_key__startswith=ONE_TIME_PREFIX).exclude(
         status=OutboxStatus.PENDING
-    ).update(body=ONE_TIME_MASK)
+    ).update(body=ONE_TIME_MASK, sealed_body="")
 
 
 def address_for(user: Any, channel: str) -> str:
@@ -226,6 +246,9 @@ def do_retry_message(*, acting_user: Any, message_id: int, now: dt.datetime | No
             raise NotFound()
         if message.status != OutboxStatus.FAILED:
             raise InvalidTransition("只有发送失败的消息可以重发")
+        if is_one_time(message):
+            # Its code is gone (and expired): the person asks for a new one.
+            raise InvalidTransition("一次性验证码不能重发，请对方重新获取验证码")
         before = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
         message.status = OutboxStatus.PENDING
         message.attempts = 0
