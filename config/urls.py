@@ -5,6 +5,9 @@ from django.urls import include, path, re_path
 from bangban.accounts import views as accounts_views
 from bangban.core.api import api, api_not_found
 
+# A lost database connection raised by middleware answers 503 like one raised by a view.
+handler500 = "bangban.core.unavailable.server_error"
+
 urlpatterns: list = [
     path("", include("bangban.core.urls")),
     path("accounts/", include("bangban.accounts.urls")),
