@@ -251,7 +251,7 @@ def user_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request: AuthedHttpRequest, pk: int, run: object, done: str) -> HttpResponse:
-    """A button on the user's page: done, or the page again with the reason (a state the user can
+    """A button on the user's page: done, or back to that page with the reason (a state the user can
     fix, e.g. a stale version); a refusal is the error page with 403/404."""
     try:
         require_account_admin(request.user)

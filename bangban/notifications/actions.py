@@ -98,7 +98,7 @@ def notify(
     return message
 
 
-# One-time messages are marked by this prefix of their dedupe key (no schema change needed).
+# One-time messages are marked by this prefix of their dedupe key.
 ONE_TIME_PREFIX = "one-time:"
 ONE_TIME_MASK = "（一次性验证码，不予显示）"
 ONE_TIME_DIGITS = re.compile(r"(?<!\d)\d{4,8}(?!\d)")

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="outboxmessage",
             name="sealed_body",
-            field=models.TextField(blank=True, default="", editable=False, verbose_name="一次性内容"),
+            field=models.TextField(blank=True, db_default="", default="", editable=False, verbose_name="一次性内容"),
         ),
         migrations.RunPython(seal_pending_codes, migrations.RunPython.noop),
     ]
