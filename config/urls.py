@@ -8,6 +8,9 @@ from bangban.shell.api import api, compose
 
 compose(api)  # the apps' routers and token authentication (done once, by ShellConfig.ready)
 
+# A lost database connection raised by middleware answers 503 like one raised by a view.
+handler500 = "bangban.core.unavailable.server_error"
+
 urlpatterns: list = [
     path("", include("bangban.shell.urls")),
     path("accounts/", include("bangban.accounts.urls")),

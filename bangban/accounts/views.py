@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bangban.audit.actions import record, record_personal_data_view
-from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
+from bangban.core.errors import REFUSALS, ApplicationError, ValidationFailed
 from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
@@ -216,6 +216,8 @@ def user_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             apply_errors(form, exc)
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -249,12 +251,14 @@ def user_password(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _post_action(request: AuthedHttpRequest, pk: int, run: object, done: str) -> HttpResponse:
+    """A button on the user's page: done, or back to that page with the reason (a state the user can
+    fix, e.g. a stale version); a refusal is the error page with 403/404."""
     try:
         require_account_admin(request.user)
         person = access_user(request.user, pk, action="change")
         run(person)  # type: ignore[operator]
-    except NotFound as exc:
-        return error_response(request, exc)
+    except REFUSALS:
+        raise
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
@@ -371,6 +375,8 @@ def second_factor_setup(request: AuthedHttpRequest) -> HttpResponse:
             device, codes = actions.do_confirm_second_factor(
                 acting_user=request.user, code=request.POST.get("code", "")[:32]
             )
+        except REFUSALS:
+            raise
         except ApplicationError as exc:
             error = exc.message
         else:

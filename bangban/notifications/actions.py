@@ -21,7 +21,7 @@ from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
 from bangban.core.urls_abs import absolute_url
 
 from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
-from .one_time import ONE_TIME_PREFIX
+from .one_time import ONE_TIME_MASK, ONE_TIME_PREFIX, is_one_time
 from .tasks import deliver_message, deliver_messages
 
 log = logging.getLogger("bangban.notifications")
@@ -56,9 +56,9 @@ def notify(
 ) -> OutboxMessage:
     """Queue one message. Call it inside the transaction of the change it reports. With a
     `dedupe_key`, notifying again returns the message already queued under that key. A
-    `one_time` message (an SMS code) keeps its body only until it is sent or given up: then the
-    body is replaced by `one_time.ONE_TIME_MASK` (`one_time.forget_one_time_body`), and the console backend never
-    prints it in production."""
+    `one_time` message (an SMS code) is shown as `ONE_TIME_MASK` from the moment it is queued: its
+    text is kept apart (`sealed_body`, never displayed) for the delivery backend only, until it is
+    sent or given up (`forget_one_time_body`); the console backend never prints it in production."""
     if channel not in Channel.values:
         raise ValidationFailed(f"未知的消息渠道：{channel}", code="unknown_channel")
     address = (address or "").strip()
@@ -82,7 +82,8 @@ def notify(
                 recipient=recipient,
                 address=address[:200],
                 subject=subject.strip()[:200],
-                body=body,
+                body=ONE_TIME_MASK if one_time else body,
+                sealed_body=body if one_time else "",
                 link=link[:300],
                 dedupe_key=dedupe_key or None,
                 next_attempt_at=now or timezone.now(),
@@ -208,6 +209,9 @@ def do_retry_message(*, acting_user: Any, message_id: int, now: dt.datetime | No
             raise NotFound()
         if message.status != OutboxStatus.FAILED:
             raise InvalidTransition("只有发送失败的消息可以重发")
+        if is_one_time(message):
+            # Its code is gone (and expired): the person asks for a new one.
+            raise InvalidTransition("一次性验证码不能重发，请对方重新获取验证码")
         before = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
         message.status = OutboxStatus.PENDING
         message.attempts = 0

@@ -26,7 +26,10 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_filter = ["status", "channel"]
     search_fields = ["subject", "address", "dedupe_key"]
     list_select_related = ["recipient"]
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # The text of a one-time message waiting to be sent (`sealed_body`) is never shown; its
+    # `body` is a placeholder from the moment it is queued.
+    fields = [f.name for f in OutboxMessage._meta.fields if f.name != "sealed_body"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields if f.name != "sealed_body"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from .backends import backend_for
 from .models import OutboxMessage, OutboxStatus
-from .one_time import forget_one_time_body
+from .one_time import deliverable_text, forget_one_time_body, mask_one_time_text
 from .workflow import backoff_seconds, is_final_attempt
 
 log = logging.getLogger("bangban.notifications")
@@ -69,10 +69,10 @@ def claim_due(now: dt.datetime, limit: int = 100, lease_seconds: int = LEASE_SEC
 
 def _send(message: OutboxMessage, lease_until: dt.datetime, now: dt.datetime) -> str:
     try:
-        backend_for(message.channel).send(message)
+        backend_for(message.channel).send(deliverable_text(message))
     except Exception as exc:
         attempts = message.attempts + 1
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = mask_one_time_text(message, f"{type(exc).__name__}: {exc}")[:2000]
         mine = OutboxMessage.objects.filter(
             pk=message.pk, status=OutboxStatus.PENDING, lease_until=lease_until
         )

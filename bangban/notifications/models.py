@@ -34,6 +34,10 @@ class OutboxMessage(models.Model):
     address = models.CharField("地址", max_length=200, blank=True, help_text="手机号或邮箱；站内消息留空")
     subject = models.CharField("标题", max_length=200)
     body = models.TextField("内容")
+    # The text of a one-time message (an SMS code) while it waits to be sent: `body` then holds
+    # only a placeholder, so no page, admin screen or log shows the code. Handed to the backend
+    # at delivery and blanked once the message is sent or given up.
+    sealed_body = models.TextField("一次性内容", blank=True, default="", db_default="", editable=False)
     link = models.CharField("链接", max_length=300, blank=True)
     dedupe_key = models.CharField("去重键", max_length=200, null=True, blank=True, unique=True)
     status = models.CharField(

@@ -354,27 +354,29 @@ def _session_phone(request: HttpRequest) -> tuple[int | None, str]:
     return None, ""
 
 
-def _phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool, str]:
-    """Handle "send code" / "verify code" posts; returns (handled, sent_to)."""
+def _phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool, str, int]:
+    """Handle "send code" / "verify code" posts; returns (handled, sent_to, status): 400 for a
+    mistake in the form, 429 when a limit on codes is reached (the message says how long to wait)."""
     action = request.POST.get("step")
     if action not in ("send_code", "verify"):
-        return False, ""
+        return False, "", 200
     phone = (request.POST.get("phone") or "").strip()
     ip = client_ip(request)
     try:
         if action == "send_code":
             intake.do_send_phone_code(phone=phone, ip=ip)
-            return True, phone
+            return True, phone, 200
         verification = intake.do_verify_phone_code(phone=phone, code=request.POST.get("code", ""), ip=ip)
     except REFUSALS:
         raise
     except ApplicationError as exc:
         fields = (exc.details or {}).get("fields") if isinstance(exc.details, dict) else None
         phone_form.add_error("code" if fields and "code" in fields else "phone", exc.message)
-        return True, phone if action == "verify" else ""
+        status = exc.status if isinstance(exc, intake.RateLimited) else 400
+        return True, phone if action == "verify" else "", status
     request.session[SESSION_PHONE] = {"id": verification.pk, "phone": verification.phone}
     request.session.cycle_key()
-    return True, ""
+    return True, "", 200
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,9 +388,7 @@ def intake_mayor(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to = _phone_step(request, phone_form)
-        if handled and phone_form.errors:
-            status = 400
+        handled, sent_to, status = _phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect("tickets:intake_mayor")
         if not handled and form.is_valid():
@@ -445,9 +445,7 @@ def intake_mayor_track(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to = _phone_step(request, phone_form)
-        if handled and phone_form.errors:
-            status = 400
+        handled, sent_to, status = _phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect(request.get_full_path())
     _vid, phone = _session_phone(request)

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "bangban.core.input_guard.InputGuardMiddleware",
     "bangban.core.refusals.ApplicationErrorMiddleware",
+    "bangban.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "bangban.accounts.middleware.IdleTimeoutMiddleware",
     "bangban.accounts.middleware.SecondFactorMiddleware",

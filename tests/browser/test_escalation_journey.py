@@ -67,7 +67,7 @@ def cast(world: World) -> dict[str, Any]:  # noqa: F811
 
 
 def _sms_code() -> str:
-    """The code as the phone received it: the outbox keeps only a placeholder once it is sent."""
+    """The code as the phone received it: the outbox shows only a placeholder for a code."""
     from bangban.notifications import backends
 
     message = OutboxMessage.objects.filter(channel="sms", address=PHONE).order_by("-id").first()

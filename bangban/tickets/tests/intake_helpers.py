@@ -137,3 +137,24 @@ EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 def upload(name: str, content: bytes, content_type: str = "application/octet-stream") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def received_sms_code(phone: str) -> str:
+    """The latest code as the phone received it: the SMS waiting in the outbox for `phone` are
+    delivered (the outbox itself shows only a placeholder for a code) and the code is read from
+    what the test SMS backend sent."""
+    import re
+
+    from bangban.notifications import backends
+    from bangban.notifications.delivery import deliver
+    from bangban.notifications.models import OutboxMessage
+
+    for message in OutboxMessage.objects.filter(channel="sms", address=phone, status="pending").order_by(
+        "id"
+    ):
+        deliver(message.pk, message.next_attempt_at)
+    bodies = [m.body for m in backends.sent if m.channel == "sms" and m.address == phone]
+    assert bodies, f"no SMS was sent to {phone}"
+    found = re.search(r"\d{6}", bodies[-1])
+    assert found is not None
+    return found.group(0)

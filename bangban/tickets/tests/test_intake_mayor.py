@@ -23,7 +23,7 @@ from bangban.tickets.intake import (
 from bangban.tickets.models import PhoneVerification, Ticket, TicketEvent
 from bangban.workdays.arithmetic import SHANGHAI
 
-from .intake_helpers import category, make_filers
+from .intake_helpers import category, make_filers, received_sms_code
 
 URL = "/cases/intake/mayor/"
 TRACK = "/cases/intake/mayor/track/"
@@ -32,11 +32,7 @@ T = dt.datetime(2026, 11, 27, 10, 0, tzinfo=SHANGHAI)
 
 
 def sent_code(phone: str = PHONE) -> str:
-    message = OutboxMessage.objects.filter(channel="sms", address=phone).order_by("-id").first()
-    assert message is not None
-    found = re.search(r"\d{6}", message.body)
-    assert found is not None
-    return found.group(0)
+    return received_sms_code(phone)
 
 
 def verified_client(phone: str = PHONE) -> Client:

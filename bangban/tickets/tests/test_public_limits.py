@@ -14,7 +14,7 @@ from bangban.notifications.models import OutboxMessage
 from bangban.tickets.intake import do_send_phone_code, public_limits
 from bangban.tickets.models import PhoneVerification, Ticket
 
-from .intake_helpers import category
+from .intake_helpers import category, received_sms_code
 
 URL = "/cases/intake/mayor/"
 PHONE = "13851234567"
@@ -39,7 +39,7 @@ def test_random_forwarded_headers_do_not_walk_around_the_address_cap(db, setting
     settings.BANGBAN_SMS_CODES_PER_ADDRESS_PER_HOUR = 3
     client = Client(REMOTE_ADDR="10.7.7.7")
     answers = [send(client, f"1385123{n:04d}", forged=f"36.{n}.1.1") for n in range(6)]
-    assert [a.status_code for a in answers[:3]] == [200, 200, 200]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429, 429, 429]
     assert all("本网络获取验证码过于频繁（每小时最多 3 次）" in a.content.decode() for a in answers[3:])
     assert OutboxMessage.objects.filter(channel="sms").count() == 3
     # Another address still gets a code.
@@ -79,11 +79,8 @@ def test_the_global_sms_budget_stops_a_flood_of_numbers_and_addresses(db, settin
 def _verified_client(address: str) -> Client:
     client = Client(REMOTE_ADDR=address)
     assert send(client, PHONE).status_code == 200
-    message = OutboxMessage.objects.filter(channel="sms", address=PHONE).order_by("-id").first()
-    assert message is not None
-    code = re.search(r"\d{6}", message.body)
-    assert code is not None
-    assert client.post(URL, {"step": "verify", "phone": PHONE, "code": code.group(0)}).status_code == 302
+    code = received_sms_code(PHONE)
+    assert client.post(URL, {"step": "verify", "phone": PHONE, "code": code}).status_code == 302
     return client
 
 
@@ -109,3 +106,22 @@ def test_one_verified_number_files_at_most_five_cases_a_day(cases):
     assert [a.status_code for a in answers] == [302] * 5 + [429] * 3
     assert "该手机号今日提交的诉求已达上限（每日最多 5 件）" in answers[-1].content.decode()
     assert Ticket.objects.filter(channel="mayor").count() == 5
+
+
+@pytest.mark.parametrize("page", [URL, "/cases/intake/mayor/track/"])
+def test_asking_again_within_the_minute_answers_429_with_the_wait(db, page):
+    client = Client(REMOTE_ADDR="10.7.7.9")
+    assert client.post(page, {"step": "send_code", "phone": PHONE}).status_code == 200
+    again = client.post(page, {"step": "send_code", "phone": PHONE})
+    assert again.status_code == 429
+    assert re.search(r"验证码已发送，请 \d+ 秒后再重新获取", again.content.decode())
+    assert PhoneVerification.objects.filter(phone=PHONE).count() == 1
+
+
+def test_a_mistake_in_the_phone_step_is_still_400(db):
+    client = Client(REMOTE_ADDR="10.7.7.10")
+    wrong = client.post(URL, {"step": "send_code", "phone": "12345"})
+    assert wrong.status_code == 400 and "请输入正确的11位手机号码" in wrong.content.decode()
+    assert client.post(URL, {"step": "send_code", "phone": PHONE}).status_code == 200
+    bad_code = client.post(URL, {"step": "verify", "phone": PHONE, "code": "12"})
+    assert bad_code.status_code == 400 and "验证码不正确" in bad_code.content.decode()
