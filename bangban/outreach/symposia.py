@@ -149,10 +149,10 @@ def do_select(
     are invited."""
     now = now or timezone.now()
     chosen = {int(v) for v in selected_ids if str(v).strip().isdigit()}
-    if not chosen:
-        raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if not chosen:
+            raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
         if symposium.status != SymposiumStatus.NOMINATING:
             raise InvalidTransition("人选已确定", code="already_selected")
         nominations = SymposiumNomination.objects.filter(symposium=symposium)
@@ -201,10 +201,10 @@ def do_push_policies(
     """The new policies presented at the symposium, delivered to every participant (set-based)."""
     now = now or timezone.now()
     ids = {int(v) for v in policy_ids if str(v).strip().isdigit()}
-    if not ids:
-        raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if not ids:
+            raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
         participants = participant_ids(symposium)
         if not participants:
             raise InvalidTransition("请先确定参会企业，再推送政策", code="no_participants")
