@@ -41,4 +41,3 @@ def forget_one_time_body(message_id: int) -> None:
     OutboxMessage.objects.filter(pk=message_id, dedupe_key__startswith=ONE_TIME_PREFIX).exclude(
         status=OutboxStatus.PENDING
     ).update(body=ONE_TIME_MASK, sealed_body="")
-

@@ -444,10 +444,11 @@ def do_follow_up(
     from .models import SymposiumSuggestion
 
     now = now or timezone.now()
-    note = checks.text({"note": note}, "note", "跟踪情况", max_length=500)
     with transaction.atomic():
+        # Access first: a report or suggestion outside one's scope is not found, whatever the note.
         if report_id is not None:
             report = access_report(acting_user, report_id, "follow", for_update=True)
+            note = checks.text({"note": note}, "note", "跟踪情况", max_length=500)
             item = FollowUp.objects.create(report=report, note=note, by=acting_user, at=now)
             obj: Any = report
         else:
@@ -455,6 +456,7 @@ def do_follow_up(
             if suggestion is None:
                 raise NotFound()
             access_symposium(acting_user, suggestion.symposium_id, "manage")
+            note = checks.text({"note": note}, "note", "跟踪情况", max_length=500)
             item = FollowUp.objects.create(suggestion=suggestion, note=note, by=acting_user, at=now)
             obj = suggestion
         record(

@@ -349,17 +349,18 @@ def do_record_progress(
 ) -> ProcedureStep:
     now = now or timezone.now()
     data = {"note": note, "status": status}
-    note = checks.text(data, "note", "进展情况", max_length=500)
-    status = checks.choice(data, "status", "办理状态", ProcedureStatus)
     with transaction.atomic():
         found = ProjectProcedure.objects.filter(
             pk=checks.lookup_id({"id": procedure_id}, "id", "代办事项")
         ).first()
         if found is None:
             raise NotFound()
+        # Access first: another region's procedure is not found, whatever the body says.
         access_project(acting_user, found.project_id, "edit")
         procedure = kit.lock(ProjectProcedure, found.pk)
         kit.check_version(procedure, version)
+        note = checks.text(data, "note", "进展情况", max_length=500)
+        status = checks.choice(data, "status", "办理状态", ProcedureStatus)
         if procedure.mode != ProcedureMode.PROXY:
             raise InvalidTransition(
                 "“告知”的事项没有代办进展；如改为代办，请另行登记", code="procedure_not_proxy"

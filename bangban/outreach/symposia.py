@@ -156,11 +156,11 @@ def do_select(
     are invited."""
     now = now or timezone.now()
     chosen = {int(v) for v in selected_ids if str(v).strip().isdigit()}
-    if not chosen:
-        raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
         kit.check_version(symposium, version)
+        if not chosen:
+            raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
         selected = workflow.SYMPOSIUM.check(
             symposium.status, "select", message="人选已确定", code="already_selected"
         )
@@ -212,10 +212,10 @@ def do_push_policies(
     """The new policies presented at the symposium, delivered to every participant (set-based)."""
     now = now or timezone.now()
     ids = {int(v) for v in policy_ids if str(v).strip().isdigit()}
-    if not ids:
-        raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
     with transaction.atomic():
         symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+        if not ids:
+            raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
         participants = participant_ids(symposium)
         if not participants:
             raise InvalidTransition("请先确定参会企业，再推送政策", code="no_participants")

@@ -241,6 +241,11 @@ def case_rated_out(result: actions.CaseRated) -> dict[str, Any]:
     "“不满意”“非常不满意”为差评，同时转差评整改。与 `POST /api/v1/cases/{id}/follow-up`（企业调用时）记录的是同一条评价。",
 )
 def rate_case(request: HttpRequest, ticket_id: int, payload: CaseRatingIn) -> Any:
+    from bangban.tickets.access import visible_tickets
+
+    # Access first: a case the caller may not see answers 404, whatever the body says.
+    if not visible_tickets(request.user).filter(pk=ticket_id).exists():
+        raise NotFound()
     result = actions.do_rate_case(
         acting_user=request.user, ticket_id=ticket_id, data=payload.data(), resolved=payload.resolved,
         channel=RatingChannel.PC, expected_version=payload.version,

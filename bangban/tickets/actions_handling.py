@@ -191,14 +191,19 @@ def do_follow_up(
     escalation (督办) instead of another reopen. The enterprise's own rating is handed to the
     handler registered in `rating_hook` (the ratings app), which records it here and as 好差评."""
     now = _now(now)
-    if satisfaction is None or satisfaction == "":
-        raise ValidationFailed("请选择满意度", code="level_required")
     with transaction.atomic():
+        # Who may act on the case comes first: outside one's scope the case does not exist (404),
+        # whatever the body says.
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
+        own_rating = False
         try:
             check_action(acting_user, ticket, "follow_up")
         except PermissionDenied:
             check_action(acting_user, ticket, "rate")
+            own_rating = True
+        if satisfaction is None or satisfaction == "":
+            raise ValidationFailed("请选择满意度", code="level_required")
+        if own_rating:
             method = FollowUpMethod.PORTAL
             delegate = rating_hook.handler()
             if delegate is not None:

@@ -48,11 +48,12 @@ def do_merge(
         source_id, target_id = int(ticket_id), int(into_ticket_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    if source_id == target_id:
-        raise ValidationFailed("不能把诉求合并到它自己", code="merge_into_self")
     with transaction.atomic():
-        # Merging is a dispatcher's right whatever the case's state: refuse others before anything.
+        # Merging is a dispatcher's right whatever the case's state: refuse others before anything
+        # (a case outside one's scope answers 404 whatever the body says).
         access_ticket(acting_user, source_id, "merge")
+        if source_id == target_id:
+            raise ValidationFailed("不能把诉求合并到它自己", code="merge_into_self")
         access_ticket(acting_user, target_id)
         # Lock both rows in id order, so two merges of the same pair cannot deadlock.
         locked = (

@@ -1,0 +1,365 @@
+"""The sample objects the permission matrix names in its addresses: one of each kind the product has
+an address for, all of 沭阳县 — led by, answered by or belonging to 沭阳县政府 (the unit of
+`handler_shuyang`), of 沭阳示例纺织有限公司 (the enterprise of `enterprise_user`), in 沭阳's region.
+
+Next to them, the callers whose scope the matrix exercises besides the shared `world` cast:
+`handler_shuyang_other_unit`, a handler of 沭阳县市场监督管理局 (another unit of the same county), and
+`enterprise_other`, the user of 沭阳另一家机械有限公司 (another enterprise of the same county).
+
+Objects are written straight into their tables where the lifecycle that would produce them is not
+what the matrix is about (a case in progress, an escalated case, a meeting with a task…), and made
+through the product's actions where one exists and is short (tokens, the ranking,
+accountability records, windows, the 回头看 draw)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from bangban.accounts.actions import do_create_token
+from bangban.accounts.roles import Rank, Role
+from bangban.conftest import DEMO_NOW, World, make_enterprise, make_user
+from bangban.org.models import SiteLevel, Unit, UnitType
+
+D = DEMO_NOW
+TODAY = DEMO_NOW.date()
+
+
+class Samples:
+    """Named sample objects (attributes are set by `build`)."""
+
+    handler_shuyang_other_unit: Any
+    enterprise_other: Any
+    values: dict[str, str]
+
+    def __init__(self) -> None:
+        self.values = {}
+
+
+def _tickets(w: World, s: Samples) -> None:
+    from bangban.tickets import defaults
+    from bangban.tickets.models import (
+        AssignmentRole,
+        Attachment,
+        Category,
+        Channel,
+        DeadlinePolicy,
+        DeadlineRequest,
+        RoutingRule,
+        SavedView,
+        Ticket,
+        TicketAssignment,
+    )
+
+    defaults.ensure_defaults()
+    s.category = Category.objects.create(code="PERM-01", name="涉企审批", level=1, path="涉企审批")
+    s.policy = DeadlinePolicy.objects.order_by("pk").first()
+    s.rule = RoutingRule.objects.create(unit=w.shuyang_gov, region=w.shuyang, category=s.category)
+
+    def case(number: str, **fields: Any) -> Ticket:
+        values: dict[str, Any] = {
+            "channel": Channel.PORTAL,
+            "status": "in_progress",
+            "lead_unit": w.shuyang_gov,
+            "title": "沭阳示例纺织有限公司反映的问题",
+            "content": "企业反映的问题内容。",
+            "enterprise": w.ent_shuyang,
+            "region": w.shucheng,
+            "submitter": w.enterprise_user,
+            "received_at": D - dt.timedelta(days=3),
+            "dispatched_at": D - dt.timedelta(days=3),
+            "accepted_at": D - dt.timedelta(days=2),
+            "due_at": D + dt.timedelta(days=10),
+        }
+        values.update(fields)
+        ticket = Ticket.objects.create(number=number, **values)
+        TicketAssignment.objects.create(
+            ticket=ticket, unit=w.shuyang_gov, role=AssignmentRole.LEAD, assigned_at=ticket.received_at
+        )
+        return ticket
+
+    s.case = case("TS-20261115-90001")
+    s.mayor_case = case("SZ-20261115-90002", channel=Channel.MAYOR, status="pending_dispatch", lead_unit=None)
+    s.escalated_case = case("TS-20261115-90003")
+    october = dt.datetime(2026, 10, 12, 10, 0, tzinfo=D.tzinfo)
+    s.closed_case = case(
+        "TS-20261012-90004", status="closed", received_at=october, dispatched_at=october,
+        accepted_at=october, due_at=october + dt.timedelta(days=7), closed_at=october + dt.timedelta(days=3),
+    )  # fmt: skip
+    s.request = DeadlineRequest.objects.create(
+        ticket=s.case, kind="extension", reason="需要补充材料", workdays=5,
+        requested_by=w.handler_shuyang, requested_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    s.attachment = Attachment.objects.create(
+        ticket=s.case, file="cases/perm.txt", original_name="材料.txt", content_type="text/plain",
+        size=3, sha256="0" * 64, uploaded_by=w.enterprise_user,
+    )  # fmt: skip
+    s.view = SavedView.objects.create(
+        user=w.handler_shuyang, name="我的视图", page="work", query="status=open"
+    )
+
+
+def _escalation(w: World, s: Samples) -> None:
+    from bangban.escalation.actions import ensure_default_tiers, settings_row
+    from bangban.escalation.models import (
+        CaseEscalation,
+        DeputyRoute,
+        Dispute,
+        MayorReview,
+        Meeting,
+        MeetingTask,
+        SupervisionOrder,
+        Tier,
+    )
+
+    ensure_default_tiers()
+    settings_row()
+    s.tier = Tier.objects.order_by("level").first()
+    gov_office = Unit.objects.create(
+        code="perm-gov-office", name="宿迁市人民政府办公室", short_name="市政府办公室",
+        type=UnitType.CITY_DEPARTMENT, region=w.city,
+    )  # fmt: skip
+    deputy = make_user("perm_deputy", Role.DEPUTY_SECRETARY_GENERAL, unit=gov_office, full_name="副秘书长")
+    s.route = DeputyRoute.objects.create(category=s.category, deputy=deputy)
+    CaseEscalation.objects.create(ticket=s.escalated_case, tier=s.tier, entered_at=D - dt.timedelta(days=1))
+    MayorReview.objects.create(ticket=s.mayor_case, collected_at=D - dt.timedelta(days=2))
+    s.meeting = Meeting.objects.create(
+        type="topic", title="沭阳诉求专题会办", held_at=D - dt.timedelta(days=1), chair=w.biz_office,
+        created_by=w.biz_office, created_at=D - dt.timedelta(days=2),
+    )  # fmt: skip
+    s.task = MeetingTask.objects.create(
+        meeting=s.meeting, ticket=s.escalated_case, content="限期解决", owner_unit=w.shuyang_gov,
+        workdays=5, due_at=D + dt.timedelta(days=7), created_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    s.order = SupervisionOrder.objects.create(
+        kind="supervise", ticket=s.escalated_case, unit=w.shuyang_gov, content="请加快办理",
+        issued_by=w.biz_office, issued_at=D - dt.timedelta(days=1), workdays=3,
+        due_at=D + dt.timedelta(days=3),
+    )  # fmt: skip
+    s.dispute = Dispute.objects.create(
+        ticket=s.case, unit=w.shuyang_gov, reason="不属于本单位职责", raised_by=w.handler_shuyang,
+        raised_at=D - dt.timedelta(days=1), decide_due_at=D + dt.timedelta(days=2),
+    )  # fmt: skip
+
+
+def _ratings(w: World, s: Samples) -> None:
+    from bangban.ratings import actions, recheck
+    from bangban.ratings.models import (
+        RatedSubject,
+        Rating,
+        RatingDevice,
+        RecheckItem,
+        Rectification,
+    )
+
+    actions.forget_caches()
+    s.site = Unit.objects.create(
+        code="perm-shuyang-hall", name="沭阳县政务服务中心", short_name="沭阳政务服务中心",
+        type=UnitType.SERVICE_SITE, site_level=SiteLevel.COUNTY, region=w.shuyang, parent=w.shuyang_gov,
+    )  # fmt: skip
+    s.window = actions.do_create_window(
+        acting_user=w.biz_office, site_id=s.site.pk, code="A01", name="企业开办窗口"
+    )
+    s.device = RatingDevice.objects.create(
+        site=s.site, name="A01 评价器", key_prefix="permdev1", key_hash="x" * 64
+    )
+    subject = RatedSubject.objects.create(
+        kind="case", ticket=s.closed_case, unit=w.shuyang_gov, created_at=D - dt.timedelta(days=1)
+    )
+    s.rating = Rating.objects.create(
+        subject=subject, level=5, channel="pc", rater=w.enterprise_user, unit=w.shuyang_gov,
+        created_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    s.rect = Rectification.objects.create(
+        rating=s.rating, subject=subject, unit=w.shuyang_gov, number="ZG-2026-9001",
+        created_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    # October's 回头看 draw, whose population is the one case closed that month.
+    s.draw = recheck.do_draw(acting_user=w.biz_office, year=2026, month=10, seed=1, now=D)
+    RecheckItem.objects.get_or_create(
+        draw=s.draw, ticket=s.closed_case, defaults={"unit": w.shuyang_gov, "outcome": "pending"}
+    )
+    s.sms_token = actions.make_sms_token(s.closed_case.pk, "rate", None)
+    s.subject_token = actions.subject_token(subject.pk)
+
+
+def _network(w: World, s: Samples) -> None:
+    from bangban.network.actions import verify_token
+    from bangban.network.models import Assignment, AssignmentBatch, Contact
+
+    officer = make_user(
+        "perm_officer_sy", Role.SERVICE_OFFICER, unit=w.shuyang_gov, rank=Rank.FU_KE, full_name="沭阳帮办专员"
+    )
+    s.officer = officer
+    s.assignment = Assignment.objects.create(
+        officer=officer,
+        enterprise=w.ent_shuyang,
+        started_on=TODAY - dt.timedelta(days=60),
+        created_by=w.admin,
+    )
+    s.contact = Contact.objects.create(
+        officer=officer, enterprise=w.ent_shuyang, kind="visit", contact_on=TODAY - dt.timedelta(days=3),
+        summary="上门走访，了解用工需求",
+    )  # fmt: skip
+    s.assignment_batch = AssignmentBatch.objects.create(
+        file_name="帮办分配.xlsx", created_by=w.handler_shuyang
+    )
+    s.verify_token = verify_token(s.contact)
+
+
+def _outreach(w: World, s: Samples) -> None:
+    from bangban.outreach.models import (
+        Association,
+        AssociationOpinion,
+        CollectionRound,
+        Event,
+        FollowUp,
+        InvestmentProject,
+        Policy,
+        PolicyDelivery,
+        PolicyImport,
+        PolicyPush,
+        ProjectProblem,
+        ProjectProcedure,
+        SupervisorReport,
+        Symposium,
+        SymposiumSuggestion,
+    )
+
+    chief = make_user(
+        "perm_chief_sy",
+        Role.CHIEF_SERVICE_OFFICER,
+        unit=w.shuyang_gov,
+        rank=Rank.ZHENG_KE,
+        full_name="首席服务员",
+    )
+    supervisor = make_user("perm_supervisor", Role.VOLUNTEER_SUPERVISOR, full_name="监督员陈")
+    s.project = InvestmentProject.objects.create(
+        name="年产10万吨功能纤维项目", enterprise=w.ent_shuyang, region=w.shuyang, amount="52000",
+        chief_officer=chief, lead_unit=w.shuyang_gov, created_by=chief,
+    )  # fmt: skip
+    s.procedure = ProjectProcedure.objects.create(
+        project=s.project, name="施工许可", handling_unit=w.shuyang_gov, mode="proxy", created_by=chief
+    )
+    s.round = CollectionRound.objects.create(
+        region=w.shuyang, year=2026, month=11, lead_unit=w.shuyang_gov, due_date=TODAY + dt.timedelta(days=7)
+    )
+    s.problem = ProjectProblem.objects.create(
+        round=s.round, project=s.project, title="用电增容", content="需要增容到 2 万千伏安",
+        raised_by=chief, raised_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    s.policy = Policy.objects.create(
+        title="沭阳县纺织企业技改补贴", summary="技改设备投资补贴", region_codes=[w.shuyang.code],
+        created_by=w.biz_office,
+    )  # fmt: skip
+    s.policy_import = PolicyImport.objects.create(
+        file_name="惠企政策.xlsx", created_by=w.biz_office, created_at=D - dt.timedelta(hours=1)
+    )
+    s.push = PolicyPush.objects.create(
+        policy=s.policy,
+        pushed_by=w.biz_office,
+        scope_path=w.shuyang.path,
+        created_at=D - dt.timedelta(days=1),
+    )
+    s.delivery = PolicyDelivery.objects.create(
+        policy=s.policy, push=s.push, enterprise=w.ent_shuyang, delivered_at=D - dt.timedelta(days=1)
+    )
+    s.association = Association.objects.create(name="沭阳县纺织行业协会", region=w.shuyang)
+    s.opinion = AssociationOpinion.objects.create(
+        association=s.association, title="用工难", content="纺织企业招工困难", answer_unit=w.shuyang_gov,
+        submitted_by=w.biz_office, submitted_at=D - dt.timedelta(days=2),
+    )  # fmt: skip
+    s.report = SupervisorReport.objects.create(
+        reporter=supervisor, title="窗口推诿", content="沭阳某窗口推诿企业", enterprise_name="沭阳示例纺织有限公司",
+        region=w.shuyang, submitted_at=D - dt.timedelta(days=2),
+    )  # fmt: skip
+    s.event = Event.objects.create(
+        kind="talk", theme="沭阳民营企业恳谈", held_on=TODAY, created_by=w.biz_office
+    )
+    s.symposium = Symposium.objects.create(
+        year=2026, half=2, title="2026年下半年企业家座谈会", themes="融资", lead_unit=w.shuyang_gov,
+        created_by=w.biz_office,
+    )  # fmt: skip
+    s.suggestion = SymposiumSuggestion.objects.create(
+        symposium=s.symposium, enterprise=w.ent_shuyang, content="希望简化审批", recorded_by=w.biz_office,
+        recorded_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
+    FollowUp.objects.create(suggestion=s.suggestion, note="已转交", by=w.biz_office, at=D)
+
+
+def _supervision(w: World, s: Samples) -> None:
+    from bangban.supervision import actions
+    from bangban.supervision.models import Ledger, Notice
+
+    s.ledger = Ledger.objects.create(
+        unit=w.shuyang_gov,
+        year=2026,
+        month=10,
+        due_date=dt.date(2026, 11, 25),
+        created_at=D - dt.timedelta(days=5),
+    )
+    actions.do_compute_ranking(w.biz_office, 2026, 10)
+    actions.do_freeze_ranking(w.biz_office, 2026, 10, now=D)
+    s.notice = Notice.objects.create(
+        kind="hotline", year=2026, month=10, title="2026年10月12345热线办理情况通报",
+        created_by=w.biz_office, created_at=D,
+    )  # fmt: skip
+    s.record = actions.do_create_record(
+        w.biz_office, kind="interview", unit_id=w.shuyang_gov.pk, year=2026, month=10, reason="超期诉求多"
+    )
+
+
+def _elsewhere(w: World, s: Samples) -> None:
+    from bangban.audit.models import AuditEvent, ChainVerification
+    from bangban.core.models import ExportJob, ScheduledRun
+    from bangban.enterprises.models import ImportBatch
+    from bangban.notifications.models import InAppMessage, OutboxMessage
+    from bangban.workdays.models import CalendarDay, CalendarVersion
+
+    s.token, _raw = do_create_token(acting_user=w.admin, user_id=w.handler_shuyang.pk, name="沭阳对接")
+    s.import_batch = ImportBatch.objects.create(
+        file_name="企业名录.xlsx", sha256="0" * 64, created_by=w.handler_shuyang
+    )
+    s.export = ExportJob.objects.create(user=w.handler_shuyang, kind="tickets", label="诉求清单", file="")
+    s.message = InAppMessage.objects.create(user=w.handler_shuyang, subject="新派单", body="请签收")
+    s.outbox = OutboxMessage.objects.create(
+        channel="sms", recipient=w.handler_shuyang, address="13800000000", subject="新派单", body="请签收",
+        next_attempt_at=D, status="failed",
+    )  # fmt: skip
+    event = AuditEvent.objects.order_by("-seq").first()
+    assert event is not None
+    s.audit_seq, s.audit_seq_pk = event.seq, event.pk
+    s.scheduled_run = ScheduledRun.objects.create(job="perm-sample", period="2026-11-18")
+    s.calendar_day = CalendarDay.objects.order_by("date").first() or CalendarDay.objects.create(
+        date=dt.date(2026, 10, 10), kind="workday", source="manual", name="国庆节调休"
+    )
+    s.calendar_version = CalendarVersion.objects.order_by("pk").first() or CalendarVersion.objects.create(
+        pk=1, token="perm", changed_at=D
+    )
+    s.verification = ChainVerification.objects.create(started_at=D)
+    s.unit_type = ContentType.objects.get_for_model(Unit)
+
+
+def build(w: World) -> Samples:
+    s = Samples()
+    other_unit = Unit.objects.create(
+        code="shuyang-amr", name="沭阳县市场监督管理局", short_name="沭阳县市场监管局",
+        type=UnitType.COUNTY_DEPARTMENT, region=w.shuyang, parent=w.shuyang_gov,
+    )  # fmt: skip
+    s.handler_shuyang_other_unit = make_user(
+        "handler_sy_amr", Role.HANDLER, unit=other_unit, full_name="沭阳市场监管承办人"
+    )
+    s.ent_other = make_enterprise("沭阳另一家机械有限公司", w.shucheng, "321322", 3)
+    s.enterprise_other = make_user(
+        "ent_sy_other", Role.ENTERPRISE, enterprise=s.ent_other, full_name="另一企业用户"
+    )
+    _tickets(w, s)
+    _escalation(w, s)
+    _ratings(w, s)
+    _network(w, s)
+    _outreach(w, s)
+    _supervision(w, s)
+    _elsewhere(w, s)
+    return s
