@@ -99,7 +99,7 @@ def test_a_connection_lost_during_a_form_post_is_503_and_writes_no_session(world
 def test_the_unavailable_page_is_rendered_without_the_database(world, login, monkeypatch):
     """The home page fails on its own query; rendering the 503 must not query again (no
     navigation, no user, no unread count)."""
-    from bangban.core import home
+    from bangban.shell import views as home
 
     client = login(world.admin)
     client.get("/")  # the session and user are loaded before the loss below
@@ -129,7 +129,7 @@ def test_the_api_still_answers_json(world, login):
 
 
 def test_other_errors_are_still_server_errors(world, login, monkeypatch):
-    from bangban.core import home
+    from bangban.shell import views as home
 
     def broken(user: Any) -> Any:
         raise RuntimeError("a bug")
