@@ -1,1 +1,1 @@
-from bangban.conftest import _fresh_workday_calendar, login, world  # noqa: F401  (shared cast)
+from bangban.conftest import _fresh_workday_calendar, login, workday_calendar, world  # noqa: F401  (shared cast)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bangban.conftest import _fresh_workday_calendar, login, world  # noqa: F401  (shared cast)
+from bangban.conftest import _fresh_workday_calendar, login, workday_calendar, world  # noqa: F401  (shared cast)
 
 CHROMIUM = os.environ.get("BANGBAN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

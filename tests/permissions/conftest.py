@@ -1,1 +1,1 @@
-from bangban.conftest import _fresh_workday_calendar, demo_clock, login, world  # noqa: F401  (shared cast)
+from bangban.conftest import _fresh_workday_calendar, demo_clock, login, workday_calendar, world  # noqa: F401  (shared cast)
