@@ -11,7 +11,8 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.core.errors import ApplicationError
 from bangban.tickets.intake import IntakeInput, do_intake_mayor_register
-from bangban.tickets.models import Category, Ticket, TicketType
+from bangban.tickets.models import Category, TicketType
+from bangban.tickets.public import all_cases
 from bangban.tickets.workflow import Status
 
 from . import actions
@@ -60,7 +61,8 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             lines.append(f"市长直通车：{mayor_case.number} 待秘书长签批")
 
         case = (
-            Ticket.objects.filter(status=Status.IN_PROGRESS, lead_unit__isnull=False)
+            all_cases()
+            .filter(status=Status.IN_PROGRESS, lead_unit__isnull=False)
             .order_by("due_at", "id")
             .first()
         )
@@ -94,7 +96,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
                                    content="该诉求已超期并升级会办，请书面说明原因及整改措施。", workdays=3, now=now)  # fmt: skip
             lines.append(f"分级会办：{case.number} 已升至第3级，专题会办 1 次，督办 1 件")
 
-        fresh = Ticket.objects.filter(status=Status.DISPATCHED, lead_unit=users["chengban_sy"].unit).first()
+        fresh = all_cases().filter(status=Status.DISPATCHED, lead_unit=users["chengban_sy"].unit).first()
         if fresh is not None:
             actions.do_raise_dispute(acting_user=users["chengban_sy"], ticket_id=fresh.pk,
                                      reason="该事项属供电企业职责，建议改派。", now=now)  # fmt: skip

@@ -37,7 +37,8 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.tickets import notifications as case_notifications
 from bangban.tickets.bulk import insert_rows
-from bangban.tickets.models import Ticket, TicketEvent, Visibility
+from bangban.tickets.models import TicketEvent, Visibility
+from bangban.tickets.public import all_cases
 from bangban.tickets.workflow import CLOCK_RUNNING, Status
 from bangban.workdays.service import due
 
@@ -48,7 +49,8 @@ SWEPT_STATUSES = [s.value for s in CLOCK_RUNNING | {Status.PENDING_DISPATCH}]
 
 def _claim_tier1(now: dt.datetime, batch_size: int) -> list[dict[str, Any]]:
     qs: Any = (
-        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
+        all_cases()
+        .select_for_update(skip_locked=True, of=("self",))
         .filter(status__in=SWEPT_STATUSES, due_at__lte=now, escalation__isnull=True)
         .order_by("id")
         .values("id", "number", "title", "lead_unit_id")

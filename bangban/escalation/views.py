@@ -26,7 +26,8 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
-from bangban.tickets.models import Category, Ticket, Urgency
+from bangban.tickets.models import Category, Urgency
+from bangban.tickets.public import case_id_for_number
 from bangban.workdays.arithmetic import SHANGHAI
 
 from . import access, actions, queries
@@ -202,7 +203,7 @@ def _case_ids(text: str) -> list[Any]:
     tokens = [t for t in text.replace("，", " ").replace(",", " ").split() if t]
     ids: list[Any] = []
     for token in tokens:
-        pk = Ticket.objects.filter(number=token).values_list("pk", flat=True).first()
+        pk = case_id_for_number(token)
         ids.append(pk if pk is not None else token)
     return ids
 

@@ -64,7 +64,8 @@ def _county_code(path: str) -> str:
 
 def criticism_records(year: int, month: int, *, today: dt.date | None = None) -> list[CriticismRecord]:
     from bangban.org.models import Region
-    from bangban.tickets.models import Channel, Ticket
+    from bangban.tickets.models import Channel
+    from bangban.tickets.public import all_cases
 
     first, last = month_bounds(year, month)
     today = today or timezone.localdate()
@@ -93,12 +94,16 @@ def criticism_records(year: int, month: int, *, today: dt.date | None = None) ->
     ):
         projects_by_enterprise[eid].append(pid)
     if projects_by_enterprise:
-        window_cases = Ticket.objects.filter(
-            channel=Channel.WINDOW,
-            enterprise_id__in=list(projects_by_enterprise),
-            received_at__date__gte=first,
-            received_at__date__lte=last,
-        ).values_list("enterprise_id", "number")
+        window_cases = (
+            all_cases()
+            .filter(
+                channel=Channel.WINDOW,
+                enterprise_id__in=list(projects_by_enterprise),
+                received_at__date__gte=first,
+                received_at__date__lte=last,
+            )
+            .values_list("enterprise_id", "number")
+        )
         for eid, number in window_cases:
             for pid in projects_by_enterprise[eid]:
                 incidents.append((pid, f"“办不成事”窗口反映（{number}）", True))

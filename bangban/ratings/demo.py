@@ -41,11 +41,15 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         )
     lines.append(f"好差评：{site.name} 2 个窗口、3 条窗口评价（差评 1 条转整改）")
     if enterprise is not None and enterprise.enterprise_id is not None:
-        from bangban.tickets.models import Ticket
+        from bangban.tickets.public import all_cases
+        from bangban.tickets.workflow import Status
 
         case = (
-            Ticket.objects.filter(
-                enterprise_id=enterprise.enterprise_id, status="closed", lead_unit__code="shuyang-approval"
+            all_cases()
+            .filter(
+                enterprise_id=enterprise.enterprise_id,
+                status=Status.CLOSED,
+                lead_unit__code="shuyang-approval",
             )
             .order_by("id")
             .first()

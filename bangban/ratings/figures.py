@@ -66,7 +66,7 @@ def _empty() -> dict[str, Any]:
 def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
     """{unit_id: {counts…, follow_up_rate, satisfaction_rate, bad_rate, rectification_rate,
     proactive_rate}} for every unit with anything to count in the month (rates in percent)."""
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_replied_between
 
     start, end = month_bounds(year, month)
     out: dict[int, dict[str, Any]] = {}
@@ -77,7 +77,8 @@ def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
         return out.setdefault(unit_id, _empty())
 
     answered = (
-        Ticket.objects.filter(replied_at__gte=start, replied_at__lt=end, lead_unit__isnull=False)
+        cases_replied_between(start, end)
+        .filter(lead_unit__isnull=False)
         .values("lead_unit")
         .annotate(
             total=Count("id", distinct=True),

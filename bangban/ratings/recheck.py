@@ -208,7 +208,8 @@ def do_record_outcome(
     """The re-survey result of one sampled case, once; 办结不实 reopens the case (counted against its
     unit)."""
     from bangban.tickets.actions import do_reopen_after_recheck
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import case_status
+    from bangban.tickets.workflow import Status
 
     now = now or timezone.now()
     if not access.has_any_role(acting_user, access.RECHECK_ROLES):
@@ -245,12 +246,12 @@ def do_record_outcome(
                 checked_at=now,
             )
             reopened = False
-            if (
-                outcome == RecheckOutcome.NOT_SOLVED
-                and Ticket.objects.filter(pk=ticket_pk, status="closed").exists()
-            ):
-                do_reopen_after_recheck(acting_user=acting_user, ticket_id=ticket_pk, note=note, now=now)
-                reopened = True
+            if outcome == RecheckOutcome.NOT_SOLVED and case_status(ticket_pk) == Status.CLOSED:
+                # Reopened, or kept closed and flagged for 督办 at the reopen limit (tickets' rule).
+                ticket = do_reopen_after_recheck(
+                    acting_user=acting_user, ticket_id=ticket_pk, note=note, now=now
+                )
+                reopened = ticket.status != Status.CLOSED
             record(
                 "ratings.recheck_outcome",
                 actor=acting_user,

@@ -29,6 +29,7 @@ from bangban.core.urls_abs import absolute_url
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
+from bangban.tickets.workflow import Status
 
 from . import access, actions, recheck, throttle
 from .figures import FIGURE_LABELS, monthly_bad_ratings, unit_month_figures
@@ -92,13 +93,13 @@ def case_rating_context(user: Any, ticket: Any) -> dict[str, Any]:
         if not live:
             can_rate = ticket.status in actions.RATEABLE_STATUSES
         else:
-            can_rate = ctx.get("can_followup", False) or ticket.status == "replied"
+            can_rate = ctx.get("can_followup", False) or ticket.status == Status.REPLIED
     return {
         **ctx,
         "ticket": ticket,
         "own": own,
         "can_rate": can_rate,
-        "ask_resolved": can_rate and ticket.status == "replied",
+        "ask_resolved": can_rate and ticket.status == Status.REPLIED,
         "rate_legend": "追评（对整改结果或再次答复的评价）" if live else "您对办理结果是否满意",
         "rate_url": reverse("ratings:case_rate", args=[ticket.pk]),
     }
@@ -210,10 +211,10 @@ def subject_page(request: HttpRequest, token: str) -> HttpResponse:
 def sms_page(request: HttpRequest, token: str) -> HttpResponse:
     """The page of an SMS link (rating or 回访 of a case, one use). Opened in the session of a
     member of a unit handling the case it is refused (403 `own_unit_case`) and stays unused."""
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import case_by_id
 
     claim = actions.read_sms_token(token)
-    ticket = Ticket.objects.filter(pk=claim.ticket_id).first()
+    ticket = case_by_id(claim.ticket_id)
     if ticket is None:
         raise NotFound("短信链接无效", code="link_invalid")
     access.require_not_handling(request.user, ticket)
@@ -237,7 +238,7 @@ def sms_page(request: HttpRequest, token: str) -> HttpResponse:
         "ratings/sms.html",
         _form_context(
             ticket=ticket, purpose=claim.purpose, error=error, post=request.POST if error else {},
-            ask_resolved=ticket.status == "replied" and claim.by_id is not None,
+            ask_resolved=ticket.status == Status.REPLIED and claim.by_id is not None,
         ),
         status=error.status if error else 200,
     )  # fmt: skip
@@ -429,7 +430,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
         raise NotFound()
     qs = (
         visible_tickets(request.user)
-        .filter(status="replied")
+        .filter(status=Status.REPLIED)
         .select_related("lead_unit")
         .order_by("replied_at", "id")
     )
@@ -553,11 +554,11 @@ def recheck_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
                 error = exc
     from django.core.paginator import Paginator
 
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_by_id
 
     page = Paginator(draw.sample_ids, 50).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    tickets = Ticket.objects.in_bulk(ids)
+    tickets = cases_by_id(ids)
     first = page.start_index() - 1 if ids else 0
     unit_ids: list[int | None] = list(draw.sample_units[first : first + len(ids)])
     unit_ids += [None] * (len(ids) - len(unit_ids))

@@ -13,11 +13,12 @@ from django.utils import timezone
 
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.org.models import Region, Unit
-from bangban.tickets.models import Category, Channel, FollowUp, Ticket
+from bangban.tickets.models import Category, Channel, FollowUp
+from bangban.tickets.public import counted_cases
 
 from . import access, sources
 from .dashboard_counts import SUMMARY_TTL, is_settled
-from .figures import EXCLUDED_STATUSES, month_bounds, previous_month
+from .figures import month_bounds, previous_month
 from .models import DashboardCell, DashboardMonth, Ranking
 from .tasks import build_dashboard_task
 
@@ -48,7 +49,7 @@ def resolve_region(user: Any, region_id: Any) -> Any:
 
 
 def scoped_cases(region: Any) -> QuerySet[Any]:
-    qs = Ticket.objects.exclude(status__in=EXCLUDED_STATUSES)
+    qs = counted_cases()
     if region is None or region.parent_id is None:
         return qs
     return qs.filter(

@@ -14,11 +14,12 @@ from django.utils import timezone
 
 from bangban.core.satisfaction import SATISFIED_LEVELS
 from bangban.org.models import Region, Unit
-from bangban.tickets.models import FollowUp, Ticket
+from bangban.tickets.models import FollowUp
+from bangban.tickets.public import counted_cases
 
 from . import definitions, sources
 from .actions import compute_rows, current_settings
-from .figures import EXCLUDED_STATUSES, month_bounds, previous_month
+from .figures import month_bounds, previous_month
 from .models import DashboardCell, DashboardMonth
 
 # Counts computed longer ago than this are stale: a page that shows them queues a rebuild (until the
@@ -37,7 +38,7 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
     def cell(key: tuple[Any, ...]) -> dict[str, int]:
         return cells.setdefault(key, {"received": 0, "overdue": 0, "follow_ups": 0, "satisfied": 0})
 
-    live = Ticket.objects.exclude(status__in=EXCLUDED_STATUSES)
+    live = counted_cases()
     for r in (
         live.filter(received_at__gte=start, received_at__lt=end)
         .values(*keys)

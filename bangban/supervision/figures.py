@@ -18,11 +18,13 @@ from django.db.models import Count, F, Q, QuerySet
 
 from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
+from bangban.tickets.workflow import SET_ASIDE_STATUSES
 from bangban.workdays.arithmetic import SHANGHAI
 
 from . import definitions, sources
 
-EXCLUDED_STATUSES = ("merged", "withdrawn")
+# Merged and withdrawn cases count nowhere (sorted: the same SQL text in every process).
+EXCLUDED_STATUSES = tuple(sorted(SET_ASIDE_STATUSES))
 SATISFIED = [int(x) for x in SATISFIED_LEVELS]
 BAD = [int(x) for x in BAD_RATINGS]
 
@@ -86,14 +88,10 @@ def scope_q(scope: str, prefix: str = "") -> Q:
 
 def month_cases(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
     """The cases of a month (`definitions.MONTH_RULE`, before the lead-unit condition) in `scope`."""
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_received_between
 
     start, end = month_bounds(year, month)
-    return (
-        Ticket.objects.filter(received_at__gte=start, received_at__lt=end)
-        .filter(scope_q(scope))
-        .exclude(status__in=EXCLUDED_STATUSES)
-    )
+    return cases_received_between(start, end).filter(scope_q(scope)).exclude(status__in=EXCLUDED_STATUSES)
 
 
 def month_follow_ups(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:

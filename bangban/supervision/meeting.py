@@ -65,13 +65,13 @@ def _case_sets(
 
 
 def _tickets(ids: set[int], scope: Q) -> list[Any]:
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_in
 
     ordered = sorted(ids)
     found: list[Any] = []
     for i in range(0, len(ordered), ID_CHUNK):
         found += list(
-            Ticket.objects.filter(pk__in=ordered[i : i + ID_CHUNK])
+            cases_in(ordered[i : i + ID_CHUNK])
             .filter(scope)
             .select_related("lead_unit")
             .only("number", "title", "lead_unit__name", "due_at", "status", "category_id")
@@ -80,7 +80,8 @@ def _tickets(ids: set[int], scope: Q) -> list[Any]:
 
 
 def build_pack(user: Any, year: int, month: int) -> Pack:
-    from bangban.tickets.models import Category, Ticket
+    from bangban.tickets.models import Category
+    from bangban.tickets.public import cases_in
 
     figures.month_bounds(year, month)
     ranking = Ranking.objects.filter(year=year, month=month).first()
@@ -138,9 +139,7 @@ def build_pack(user: Any, year: int, month: int) -> Pack:
     # stay the region's).
     if overdue_cases:
         openable = set(
-            access.openable_cases(
-                user, Ticket.objects.filter(pk__in=[t.pk for t in overdue_cases])
-            ).values_list("pk", flat=True)
+            access.openable_cases(user, cases_in([t.pk for t in overdue_cases])).values_list("pk", flat=True)
         )
         overdue_cases = [t for t in overdue_cases if t.pk in openable]
     overdue_cases.sort(key=lambda t: (t.due_at is None, t.due_at, t.pk))

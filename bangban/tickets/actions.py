@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .actions_deadlines import do_decide_request, do_request_extension, do_request_suspension, do_resume
 from .actions_handling import (
+    FollowUpOutcome,
     do_add_note,
     do_approve_reply,
     do_close_on_spot,
@@ -25,6 +26,8 @@ from .actions_handling import (
     do_reject_reply,
     do_reopen_after_recheck,
     do_submit_reply,
+    follow_up_outcome,
+    record_follow_up,
 )
 from .actions_merge import do_merge, do_withdraw
 from .actions_routing import do_accept, do_dispatch, do_reassign, do_return
@@ -33,6 +36,7 @@ from .lifecycle import LIFECYCLE_ACTION_LABELS, TRACKED_FIELDS
 __all__ = [
     "LIFECYCLE_ACTION_LABELS",
     "TRACKED_FIELDS",
+    "FollowUpOutcome",
     "do_accept",
     "do_add_note",
     "do_approve_reply",
@@ -50,4 +54,6 @@ __all__ = [
     "do_return",
     "do_submit_reply",
     "do_withdraw",
+    "follow_up_outcome",
+    "record_follow_up",
 ]

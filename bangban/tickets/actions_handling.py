@@ -171,6 +171,27 @@ def do_reject_reply(
 # --- follow-up and closure (回访, 办结, 重办) -----------------------------------------------------
 
 
+class FollowUpOutcome:
+    """What the follow-up rule decides (`follow_up_outcome`)."""
+
+    CLOSE = "close"
+    REOPEN = "reopen"
+    LIMIT_REACHED = "limit_reached"
+
+
+def follow_up_outcome(ticket: Ticket, *, solved: bool) -> str:
+    """The one rule after a follow-up (回访, an enterprise's rating) or a 回头看 that found the case
+    not solved: solved closes the case (办结); otherwise it is reopened (重办) — unless it has been
+    reopened as many times as the limit allows (`rating_hook.reopen_limit()`, provided by the
+    ratings app), then it is flagged for escalation (督办) instead."""
+    if solved:
+        return FollowUpOutcome.CLOSE
+    limit = rating_hook.reopen_limit()
+    if limit is not None and ticket.reopen_count >= limit:
+        return FollowUpOutcome.LIMIT_REACHED
+    return FollowUpOutcome.REOPEN
+
+
 def do_follow_up(
     *,
     acting_user: Any,
@@ -181,15 +202,13 @@ def do_follow_up(
     comment: str = "",
     now: dt.datetime | None = None,
     expected_version: int | None = None,
-    reopen: bool = True,
-) -> Ticket:
+) -> FollowUp | None:
     """The follow-up of an answered case (回访), by a dispatcher, hotline agent or 营商办, or the
-    enterprise's own rating on the portal. Resolved and satisfied (非常满意/满意/基本满意) closes the
-    case (办结); unresolved or 不满意/非常不满意 reopens it (重办) at the same lead unit with a fresh
-    deadline, counted against the unit. With `reopen=False` (the reopen limit is reached, see
-    bangban.ratings) an unresolved follow-up is recorded and the case stays answered, marked for
-    escalation (督办) instead of another reopen. The enterprise's own rating is handed to the
-    handler registered in `rating_hook` (the ratings app), which records it here and as 好差评."""
+    enterprise's own rating on the portal; returns the follow-up recorded (None only when the
+    enterprise rated a case no longer answered: its 追评 is kept as 好差评 alone). The case is locked and
+    the user's right checked once, here; `record_follow_up` applies the rule. The enterprise's own
+    rating is handed, with the locked case, to the handler registered in `rating_hook` (the ratings
+    app), which records it with `record_follow_up` and as 好差评."""
     now = _now(now)
     with transaction.atomic():
         # Who may act on the case comes first: outside one's scope the case does not exist (404),
@@ -208,87 +227,112 @@ def do_follow_up(
             delegate = rating_hook.handler()
             if delegate is not None:
                 # The enterprise's own rating: follow-up and 好差评 together (see rating_hook).
-                delegate(
+                follow_up: FollowUp | None = delegate(
                     acting_user=acting_user,
-                    ticket_id=ticket.pk,
+                    ticket=ticket,
                     resolved=resolved,
                     satisfaction=satisfaction,
                     comment=comment,
-                    expected_version=expected_version,
                     now=now,
                 )
-                ticket.refresh_from_db()
-                return ticket
-        try:
-            level = Satisfaction(int(satisfaction))
-        except (TypeError, ValueError):
-            raise ValidationFailed(
-                "满意度应为 1–5（1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意）",
-                code="satisfaction_invalid",
-            ) from None
-        if method not in FollowUpMethod.values:
-            raise ValidationFailed("回访方式无效（phone / sms / portal / visit）", code="method_invalid")
-        comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
-        # A follow-up belongs to an answered case; anything else (a second follow-up included) is out of turn.
-        closing = check_transition(ticket.status, Action.FOLLOW_UP_CLOSE)
-        change = _Change(ticket, acting_user, now)
-        FollowUp.objects.create(
+                return follow_up
+        return record_follow_up(
+            acting_user=acting_user,
             ticket=ticket,
-            at=now,
-            by=acting_user if getattr(acting_user, "pk", None) else None,
+            resolved=resolved,
+            satisfaction=satisfaction,
             method=method,
-            resolved=bool(resolved),
-            satisfaction=level,
             comment=comment,
+            now=now,
         )
-        ticket.satisfaction = level
-        outcome = f"{'已解决' if resolved else '未解决'}，{level.label}"
-        said = f"（{comment}）" if comment else ""
-        if resolved and level in SATISFIED_LEVELS:
-            ticket.status = closing
-            ticket.closed_at = now
-            change.save(["status", "satisfaction", "closed_at"])
-            change.event(
-                Action.FOLLOW_UP_CLOSE,
-                note=f"回访：{outcome}{said}，诉求办结",
-                visibility=Visibility.PUBLIC,
-                data={"resolved": bool(resolved), "satisfaction": int(level), "method": method},
-            )
-            notifications.followed_up(ticket, acting_user, reopened=False)
-        elif not reopen:
-            change.save(["satisfaction"])
-            change.event(
-                "follow_up_escalate",
-                note=f"回访：{outcome}{said}，重办次数已达上限（{ticket.reopen_count} 次），提请督办",
-                data={
-                    "resolved": bool(resolved),
-                    "satisfaction": int(level),
-                    "method": method,
-                    "escalation": True,
-                    "reopen_count": ticket.reopen_count,
-                },
-            )
-        else:
-            ticket.status = check_transition(ticket.status, Action.REOPEN)
-            fields = ["status", "satisfaction", "reopen_count", *_reopen_deadline(ticket, now)]
-            ticket.reopen_count += 1
-            change.save(fields)
-            unit = _unit_name(ticket.lead_unit_id)
-            change.event(
-                Action.REOPEN,
-                note=f"回访：{outcome}{said}，诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
-                visibility=Visibility.PUBLIC,
-                data={
-                    "resolved": bool(resolved),
-                    "satisfaction": int(level),
-                    "method": method,
-                    "counts_against_unit_id": ticket.lead_unit_id,
-                    "reopen_count": ticket.reopen_count,
-                    "deadline_reset": True,
-                },
-            )
-            notifications.followed_up(ticket, acting_user, reopened=True)
-    return ticket
+
+
+def record_follow_up(
+    *,
+    acting_user: Any,
+    ticket: Ticket,
+    resolved: bool,
+    satisfaction: Any,
+    method: str,
+    comment: str = "",
+    now: dt.datetime,
+) -> FollowUp:
+    """Record the follow-up of `ticket` — locked by the caller, who has checked the user's right —
+    and apply `follow_up_outcome`: resolved and satisfied (非常满意/满意/基本满意) closes the case
+    (办结); unresolved or 不满意/非常不满意 reopens it (重办) at the same lead unit with a fresh
+    deadline, counted against the unit; at the reopen limit the follow-up is recorded and the case
+    stays answered, marked for escalation (督办) instead of another reopen. Calls no handler."""
+    try:
+        level = Satisfaction(int(satisfaction))
+    except (TypeError, ValueError):
+        raise ValidationFailed(
+            "满意度应为 1–5（1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意）",
+            code="satisfaction_invalid",
+        ) from None
+    if method not in FollowUpMethod.values:
+        raise ValidationFailed("回访方式无效（phone / sms / portal / visit）", code="method_invalid")
+    comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
+    # A follow-up belongs to an answered case; anything else (a second follow-up included) is out of turn.
+    closing = check_transition(ticket.status, Action.FOLLOW_UP_CLOSE)
+    change = _Change(ticket, acting_user, now)
+    follow_up = FollowUp.objects.create(
+        ticket=ticket,
+        at=now,
+        by=acting_user if getattr(acting_user, "pk", None) else None,
+        method=method,
+        resolved=bool(resolved),
+        satisfaction=level,
+        comment=comment,
+    )
+    ticket.satisfaction = level
+    outcome = f"{'已解决' if resolved else '未解决'}，{level.label}"
+    said = f"（{comment}）" if comment else ""
+    decision = follow_up_outcome(ticket, solved=bool(resolved) and level in SATISFIED_LEVELS)
+    if decision == FollowUpOutcome.CLOSE:
+        ticket.status = closing
+        ticket.closed_at = now
+        change.save(["status", "satisfaction", "closed_at"])
+        change.event(
+            Action.FOLLOW_UP_CLOSE,
+            note=f"回访：{outcome}{said}，诉求办结",
+            visibility=Visibility.PUBLIC,
+            data={"resolved": bool(resolved), "satisfaction": int(level), "method": method},
+        )
+        notifications.followed_up(ticket, acting_user, reopened=False)
+    elif decision == FollowUpOutcome.LIMIT_REACHED:
+        change.save(["satisfaction"])
+        change.event(
+            "follow_up_escalate",
+            note=f"回访：{outcome}{said}，重办次数已达上限（{ticket.reopen_count} 次），提请督办",
+            data={
+                "resolved": bool(resolved),
+                "satisfaction": int(level),
+                "method": method,
+                "escalation": True,
+                "reopen_count": ticket.reopen_count,
+            },
+        )
+    else:
+        ticket.status = check_transition(ticket.status, Action.REOPEN)
+        fields = ["status", "satisfaction", "reopen_count", *_reopen_deadline(ticket, now)]
+        ticket.reopen_count += 1
+        change.save(fields)
+        unit = _unit_name(ticket.lead_unit_id)
+        change.event(
+            Action.REOPEN,
+            note=f"回访：{outcome}{said}，诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
+            visibility=Visibility.PUBLIC,
+            data={
+                "resolved": bool(resolved),
+                "satisfaction": int(level),
+                "method": method,
+                "counts_against_unit_id": ticket.lead_unit_id,
+                "reopen_count": ticket.reopen_count,
+                "deadline_reset": True,
+            },
+        )
+        notifications.followed_up(ticket, acting_user, reopened=True)
+    return follow_up
 
 
 def do_reopen_after_recheck(
@@ -299,8 +343,9 @@ def do_reopen_after_recheck(
     now: dt.datetime | None = None,
 ) -> Ticket:
     """回头看 (R6.3, R14.2) found a closed case not really solved (办结不实): reopen it (重办) at its
-    lead unit with a fresh deadline, counted against the unit. Who may record the re-check is
-    decided by the caller (bangban.ratings.actions)."""
+    lead unit with a fresh deadline, counted against the unit — or, at the reopen limit
+    (`follow_up_outcome`), keep it closed and flag it for escalation (督办). Who may record the
+    re-check is decided by the caller (bangban.ratings.actions)."""
     now = _now(now)
     with transaction.atomic():
         try:
@@ -310,6 +355,13 @@ def do_reopen_after_recheck(
         _require_status(ticket, {Status.CLOSED}, "因回头看办结不实重办")
         note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
         change = _Change(ticket, acting_user, now)
+        if follow_up_outcome(ticket, solved=False) == FollowUpOutcome.LIMIT_REACHED:
+            change.event(
+                "recheck_escalate",
+                note=f"回头看：办结不实（{note}），重办次数已达上限（{ticket.reopen_count} 次），提请督办",
+                data={"recheck": True, "escalation": True, "reopen_count": ticket.reopen_count},
+            )
+            return ticket
         ticket.status = check_transition(ticket.status, Action.REOPEN)
         fields = ["status", "reopen_count", *_reopen_deadline(ticket, now)]
         ticket.reopen_count += 1

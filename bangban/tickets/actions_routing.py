@@ -12,9 +12,10 @@ from bangban.core.errors import (
     ValidationFailed,
 )
 
-from . import dispatch_clock, notifications
+from . import dispatch_clock, guards, notifications
 from .access import check_action
 from .deadlines import policy_for
+from .guards import ReviewSignOff
 from .lifecycle import (
     _assign,
     _cancel_pending_requests,
@@ -49,16 +50,17 @@ def do_dispatch(
     note: str = "",
     now: dt.datetime | None = None,
     expected_version: int | None = None,
+    authorised_by: ReviewSignOff | None = None,
 ) -> Ticket:
     """The dispatcher sends the case to one lead unit (主办) and any co-handlers (协办). The first
-    dispatch starts the handling deadline from the policy of channel × urgency."""
+    dispatch starts the handling deadline from the policy of channel × urgency. A flow that signed
+    the dispatch off (the mayor review, a dispute decision) says so in `authorised_by`; the guards
+    registered in `guards` decide what that allows (a mayor-channel case under review is
+    dispatched only through its sign-off chain, R8.2)."""
     now = _now(now)
-    from bangban.escalation.hooks import authorize_dispatch
-
     with transaction.atomic():
         ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        # A mayor-channel case under review is dispatched only through its sign-off chain (R8.2).
-        if not authorize_dispatch(acting_user, ticket):
+        if not guards.check_dispatch(acting_user, ticket, via=authorised_by):
             check_action(acting_user, ticket, "dispatch")
         target = check_transition(ticket.status, Action.DISPATCH)
         lead, co_units = _units(lead_unit_id, co_unit_ids)

@@ -580,7 +580,7 @@ def op_reject_reply(request: HttpRequest, ticket_id: int, payload: ReviewIn) -> 
     "未解决或不满意（4–5）则在原主办单位重办并重新起算期限，计入该单位重办次数。",
 )
 def op_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Any:
-    ticket = lifecycle.do_follow_up(
+    lifecycle.do_follow_up(
         acting_user=request.user,
         ticket_id=ticket_id,
         resolved=payload.resolved,
@@ -589,7 +589,7 @@ def op_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> A
         comment=payload.comment,
         expected_version=payload.version,
     )
-    return _summary(ticket.pk)
+    return _summary(ticket_id)
 
 
 @router.post(

@@ -171,6 +171,7 @@ EVENT_LABELS = {
     "deadline_sweep": "期限巡检",
     "follow_up": "回访",
     "follow_up_escalate": "回访未解决（重办已达上限，提请督办）",
+    "recheck_escalate": "回头看办结不实（重办已达上限，提请督办）",
     "rate": "企业评价",
     "attachment": "上传附件",
 }

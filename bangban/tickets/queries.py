@@ -202,8 +202,9 @@ def unit_queue_page(filters: TicketFilter, related: tuple[str, ...] = LIST_RELAT
 
 def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
     """Cases waiting for a dispatcher: new ones and those a unit returned (with the last reason).
-    `under_mayor_review` marks mayor-channel cases that only the review flow dispatches (escalation)."""
-    from bangban.escalation.hooks import under_review_flag
+    The flags registered in `guards` are annotated on each row (the escalation app adds
+    `under_mayor_review`: mayor-channel cases that only the review flow dispatches)."""
+    from .guards import queue_flags
 
     returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
     qs = filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))
@@ -222,7 +223,7 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
         .annotate(
             return_reason=Subquery(returns.values("note")[:1]),
             return_unit=Subquery(returns.values("actor_unit__name")[:1]),
-            under_mayor_review=under_review_flag(),
+            **queue_flags(),
         )
         .order_by(*order)
     )

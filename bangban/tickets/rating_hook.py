@@ -1,43 +1,48 @@
-"""The one point where an enterprise's own rating of its answered case leaves the case system.
+"""The one point where an enterprise's own rating of its answered case leaves the case system, and
+where the reopen limit of the follow-up rule comes from.
 
 The enterprise rates its case once: the result (已解决/未解决 + satisfaction) is the case's
-follow-up (回访, `do_follow_up`), and the same rating is a 好差评 — a 差评 must be verified and
-rectified. The ratings app owns that ("enterprise rates its case", `ratings.actions.do_rate_case`)
-and registers it here when it loads; `do_follow_up` hands an enterprise's follow-up to it, so every
-door (the case page, `POST /api/v1/cases/{id}/follow-up`) records one rating, never two records
-that disagree. The case system does not import ratings: apps depend downward.
+follow-up (回访), and the same rating is a 好差评 — a 差评 must be verified and rectified. The
+ratings app owns that and registers its handler here when it loads; `do_follow_up` (the case page's
+「评价办理结果」, `POST /api/v1/cases/{id}/follow-up`) hands an enterprise's follow-up to it, with
+the case it has locked and checked, so every door records one rating, never two records that
+disagree. The handler records the follow-up with `record_follow_up` (the lower-level function that
+applies the rule without calling any handler): nothing re-enters `do_follow_up`, so no flag is
+needed. The case system does not import ratings: apps depend downward.
 
-While the registered handler itself records the follow-up (`handling()`), `do_follow_up` runs as
-usual.
+The reopen limit (`RatingSettings.max_reopens`, edited on the ratings settings page and API) is
+provided by the ratings app through `register_reopen_limit`; the rule that uses it is
+`lifecycle.follow_up_outcome`, applied on every follow-up path and on the 回头看 reopen.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from typing import Any
 
 _handler: Callable[..., Any] | None = None
-_HANDLING: ContextVar[bool] = ContextVar("tickets_enterprise_rating_handling", default=False)
+_reopen_limit: Callable[[], int | None] | None = None
 
 
 def register(handler: Callable[..., Any]) -> None:
-    """`handler(acting_user=, ticket_id=, resolved=, satisfaction=, comment=, expected_version=,
-    now=)` records an enterprise's rating of its case (follow-up included)."""
+    """`handler(acting_user=, ticket=, resolved=, satisfaction=, comment=, now=) -> FollowUp`
+    records an enterprise's rating of `ticket` (locked, its rater checked by the caller), the
+    follow-up included, and returns the follow-up it recorded."""
     global _handler
     _handler = handler
 
 
 def handler() -> Callable[..., Any] | None:
-    """The registered handler, unless it is the one calling (then None)."""
-    return None if _HANDLING.get() else _handler
+    """The registered handler, or None when no app rates cases."""
+    return _handler
 
 
-@contextmanager
-def handling() -> Iterator[None]:
-    token = _HANDLING.set(True)
-    try:
-        yield
-    finally:
-        _HANDLING.reset(token)
+def register_reopen_limit(provider: Callable[[], int | None]) -> None:
+    """`provider()` is the most reopens (重办) a case may have before an unsatisfied follow-up is
+    flagged for 督办 instead (None: no limit)."""
+    global _reopen_limit
+    _reopen_limit = provider
+
+
+def reopen_limit() -> int | None:
+    return _reopen_limit() if _reopen_limit is not None else None

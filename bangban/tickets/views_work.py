@@ -305,8 +305,11 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
             "title": "派单",
             "dispatch_rows": dispatch_rows,
             # Mayor-channel cases still in their review are listed but not the dispatcher's to send.
-            # (the flag is an annotation of `queries.dispatch_queue`, unknown to the type checker)
-            "under_review": qs.filter(**{"under_mayor_review": True}).count() if context["rows"] else 0,
+            # (the flag is registered by bangban.escalation in `guards` and annotated by
+            # `queries.dispatch_queue`, unknown to the type checker)
+            "under_review": qs.filter(**{"under_mayor_review": True}).count()
+            if context["rows"] and "under_mayor_review" in qs.query.annotations
+            else 0,
             "requests": list(queries.pending_requests(user)),
             "can_decide": panels.has_action("do_decide_request"),
             "can_dispatch": panels.has_action("do_dispatch"),

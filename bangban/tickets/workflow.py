@@ -33,6 +33,10 @@ OPEN_STATUSES = frozenset(
 # still counts, the unit has not answered the enterprise yet).
 CLOCK_RUNNING = frozenset({Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_REVIEW})
 FINAL_STATUSES = frozenset({Status.CLOSED, Status.MERGED, Status.WITHDRAWN})
+# Cases that were folded into another or withdrawn: no figure or dashboard counts them.
+SET_ASIDE_STATUSES = frozenset({Status.MERGED, Status.WITHDRAWN})
+# Cases an enterprise may rate: answered (the rating is also the follow-up) or closed (追评).
+RATEABLE_STATUSES = frozenset({Status.REPLIED, Status.CLOSED})
 
 
 class Action(models.TextChoices):

@@ -15,12 +15,14 @@ from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, V
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
-from bangban.tickets.models import Ticket, TicketAssignment
+from bangban.tickets.guards import ReviewSignOff
+from bangban.tickets.models import TicketAssignment
 from bangban.tickets.notifications import case_link, unit_members
+from bangban.tickets.public import lock_case
 from bangban.tickets.workflow import Status
 from bangban.workdays.service import due, workdays_between
 
-from .. import access, hooks
+from .. import access
 from ..models import Dispute, DisputeStatus, MeetingType
 from ._common import _now, _tell, _text, _unit, role_users
 from .tiers import settings_row
@@ -119,7 +121,9 @@ def do_decide_dispute(
             )
             if meeting is None:
                 raise ValidationFailed("所选联席会议不存在", code="meeting_invalid")
-        ticket = Ticket.objects.select_for_update().get(pk=dispute.ticket_id)
+        ticket = lock_case(dispute.ticket_id)
+        if ticket is None:
+            raise NotFound()
         reason = f"专班认定：{decision}"[:500]
         current = set(
             TicketAssignment.objects.filter(ticket=ticket, active=True).values_list("unit_id", "role")
@@ -135,15 +139,15 @@ def do_decide_dispute(
                 now=now,
             )
         elif ticket.status == Status.PENDING_DISPATCH:
-            with hooks.through_review(ticket.pk):
-                ticket_actions.do_dispatch(
-                    acting_user=acting_user,
-                    ticket_id=ticket.pk,
-                    lead_unit_id=lead.pk,
-                    co_unit_ids=[u.pk for u in co],
-                    note=reason,
-                    now=now,
-                )
+            ticket_actions.do_dispatch(
+                acting_user=acting_user,
+                ticket_id=ticket.pk,
+                lead_unit_id=lead.pk,
+                co_unit_ids=[u.pk for u in co],
+                note=reason,
+                now=now,
+                authorised_by=ReviewSignOff("dispute", ticket.pk),
+            )
         dispute.status, dispute.decision, dispute.lead_unit = DisputeStatus.DECIDED, decision, lead
         dispute.decided_by, dispute.decided_at, dispute.meeting = acting_user, now, meeting
         dispute.save()

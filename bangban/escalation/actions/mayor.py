@@ -14,6 +14,7 @@ from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, V
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
+from bangban.tickets.guards import ReviewSignOff
 from bangban.tickets.models import Category, Ticket, Urgency
 from bangban.tickets.workflow import Status
 
@@ -291,17 +292,17 @@ def do_mayor_dispatch(
             )
         if urgency not in Urgency.values:
             raise ValidationFailed("请选择办理时限类别（紧急2日/一般5日/复杂15日）", code="urgency_invalid")
-        with hooks.through_review(ticket.pk):
-            ticket = ticket_actions.do_dispatch(
-                acting_user=acting_user,
-                ticket_id=ticket.pk,
-                lead_unit_id=lead_unit_id,
-                co_unit_ids=list(co_unit_ids or ()),
-                urgency=urgency,
-                category_id=review.category_id,
-                note=note,
-                now=now,
-            )
+        ticket = ticket_actions.do_dispatch(
+            acting_user=acting_user,
+            ticket_id=ticket.pk,
+            lead_unit_id=lead_unit_id,
+            co_unit_ids=list(co_unit_ids or ()),
+            urgency=urgency,
+            category_id=review.category_id,
+            note=note,
+            now=now,
+            authorised_by=ReviewSignOff("mayor_review", ticket.pk),
+        )
         previous = review.stage
         review.stage = ReviewStage.DISPATCHED
         ReviewStep.objects.create(

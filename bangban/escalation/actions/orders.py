@@ -14,8 +14,8 @@ from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, V
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
-from bangban.tickets.models import Ticket
 from bangban.tickets.notifications import unit_members
+from bangban.tickets.public import cases_in
 from bangban.workdays.service import due
 
 from .. import access
@@ -115,7 +115,7 @@ def do_respond_order(
                before={"status": SupervisionStatus.OPEN}, after=after)  # fmt: skip
         if order.ticket_id:
             add_event(
-                Ticket.objects.get(pk=order.ticket_id),
+                cases_in([order.ticket_id]).get(),
                 "supervision_answered",
                 actor=acting_user,
                 note=f"答复{order.get_kind_display()}：{order.response[:300]}",

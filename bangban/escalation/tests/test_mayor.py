@@ -122,6 +122,31 @@ def test_case_under_review_cannot_be_dispatched_by_the_ordinary_dispatch(esc, lo
     assert early.status_code == 409 and early.json()["code"] == "mayor_signoff_incomplete"
 
 
+def test_a_sign_off_clears_only_the_case_it_names(esc, login):
+    from bangban.tickets.guards import ReviewSignOff
+
+    ticket = submission(esc)
+    other = submission(esc, title="另一件", content="另一家企业反映的厂房消防验收问题，内容完全不同。")
+    # A sign-off passed for another case does not let this one out of its review.
+    with pytest.raises(ApplicationError) as exc:
+        do_dispatch(
+            acting_user=esc.dispatcher,
+            ticket_id=ticket.pk,
+            lead_unit_id=esc.shuyang_gov.pk,
+            authorised_by=ReviewSignOff("mayor_review", other.pk),
+        )
+    assert exc.value.code == "mayor_signoff_incomplete"
+    # The sign-off of this very case, passed explicitly, does.
+    do_dispatch(
+        acting_user=esc.dispatcher,
+        ticket_id=ticket.pk,
+        lead_unit_id=esc.shuyang_gov.pk,
+        authorised_by=ReviewSignOff("mayor_review", ticket.pk),
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.DISPATCHED
+
+
 def test_major_problem_goes_to_a_consult_meeting_then_dispatch(esc, login):
     ticket = submission(esc)
     classify(esc, login, ticket, kind="major")

@@ -10,14 +10,13 @@ from django.utils import timezone
 
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import Conflict, InvalidTransition
-from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS, Satisfaction
+from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
 from bangban.notifications.actions import notify_user
 
 from ..models import RatedSubject, Rating, Rectification, RectStatus, Stage
 from ._common import _active_unit_members, _rect_event, _text, rect_link
 from .devices import DeviceInfo
 from .inputs import RatingInput, parse_level, parse_scores
-from .parameters import get_settings
 
 
 def _clean(data: RatingInput) -> tuple[Satisfaction, dict[str, int], str]:
@@ -151,28 +150,28 @@ def _close_rectification_by_rating(
 def _follow_up(
     *,
     agent: Any,
-    ticket_id: int,
+    ticket: Any,
     resolved: bool,
     satisfaction: Satisfaction,
     method: str,
     comment: str,
     now: dt.datetime,
-) -> tuple[bool, bool]:
-    """Call the case system's follow-up; returns (reopened, escalation flagged)."""
-    from bangban.tickets.actions import do_follow_up
-    from bangban.tickets.models import Ticket
+) -> tuple[Any, bool, bool]:
+    """Record the case's follow-up on `ticket` (locked by the caller, who has checked the agent's
+    right) with the case system's rule (`tickets.actions.record_follow_up`: close, reopen, or the
+    reopen limit reached); returns (the follow-up, reopened, escalation flagged)."""
+    from bangban.tickets.actions import record_follow_up
+    from bangban.tickets.workflow import Status
 
-    ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
-    needs_reopen = not (resolved and satisfaction in SATISFIED_LEVELS)
-    limit_reached = needs_reopen and ticket.reopen_count >= get_settings().max_reopens
-    do_follow_up(
+    follow_up = record_follow_up(
         acting_user=agent,
-        ticket_id=ticket_id,
+        ticket=ticket,
         resolved=resolved,
         satisfaction=int(satisfaction),
         method=method,
         comment=comment,
         now=now,
-        reopen=not limit_reached,
     )
-    return needs_reopen and not limit_reached, limit_reached
+    # Closed, reopened, or still answered because the reopen limit was reached (flagged for 督办).
+    flagged = ticket.status == Status.REPLIED
+    return follow_up, not flagged and ticket.status != Status.CLOSED, flagged

@@ -61,6 +61,7 @@ class CaseRated:
     reopened: bool = False
     escalation_flagged: bool = False
     status: str = ""
+    follow_up: Any = None
 
 
 def _is_resolved(value: Any) -> bool:
@@ -82,6 +83,9 @@ def do_rate_case(
     """The case's enterprise (its users or the submitter, logged in) or the holder of an SMS link
     rates the case — one rating, whichever door (the case page, `POST …/ratings/cases/{id}/ratings`,
     `POST /api/v1/cases/{id}/follow-up` through `tickets.rating_hook`, the SMS link page).
+    The case is locked and the rater checked once, here (or by `tickets.actions.do_follow_up` for
+    the handler `_enterprise_follow_up`); the follow-up rule and its reopen limit are the case
+    system's (`tickets.actions.follow_up_outcome`).
 
     In one transaction: the 好差评 `Rating` (first rating, then one 追评; a 不满意/非常不满意 first
     rating opens its 差评整改), and, while the case is answered (已答复待回访), the case's follow-up
@@ -91,9 +95,8 @@ def do_rate_case(
     under rectification, or first rating and 追评 both given), the answer is recorded as the
     follow-up only. A member of a unit handling the case is refused (`own_unit_case`), whatever
     credential they hold."""
-    from bangban.tickets import rating_hook
     from bangban.tickets.access import visible_tickets
-    from bangban.tickets.models import FollowUp, FollowUpMethod, Ticket
+    from bangban.tickets.public import lock_case
 
     now = _now(now)
     if channel not in (RatingChannel.PC, RatingChannel.SMS):
@@ -107,84 +110,100 @@ def do_rate_case(
     try:
         with transaction.atomic():
             if sms_claim is not None:
-                ticket = Ticket.objects.select_for_update().filter(pk=pk).first()
+                ticket = lock_case(pk)
                 if ticket is None:
                     raise NotFound("短信链接无效", code="link_invalid")
                 access.require_not_handling(acting_user, ticket)
             else:
                 if not visible_tickets(acting_user).filter(pk=pk).exists():
                     raise NotFound("未找到该诉求，或这不是本企业的诉求", code="not_found")
-                ticket = Ticket.objects.select_for_update().get(pk=pk)
+                ticket = lock_case(pk)
+                if ticket is None:
+                    raise NotFound("未找到该诉求，或这不是本企业的诉求", code="not_found")
                 access.require_not_handling(acting_user, ticket)
                 if not access.owns_case(acting_user, ticket):
                     raise PermissionDenied("只能评价本企业提交的诉求", code="not_your_case")
             if expected_version not in (None, "") and str(expected_version) != str(ticket.version):
                 raise Conflict()
-            level, _scores, comment = _clean(data)
-            answered = ticket.status == "replied"
-            subject = RatedSubject.objects.filter(ticket=ticket).first()
-            stage: str | None
-            if subject is None or not subject.ratings.filter(voided_at__isnull=True).exists():
-                if ticket.status not in RATEABLE_STATUSES:
-                    raise InvalidTransition("诉求尚未答复，暂不能评价", code="case_not_rateable")
-                stage = Stage.FIRST
-            else:
-                try:
-                    stage = _next_stage(subject)
-                except ApplicationError:
-                    if not answered:
-                        raise
-                    stage = None
-            agent: Any = acting_user if getattr(acting_user, "is_authenticated", False) else None
-            method = FollowUpMethod.PORTAL
-            if sms_claim is not None:
-                agent = (
-                    User.objects.filter(pk=sms_claim.by_id, is_active=True).first()
-                    if sms_claim.by_id
-                    else None
-                )
-                method = FollowUpMethod.SMS
-            follow_up = answered and agent is not None
-            if follow_up and resolved in (None, ""):
-                raise ValidationFailed("请选择问题是否已解决", code="resolved_required")
-            if sms_claim is not None:
-                _use_link(sms_claim, now)
-            rating = None
-            if stage is not None:
-                if subject is None:
-                    subject = RatedSubject.objects.create(
-                        kind=SubjectKind.CASE,
-                        ticket=ticket,
-                        unit_id=_responsible_unit(ticket),
-                        created_at=now,
-                    )
-                rater = acting_user if getattr(acting_user, "is_authenticated", False) else None
-                rating = _insert_rating(
-                    subject, stage, data, channel=channel, rater=rater, proactive=proactive, now=now
-                )
-            result = CaseRated(ticket_id=ticket.pk, rating=rating)
-            if follow_up:
-                result.followed_up, result.resolved = True, _is_resolved(resolved)
-                with rating_hook.handling():
-                    result.reopened, result.escalation_flagged = _follow_up(
-                        agent=agent, ticket_id=ticket.pk, resolved=result.resolved, satisfaction=level,
-                        method=method, comment=comment, now=now,
-                    )  # fmt: skip
-                if rating is not None:
-                    rating.follow_up = (
-                        FollowUp.objects.filter(ticket_id=ticket.pk, at=now).order_by("-id").first()
-                    )
-                    rating.save(update_fields=["follow_up"])
-                if sms_claim is not None:
-                    FollowUpCall.objects.create(
-                        ticket=ticket, method="sms", outcome=CallOutcome.CONNECTED, resolved=result.resolved,
-                        satisfaction=level, comment=comment, reopened=result.reopened,
-                        escalation_flagged=result.escalation_flagged, by=agent, at=now,
-                    )  # fmt: skip
-            result.status = Ticket.objects.values_list("status", flat=True).get(pk=ticket.pk)
-            return result
+            return _rate_locked_case(
+                acting_user=acting_user, ticket=ticket, data=data, resolved=resolved, channel=channel,
+                proactive=proactive, now=now, sms_claim=sms_claim,
+            )  # fmt: skip
     except IntegrityError:
         raise Conflict("该诉求已有这一次评价，不能重复评价", code="already_rated") from None
+
+
+def _rate_locked_case(
+    *,
+    acting_user: Any,
+    ticket: Any,
+    data: RatingInput,
+    resolved: Any,
+    channel: str,
+    proactive: bool,
+    now: dt.datetime,
+    sms_claim: SmsClaim | None = None,
+) -> CaseRated:
+    """`do_rate_case` on a case the caller has locked and whose rater it has checked."""
+    from bangban.tickets.models import FollowUpMethod
+    from bangban.tickets.workflow import Status
+
+    level, _scores, comment = _clean(data)
+    answered = ticket.status == Status.REPLIED
+    subject = RatedSubject.objects.filter(ticket=ticket).first()
+    stage: str | None
+    if subject is None or not subject.ratings.filter(voided_at__isnull=True).exists():
+        if ticket.status not in RATEABLE_STATUSES:
+            raise InvalidTransition("诉求尚未答复，暂不能评价", code="case_not_rateable")
+        stage = Stage.FIRST
+    else:
+        try:
+            stage = _next_stage(subject)
+        except ApplicationError:
+            if not answered:
+                raise
+            stage = None
+    agent: Any = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    method = FollowUpMethod.PORTAL
+    if sms_claim is not None:
+        agent = User.objects.filter(pk=sms_claim.by_id, is_active=True).first() if sms_claim.by_id else None
+        method = FollowUpMethod.SMS
+    follow_up = answered and agent is not None
+    if follow_up and resolved in (None, ""):
+        raise ValidationFailed("请选择问题是否已解决", code="resolved_required")
+    if sms_claim is not None:
+        _use_link(sms_claim, now)
+    rating = None
+    if stage is not None:
+        if subject is None:
+            subject = RatedSubject.objects.create(
+                kind=SubjectKind.CASE,
+                ticket=ticket,
+                unit_id=_responsible_unit(ticket),
+                created_at=now,
+            )
+        rater = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        rating = _insert_rating(
+            subject, stage, data, channel=channel, rater=rater, proactive=proactive, now=now
+        )
+    result = CaseRated(ticket_id=ticket.pk, rating=rating)
+    if follow_up:
+        result.followed_up, result.resolved = True, _is_resolved(resolved)
+        result.follow_up, result.reopened, result.escalation_flagged = _follow_up(
+            agent=agent, ticket=ticket, resolved=result.resolved, satisfaction=level,
+            method=method, comment=comment, now=now,
+        )  # fmt: skip
+        if rating is not None:
+            rating.follow_up = result.follow_up
+            rating.save(update_fields=["follow_up"])
+        if sms_claim is not None:
+            FollowUpCall.objects.create(
+                ticket=ticket, method="sms", outcome=CallOutcome.CONNECTED, resolved=result.resolved,
+                satisfaction=level, comment=comment, reopened=result.reopened,
+                escalation_flagged=result.escalation_flagged, by=agent, at=now,
+            )  # fmt: skip
+    result.status = ticket.status
+    return result
 
 
 def rate_case(
@@ -212,19 +231,26 @@ def rate_case(
 def _enterprise_follow_up(
     *,
     acting_user: Any,
-    ticket_id: int,
+    ticket: Any,
     resolved: Any,
     satisfaction: Any,
     comment: str = "",
-    expected_version: Any = None,
-    now: dt.datetime | None = None,
-) -> CaseRated:
+    now: dt.datetime,
+) -> Any:
     """`tickets.rating_hook` handler: an enterprise's follow-up through the case system's doors
-    (the 「我的诉求」 rating form, `POST /api/v1/cases/{id}/follow-up`) is its rating of the case."""
-    return do_rate_case(
-        acting_user=acting_user, ticket_id=ticket_id, data=RatingInput(level=satisfaction, comment=comment or ""),
-        resolved=resolved, channel=RatingChannel.PC, expected_version=expected_version, now=now,
-    )  # fmt: skip
+    (the 「我的诉求」 rating form, `POST /api/v1/cases/{id}/follow-up`) is its rating of the case.
+    `ticket` is locked and the rater's ownership checked by `tickets.actions.do_follow_up`; returns
+    the follow-up recorded (None when the case was not answered: the rating alone was kept)."""
+    access.require_not_handling(acting_user, ticket)
+    try:
+        with transaction.atomic():
+            result = _rate_locked_case(
+                acting_user=acting_user, ticket=ticket, data=RatingInput(level=satisfaction, comment=comment or ""),
+                resolved=resolved, channel=RatingChannel.PC, proactive=True, now=now,
+            )  # fmt: skip
+    except IntegrityError:
+        raise Conflict("该诉求已有这一次评价，不能重复评价", code="already_rated") from None
+    return result.follow_up
 
 
 def answer_sms_link(

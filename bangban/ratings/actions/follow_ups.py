@@ -29,6 +29,7 @@ def do_record_call(
     """An agent's 回访 call. Connected: resolved + satisfaction go to the case's follow-up, which
     closes the case or reopens it (重办) — up to the configured maximum, then escalation is flagged."""
     from bangban.tickets.access import access_ticket, check_action
+    from bangban.tickets.workflow import Status
 
     now = _now(now)
     if outcome not in CallOutcome.values:
@@ -37,7 +38,7 @@ def do_record_call(
     with transaction.atomic():
         ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
         check_action(acting_user, ticket, "follow_up")
-        if ticket.status != "replied":
+        if ticket.status != Status.REPLIED:
             raise InvalidTransition("该诉求不在“已答复待回访”状态，不能登记回访", code="invalid_transition")
         call = FollowUpCall(
             ticket=ticket, method="phone", outcome=outcome, comment=comment, by=acting_user, at=now
@@ -50,9 +51,9 @@ def do_record_call(
             level = parse_level(satisfaction, field="满意度")
             call.resolved = resolved in (True, "true", "1", 1, "on", "yes")
             call.satisfaction = level
-            call.reopened, call.escalation_flagged = _follow_up(
+            _, call.reopened, call.escalation_flagged = _follow_up(
                 agent=acting_user,
-                ticket_id=ticket.pk,
+                ticket=ticket,
                 resolved=call.resolved,
                 satisfaction=level,
                 method="phone",

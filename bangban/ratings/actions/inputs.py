@@ -7,6 +7,7 @@ from typing import Any
 
 from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import Satisfaction, from_reversed_code
+from bangban.tickets.workflow import RATEABLE_STATUSES as _RATEABLE_STATUSES
 
 # Sub-items rated on the same five levels (分项评价).
 SUB_ITEMS = {"efficiency": "服务效率", "quality": "服务水平", "attitude": "服务态度"}
@@ -15,7 +16,8 @@ SUB_ITEMS = {"efficiency": "服务效率", "quality": "服务水平", "attitude"
 LEVEL_HELP = "评价等级应为 1–5（1 非常满意、2 满意、3 基本满意、4 不满意、5 非常不满意）"
 
 
-RATEABLE_STATUSES = frozenset({"replied", "closed"})
+# Answered (the rating is also the follow-up) or closed (追评): the case system's named set.
+RATEABLE_STATUSES = _RATEABLE_STATUSES
 
 
 def parse_level(value: Any, *, reversed_codes: bool = False, field: str = "评价等级") -> Satisfaction:

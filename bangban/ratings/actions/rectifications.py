@@ -213,7 +213,7 @@ def do_add_link(
     now: dt.datetime | None = None,
 ) -> RectificationLink:
     """举一反三: record a similar problem elsewhere (another unit, optionally one of its cases)."""
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import case_by_ref
 
     now = _now(now)
     with transaction.atomic():
@@ -226,9 +226,7 @@ def do_add_link(
             raise ValidationFailed("相关单位不存在", code="unit_invalid") from None
         ticket = None
         if ticket_id not in (None, ""):
-            ticket = (
-                Ticket.objects.filter(pk=ticket_id).first() or Ticket.objects.filter(number=ticket_id).first()
-            )
+            ticket = case_by_ref(ticket_id)
             if ticket is None:
                 raise ValidationFailed("相关诉求不存在", code="ticket_invalid")
         link = RectificationLink.objects.create(

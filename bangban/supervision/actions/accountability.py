@@ -84,7 +84,7 @@ def do_create_record(
     figures_data: dict[str, Any] | None = None,
 ) -> AccountabilityRecord:
     from bangban.org.models import Unit
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_numbered
 
     access.require_viewer(user)
     if not access.can_record_accountability(user):
@@ -109,7 +109,7 @@ def do_create_record(
     except (TypeError, ValueError, ValidationFailed):
         errors["month"] = "年月无效"
     numbers = [n.strip() for n in (ticket_numbers or []) if n and n.strip()]
-    found = list(Ticket.objects.filter(number__in=numbers)) if numbers else []
+    found = list(cases_numbered(numbers)) if numbers else []
     missing = sorted(set(numbers) - {t.number for t in found})
     if missing:
         errors["tickets"] = f"诉求编号不存在：{'、'.join(missing)}"

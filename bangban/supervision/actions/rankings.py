@@ -277,14 +277,14 @@ def drill_queryset(
     year: int, month: int, unit_id: int, figure: str, scope: str = definitions.DEFAULT_SCOPE
 ) -> tuple[Any, bool]:
     """(the cases behind a unit's figure, whether they come from the frozen snapshot)."""
-    from bangban.tickets.models import Ticket
+    from bangban.tickets.public import cases_in
 
     if figure not in figures.DRILLS:
         raise ValidationFailed("未知的指标", code="figure_invalid")
     ranking = Ranking.objects.filter(year=year, month=month).first()
     ids = frozen_case_ids(ranking, unit_id, figure, scope) if ranking is not None else None
     if ids is not None:
-        qs = Ticket.objects.filter(pk__in=ids).select_related("lead_unit").order_by("received_at", "id")
+        qs = cases_in(ids).select_related("lead_unit").order_by("received_at", "id")
         return qs, True
     hours = ranking.response_hours if ranking is not None else current_settings().response_hours
     return figures.drill_cases(year, month, unit_id, figure, hours, scope), False

@@ -20,7 +20,7 @@ from bangban.tickets.actions import (
     do_resume,
 )
 from bangban.tickets.deadlines import compute_deadline, deadline_state_at, policy_for
-from bangban.tickets.models import Channel, DeadlinePolicy, TicketEvent, Urgency
+from bangban.tickets.models import Channel, DeadlinePolicy, FollowUp, Ticket, TicketEvent, Urgency
 from bangban.tickets.workflow import DeadlineState, Status
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -292,13 +292,15 @@ def test_suspended_case_keeps_its_colour_while_the_clock_is_stopped(cases):
 def test_unsatisfied_follow_up_reopens_with_a_fresh_deadline_counted_against_the_unit(cases):
     ticket = cases.replied(now=at("2026-09-24 10:00"), channel=Channel.MAYOR)
     old_due = ticket.due_at
-    ticket = do_follow_up(
-        acting_user=cases.dispatcher,
-        ticket_id=ticket.pk,
-        resolved=False,
-        satisfaction=Satisfaction.DISSATISFIED,
-        comment="问题没有解决",
-        now=at("2026-10-09 11:00"),
+    ticket = _followed(
+        do_follow_up(
+            acting_user=cases.dispatcher,
+            ticket_id=ticket.pk,
+            resolved=False,
+            satisfaction=Satisfaction.DISSATISFIED,
+            comment="问题没有解决",
+            now=at("2026-10-09 11:00"),
+        )
     )
     assert ticket.status == Status.IN_PROGRESS
     assert ticket.reopen_count == 1
@@ -350,3 +352,9 @@ def test_the_recomputation_runs_daily(cases):
     job = registered_jobs()["tickets.recompute_provisional_deadlines"]
     assert job.period(at("2026-11-20 03:00")) is None
     assert job.period(at("2026-11-20 03:15")) == "2026-11-20"
+
+
+def _followed(follow_up: FollowUp | None) -> Ticket:
+    """The case of the follow-up `do_follow_up` recorded."""
+    assert follow_up is not None
+    return follow_up.ticket

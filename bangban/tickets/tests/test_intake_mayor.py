@@ -177,10 +177,14 @@ def test_tracking_shows_status_and_public_events_to_the_verified_phone_only(case
     ticket = Ticket.objects.get()
     # A mayor-channel case is dispatched through its review and sign-off (bangban.escalation); only
     # the resulting status matters here.
-    from bangban.escalation.hooks import through_review
+    from bangban.tickets.guards import ReviewSignOff
 
-    with through_review(ticket.pk):
-        do_dispatch(acting_user=cases.dispatcher, ticket_id=ticket.pk, lead_unit_id=cases.shuyang_gov.pk)
+    do_dispatch(
+        acting_user=cases.dispatcher,
+        ticket_id=ticket.pk,
+        lead_unit_id=cases.shuyang_gov.pk,
+        authorised_by=ReviewSignOff("mayor_review", ticket.pk),
+    )
     TicketEvent.objects.create(
         ticket=ticket, at=ticket.received_at, kind="comment", note="内部意见：请核实用地批文"
     )

@@ -12,7 +12,7 @@ from bangban.core.errors import Conflict, InvalidTransition, PermissionDenied, V
 from bangban.core.satisfaction import Satisfaction
 from bangban.notifications.models import OutboxMessage
 from bangban.tickets import actions
-from bangban.tickets.models import Channel, FollowUp, Reply, ReviewStatus, TicketEvent, Visibility
+from bangban.tickets.models import Channel, FollowUp, Reply, ReviewStatus, Ticket, TicketEvent, Visibility
 from bangban.tickets.workflow import Status
 
 from .conftest import T0
@@ -176,8 +176,10 @@ def test_a_stale_version_is_a_conflict_for_every_action(cases):
 )
 def test_resolved_and_satisfied_follow_up_closes_the_case(cases, level):
     ticket = cases.replied()
-    ticket = actions.do_follow_up(
-        acting_user=cases.hotline_agent, ticket_id=ticket.pk, resolved=True, satisfaction=level, now=LATER
+    ticket = _followed(
+        actions.do_follow_up(
+            acting_user=cases.hotline_agent, ticket_id=ticket.pk, resolved=True, satisfaction=level, now=LATER
+        )
     )
     assert ticket.status == Status.CLOSED and ticket.closed_at == LATER
     assert ticket.satisfaction == level and ticket.reopen_count == 0
@@ -197,8 +199,14 @@ def test_resolved_and_satisfied_follow_up_closes_the_case(cases, level):
 )
 def test_unresolved_or_unsatisfied_follow_up_reopens_at_the_same_unit(cases, resolved, level):
     ticket = cases.replied()
-    ticket = actions.do_follow_up(
-        acting_user=cases.dispatcher, ticket_id=ticket.pk, resolved=resolved, satisfaction=level, now=LATER
+    ticket = _followed(
+        actions.do_follow_up(
+            acting_user=cases.dispatcher,
+            ticket_id=ticket.pk,
+            resolved=resolved,
+            satisfaction=level,
+            now=LATER,
+        )
     )
     assert ticket.status == Status.IN_PROGRESS
     assert ticket.reopen_count == 1 and ticket.lead_unit_id == cases.shuyang_gov.pk
@@ -475,3 +483,9 @@ def test_operations_need_a_login(cases, client):
     ticket = cases.new()
     response = post(client, f"/api/v1/cases/{ticket.pk}/accept", {"version": 1})
     assert response.status_code == 401
+
+
+def _followed(follow_up: FollowUp | None) -> Ticket:
+    """The case of the follow-up `do_follow_up` recorded."""
+    assert follow_up is not None
+    return follow_up.ticket

@@ -16,7 +16,7 @@ from bangban.audit.models import AuditEvent
 from bangban.core.errors import InvalidTransition
 from bangban.core.satisfaction import Satisfaction
 from bangban.tickets import actions
-from bangban.tickets.models import DeadlineRequest, Reply, RequestKind, Ticket, TicketEvent
+from bangban.tickets.models import DeadlineRequest, FollowUp, Reply, RequestKind, Ticket, TicketEvent
 from bangban.tickets.workflow import TRANSITIONS, Action, Status, allowed_actions, check_transition
 
 from .conftest import T0, Cases, make_ticket
@@ -120,11 +120,15 @@ def _perform(cases: Cases, action: Action, ticket: Ticket) -> Any:
         Action.REJECT_REPLY: lambda: actions.do_reject_reply(
             acting_user=w.head_shuyang, comment="请补充依据", **common
         ),
-        Action.FOLLOW_UP_CLOSE: lambda: actions.do_follow_up(
-            acting_user=w.dispatcher, resolved=True, satisfaction=Satisfaction.SATISFIED, **common
+        Action.FOLLOW_UP_CLOSE: lambda: _followed(
+            actions.do_follow_up(
+                acting_user=w.dispatcher, resolved=True, satisfaction=Satisfaction.SATISFIED, **common
+            )
         ),
-        Action.REOPEN: lambda: actions.do_follow_up(
-            acting_user=w.dispatcher, resolved=False, satisfaction=Satisfaction.DISSATISFIED, **common
+        Action.REOPEN: lambda: _followed(
+            actions.do_follow_up(
+                acting_user=w.dispatcher, resolved=False, satisfaction=Satisfaction.DISSATISFIED, **common
+            )
         ),
         Action.MERGE: lambda: actions.do_merge(
             acting_user=w.dispatcher, into_ticket_id=cases.new().pk, reason="重复反映", **common
@@ -214,3 +218,9 @@ def test_second_follow_up_on_a_closed_case_is_out_of_turn(cases, login):
     assert "已办结" in again.json()["message"]
     ticket.refresh_from_db()
     assert ticket.satisfaction == Satisfaction.SATISFIED and ticket.follow_ups.count() == 1
+
+
+def _followed(follow_up: FollowUp | None) -> Ticket:
+    """The case of the follow-up `do_follow_up` recorded."""
+    assert follow_up is not None
+    return follow_up.ticket

@@ -11,7 +11,7 @@ import time_machine
 
 from bangban.tickets import actions
 from bangban.tickets.config_actions import do_set_deadline_policy
-from bangban.tickets.models import DeadlineRequest, Ticket
+from bangban.tickets.models import DeadlineRequest, FollowUp, Ticket
 from bangban.tickets.sweeper import sweep_deadlines
 from bangban.tickets.workflow import DeadlineState, Status
 from bangban.workdays.arithmetic import SHANGHAI
@@ -122,12 +122,14 @@ def test_the_fresh_deadline_follows_the_policy_in_force_at_the_reopen(cases, log
 def test_a_recheck_reopens_a_closed_case_with_a_fresh_deadline(cases, login, reopened_at, due, warn):
     ticket = cases.replied(now=at("2026-09-01 10:00"))
     sweep_deadlines(at("2026-09-20 09:00"))
-    closed = actions.do_follow_up(
-        acting_user=cases.dispatcher,
-        ticket_id=ticket.pk,
-        resolved=True,
-        satisfaction=2,
-        now=at("2026-09-21 10:00"),
+    closed = _followed(
+        actions.do_follow_up(
+            acting_user=cases.dispatcher,
+            ticket_id=ticket.pk,
+            resolved=True,
+            satisfaction=2,
+            now=at("2026-09-21 10:00"),
+        )
     )
     assert closed.status == Status.CLOSED
     first_overdue = Ticket.objects.get(pk=ticket.pk).overdue_at
@@ -141,3 +143,9 @@ def test_a_recheck_reopens_a_closed_case_with_a_fresh_deadline(cases, login, reo
     assert (local(body["due_at"]), local(body["warn_at"])) == (due, warn)
     assert body["due_provisional"] is reopened_at.startswith("2026-12-31")
     assert Ticket.objects.get(pk=ticket.pk).overdue_at == first_overdue
+
+
+def _followed(follow_up: FollowUp | None) -> Ticket:
+    """The case of the follow-up `do_follow_up` recorded."""
+    assert follow_up is not None
+    return follow_up.ticket
