@@ -18,7 +18,7 @@ help:
 	@echo "make run    — 建立虚拟环境、迁移数据库、载入示范城市，并启动网站、任务进程和定时调度（http://127.0.0.1:8000）"
 	@echo "make test   — 运行全部测试（含浏览器测试）"
 	@echo "make test-dates — 在多个固定日期（月初、国庆假期、年末）各运行一次测试（不含浏览器测试）"
-	@echo "make lint   — ruff、mypy、迁移检查、生产配置检查"
+	@echo "make lint   — ruff、导入分层约定（import-linter）、mypy、迁移检查、生产配置检查"
 	@echo "make bench  — 运行 benchmarks/ 下的性能测试"
 	@echo "make prod-check — 按 docs/operations.md 在本机启动生产布局（PostgreSQL、gunicorn、任务进程、调度）并用浏览器访问"
 
@@ -46,6 +46,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/mypy bangban config
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.prod BANGBAN_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
