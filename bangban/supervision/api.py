@@ -144,7 +144,7 @@ class ComputeIn(Schema):
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
-class VersionIn(Schema):
+class SupervisionVersionIn(Schema):
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
@@ -191,7 +191,9 @@ def compute_ranking(request: HttpRequest, year: PathYear, month: PathMonth, payl
 @router.post(
     "/rankings/{year}/{month}/freeze", response=answers(RankingOut, RANKING_ERRORS), summary="冻结排名为快照"
 )
-def freeze_ranking(request: HttpRequest, year: PathYear, month: PathMonth, payload: VersionIn) -> Any:
+def freeze_ranking(
+    request: HttpRequest, year: PathYear, month: PathMonth, payload: SupervisionVersionIn
+) -> Any:
     actions.do_freeze_ranking(request.user, year, month, version=payload.version)
     return _ranking_out(request, year, month)
 
@@ -299,7 +301,7 @@ def edit_notice(request: HttpRequest, notice_id: int, payload: NoticeEditIn) -> 
 
 
 @router.post("/notices/{notice_id}/review", response=answers(NoticeOut, NOTICE_ERRORS), summary="审核通报")
-def review_notice(request: HttpRequest, notice_id: int, payload: VersionIn) -> Any:
+def review_notice(request: HttpRequest, notice_id: int, payload: SupervisionVersionIn) -> Any:
     access.access_notice(request.user, notice_id)
     return actions.do_review_notice(request.user, notice_id, version=payload.version)
 
@@ -309,7 +311,7 @@ def review_notice(request: HttpRequest, notice_id: int, payload: VersionIn) -> A
     response=answers(NoticeOut, NOTICE_ERRORS),
     summary="印发通报（编发文字号、归档）",
 )
-def issue_notice(request: HttpRequest, notice_id: int, payload: VersionIn) -> Any:
+def issue_notice(request: HttpRequest, notice_id: int, payload: SupervisionVersionIn) -> Any:
     access.access_notice(request.user, notice_id)
     return actions.do_issue_notice(request.user, notice_id, version=payload.version)
 
