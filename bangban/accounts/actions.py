@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import diff, record, snapshot
+from bangban.core import kit
 from bangban.core.errors import Conflict, NotFound, ValidationFailed
 
 from .access import mask_id_number, mask_phone
@@ -57,11 +58,6 @@ def _lock_user(user_id: int) -> User:
     if user is None:
         raise NotFound()
     return user
-
-
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and int(expected) != current:
-        raise Conflict()
 
 
 def _validate_user(
@@ -179,7 +175,7 @@ def do_update_user(
         raise ValidationFailed(f"不能修改的字段：{', '.join(sorted(extra))}")
     with transaction.atomic():
         user = _lock_user(user_id)
-        _check_version(user.version, version)
+        kit.check_version(user, version)
         current_roles = set(user.role_codes())
         role_set = current_roles if roles is None else set(roles)
         before = user_snapshot(user, current_roles)
@@ -206,7 +202,7 @@ def do_update_user(
 def do_set_user_active(*, acting_user: Any, user_id: int, active: bool, version: int | None = None) -> User:
     with transaction.atomic():
         user = _lock_user(user_id)
-        _check_version(user.version, version)
+        kit.check_version(user, version)
         if user.is_active == active:
             return user
         if not active and acting_user is not None and user.pk == acting_user.pk:

@@ -240,6 +240,7 @@ class MeetingOut(Schema):
     case_ids: list[int]
     participants: list[ParticipantOut]
     tasks: list[TaskOut]
+    version: int = Field(description="版本号；修改时原样提交")
 
 
 def _meeting(m: Meeting) -> dict[str, Any]:
@@ -250,7 +251,7 @@ def _meeting(m: Meeting) -> dict[str, Any]:
         "case_ids": list(m.cases.values_list("pk", flat=True)),
         "participants": [{"user_id": p.user_id, "name": p.user.display_name, "confirmed_at": p.confirmed_at}
                          for p in m.participants.select_related("user")],
-        "tasks": [_task(t) for t in m.tasks.select_related("owner_unit")],
+        "tasks": [_task(t) for t in m.tasks.select_related("owner_unit")], "version": m.version,
     }  # fmt: skip
 
 
@@ -286,6 +287,7 @@ def get_meeting(request: HttpRequest, meeting_id: int) -> Any:
 class MinutesIn(Schema):
     minutes: str = Field(description="会议纪要")
     held: bool = Field(True, description="会议已召开")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post(
@@ -369,6 +371,7 @@ class ReviewOut(Schema):
     consult_meeting_id: int | None
     special_supervision: bool
     steps: list[ReviewStepOut]
+    version: int = Field(description="版本号；修改时原样提交")
 
 
 def _review(r: MayorReview) -> dict[str, Any]:
@@ -377,7 +380,7 @@ def _review(r: MayorReview) -> dict[str, Any]:
         "kind": r.kind, "category_id": r.category_id, "deputy_id": r.deputy_id,
         "consult_meeting_id": r.consult_meeting_id, "special_supervision": r.special_supervision,
         "steps": [{"stage": s.stage, "decision": s.decision, "comment": s.comment, "actor": s.actor_name, "at": s.at}
-                  for s in r.steps.all()],
+                  for s in r.steps.all()], "version": r.version,
     }  # fmt: skip
 
 
@@ -418,6 +421,7 @@ class EscalationClassifyIn(Schema):
     category_id: int = Field(description="诉求分类")
     kind: str = Field(description="general 一般问题 / major 重大问题")
     comment: str = ""
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post(
@@ -430,6 +434,7 @@ def classify(request: HttpRequest, ticket_id: int, body: EscalationClassifyIn) -
 class SignIn(Schema):
     decision: str = Field(description="accept 同意 / return 退回")
     comment: str = Field("", description="批示/意见（退回时必填）")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post("/mayor/{int:ticket_id}/sign", response=answers(ReviewOut, ERRORS), summary="审核/签批",
@@ -443,6 +448,7 @@ class ConsultIn(Schema):
     held_at: dt.datetime
     comment: str = ""
     place: str = ""
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post(
@@ -460,6 +466,7 @@ class MayorDispatchIn(Schema):
     urgency: str = Field(description="urgent 2个工作日 / general 5个工作日 / complex 15个工作日")
     co_unit_ids: list[int] = Field(default_factory=list)
     note: str = ""
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.post("/mayor/{int:ticket_id}/dispatch", response=answers(ReviewOut, ERRORS), summary="交办")

@@ -268,7 +268,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             return _do(
                 request,
                 lambda: actions.do_record_minutes(
-                    acting_user=user, meeting_id=pk, minutes=request.POST.get("minutes", "")
+                    acting_user=user,
+                    meeting_id=pk,
+                    minutes=request.POST.get("minutes", ""),
+                    version=request.POST.get("version"),
                 ),
                 "已保存会议纪要",
                 here,
@@ -417,10 +420,10 @@ def mayor_case(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
     if request.method == "POST":
         op = request.POST.get("op")
         runs: dict[str, tuple[Callable[[], Any], str]] = {
-            "classify": (lambda: actions.do_classify(acting_user=user, ticket_id=ticket.pk, category_id=request.POST.get("category"), kind=request.POST.get("kind", ""), comment=request.POST.get("comment", "")), "已分类并送对口联系副秘书长审核"),
-            "sign": (lambda: actions.do_sign(acting_user=user, ticket_id=ticket.pk, decision=request.POST.get("decision", ""), comment=request.POST.get("comment", "")), "已签批"),
-            "consult": (lambda: actions.do_request_consult(acting_user=user, ticket_id=ticket.pk, chair_id=request.POST.get("chair"), held_at=_when(request.POST.get("held_at", "")), comment=request.POST.get("comment", ""), place=request.POST.get("place", "")), "已提请会商"),
-            "dispatch": (lambda: actions.do_mayor_dispatch(acting_user=user, ticket_id=ticket.pk, lead_unit_id=request.POST.get("lead_unit"), urgency=request.POST.get("urgency", ""), co_unit_ids=_ids(request, "co_units"), note=request.POST.get("note", "")), "已交办"),
+            "classify": (lambda: actions.do_classify(acting_user=user, ticket_id=ticket.pk, category_id=request.POST.get("category"), kind=request.POST.get("kind", ""), comment=request.POST.get("comment", ""), version=request.POST.get("version")), "已分类并送对口联系副秘书长审核"),
+            "sign": (lambda: actions.do_sign(acting_user=user, ticket_id=ticket.pk, decision=request.POST.get("decision", ""), comment=request.POST.get("comment", ""), version=request.POST.get("version")), "已签批"),
+            "consult": (lambda: actions.do_request_consult(acting_user=user, ticket_id=ticket.pk, chair_id=request.POST.get("chair"), held_at=_when(request.POST.get("held_at", "")), comment=request.POST.get("comment", ""), place=request.POST.get("place", ""), version=request.POST.get("version")), "已提请会商"),
+            "dispatch": (lambda: actions.do_mayor_dispatch(acting_user=user, ticket_id=ticket.pk, lead_unit_id=request.POST.get("lead_unit"), urgency=request.POST.get("urgency", ""), co_unit_ids=_ids(request, "co_units"), note=request.POST.get("note", ""), version=request.POST.get("version")), "已交办"),
         }  # fmt: skip
         if op not in runs:
             raise NotFound()

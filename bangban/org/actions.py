@@ -13,7 +13,8 @@ from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
 from bangban.audit.actions import diff, record, snapshot
-from bangban.core.errors import Conflict, NotFound, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import NotFound, ValidationFailed
 
 from . import rules
 from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
@@ -35,11 +36,6 @@ class Errors:
     def raise_if_any(self) -> None:
         if self.items:
             raise ValidationFailed(self.items[0]["message"], details=self.items)
-
-
-def _check_version(current: int, expected: int | None) -> None:
-    if expected is not None and int(expected) != current:
-        raise Conflict()
 
 
 def _unknown(changes: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
@@ -104,7 +100,7 @@ def do_update_region(
         region = Region.objects.select_for_update().filter(pk=region_id).first()
         if region is None:
             raise NotFound()
-        _check_version(region.version, version)
+        kit.check_version(region, version)
         before = snapshot(region)
         values: dict[str, Any] = {
             "code": region.code,
@@ -144,7 +140,7 @@ def do_set_region_active(
         region = Region.objects.select_for_update().filter(pk=region_id).first()
         if region is None:
             raise NotFound()
-        _check_version(region.version, version)
+        kit.check_version(region, version)
         if region.is_active == active:
             return region
         if active and region.parent is not None and not region.parent.is_active:
@@ -268,7 +264,7 @@ def do_update_unit(
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None:
             raise NotFound()
-        _check_version(unit.version, version)
+        kit.check_version(unit, version)
         before = snapshot(unit, exclude=("updated_at",))
         values: dict[str, Any] = {field: getattr(unit, field) for field in UNIT_FIELDS}
         values.update(_clean_unit_values(changes))
@@ -289,7 +285,7 @@ def do_set_unit_active(*, acting_user: Any, unit_id: int, active: bool, version:
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None:
             raise NotFound()
-        _check_version(unit.version, version)
+        kit.check_version(unit, version)
         if unit.is_active == active:
             return unit
         if active:

@@ -229,9 +229,9 @@ def do_answer_opinion(
     answer = checks.text({"answer": answer}, "answer", "答复", max_length=5000)
     with transaction.atomic():
         opinion = access_opinion(acting_user, opinion_id, for_update=True)
-        kit.check_version(opinion, version)
         if not may_answer(acting_user, opinion):
             raise PermissionDenied("只有答复单位的承办人或负责人可以答复")
+        kit.check_version(opinion, version)
         opinion.status = workflow.OPINION.check(
             opinion.status, "answer", message="该意见已答复", code="opinion_answered"
         )

@@ -114,6 +114,7 @@ class RankingOut(Schema):
     year: int
     month: int
     status: str = Field(description="draft 草稿 / frozen 已冻结 / preview 实时预览（未保存）")
+    version: int = Field(0, description="版本号；重算、冻结时原样提交（实时预览为 0）")
     scope: str = Field(description="统计范围：all 全部渠道 / hotline 12345热线")
     scope_label: str
     weights: list[int] = Field(description="权重：响应率、解决率、满意率")
@@ -140,6 +141,11 @@ class RankingBrief(Schema):
 class ComputeIn(Schema):
     weights: list[int] | None = Field(None, description="[响应率, 解决率, 满意率] 权重，和为 100")
     min_cases: int | None = Field(None, description="最少诉求数")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
+
+
+class SupervisionVersionIn(Schema):
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 def _ranking_out(request: HttpRequest, year: int, month: int, scope: str | None = None) -> dict[str, Any]:
@@ -171,15 +177,24 @@ def compute_ranking(request: HttpRequest, year: PathYear, month: PathMonth, payl
         from bangban.core.errors import ValidationFailed
 
         raise ValidationFailed("权重须为三项：响应率、解决率、满意率", code="weights_invalid")
-    actions.do_compute_ranking(request.user, year, month, weights=weights, min_cases=payload.min_cases)  # type: ignore[arg-type]
+    actions.do_compute_ranking(
+        request.user,
+        year,
+        month,
+        weights=weights,
+        min_cases=payload.min_cases,
+        version=payload.version,  # type: ignore[arg-type]
+    )
     return _ranking_out(request, year, month)
 
 
 @router.post(
     "/rankings/{year}/{month}/freeze", response=answers(RankingOut, RANKING_ERRORS), summary="冻结排名为快照"
 )
-def freeze_ranking(request: HttpRequest, year: PathYear, month: PathMonth) -> Any:
-    actions.do_freeze_ranking(request.user, year, month)
+def freeze_ranking(
+    request: HttpRequest, year: PathYear, month: PathMonth, payload: SupervisionVersionIn
+) -> Any:
+    actions.do_freeze_ranking(request.user, year, month, version=payload.version)
     return _ranking_out(request, year, month)
 
 
@@ -239,6 +254,7 @@ class NoticeOut(Schema):
     doc_number: str = Field(description="发文字号")
     issue_date: Any
     sha256: str = Field(description="归档文件的 SHA-256")
+    version: int = Field(description="版本号；修改时原样提交")
 
 
 class NoticeIn(Schema):
@@ -265,6 +281,7 @@ def get_notice(request: HttpRequest, notice_id: int) -> Any:
 class NoticeEditIn(Schema):
     title: str | None = Field(None, description="标题")
     requirements: str | None = Field(None, description="最后一部分（工作要求）的文字，每行一段")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 @router.patch(
@@ -275,14 +292,18 @@ class NoticeEditIn(Schema):
 def edit_notice(request: HttpRequest, notice_id: int, payload: NoticeEditIn) -> Any:
     access.access_notice(request.user, notice_id)
     return actions.do_edit_notice(
-        request.user, notice_id, title=payload.title, requirements=payload.requirements
+        request.user,
+        notice_id,
+        title=payload.title,
+        requirements=payload.requirements,
+        version=payload.version,
     )
 
 
 @router.post("/notices/{notice_id}/review", response=answers(NoticeOut, NOTICE_ERRORS), summary="审核通报")
-def review_notice(request: HttpRequest, notice_id: int) -> Any:
+def review_notice(request: HttpRequest, notice_id: int, payload: SupervisionVersionIn) -> Any:
     access.access_notice(request.user, notice_id)
-    return actions.do_review_notice(request.user, notice_id)
+    return actions.do_review_notice(request.user, notice_id, version=payload.version)
 
 
 @router.post(
@@ -290,9 +311,9 @@ def review_notice(request: HttpRequest, notice_id: int) -> Any:
     response=answers(NoticeOut, NOTICE_ERRORS),
     summary="印发通报（编发文字号、归档）",
 )
-def issue_notice(request: HttpRequest, notice_id: int) -> Any:
+def issue_notice(request: HttpRequest, notice_id: int, payload: SupervisionVersionIn) -> Any:
     access.access_notice(request.user, notice_id)
-    return actions.do_issue_notice(request.user, notice_id)
+    return actions.do_issue_notice(request.user, notice_id, version=payload.version)
 
 
 @router.get("/notices/{notice_id}/docx", summary="下载通报 .docx", response=answers(None))
@@ -328,6 +349,7 @@ class LedgerOut(Schema):
     no_activity: bool = Field(False, description="本月无新增（当月没有诉求、会办督办和通报事项，仍须报送）")
     submitted_at: Any
     notes: dict[str, str] = Field(description="单位说明：cases / meetings / notices")
+    version: int = Field(description="版本号；修改时原样提交")
 
 
 class LedgerDetail(LedgerOut):
@@ -337,6 +359,7 @@ class LedgerDetail(LedgerOut):
 class LedgerIn(Schema):
     notes: dict[str, str] = Field(default_factory=dict, description="cases / meetings / notices 的说明")
     submit: bool = Field(False, description="true：保存并报送")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 class GenerateIn(Schema):
@@ -360,6 +383,7 @@ def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
         "no_activity": x.no_activity,
         "submitted_at": x.submitted_at,
         "notes": x.notes or {},
+        "version": x.version,
     }
     if detail:
         out["content"] = ledgers.shown_content(x)
@@ -389,9 +413,9 @@ def get_ledger(request: HttpRequest, ledger_id: int) -> Any:
 )
 def save_ledger(request: HttpRequest, ledger_id: int, payload: LedgerIn) -> Any:
     if payload.submit:
-        obj = actions.do_submit_ledger(request.user, ledger_id, payload.notes)
+        obj = actions.do_submit_ledger(request.user, ledger_id, payload.notes, version=payload.version)
     else:
-        obj = actions.do_save_ledger_notes(request.user, ledger_id, payload.notes)
+        obj = actions.do_save_ledger_notes(request.user, ledger_id, payload.notes, version=payload.version)
     return _ledger(Ledger.objects.select_related("unit").get(pk=obj.pk), detail=True)
 
 
@@ -412,6 +436,7 @@ class RecordOut(Schema):
     figures: dict[str, Any]
     automatic: bool = Field(description="规则自动提议")
     tickets: list[str] = Field(description="关联诉求编号")
+    version: int = Field(description="版本号；修改时原样提交")
 
 
 class RecordIn(Schema):
@@ -427,6 +452,7 @@ class RecordIn(Schema):
 
 class SupervisionDecideIn(Schema):
     status: str = Field(description="confirmed / done / dropped")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
 def _record(r: AccountabilityRecord) -> dict[str, Any]:
@@ -442,6 +468,7 @@ def _record(r: AccountabilityRecord) -> dict[str, Any]:
         "figures": r.figures,
         "automatic": r.automatic,
         "tickets": [t.number for t in r.tickets.all()],
+        "version": r.version,
     }
 
 
@@ -473,7 +500,7 @@ def create_record(request: HttpRequest, payload: RecordIn) -> Any:
     "/accountability/{record_id}/decide", response=answers(RecordOut, RECORD_ERRORS), summary="确定/完成/撤销"
 )
 def decide_record(request: HttpRequest, record_id: int, payload: SupervisionDecideIn) -> Any:
-    return _record(actions.do_decide_record(request.user, record_id, payload.status))
+    return _record(actions.do_decide_record(request.user, record_id, payload.status, version=payload.version))
 
 
 # --- monthly analysis meeting pack ---------------------------------------------------------

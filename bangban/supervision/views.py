@@ -167,7 +167,12 @@ def ranking_compute(request: AuthedHttpRequest, year: int, month: int) -> HttpRe
         )
     try:
         actions.do_compute_ranking(
-            request.user, year, month, weights=weights, min_cases=request.POST.get("min_cases")
+            request.user,
+            year,
+            month,
+            weights=weights,
+            min_cases=request.POST.get("min_cases"),
+            version=request.POST.get("version"),
         )
         messages.success(request, "排名已重新计算")
     except REFUSALS:
@@ -181,7 +186,7 @@ def ranking_compute(request: AuthedHttpRequest, year: int, month: int) -> HttpRe
 @require_POST
 def ranking_freeze(request: AuthedHttpRequest, year: int, month: int) -> HttpResponseBase:
     try:
-        actions.do_freeze_ranking(request.user, year, month)
+        actions.do_freeze_ranking(request.user, year, month, version=request.POST.get("version"))
         messages.success(request, "排名已冻结为快照")
     except REFUSALS:
         raise
@@ -354,13 +359,14 @@ def notice_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRespo
                 pk,
                 title=request.POST.get("title"),
                 requirements=request.POST.get("requirements"),
+                version=request.POST.get("version"),
             )
             messages.success(request, "通报草稿已修改")
         elif action == "review":
-            actions.do_review_notice(request.user, pk)
+            actions.do_review_notice(request.user, pk, version=request.POST.get("version"))
             messages.success(request, "通报已审核")
         elif action == "issue":
-            issued = actions.do_issue_notice(request.user, pk)
+            issued = actions.do_issue_notice(request.user, pk, version=request.POST.get("version"))
             messages.success(request, f"通报已印发：{issued.doc_number}")
         else:
             raise NotFound()
@@ -453,10 +459,10 @@ def ledger_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         notes = {k: request.POST.get(k, "") for k in actions.NOTE_KEYS}
         try:
             if request.POST.get("submit"):
-                actions.do_submit_ledger(request.user, obj.pk, notes)
+                actions.do_submit_ledger(request.user, obj.pk, notes, version=request.POST.get("version"))
                 messages.success(request, "台账已报送")
             else:
-                actions.do_save_ledger_notes(request.user, obj.pk, notes)
+                actions.do_save_ledger_notes(request.user, obj.pk, notes, version=request.POST.get("version"))
                 messages.success(request, "说明已保存")
             return redirect("supervision:ledger", pk=obj.pk)
         except REFUSALS:
@@ -551,7 +557,9 @@ def accountability(request: AuthedHttpRequest) -> HttpResponseBase:
 @require_POST
 def accountability_decide(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     try:
-        actions.do_decide_record(request.user, pk, request.POST.get("status", ""))
+        actions.do_decide_record(
+            request.user, pk, request.POST.get("status", ""), version=request.POST.get("version")
+        )
         messages.success(request, "已更新")
     except REFUSALS:
         raise

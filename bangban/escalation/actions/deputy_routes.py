@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
+from bangban.core import kit
 from bangban.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets.models import Category
 
@@ -91,14 +92,7 @@ def do_create_route(*, acting_user: Any, category_id: Any, deputy_id: Any) -> De
 
 
 def _locked_route(route_id: Any) -> DeputyRoute:
-    try:
-        pk = int(route_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    route = DeputyRoute.objects.select_for_update().filter(pk=pk).first()
-    if route is None:
-        raise NotFound("该对口配置不存在或已删除")
-    return route
+    return kit.lock(DeputyRoute, route_id, not_found=NotFound("该对口配置不存在或已删除"))
 
 
 def do_update_route(*, acting_user: Any, route_id: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
@@ -22,7 +23,7 @@ from bangban.tickets.public import lock_case
 from bangban.tickets.workflow import Status
 from bangban.workdays.service import due, workdays_between
 
-from .. import access
+from .. import access, workflow
 from ..models import Dispute, DisputeStatus, MeetingType
 from ._common import _now, _tell, _text, _unit, role_users
 from .tiers import settings_row
@@ -104,11 +105,10 @@ def do_decide_dispute(
     if not access.can_decide_disputes(acting_user):
         raise PermissionDenied("只有职责认定专班（指挥中心派单员）可以认定")
     with transaction.atomic():
-        dispute = access.visible_disputes(acting_user).select_for_update().filter(pk=dispute_id).first()
-        if dispute is None:
-            raise NotFound()
-        if dispute.status != DisputeStatus.PENDING:
-            raise InvalidTransition("该异议已认定", code="dispute_decided")
+        dispute = kit.lock(access.visible_disputes(acting_user), dispute_id)
+        decided = workflow.DISPUTE.check(
+            dispute.status, "decide", message="该异议已认定", code="dispute_decided"
+        )
         decision = _text(decision, code="decision_required", message="请填写认定意见")
         if lead_unit_id in (None, ""):
             raise ValidationFailed("请指定主办单位", code="lead_unit_required")
@@ -148,9 +148,11 @@ def do_decide_dispute(
                 now=now,
                 authorised_by=ReviewSignOff("dispute", ticket.pk),
             )
-        dispute.status, dispute.decision, dispute.lead_unit = DisputeStatus.DECIDED, decision, lead
+        dispute.status, dispute.decision, dispute.lead_unit = decided, decision, lead
         dispute.decided_by, dispute.decided_at, dispute.meeting = acting_user, now, meeting
-        dispute.save()
+        kit.save_change(
+            dispute, ["status", "decision", "lead_unit", "decided_by", "decided_at", "meeting"], bump=False
+        )
         dispute.co_units.set(co)
         add_event(
             ticket,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
@@ -18,7 +19,7 @@ from bangban.tickets.guards import ReviewSignOff
 from bangban.tickets.models import Category, Ticket, Urgency
 from bangban.tickets.workflow import Status
 
-from .. import access, hooks
+from .. import access, hooks, workflow
 from ..models import (
     MayorReview,
     Meeting,
@@ -38,10 +39,11 @@ def _lock_review(user: Any, ticket_id: Any) -> tuple[Ticket, MayorReview]:
     ticket = access_ticket(user, ticket_id, "view", for_update=True)
     if not has_any_role(user, access.MAYOR_CHAIN_ROLES):
         raise NotFound()
-    review = open_review(ticket, lock=True)
-    if review is None:
-        raise NotFound("该诉求不是市长直通车诉求", code="not_found")
-    return ticket, review
+    found = open_review(ticket)
+    missing = NotFound("该诉求不是市长直通车诉求", code="not_found")
+    if found is None:
+        raise missing
+    return ticket, kit.lock(MayorReview, found.pk, not_found=missing)
 
 
 def open_review(ticket: Ticket, *, lock: bool = False) -> MayorReview | None:
@@ -53,6 +55,10 @@ def open_review(ticket: Ticket, *, lock: bool = False) -> MayorReview | None:
             ticket=ticket, defaults={"collected_at": ticket.received_at}
         )
     return review
+
+
+# What the review's steps change.
+REVIEW_FIELDS = ["stage", "kind", "category", "deputy", "consult_meeting"]
 
 
 def _review_step(
@@ -74,8 +80,7 @@ def _review_step(
         actor_name=actor.display_name[:80],
         at=now,
     )
-    review.version += 1
-    review.save()
+    kit.save_change(review, REVIEW_FIELDS)
     label = f"{ReviewStage(stage).label}：{SignDecision(decision).label}"
     add_event(
         ticket,
@@ -97,6 +102,7 @@ def do_classify(
     category_id: Any,
     kind: str,
     comment: str = "",
+    version: Any = None,
     now: dt.datetime | None = None,
 ) -> MayorReview:
     """市政府办公室专人 classify a submission; it goes to the 对口联系副秘书长 of its category."""
@@ -105,11 +111,14 @@ def do_classify(
         ticket, review = _lock_review(acting_user, ticket_id)
         if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
             raise PermissionDenied("只有市政府办公室专人可以分类", code="permission_denied")
+        kit.check_version(review, version)
         _check_open(ticket, "分类")
-        if review.stage != ReviewStage.COLLECTED:
-            raise InvalidTransition(
-                f"该诉求当前为“{review.get_stage_display()}”，不能再分类", code="out_of_turn"
-            )
+        classified = workflow.REVIEW.check(
+            review.stage,
+            "classify",
+            message=f"该诉求当前为“{review.get_stage_display()}”，不能再分类",
+            code="out_of_turn",
+        )
         if kind not in ProblemKind.values:
             raise ValidationFailed("请选择问题类别（一般问题/重大问题）", code="kind_required")
         category = Category.objects.filter(
@@ -123,7 +132,7 @@ def do_classify(
                 f"“{category.path or category.name}”未配置对口联系副秘书长，请先在对口表中配置",
                 code="deputy_route_missing",
             )
-        review.kind, review.category, review.deputy, review.stage = kind, category, deputy, ReviewStage.DEPUTY
+        review.kind, review.category, review.deputy, review.stage = kind, category, deputy, classified
         comment = _text(comment, code="comment_invalid", message="", required=False)
         _review_step(ticket, review, ReviewStage.COLLECTED, SignDecision.CLASSIFY, comment, acting_user, now,
                      kind=kind, category=category.pk, deputy=deputy.pk)  # fmt: skip
@@ -146,11 +155,16 @@ _CHAIN = {
 }
 
 
-def _signing_stage(user: Any, review: MayorReview) -> str:
-    """The stage `user` signs at now, or an error that says whose turn it is."""
-    mine = [stage for stage, (role, *_r) in _CHAIN.items() if has_any_role(user, {role})]
+def _signing_stages(user: Any) -> list[str]:
+    """The stages `user` may sign at, or 403 for a user who signs at none."""
+    mine = [str(stage) for stage, (role, *_r) in _CHAIN.items() if has_any_role(user, {role})]
     if not mine and not has_any_role(user, {Role.ADMIN}):
         raise PermissionDenied("只有对口联系副秘书长、秘书长或分管市长可以审核签批")
+    return mine
+
+
+def _signing_stage(user: Any, review: MayorReview, mine: list[str]) -> str:
+    """The stage `user` signs at now, or an error that says whose turn it is."""
     if review.stage in mine or (has_any_role(user, {Role.ADMIN}) and review.stage in _CHAIN):
         return review.stage
     whose = _CHAIN[ReviewStage(review.stage)][1] if review.stage in _CHAIN else ""
@@ -164,21 +178,30 @@ def _signing_stage(user: Any, review: MayorReview) -> str:
 
 
 def do_sign(
-    *, acting_user: Any, ticket_id: int, decision: str, comment: str = "", now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    ticket_id: int,
+    decision: str,
+    comment: str = "",
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> MayorReview:
     """The 对口联系副秘书长 reviews, then the 秘书长 and the 分管市长 sign, each in turn: accept, or
     return to the previous stage with a comment."""
     now = _now(now)
     with transaction.atomic():
         ticket, review = _lock_review(acting_user, ticket_id)
-        _check_open(ticket, "签批")
-        stage = _signing_stage(acting_user, review)
+        mine = _signing_stages(acting_user)
         if (
-            stage == ReviewStage.DEPUTY
+            review.stage == ReviewStage.DEPUTY
+            and ReviewStage.DEPUTY in mine
             and review.deputy_id not in (acting_user.pk, None)
             and not has_any_role(acting_user, {Role.ADMIN})
         ):
             raise PermissionDenied("该诉求由其他对口联系副秘书长审核")
+        kit.check_version(review, version)
+        _check_open(ticket, "签批")
+        stage = _signing_stage(acting_user, review, mine)
         if decision not in (SignDecision.ACCEPT, SignDecision.RETURN):
             raise ValidationFailed("请选择同意或退回", code="decision_invalid")
         comment = _text(
@@ -187,7 +210,6 @@ def do_sign(
             message="退回必须填写意见",
             required=decision == SignDecision.RETURN,
         )
-        _role, _who, forward, back = _CHAIN[ReviewStage(stage)]
         if (
             decision == SignDecision.ACCEPT
             and stage == ReviewStage.SECRETARY
@@ -196,7 +218,9 @@ def do_sign(
             raise InvalidTransition(
                 "重大问题由秘书长提请市长或副市长会商，不走签批流程", code="major_requires_consult"
             )
-        review.stage = forward if decision == SignDecision.ACCEPT else back
+        review.stage = workflow.REVIEW.check(
+            review.stage, f"{stage}_{'accept' if decision == SignDecision.ACCEPT else 'return'}"
+        )
         _review_step(ticket, review, stage, decision, comment, acting_user, now)
         nxt = _CHAIN.get(ReviewStage(review.stage))
         if nxt is not None:
@@ -218,6 +242,7 @@ def do_request_consult(
     held_at: dt.datetime | None,
     comment: str = "",
     place: str = "",
+    version: Any = None,
     now: dt.datetime | None = None,
 ) -> Meeting:
     """Major problems: the 秘书长 asks the 市长 or a 副市长 to meet the enterprise (会商)."""
@@ -226,11 +251,14 @@ def do_request_consult(
         ticket, review = _lock_review(acting_user, ticket_id)
         if not has_any_role(acting_user, {Role.SECRETARY_GENERAL, Role.ADMIN}):
             raise PermissionDenied("只有秘书长可以提请会商")
+        kit.check_version(review, version)
         _check_open(ticket, "提请会商")
-        if review.stage != ReviewStage.SECRETARY:
-            raise InvalidTransition(
-                f"当前环节为“{review.get_stage_display()}”，不能提请会商", code="out_of_turn"
-            )
+        consulting = workflow.REVIEW.check(
+            review.stage,
+            "consult",
+            message=f"当前环节为“{review.get_stage_display()}”，不能提请会商",
+            code="out_of_turn",
+        )
         if review.kind != ProblemKind.MAJOR:
             raise InvalidTransition("一般问题走签批流程，重大问题才提请会商", code="consult_for_major_only")
         chair = _users([chair_id] if chair_id not in (None, "") else [])
@@ -249,7 +277,7 @@ def do_request_consult(
             case_ids=[ticket.pk],
             now=now,
         )
-        review.stage, review.consult_meeting = ReviewStage.CONSULT, meeting
+        review.stage, review.consult_meeting = consulting, meeting
         _review_step(ticket, review, ReviewStage.SECRETARY, SignDecision.CONSULT,
                      _text(comment, code="comment_invalid", message="", required=False), acting_user, now,
                      meeting=meeting.pk)  # fmt: skip
@@ -276,6 +304,7 @@ def do_mayor_dispatch(
     urgency: str,
     co_unit_ids: Iterable[Any] = (),
     note: str = "",
+    version: Any = None,
     now: dt.datetime | None = None,
 ) -> Ticket:
     """After sign-off (or the 会商), 市政府办公室 dispatch the case through the case lifecycle; the
@@ -285,11 +314,16 @@ def do_mayor_dispatch(
         ticket, review = _lock_review(acting_user, ticket_id)
         if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
             raise PermissionDenied("只有市政府办公室专人可以交办市长直通车诉求")
+        kit.check_version(review, version)
+        incomplete = InvalidTransition(
+            f"该诉求当前为“{review.get_stage_display()}”，须完成审核签批（或会商）后才能交办",
+            code="mayor_signoff_incomplete",
+        )
+        dispatched = workflow.REVIEW.check(
+            review.stage, "dispatch", message=incomplete.message, code=incomplete.code
+        )
         if not may_dispatch_review(review, ticket):
-            raise InvalidTransition(
-                f"该诉求当前为“{review.get_stage_display()}”，须完成审核签批（或会商）后才能交办",
-                code="mayor_signoff_incomplete",
-            )
+            raise incomplete
         if urgency not in Urgency.values:
             raise ValidationFailed("请选择办理时限类别（紧急2日/一般5日/复杂15日）", code="urgency_invalid")
         ticket = ticket_actions.do_dispatch(
@@ -304,7 +338,7 @@ def do_mayor_dispatch(
             authorised_by=ReviewSignOff("mayor_review", ticket.pk),
         )
         previous = review.stage
-        review.stage = ReviewStage.DISPATCHED
+        review.stage = dispatched
         ReviewStep.objects.create(
             review=review,
             stage=previous,
@@ -314,6 +348,5 @@ def do_mayor_dispatch(
             actor_name=acting_user.display_name[:80],
             at=now,
         )
-        review.version += 1
-        review.save()
+        kit.save_change(review, ["stage"])
     return ticket

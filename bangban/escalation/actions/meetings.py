@@ -14,15 +14,16 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
 from bangban.tickets.models import Ticket
 from bangban.tickets.notifications import unit_heads, unit_members
 from bangban.workdays.service import due
 
-from .. import access
-from ..models import Meeting, MeetingStatus, MeetingTask, MeetingType, Participant, TaskStatus
+from .. import access, workflow
+from ..models import Meeting, MeetingTask, MeetingType, Participant, TaskStatus
 from ._common import _int, _now, _tell, _text, _unit, _users, _workdays
 
 
@@ -122,19 +123,27 @@ def _organiser(user: Any, meeting: Meeting) -> None:
 
 
 def do_record_minutes(
-    *, acting_user: Any, meeting_id: int, minutes: str, held: bool = True, now: dt.datetime | None = None
+    *,
+    acting_user: Any,
+    meeting_id: int,
+    minutes: str,
+    held: bool = True,
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> Meeting:
+    """The minutes, with "the meeting was held" (`held`) marking it held; draft minutes of a
+    planned meeting leave it planned."""
     now = _now(now)
     with transaction.atomic():
         meeting = access_meeting_locked(acting_user, meeting_id)
         _organiser(acting_user, meeting)
+        kit.check_version(meeting, version)
+        status = workflow.MEETING.check(meeting.status, "hold") if held else meeting.status
         text = _text(minutes, code="minutes_required", message="请填写会议纪要", max_length=20000)
         before = {"minutes": meeting.minutes[:200], "status": meeting.status}
         meeting.minutes = text
-        if held:
-            meeting.status = MeetingStatus.HELD
-        meeting.version += 1
-        meeting.save()
+        meeting.status = status
+        kit.save_change(meeting, ["minutes", "status"])
         record(
             "escalation.meeting_minutes",
             actor=acting_user,
@@ -228,18 +237,15 @@ def do_complete_task(
 ) -> MeetingTask:
     now = _now(now)
     with transaction.atomic():
-        task = access.visible_tasks(acting_user).select_for_update().filter(pk=task_id).first()
-        if task is None:
-            raise NotFound()
+        task = kit.lock(access.visible_tasks(acting_user), task_id)
         if not (
             access.unit_member(acting_user, task.owner_unit_id) or has_any_role(acting_user, {Role.ADMIN})
         ):
             raise PermissionDenied("只有责任单位的人员可以报送任务完成情况", code="wrong_unit")
-        if task.status == TaskStatus.DONE:
-            raise InvalidTransition("该任务已完成", code="task_done")
+        done = workflow.TASK.check(task.status, "complete", message="该任务已完成", code="task_done")
         task.done_note = _text(note, code="note_required", message="请填写完成情况", max_length=1000)
-        task.status, task.done_at, task.done_by = TaskStatus.DONE, now, acting_user
-        task.save()
+        task.status, task.done_at, task.done_by = done, now, acting_user
+        kit.save_change(task, ["done_note", "status", "done_at", "done_by"], bump=False)
         record(
             "escalation.task_done",
             actor=acting_user,

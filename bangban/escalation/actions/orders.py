@@ -10,7 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
@@ -18,7 +19,7 @@ from bangban.tickets.notifications import unit_members
 from bangban.tickets.public import cases_in
 from bangban.workdays.service import due
 
-from .. import access
+from .. import access, workflow
 from ..models import SupervisionKind, SupervisionOrder, SupervisionStatus, TaskStatus
 from ._common import _check_open, _now, _tell, _text, _workdays
 from .tiers import settings_row
@@ -54,9 +55,7 @@ def do_issue_order(
                 raise ValidationFailed("该诉求尚未派单，没有可督办的主办单位", code="no_unit")
             unit_id = ticket.lead_unit_id
         else:
-            task = access.visible_tasks(acting_user).select_for_update().filter(pk=task_id).first()
-            if task is None:
-                raise NotFound()
+            task = kit.lock(access.visible_tasks(acting_user), task_id)
             if task.status == TaskStatus.DONE:
                 raise InvalidTransition("该任务已完成，无需督办", code="task_done")
             unit_id = task.owner_unit_id
@@ -99,17 +98,16 @@ def do_respond_order(
 ) -> SupervisionOrder:
     now = _now(now)
     with transaction.atomic():
-        order = access.visible_orders(acting_user).select_for_update().filter(pk=order_id).first()
-        if order is None:
-            raise NotFound()
+        order = kit.lock(access.visible_orders(acting_user), order_id)
         if not access.unit_member(acting_user, order.unit_id):
             unit = Unit.objects.filter(pk=order.unit_id).values_list("name", flat=True).first()
             raise PermissionDenied(f"该督办单应由{unit}答复，您所在单位不能答复", code="wrong_unit")
-        if order.status != SupervisionStatus.OPEN:
-            raise InvalidTransition("该督办单已答复", code="already_answered")
+        answered = workflow.SUPERVISION.check(
+            order.status, "respond", message="该督办单已答复", code="already_answered"
+        )
         order.response = _text(response, code="response_required", message="请填写书面答复", max_length=5000)
-        order.status, order.responded_by, order.responded_at = SupervisionStatus.ANSWERED, acting_user, now
-        order.save()
+        order.status, order.responded_by, order.responded_at = answered, acting_user, now
+        kit.save_change(order, ["response", "status", "responded_by", "responded_at"], bump=False)
         after = {"status": order.status, "late": now > order.due_at, "response": order.response[:200]}
         record("escalation.supervision_answered", actor=acting_user, obj=order,
                before={"status": SupervisionStatus.OPEN}, after=after)  # fmt: skip

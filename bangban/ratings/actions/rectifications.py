@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import ValidationFailed
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
 from bangban.workdays import service as workday_service
 
-from .. import access
+from .. import access, workflow
 from ..models import (
     RatedSubject,
     Rating,
@@ -31,20 +32,25 @@ from .parameters import get_settings
 from .tokens import make_sms_token, sms_url, subject_token
 
 
-def _lock_rect(acting_user: Any, rect_id: Any, expected_version: Any) -> tuple[Rectification, dict]:
-    rect = access.access_rectification(acting_user, rect_id, for_update=True)
-    if expected_version not in (None, "") and int(expected_version) != rect.version:
-        raise Conflict()
-    return rect, snapshot(
-        rect, fields=["status", "category", "due_at", "rectified_at", "rater_level", "version"]
+def _lock_rect(acting_user: Any, rect_id: Any) -> Rectification:
+    """The rectification, locked; 404 outside the user's scope."""
+    return kit.lock(access.visible_rectifications(acting_user), rect_id)
+
+
+def _snapshot(rect: Rectification) -> dict:
+    return snapshot(rect, fields=["status", "category", "due_at", "rectified_at", "rater_level", "version"])
+
+
+def _move(rect: Rectification, action: str, expected_version: Any, doing: str) -> str:
+    """The version the user read, then whether `action` is allowed now (after the caller has
+    authorised the user, so that nobody learns of a change from a refusal they may not see)."""
+    kit.check_version(rect, expected_version)
+    return workflow.RECTIFICATION.check(
+        rect.status,
+        action,
+        message=f"整改当前为“{RectStatus(rect.status).label}”，不能{doing}",
+        code="invalid_transition",
     )
-
-
-def _require_rect_status(rect: Rectification, status: str, doing: str) -> None:
-    if rect.status != status:
-        raise InvalidTransition(
-            f"整改当前为“{RectStatus(rect.status).label}”，不能{doing}", code="invalid_transition"
-        )
 
 
 def do_verify(
@@ -58,13 +64,13 @@ def do_verify(
     """The responsible unit records what it found (核实)."""
     now = _now(now)
     with transaction.atomic():
-        rect, before = _lock_rect(acting_user, rect_id, expected_version)
+        rect = _lock_rect(acting_user, rect_id)
         access.require_unit_member(acting_user, rect)
-        _require_rect_status(rect, RectStatus.VERIFY, "核实")
+        moved = _move(rect, "verify", expected_version, "核实")
+        before = _snapshot(rect)
         rect.verification = _text(verification, 2000, required="请填写核实情况", code="verification_required")
-        rect.status = RectStatus.CLASSIFY
-        rect.version += 1
-        rect.save(update_fields=["verification", "status", "version"])
+        rect.status = moved
+        kit.save_change(rect, ["verification", "status"])
         _rect_event("ratings.rect_verify", rect, acting_user, before, note=rect.verification)
         for user in _managers():
             notify_user(
@@ -95,16 +101,18 @@ def do_classify(
         raise ValidationFailed("定性无效：立行立改、限期整改、解释说明或申诉复核", code="category_invalid")
     note = _text(note, 500)
     with transaction.atomic():
-        rect, before = _lock_rect(acting_user, rect_id, expected_version)
-        _require_rect_status(rect, RectStatus.CLASSIFY, "定性")
+        rect = _lock_rect(acting_user, rect_id)
+        moved = _move(
+            rect, "uphold_appeal" if category == RectCategory.APPEAL else "classify", expected_version, "定性"
+        )
+        before = _snapshot(rect)
         rect.category = category
         rect.classify_note = note
-        rect.version += 1
-        fields = ["category", "classify_note", "status", "version"]
+        fields = ["category", "classify_note", "status"]
         if category == RectCategory.APPEAL:
             if not note:
                 raise ValidationFailed("申诉复核成立须写明理由", code="note_required")
-            rect.status = RectStatus.DISMISSED
+            rect.status = moved
             rect.closed_at = now
             fields.append("closed_at")
             Rating.objects.filter(pk=rect.rating_id).update(invalidated=True)
@@ -119,9 +127,9 @@ def do_classify(
                 if not 0 <= days <= 60:
                     raise ValidationFailed("整改时限应在 0–60 个工作日之间", code="workdays_invalid")
             rect.due_at = _due(now, days)
-            rect.status = RectStatus.RECTIFYING
+            rect.status = moved
             fields.append("due_at")
-        rect.save(update_fields=fields)
+        kit.save_change(rect, fields)
         _rect_event("ratings.rect_classify", rect, acting_user, before, note=note)
         for user in _active_unit_members(rect.unit_id):
             text = (
@@ -149,15 +157,15 @@ def do_rectify(
     """The unit reports what it did and the feedback for the rater, who is told and asked to rate."""
     now = _now(now)
     with transaction.atomic():
-        rect, before = _lock_rect(acting_user, rect_id, expected_version)
+        rect = _lock_rect(acting_user, rect_id)
         access.require_unit_member(acting_user, rect)
-        _require_rect_status(rect, RectStatus.RECTIFYING, "反馈整改结果")
+        moved = _move(rect, "rectify", expected_version, "反馈整改结果")
+        before = _snapshot(rect)
         rect.measures = _text(measures, 2000, required="请填写整改措施", code="measures_required")
         rect.feedback = _text(feedback, 2000, required="请填写给评价人的反馈", code="feedback_required")
-        rect.status = RectStatus.FED_BACK
+        rect.status = moved
         rect.rectified_at = now
-        rect.version += 1
-        rect.save(update_fields=["measures", "feedback", "status", "rectified_at", "version"])
+        kit.save_change(rect, ["measures", "feedback", "status", "rectified_at"])
         _rect_event("ratings.rect_rectify", rect, acting_user, before, note=rect.feedback)
         _tell_rater(rect, now)
     return rect
@@ -217,7 +225,7 @@ def do_add_link(
 
     now = _now(now)
     with transaction.atomic():
-        rect, _ = _lock_rect(acting_user, rect_id, None)
+        rect = _lock_rect(acting_user, rect_id)
         if not access.is_manager(acting_user):
             access.require_unit_member(acting_user, rect)
         try:

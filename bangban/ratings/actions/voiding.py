@@ -9,10 +9,11 @@ from django.db import transaction
 
 from bangban.accounts.access import has_any_role
 from bangban.audit.actions import record, snapshot
-from bangban.core.errors import Conflict, NotFound, PermissionDenied
+from bangban.core import kit
+from bangban.core.errors import Conflict, PermissionDenied
 from bangban.notifications.actions import notify_user
 
-from .. import access
+from .. import access, workflow
 from ..models import Rating, Rectification, RectStatus
 from ._common import _active_unit_members, _now, _text, rect_link
 
@@ -33,24 +34,16 @@ def do_void_rating(
     if not has_any_role(acting_user, access.VOID_ROLES):
         raise PermissionDenied("只有营商办可以作废评价", code="void_forbidden")
     reason = _text(reason, 500, required="请填写作废理由", code="reason_required")
-    try:
-        pk = int(rating_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     with transaction.atomic():
-        rating = Rating.objects.select_for_update().filter(pk=pk).first()
-        if rating is None:
-            raise NotFound()
+        rating = kit.lock(Rating, rating_id)
+        kit.check_version(rating, expected_version)
         if rating.voided_at is not None:
             raise Conflict("该评价已作废，不能重复作废", code="already_voided")
-        if expected_version not in (None, "") and str(expected_version) != str(rating.version):
-            raise Conflict()
         before = snapshot(rating, fields=["voided_at", "void_reason", "version"])
         rating.voided_at = now
         rating.voided_by = acting_user
         rating.void_reason = reason
-        rating.version += 1
-        rating.save(update_fields=["voided_at", "voided_by", "void_reason", "version"])
+        kit.save_change(rating, ["voided_at", "voided_by", "void_reason"])
         rect = (
             Rectification.objects.select_for_update()
             .filter(rating=rating)
@@ -58,10 +51,9 @@ def do_void_rating(
             .first()
         )
         if rect is not None:
-            rect.status = RectStatus.VOIDED
+            rect.status = workflow.RECTIFICATION.check(rect.status, "void")
             rect.closed_at = now
-            rect.version += 1
-            rect.save(update_fields=["status", "closed_at", "version"])
+            kit.save_change(rect, ["status", "closed_at"])
             for user in _active_unit_members(rect.unit_id):
                 notify_user(
                     user,

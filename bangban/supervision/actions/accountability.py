@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import ValidationFailed
 
-from .. import access, definitions, figures
+from .. import access, definitions, figures, workflow
 from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
 from ._common import _check_month
 from .parameters import current_settings
@@ -143,28 +144,31 @@ def do_create_record(
     return rec
 
 
-def do_decide_record(user: Any, record_id: int, status: str) -> AccountabilityRecord:
+# The decision a user picks, as an action of `workflow.ACCOUNTABILITY`.
+DECISIONS = {
+    AccountabilityStatus.CONFIRMED: "confirm",
+    AccountabilityStatus.DONE: "complete",
+    AccountabilityStatus.DROPPED: "drop",
+}
+
+
+def do_decide_record(user: Any, record_id: int, status: str, *, version: Any = None) -> AccountabilityRecord:
     if not access.can_record_accountability(user):
         from bangban.core.errors import PermissionDenied
 
         raise PermissionDenied("仅营商办、作风办可以决定奖惩问责")
-    if status not in (
-        AccountabilityStatus.CONFIRMED,
-        AccountabilityStatus.DONE,
-        AccountabilityStatus.DROPPED,
-    ):
+    action = DECISIONS.get(status)  # type: ignore[call-overload]
+    if action is None:
         raise ValidationFailed("状态无效", code="status_invalid")
     with transaction.atomic():
-        rec = access.visible_records(user).select_for_update(of=("self",)).filter(pk=record_id).first()
-        if rec is None:
-            raise NotFound()
-        if rec.status in (AccountabilityStatus.DONE, AccountabilityStatus.DROPPED):
-            raise InvalidTransition("该记录已办结或撤销", code="record_closed")
+        rec = kit.lock(access.visible_records(user), record_id)
+        kit.check_version(rec, version)
         before = rec.status
-        rec.status = status
+        rec.status = workflow.ACCOUNTABILITY.check(
+            rec.status, action, message="该记录已办结或撤销", code="record_closed"
+        )
         rec.decided_by, rec.decided_at = user, timezone.now()
-        rec.version += 1
-        rec.save()
+        kit.save_change(rec, ["status", "decided_by", "decided_at"])
         record(
             "supervision.accountability_decide",
             actor=user,

@@ -10,10 +10,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import PermissionDenied, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
-from .. import access, figures, sources
+from .. import access, figures, sources, workflow
 from ..models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus
 from ._common import _check_month
 from .parameters import current_settings
@@ -124,25 +125,25 @@ def _clean_notes(notes: dict[str, Any]) -> dict[str, str]:
     return cleaned
 
 
-def _locked_ledger(user: Any, ledger_id: int) -> Ledger:
-    ledger = access.access_ledger(user, ledger_id)
-    ledger = Ledger.objects.select_for_update().get(pk=ledger.pk)
+def _locked_ledger(user: Any, ledger_id: int, action: str, version: Any) -> Ledger:
+    """The unit's ledger, locked: 404 outside the user's scope, 403 for a user who may not fill it
+    in, then the version the user read, then whether `action` is allowed in its state."""
+    ledger = kit.lock(Ledger, access.access_ledger(user, ledger_id).pk)
     if not access.can_submit_ledger(user, ledger):
-        from bangban.core.errors import PermissionDenied
-
         raise PermissionDenied("只有本单位承办人或负责人可以填写和报送台账")
-    if ledger.status == LedgerStatus.SUBMITTED:
-        raise InvalidTransition("台账已报送，不能再修改", code="ledger_already_submitted")
+    kit.check_version(ledger, version)
+    ledger.status = workflow.LEDGER.check(
+        ledger.status, action, message="台账已报送，不能再修改", code="ledger_already_submitted"
+    )
     return ledger
 
 
-def do_save_ledger_notes(user: Any, ledger_id: int, notes: dict[str, Any]) -> Ledger:
+def do_save_ledger_notes(user: Any, ledger_id: int, notes: dict[str, Any], *, version: Any = None) -> Ledger:
     with transaction.atomic():
-        ledger = _locked_ledger(user, ledger_id)
+        ledger = _locked_ledger(user, ledger_id, "save_notes", version)
         before = dict(ledger.notes)
         ledger.notes = _clean_notes(notes)
-        ledger.version += 1
-        ledger.save(update_fields=["notes", "version"])
+        kit.save_change(ledger, ["notes"])
         record(
             "supervision.ledger_save",
             actor=user,
@@ -155,21 +156,24 @@ def do_save_ledger_notes(user: Any, ledger_id: int, notes: dict[str, Any]) -> Le
 
 
 def do_submit_ledger(
-    user: Any, ledger_id: int, notes: dict[str, Any] | None = None, *, now: dt.datetime | None = None
+    user: Any,
+    ledger_id: int,
+    notes: dict[str, Any] | None = None,
+    *,
+    version: Any = None,
+    now: dt.datetime | None = None,
 ) -> Ledger:
     from ..ledgers import ledger_content
 
     now = now or timezone.now()
     with transaction.atomic():
-        ledger = _locked_ledger(user, ledger_id)
+        ledger = _locked_ledger(user, ledger_id, "submit", version)
         if notes is not None:
             ledger.notes = _clean_notes(notes)
         ledger.content = ledger_content(ledger)
-        ledger.status = LedgerStatus.SUBMITTED
         ledger.submitted_at, ledger.submitted_by = now, user
         ledger.late = now.astimezone(SHANGHAI).date() > ledger.due_date
-        ledger.version += 1
-        ledger.save()
+        kit.save_change(ledger, ["notes", "content", "status", "submitted_at", "submitted_by", "late"])
         record(
             "supervision.ledger_submit",
             actor=user,

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core import kit
+from bangban.core.errors import InvalidTransition, ValidationFailed
 from bangban.workdays.arithmetic import SHANGHAI
 
-from .. import access, definitions, officedoc
+from .. import access, definitions, officedoc, workflow
 from ..models import Notice, NoticeCounter, NoticeKind, NoticeStatus, Ranking, RankingStatus
 from ._common import _check_month
 from .parameters import current_settings
@@ -78,25 +79,23 @@ def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
     return notice
 
 
-def _locked_notice(notice_id: int) -> Notice:
-    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
-    if notice is None:
-        raise NotFound()
-    return notice
+def _locked_notice(notice_id: Any) -> Notice:
+    return kit.lock(Notice, notice_id)
 
 
-def do_review_notice(user: Any, notice_id: int) -> Notice:
+def do_review_notice(user: Any, notice_id: int, *, version: Any = None) -> Notice:
     access.require_manager(user)
     with transaction.atomic():
         notice = _locked_notice(notice_id)
-        if notice.status != NoticeStatus.DRAFT:
-            raise InvalidTransition(
-                f"通报当前为“{notice.get_status_display()}”，不能审核", code="notice_not_draft"
-            )
-        notice.status = NoticeStatus.REVIEWED
+        kit.check_version(notice, version)
+        notice.status = workflow.NOTICE.check(
+            notice.status,
+            "review",
+            message=f"通报当前为“{notice.get_status_display()}”，不能审核",
+            code="notice_not_draft",
+        )
         notice.reviewed_by, notice.reviewed_at = user, timezone.now()
-        notice.version += 1
-        notice.save()
+        kit.save_change(notice, ["status", "reviewed_by", "reviewed_at"])
         record(
             "supervision.notice_review",
             actor=user,
@@ -109,17 +108,25 @@ def do_review_notice(user: Any, notice_id: int) -> Notice:
 
 
 def do_edit_notice(
-    user: Any, notice_id: int, *, title: str | None = None, requirements: str | None = None
+    user: Any,
+    notice_id: int,
+    *,
+    title: str | None = None,
+    requirements: str | None = None,
+    version: Any = None,
 ) -> Notice:
     """Edit a draft or reviewed notice's title and its closing 工作要求 text; an edited reviewed
     notice goes back to draft. An issued notice is immutable."""
     access.require_manager(user)
     with transaction.atomic():
         notice = _locked_notice(notice_id)
-        if notice.status == NoticeStatus.ISSUED:
-            raise InvalidTransition(
-                f"通报已印发（{notice.doc_number}），不能修改", code="notice_already_issued"
-            )
+        kit.check_version(notice, version)
+        edited = workflow.NOTICE.check(
+            notice.status,
+            "edit",
+            message=f"通报已印发（{notice.doc_number}），不能修改",
+            code="notice_already_issued",
+        )
         before = {"title": notice.title, "status": notice.status}
         if title is not None:
             title = title.strip()
@@ -138,10 +145,9 @@ def do_edit_notice(
             if sections and text:
                 sections[-1] = {**sections[-1], "paragraphs": [p for p in text.splitlines() if p.strip()]}
                 notice.content = {**notice.content, "sections": sections}
-        notice.status = NoticeStatus.DRAFT
+        notice.status = edited
         notice.reviewed_by, notice.reviewed_at = None, None
-        notice.version += 1
-        notice.save()
+        kit.save_change(notice, ["title", "content", "status", "reviewed_by", "reviewed_at"])
         record(
             "supervision.notice_edit",
             actor=user,
@@ -170,20 +176,24 @@ def render_notice(notice: Notice, *, number: str | None = None, date: dt.date | 
     )
 
 
-def do_issue_notice(user: Any, notice_id: int, *, now: dt.datetime | None = None) -> Notice:
+def do_issue_notice(
+    user: Any, notice_id: int, *, version: Any = None, now: dt.datetime | None = None
+) -> Notice:
     """Give the reviewed notice its 发文字号, render and archive the .docx (SHA-256 recorded)."""
     access.require_manager(user)
     now = now or timezone.now()
     with transaction.atomic():
         notice = _locked_notice(notice_id)
+        kit.check_version(notice, version)
         if notice.status == NoticeStatus.ISSUED:
             raise InvalidTransition(
                 f"通报已于 {timezone.localtime(notice.issued_at):%Y-%m-%d} 印发（{notice.doc_number}），"
                 "不能重复印发或修改",
                 code="notice_already_issued",
             )
-        if notice.status != NoticeStatus.REVIEWED:
-            raise InvalidTransition("通报须先审核，才能印发", code="notice_not_reviewed")
+        issued = workflow.NOTICE.check(
+            notice.status, "issue", message="通报须先审核，才能印发", code="notice_not_reviewed"
+        )
         cfg = current_settings()
         day = now.astimezone(SHANGHAI).date()
         counter, _ = NoticeCounter.objects.get_or_create(year=day.year)
@@ -196,10 +206,22 @@ def do_issue_notice(user: Any, notice_id: int, *, now: dt.datetime | None = None
         data = render_notice(notice, number=notice.doc_number, date=day)
         notice.sha256 = hashlib.sha256(data).hexdigest()
         notice.file.save(f"{notice.doc_number}.docx", ContentFile(data), save=False)
-        notice.status = NoticeStatus.ISSUED
+        notice.status = issued
         notice.issued_by, notice.issued_at = user, now
-        notice.version += 1
-        notice.save()
+        kit.save_change(
+            notice,
+            [
+                "doc_year",
+                "doc_seq",
+                "doc_number",
+                "issue_date",
+                "sha256",
+                "file",
+                "status",
+                "issued_by",
+                "issued_at",
+            ],
+        )
         _notify_named_units(notice, now)
         record(
             "supervision.notice_issue",

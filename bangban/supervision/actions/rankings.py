@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bangban.audit.actions import record
+from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
 
-from .. import access, definitions, figures, idsets, sources
+from .. import access, definitions, figures, idsets, sources, workflow
 from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
 from ._common import _check_month, _positive
 from .accountability import propose_bottom_interviews
@@ -145,6 +146,7 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
         "month": month,
         "ranking": ranking,
         "status": status,
+        "version": ranking.version if ranking is not None else 0,
         "scope": scope,
         "scope_label": definitions.scope(scope).label,
         "weights": list(weights),
@@ -161,7 +163,13 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
 
 
 def do_compute_ranking(
-    user: Any, year: int, month: int, *, weights: tuple[Any, Any, Any] | None = None, min_cases: Any = None
+    user: Any,
+    year: int,
+    month: int,
+    *,
+    weights: tuple[Any, Any, Any] | None = None,
+    min_cases: Any = None,
+    version: Any = None,
 ) -> Ranking:
     """Compute (or recompute) the month's draft ranking; a frozen ranking is refused."""
     access.require_manager(user)
@@ -173,8 +181,9 @@ def do_compute_ranking(
     minimum = cfg.min_cases if min_cases in (None, "") else _positive(min_cases, "最少诉求数", 0, 100000)
     with transaction.atomic():
         ranking = Ranking.objects.select_for_update().filter(year=year, month=month).first()
-        if ranking is not None and ranking.status == RankingStatus.FROZEN:
-            raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
+        if ranking is not None:
+            kit.check_version(ranking, version)
+            workflow.RANKING.check(ranking.status, "compute", message=FROZEN_MESSAGE, code="ranking_frozen")
         rows, available = all_scope_rows(year, month, w, minimum, cfg.response_hours, cfg.bottom_places)
         now = timezone.now()
         before = None
@@ -184,7 +193,6 @@ def do_compute_ranking(
             before = {
                 "weights": [ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction]
             }
-            ranking.version += 1
         ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction = w
         ranking.min_cases = minimum
         ranking.response_hours = cfg.response_hours
@@ -192,7 +200,13 @@ def do_compute_ranking(
         ranking.sources = available
         ranking.office_figures = sources.dispatch_figures(year, month, now).data
         ranking.computed_at = now
-        ranking.save()
+        if ranking.pk is None:
+            ranking.save()
+        else:
+            kit.save_change(ranking, [
+                "weight_response", "weight_resolution", "weight_satisfaction", "min_cases", "response_hours",
+                "bottom_places", "sources", "office_figures", "computed_at",
+            ])  # fmt: skip
         _store_rows(ranking, rows)
         record(
             "supervision.ranking_compute",
@@ -290,7 +304,9 @@ def drill_queryset(
     return figures.drill_cases(year, month, unit_id, figure, hours, scope), False
 
 
-def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | None = None) -> Ranking:
+def do_freeze_ranking(
+    user: Any, year: int, month: int, *, version: Any = None, now: dt.datetime | None = None
+) -> Ranking:
     """Freeze a closed month's ranking as an immutable snapshot (computed first if needed), then
     apply the bottom-place rule (自动提议约谈)."""
     access.require_manager(user)
@@ -306,8 +322,10 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
         if existing is None:
             do_compute_ranking(user, year, month)
         ranking = Ranking.objects.select_for_update().get(year=year, month=month)
-        if ranking.status == RankingStatus.FROZEN:
-            raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
+        kit.check_version(ranking, version)
+        frozen = workflow.RANKING.check(
+            ranking.status, "freeze", message=FROZEN_MESSAGE, code="ranking_frozen"
+        )
         # The figures and the cases behind them are taken at the same moment: the draft's rows
         # are recomputed with its own weights and minimum, then every figure's cases are kept.
         weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
@@ -319,17 +337,13 @@ def do_freeze_ranking(user: Any, year: int, month: int, *, now: dt.datetime | No
         ranking.sources = available
         ranking.office_figures = sources.dispatch_figures(year, month, now).data
         ranking.computed_at = now
-        ranking.status = RankingStatus.FROZEN
+        ranking.status = frozen
         ranking.frozen_at = now
         ranking.frozen_by = user
         ranking.cases_frozen = True
-        ranking.version += 1
-        ranking.save(
-            update_fields=[
-                "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
-                "version",
-            ]
-        )  # fmt: skip
+        kit.save_change(ranking, [
+            "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
+        ])  # fmt: skip
         record(
             "supervision.ranking_freeze",
             actor=user,
