@@ -23,7 +23,12 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
 from bangban.core.errors import InvalidTransition, PermissionDenied
+from bangban.tickets.models import Ticket, TicketEvent
+
+from .models import MayorReview, Meeting, ReviewStage
 
 _THROUGH_REVIEW: ContextVar[int | None] = ContextVar("escalation_through_review", default=None)
 
@@ -42,7 +47,6 @@ def authorize_dispatch(acting_user: Any, ticket: Any) -> bool:
     """False: not a case under mayor review, the ordinary rules apply. True: the review flow
     dispatches it (its checks are done). Raises when a case under review is dispatched before its
     sign-off chain is complete, or outside the review flow."""
-    from .models import MayorReview, ReviewStage
 
     if not under_review(ticket):
         return False
@@ -62,7 +66,6 @@ def authorize_dispatch(acting_user: Any, ticket: Any) -> bool:
 
 def under_review(ticket: Any) -> bool:
     """Whether the review flow governs `ticket` — `under_review_q()` asked of one case."""
-    from bangban.tickets.models import Ticket
 
     if ticket.channel != "mayor":
         return False
@@ -72,9 +75,6 @@ def under_review(ticket: Any) -> bool:
 def under_review_q() -> Q:
     """`under_review` as a condition on tickets (a correlated subquery, evaluated in the list's
     own query)."""
-    from bangban.tickets.models import TicketEvent
-
-    from .models import MayorReview
 
     return Q(channel="mayor") & (
         Q(Exists(MayorReview.objects.filter(ticket_id=OuterRef("pk"))))
@@ -92,10 +92,6 @@ def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
     待交办 (and a review not opened yet) → 市政府办公室专人; 待副秘书长审核 → the assigned 对口联系副秘书长
     (or every one, if none is assigned); 待秘书长签批 → 秘书长; 待分管市长签批 → 分管市长; 会商中 → the
     meeting's chair and the 秘书长 (who asked for it)."""
-    from bangban.accounts.models import User
-    from bangban.accounts.roles import Role
-
-    from .models import MayorReview, Meeting, ReviewStage
 
     reviews = {
         r["ticket_id"]: r

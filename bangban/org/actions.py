@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import Conflict, NotFound, ValidationFailed
+from bangban.core.kit import durable_action
 
 from . import rules
 from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
@@ -75,9 +76,10 @@ def _validate_region(region: Region | None, values: dict[str, Any]) -> None:
     errors.raise_if_any()
 
 
+@durable_action
 def do_create_region(
     *,
-    acting_user: Any,
+    acting_user: User,
     code: str,
     name: str,
     level: str,
@@ -85,87 +87,86 @@ def do_create_region(
     official_code: bool = True,
 ) -> Region:
     values = {"code": code.strip(), "name": name.strip(), "level": level, "parent": parent}
-    with transaction.atomic():
-        _validate_region(None, values)
-        region = Region(official_code=official_code, **values)
-        region.path = region.compute_path()
-        region.save()
-        record("org.region.created", actor=acting_user, obj=region, after=snapshot(region))
+    _validate_region(None, values)
+    region = Region(official_code=official_code, **values)
+    region.path = region.compute_path()
+    region.save()
+    record("org.region.created", actor=acting_user, obj=region, after=snapshot(region))
     return region
 
 
+@durable_action
 def do_update_region(
-    *, acting_user: Any, region_id: int, changes: Mapping[str, Any], version: int | None = None
+    *, acting_user: User, region_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Region:
     """Change some of `REGION_FIELDS`. A new code or parent rewrites the path of the whole subtree,
     so every scope and filter built on paths follows at once."""
     _unknown(changes, REGION_FIELDS)
-    with transaction.atomic():
-        region = Region.objects.select_for_update().filter(pk=region_id).first()
-        if region is None:
-            raise NotFound()
-        _check_version(region.version, version)
-        before = snapshot(region)
-        values: dict[str, Any] = {
-            "code": region.code,
-            "name": region.name,
-            "level": region.level,
-            "parent": region.parent,
-        }
-        values.update({k: v.strip() if isinstance(v, str) else v for k, v in changes.items()})
-        values["official_code"] = bool(values.get("official_code", region.official_code))
-        if all(values[field] == getattr(region, field) for field in REGION_FIELDS):
-            return region
-        _validate_region(region, values)
-        for field in REGION_FIELDS:
-            setattr(region, field, values[field])
-        old_path = region.path
-        region.path = region.compute_path()
-        region.version += 1
-        region.save(update_fields=[*REGION_FIELDS, "path", "version"])
-        moved = 0
-        if region.path != old_path:
-            moved = (
-                Region.objects.filter(path__startswith=old_path)
-                .exclude(pk=region.pk)
-                .update(path=Concat(Value(region.path), Substr("path", len(old_path) + 1)))
-            )
-        old, new = diff(before, snapshot(region))
-        if moved and new is not None:
-            new["subtree_paths_updated"] = moved
-        record("org.region.updated", actor=acting_user, obj=region, before=old, after=new)
+    region = Region.objects.select_for_update().filter(pk=region_id).first()
+    if region is None:
+        raise NotFound()
+    _check_version(region.version, version)
+    before = snapshot(region)
+    values: dict[str, Any] = {
+        "code": region.code,
+        "name": region.name,
+        "level": region.level,
+        "parent": region.parent,
+    }
+    values.update({k: v.strip() if isinstance(v, str) else v for k, v in changes.items()})
+    values["official_code"] = bool(values.get("official_code", region.official_code))
+    if all(values[field] == getattr(region, field) for field in REGION_FIELDS):
+        return region
+    _validate_region(region, values)
+    for field in REGION_FIELDS:
+        setattr(region, field, values[field])
+    old_path = region.path
+    region.path = region.compute_path()
+    region.version += 1
+    region.save(update_fields=[*REGION_FIELDS, "path", "version"])
+    moved = 0
+    if region.path != old_path:
+        moved = (
+            Region.objects.filter(path__startswith=old_path)
+            .exclude(pk=region.pk)
+            .update(path=Concat(Value(region.path), Substr("path", len(old_path) + 1)))
+        )
+    old, new = diff(before, snapshot(region))
+    if moved and new is not None:
+        new["subtree_paths_updated"] = moved
+    record("org.region.updated", actor=acting_user, obj=region, before=old, after=new)
     return region
 
 
+@durable_action
 def do_set_region_active(
-    *, acting_user: Any, region_id: int, active: bool, version: int | None = None
+    *, acting_user: User, region_id: int, active: bool, version: int | None = None
 ) -> Region:
-    with transaction.atomic():
-        region = Region.objects.select_for_update().filter(pk=region_id).first()
-        if region is None:
-            raise NotFound()
-        _check_version(region.version, version)
-        if region.is_active == active:
-            return region
-        if active and region.parent is not None and not region.parent.is_active:
-            raise ValidationFailed(f"上级区划“{region.parent}”已停用，请先启用上级区划")
-        if not active:
-            children = region.children.filter(is_active=True).count()
-            if children:
-                raise ValidationFailed(f"该区划下还有 {children} 个在用的下级区划，请先停用或调整它们")
-            units = region.units.filter(is_active=True).count()
-            if units:
-                raise ValidationFailed(f"该区划下还有 {units} 个在用的单位，请先停用或调整这些单位")
-        region.is_active = active
-        region.version += 1
-        region.save(update_fields=["is_active", "version"])
-        record(
-            "org.region.activated" if active else "org.region.deactivated",
-            actor=acting_user,
-            obj=region,
-            before={"is_active": not active},
-            after={"is_active": active},
-        )
+    region = Region.objects.select_for_update().filter(pk=region_id).first()
+    if region is None:
+        raise NotFound()
+    _check_version(region.version, version)
+    if region.is_active == active:
+        return region
+    if active and region.parent is not None and not region.parent.is_active:
+        raise ValidationFailed(f"上级区划“{region.parent}”已停用，请先启用上级区划")
+    if not active:
+        children = region.children.filter(is_active=True).count()
+        if children:
+            raise ValidationFailed(f"该区划下还有 {children} 个在用的下级区划，请先停用或调整它们")
+        units = region.units.filter(is_active=True).count()
+        if units:
+            raise ValidationFailed(f"该区划下还有 {units} 个在用的单位，请先停用或调整这些单位")
+    region.is_active = active
+    region.version += 1
+    region.save(update_fields=["is_active", "version"])
+    record(
+        "org.region.activated" if active else "org.region.deactivated",
+        actor=acting_user,
+        obj=region,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
     return region
 
 
@@ -227,9 +228,10 @@ def _clean_unit_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@durable_action
 def do_create_unit(
     *,
-    acting_user: Any,
+    acting_user: User,
     code: str,
     name: str,
     type: str,
@@ -253,65 +255,64 @@ def do_create_unit(
             "phone": phone,
         }
     )
-    with transaction.atomic():
-        _validate_unit(None, values)
-        unit = Unit.objects.create(**values)
-        record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=("updated_at",)))
+    _validate_unit(None, values)
+    unit = Unit.objects.create(**values)
+    record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=("updated_at",)))
     return unit
 
 
+@durable_action
 def do_update_unit(
-    *, acting_user: Any, unit_id: int, changes: Mapping[str, Any], version: int | None = None
+    *, acting_user: User, unit_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Unit:
     _unknown(changes, UNIT_FIELDS)
-    with transaction.atomic():
-        unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
-        if unit is None:
-            raise NotFound()
-        _check_version(unit.version, version)
-        before = snapshot(unit, exclude=("updated_at",))
-        values: dict[str, Any] = {field: getattr(unit, field) for field in UNIT_FIELDS}
-        values.update(_clean_unit_values(changes))
-        _validate_unit(unit, values)
-        if all(values[field] == getattr(unit, field) for field in UNIT_FIELDS):
-            return unit
-        for field in UNIT_FIELDS:
-            setattr(unit, field, values[field])
-        unit.version += 1
-        unit.save(update_fields=[*UNIT_FIELDS, "version", "updated_at"])
-        old, new = diff(before, snapshot(unit, exclude=("updated_at",)))
-        record("org.unit.updated", actor=acting_user, obj=unit, before=old, after=new)
+    unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    _check_version(unit.version, version)
+    before = snapshot(unit, exclude=("updated_at",))
+    values: dict[str, Any] = {field: getattr(unit, field) for field in UNIT_FIELDS}
+    values.update(_clean_unit_values(changes))
+    _validate_unit(unit, values)
+    if all(values[field] == getattr(unit, field) for field in UNIT_FIELDS):
+        return unit
+    for field in UNIT_FIELDS:
+        setattr(unit, field, values[field])
+    unit.version += 1
+    unit.save(update_fields=[*UNIT_FIELDS, "version", "updated_at"])
+    old, new = diff(before, snapshot(unit, exclude=("updated_at",)))
+    record("org.unit.updated", actor=acting_user, obj=unit, before=old, after=new)
     return unit
 
 
-def do_set_unit_active(*, acting_user: Any, unit_id: int, active: bool, version: int | None = None) -> Unit:
-    with transaction.atomic():
-        unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
-        if unit is None:
-            raise NotFound()
-        _check_version(unit.version, version)
-        if unit.is_active == active:
-            return unit
-        if active:
-            if not unit.region.is_active:
-                raise ValidationFailed(f"所属区划“{unit.region}”已停用，请先启用该区划")
-            if unit.parent is not None and not unit.parent.is_active:
-                raise ValidationFailed(f"上级单位“{unit.parent}”已停用，请先启用上级单位")
-        else:
-            children = unit.children.filter(is_active=True).count()
-            if children:
-                raise ValidationFailed(f"该单位下还有 {children} 个在用的下级单位，请先停用或调整它们")
-            staff = unit.staff.filter(is_active=True).count()
-            if staff:
-                raise ValidationFailed(f"该单位还有 {staff} 个在用账号，请先调整这些人员的所在单位")
-        unit.is_active = active
-        unit.version += 1
-        unit.save(update_fields=["is_active", "version", "updated_at"])
-        record(
-            "org.unit.activated" if active else "org.unit.deactivated",
-            actor=acting_user,
-            obj=unit,
-            before={"is_active": not active},
-            after={"is_active": active},
-        )
+@durable_action
+def do_set_unit_active(*, acting_user: User, unit_id: int, active: bool, version: int | None = None) -> Unit:
+    unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound()
+    _check_version(unit.version, version)
+    if unit.is_active == active:
+        return unit
+    if active:
+        if not unit.region.is_active:
+            raise ValidationFailed(f"所属区划“{unit.region}”已停用，请先启用该区划")
+        if unit.parent is not None and not unit.parent.is_active:
+            raise ValidationFailed(f"上级单位“{unit.parent}”已停用，请先启用上级单位")
+    else:
+        children = unit.children.filter(is_active=True).count()
+        if children:
+            raise ValidationFailed(f"该单位下还有 {children} 个在用的下级单位，请先停用或调整它们")
+        staff = unit.staff.filter(is_active=True).count()
+        if staff:
+            raise ValidationFailed(f"该单位还有 {staff} 个在用账号，请先调整这些人员的所在单位")
+    unit.is_active = active
+    unit.version += 1
+    unit.save(update_fields=["is_active", "version", "updated_at"])
+    record(
+        "org.unit.activated" if active else "org.unit.deactivated",
+        actor=acting_user,
+        obj=unit,
+        before={"is_active": not active},
+        after={"is_active": active},
+    )
     return unit

@@ -17,6 +17,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from bangban.core.xlsx import xlsx_response
+from bangban.tickets.models import Category, Ticket
 
 from . import access, actions, definitions, figures, officedoc, sources
 from .models import Ranking, RankingStatus
@@ -65,7 +66,6 @@ def _case_sets(
 
 
 def _tickets(ids: set[int], scope: Q) -> list[Any]:
-    from bangban.tickets.models import Ticket
 
     ordered = sorted(ids)
     found: list[Any] = []
@@ -80,7 +80,6 @@ def _tickets(ids: set[int], scope: Q) -> list[Any]:
 
 
 def build_pack(user: Any, year: int, month: int) -> Pack:
-    from bangban.tickets.models import Category, Ticket
 
     figures.month_bounds(year, month)
     ranking = Ranking.objects.filter(year=year, month=month).first()

@@ -12,6 +12,8 @@ from bangban.audit.actions import record, snapshot
 from bangban.core.errors import Conflict, InvalidTransition
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS, Satisfaction
 from bangban.notifications.actions import notify_user
+from bangban.tickets.actions import do_follow_up
+from bangban.tickets.models import Ticket
 
 from ..models import RatedSubject, Rating, Rectification, RectStatus, Stage
 from ._common import _active_unit_members, _rect_event, _text, rect_link
@@ -159,8 +161,6 @@ def _follow_up(
     now: dt.datetime,
 ) -> tuple[bool, bool]:
     """Call the case system's follow-up; returns (reopened, escalation flagged)."""
-    from bangban.tickets.actions import do_follow_up
-    from bangban.tickets.models import Ticket
 
     ticket = Ticket.objects.select_for_update().get(pk=ticket_id)
     needs_reopen = not (resolved and satisfaction in SATISFIED_LEVELS)

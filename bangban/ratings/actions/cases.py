@@ -17,6 +17,9 @@ from bangban.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from bangban.tickets import rating_hook
+from bangban.tickets.access import visible_tickets
+from bangban.tickets.models import FollowUp, FollowUpMethod, Ticket
 
 from .. import access
 from ..models import (
@@ -91,9 +94,6 @@ def do_rate_case(
     under rectification, or first rating and 追评 both given), the answer is recorded as the
     follow-up only. A member of a unit handling the case is refused (`own_unit_case`), whatever
     credential they hold."""
-    from bangban.tickets import rating_hook
-    from bangban.tickets.access import visible_tickets
-    from bangban.tickets.models import FollowUp, FollowUpMethod, Ticket
 
     now = _now(now)
     if channel not in (RatingChannel.PC, RatingChannel.SMS):

@@ -14,6 +14,8 @@ from bangban.audit.actions import record, snapshot
 from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
+from bangban.tickets.models import Ticket
+from bangban.tickets.notifications import enterprise_people
 from bangban.workdays import service as workday_service
 
 from .. import access
@@ -175,7 +177,6 @@ def _tell_rater(rect: Rectification, now: dt.datetime) -> None:
     """Tell the rater the rectification's feedback and ask for the 追评: for a case, its enterprise's
     users (and the rater) on the case page, or — a visitor without an account — a fresh one-time SMS
     link to the case's contact phone; for a service event, the rater on its follow-up page."""
-    from bangban.tickets.notifications import enterprise_people
 
     rating = Rating.objects.select_related("rater").get(pk=rect.rating_id)
     subject = rect.subject
@@ -213,7 +214,6 @@ def do_add_link(
     now: dt.datetime | None = None,
 ) -> RectificationLink:
     """举一反三: record a similar problem elsewhere (another unit, optionally one of its cases)."""
-    from bangban.tickets.models import Ticket
 
     now = _now(now)
     with transaction.atomic():

@@ -8,7 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record
-from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.org.models import Unit
+from bangban.tickets.models import Ticket
 
 from .. import access, definitions, figures
 from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
@@ -83,13 +85,9 @@ def do_create_record(
     ticket_numbers: list[str] | None = None,
     figures_data: dict[str, Any] | None = None,
 ) -> AccountabilityRecord:
-    from bangban.org.models import Unit
-    from bangban.tickets.models import Ticket
 
     access.require_viewer(user)
     if not access.can_record_accountability(user):
-        from bangban.core.errors import PermissionDenied
-
         raise PermissionDenied("仅营商办、作风办可以登记奖惩问责")
     errors: dict[str, str] = {}
     if kind not in AccountabilityKind.values:
@@ -145,8 +143,6 @@ def do_create_record(
 
 def do_decide_record(user: Any, record_id: int, status: str) -> AccountabilityRecord:
     if not access.can_record_accountability(user):
-        from bangban.core.errors import PermissionDenied
-
         raise PermissionDenied("仅营商办、作风办可以决定奖惩问责")
     if status not in (
         AccountabilityStatus.CONFIRMED,

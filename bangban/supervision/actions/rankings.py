@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.org.models import Unit
+from bangban.tickets.models import Ticket
 
 from .. import access, definitions, figures, idsets, sources
 from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
@@ -32,7 +34,6 @@ def compute_rows(
     scope: str = definitions.DEFAULT_SCOPE,
 ) -> tuple[list[dict[str, Any]], dict[str, bool]]:
     """The month's rows (dicts) in `scope` computed from the data now, ranked; nothing is stored."""
-    from bangban.org.models import Unit
 
     data, available = figures.unit_figures(year, month, response_hours, scope)
     units = {
@@ -277,7 +278,6 @@ def drill_queryset(
     year: int, month: int, unit_id: int, figure: str, scope: str = definitions.DEFAULT_SCOPE
 ) -> tuple[Any, bool]:
     """(the cases behind a unit's figure, whether they come from the frozen snapshot)."""
-    from bangban.tickets.models import Ticket
 
     if figure not in figures.DRILLS:
         raise ValidationFailed("未知的指标", code="figure_invalid")
