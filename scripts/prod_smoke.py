@@ -17,6 +17,7 @@ postgres://postgres@127.0.0.1:5432/postgres; Chromium at BANGBAN_CHROMIUM, defau
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
@@ -32,6 +33,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from django_otp.oath import totp as oath_totp
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -53,8 +57,6 @@ def free_port() -> int:
 
 
 def admin_sql(sql: str) -> None:
-    import psycopg
-
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         conn.execute(sql)
 
@@ -82,8 +84,6 @@ def wait_healthy(base: str, timeout: float = 60) -> dict[str, object]:
 def wait_task_done(database_url: str, timeout: float = 60) -> str:
     """The scheduler claims this minute's `core.recover_stalled_tasks` at start and enqueues it;
     the task worker must run it."""
-    import psycopg
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with psycopg.connect(database_url, autocommit=True) as conn:
@@ -98,15 +98,12 @@ def wait_task_done(database_url: str, timeout: float = 60) -> str:
 
 def totp(secret: str) -> str:
     """The current code an authenticator app shows for a base32 secret (django-otp's own TOTP)."""
-    import base64
-
-    from django_otp.oath import totp as oath_totp
 
     return f"{oath_totp(base64.b32decode(''.join(secret.split()).upper())):06d}"
 
 
 def browse(base: str, password: str) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 (browser library, loaded only for the browser pass)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(

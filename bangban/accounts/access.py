@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from bangban.core.errors import NotFound, PermissionDenied
 
+from .models import ApiToken, User
 from .roles import ACCOUNT_ADMIN_ROLES, CITY_WIDE_ROLES, PERSONAL_DATA_ROLES, STAFF_ROLES, Role
 
 if TYPE_CHECKING:
@@ -113,7 +114,6 @@ def require_account_admin(user: Any) -> None:
 
 
 def visible_users(user: Any) -> QuerySet[User]:
-    from .models import User
 
     if not can_manage_accounts(user):
         return User.objects.none()
@@ -132,7 +132,6 @@ def access_user(user: Any, user_id: int | str, action: str = "view") -> User:
 
 
 def visible_tokens(user: Any) -> QuerySet[ApiToken]:
-    from .models import ApiToken
 
     if not can_manage_accounts(user):
         return ApiToken.objects.none()

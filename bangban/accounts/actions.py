@@ -13,16 +13,20 @@ from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, NotFound, ValidationFailed
+from bangban.core.kit import durable_action, require_transaction
 
 from .access import mask_id_number, mask_phone
 from .idcard import id_number_error, normalise_id_number
 from .models import ApiToken, RoleRecord, User, hash_token
 from .passwords import password_problems
 from .roles import CITY_WIDE_ROLES, STAFF_ROLES, Rank, Role
+from .second_factor import RECOVERY_CODES
 
 USER_FIELDS = ("full_name", "email", "phone", "id_number", "unit", "rank", "title", "enterprise")
 AUDITED_FIELDS = ["username", "is_active", "version", *USER_FIELDS]
@@ -54,6 +58,7 @@ def user_snapshot(user: User, roles: Iterable[str] | None = None) -> dict[str, A
 
 
 def _lock_user(user_id: int) -> User:
+    require_transaction()
     user = User.objects.select_for_update().filter(pk=user_id).first()
     if user is None:
         raise NotFound()
@@ -61,7 +66,7 @@ def _lock_user(user_id: int) -> User:
 
 
 def _validate_user(
-    user: User | None, values: dict[str, Any], roles: set[str], acting_user: Any, errors: Errors
+    user: User | None, values: dict[str, Any], roles: set[str], acting_user: User, errors: Errors
 ) -> None:
     if not values["full_name"]:
         errors.add("full_name", "请填写姓名")
@@ -109,9 +114,10 @@ def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@durable_action
 def do_create_user(
     *,
-    acting_user: Any,
+    acting_user: User,
     username: str,
     password: str,
     full_name: str,
@@ -152,18 +158,18 @@ def do_create_user(
     for problem in password_problems(password, User(username=username, **values)):
         errors.add("password", problem)
     errors.raise_if_any()
-    with transaction.atomic():
-        user = User(username=username, **values)
-        user.set_password(password)
-        user.save()
-        user.roles.set(RoleRecord.for_codes(role_set))
-        record("account.created", actor=acting_user, obj=user, after=user_snapshot(user, role_set))
+    user = User(username=username, **values)
+    user.set_password(password)
+    user.save()
+    user.roles.set(RoleRecord.for_codes(role_set))
+    record("account.created", actor=acting_user, obj=user, after=user_snapshot(user, role_set))
     return user
 
 
+@durable_action
 def do_update_user(
     *,
-    acting_user: Any,
+    acting_user: User,
     user_id: int,
     changes: Mapping[str, Any],
     roles: Iterable[str] | None = None,
@@ -222,64 +228,63 @@ def do_set_user_active(*, acting_user: Any, user_id: int, active: bool, version:
     return user
 
 
-def do_reset_password(*, acting_user: Any, user_id: int, password: str) -> User:
+@durable_action
+def do_reset_password(*, acting_user: User, user_id: int, password: str) -> User:
     """An administrator sets a new password (told to the person by other means)."""
-    with transaction.atomic():
-        user = _lock_user(user_id)
-        problems = password_problems(password, user)
-        if problems:
-            raise ValidationFailed(
-                problems[0], details=[{"field": "password", "message": p} for p in problems]
-            )
-        user.set_password(password)
-        user.save(update_fields=["password"])
-        record("account.password_reset", actor=acting_user, obj=user)
+    user = _lock_user(user_id)
+    problems = password_problems(password, user)
+    if problems:
+        raise ValidationFailed(problems[0], details=[{"field": "password", "message": p} for p in problems])
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record("account.password_reset", actor=acting_user, obj=user)
     return user
 
 
+@durable_action
 def do_change_own_password(*, acting_user: User, old_password: str, new_password: str) -> User:
-    with transaction.atomic():
-        user = _lock_user(acting_user.pk)
-        if not user.check_password(old_password):
-            message = "原密码不正确"
-            raise ValidationFailed(message, details=[{"field": "old_password", "message": message}])
-        if old_password == new_password:
-            message = "新密码不能与原密码相同"
-            raise ValidationFailed(message, details=[{"field": "new_password", "message": message}])
-        problems = password_problems(new_password, user)
-        if problems:
-            raise ValidationFailed(
-                problems[0], details=[{"field": "new_password", "message": p} for p in problems]
-            )
-        user.set_password(new_password)
-        user.save(update_fields=["password"])
-        record("account.password_changed", actor=user, obj=user)
-    return user
-
-
-def do_unlock_user(*, acting_user: Any, user_id: int) -> User:
-    """Lift a lock-out before it expires and forget earlier failed attempts."""
-    with transaction.atomic():
-        user = _lock_user(user_id)
-        if user.locked_until is None and user.failed_login_count == 0:
-            return user
-        before = {"locked_until": user.locked_until, "failed_login_count": user.failed_login_count}
-        user.locked_until = None
-        user.failed_login_count = 0
-        user.save(update_fields=["locked_until", "failed_login_count"])
-        record(
-            "account.unlocked",
-            actor=acting_user,
-            obj=user,
-            before=before,
-            after={"locked_until": None, "failed_login_count": 0},
+    user = _lock_user(acting_user.pk)
+    if not user.check_password(old_password):
+        message = "原密码不正确"
+        raise ValidationFailed(message, details=[{"field": "old_password", "message": message}])
+    if old_password == new_password:
+        message = "新密码不能与原密码相同"
+        raise ValidationFailed(message, details=[{"field": "new_password", "message": message}])
+    problems = password_problems(new_password, user)
+    if problems:
+        raise ValidationFailed(
+            problems[0], details=[{"field": "new_password", "message": p} for p in problems]
         )
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record("account.password_changed", actor=user, obj=user)
     return user
 
 
+@durable_action
+def do_unlock_user(*, acting_user: User, user_id: int) -> User:
+    """Lift a lock-out before it expires and forget earlier failed attempts."""
+    user = _lock_user(user_id)
+    if user.locked_until is None and user.failed_login_count == 0:
+        return user
+    before = {"locked_until": user.locked_until, "failed_login_count": user.failed_login_count}
+    user.locked_until = None
+    user.failed_login_count = 0
+    user.save(update_fields=["locked_until", "failed_login_count"])
+    record(
+        "account.unlocked",
+        actor=acting_user,
+        obj=user,
+        before=before,
+        after={"locked_until": None, "failed_login_count": 0},
+    )
+    return user
+
+
+@durable_action
 def do_create_token(
     *,
-    acting_user: Any,
+    acting_user: User,
     user_id: int,
     name: str,
     expires_at: dt.datetime | None = None,
@@ -295,132 +300,122 @@ def do_create_token(
     if expires_at is not None and expires_at <= now:
         errors.add("expires_at", "有效期须晚于当前时间")
     errors.raise_if_any()
-    with transaction.atomic():
-        owner = _lock_user(user_id)
-        if not owner.is_active:
-            raise ValidationFailed("该账号已停用，不能创建令牌")
-        raw = ApiToken.generate_raw()
-        token = ApiToken.objects.create(
-            user=owner,
-            name=name[:80],
-            key_prefix=raw[:11],
-            key_hash=hash_token(raw),
-            created_by=acting_user if getattr(acting_user, "pk", None) else None,
-            expires_at=expires_at,
-        )
-        record(
-            "token.created",
-            actor=acting_user,
-            obj=token,
-            after={
-                "user": owner.username,
-                "name": token.name,
-                "prefix": token.key_prefix,
-                "expires_at": expires_at,
-            },
-        )
+    owner = _lock_user(user_id)
+    if not owner.is_active:
+        raise ValidationFailed("该账号已停用，不能创建令牌")
+    raw = ApiToken.generate_raw()
+    token = ApiToken.objects.create(
+        user=owner,
+        name=name[:80],
+        key_prefix=raw[:11],
+        key_hash=hash_token(raw),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        expires_at=expires_at,
+    )
+    record(
+        "token.created",
+        actor=acting_user,
+        obj=token,
+        after={
+            "user": owner.username,
+            "name": token.name,
+            "prefix": token.key_prefix,
+            "expires_at": expires_at,
+        },
+    )
     return token, raw
 
 
-def do_revoke_token(*, acting_user: Any, token_id: int, now: dt.datetime | None = None) -> ApiToken:
-    with transaction.atomic():
-        token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
-        if token is None:
-            raise NotFound()
-        if token.revoked_at is not None:
-            return token
-        token.revoked_at = now or timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record(
-            "token.revoked",
-            actor=acting_user,
-            obj=token,
-            before={"revoked_at": None},
-            after={"revoked_at": token.revoked_at, "prefix": token.key_prefix},
-        )
+@durable_action
+def do_revoke_token(*, acting_user: User, token_id: int, now: dt.datetime | None = None) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(pk=token_id).first()
+    if token is None:
+        raise NotFound()
+    if token.revoked_at is not None:
+        return token
+    token.revoked_at = now or timezone.now()
+    token.save(update_fields=["revoked_at"])
+    record(
+        "token.revoked",
+        actor=acting_user,
+        obj=token,
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at, "prefix": token.key_prefix},
+    )
     return token
 
 
 # --- second factor (TOTP) ----------------------------------------------------------------------------
 
 
-def do_start_second_factor(*, acting_user: Any) -> Any:
+@durable_action
+def do_start_second_factor(*, acting_user: User) -> Any:
     """A new, unconfirmed TOTP device for the acting user (enrolment, step 1). Refused when a
     confirmed device exists: another one is enrolled only after an administrator's reset."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    with transaction.atomic():
-        user = _lock_user(acting_user.pk)
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
-        pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-        if pending is not None:
-            return pending
-        device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
-        record("account.second_factor_started", actor=acting_user, obj=user, after={"device": device.pk})
+    user = _lock_user(acting_user.pk)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if pending is not None:
+        return pending
+    device = TOTPDevice.objects.create(user=user, name="身份验证器", confirmed=False)
+    record("account.second_factor_started", actor=acting_user, obj=user, after={"device": device.pk})
     return device
 
 
-def do_confirm_second_factor(*, acting_user: Any, code: str) -> tuple[Any, list[str]]:
+@durable_action
+def do_confirm_second_factor(*, acting_user: User, code: str) -> tuple[Any, list[str]]:
     """Confirm the pending TOTP device with a code from the app (enrolment, step 2) and issue
     fresh recovery codes. Returns the device and the codes, which are shown once."""
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from .second_factor import RECOVERY_CODES
 
     code = "".join((code or "").split())
-    with transaction.atomic():
-        user = _lock_user(acting_user.pk)
-        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-            raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
-        device = (
-            TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    user = _lock_user(acting_user.pk)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        raise Conflict("已绑定身份验证器；如需更换，请联系系统管理员重置")
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        raise ValidationFailed(
+            "请先生成二维码再输入验证码", details=[{"field": "code", "message": "请先生成二维码"}]
         )
-        if device is None:
-            raise ValidationFailed(
-                "请先生成二维码再输入验证码", details=[{"field": "code", "message": "请先生成二维码"}]
-            )
-        if not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
-            raise ValidationFailed(
-                "验证码不正确，请核对手机时间后输入身份验证器中当前显示的 6 位数字",
-                details=[{"field": "code", "message": "验证码不正确"}],
-            )
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        recovery = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
-        codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-        for value in codes:
-            recovery.token_set.create(token=value)
-        record(
-            "account.second_factor_enrolled",
-            actor=acting_user,
-            obj=user,
-            after={"device": device.pk, "recovery_codes": len(codes)},
+    if not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
+        raise ValidationFailed(
+            "验证码不正确，请核对手机时间后输入身份验证器中当前显示的 6 位数字",
+            details=[{"field": "code", "message": "验证码不正确"}],
         )
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="恢复码", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    for value in codes:
+        recovery.token_set.create(token=value)
+    record(
+        "account.second_factor_enrolled",
+        actor=acting_user,
+        obj=user,
+        after={"device": device.pk, "recovery_codes": len(codes)},
+    )
     return device, codes
 
 
-def do_reset_second_factor(*, acting_user: Any, user_id: int) -> User:
+@durable_action
+def do_reset_second_factor(*, acting_user: User, user_id: int) -> User:
     """Remove every second-factor device of a user (lost phone): the next login enrols anew."""
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    with transaction.atomic():
-        user = _lock_user(user_id)
-        totp = TOTPDevice.objects.filter(user=user).count()
-        static = StaticDevice.objects.filter(user=user).count()
-        TOTPDevice.objects.filter(user=user).delete()
-        StaticDevice.objects.filter(user=user).delete()
-        if not (totp or static):
-            raise Conflict("该账号尚未绑定身份验证器，无需重置")
-        record(
-            "account.second_factor_reset",
-            actor=acting_user,
-            obj=user,
-            before={"devices": totp + static},
-            after={"devices": 0},
-        )
+    user = _lock_user(user_id)
+    totp = TOTPDevice.objects.filter(user=user).count()
+    static = StaticDevice.objects.filter(user=user).count()
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    if not (totp or static):
+        raise Conflict("该账号尚未绑定身份验证器，无需重置")
+    record(
+        "account.second_factor_reset",
+        actor=acting_user,
+        obj=user,
+        before={"devices": totp + static},
+        after={"devices": 0},
+    )
     return user

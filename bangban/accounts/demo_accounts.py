@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bangban.accounts.roles import Role
+from bangban.accounts.second_factor import is_required
 
 DEMO_PASSWORD = "Suqian-Demo-2024"
 
@@ -205,7 +206,6 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
 def demo_account_lines() -> list[str]:
     lines = [f"{a['username']:<14} {a['label']}" for a in DEMO_ACCOUNTS]
     lines.append(f"密码：{DEMO_PASSWORD}")
-    from bangban.accounts.second_factor import is_required
 
     if is_required():
         lines.append("双因素登录已开启：admin、yingshangban 登录后须先用手机身份验证器扫码绑定")

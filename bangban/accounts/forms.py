@@ -8,6 +8,10 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils import timezone
 
+from bangban.enterprises.access import visible_enterprises
+from bangban.org.models import Unit
+
+from .access import visible_users
 from .backends import AccountLocked
 from .roles import Rank, Role
 
@@ -111,7 +115,6 @@ class UserForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, acting_user: Any, editing: Any = None, **kwargs: Any) -> None:
-        from bangban.org.models import Unit
 
         super().__init__(*args, **kwargs)
         self.acting_user = acting_user
@@ -145,8 +148,6 @@ class UserForm(forms.Form):
         value = (self.cleaned_data.get("enterprise_uscc") or "").strip().upper()
         self.enterprise = None
         if value:
-            from bangban.enterprises.access import visible_enterprises
-
             self.enterprise = visible_enterprises(self.acting_user).filter(uscc=value).first()
             if self.enterprise is None:
                 raise forms.ValidationError(f"未找到统一社会信用代码为 {value} 的企业")
@@ -246,7 +247,6 @@ class TokenForm(forms.Form):
         _style(self)
 
     def clean_username(self) -> str:
-        from .access import visible_users
 
         value = (self.cleaned_data.get("username") or "").strip()
         self.owner = visible_users(self.acting_user).filter(username=value).first()

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .second_factor import is_enrolled, must_verify
+
 SESSION_KEY = "bangban_last_seen"
 
 
@@ -45,7 +47,6 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .second_factor import is_enrolled, must_verify
 
         if request.path.startswith(self.EXEMPT) or not must_verify(request.user):
             return self.get_response(request)

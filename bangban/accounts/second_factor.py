@@ -11,6 +11,7 @@ device cannot enrol another without passing the verification first or an adminis
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 import segno
@@ -63,7 +64,6 @@ def qr_svg(device: TOTPDevice) -> str:
 
 def secret_text(device: TOTPDevice) -> str:
     """The secret in base32, grouped by four, for typing into an app by hand."""
-    import base64
 
     raw = base64.b32encode(device.bin_key).decode()
     return " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))

@@ -20,6 +20,7 @@ from bangban.core.errors import REFUSALS, ApplicationError, ValidationFailed
 from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
+from bangban.org.models import Unit
 
 from . import actions, second_factor
 from .access import (
@@ -123,7 +124,6 @@ def users(request: AuthedHttpRequest) -> HttpResponse:
         }
         for person in result.page
     ]
-    from bangban.org.models import Unit
 
     context = {
         "rows": rows,

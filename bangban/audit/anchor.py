@@ -108,7 +108,7 @@ def do_anchor_audit_head(*, now: dt.datetime | None = None, directory: Path | No
             None,
             recipients,
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record(
             "audit.anchor",
             object_type="audit.chain",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 if TYPE_CHECKING:
     # The mypy plugin of django-stubs reads this alias as `settings.AUTH_USER_MODEL`; the kernel
@@ -20,7 +21,6 @@ def safe_next(request: HttpRequest, default: str, *, value: str | None = None) -
     """The `next` a form posted (or `value`), if it is a URL of this site; otherwise `default`.
     Every redirect to a user-supplied address goes through here or Django's
     `url_has_allowed_host_and_scheme`, so no link can bounce a user to another site."""
-    from django.utils.http import url_has_allowed_host_and_scheme
 
     target = request.POST.get("next", "") if value is None else value
     if target and url_has_allowed_host_and_scheme(

@@ -18,6 +18,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from bangban.core.errors import ValidationFailed
+from bangban.core.views import error_response
 
 FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
 CODE = "invalid_characters"
@@ -78,6 +79,5 @@ class InputGuardMiddleware:
 def _refusal(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"code": CODE, "message": MESSAGE}, status=400)
-    from bangban.core.views import error_response
 
     return error_response(request, ValidationFailed(MESSAGE, code=CODE))

@@ -7,20 +7,56 @@ is allowed (`TransitionTable.check`: refused → `InvalidTransition`), saves the
 `bangban.audit.actions.record` (see "Actions" in docs/architecture.md for why the kit does not wrap
 the audit trail).
 
+A public action (the `do_*` a view, the API, a task or a command calls) is one durable transaction
+(`@durable_action`); the helpers it calls that write assert they run inside a transaction
+(`require_transaction()`) instead of opening their own.
+
 This module belongs to the kernel: it imports Django and `bangban.core` only, never another app.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from .errors import Conflict, InvalidTransition, NotFound
 
 M = TypeVar("M", bound=models.Model)
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# --- transactions --------------------------------------------------------------------------------
+
+
+class durable_action(Generic[P, R]):
+    """Run a public action in its own durable transaction (`transaction.atomic(durable=True)`): it
+    commits when the action returns, and calling it inside another transaction is an error (a
+    `RuntimeError` from Django) rather than a change silently committed with someone else's. Code
+    that already holds a transaction (another action, the demo loader) calls `do_x.inner(...)`, the
+    same action without a transaction of its own. Django's `TestCase` (and pytest-django's `db`
+    fixture) marks its own transaction so durable blocks still run inside a test."""
+
+    def __init__(self, fn: Callable[P, R]) -> None:
+        self.inner = fn
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(durable=True):
+            return self.inner(*args, **kwargs)
+
+
+def require_transaction(using: str | None = None) -> None:
+    """Called first by a helper that writes on behalf of an action: refuse to run outside a
+    transaction, where its writes would commit one by one and a later failure would leave half
+    a change behind."""
+    conn = transaction.get_connection(using) if using else connection
+    if not conn.in_atomic_block:
+        raise RuntimeError("this helper writes on behalf of an action and must run inside its transaction")
+
 
 # --- locking and versions ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from bangban.core.errors import ApplicationError
+from bangban.core.views import error_response
 
 
 class ApplicationErrorMiddleware:
@@ -23,6 +24,5 @@ class ApplicationErrorMiddleware:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"code": exc.code, "message": exc.message}, status=exc.status)
-        from bangban.core.views import error_response
 
         return error_response(request, exc)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -61,7 +62,6 @@ def register(job: Job) -> Job:
 
 
 def registered_jobs() -> dict[str, Job]:
-    from django.apps import apps
 
     # Each app registers its jobs in its `jobs` module, imported on first use.
     for config in apps.get_app_configs():

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import exports
+from .worker import recover_stalled_tasks
 
 
 @task()
@@ -22,6 +23,5 @@ def purge_exports_task() -> int:
 @task()
 def recover_stalled_tasks_task() -> dict[str, int]:
     """Queue again the tasks of workers whose heartbeat stopped (bangban.core.worker)."""
-    from .worker import recover_stalled_tasks
 
     return recover_stalled_tasks(timezone.now())

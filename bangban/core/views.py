@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from bangban.core.errors import REFUSALS, ApplicationError
+from bangban.core.health import health_problems
 
 
 def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -36,7 +37,6 @@ def page_errors(view: Callable[..., Any]) -> Callable[..., Any]:
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: 200 `{"status": "ok"}`, or 503 with the reasons (bangban.core.health)."""
-    from bangban.core.health import health_problems
 
     problems = health_problems()
     if problems:

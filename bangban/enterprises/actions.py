@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action, require_transaction
 from bangban.core.xlsx import max_upload_bytes, open_xlsx
 from bangban.org.models import Region
 
@@ -117,7 +118,7 @@ def do_create_enterprise(
     cleaned = _clean(acting_user, data, required=True, now=now)
     cleaned.pop("is_active", None)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             _check_unique(acting_user, cleaned["uscc"])
             enterprise = Enterprise.objects.create(**cleaned)
             record("enterprise.create", actor=acting_user, obj=enterprise, after=snapshot(enterprise))
@@ -143,7 +144,7 @@ def _update(
     access_enterprise(acting_user, enterprise_id, action=access)
     cleaned = _clean(acting_user, changes, required=False, now=now)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             enterprise = Enterprise.objects.select_for_update().get(pk=int(enterprise_id))
             if version is not None and int(version) != enterprise.version:
                 raise Conflict()
@@ -253,7 +254,7 @@ def do_preview_import(*, acting_user: Any, uploaded_file: Any, now: dt.datetime 
         workbook.close()
     name = str(getattr(uploaded_file, "name", "") or "upload.xlsx")[-200:]
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             batch = ImportBatch.objects.create(
                 file_name=name,
                 file_size=int(getattr(uploaded_file, "size", 0) or 0),
@@ -276,6 +277,7 @@ def do_preview_import(*, acting_user: Any, uploaded_file: Any, now: dt.datetime 
 
 
 def _lock_batch(acting_user: Any, batch_id: int | str) -> ImportBatch:
+    require_transaction()
     access_import_batch(acting_user, batch_id)
     batch = ImportBatch.objects.select_for_update().get(pk=int(batch_id))
     if batch.status == ImportStatus.APPLIED:
@@ -285,6 +287,7 @@ def _lock_batch(acting_user: Any, batch_id: int | str) -> ImportBatch:
     return batch
 
 
+@durable_action
 def do_apply_import(
     *, acting_user: Any, batch_id: int | str, confirm_partial: bool = False, now: dt.datetime | None = None
 ) -> ImportBatch:
@@ -294,71 +297,70 @@ def do_apply_import(
     only the valid ones are imported."""
     require_enterprise_editor(acting_user)
     now = now or timezone.now()
-    with transaction.atomic():
-        batch = _lock_batch(acting_user, batch_id)
-        if batch.valid_count == 0:
-            raise ApplicationError("文件中没有可导入的有效行", code="no_valid_rows")
-        if batch.invalid_count and not confirm_partial:
-            raise ApplicationError(
-                f"文件中有 {batch.invalid_count} 行有误，请勾选确认后仅导入 {batch.valid_count} 条有效行",
-                code="confirmation_required",
-            )
-        counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
-        scope_check = importing.RegionIndex.load(acting_user)
-        try:
-            for chunk in importing.iter_stored_chunks(batch.rows_path):
-                existing = importing.existing_by_uscc((row["uscc"] for row in chunk), lock=True)
-                to_create: list[dict[str, Any]] = []
-                to_update: list[dict[str, Any]] = []
-                for row in chunk:
-                    current = existing.get(row["uscc"])
-                    values = {f: row[f] for f in importing.DATA_FIELDS if f in row}
-                    if values.get("established"):
-                        values["established"] = dt.date.fromisoformat(values["established"])
-                    if current is None:
-                        to_create.append({"uscc": row["uscc"], **values})
-                        continue
-                    if not scope_check.in_scope(current["region__path"]):
-                        counts["skipped"] += 1
-                        continue
-                    changes = importing.changes_for(row, current)
-                    if not changes:
-                        counts["unchanged"] += 1
-                        continue
-                    # The row as it will be: current values, the file's changes on top.
-                    merged = {f: current[f] for f in importing.DATA_FIELDS}
-                    merged.update({name: values[name] for name in changes})
-                    merged["id"] = current["id"]
-                    to_update.append(merged)
-                if to_create:
-                    _insert_enterprises(to_create, now)
-                    counts["created"] += len(to_create)
-                if to_update:
-                    _update_enterprises(to_update, now)
-                    counts["updated"] += len(to_update)
-        except IntegrityError as exc:
-            raise ApplicationError(
-                "导入未完成：登记信息在预览后发生了变化，请重新上传文件预览", code="import_failed"
-            ) from exc
-        batch.status = ImportStatus.APPLIED
-        batch.applied_at = now
-        batch.applied_by = acting_user
-        batch.result = counts
-        batch.save(update_fields=["status", "applied_at", "applied_by", "result"])
-        record(
-            "enterprise.import",
-            actor=acting_user,
-            obj=batch,
-            after={
-                "file_name": batch.file_name,
-                "sha256": batch.sha256,
-                "rows": batch.total_rows,
-                "invalid": batch.invalid_count,
-                **counts,
-            },
+    batch = _lock_batch(acting_user, batch_id)
+    if batch.valid_count == 0:
+        raise ApplicationError("文件中没有可导入的有效行", code="no_valid_rows")
+    if batch.invalid_count and not confirm_partial:
+        raise ApplicationError(
+            f"文件中有 {batch.invalid_count} 行有误，请勾选确认后仅导入 {batch.valid_count} 条有效行",
+            code="confirmation_required",
         )
-        path = batch.rows_path
-        transaction.on_commit(lambda: importing.delete_stored_rows(path))
+    counts = {"created": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+    scope_check = importing.RegionIndex.load(acting_user)
+    try:
+        for chunk in importing.iter_stored_chunks(batch.rows_path):
+            existing = importing.existing_by_uscc((row["uscc"] for row in chunk), lock=True)
+            to_create: list[dict[str, Any]] = []
+            to_update: list[dict[str, Any]] = []
+            for row in chunk:
+                current = existing.get(row["uscc"])
+                values = {f: row[f] for f in importing.DATA_FIELDS if f in row}
+                if values.get("established"):
+                    values["established"] = dt.date.fromisoformat(values["established"])
+                if current is None:
+                    to_create.append({"uscc": row["uscc"], **values})
+                    continue
+                if not scope_check.in_scope(current["region__path"]):
+                    counts["skipped"] += 1
+                    continue
+                changes = importing.changes_for(row, current)
+                if not changes:
+                    counts["unchanged"] += 1
+                    continue
+                # The row as it will be: current values, the file's changes on top.
+                merged = {f: current[f] for f in importing.DATA_FIELDS}
+                merged.update({name: values[name] for name in changes})
+                merged["id"] = current["id"]
+                to_update.append(merged)
+            if to_create:
+                _insert_enterprises(to_create, now)
+                counts["created"] += len(to_create)
+            if to_update:
+                _update_enterprises(to_update, now)
+                counts["updated"] += len(to_update)
+    except IntegrityError as exc:
+        raise ApplicationError(
+            "导入未完成：登记信息在预览后发生了变化，请重新上传文件预览", code="import_failed"
+        ) from exc
+    batch.status = ImportStatus.APPLIED
+    batch.applied_at = now
+    batch.applied_by = acting_user
+    batch.result = counts
+    batch.save(update_fields=["status", "applied_at", "applied_by", "result"])
+    record(
+        "enterprise.import",
+        actor=acting_user,
+        obj=batch,
+        after={
+            "file_name": batch.file_name,
+            "sha256": batch.sha256,
+            "rows": batch.total_rows,
+            "invalid": batch.invalid_count,
+            **counts,
+        },
+    )
+    path = batch.rows_path
+    transaction.on_commit(lambda: importing.delete_stored_rows(path))
     return batch
 
 
@@ -386,6 +388,7 @@ def _insert_enterprises(rows: list[dict[str, Any]], now: dt.datetime) -> None:
     """Insert new enterprises, many rows per INSERT statement. `bulk_create` spends most of a
     100,000-row import preparing each field of each row; the values here are already clean, and
     only dates need the backend's adaptation."""
+    require_transaction()
     ops = connection.ops
     meta = Enterprise._meta
     names = ["uscc", *importing.DATA_FIELDS, *[n for n in _INSERT_DEFAULTS if n not in importing.DATA_FIELDS]]
@@ -425,6 +428,7 @@ def _update_enterprises(rows: list[dict[str, Any]], now: dt.datetime) -> None:
     """Write the import's columns of changed enterprises (rows locked and read in this
     transaction), bumping their version. One statement shape for every row: `bulk_update`'s
     CASE expressions take minutes for 100,000 rows."""
+    require_transaction()
     ops = connection.ops
     meta = Enterprise._meta
     table = ops.quote_name(meta.db_table)
@@ -464,19 +468,19 @@ def _pg_update_params(batch: list[list[Any]], stamp: Any) -> list[Any]:
     return [stamp, *columns[:-1], columns[-1]]
 
 
+@durable_action
 def do_cancel_import(*, acting_user: Any, batch_id: int | str) -> ImportBatch:
-    with transaction.atomic():
-        batch = _lock_batch(acting_user, batch_id)
-        batch.status = ImportStatus.CANCELLED
-        batch.save(update_fields=["status"])
-        record(
-            "enterprise.import_cancel",
-            actor=acting_user,
-            obj=batch,
-            after={"file_name": batch.file_name, "sha256": batch.sha256},
-        )
-        path = batch.rows_path
-        transaction.on_commit(lambda: importing.delete_stored_rows(path))
+    batch = _lock_batch(acting_user, batch_id)
+    batch.status = ImportStatus.CANCELLED
+    batch.save(update_fields=["status"])
+    record(
+        "enterprise.import_cancel",
+        actor=acting_user,
+        obj=batch,
+        after={"file_name": batch.file_name, "sha256": batch.sha256},
+    )
+    path = batch.rows_path
+    transaction.on_commit(lambda: importing.delete_stored_rows(path))
     return batch
 
 
@@ -485,14 +489,15 @@ def do_cancel_import(*, acting_user: Any, batch_id: int | str) -> ImportBatch:
 
 def do_record_export(*, acting_user: Any, filters: Mapping[str, str], count: int, unmasked: bool) -> None:
     """An export hands a copy of the registry out of the system: who, which filter, how many rows,
-    and whether phone and ID numbers left unmasked (R0.4, R0.5)."""
+    and whether phone and ID numbers left unmasked (R0.4, R0.5). Called by the export's `record`
+    step, inside the transaction the kernel's export opens (inline or in the background job)."""
+    require_transaction()
     if not acting_user.is_authenticated:
         raise PermissionDenied()
-    with transaction.atomic():
-        record(
-            "enterprise.export",
-            actor=acting_user,
-            object_type="enterprises.enterprise",
-            object_repr="企业库导出",
-            after={"filters": dict(filters), "count": count, "unmasked_personal_data": unmasked},
-        )
+    record(
+        "enterprise.export",
+        actor=acting_user,
+        object_type="enterprises.enterprise",
+        object_repr="企业库导出",
+        after={"filters": dict(filters), "count": count, "unmasked_personal_data": unmasked},
+    )

@@ -23,6 +23,7 @@ from django.db.models import Q, QuerySet
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound
+from bangban.tickets.access import visible_tickets
 
 from .models import Dispute, Meeting, MeetingTask, SupervisionOrder
 
@@ -131,7 +132,6 @@ def visible_orders(user: Any) -> QuerySet[SupervisionOrder]:
     if not user.unit_id:
         return qs.none()
     # Their unit's orders, and orders on the cases they can see (e.g. as a co-handling unit).
-    from bangban.tickets.access import visible_tickets
 
     return qs.filter(Q(unit_id=user.unit_id) | Q(ticket__in=visible_tickets(user).values("pk")))
 

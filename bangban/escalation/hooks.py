@@ -24,8 +24,13 @@ from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
 from bangban.core.errors import InvalidTransition, PermissionDenied
 from bangban.tickets.guards import Cleared, Refusal, ReviewSignOff
+from bangban.tickets.models import TicketEvent
+
+from .models import MayorReview, Meeting, ReviewStage
 
 # The flows whose sign-off dispatches a case under review.
 SIGN_OFF_FLOWS = ("mayor_review", "dispute")
@@ -69,9 +74,6 @@ def under_review(ticket: Any) -> bool:
 def under_review_q() -> Q:
     """`under_review` as a condition on tickets (a correlated subquery, evaluated in the list's
     own query)."""
-    from bangban.tickets.models import TicketEvent
-
-    from .models import MayorReview
 
     return Q(channel="mayor") & (
         Q(Exists(MayorReview.objects.filter(ticket_id=OuterRef("pk"))))
@@ -89,10 +91,6 @@ def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
     待交办 (and a review not opened yet) → 市政府办公室专人; 待副秘书长审核 → the assigned 对口联系副秘书长
     (or every one, if none is assigned); 待秘书长签批 → 秘书长; 待分管市长签批 → 分管市长; 会商中 → the
     meeting's chair and the 秘书长 (who asked for it)."""
-    from bangban.accounts.models import User
-    from bangban.accounts.roles import Role
-
-    from .models import MayorReview, Meeting, ReviewStage
 
     reviews = {
         r["ticket_id"]: r

@@ -8,15 +8,15 @@ from typing import Any
 from bangban.accounts.access import has_any_role
 from bangban.core.plugins import NavItem
 
+from .access import MAYOR_CHAIN_ROLES, is_staff
+
 
 def _staff(user: Any) -> bool:
-    from .access import is_staff
 
     return is_staff(user) and bool(user.unit_id or user.is_superuser)
 
 
 def _mayor(user: Any) -> bool:
-    from .access import MAYOR_CHAIN_ROLES
 
     return has_any_role(user, MAYOR_CHAIN_ROLES)
 

@@ -8,12 +8,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.tickets.access import is_lead_unit_member, visible_tickets
+from bangban.tickets.display import dispatch_badge
 from bangban.tickets.models import Channel, Ticket, TicketAssignment
 from bangban.tickets.workflow import FINAL_STATUSES, Status
 
 from . import access
+from .actions import active_tiers, may_dispatch_review, settings_row
 from .models import (
     CaseEscalation,
     DeputyRoute,
@@ -74,7 +77,6 @@ def deputy_routes(q: str = "") -> QuerySet[DeputyRoute]:
 
 
 def deputy_candidates() -> QuerySet[Any]:
-    from bangban.accounts.models import User
 
     return (
         User.objects.filter(is_active=True, roles__code=Role.DEPUTY_SECRETARY_GENERAL)
@@ -86,7 +88,6 @@ def deputy_candidates() -> QuerySet[Any]:
 def mayor_rows(tickets: Any, now: Any = None) -> list[dict[str, Any]]:
     """Rows of the review list, each with the case's review and its dispatch clock badge (审核交办期限,
     shown while the case waits: 正常 / 临期 / 超期 with the time left or over)."""
-    from bangban.tickets.display import dispatch_badge
 
     now = now or timezone.now()
     tickets = list(tickets)
@@ -97,7 +98,6 @@ def mayor_rows(tickets: Any, now: Any = None) -> list[dict[str, Any]]:
 
 
 def mayor_permissions(user: Any, review: MayorReview, ticket: Ticket) -> dict[str, bool]:
-    from .actions import may_dispatch_review
 
     admin = has_any_role(user, {Role.ADMIN})
     open_case = ticket.status not in FINAL_STATUSES
@@ -123,7 +123,6 @@ def mayor_permissions(user: Any, review: MayorReview, ticket: Ticket) -> dict[st
 
 def case_panel(user: Any, ticket: Ticket) -> dict[str, Any]:
     """Context of the panel shown on the case page: tier and path, mayor review, disputes, 督办."""
-    from .actions import active_tiers, settings_row
 
     if not access.is_staff(user):
         return {"show": False}

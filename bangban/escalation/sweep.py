@@ -42,6 +42,7 @@ from bangban.tickets.public import all_cases
 from bangban.tickets.workflow import CLOCK_RUNNING, Status
 from bangban.workdays.service import due
 
+from .actions import ensure_default_tiers, settings_row
 from .models import AutoRule, CaseEscalation, EscalationStep, StepKind, Tier
 
 SWEPT_STATUSES = [s.value for s in CLOCK_RUNNING | {Status.PENDING_DISPATCH}]
@@ -187,7 +188,6 @@ def sweep_escalations(
     now: dt.datetime | None = None, batch_size: int = 2000, rule: str | None = None
 ) -> dict[str, int]:
     """One sweep at `now`. Returns counts: `escalated` cases, `batches`, `notifications`."""
-    from .actions import ensure_default_tiers, settings_row
 
     now = now or timezone.now()
     ensure_default_tiers()

@@ -74,12 +74,12 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     own = Enterprise.objects.filter(pk=company.enterprise_id or 0).first()
     city_served = ([own] if own is not None else []) + top100
     for enterprise in city_served:
-        actions.do_assign(
+        actions.do_assign.inner(
             acting_user=admin, enterprise_id=enterprise.pk, officer_id=officer.pk, started_on=start, now=now
         )
     mobile = (company.phone or (own.liaison_phone if own is not None else "")).strip()
     if own is not None and mobile and not Liaison.objects.filter(enterprise=own).exists():
-        actions.do_name_liaison(acting_user=company, user_id=company.pk, phone=mobile)
+        actions.do_name_liaison.inner(acting_user=company, user_id=company.pk, phone=mobile)
 
     county_served: list[Enterprise] = []
     if county_officer is not None:
@@ -89,7 +89,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             local.filter(tier=Tier.GENERAL)[:2]
         )
         for enterprise in county_served:
-            actions.do_assign(
+            actions.do_assign.inner(
                 acting_user=admin,
                 enterprise_id=enterprise.pk,
                 officer_id=county_officer.pk,

@@ -15,6 +15,7 @@ from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import ApplicationError, FileRejected, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.core.xlsx import cell_text, max_upload_bytes, open_xlsx, read_rows
 from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
@@ -126,7 +127,7 @@ def do_preview_assignment_import(
         workbook.close()
     if not entries:
         raise FileRejected("文件中没有数据行", code="empty_file")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         batch = AssignmentBatch.objects.create(
             file_name=str(getattr(uploaded_file, "name", "") or "upload.xlsx")[-200:],
             rows=entries,
@@ -152,73 +153,73 @@ def _lock(acting_user: Any, batch_id: int | str, action: str) -> tuple[Assignmen
     return batch, workflow.BATCH.check(batch.status, action, message=message, code=code)
 
 
+@durable_action
 def do_apply_assignment_import(
     *, acting_user: Any, batch_id: int | str, now: dt.datetime | None = None
 ) -> AssignmentBatch:
     """Write the valid rows of a previewed batch, each under the rules again (a row that became
     invalid since the preview is skipped with its reason); one audit event for the batch."""
     require_manager(acting_user)
-    with transaction.atomic():
-        batch, applied = _lock(acting_user, batch_id, "apply")
-        if batch.valid_count == 0:
-            raise ApplicationError("文件中没有可导入的有效行", code="no_valid_rows")
-        created = replaced = 0
-        failed: list[dict[str, Any]] = []
-        rows = list(batch.rows)
-        for entry in rows:
-            if entry["status"] != "ok":
-                continue
-            try:
-                with transaction.atomic():
-                    enterprise = (
-                        Enterprise.objects.select_for_update()
-                        .select_related("region")
-                        .get(pk=entry["enterprise_id"])
-                    )
-                    officer = User.objects.select_related("unit", "unit__region").get(pk=entry["officer_id"])
-                    assigned = assignments._assign(
-                        acting_user=acting_user,
-                        enterprise=enterprise,
-                        officer=officer,
-                        started_on=dt.date.fromisoformat(entry["started_on"]),
-                        note=entry.get("note", ""),
-                        replace=bool(entry.get("replace")),
-                    )
-                    assignments._notify_assigned(assigned, now)
-            except ApplicationError as exc:
-                entry["status"] = "failed"
-                entry["reason"] = exc.message
-                failed.append({"row": entry["row"], "reason": exc.message})
-                continue
-            entry["status"] = "applied"
-            if assigned.previous is not None:
-                replaced += 1
-            else:
-                created += 1
-        batch.rows = rows
-        batch.status = applied
-        batch.applied_at = now or timezone.now()
-        batch.result = {"created": created, "replaced": replaced, "failed": len(failed)}
-        batch.save(update_fields=["rows", "status", "applied_at", "result"])
-        record(
-            "network.assignment_import",
-            actor=acting_user,
-            obj=batch,
-            after={"file_name": batch.file_name, **batch.result, "failed_rows": failed[:100]},
-        )
+    batch, applied = _lock(acting_user, batch_id, "apply")
+    if batch.valid_count == 0:
+        raise ApplicationError("文件中没有可导入的有效行", code="no_valid_rows")
+    created = replaced = 0
+    failed: list[dict[str, Any]] = []
+    rows = list(batch.rows)
+    for entry in rows:
+        if entry["status"] != "ok":
+            continue
+        try:
+            with transaction.atomic():
+                enterprise = (
+                    Enterprise.objects.select_for_update()
+                    .select_related("region")
+                    .get(pk=entry["enterprise_id"])
+                )
+                officer = User.objects.select_related("unit", "unit__region").get(pk=entry["officer_id"])
+                assigned = assignments._assign(
+                    acting_user=acting_user,
+                    enterprise=enterprise,
+                    officer=officer,
+                    started_on=dt.date.fromisoformat(entry["started_on"]),
+                    note=entry.get("note", ""),
+                    replace=bool(entry.get("replace")),
+                )
+                assignments._notify_assigned(assigned, now)
+        except ApplicationError as exc:
+            entry["status"] = "failed"
+            entry["reason"] = exc.message
+            failed.append({"row": entry["row"], "reason": exc.message})
+            continue
+        entry["status"] = "applied"
+        if assigned.previous is not None:
+            replaced += 1
+        else:
+            created += 1
+    batch.rows = rows
+    batch.status = applied
+    batch.applied_at = now or timezone.now()
+    batch.result = {"created": created, "replaced": replaced, "failed": len(failed)}
+    batch.save(update_fields=["rows", "status", "applied_at", "result"])
+    record(
+        "network.assignment_import",
+        actor=acting_user,
+        obj=batch,
+        after={"file_name": batch.file_name, **batch.result, "failed_rows": failed[:100]},
+    )
     return batch
 
 
+@durable_action
 def do_cancel_assignment_import(*, acting_user: Any, batch_id: int | str) -> AssignmentBatch:
     require_manager(acting_user)
-    with transaction.atomic():
-        batch, cancelled = _lock(acting_user, batch_id, "cancel")
-        batch.status = cancelled
-        batch.save(update_fields=["status"])
-        record(
-            "network.assignment_import_cancel",
-            actor=acting_user,
-            obj=batch,
-            after={"file_name": batch.file_name},
-        )
+    batch, cancelled = _lock(acting_user, batch_id, "cancel")
+    batch.status = cancelled
+    batch.save(update_fields=["status"])
+    record(
+        "network.assignment_import_cancel",
+        actor=acting_user,
+        obj=batch,
+        after={"file_name": batch.file_name},
+    )
     return batch

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from bangban.core.plugins import NavItem
+from bangban.network import access
 
 
 def _access() -> Any:
-    from bangban.network import access
 
     return access
 

@@ -22,7 +22,7 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, RegionLevel
 
-from .access import enterprise_scope_q, is_overseer
+from .access import enterprise_scope_q, is_overseer, visible_contacts
 from .models import Assignment, Contact, ContactKind, Verification
 from .rules import KEY_TIERS, Quarter
 
@@ -360,7 +360,6 @@ class VerificationRow:
 
 
 def visits_in(user: Any, quarter: Quarter) -> QuerySet[Contact]:
-    from .access import visible_contacts
 
     return visible_contacts(user).filter(
         kind=ContactKind.VISIT, contact_on__gte=quarter.start, contact_on__lte=quarter.end
@@ -389,7 +388,6 @@ def verification_by_region(user: Any, quarter: Quarter) -> list[VerificationRow]
 
 
 def contact_list(user: Any, params: dict[str, str]) -> QuerySet[Contact]:
-    from .access import visible_contacts
 
     qs = visible_contacts(user).select_related("officer", "enterprise", "ticket")
     kind = params.get("kind", "")

@@ -16,8 +16,10 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import InvalidTransition, NotFound, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.core.urls_abs import absolute_url
 
 from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
@@ -97,7 +99,7 @@ def notify(
     return message
 
 
-def address_for(user: Any, channel: str) -> str:
+def address_for(user: User, channel: str) -> str:
     if channel == Channel.SMS:
         return getattr(user, "phone", "") or ""
     if channel == Channel.EMAIL:
@@ -105,7 +107,7 @@ def address_for(user: Any, channel: str) -> str:
     return ""
 
 
-def _addresses(user: Any, channels: Iterable[str], subject: str) -> Iterator[tuple[str, str]]:
+def _addresses(user: User, channels: Iterable[str], subject: str) -> Iterator[tuple[str, str]]:
     """(channel, address) for each channel the user can be reached on; the others are logged."""
     for channel in channels:
         address = address_for(user, channel)
@@ -116,7 +118,7 @@ def _addresses(user: Any, channels: Iterable[str], subject: str) -> Iterator[tup
 
 
 def notify_user(
-    user: Any,
+    user: User,
     subject: str,
     body: str,
     link: str = "",
@@ -200,32 +202,32 @@ def notify_each(
     return queued
 
 
-def do_retry_message(*, acting_user: Any, message_id: int, now: dt.datetime | None = None) -> OutboxMessage:
+@durable_action
+def do_retry_message(*, acting_user: User, message_id: int, now: dt.datetime | None = None) -> OutboxMessage:
     """An administrator sends a failed message again: back to pending with a fresh attempt count."""
     now = now or timezone.now()
-    with transaction.atomic():
-        message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
-        if message is None:
-            raise NotFound()
-        if message.status != OutboxStatus.FAILED:
-            raise InvalidTransition("只有发送失败的消息可以重发")
-        if is_one_time(message):
-            # Its code is gone (and expired): the person asks for a new one.
-            raise InvalidTransition("一次性验证码不能重发，请对方重新获取验证码")
-        before = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
-        message.status = OutboxStatus.PENDING
-        message.attempts = 0
-        message.next_attempt_at = now
-        message.lease_until = None
-        message.save(update_fields=["status", "attempts", "next_attempt_at", "lease_until"])
-        after = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
-        old, new = diff(before, after)
-        record("notifications.retry", actor=acting_user, obj=message, before=old, after=new)
-        _schedule_delivery(message.pk)
+    message = OutboxMessage.objects.select_for_update().filter(pk=message_id).first()
+    if message is None:
+        raise NotFound()
+    if message.status != OutboxStatus.FAILED:
+        raise InvalidTransition("只有发送失败的消息可以重发")
+    if is_one_time(message):
+        # Its code is gone (and expired): the person asks for a new one.
+        raise InvalidTransition("一次性验证码不能重发，请对方重新获取验证码")
+    before = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now
+    message.lease_until = None
+    message.save(update_fields=["status", "attempts", "next_attempt_at", "lease_until"])
+    after = snapshot(message, fields=["status", "attempts", "next_attempt_at", "lease_until"])
+    old, new = diff(before, after)
+    record("notifications.retry", actor=acting_user, obj=message, before=old, after=new)
+    _schedule_delivery(message.pk)
     return message
 
 
-def mark_read(*, acting_user: Any, message_id: int, now: dt.datetime | None = None) -> InAppMessage:
+def mark_read(*, acting_user: User, message_id: int, now: dt.datetime | None = None) -> InAppMessage:
     """Mark one of the user's own in-app messages read. (Reading one's inbox is not a change of
     business state, so it is not written to the audit log.)"""
     message = InAppMessage.objects.filter(pk=message_id, user=acting_user).first()
@@ -237,7 +239,7 @@ def mark_read(*, acting_user: Any, message_id: int, now: dt.datetime | None = No
     return message
 
 
-def mark_all_read(*, acting_user: Any, now: dt.datetime | None = None) -> int:
+def mark_all_read(*, acting_user: User, now: dt.datetime | None = None) -> int:
     return InAppMessage.objects.filter(user=acting_user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )

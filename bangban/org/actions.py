@@ -12,9 +12,11 @@ from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core import kit
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.kit import durable_action
 
 from . import rules
 from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
@@ -71,9 +73,10 @@ def _validate_region(region: Region | None, values: dict[str, Any]) -> None:
     errors.raise_if_any()
 
 
+@durable_action
 def do_create_region(
     *,
-    acting_user: Any,
+    acting_user: User,
     code: str,
     name: str,
     level: str,
@@ -81,17 +84,17 @@ def do_create_region(
     official_code: bool = True,
 ) -> Region:
     values = {"code": code.strip(), "name": name.strip(), "level": level, "parent": parent}
-    with transaction.atomic():
-        _validate_region(None, values)
-        region = Region(official_code=official_code, **values)
-        region.path = region.compute_path()
-        region.save()
-        record("org.region.created", actor=acting_user, obj=region, after=snapshot(region))
+    _validate_region(None, values)
+    region = Region(official_code=official_code, **values)
+    region.path = region.compute_path()
+    region.save()
+    record("org.region.created", actor=acting_user, obj=region, after=snapshot(region))
     return region
 
 
+@durable_action
 def do_update_region(
-    *, acting_user: Any, region_id: int, changes: Mapping[str, Any], version: int | None = None
+    *, acting_user: User, region_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Region:
     """Change some of `REGION_FIELDS`. A new code or parent rewrites the path of the whole subtree,
     so every scope and filter built on paths follows at once."""
@@ -133,8 +136,9 @@ def do_update_region(
     return region
 
 
+@durable_action
 def do_set_region_active(
-    *, acting_user: Any, region_id: int, active: bool, version: int | None = None
+    *, acting_user: User, region_id: int, active: bool, version: int | None = None
 ) -> Region:
     with transaction.atomic():
         region = Region.objects.select_for_update().filter(pk=region_id).first()
@@ -223,9 +227,10 @@ def _clean_unit_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+@durable_action
 def do_create_unit(
     *,
-    acting_user: Any,
+    acting_user: User,
     code: str,
     name: str,
     type: str,
@@ -249,15 +254,15 @@ def do_create_unit(
             "phone": phone,
         }
     )
-    with transaction.atomic():
-        _validate_unit(None, values)
-        unit = Unit.objects.create(**values)
-        record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=("updated_at",)))
+    _validate_unit(None, values)
+    unit = Unit.objects.create(**values)
+    record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=("updated_at",)))
     return unit
 
 
+@durable_action
 def do_update_unit(
-    *, acting_user: Any, unit_id: int, changes: Mapping[str, Any], version: int | None = None
+    *, acting_user: User, unit_id: int, changes: Mapping[str, Any], version: int | None = None
 ) -> Unit:
     _unknown(changes, UNIT_FIELDS)
     with transaction.atomic():

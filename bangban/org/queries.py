@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
+from bangban.accounts.models import User
 from bangban.accounts.roles import RANK_ORDER
 
 from .access import visible_regions, visible_units
@@ -87,7 +88,6 @@ def rank_ordering() -> Case:
 
 def with_staff_counts(units: Iterable[Unit]) -> list[Unit]:
     """Sets `staff_count` (accounts in use) on each unit of a page."""
-    from bangban.accounts.models import User
 
     rows = list(units)
     counts = dict(

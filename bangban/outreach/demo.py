@@ -150,7 +150,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
     if Policy.objects.filter(title="制造业智能化改造和数字化转型奖补").exists():
         return []
     issuer = Unit.objects.filter(code="city-miit").first()
-    first = policies.do_create_policy(
+    first = policies.do_create_policy.inner(
         acting_user=office,
         data={
             "title": "制造业智能化改造和数字化转型奖补",
@@ -162,7 +162,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
             "tiers": [Tier.CITY_TOP100, Tier.COUNTY_KEY],
         },
     )
-    second = policies.do_create_policy(
+    second = policies.do_create_policy.inner(
         acting_user=office,
         data={
             "title": "中小微企业稳岗扩岗补贴",
@@ -183,7 +183,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
     if ent_user is not None and ent_user.enterprise_id:
         delivery = PolicyDelivery.objects.filter(enterprise_id=ent_user.enterprise_id).order_by("id").first()
         if delivery is not None:
-            policies.do_mark_read(acting_user=ent_user, delivery_id=delivery.pk)
+            policies.do_mark_read.inner(acting_user=ent_user, delivery_id=delivery.pk)
     return lines
 
 
@@ -194,12 +194,12 @@ def _forums(
     city = Region.objects.filter(parent__isnull=True).order_by("id").first()
     if city is not None and not Association.objects.filter(name=ASSOCIATION).exists():
         members = [ent_user.enterprise_id] if ent_user and ent_user.enterprise_id else []
-        association = forums.do_create_association(
+        association = forums.do_create_association.inner(
             acting_user=office,
             data={"name": ASSOCIATION, "region": city.code, "member_ids": members},
         )
         unit = Unit.objects.filter(code="city-hrss").first() or office.unit
-        opinion = forums.do_submit_opinion(
+        opinion = forums.do_submit_opinion.inner(
             acting_user=office,
             data={
                 "association_id": association.pk,
@@ -210,14 +210,14 @@ def _forums(
             },
         )
         if admin is not None:
-            forums.do_answer_opinion(
+            forums.do_answer_opinion.inner(
                 acting_user=admin,
                 opinion_id=opinion.pk,
                 answer="市人社局将于每年6月、8月举办纺织服装行业专场招聘会，并与市职教中心开设订单班。",
             )
         lines.append("议事厅：1 条协会意见（已答复，待企业评价）")
     if supervisor is not None and not SupervisorReport.objects.exists():
-        report = forums.do_submit_report(
+        report = forums.do_submit_report.inner(
             acting_user=supervisor,
             data={
                 "title": "政务服务中心窗口要求重复提交材料",
@@ -225,8 +225,8 @@ def _forums(
                 "enterprise_name": "",
             },
         )
-        forums.do_forward_report(acting_user=office, report_id=report.pk, note="请行政审批局核查并整改")
-        forums.do_submit_report(
+        forums.do_forward_report.inner(acting_user=office, report_id=report.pk, note="请行政审批局核查并整改")
+        forums.do_submit_report.inner(
             acting_user=supervisor,
             data={
                 "title": "园区道路夜间照明不足",
@@ -235,7 +235,7 @@ def _forums(
         )
         lines.append("监督员：2 个问题（1 个已转办）")
     if not Event.objects.exists():
-        forums.do_record_event(
+        forums.do_record_event.inner(
             acting_user=office,
             data={
                 "kind": "talk",
@@ -254,7 +254,7 @@ def _forums(
             data={"year": today.year, "half": half, "themes": "重点产业链\n现代服务业\n现代农业"},
         )
         if ent_user is not None:
-            symposia.do_nominate(
+            symposia.do_nominate.inner(
                 acting_user=ent_user, symposium_id=symposium.pk, reason="行业龙头，愿分享链主经验"
             )
         lines.append(f"企业家座谈会：{symposium.title}（征集人选中）")
@@ -269,14 +269,14 @@ def _association_account(office: User, account: User | None, ent_user: User | No
     lines: list[str] = []
     if not association.accounts.filter(pk=account.pk).exists():
         linked = [*association.accounts.values_list("pk", flat=True), account.pk]
-        forums.do_set_association_accounts(
+        forums.do_set_association_accounts.inner(
             acting_user=office, association_id=association.pk, data={"account_ids": linked}
         )
         lines.append(f"协会商会账号：{account.username} 已关联{association.name}")
     if not AssociationOpinion.objects.filter(submitted_by=account).exists():
         unit = Unit.objects.filter(code="city-miit", is_active=True).first() or office.unit
         members = list(association.members.values_list("pk", flat=True))
-        forums.do_submit_opinion(
+        forums.do_submit_opinion.inner(
             acting_user=account,
             data={
                 "title": "印染企业用能指标紧张，希望统筹分配",

@@ -21,6 +21,9 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from bangban.org.models import Region
+from bangban.tickets.models import Channel
+
 from .models import (
     CollectionRound,
     InvestmentProject,
@@ -63,8 +66,6 @@ def _county_code(path: str) -> str:
 
 
 def criticism_records(year: int, month: int, *, today: dt.date | None = None) -> list[CriticismRecord]:
-    from bangban.org.models import Region
-    from bangban.tickets.models import Channel
     from bangban.tickets.public import all_cases
 
     first, last = month_bounds(year, month)

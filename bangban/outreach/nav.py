@@ -6,30 +6,28 @@ from __future__ import annotations
 from typing import Any
 
 from bangban.accounts.access import has_any_role
-from bangban.accounts.roles import Role
+from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.core.plugins import NavItem
+
+from .access import PROJECT_ROLES, can_see_overview, is_association_user, is_enterprise_user
 
 
 def _staff(user: Any) -> bool:
-    from bangban.accounts.roles import STAFF_ROLES
 
     return has_any_role(user, STAFF_ROLES)
 
 
 def _projects(user: Any) -> bool:
-    from .access import PROJECT_ROLES, can_see_overview
 
     return has_any_role(user, PROJECT_ROLES) or can_see_overview(user)
 
 
 def _enterprise(user: Any) -> bool:
-    from .access import is_enterprise_user
 
     return is_enterprise_user(user)
 
 
 def _association(user: Any) -> bool:
-    from .access import is_association_user
 
     return is_association_user(user)
 

@@ -21,6 +21,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied
+from bangban.core.kit import durable_action
 from bangban.enterprises.models import Enterprise, Industry, Scale, Tier
 from bangban.notifications.actions import notify_users
 from bangban.org.models import Region, Unit
@@ -92,30 +93,30 @@ def _clean_policy(data: dict[str, Any], *, regions: set[str] | None = None) -> d
     }
 
 
+@durable_action
 def do_create_policy(*, acting_user: Any, data: dict[str, Any]) -> Policy:
     if not can_manage_policies(acting_user):
         raise PermissionDenied("只有营商办或单位负责人可以维护和推送惠企政策")
     values = _clean_policy(data)
-    with transaction.atomic():
-        policy = Policy.objects.create(created_by=acting_user, **values)
-        record("outreach.policy_created", actor=acting_user, obj=policy, after=snapshot(policy))
+    policy = Policy.objects.create(created_by=acting_user, **values)
+    record("outreach.policy_created", actor=acting_user, obj=policy, after=snapshot(policy))
     return policy
 
 
+@durable_action
 def do_update_policy(*, acting_user: Any, policy_id: int, version: Any, data: dict[str, Any]) -> Policy:
     values = _clean_policy(data)
-    with transaction.atomic():
-        policy = access_policy(acting_user, policy_id, "edit", for_update=True)
-        kit.check_version(policy, version, what="政策", required=True)
-        before = snapshot(policy, exclude=("updated_at",))
-        for name, value in values.items():
-            setattr(policy, name, value)
-        if "is_active" in data:
-            policy.is_active = bool(data["is_active"])
-        policy.version += 1
-        policy.save()
-        b, a = diff(before, snapshot(policy, exclude=("updated_at",)))
-        record("outreach.policy_updated", actor=acting_user, obj=policy, before=b, after=a)
+    policy = access_policy(acting_user, policy_id, "edit", for_update=True)
+    kit.check_version(policy, version, what="政策", required=True)
+    before = snapshot(policy, exclude=("updated_at",))
+    for name, value in values.items():
+        setattr(policy, name, value)
+    if "is_active" in data:
+        policy.is_active = bool(data["is_active"])
+    policy.version += 1
+    policy.save()
+    b, a = diff(before, snapshot(policy, exclude=("updated_at",)))
+    record("outreach.policy_updated", actor=acting_user, obj=policy, before=b, after=a)
     return policy
 
 
@@ -217,26 +218,27 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
     return push
 
 
+@durable_action
 def do_mark_read(*, acting_user: Any, delivery_id: int, now: dt.datetime | None = None) -> PolicyDelivery:
     """The enterprise opened the policy: the first reading is its read receipt."""
     now = now or timezone.now()
-    with transaction.atomic():
-        delivery = access_delivery(acting_user, delivery_id, for_update=True)
-        if not is_enterprise_user(acting_user) or delivery.read_at is not None:
-            return delivery
-        delivery.read_at = now
-        delivery.read_by = acting_user
-        delivery.save(update_fields=["read_at", "read_by"])
-        record(
-            "outreach.policy_read",
-            actor=acting_user,
-            obj=delivery,
-            object_repr=f"{delivery.enterprise.name}：{delivery.policy.title}",
-            after={"read_at": now},
-        )
+    delivery = access_delivery(acting_user, delivery_id, for_update=True)
+    if not is_enterprise_user(acting_user) or delivery.read_at is not None:
+        return delivery
+    delivery.read_at = now
+    delivery.read_by = acting_user
+    delivery.save(update_fields=["read_at", "read_by"])
+    record(
+        "outreach.policy_read",
+        actor=acting_user,
+        obj=delivery,
+        object_repr=f"{delivery.enterprise.name}：{delivery.policy.title}",
+        after={"read_at": now},
+    )
     return delivery
 
 
+@durable_action
 def do_ask_question(
     *, acting_user: Any, delivery_id: int, content: str, now: dt.datetime | None = None
 ) -> PolicyQuestion:
@@ -245,32 +247,31 @@ def do_ask_question(
     content = checks.text({"content": content}, "content", "问题", max_length=2000)
     if not is_enterprise_user(acting_user):
         raise PermissionDenied("只有收到政策的企业可以就政策提问")
-    with transaction.atomic():
-        delivery = access_delivery(acting_user, delivery_id, for_update=True)
-        policy = delivery.policy
-        category = Category.objects.filter(is_active=True, name="政策解读").order_by("id").first()
-        result = do_intake_portal(
-            acting_user=acting_user,
-            data=IntakeInput(
-                title=f"政策咨询：{policy.title}"[:120],
-                content=f"{content}\n\n（关于惠企政策《{policy.title}》{('，' + policy.doc_number) if policy.doc_number else ''}）",
-                category_id=category.pk if category else None,
-                type=TicketType.CONSULT,
-            ),
-            now=now,
-        )
-        if delivery.read_at is None:
-            delivery.read_at = now
-            delivery.read_by = acting_user
-            delivery.save(update_fields=["read_at", "read_by"])
-        question = PolicyQuestion.objects.create(
-            delivery=delivery, content=content, ticket=result.ticket, asked_by=acting_user, asked_at=now
-        )
-        record(
-            "outreach.policy_question",
-            actor=acting_user,
-            obj=question,
-            object_repr=f"{delivery.enterprise.name}：{policy.title}",
-            after={"ticket": result.ticket.pk, "number": result.ticket.number},
-        )
+    delivery = access_delivery(acting_user, delivery_id, for_update=True)
+    policy = delivery.policy
+    category = Category.objects.filter(is_active=True, name="政策解读").order_by("id").first()
+    result = do_intake_portal(
+        acting_user=acting_user,
+        data=IntakeInput(
+            title=f"政策咨询：{policy.title}"[:120],
+            content=f"{content}\n\n（关于惠企政策《{policy.title}》{('，' + policy.doc_number) if policy.doc_number else ''}）",
+            category_id=category.pk if category else None,
+            type=TicketType.CONSULT,
+        ),
+        now=now,
+    )
+    if delivery.read_at is None:
+        delivery.read_at = now
+        delivery.read_by = acting_user
+        delivery.save(update_fields=["read_at", "read_by"])
+    question = PolicyQuestion.objects.create(
+        delivery=delivery, content=content, ticket=result.ticket, asked_by=acting_user, asked_at=now
+    )
+    record(
+        "outreach.policy_question",
+        actor=acting_user,
+        obj=question,
+        object_repr=f"{delivery.enterprise.name}：{policy.title}",
+        after={"ticket": result.ticket.pk, "number": result.ticket.number},
+    )
     return question

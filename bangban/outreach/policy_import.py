@@ -18,6 +18,7 @@ from django.utils import timezone
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import FileRejected, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.core.xlsx import cell_text, open_xlsx, read_rows
 from bangban.enterprises.models import Industry, Scale, Tier
 from bangban.org.models import Region, Unit
@@ -215,7 +216,7 @@ def do_preview_policy_import(
     if not checked:
         raise FileRejected("文件中没有数据行", code="empty_file")
     valid = sum(1 for r in checked if r["data"] is not None)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         batch = PolicyImport.objects.create(
             file_name=str(getattr(uploaded_file, "name", "") or "政策导入.xlsx")[:200],
             rows=checked,
@@ -260,6 +261,7 @@ def _move(batch: PolicyImport, action: str) -> str:
     )
 
 
+@durable_action
 def do_apply_policy_import(
     *, acting_user: Any, import_id: Any, now: dt.datetime | None = None
 ) -> PolicyImport:
@@ -267,60 +269,57 @@ def do_apply_policy_import(
     Rows that became invalid since the preview (e.g. the same policy entered meanwhile) are skipped
     and marked."""
     now = now or timezone.now()
-    with transaction.atomic():
-        batch = access_import(acting_user, import_id, for_update=True)
-        applied = _move(batch, "apply")
-        if batch.valid_count == 0:
-            raise InvalidTransition("没有可导入的行，请修改文件后重新上传", code="nothing_to_import")
-        created = 0
-        rows = []
-        regions = active_region_codes()
-        existing = _existing_keys({r["data"]["title"] for r in batch.rows if r.get("data") is not None})
-        for item in batch.rows:
-            data = item.get("data")
-            if data is not None:
-                try:
-                    if (data["title"], data["doc_number"]) in existing:
-                        raise ValidationFailed("政策库中已有同名同文号的政策", code="policy_exists")
-                    policy = Policy.objects.create(
-                        created_by=acting_user, **_clean_policy(data, regions=regions)
-                    )
-                except ValidationFailed as exc:
-                    item = {**item, "data": None, "error": exc.message, "code": exc.code}
-                else:
-                    created += 1
-                    item = {**item, "policy_id": policy.pk}
-                    after = snapshot(policy)
-                    after["import"] = batch.pk
-                    record("outreach.policy_created", actor=acting_user, obj=policy, after=after)
-            rows.append(item)
-        batch.rows = rows
-        batch.created_count = created
-        batch.status = applied
-        batch.applied_at = now
-        batch.save(update_fields=["rows", "created_count", "status", "applied_at"])
-        record(
-            "outreach.policy_import_applied",
-            actor=acting_user,
-            obj=batch,
-            before={"status": PolicyImportStatus.PREVIEWED},
-            after={"status": batch.status, "created": created},
-        )
+    batch = access_import(acting_user, import_id, for_update=True)
+    applied = _move(batch, "apply")
+    if batch.valid_count == 0:
+        raise InvalidTransition("没有可导入的行，请修改文件后重新上传", code="nothing_to_import")
+    created = 0
+    rows = []
+    regions = active_region_codes()
+    existing = _existing_keys({r["data"]["title"] for r in batch.rows if r.get("data") is not None})
+    for item in batch.rows:
+        data = item.get("data")
+        if data is not None:
+            try:
+                if (data["title"], data["doc_number"]) in existing:
+                    raise ValidationFailed("政策库中已有同名同文号的政策", code="policy_exists")
+                policy = Policy.objects.create(created_by=acting_user, **_clean_policy(data, regions=regions))
+            except ValidationFailed as exc:
+                item = {**item, "data": None, "error": exc.message, "code": exc.code}
+            else:
+                created += 1
+                item = {**item, "policy_id": policy.pk}
+                after = snapshot(policy)
+                after["import"] = batch.pk
+                record("outreach.policy_created", actor=acting_user, obj=policy, after=after)
+        rows.append(item)
+    batch.rows = rows
+    batch.created_count = created
+    batch.status = applied
+    batch.applied_at = now
+    batch.save(update_fields=["rows", "created_count", "status", "applied_at"])
+    record(
+        "outreach.policy_import_applied",
+        actor=acting_user,
+        obj=batch,
+        before={"status": PolicyImportStatus.PREVIEWED},
+        after={"status": batch.status, "created": created},
+    )
     return batch
 
 
+@durable_action
 def do_cancel_policy_import(*, acting_user: Any, import_id: Any) -> PolicyImport:
-    with transaction.atomic():
-        batch = access_import(acting_user, import_id, for_update=True)
-        batch.status = _move(batch, "cancel")
-        batch.save(update_fields=["status"])
-        record(
-            "outreach.policy_import_cancelled",
-            actor=acting_user,
-            obj=batch,
-            before={"status": PolicyImportStatus.PREVIEWED},
-            after={"status": batch.status},
-        )
+    batch = access_import(acting_user, import_id, for_update=True)
+    batch.status = _move(batch, "cancel")
+    batch.save(update_fields=["status"])
+    record(
+        "outreach.policy_import_cancelled",
+        actor=acting_user,
+        obj=batch,
+        before={"status": PolicyImportStatus.PREVIEWED},
+        after={"status": batch.status},
+    )
     return batch
 
 

@@ -8,8 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from bangban.core.errors import ValidationFailed
+from bangban.enterprises.models import Industry, Tier
 
 from .access import (
     visible_deliveries,
@@ -35,6 +37,7 @@ from .models import (
     SupervisorReport,
     Symposium,
 )
+from .projects import late_rounds_q
 
 
 def _value(params: Mapping[str, Any], name: str) -> str:
@@ -109,9 +112,6 @@ def projects(user: Any, params: Mapping[str, Any]) -> Filtered:
 
 
 def rounds(user: Any, params: Mapping[str, Any]) -> Filtered:
-    from django.utils import timezone
-
-    from .projects import late_rounds_q
 
     errors: list[str] = []
     qs: QuerySet[CollectionRound] = visible_rounds(user).select_related("region", "lead_unit", "submitted_by")
@@ -135,7 +135,6 @@ def rounds(user: Any, params: Mapping[str, Any]) -> Filtered:
 
 
 def policies(user: Any, params: Mapping[str, Any]) -> Filtered:
-    from bangban.enterprises.models import Industry, Tier
 
     errors: list[str] = []
     qs: QuerySet[Policy] = visible_policies(user).select_related("issuer")

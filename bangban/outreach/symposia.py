@@ -16,9 +16,12 @@ from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, PermissionDenied
+from bangban.core.kit import durable_action
 from bangban.enterprises.access import visible_enterprises
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
+from bangban.tickets.intake import IntakeInput, do_intake_api
+from bangban.tickets.models import Channel, TicketType
 
 from . import checks, workflow
 from .access import access_policy, access_symposium, can_run_symposia, is_enterprise_user
@@ -89,6 +92,7 @@ def do_create_symposium(*, acting_user: Any, data: dict[str, Any]) -> Symposium:
     return symposium
 
 
+@durable_action
 def do_nominate(
     *,
     acting_user: Any,
@@ -119,31 +123,31 @@ def do_nominate(
         enterprise_id = enterprise.pk
     else:
         raise PermissionDenied("只有企业或部门可以推荐座谈会人选")
-    with transaction.atomic():
-        symposium = access_symposium(acting_user, symposium_id, for_update=True)
-        workflow.SYMPOSIUM.check(
-            symposium.status, "nominate", message="人选已确定，不再接受推荐", code="nomination_closed"
-        )
-        if SymposiumNomination.objects.filter(symposium=symposium, enterprise_id=enterprise_id).exists():
-            raise InvalidTransition("该企业已在推荐名单中", code="already_nominated")
-        nomination = SymposiumNomination.objects.create(
-            symposium=symposium,
-            enterprise_id=enterprise_id,
-            source=source,
-            unit=unit,
-            reason=reason,
-            nominated_by=acting_user,
-            nominated_at=now,
-        )
-        record(
-            "outreach.symposium_nominated",
-            actor=acting_user,
-            obj=symposium,
-            after={"enterprise": enterprise_id, "source": source, "reason": reason},
-        )
+    symposium = access_symposium(acting_user, symposium_id, for_update=True)
+    workflow.SYMPOSIUM.check(
+        symposium.status, "nominate", message="人选已确定，不再接受推荐", code="nomination_closed"
+    )
+    if SymposiumNomination.objects.filter(symposium=symposium, enterprise_id=enterprise_id).exists():
+        raise InvalidTransition("该企业已在推荐名单中", code="already_nominated")
+    nomination = SymposiumNomination.objects.create(
+        symposium=symposium,
+        enterprise_id=enterprise_id,
+        source=source,
+        unit=unit,
+        reason=reason,
+        nominated_by=acting_user,
+        nominated_at=now,
+    )
+    record(
+        "outreach.symposium_nominated",
+        actor=acting_user,
+        obj=symposium,
+        after={"enterprise": enterprise_id, "source": source, "reason": reason},
+    )
     return nomination
 
 
+@durable_action
 def do_select(
     *,
     acting_user: Any,
@@ -156,45 +160,44 @@ def do_select(
     are invited."""
     now = now or timezone.now()
     chosen = {int(v) for v in selected_ids if str(v).strip().isdigit()}
-    with transaction.atomic():
-        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        kit.check_version(symposium, version)
-        if not chosen:
-            raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
-        selected = workflow.SYMPOSIUM.check(
-            symposium.status, "select", message="人选已确定", code="already_selected"
+    symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+    kit.check_version(symposium, version)
+    if not chosen:
+        raise checks.fail("selected_ids", "selection_required", "请至少选择一家参会企业")
+    selected = workflow.SYMPOSIUM.check(
+        symposium.status, "select", message="人选已确定", code="already_selected"
+    )
+    nominations = SymposiumNomination.objects.filter(symposium=symposium)
+    known = dict(nominations.values_list("pk", "status"))
+    if not chosen <= set(known):
+        raise checks.fail("selected_ids", "unknown_nomination", "所选人选不在推荐名单中")
+    # Every nomination is settled at once: each moves by the nomination table.
+    for pk, status in known.items():
+        workflow.NOMINATION.check(status, "select" if pk in chosen else "pass_over")
+    nominations.filter(pk__in=chosen).update(status=NominationStatus.SELECTED)
+    nominations.exclude(pk__in=chosen).update(status=NominationStatus.NOT_SELECTED)
+    symposium.status = selected
+    kit.save_change(symposium, ["status"])
+    enterprise_ids = list(nominations.filter(pk__in=chosen).values_list("enterprise_id", flat=True))
+    record(
+        "outreach.symposium_selected",
+        actor=acting_user,
+        obj=symposium,
+        before={"status": SymposiumStatus.NOMINATING},
+        after={"status": symposium.status, "enterprises": sorted(enterprise_ids)},
+    )
+    for person in User.objects.filter(
+        enterprise_id__in=enterprise_ids, is_active=True, roles__code=Role.ENTERPRISE
+    ).distinct():
+        notify_user(
+            person,
+            f"诚邀参加{symposium.title}",
+            f"主题：{'、'.join(symposium.theme_list)}"
+            + (f"；计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else ""),
+            link=_link(symposium),
+            channels=("inapp", "sms"),
+            now=now,
         )
-        nominations = SymposiumNomination.objects.filter(symposium=symposium)
-        known = dict(nominations.values_list("pk", "status"))
-        if not chosen <= set(known):
-            raise checks.fail("selected_ids", "unknown_nomination", "所选人选不在推荐名单中")
-        # Every nomination is settled at once: each moves by the nomination table.
-        for pk, status in known.items():
-            workflow.NOMINATION.check(status, "select" if pk in chosen else "pass_over")
-        nominations.filter(pk__in=chosen).update(status=NominationStatus.SELECTED)
-        nominations.exclude(pk__in=chosen).update(status=NominationStatus.NOT_SELECTED)
-        symposium.status = selected
-        kit.save_change(symposium, ["status"])
-        enterprise_ids = list(nominations.filter(pk__in=chosen).values_list("enterprise_id", flat=True))
-        record(
-            "outreach.symposium_selected",
-            actor=acting_user,
-            obj=symposium,
-            before={"status": SymposiumStatus.NOMINATING},
-            after={"status": symposium.status, "enterprises": sorted(enterprise_ids)},
-        )
-        for person in User.objects.filter(
-            enterprise_id__in=enterprise_ids, is_active=True, roles__code=Role.ENTERPRISE
-        ).distinct():
-            notify_user(
-                person,
-                f"诚邀参加{symposium.title}",
-                f"主题：{'、'.join(symposium.theme_list)}"
-                + (f"；计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else ""),
-                link=_link(symposium),
-                channels=("inapp", "sms"),
-                now=now,
-            )
     return symposium
 
 
@@ -206,79 +209,75 @@ def participant_ids(symposium: Symposium) -> list[int]:
     )
 
 
+@durable_action
 def do_push_policies(
     *, acting_user: Any, symposium_id: int, policy_ids: list[Any], now: dt.datetime | None = None
 ) -> Symposium:
     """The new policies presented at the symposium, delivered to every participant (set-based)."""
     now = now or timezone.now()
     ids = {int(v) for v in policy_ids if str(v).strip().isdigit()}
-    with transaction.atomic():
-        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        if not ids:
-            raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
-        participants = participant_ids(symposium)
-        if not participants:
-            raise InvalidTransition("请先确定参会企业，再推送政策", code="no_participants")
-        for pid in sorted(ids):
-            policy = access_policy(acting_user, pid, "push")
-            push = PolicyPush.objects.create(
-                policy=policy,
-                pushed_by=acting_user,
-                send_sms=False,
-                total=len(participants),
-                processed=len(participants),
-                status=PushStatus.DONE,
-                created_at=now,
-                finished_at=now,
-            )
-            already = set(
-                PolicyDelivery.objects.filter(policy=policy, enterprise_id__in=participants).values_list(
-                    "enterprise_id", flat=True
-                )
-            )
-            new = [eid for eid in participants if eid not in already]
-            PolicyDelivery.objects.bulk_create(
-                [
-                    PolicyDelivery(policy=policy, push=push, enterprise_id=eid, delivered_at=now)
-                    for eid in new
-                ],
-                ignore_conflicts=True,
-            )
-            PolicyPush.objects.filter(pk=push.pk).update(delivered=len(new))
-            for person in User.objects.filter(
-                enterprise_id__in=new, is_active=True, roles__code=Role.ENTERPRISE
-            ).distinct():
-                notify_user(
-                    person,
-                    f"惠企政策：{policy.title}",
-                    policy.summary[:120],
-                    link=reverse("outreach:my_policies"),
-                    now=now,
-                )
-            symposium.policies.add(policy)
-        record(
-            "outreach.symposium_policies", actor=acting_user, obj=symposium, after={"policies": sorted(ids)}
+    symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+    if not ids:
+        raise checks.fail("policy_ids", "policy_required", "请选择要推送的政策")
+    participants = participant_ids(symposium)
+    if not participants:
+        raise InvalidTransition("请先确定参会企业，再推送政策", code="no_participants")
+    for pid in sorted(ids):
+        policy = access_policy(acting_user, pid, "push")
+        push = PolicyPush.objects.create(
+            policy=policy,
+            pushed_by=acting_user,
+            send_sms=False,
+            total=len(participants),
+            processed=len(participants),
+            status=PushStatus.DONE,
+            created_at=now,
+            finished_at=now,
         )
+        already = set(
+            PolicyDelivery.objects.filter(policy=policy, enterprise_id__in=participants).values_list(
+                "enterprise_id", flat=True
+            )
+        )
+        new = [eid for eid in participants if eid not in already]
+        PolicyDelivery.objects.bulk_create(
+            [PolicyDelivery(policy=policy, push=push, enterprise_id=eid, delivered_at=now) for eid in new],
+            ignore_conflicts=True,
+        )
+        PolicyPush.objects.filter(pk=push.pk).update(delivered=len(new))
+        for person in User.objects.filter(
+            enterprise_id__in=new, is_active=True, roles__code=Role.ENTERPRISE
+        ).distinct():
+            notify_user(
+                person,
+                f"惠企政策：{policy.title}",
+                policy.summary[:120],
+                link=reverse("outreach:my_policies"),
+                now=now,
+            )
+        symposium.policies.add(policy)
+    record("outreach.symposium_policies", actor=acting_user, obj=symposium, after={"policies": sorted(ids)})
     return symposium
 
 
+@durable_action
 def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any, version: Any = None) -> Symposium:
     held = checks.required_date({"held_on": held_on}, "held_on", "召开日期")
-    with transaction.atomic():
-        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        kit.check_version(symposium, version)
-        status = workflow.SYMPOSIUM.check(
-            symposium.status, "hold", message="请先确定参会人选", code="not_selected"
-        )
-        if held > timezone.localdate():
-            raise checks.fail("held_on", "held_in_future", "召开日期不能晚于今天")
-        symposium.status = status
-        symposium.held_on = held
-        kit.save_change(symposium, ["status", "held_on"])
-        record("outreach.symposium_held", actor=acting_user, obj=symposium, after={"held_on": held})
+    symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+    kit.check_version(symposium, version)
+    status = workflow.SYMPOSIUM.check(
+        symposium.status, "hold", message="请先确定参会人选", code="not_selected"
+    )
+    if held > timezone.localdate():
+        raise checks.fail("held_on", "held_in_future", "召开日期不能晚于今天")
+    symposium.status = status
+    symposium.held_on = held
+    kit.save_change(symposium, ["status", "held_on"])
+    record("outreach.symposium_held", actor=acting_user, obj=symposium, after={"held_on": held})
     return symposium
 
 
+@durable_action
 def do_record_suggestion(
     *,
     acting_user: Any,
@@ -289,47 +288,44 @@ def do_record_suggestion(
     now: dt.datetime | None = None,
 ) -> SymposiumSuggestion:
     """A suggestion made at the symposium; a major problem becomes a case at once (intake)."""
-    from bangban.tickets.intake import IntakeInput, do_intake_api
-    from bangban.tickets.models import Channel, TicketType
 
     now = now or timezone.now()
     content = checks.text({"content": content}, "content", "意见建议", max_length=5000)
-    with transaction.atomic():
-        symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
-        if symposium.status == SymposiumStatus.NOMINATING:
-            raise InvalidTransition("座谈会人选确定后才能记录建议", code="not_selected")
-        eid = checks.optional_int({"enterprise_id": enterprise_id}, "enterprise_id", "企业")
-        if eid not in participant_ids(symposium):
-            raise checks.fail("enterprise_id", "not_a_participant", "请选择参会企业")
-        ticket = None
-        if is_major:
-            result = do_intake_api(
-                acting_user=acting_user,
-                channel=Channel.API,
-                data=IntakeInput(
-                    title=f"[企业家座谈会] {content.splitlines()[0]}"[:120],
-                    content=f"{content}\n\n（{symposium.title}上企业反映的重大问题）",
-                    type=TicketType.HELP,
-                    enterprise_id=eid,
-                ),
-                now=now,
-            )
-            ticket = result.ticket
-        suggestion = SymposiumSuggestion.objects.create(
-            symposium=symposium,
-            enterprise_id=eid,
-            content=content,
-            is_major=bool(is_major),
-            ticket=ticket,
-            recorded_by=acting_user,
-            recorded_at=now,
+    symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+    if symposium.status == SymposiumStatus.NOMINATING:
+        raise InvalidTransition("座谈会人选确定后才能记录建议", code="not_selected")
+    eid = checks.optional_int({"enterprise_id": enterprise_id}, "enterprise_id", "企业")
+    if eid not in participant_ids(symposium):
+        raise checks.fail("enterprise_id", "not_a_participant", "请选择参会企业")
+    ticket = None
+    if is_major:
+        result = do_intake_api(
+            acting_user=acting_user,
+            channel=Channel.API,
+            data=IntakeInput(
+                title=f"[企业家座谈会] {content.splitlines()[0]}"[:120],
+                content=f"{content}\n\n（{symposium.title}上企业反映的重大问题）",
+                type=TicketType.HELP,
+                enterprise_id=eid,
+            ),
+            now=now,
         )
-        record(
-            "outreach.symposium_suggestion",
-            actor=acting_user,
-            obj=symposium,
-            after={"enterprise": eid, "major": bool(is_major), "ticket": ticket.number if ticket else None},
-        )
+        ticket = result.ticket
+    suggestion = SymposiumSuggestion.objects.create(
+        symposium=symposium,
+        enterprise_id=eid,
+        content=content,
+        is_major=bool(is_major),
+        ticket=ticket,
+        recorded_by=acting_user,
+        recorded_at=now,
+    )
+    record(
+        "outreach.symposium_suggestion",
+        actor=acting_user,
+        obj=symposium,
+        after={"enterprise": eid, "major": bool(is_major), "ticket": ticket.number if ticket else None},
+    )
     return suggestion
 
 

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from bangban.accounts.access import has_any_role, scope_of
 from bangban.accounts.roles import Role
 from bangban.core.errors import NotFound, PermissionDenied
+from bangban.tickets.models import TicketAssignment
 
 from .models import Rating, Rectification, Window
 
@@ -39,7 +40,6 @@ VOID_ROLES = frozenset({Role.BIZ_OFFICE})
 def handling_unit_ids(ticket: Any) -> set[int]:
     """The units that handle or handled the case: its lead unit and every unit ever assigned to it
     (主办 or 协办)."""
-    from bangban.tickets.models import TicketAssignment
 
     units = set(TicketAssignment.objects.filter(ticket_id=ticket.pk).values_list("unit_id", flat=True))
     if ticket.lead_unit_id:

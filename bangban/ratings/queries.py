@@ -7,6 +7,8 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from bangban.tickets.models import TicketAssignment
+
 from .models import Rating, RatingChannel, SubjectKind
 
 REASONS = {
@@ -23,7 +25,6 @@ def suspicious_case_ratings(
     any unit ever assigned to it (主办 or 协办). Annotated `via_qr` and `by_handler`.
 
     `reason`: "qr" / "own_unit" / "" (both); `state`: "open" (not voided), "voided" or "all"."""
-    from bangban.tickets.models import TicketAssignment
 
     assigned = TicketAssignment.objects.filter(
         ticket_id=OuterRef("subject__ticket_id"), unit_id=OuterRef("rater__unit_id")

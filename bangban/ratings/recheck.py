@@ -29,6 +29,8 @@ from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.tickets.actions import do_reopen_after_recheck
+from bangban.tickets.models import Ticket
 from bangban.workdays.arithmetic import SHANGHAI
 
 from . import access
@@ -53,7 +55,6 @@ def previous_month(now: dt.datetime) -> tuple[int, int]:
 def population(year: int, month: int) -> tuple[list[int], list[int | None]]:
     """Ids of the cases closed in the month, ascending, with each case's responsible unit (its lead
     unit, else the unit that received it): one query returning two integers per case."""
-    from bangban.tickets.models import Ticket
 
     start, end = month_bounds(year, month)
     table = Ticket._meta.db_table
@@ -207,7 +208,6 @@ def do_record_outcome(
 ) -> RecheckItem:
     """The re-survey result of one sampled case, once; 办结不实 reopens the case (counted against its
     unit)."""
-    from bangban.tickets.actions import do_reopen_after_recheck
     from bangban.tickets.public import case_status
     from bangban.tickets.workflow import Status
 

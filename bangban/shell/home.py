@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bangban.accounts.access import Scope, can_manage_accounts, has_any_role, scope_of
+from bangban.accounts.models import ApiToken, User
 from bangban.accounts.roles import AUDIT_READER_ROLES, Role
+from bangban.enterprises.access import visible_enterprises
+from bangban.notifications.queries import unread_count
+from bangban.org.access import can_view_org
+from bangban.org.queries import org_counts
 
 
 def scope_text(user: Any, scope: Scope | None = None) -> str:
@@ -25,11 +30,6 @@ def scope_text(user: Any, scope: Scope | None = None) -> str:
 
 
 def home_panels(user: Any) -> list[dict[str, Any]]:
-    from bangban.accounts.models import ApiToken, User
-    from bangban.enterprises.access import visible_enterprises
-    from bangban.notifications.queries import unread_count
-    from bangban.org.access import can_view_org
-    from bangban.org.queries import org_counts
 
     panels: list[dict[str, Any]] = []
     unread = unread_count(user)

@@ -9,8 +9,11 @@ from typing import Any
 from django.db.models import Q
 
 from bangban.accounts.access import has_any_role, scope_of
-from bangban.accounts.roles import STAFF_ROLES, Role
+from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
+from bangban.tickets.access import visible_tickets
+
+from .models import AccountabilityRecord, Ledger, Notice, NoticeStatus
 
 MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
 ACCOUNTABILITY_ROLES = frozenset({Role.BIZ_OFFICE, Role.CONDUCT_OFFICE, Role.ADMIN})
@@ -69,7 +72,6 @@ def is_unit_member(user: Any, unit_id: int) -> bool:
 
 
 def visible_ledgers(user: Any) -> Any:
-    from .models import Ledger
 
     qs = Ledger.objects.select_related("unit", "unit__region")
     if not getattr(user, "is_authenticated", False):
@@ -99,7 +101,6 @@ def can_submit_ledger(user: Any, ledger: Any) -> bool:
 
 
 def visible_notices(user: Any) -> Any:
-    from .models import Notice, NoticeStatus
 
     if not can_view(user):
         return Notice.objects.none()
@@ -121,7 +122,6 @@ def access_notice(user: Any, pk: int | str) -> Any:
 
 
 def visible_records(user: Any) -> Any:
-    from .models import AccountabilityRecord
 
     if not can_view(user):
         return AccountabilityRecord.objects.none()
@@ -132,8 +132,6 @@ def openable_cases(user: Any, qs: Any) -> Any:
     """The cases of `qs` the user may open (`tickets.access.visible_tickets`). A unit-bound reader
     (a county handler, a unit head) sees in case lists, exports and packs only the cases it could
     open; the region's figures stay counts. City-wide readers see every case of `qs`."""
-    from bangban.accounts.roles import CITY_WIDE_ROLES
-    from bangban.tickets.access import visible_tickets
 
     if getattr(user, "is_superuser", False) or has_any_role(user, CITY_WIDE_ROLES):
         return qs

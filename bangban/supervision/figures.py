@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 
 from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
+from bangban.tickets.models import FollowUp
 from bangban.tickets.workflow import SET_ASIDE_STATUSES
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -96,7 +98,6 @@ def month_cases(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -
 
 def month_follow_ups(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
     """The follow-ups (回访) of the month's cases with a lead unit, in `scope`."""
-    from bangban.tickets.models import FollowUp
 
     start, end = month_bounds(year, month)
     return (
@@ -123,9 +124,6 @@ def _rated_follow_up_q(ratings_counted: bool) -> Q:
     """The follow-ups left out of 满意率 and 差评: where ratings are counted, those recorded by the
     enterprise's own rating (the rating counts, once); everywhere, those whose rating was voided
     (作废). Without the ratings app there is no such link and nothing is left out."""
-    from django.core.exceptions import FieldDoesNotExist
-
-    from bangban.tickets.models import FollowUp
 
     try:
         FollowUp._meta.get_field("rating")
@@ -258,7 +256,6 @@ class Drill:
 
 
 def _follow_up_ids(condition: Q) -> Q:
-    from bangban.tickets.models import FollowUp
 
     return Q(pk__in=FollowUp.objects.filter(condition).values("ticket_id"))
 
@@ -304,7 +301,6 @@ def drill_sets(
 ) -> dict[tuple[int, str], list[int]]:
     """{(unit id, drill key): case ids} for every figure of `DRILLS`, by the same definitions,
     read in two passes (the month's cases with one flag per condition, then their follow-ups)."""
-    from django.db.models import BooleanField, ExpressionWrapper
 
     def flag(q: Q) -> ExpressionWrapper:
         return ExpressionWrapper(q, output_field=BooleanField())

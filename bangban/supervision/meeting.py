@@ -17,6 +17,7 @@ from django.http import FileResponse
 from django.utils import timezone
 
 from bangban.core.xlsx import xlsx_response
+from bangban.tickets.models import Category
 
 from . import access, actions, definitions, figures, officedoc, sources
 from .models import Ranking, RankingStatus
@@ -80,7 +81,6 @@ def _tickets(ids: set[int], scope: Q) -> list[Any]:
 
 
 def build_pack(user: Any, year: int, month: int) -> Pack:
-    from bangban.tickets.models import Category
     from bangban.tickets.public import cases_in
 
     figures.month_bounds(year, month)

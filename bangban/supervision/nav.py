@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from bangban.accounts.access import has_any_role
 from bangban.core.plugins import NavItem
+
+from .access import LEDGER_ROLES, can_view
 
 
 def _viewer(user: Any) -> bool:
-    from .access import can_view
 
     return can_view(user)
 
 
 def _ledger_user(user: Any) -> bool:
-    from bangban.accounts.access import has_any_role
-
-    from .access import LEDGER_ROLES, can_view
 
     return can_view(user) or bool(getattr(user, "unit_id", None) and has_any_role(user, LEDGER_ROLES))
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bangban.org.models import Unit
+
 from . import sources
 from .definitions import BAD_RATINGS
 from .figures import RATE_LABELS
@@ -150,7 +152,6 @@ def _inspection(year: int, month: int, rows: list[dict[str, Any]], rules: list[s
     escalation = sources.escalation_figures(year, month)
     criticism = sources.criticism_records(year, month)
     names = {r["unit_id"]: r["unit_name"] for r in rows}
-    from bangban.org.models import Unit
 
     missing = {int(k) for k in list(ratings.data) + list(escalation.data)} - set(names)
     names.update(dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name")))

@@ -35,7 +35,7 @@ def _missing(exc: ModuleNotFoundError, module: str) -> bool:
 def ratings_figures(year: int, month: int) -> SourceResult:
     """{unit_id: {ratings, satisfied, bad, rectifications, rectified, …}} from the ratings app."""
     try:
-        from bangban.ratings.figures import unit_month_figures
+        from bangban.ratings.figures import unit_month_figures  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
     except ModuleNotFoundError as exc:
         if not _missing(exc, "bangban.ratings.figures"):
             raise
@@ -49,7 +49,7 @@ def ratings_figures(year: int, month: int) -> SourceResult:
 def bad_ratings(year: int, month: int) -> SourceResult:
     """The month's 差评 as plain rows: unit id, unit name, time, level label, comment, case number."""
     try:
-        from bangban.ratings.figures import monthly_bad_ratings
+        from bangban.ratings.figures import monthly_bad_ratings  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
     except (ModuleNotFoundError, ImportError):
         return SourceResult(False, [])
     rows = []
@@ -78,7 +78,7 @@ def bad_ratings(year: int, month: int) -> SourceResult:
 def escalation_figures(year: int, month: int) -> SourceResult:
     """{unit_id: {supervision_issued, tasks_assigned, tasks_done, escalations, …}}."""
     try:
-        from bangban.escalation.figures import unit_month_figures
+        from bangban.escalation.figures import unit_month_figures  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
     except ModuleNotFoundError as exc:
         if not _missing(exc, "bangban.escalation.figures"):
             raise
@@ -91,7 +91,7 @@ def escalation_figures(year: int, month: int) -> SourceResult:
 def criticism_records(year: int, month: int) -> SourceResult:
     """Named criticism of chief service officers and counties (R1.4) as plain rows."""
     try:
-        from bangban.outreach.figures import criticism_records as records
+        from bangban.outreach.figures import criticism_records as records  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
     except (ModuleNotFoundError, ImportError):
         return SourceResult(False, [])
     rows = []
@@ -110,7 +110,7 @@ def criticism_records(year: int, month: int) -> SourceResult:
 def dispatch_figures(year: int, month: int, now: Any = None) -> SourceResult:
     """The dispatching office's 派单及时率 of the month as of `now` (the case system's figure)."""
     try:
-        from bangban.tickets.figures import dispatch_month_figures
+        from bangban.tickets.figures import dispatch_month_figures  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
     except (ModuleNotFoundError, ImportError):
         return SourceResult(False, {})
     return SourceResult(True, dispatch_month_figures(year, month, now=now))

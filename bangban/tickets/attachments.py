@@ -30,6 +30,8 @@ from django.core.files.base import ContentFile, File
 from bangban.core.errors import ValidationFailed
 from bangban.core.xlsx import human_size
 
+from .models import Attachment, Visibility
+
 __all__ = [
     "ALLOWED_KINDS",
     "CheckedFile",
@@ -270,7 +272,6 @@ def store_attachments(
 ) -> list:
     """Save checked files under a random name (the original name is kept for display). Call inside
     the transaction that creates or changes the case."""
-    from .models import Attachment, Visibility
 
     created = []
     user = uploaded_by if getattr(uploaded_by, "pk", None) else None

@@ -13,6 +13,7 @@ from bangban.core.satisfaction import Satisfaction
 from bangban.org.models import Unit
 
 from . import actions
+from .defaults import ensure_defaults
 from .intake import IntakeInput, do_intake_hotline, do_intake_portal
 from .models import Category, HotlineOutcome, Ticket, TicketType, Urgency
 from .sweeper import sweep_deadlines
@@ -121,6 +122,5 @@ def load_demo_cases(now: dt.datetime | None = None) -> list[str]:
 def load_demo(now: dt.datetime | None = None) -> list[str]:
     """The case system's part of the demo city (`TicketsConfig.demo`): its default deadline
     policies, category catalogue and routing rules, then the demo cases."""
-    from .defaults import ensure_defaults
 
     return [ensure_defaults().summary(), *load_demo_cases(now)]

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from . import deadlines
+from .dispatch_clock import dispatch_state_at, waiting
 from .models import Urgency
 from .workflow import FINAL_STATUSES, Action, DeadlineState, Status
 
@@ -126,7 +127,6 @@ def dispatch_badge(ticket: Any, now: dt.datetime | None = None) -> DeadlineBadge
     """The dispatch clock's badge (派单期限, or 审核交办期限 for a case in the mayor's review) while
     the case waits for its first dispatch; an empty badge otherwise. Same colours as the unit
     deadline: green 正常, yellow 临期, red 超期, with the time left or over as the hint."""
-    from .dispatch_clock import dispatch_state_at, waiting
 
     if not waiting(ticket):
         return DeadlineBadge(DeadlineState.NONE, "", "", None, False, "")

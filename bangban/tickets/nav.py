@@ -8,15 +8,16 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
 from bangban.core.plugins import NavItem
 
+from . import queries
+from .views_intake import intake_links
+
 
 def _cases() -> Any:
-    from . import queries
 
     return queries
 
 
 def _intake_links(user: Any) -> list[dict[str, str]]:
-    from .views_intake import intake_links
 
     return intake_links(user)
 

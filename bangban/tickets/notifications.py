@@ -42,6 +42,7 @@ from bangban.accounts.roles import Role
 from bangban.notifications.actions import notify, notify_user
 from bangban.notifications.models import Channel as MessageChannel
 from bangban.notifications.models import OutboxMessage
+from bangban.notifications.tasks import deliver_due_messages
 from bangban.org.models import Region, Unit
 
 from .bulk import insert_rows
@@ -385,7 +386,6 @@ def queue_inapp_many(items: Iterable[tuple[int, str, str, str, str]]) -> int:
     )
 
     def deliver() -> None:
-        from bangban.notifications.tasks import deliver_due_messages
 
         deliver_due_messages.enqueue()
 

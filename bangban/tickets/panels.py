@@ -14,8 +14,8 @@ from django import forms
 from bangban.accounts.access import has_any_role
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
 
+from . import actions, queries, rating_hook
 from . import forms_work as f
-from . import queries, rating_hook
 from .access import DISPATCH_ROLES, check_action
 from .models import Category, DeadlineRequest, FollowUpMethod, Ticket
 from .workflow import FINAL_STATUSES, Action, Status, allowed_actions
@@ -23,10 +23,6 @@ from .workflow import FINAL_STATUSES, Action, Status, allowed_actions
 
 def has_action(name: str) -> bool:
     """Whether the lifecycle function exists (the panels of an action appear with it)."""
-    try:
-        from . import actions
-    except ImportError:
-        return False
     return callable(getattr(actions, name, None))
 
 
@@ -228,7 +224,6 @@ def make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> f
 
 def run_action(key: str, user: Any, ticket: Ticket, data: dict[str, Any]) -> str:
     """Call the action behind a panel; returns the success message."""
-    from . import actions
 
     common = {"acting_user": user, "ticket_id": ticket.pk, "expected_version": data["version"]}
     fn: Any

@@ -14,9 +14,12 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
-from bangban.accounts.access import has_any_role, may_see_personal_data
-from bangban.accounts.roles import STAFF_ROLES, Role
+from bangban.accounts.access import has_any_role, mask_phone, may_see_personal_data
+from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
+from bangban.core.satisfaction import Satisfaction
+from bangban.org.models import Unit
 
 from .access import PROTECTED_COMPLAINANT, UNIT_ROLES, complainant_hidden, visible_tickets
 from .display import deadline_text
@@ -24,6 +27,7 @@ from .filters import TicketFilter
 from .models import (
     AssignmentRole,
     Attachment,
+    Channel,
     DeadlineRequest,
     FollowUp,
     Reply,
@@ -31,6 +35,8 @@ from .models import (
     Ticket,
     TicketAssignment,
     TicketEvent,
+    TicketType,
+    Urgency,
     Visibility,
 )
 from .workflow import OPEN_STATUSES, Action, Status
@@ -56,7 +62,6 @@ def can_use_unit_queue(user: Any) -> bool:
 
 def can_use_all_cases(user: Any) -> bool:
     """City-wide roles and dispatchers (a county dispatcher sees the county's cases)."""
-    from bangban.accounts.roles import CITY_WIDE_ROLES
 
     return has_any_role(user, CITY_WIDE_ROLES | {Role.DISPATCHER})
 
@@ -381,7 +386,6 @@ def case_events(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:
 
 def dispatch_targets() -> QuerySet[Any]:
     """Units a dispatcher may route to, for the dispatch form."""
-    from bangban.org.models import Unit
 
     return (
         Unit.objects.filter(is_active=True).select_related("region").order_by("region__path", "type", "name")
@@ -450,7 +454,6 @@ _EXPORT_FIELDS = (
 
 def _naive_local(value: dt.datetime | None) -> dt.datetime | None:
     """Excel has no time zones: the Asia/Shanghai wall-clock time."""
-    from django.utils import timezone
 
     return timezone.localtime(value).replace(tzinfo=None) if value is not None else None
 
@@ -458,10 +461,6 @@ def _naive_local(value: dt.datetime | None) -> dt.datetime | None:
 def export_rows(user: Any, qs: QuerySet[Ticket], now: dt.datetime) -> Iterator[list[Any]]:
     """Rows for the Excel export, streamed in chunks; contact phones masked unless the user's role
     needs them (through the same rule as `show_phone`)."""
-    from bangban.accounts.access import mask_phone
-    from bangban.core.satisfaction import Satisfaction
-
-    from .models import Channel, TicketType, Urgency
 
     statuses = dict(Status.choices)
     channels = dict(Channel.choices)

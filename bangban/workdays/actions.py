@@ -17,8 +17,10 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import FileRejected, ValidationFailed
+from bangban.core.kit import durable_action
 
 from .access import require_calendar_admin
 from .errors import DayNotAdjusted, ImportRejected, YearNotLoaded
@@ -36,7 +38,7 @@ LAST_YEAR = 2100
 SETTABLE_KINDS = (DayKind.HOLIDAY, DayKind.WORKDAY)
 
 
-def _check_user(acting_user: Any) -> None:
+def _check_user(acting_user: User | None) -> None:
     if acting_user is not None:
         require_calendar_admin(acting_user)
 
@@ -62,7 +64,8 @@ def _describe(row: CalendarDay) -> str:
     return f"{row.date.isoformat()} {DayKind(row.kind).label} {row.name}".strip()
 
 
-def do_set_day(*, acting_user: Any, date: dt.date, kind: str, name: str = "") -> CalendarDay:
+@durable_action
+def do_set_day(*, acting_user: User, date: dt.date, kind: str, name: str = "") -> CalendarDay:
     """Declare `date` a holiday or a make-up workday (overrides the package for that day).
 
     Only in a year whose calendar is loaded: in any other year single days would be ignored (the
@@ -75,30 +78,30 @@ def do_set_day(*, acting_user: Any, date: dt.date, kind: str, name: str = "") ->
     name = (name or "").strip()
     if len(name) > 40:
         raise ValidationFailed("名称不能超过 40 个字", code="name_too_long")
-    with transaction.atomic(durable=True):
-        version = lock_calendar()
-        if not CalendarYear.objects.filter(year=day.year).exists():
-            raise YearNotLoaded(
-                f"{day.year} 年日历尚未载入，不能单独调整其中的日期：请先导入该年度全年日历"
-                "（国务院办公厅每年 11 月前后公布下一年度安排）"
-            )
-        row = CalendarDay.objects.select_for_update().filter(date=day).first()
-        if row is not None and (row.kind, row.name, row.source) == (kind, name, CalendarSource.MANUAL):
-            return row
-        before: dict[str, Any] | None = snapshot(row, exclude=("updated_at",)) if row is not None else None
-        if row is None:
-            row = CalendarDay.objects.create(date=day, kind=kind, name=name, source=CalendarSource.MANUAL)
-        else:
-            row.kind, row.name, row.source = kind, name, CalendarSource.MANUAL
-            row.save(update_fields=["kind", "name", "source", "updated_at"])
-        after: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
-        before, after = diff(before, after)
-        record("calendar.day_set", actor=acting_user, obj=row, before=before, after=after)
-        calendar_was_changed(version, [day.year])
+    version = lock_calendar()
+    if not CalendarYear.objects.filter(year=day.year).exists():
+        raise YearNotLoaded(
+            f"{day.year} 年日历尚未载入，不能单独调整其中的日期：请先导入该年度全年日历"
+            "（国务院办公厅每年 11 月前后公布下一年度安排）"
+        )
+    row = CalendarDay.objects.select_for_update().filter(date=day).first()
+    if row is not None and (row.kind, row.name, row.source) == (kind, name, CalendarSource.MANUAL):
+        return row
+    before: dict[str, Any] | None = snapshot(row, exclude=("updated_at",)) if row is not None else None
+    if row is None:
+        row = CalendarDay.objects.create(date=day, kind=kind, name=name, source=CalendarSource.MANUAL)
+    else:
+        row.kind, row.name, row.source = kind, name, CalendarSource.MANUAL
+        row.save(update_fields=["kind", "name", "source", "updated_at"])
+    after: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
+    before, after = diff(before, after)
+    record("calendar.day_set", actor=acting_user, obj=row, before=before, after=after)
+    calendar_was_changed(version, [day.year])
     return row
 
 
-def do_remove_day(*, acting_user: Any, date: dt.date) -> None:
+@durable_action
+def do_remove_day(*, acting_user: User, date: dt.date) -> None:
     """Undo the holiday or make-up workday on `date`: the day follows the weekday rule again.
 
     A day the package declares keeps a `normal` row (source manual) so that reloading the package
@@ -106,38 +109,35 @@ def do_remove_day(*, acting_user: Any, date: dt.date) -> None:
     """
     _check_user(acting_user)
     day = _check_date(date)
-    with transaction.atomic(durable=True):
-        version = lock_calendar()
-        row = CalendarDay.objects.select_for_update().filter(date=day).first()
-        if row is None or row.kind == DayKind.NORMAL:
-            raise DayNotAdjusted(f"{day.isoformat()} 没有节假日或调休安排，无需删除")
-        before: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
-        year = CalendarYear.objects.filter(year=day.year).first()
-        from_package = (
-            year is not None
-            and year.source == CalendarSource.PACKAGE
-            and day in package_days().get(day.year, {})
-        )
-        if from_package:
-            row.kind, row.name, row.source = DayKind.NORMAL, "", CalendarSource.MANUAL
-            row.save(update_fields=["kind", "name", "source", "updated_at"])
-            after: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
-            before, after = diff(before, after)
-        else:
-            after = None
-            row_id = row.pk
-            row.delete()
-            row.pk = row_id
-        record(
-            "calendar.day_remove",
-            actor=acting_user,
-            object_type=CalendarDay._meta.label_lower,
-            object_id=row.pk,
-            object_repr=str(row.date),
-            before=before,
-            after=after,
-        )
-        calendar_was_changed(version, [day.year])
+    version = lock_calendar()
+    row = CalendarDay.objects.select_for_update().filter(date=day).first()
+    if row is None or row.kind == DayKind.NORMAL:
+        raise DayNotAdjusted(f"{day.isoformat()} 没有节假日或调休安排，无需删除")
+    before: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
+    year = CalendarYear.objects.filter(year=day.year).first()
+    from_package = (
+        year is not None and year.source == CalendarSource.PACKAGE and day in package_days().get(day.year, {})
+    )
+    if from_package:
+        row.kind, row.name, row.source = DayKind.NORMAL, "", CalendarSource.MANUAL
+        row.save(update_fields=["kind", "name", "source", "updated_at"])
+        after: dict[str, Any] | None = snapshot(row, exclude=("updated_at",))
+        before, after = diff(before, after)
+    else:
+        after = None
+        row_id = row.pk
+        row.delete()
+        row.pk = row_id
+    record(
+        "calendar.day_remove",
+        actor=acting_user,
+        object_type=CalendarDay._meta.label_lower,
+        object_id=row.pk,
+        object_repr=str(row.date),
+        before=before,
+        after=after,
+    )
+    calendar_was_changed(version, [day.year])
 
 
 @dataclass
@@ -167,7 +167,7 @@ def _read_upload(uploaded_file: Any) -> tuple[str, bytes]:
     return name.rsplit("/", 1)[-1], data
 
 
-def do_import_year(*, acting_user: Any, year: int, uploaded_file: Any) -> ImportResult:
+def do_import_year(*, acting_user: User | None, year: int, uploaded_file: Any) -> ImportResult:
     """Replace `year`'s holidays and make-up workdays with those of an .xlsx/.csv file and mark the
     year loaded (source: import). All or nothing: any row error → ImportRejected listing every row
     (details), nothing written. The package loader never touches an imported year again."""

@@ -6,15 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from . import loader
+
 log = logging.getLogger(__name__)
 
 
 def load_demo(now: dt.datetime | None = None) -> list[str]:
     """Load the package's years; a failure is reported and leaves the rest of the demo usable."""
-    from .loader import load_package_years
-
     try:
-        result = load_package_years()
+        result = loader.load_package_years()
     except Exception as exc:  # the rest of the demo city is usable without the calendar
         log.exception("loading the working-day calendar failed")
         return [f"工作日历：载入失败（{exc}），其余示范数据不受影响"]

@@ -19,6 +19,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from bangban.core.errors import FileRejected
+from bangban.core.xlsx import check_zip_expansion
+
 from .models import DayKind
 
 __all__ = [
@@ -127,10 +134,6 @@ def _read_rows(filename: str, data: bytes) -> list[list[Any]]:
             return [row for row in csv.reader(io.StringIO(text, newline=""))]
         except csv.Error as exc:
             raise UnreadableFile("unreadable_file", f"CSV 文件格式有误：{exc}") from None
-    from openpyxl import load_workbook
-
-    from bangban.core.errors import FileRejected
-    from bangban.core.xlsx import check_zip_expansion
 
     try:
         check_zip_expansion(io.BytesIO(data))
@@ -292,9 +295,6 @@ def parse_calendar_file(year: int, filename: str, data: bytes) -> ParsedCalendar
 def template_workbook(year: int, days: list[tuple[dt.date, str, str]] | None = None) -> bytes:
     """An .xlsx to fill in: sheet 1 is what is imported (pre-filled with `days` when given),
     sheet 2 explains the columns."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active

@@ -19,7 +19,7 @@ from bangban.tickets.notifications import case_link, unit_members
 from bangban.workdays.service import due
 
 from .. import access
-from ..models import CaseEscalation, EscalationSettings, EscalationStep, MeetingType, StepKind, Tier
+from ..models import AutoRule, CaseEscalation, EscalationSettings, EscalationStep, MeetingType, StepKind, Tier
 from ._common import _check_open, _now, _tell, _text, _unit, _workdays, role_users
 
 
@@ -109,7 +109,6 @@ SETTING_LABELS = {
 
 
 def do_update_settings(*, acting_user: Any, **values: Any) -> EscalationSettings:
-    from ..models import AutoRule
 
     if not access.can_configure(acting_user):
         raise PermissionDenied("只有系统管理员或营商办可以修改分级会办参数")

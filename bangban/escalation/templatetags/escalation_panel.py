@@ -6,12 +6,13 @@ from typing import Any
 
 from django import template
 
+from bangban.escalation.queries import case_panel
+
 register = template.Library()
 
 
 @register.inclusion_tag("escalation/_case_panel_body.html", takes_context=True)
 def escalation_panel(context: Any, ticket: Any) -> dict[str, Any]:
-    from bangban.escalation.queries import case_panel
 
     request = context.get("request")
     user = getattr(request, "user", None)

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.urls import reverse
 
 from bangban.accounts.models import User
@@ -14,12 +13,13 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.enterprises.access import access_enterprise
 from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify_user
 
 from .. import rules
-from ..access import require_manager
+from ..access import access_assignment, require_manager
 from ..models import Assignment
 from ._common import _parse_date, _text, _today
 
@@ -148,6 +148,7 @@ def _assignment_after(a: Assignment) -> dict[str, Any]:
     }
 
 
+@durable_action
 def do_assign(
     *,
     acting_user: Any,
@@ -164,33 +165,31 @@ def do_assign(
     access_enterprise(acting_user, enterprise_id)
     note_text, start = _clean_assignment_input(note, started_on, _today(now))
     officer = _resolve_officer(officer_id)
-    with transaction.atomic():
-        enterprise = (
-            Enterprise.objects.select_for_update().select_related("region").get(pk=int(enterprise_id))
+    enterprise = Enterprise.objects.select_for_update().select_related("region").get(pk=int(enterprise_id))
+    assigned = _assign(
+        acting_user=acting_user,
+        enterprise=enterprise,
+        officer=officer,
+        started_on=start,
+        note=note_text,
+        replace=replace,
+    )
+    a = assigned.assignment
+    if assigned.previous is not None:
+        record(
+            "network.reassign",
+            actor=acting_user,
+            obj=a,
+            before=_assignment_after(assigned.previous),
+            after=_assignment_after(a),
         )
-        assigned = _assign(
-            acting_user=acting_user,
-            enterprise=enterprise,
-            officer=officer,
-            started_on=start,
-            note=note_text,
-            replace=replace,
-        )
-        a = assigned.assignment
-        if assigned.previous is not None:
-            record(
-                "network.reassign",
-                actor=acting_user,
-                obj=a,
-                before=_assignment_after(assigned.previous),
-                after=_assignment_after(a),
-            )
-        else:
-            record("network.assign", actor=acting_user, obj=a, after=_assignment_after(a))
-        _notify_assigned(assigned, now)
+    else:
+        record("network.assign", actor=acting_user, obj=a, after=_assignment_after(a))
+    _notify_assigned(assigned, now)
     return a
 
 
+@durable_action
 def do_end_assignment(
     *,
     acting_user: Any,
@@ -201,7 +200,6 @@ def do_end_assignment(
     now: dt.datetime | None = None,
 ) -> Assignment:
     """End an assignment without a successor (the enterprise then shows in the coverage gaps)."""
-    from ..access import access_assignment
 
     require_manager(acting_user)
     access_assignment(acting_user, assignment_id)
@@ -214,32 +212,29 @@ def do_end_assignment(
         )
     today = _today(now)
     end = today if ended_on in (None, "") else _parse_date(ended_on, "ended_on", "结束日期")
-    with transaction.atomic():
-        a = kit.lock(Assignment.objects.select_related("officer", "enterprise"), assignment_id)
-        kit.check_version(a, version)
-        if a.ended_on is not None:
-            raise InvalidTransition("该挂钩安排已经结束", code="assignment_ended")
-        if end > today:
-            raise ValidationFailed(
-                "结束日期不能晚于今天", code="end_in_future", details={"field": "ended_on"}
-            )
-        if end < a.started_on:
-            raise ValidationFailed(
-                "结束日期不能早于开始日期", code="end_before_start", details={"field": "ended_on"}
-            )
-        before = snapshot(a)
-        a.ended_on = end
-        a.ended_by = acting_user
-        a.end_reason = reason_text
-        kit.save_change(a, ["ended_on", "ended_by", "end_reason"])
-        record("network.assignment_end", actor=acting_user, obj=a, before=before, after=snapshot(a))
-        notify_user(
-            a.officer,
-            f"挂钩结束：{a.enterprise.name}",
-            f"您对{a.enterprise.name}的挂钩服务已于 {end:%Y-%m-%d} 结束（{reason_text}）。",
-            link=reverse("network:mine"),
-            now=now,
+    a = kit.lock(Assignment.objects.select_related("officer", "enterprise"), assignment_id)
+    kit.check_version(a, version)
+    if a.ended_on is not None:
+        raise InvalidTransition("该挂钩安排已经结束", code="assignment_ended")
+    if end > today:
+        raise ValidationFailed("结束日期不能晚于今天", code="end_in_future", details={"field": "ended_on"})
+    if end < a.started_on:
+        raise ValidationFailed(
+            "结束日期不能早于开始日期", code="end_before_start", details={"field": "ended_on"}
         )
+    before = snapshot(a)
+    a.ended_on = end
+    a.ended_by = acting_user
+    a.end_reason = reason_text
+    kit.save_change(a, ["ended_on", "ended_by", "end_reason"])
+    record("network.assignment_end", actor=acting_user, obj=a, before=before, after=snapshot(a))
+    notify_user(
+        a.officer,
+        f"挂钩结束：{a.enterprise.name}",
+        f"您对{a.enterprise.name}的挂钩服务已于 {end:%Y-%m-%d} 结束（{reason_text}）。",
+        link=reverse("network:mine"),
+        now=now,
+    )
     return a
 
 

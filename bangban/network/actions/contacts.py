@@ -14,9 +14,12 @@ from django.utils import timezone
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action, require_transaction
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify, notify_user
+from bangban.tickets.intake import IntakeInput, do_intake_report
+from bangban.tickets.models import Channel
 
 from ..access import access_contact, can_record_leader_visit, is_officer
 from ..models import Assignment, Contact, ContactKind, Liaison, Verification
@@ -102,6 +105,7 @@ def _duplicate(officer_id: int, enterprise_id: int, kind: str, day: dt.date) -> 
 def _ask_liaison(contact: Contact, now: dt.datetime | None) -> None:
     """Ask the enterprise's 工作联络员 to confirm the visit (核验, R4.3): in-app to the named
     liaison's account, and an SMS with a signed link to the liaison's mobile."""
+    require_transaction()
     enterprise = contact.enterprise
     who = contact.leader_name or contact.officer.display_name
     subject = f"请确认走访：{who} {contact.contact_on:%Y-%m-%d}"
@@ -130,9 +134,8 @@ def _ask_liaison(contact: Contact, now: dt.datetime | None) -> None:
 def _raise_case(
     acting_user: Any, contact: Contact, title: str, category_id: int | None, now: dt.datetime
 ) -> None:
-    from bangban.tickets.intake import IntakeInput, do_intake_report
-    from bangban.tickets.models import Channel
 
+    require_transaction()
     title_text = _text(title) or f"走访反映：{contact.raised[:40]}"
     who = contact.leader_name or contact.officer.display_name
     content = (
@@ -270,6 +273,7 @@ def do_log_leader_visit(*, acting_user: Any, data: ContactInput, now: dt.datetim
     return contact
 
 
+@durable_action
 def do_raise_case(
     *,
     acting_user: Any,
@@ -284,24 +288,23 @@ def do_raise_case(
     if found.officer_id != acting_user.pk:
         raise PermissionDenied("只有登记该联系记录的人可以将其转为诉求")
     now = now or timezone.now()
-    with transaction.atomic():
-        contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), found.pk)
-        kit.check_version(contact, version)
-        if contact.ticket_id is not None:
-            raise InvalidTransition("该联系记录反映的问题已转为诉求", code="already_raised")
-        if not contact.raised:
-            raise ValidationFailed(
-                "该联系记录没有登记企业反映的问题或需求", code="raised_required", details={"field": "raised"}
-            )
-        _raise_case(acting_user, contact, title, category_id, now)
-        kit.save_change(contact, ["ticket"])
-        record(
-            "network.contact_case",
-            actor=acting_user,
-            obj=contact,
-            after={
-                "ticket": contact.ticket_id,
-                "ticket_number": contact.ticket.number if contact.ticket else "",
-            },
+    contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), found.pk)
+    kit.check_version(contact, version)
+    if contact.ticket_id is not None:
+        raise InvalidTransition("该联系记录反映的问题已转为诉求", code="already_raised")
+    if not contact.raised:
+        raise ValidationFailed(
+            "该联系记录没有登记企业反映的问题或需求", code="raised_required", details={"field": "raised"}
         )
+    _raise_case(acting_user, contact, title, category_id, now)
+    kit.save_change(contact, ["ticket"])
+    record(
+        "network.contact_case",
+        actor=acting_user,
+        obj=contact,
+        after={
+            "ticket": contact.ticket_id,
+            "ticket_number": contact.ticket.number if contact.ticket else "",
+        },
+    )
     return contact

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core.errors import PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.validation import FieldError, parse_mobile
 
@@ -43,6 +42,7 @@ def _liaison_phone(person: User, phone: Any) -> str:
     return account
 
 
+@durable_action
 def do_name_liaison(*, acting_user: Any, user_id: int | str, phone: Any = "") -> Liaison:
     """An enterprise names its one 工作联络员 among its own accounts. The liaison's name and mobile
     are copied into the enterprise registry's 工作联络员 fields in the same transaction (audited as
@@ -60,25 +60,24 @@ def do_name_liaison(*, acting_user: Any, user_id: int | str, phone: Any = "") ->
             "工作联络员须为本企业在用的企业账号", code="liaison_invalid", details={"field": "user"}
         )
     mobile = _liaison_phone(person, phone)
-    with transaction.atomic():
-        enterprise = Enterprise.objects.select_for_update().get(pk=enterprise_id)
-        current = Liaison.objects.filter(enterprise_id=enterprise_id).first()
-        before = {"user": current.user_id} if current else None
-        if current is None:
-            liaison = Liaison.objects.create(enterprise_id=enterprise_id, user=person, named_by=acting_user)
-        else:
-            current.user = person
-            current.named_by = acting_user
-            current.save(update_fields=["user", "named_by", "named_at"])
-            liaison = current
-        record(
-            "network.liaison_name",
-            actor=acting_user,
-            obj=liaison,
-            before=before,
-            after={"user": person.pk, "name": person.display_name},
-        )
-        _sync_registry_liaison(enterprise, person, mobile, acting_user)
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise_id)
+    current = Liaison.objects.filter(enterprise_id=enterprise_id).first()
+    before = {"user": current.user_id} if current else None
+    if current is None:
+        liaison = Liaison.objects.create(enterprise_id=enterprise_id, user=person, named_by=acting_user)
+    else:
+        current.user = person
+        current.named_by = acting_user
+        current.save(update_fields=["user", "named_by", "named_at"])
+        liaison = current
+    record(
+        "network.liaison_name",
+        actor=acting_user,
+        obj=liaison,
+        before=before,
+        after={"user": person.pk, "name": person.display_name},
+    )
+    _sync_registry_liaison(enterprise, person, mobile, acting_user)
     return liaison
 
 

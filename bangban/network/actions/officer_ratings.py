@@ -42,7 +42,7 @@ def do_rate_officer(
         raise ValidationFailed("本企业目前没有挂钩的帮办专员", code="no_officer")
     month = rules.month_code(_today(now))
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             rating = OfficerRating.objects.create(
                 enterprise_id=acting_user.enterprise_id,
                 officer=assignment.officer,

@@ -74,7 +74,7 @@ def _decide(
             code="dispute_reason_required",
             details={"field": "note"},
         )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), contact_id)
         kit.check_version(contact, version)
         moved = workflow.VERIFICATION.check(

@@ -17,6 +17,8 @@ from bangban.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from bangban.tickets.access import visible_tickets
+from bangban.tickets.models import FollowUpMethod
 
 from .. import access
 from ..models import (
@@ -95,7 +97,6 @@ def do_rate_case(
     under rectification, or first rating and 追评 both given), the answer is recorded as the
     follow-up only. A member of a unit handling the case is refused (`own_unit_case`), whatever
     credential they hold."""
-    from bangban.tickets.access import visible_tickets
     from bangban.tickets.public import lock_case
 
     now = _now(now)
@@ -145,7 +146,6 @@ def _rate_locked_case(
     sms_claim: SmsClaim | None = None,
 ) -> CaseRated:
     """`do_rate_case` on a case the caller has locked and whose rater it has checked."""
-    from bangban.tickets.models import FollowUpMethod
     from bangban.tickets.workflow import Status
 
     level, _scores, comment = _clean(data)

@@ -15,6 +15,7 @@ from bangban.core import kit
 from bangban.core.errors import ValidationFailed
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
+from bangban.tickets.notifications import enterprise_people
 from bangban.workdays import service as workday_service
 
 from .. import access, workflow
@@ -183,7 +184,6 @@ def _tell_rater(rect: Rectification, now: dt.datetime) -> None:
     """Tell the rater the rectification's feedback and ask for the 追评: for a case, its enterprise's
     users (and the rater) on the case page, or — a visitor without an account — a fresh one-time SMS
     link to the case's contact phone; for a service event, the rater on its follow-up page."""
-    from bangban.tickets.notifications import enterprise_people
 
     rating = Rating.objects.select_related("rater").get(pk=rect.rating_id)
     subject = rect.subject

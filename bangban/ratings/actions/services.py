@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from bangban.audit import actions as audit
 from bangban.audit.actions import record
 from bangban.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
@@ -116,7 +117,6 @@ def rate_batch_from_device(
     repeated in the batch, is refused for that item only; if another request stores the same event
     at the same moment, the unique constraint refuses the whole batch (`already_rated`) and the
     device sends it again."""
-    from bangban.audit import actions as audit
 
     device = device_for_key(raw_key)
     now = _now(now)

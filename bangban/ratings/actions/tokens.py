@@ -22,6 +22,8 @@ from bangban.core.errors import (
 )
 from bangban.core.urls_abs import absolute_url
 from bangban.notifications.actions import notify
+from bangban.tickets.access import access_ticket, check_action
+from bangban.tickets.models import Ticket
 
 from .. import access
 from ._common import _now
@@ -106,8 +108,6 @@ def do_send_sms_link(
     """Text the case's contact a signed, single-use, expiring link (评价 or 回访). Returns the URL
     (for the caller's own use: pages and the API do not show it — the link is the contact's
     credential). A member of a unit handling the case may not send one (`own_unit_case`)."""
-    from bangban.tickets.access import access_ticket, check_action
-    from bangban.tickets.models import Ticket
 
     now = _now(now)
     if purpose not in ("rate", "followup"):

@@ -6,13 +6,14 @@ from typing import Any
 
 from django import template
 
+from ..actions import RATEABLE_STATUSES, SUB_ITEMS
+from ..views import LEVELS, case_rating_context
+
 register = template.Library()
 
 
 @register.inclusion_tag("ratings/_case_panel.html", takes_context=True)
 def case_rating_panel(context: Any, ticket: Any, user: Any) -> dict[str, Any]:
-    from ..actions import RATEABLE_STATUSES, SUB_ITEMS
-    from ..views import LEVELS, case_rating_context
 
     request = context.get("request")
     return {

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core import kit
-from bangban.core.errors import ValidationFailed
+from bangban.core.errors import PermissionDenied, ValidationFailed
+from bangban.org.models import Unit
 
 from .. import access, definitions, figures, workflow
 from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
@@ -84,13 +85,10 @@ def do_create_record(
     ticket_numbers: list[str] | None = None,
     figures_data: dict[str, Any] | None = None,
 ) -> AccountabilityRecord:
-    from bangban.org.models import Unit
     from bangban.tickets.public import cases_numbered
 
     access.require_viewer(user)
     if not access.can_record_accountability(user):
-        from bangban.core.errors import PermissionDenied
-
         raise PermissionDenied("仅营商办、作风办可以登记奖惩问责")
     errors: dict[str, str] = {}
     if kind not in AccountabilityKind.values:
@@ -154,8 +152,6 @@ DECISIONS = {
 
 def do_decide_record(user: Any, record_id: int, status: str, *, version: Any = None) -> AccountabilityRecord:
     if not access.can_record_accountability(user):
-        from bangban.core.errors import PermissionDenied
-
         raise PermissionDenied("仅营商办、作风办可以决定奖惩问责")
     action = DECISIONS.get(status)  # type: ignore[call-overload]
     if action is None:

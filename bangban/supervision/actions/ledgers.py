@@ -9,12 +9,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied, ValidationFailed
+from bangban.notifications.actions import notify_user
+from bangban.org.models import Unit
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .. import access, figures, sources, workflow
+from ..ledgers import ledger_content
 from ..models import AccountabilityRecord, Ledger, LedgerStatus, Notice, NoticeStatus
 from ._common import _check_month
 from .parameters import current_settings
@@ -40,7 +45,6 @@ def ledger_units(year: int, month: int, all_units: bool = False) -> tuple[list[i
     """(units that get the month's ledger, those with activity). Active: every unit that led a
     case of the month, or had meeting tasks or supervision orders; with `all_units`, every active
     responsible unit gets one too (a 「本月无新增」 ledger that it still submits)."""
-    from bangban.org.models import Unit
 
     active = set(active_ledger_units(year, month))
     ids = set(active)
@@ -163,7 +167,6 @@ def do_submit_ledger(
     version: Any = None,
     now: dt.datetime | None = None,
 ) -> Ledger:
-    from ..ledgers import ledger_content
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -188,9 +191,6 @@ def do_submit_ledger(
 def remind_ledgers(now: dt.datetime | None = None, *, days_before: int = 3) -> int:
     """Remind the heads (or handlers) of units whose ledger is pending and due within `days_before`
     days or already late: at most once a day per ledger."""
-    from bangban.accounts.models import User
-    from bangban.accounts.roles import Role
-    from bangban.notifications.actions import notify_user
 
     now = now or timezone.now()
     today = now.astimezone(SHANGHAI).date()

@@ -11,13 +11,17 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.notifications.actions import notify_users
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .. import access, definitions, officedoc, workflow
 from ..models import Notice, NoticeCounter, NoticeKind, NoticeStatus, Ranking, RankingStatus
+from ..notices import build_content, notice_title
 from ._common import _check_month
 from .parameters import current_settings
 from .rankings import row_dicts
@@ -45,7 +49,6 @@ NOTICE_SCOPES = {NoticeKind.HOTLINE: "hotline"}
 
 
 def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
-    from ..notices import build_content, notice_title
 
     access.require_manager(user)
     if kind not in NoticeKind.values:
@@ -236,9 +239,6 @@ def do_issue_notice(
 
 def _notify_named_units(notice: Notice, now: dt.datetime) -> None:
     """The heads of the units a notice names are told (in-app) once it is issued."""
-    from bangban.accounts.models import User
-    from bangban.accounts.roles import Role
-    from bangban.notifications.actions import notify_users
 
     unit_ids = list(notice.units.values_list("pk", flat=True))
     if not unit_ids:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.org.models import Unit
 
 from .. import access, definitions, figures, idsets, sources, workflow
 from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
@@ -33,7 +34,6 @@ def compute_rows(
     scope: str = definitions.DEFAULT_SCOPE,
 ) -> tuple[list[dict[str, Any]], dict[str, bool]]:
     """The month's rows (dicts) in `scope` computed from the data now, ranked; nothing is stored."""
-    from bangban.org.models import Unit
 
     data, available = figures.unit_figures(year, month, response_hours, scope)
     units = {

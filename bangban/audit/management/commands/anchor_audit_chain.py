@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from bangban.audit.anchor import do_anchor_audit_head
 from bangban.core.middleware import RequestContext, reset_context, set_context
 
 
@@ -19,7 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--dir", default=None, help="锚点目录（默认 BANGBAN_AUDIT_ANCHOR_DIR）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bangban.audit.anchor import do_anchor_audit_head
 
         token = set_context(RequestContext(ip=None, user_agent="", source="command"))
         try:

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from bangban.audit.anchor import AnchorError, check_digest, load_digest
+
 
 class Command(BaseCommand):
     help = "用数据库之外保存的审计锚点文件校验当前审计链：一致时输出摘要，不符时说明原因并以非零状态退出"
@@ -17,7 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("files", nargs="+", metavar="FILE", help="审计锚点文件（audit-anchor-*.json）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bangban.audit.anchor import AnchorError, check_digest, load_digest
 
         failed = False
         for name in options["files"]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from bangban.audit.verification import verify_now
 from bangban.core.middleware import RequestContext, reset_context, set_context
 
 
@@ -14,7 +15,6 @@ class Command(BaseCommand):
     help = "校验审计日志哈希链：完整时输出事件总数，断裂时指出第一个断裂的事件并以非零状态退出"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bangban.audit.verification import verify_now
 
         token = set_context(RequestContext(ip=None, user_agent="", source="command"))
         try:

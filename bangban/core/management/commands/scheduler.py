@@ -2,6 +2,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from bangban.core.scheduler import run_forever, tick
+
 
 class Command(BaseCommand):
     help = "定时调度：按周期领取并派发定时任务（可多实例运行，不会重复执行）"
@@ -11,7 +13,6 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=15.0, help="检查间隔（秒）")
 
     def handle(self, *args: Any, once: bool, interval: float, **options: Any) -> None:
-        from bangban.core.scheduler import run_forever, tick
 
         if once:
             for line in tick():

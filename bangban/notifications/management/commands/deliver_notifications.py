@@ -8,12 +8,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from bangban.notifications.delivery import deliver_due
+
 
 class Command(BaseCommand):
     help = "立即发送到期的待发消息（一次）"
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from bangban.notifications.delivery import deliver_due
 
         result = deliver_due(timezone.now())
         labels = {"sent": "已发送", "retry": "待重试", "failed": "发送失败", "skipped": "跳过"}
