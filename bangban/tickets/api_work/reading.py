@@ -1,4 +1,4 @@
-"""`/api/v1/cases`: reading cases (top section) and the lifecycle operations (bottom section).
+"""Reading cases: list, dispatch figures, detail and timeline.
 
 Reads use the same scope (`access.visible_tickets`) and the same filter (`filters.TicketFilter`) as
 the pages: a case outside the caller's scope is `not_found` (404) whether it exists or not; a bad
@@ -12,31 +12,29 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Schema
 
 from bangban.accounts.access import has_any_role, show_phone
 from bangban.accounts.roles import Role
-from bangban.core.answers import Router, answers
-from bangban.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from bangban.core.answers import answers
+from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.pagination import Page, PageQuery, page_body
 from bangban.core.schemas import Month, Year
 
-from . import queries as work_queries
-from .access import access_ticket, complainant_hidden
-from .deadlines import deadline_state_at
-from .display import event_label
-from .figures import dispatch_month_figures
-from .filters import TicketFilter
-from .models import Ticket, TicketEvent
-from .schemas import dispatch_clock_out
-from .workflow import Status
-
-router = Router(tags=["诉求办理"])
-
-# ================================================================================================
-# Reading cases: list, detail, timeline
-# ================================================================================================
+from .. import queries as work_queries
+from ..access import access_ticket, complainant_hidden
+from ..deadlines import deadline_state_at
+from ..display import event_label
+from ..figures import dispatch_month_figures
+from ..filters import TicketFilter
+from ..models import Ticket, TicketEvent
+from ..schemas import (
+    dispatch_clock_out,
+)
+from ..workflow import Status
+from ._common import router
 
 
 class UnitRef(Schema):
@@ -278,7 +276,6 @@ def dispatch_figures(request: HttpRequest, year: Year, month: Month) -> Any:
     description="含办理过程；不存在或不在调用者可见范围内时均返回 404 not_found。",
 )
 def get_case(request: HttpRequest, ticket_id: int) -> Any:
-    from django.urls import reverse
 
     user = request.user
     page = work_queries.case_page(user, access_ticket(user, ticket_id))
@@ -325,312 +322,3 @@ def list_case_events(request: HttpRequest, ticket_id: int) -> Any:
     ticket = access_ticket(user, ticket_id)
     protected = complainant_hidden(user, ticket)
     return [event_out(e, protected) for e in work_queries.case_events(user, ticket)]
-
-
-# ================================================================================================
-# Lifecycle operations (write endpoints) — below this line
-# ================================================================================================
-
-# Every operation takes the `version` the caller read and returns the case summary with the new
-# one. Errors: 404 not_found (missing or outside the caller's scope), 403 permission_denied (visible,
-# but not the caller's to do), 409 invalid_transition (out of turn) or conflict (stale version),
-# 400 for bad input (reason_required, extension_limit, deadline_rule_missing, …).
-
-
-from . import actions as lifecycle  # noqa: E402
-from .models import DeadlineRequest  # noqa: E402
-from .schemas import (  # noqa: E402
-    CaseSummaryOut,
-    CloseOnSpotIn,
-    DecideIn,
-    DispatchIn,
-    ExtensionIn,
-    FollowUpIn,
-    MergeIn,
-    NoteIn,
-    ReasonIn,
-    ReassignIn,
-    ReplyIn,
-    ReviewIn,
-    VersionIn,
-    WithdrawIn,
-    case_summary,
-)
-
-# The codes of the lifecycle actions (`actions.py`): bad input (400), out of turn or a stale
-# version (409).
-LIFECYCLE_ERRORS = [
-    *("answer_required", "comment_invalid", "comment_required", "content_required", "deadline_rule_missing",
-      "extension_limit", "invalid_workdays", "lead_is_co_handler", "level_required", "merge_into_self",
-      "merge_target_invalid", "merge_target_missing", "method_invalid", "note_invalid", "note_required",
-      "reason_invalid", "reason_required", "request_pending", "satisfaction_invalid", "text_required",
-      "too_long", "unit_inactive", "unit_invalid", "urgency_invalid", "category_invalid",
-      "sms_verification_required", "validation_error"),
-    Conflict,
-    InvalidTransition,
-    (409, "request_decided"),
-]  # fmt: skip
-_WRITE = answers(CaseSummaryOut, LIFECYCLE_ERRORS)
-
-
-def _summary(ticket_id: int, request_id: int | None = None) -> dict[str, Any]:
-    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
-    return case_summary(ticket, request_id=request_id)
-
-
-@router.post(
-    "/{int:ticket_id}/dispatch",
-    response=_WRITE,
-    summary="派单",
-    description="派单员指定主办单位和协办单位；首次派单按“渠道×紧急程度”的时限规则起算办理期限"
-    "（未配置时返回 400 deadline_rule_missing）。仅“待派单”的诉求可派单。",
-)
-def op_dispatch(request: HttpRequest, ticket_id: int, payload: DispatchIn) -> Any:
-    ticket = lifecycle.do_dispatch(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        lead_unit_id=payload.lead_unit_id,
-        co_unit_ids=payload.co_unit_ids,
-        urgency=payload.urgency,
-        category_id=payload.category_id,
-        note=payload.note,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/accept",
-    response=_WRITE,
-    summary="签收",
-    description="主办单位的承办人或负责人签收，成为承办人。",
-)
-def op_accept(request: HttpRequest, ticket_id: int, payload: VersionIn) -> Any:
-    ticket = lifecycle.do_accept(
-        acting_user=request.user, ticket_id=ticket_id, expected_version=payload.version
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/return",
-    response=_WRITE,
-    summary="退单",
-    description="主办单位退回派单员，必须填写理由（400 reason_required）；办理期限不重新起算。",
-)
-def op_return(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Any:
-    ticket = lifecycle.do_return(
-        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/reassign",
-    response=_WRITE,
-    summary="改派",
-    description="派单员改派主办单位，原派单记录保留并注明理由；办理期限不重新起算。",
-)
-def op_reassign(request: HttpRequest, ticket_id: int, payload: ReassignIn) -> Any:
-    ticket = lifecycle.do_reassign(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        lead_unit_id=payload.lead_unit_id,
-        co_unit_ids=payload.co_unit_ids,
-        reason=payload.reason,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/extension-requests",
-    response=_WRITE,
-    summary="申请延期",
-    description="主办单位在办理中申请延长 N 个工作日，由派单员审批；超过允许次数返回 400 extension_limit，"
-    "已有待审批的申请返回 400 request_pending。",
-)
-def op_request_extension(request: HttpRequest, ticket_id: int, payload: ExtensionIn) -> Any:
-    req = lifecycle.do_request_extension(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        workdays=payload.workdays,
-        reason=payload.reason,
-        expected_version=payload.version,
-    )
-    return _summary(req.ticket_id, request_id=req.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/suspension-requests",
-    response=_WRITE,
-    summary="申请挂起",
-    description="主办单位在办理中申请挂起（如等待企业补充材料），由派单员审批；挂起期间不计入办理时限。",
-)
-def op_request_suspension(request: HttpRequest, ticket_id: int, payload: ReasonIn) -> Any:
-    req = lifecycle.do_request_suspension(
-        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
-    )
-    return _summary(req.ticket_id, request_id=req.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/requests/{int:request_id}/decide",
-    response=_WRITE,
-    summary="审批延期/挂起申请",
-    description="派单员批准或驳回。批准延期：办理期限顺延；批准挂起：诉求进入“已挂起”，停止计时。",
-)
-def op_decide_request(request: HttpRequest, ticket_id: int, request_id: int, payload: DecideIn) -> Any:
-    if not DeadlineRequest.objects.filter(pk=request_id, ticket_id=ticket_id).exists():
-        raise NotFound()
-    req = lifecycle.do_decide_request(
-        acting_user=request.user,
-        request_id=request_id,
-        approve=payload.approve,
-        comment=payload.comment,
-        expected_version=payload.version,
-    )
-    return _summary(req.ticket_id, request_id=req.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/resume",
-    response=_WRITE,
-    summary="恢复办理",
-    description="主办单位或派单员结束挂起；办理期限顺延挂起期间的工作日数。",
-)
-def op_resume(request: HttpRequest, ticket_id: int, payload: VersionIn) -> Any:
-    ticket = lifecycle.do_resume(
-        acting_user=request.user, ticket_id=ticket_id, expected_version=payload.version
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/notes",
-    response=_WRITE,
-    summary="记录办理进展或内部意见",
-    description="public=true：办理进展，企业可见，限主办单位；public=false：内部意见，企业不可见，"
-    "可见该诉求的工作人员均可填写。",
-)
-def op_add_note(request: HttpRequest, ticket_id: int, payload: NoteIn) -> Any:
-    lifecycle.do_add_note(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        text=payload.text,
-        public=payload.public,
-        expected_version=payload.version,
-    )
-    return _summary(ticket_id)
-
-
-@router.post(
-    "/{int:ticket_id}/reply",
-    response=_WRITE,
-    summary="提交答复",
-    description="主办单位提交答复，进入“答复待审核”。两人同时提交时，后提交者收到 409 conflict。",
-)
-def op_submit_reply(request: HttpRequest, ticket_id: int, payload: ReplyIn) -> Any:
-    ticket = lifecycle.do_submit_reply(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        content=payload.content,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/reply/approve",
-    response=_WRITE,
-    summary="审核通过答复",
-    description="主办单位负责人审核通过，答复对企业可见，诉求进入“已答复待回访”。",
-)
-def op_approve_reply(request: HttpRequest, ticket_id: int, payload: ReviewIn) -> Any:
-    ticket = lifecycle.do_approve_reply(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        comment=payload.comment,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/reply/reject",
-    response=_WRITE,
-    summary="退回答复",
-    description="主办单位负责人退回答复，必须填写意见（400 comment_required），诉求回到“办理中”。",
-)
-def op_reject_reply(request: HttpRequest, ticket_id: int, payload: ReviewIn) -> Any:
-    ticket = lifecycle.do_reject_reply(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        comment=payload.comment,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/follow-up",
-    response=_WRITE,
-    summary="回访 / 企业评价",
-    description="派单员、热线坐席、营商办登记回访，或企业对本企业的诉求在线评价。已解决且满意（1–3）则办结；"
-    "未解决或不满意（4–5）则在原主办单位重办并重新起算期限，计入该单位重办次数。",
-)
-def op_follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Any:
-    ticket = lifecycle.do_follow_up(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        resolved=payload.resolved,
-        satisfaction=payload.satisfaction,
-        method=payload.method,
-        comment=payload.comment,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/close-on-spot",
-    response=_WRITE,
-    summary="即知即办（当场办结）",
-    description="窗口或热线当场答复并办结“待派单”的诉求；答复对企业可见。",
-)
-def op_close_on_spot(request: HttpRequest, ticket_id: int, payload: CloseOnSpotIn) -> Any:
-    ticket = lifecycle.do_close_on_spot(
-        acting_user=request.user, ticket_id=ticket_id, answer=payload.answer, expected_version=payload.version
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/merge",
-    response=_WRITE,
-    summary="合并重复诉求",
-    description="派单员把重复诉求合并到另一件未办结的诉求；不能合并到自身（400 merge_into_self）"
-    "或已办结/已合并/已撤回的诉求（400 merge_target_invalid）。",
-)
-def op_merge(request: HttpRequest, ticket_id: int, payload: MergeIn) -> Any:
-    ticket = lifecycle.do_merge(
-        acting_user=request.user,
-        ticket_id=ticket_id,
-        into_ticket_id=payload.into_case_id,
-        reason=payload.reason,
-        expected_version=payload.version,
-    )
-    return _summary(ticket.pk)
-
-
-@router.post(
-    "/{int:ticket_id}/withdraw",
-    response=_WRITE,
-    summary="撤回诉求",
-    description="提交人或本企业在派单前撤回诉求。",
-)
-def op_withdraw(request: HttpRequest, ticket_id: int, payload: WithdrawIn) -> Any:
-    ticket = lifecycle.do_withdraw(
-        acting_user=request.user, ticket_id=ticket_id, reason=payload.reason, expected_version=payload.version
-    )
-    return _summary(ticket.pk)
