@@ -15,8 +15,6 @@ from bangban.core.errors import FileRejected
 from ._common import HEADER_SEARCH_ROWS
 from .opening import max_sheet_rows, too_many_sheet_rows
 
-# --- reading ------------------------------------------------------------------------------------
-
 _HEADER_STRIP_RE = re.compile(r"[\s*＊:：]")
 
 

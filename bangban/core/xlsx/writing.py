@@ -16,8 +16,6 @@ from openpyxl.utils import get_column_letter
 
 from ._common import XLSX_CONTENT_TYPE
 
-# --- writing ------------------------------------------------------------------------------------
-
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="F2F2F2")
 

@@ -9,10 +9,7 @@ from django.utils import timezone
 from bangban.core.answers import Router
 from bangban.core.errors import Conflict, InvalidTransition
 
-from ..models import (
-    Meeting,
-    MeetingTask,
-)
+from ..models import Meeting, MeetingTask
 
 router = Router(tags=["分级会办与督办"])
 

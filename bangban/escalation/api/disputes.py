@@ -12,12 +12,8 @@ from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from .. import access, actions
-from ..models import (
-    Dispute,
-)
+from ..models import Dispute
 from ._common import ERRORS, router
-
-# --- disputes --------------------------------------------------------------------------------------
 
 
 class DisputeOut(Schema):

@@ -14,13 +14,9 @@ from bangban.core.errors import NotFound
 from bangban.tickets.access import access_ticket
 
 from .. import access, actions, queries
-from ..models import (
-    MayorReview,
-)
+from ..models import MayorReview
 from ._common import ERRORS, _meeting, router
 from .meetings import MeetingOut
-
-# --- the mayor's channel ---------------------------------------------------------------------------
 
 
 class ReviewStepOut(Schema):

@@ -15,8 +15,6 @@ from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 from .. import access, actions
 from ._common import ERRORS, _meeting, _task, router
 
-# --- meetings and tasks ----------------------------------------------------------------------------
-
 
 class TaskOut(Schema):
     id: int

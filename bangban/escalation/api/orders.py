@@ -17,12 +17,8 @@ from bangban.core.schemas import Month, Year
 
 from .. import access, actions
 from ..figures import unit_month_figures
-from ..models import (
-    SupervisionOrder,
-)
+from ..models import SupervisionOrder
 from ._common import ERRORS, router
-
-# --- supervision -----------------------------------------------------------------------------------
 
 
 class OrderOut(Schema):

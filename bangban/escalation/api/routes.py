@@ -12,12 +12,8 @@ from bangban.core.errors import NotFound
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from .. import access, actions, queries
-from ..models import (
-    DeputyRoute,
-)
+from ..models import DeputyRoute
 from ._common import ERRORS, router
-
-# --- the 对口联系副秘书长 table (R8.2) -----------------------------------------------------------------
 
 
 class RouteOut(Schema):

@@ -14,14 +14,8 @@ from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 from bangban.tickets.access import access_ticket
 
 from .. import access, actions, queries
-from ..models import (
-    CaseEscalation,
-    EscalationStep,
-    Tier,
-)
+from ..models import CaseEscalation, EscalationStep, Tier
 from ._common import ERRORS, router
-
-# --- tiers and escalation --------------------------------------------------------------------------
 
 
 class TierOut(Schema):

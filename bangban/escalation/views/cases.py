@@ -13,13 +13,8 @@ from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 
 from .. import access, actions, queries
-from ..models import (
-    AutoRule,
-    Tier,
-)
+from ..models import AutoRule, Tier
 from ._common import _do, _staff
-
-# --- escalated cases and tiers ---------------------------------------------------------------------
 
 
 @login_required

@@ -16,13 +16,8 @@ from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
 from .. import access, actions
-from ..models import (
-    DisputeStatus,
-    MeetingType,
-)
+from ..models import DisputeStatus, MeetingType
 from ._common import _do, _ids, _staff
-
-# --- disputes -------------------------------------------------------------------------------------
 
 
 @login_required

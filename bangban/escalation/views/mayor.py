@@ -21,14 +21,8 @@ from bangban.tickets.access import access_ticket
 from bangban.tickets.models import Category, Urgency
 
 from .. import access, actions, queries
-from ..models import (
-    DeputyRoute,
-    ProblemKind,
-    ReviewStage,
-)
+from ..models import DeputyRoute, ProblemKind, ReviewStage
 from ._common import _do, _ids, _staff, _when
-
-# --- the mayor's channel --------------------------------------------------------------------------
 
 
 @login_required

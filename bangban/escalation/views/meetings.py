@@ -21,13 +21,8 @@ from bangban.org.models import Unit
 from bangban.tickets.models import Ticket
 
 from .. import access, actions
-from ..models import (
-    MeetingType,
-    TaskStatus,
-)
+from ..models import MeetingType, TaskStatus
 from ._common import _do, _ids, _staff, _when
-
-# --- meetings -------------------------------------------------------------------------------------
 
 
 @login_required

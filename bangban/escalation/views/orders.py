@@ -13,13 +13,8 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 
 from .. import access, actions
-from ..models import (
-    SupervisionKind,
-    SupervisionStatus,
-)
+from ..models import SupervisionKind, SupervisionStatus
 from ._common import _do, _staff
-
-# --- supervision ----------------------------------------------------------------------------------
 
 
 @login_required

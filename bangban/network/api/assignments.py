@@ -13,12 +13,7 @@ from bangban.core.errors import NotFound
 from bangban.core.pagination import Page, PageNumber, PageQuery, PageSize, page_body
 
 from .. import actions, importing, queries
-from ..access import (
-    access_assignment,
-    access_batch,
-    is_overseer,
-    visible_assignments,
-)
+from ..access import access_assignment, access_batch, is_overseer, visible_assignments
 from ..models import Assignment, AssignmentBatch
 from ._common import ASSIGN_ERRORS, IMPORT_ERRORS, router
 

@@ -13,14 +13,9 @@ from bangban.core.answers import answers
 from bangban.core.errors import NotFound, ValidationFailed
 
 from .. import queries
-from ..access import (
-    area_filter,
-    can_see_compliance,
-)
+from ..access import area_filter, can_see_compliance
 from ..rules import Quarter
 from ._common import router
-
-# --- compliance and verification results ----------------------------------------------------------------
 
 
 class TallyOut(Schema):

@@ -12,13 +12,9 @@ from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import actions, queries
-from ..access import (
-    access_contact,
-)
+from ..access import access_contact
 from ..models import Contact
 from ._common import CONTACT_ERRORS, router
-
-# --- contacts and visits -------------------------------------------------------------------------------
 
 
 class ContactOut(Schema):

@@ -13,8 +13,6 @@ from .. import actions
 from ..models import OfficerRating
 from ._common import router
 
-# --- the enterprise's side ------------------------------------------------------------------------------
-
 
 class LiaisonIn(Schema):
     user_id: int = Field(description="本企业企业账号的用户ID")

@@ -21,12 +21,7 @@ from bangban.core.xlsx import (
 )
 
 from .. import importing
-from ..access import (
-    access_batch,
-    require_manager,
-)
-
-# --- bulk import ---------------------------------------------------------------------------------------
+from ..access import access_batch, require_manager
 
 
 @login_required

@@ -17,20 +17,12 @@ from bangban.core.errors import NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
-from bangban.core.xlsx import (
-    xlsx_response,
-)
+from bangban.core.xlsx import xlsx_response
 
 from .. import actions, queries
-from ..access import (
-    area_filter,
-    can_see_compliance,
-    is_overseer,
-)
+from ..access import area_filter, can_see_compliance, is_overseer
 from ..models import Verification
 from ._common import _quarter, _quarter_choices
-
-# --- compliance, verification results ------------------------------------------------------------------
 
 MONTH_HEADERS = ["第1月", "第2月", "第3月"]
 

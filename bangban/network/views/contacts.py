@@ -18,16 +18,10 @@ from bangban.core.views import page_errors
 from bangban.tickets.models import Category
 
 from .. import actions, queries
-from ..access import (
-    access_contact,
-    can_record_leader_visit,
-    is_officer,
-)
+from ..access import access_contact, can_record_leader_visit, is_officer
 from ..models import Assignment, ContactKind, Verification
 from ..rules import Quarter
 from ._common import _resolve_enterprise_field, field_errors
-
-# --- the officer's pages (phone-friendly) ----------------------------------------------------------------
 
 
 @login_required

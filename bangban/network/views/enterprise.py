@@ -18,13 +18,9 @@ from bangban.enterprises.models import Enterprise
 from bangban.tickets.access import visible_tickets
 
 from .. import actions, queries
-from ..access import (
-    is_enterprise_user,
-)
+from ..access import is_enterprise_user
 from ..models import Contact, OfficerRating, Verification
 from ._common import field_errors
-
-# --- the enterprise's side (R3.2) ----------------------------------------------------------------------
 
 
 @login_required

@@ -14,18 +14,9 @@ from bangban.core.errors import NotFound
 from bangban.core.pagination import PageQuery, page_body
 
 from .. import forums, queries
-from ..access import (
-    access_opinion,
-    is_association_user,
-    own_associations,
-)
-from ..models import (
-    Association,
-    AssociationOpinion,
-)
+from ..access import access_opinion, is_association_user, own_associations
+from ..models import Association, AssociationOpinion
 from ._common import ERRORS, LIST_ERRORS, Records, _at, router
-
-# --- associations, supervisors, talks ---------------------------------------------------------------
 
 
 class AssociationIn(Schema):

@@ -12,16 +12,10 @@ from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import policies, policy_import, queries
-from ..access import (
-    access_policy,
-)
-from ..models import (
-    Policy,
-)
+from ..access import access_policy
+from ..models import Policy
 from ._common import ERRORS, IMPORT_ERRORS, LIST_ERRORS, router
 from .schemas import PolicyOut
-
-# --- policies -----------------------------------------------------------------------------------
 
 
 def policy_out(p: Policy) -> dict[str, Any]:

@@ -13,19 +13,10 @@ from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import projects, queries
-from ..access import (
-    access_problem,
-    access_project,
-)
-from ..models import (
-    InvestmentProject,
-    ProjectProblem,
-    ProjectProcedure,
-)
+from ..access import access_problem, access_project
+from ..models import InvestmentProject, ProjectProblem, ProjectProcedure
 from ._common import ERRORS, LIST_ERRORS, _at, router
 from .schemas import ProblemOut, ProcedureOut, ProjectOut
-
-# --- projects -----------------------------------------------------------------------------------
 
 
 def procedure_out(p: ProjectProcedure) -> dict[str, Any]:

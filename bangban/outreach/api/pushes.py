@@ -11,15 +11,8 @@ from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import policies, pushes, queries
-from ..access import (
-    access_push,
-    access_round,
-    visible_projects,
-)
-from ..models import (
-    PolicyDelivery,
-    PolicyPush,
-)
+from ..access import access_push, access_round, visible_projects
+from ..models import PolicyDelivery, PolicyPush
 from ._common import ERRORS, LIST_ERRORS, _at, router
 from .projects import problem_out
 from .rounds import round_out

@@ -12,12 +12,8 @@ from bangban.core.answers import answers
 from bangban.core.pagination import PageQuery, page_body
 
 from .. import forums, queries
-from ..access import (
-    access_report,
-)
-from ..models import (
-    SupervisorReport,
-)
+from ..access import access_report
+from ..models import SupervisorReport
 from ._common import ERRORS, LIST_ERRORS, Records, _at, router
 
 

@@ -14,13 +14,8 @@ from bangban.core.pagination import Page, PageQuery, page_body
 from bangban.core.schemas import MonthField, MonthText, YearField
 
 from .. import figures, projects, queries
-from ..access import (
-    access_round,
-    can_see_overview,
-)
-from ..models import (
-    CollectionRound,
-)
+from ..access import access_round, can_see_overview
+from ..models import CollectionRound
 from ._common import ERRORS, LIST_ERRORS, _at, router
 from .projects import problem_out
 from .schemas import RoundOut

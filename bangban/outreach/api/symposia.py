@@ -13,16 +13,10 @@ from bangban.core.pagination import PageQuery, page_body
 from bangban.core.schemas import YearField
 
 from .. import forums, queries, symposia
-from ..access import (
-    access_symposium,
-)
-from ..models import (
-    Symposium,
-)
+from ..access import access_symposium
+from ..models import Symposium
 from ._common import ERRORS, Records, router
 from .reports import OutreachNoteIn
-
-# --- symposia -------------------------------------------------------------------------------------
 
 
 def symposium_out(s: Symposium) -> dict[str, Any]:

@@ -17,19 +17,10 @@ from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
 
 from .. import checks, workflow
-from ..access import (
-    access_project,
-)
-from ..models import (
-    ProcedureMode,
-    ProcedureStatus,
-    ProcedureStep,
-    ProjectProcedure,
-)
+from ..access import access_project
+from ..models import ProcedureMode, ProcedureStatus, ProcedureStep, ProjectProcedure
 from ._common import _link
 from .registry import INFORM_REASON_REQUIRED, INFORM_SOLUTION_REQUIRED
-
-# --- procedures ----------------------------------------------------------------------------------
 
 
 def do_add_procedure(

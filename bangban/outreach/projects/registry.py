@@ -20,14 +20,8 @@ from bangban.notifications.actions import notify_user
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 
 from .. import checks, workflow
-from ..access import (
-    access_project,
-    can_manage_projects,
-)
-from ..models import (
-    InvestmentProject,
-    ProjectStage,
-)
+from ..access import access_project, can_manage_projects
+from ..models import InvestmentProject, ProjectStage
 from ._common import _diff, _link
 
 ACTION_LABELS = {

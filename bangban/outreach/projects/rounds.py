@@ -21,23 +21,10 @@ from bangban.tickets.models import Category, Channel, TicketType
 from bangban.workdays.service import due, workdays_between
 
 from .. import checks
-from ..access import (
-    PROJECT_ROLES,
-    access_problem,
-    access_project,
-    access_round,
-    may_run_round,
-)
-from ..models import (
-    CollectionRound,
-    InvestmentProject,
-    ProblemOutcome,
-    ProjectProblem,
-)
+from ..access import PROJECT_ROLES, access_problem, access_project, access_round, may_run_round
+from ..models import CollectionRound, InvestmentProject, ProblemOutcome, ProjectProblem
 from ._common import _link
 from .registry import collection_due_day, collection_region, commerce_unit, lead_unit_for
-
-# --- monthly collection ----------------------------------------------------------------------------
 
 
 def _round_due(year: int, month: int) -> dt.date:

@@ -20,12 +20,8 @@ from bangban.core.views import page_errors
 from bangban.org.models import Region, RegionLevel
 
 from .. import forums
-from ..access import (
-    can_run_forums,
-)
-from ..models import (
-    Association,
-)
+from ..access import can_run_forums
+from ..models import Association
 from ..pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
 from ._common import _create, _enterprise_options
 

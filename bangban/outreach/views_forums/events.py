@@ -15,17 +15,10 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 
 from .. import forums, queries
-from ..access import (
-    access_event,
-    can_run_forums,
-)
-from ..models import (
-    EventKind,
-)
+from ..access import access_event, can_run_forums
+from ..models import EventKind
 from ..pages import Cell, Field, ListPage, get_filters, list_page
 from ._common import _create, _enterprise_options, _units
-
-# --- events ------------------------------------------------------------------------------------------
 
 
 @login_required

@@ -31,14 +31,9 @@ from ..access import (
     may_answer,
     own_associations,
 )
-from ..models import (
-    Association,
-    OpinionStatus,
-)
+from ..models import Association, OpinionStatus
 from ..pages import Cell, Field, ListPage, get_filters, list_page
 from ._common import _create, _enterprise_options, _units
-
-# --- 议事厅 ---------------------------------------------------------------------------------------
 
 
 @login_required

@@ -21,18 +21,10 @@ from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Region, RegionLevel
 
 from .. import forums, queries
-from ..access import (
-    access_report,
-    can_report_as_supervisor,
-    can_run_forums,
-)
-from ..models import (
-    ReportStatus,
-)
+from ..access import access_report, can_report_as_supervisor, can_run_forums
+from ..models import ReportStatus
 from ..pages import Cell, Field, ListPage, get_filters, list_page
 from ._common import _create
-
-# --- supervisors ------------------------------------------------------------------------------------
 
 
 @login_required

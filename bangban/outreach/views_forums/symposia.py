@@ -19,20 +19,10 @@ from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 
 from .. import forums, queries, symposia
-from ..access import (
-    access_symposium,
-    can_run_symposia,
-    is_enterprise_user,
-    visible_policies,
-)
-from ..models import (
-    NominationStatus,
-    SymposiumStatus,
-)
+from ..access import access_symposium, can_run_symposia, is_enterprise_user, visible_policies
+from ..models import NominationStatus, SymposiumStatus
 from ..pages import Cell, Field, ListPage, get_filters, list_page
 from ._common import _create, _enterprise_options, _units
-
-# --- symposia ---------------------------------------------------------------------------------------
 
 
 @login_required

@@ -16,12 +16,7 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import page_errors
 
 from .. import projects
-from ..access import (
-    access_problem,
-    access_project,
-    may_run_round,
-    may_serve_project,
-)
+from ..access import access_problem, access_project, may_run_round, may_serve_project
 from ..models import ProblemOutcome, ProcedureMode, ProcedureStatus, ProjectProcedure, ProjectStage
 from ..pages import Field, bind, form_data
 from ._common import _officers

@@ -22,11 +22,7 @@ from bangban.enterprises.access import scope_regions, visible_enterprises
 from bangban.org.models import RegionLevel
 
 from .. import projects, queries
-from ..access import (
-    access_project,
-    can_manage_projects,
-    can_see_overview,
-)
+from ..access import access_project, can_manage_projects, can_see_overview
 from ..models import ProjectStage
 from ..pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
 from ._common import _officers

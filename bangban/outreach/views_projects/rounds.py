@@ -20,14 +20,9 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 
 from .. import figures, projects, queries
-from ..access import (
-    access_round,
-    can_see_overview,
-)
+from ..access import access_round, can_see_overview
 from ..models import ProblemOutcome
 from ..pages import Cell, Field, ListPage, get_filters, list_page
-
-# --- rounds and overview ---------------------------------------------------------------------------
 
 
 @login_required

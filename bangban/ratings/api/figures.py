@@ -17,8 +17,6 @@ from ..figures import monthly_bad_ratings, unit_month_figures
 from ._common import router
 from .rating import rating_out
 
-# --- figures -----------------------------------------------------------------------------------------------
-
 
 class RatingMonthQuery(Schema):
     year: YearField

@@ -16,8 +16,6 @@ from .. import access, actions, recheck
 from ..models import RecheckDraw
 from ._common import FOLLOW_UP, router
 
-# --- follow-up -----------------------------------------------------------------------------------------
-
 
 class CallIn(Schema):
     ticket_id: int = Field(description="诉求ID")

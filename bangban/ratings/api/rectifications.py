@@ -14,8 +14,6 @@ from .. import access, actions
 from ..models import Rectification
 from ._common import RECTIFICATION, router
 
-# --- rectification -----------------------------------------------------------------------------------
-
 
 def rect_out(r: Rectification) -> dict[str, Any]:
     return {

@@ -16,8 +16,6 @@ from .. import access, actions
 from ..models import RatingDevice, Window
 from ._common import router
 
-# --- windows and devices ------------------------------------------------------------------------------------
-
 
 class WindowIn(Schema):
     site_id: int = Field(description="政务服务场所（单位）ID")

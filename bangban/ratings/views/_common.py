@@ -13,8 +13,6 @@ from bangban.core.errors import ApplicationError, ValidationFailed
 
 from .. import access, recheck
 
-# --- lists -----------------------------------------------------------------------------------------
-
 
 def _month(request: HttpRequest) -> tuple[int, int]:
     text = request.GET.get("month") or ""

@@ -21,9 +21,7 @@ from bangban.org.models import Unit
 
 from .. import access, actions
 from ..figures import FIGURE_LABELS, monthly_bad_ratings, unit_month_figures
-from ..models import (
-    RatedSubject,
-)
+from ..models import RatedSubject
 from ..queries import REASONS, suspicious_case_ratings
 from ._common import _links, _month
 

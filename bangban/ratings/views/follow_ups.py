@@ -18,12 +18,7 @@ from bangban.tickets.access import access_ticket, visible_tickets
 from bangban.tickets.models import Ticket
 
 from .. import access, actions, recheck
-from ..models import (
-    CallOutcome,
-    RecheckDraw,
-    RecheckItem,
-    RecheckOutcome,
-)
+from ..models import CallOutcome, RecheckDraw, RecheckItem, RecheckOutcome
 from ._common import _links
 from .rating_pages import LEVELS
 

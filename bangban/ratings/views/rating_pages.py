@@ -21,14 +21,7 @@ from bangban.tickets.access import access_ticket
 from bangban.tickets.models import Ticket
 
 from .. import access, actions, throttle
-from ..models import (
-    RatedSubject,
-    RatingChannel,
-    RectStatus,
-    ServiceItem,
-    Stage,
-    Window,
-)
+from ..models import RatedSubject, RatingChannel, RectStatus, ServiceItem, Stage, Window
 
 LEVELS = [(int(level), level.label) for level in Satisfaction]
 

@@ -17,11 +17,7 @@ from bangban.core.views import page_errors
 from bangban.org.models import Unit
 
 from .. import access, actions
-from ..models import (
-    RatingChannel,
-    RectCategory,
-    RectStatus,
-)
+from ..models import RatingChannel, RectCategory, RectStatus
 from ._common import _links
 from .rating_pages import LEVELS
 

@@ -15,12 +15,8 @@ from bangban.core.views import page_errors
 from bangban.org.models import Unit
 
 from .. import access, actions
-from ..models import (
-    RatingDevice,
-)
+from ..models import RatingDevice
 from ._common import _links
-
-# --- windows, devices, settings --------------------------------------------------------------------
 
 
 @login_required

@@ -14,8 +14,6 @@ from bangban.core.schemas import MonthText
 from .. import access, dashboard, figures, meeting
 from ._common import router
 
-# --- monthly analysis meeting pack ---------------------------------------------------------
-
 
 @router.get(
     "/meeting",

@@ -16,8 +16,6 @@ from .. import access, actions, ledgers
 from ..models import AccountabilityRecord, Ledger, LedgerStatus
 from ._common import LEDGER_ERRORS, RECORD_ERRORS, router
 
-# --- ledgers ----------------------------------------------------------------------------------
-
 
 class LedgerOut(Schema):
     id: int

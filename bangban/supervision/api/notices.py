@@ -17,8 +17,6 @@ from .. import access, actions
 from ..models import Notice, NoticeStatus
 from ._common import NOTICE_ERRORS, router
 
-# --- notices ----------------------------------------------------------------------------------
-
 
 class NoticeOut(Schema):
     id: int

@@ -17,8 +17,6 @@ from .. import access, actions, figures
 from ..models import Ranking
 from ._common import RANKING_ERRORS, SETTINGS_ERRORS, router
 
-# --- settings ---------------------------------------------------------------------------------
-
 
 class SettingsOut(Schema):
     weight_response: int = Field(description="响应率权重")

@@ -20,8 +20,6 @@ from bangban.org.models import Region
 from .. import access, dashboard, meeting
 from ._common import _cases_xlsx, _last_month, docx_response, page
 
-# --- dashboards and cases ---------------------------------------------------------------------
-
 
 @page
 @require_GET

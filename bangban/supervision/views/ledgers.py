@@ -17,15 +17,8 @@ from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
 from .. import access, actions, dashboard, ledgers, sources
-from ..models import (
-    AccountabilityKind,
-    AccountabilityStatus,
-    Ledger,
-    LedgerStatus,
-)
+from ..models import AccountabilityKind, AccountabilityStatus, Ledger, LedgerStatus
 from ._common import _last_month, page
-
-# --- ledgers ----------------------------------------------------------------------------------
 
 
 @page

@@ -12,14 +12,8 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 
 from .. import access, actions, dashboard
-from ..models import (
-    Notice,
-    NoticeKind,
-    NoticeStatus,
-)
+from ..models import Notice, NoticeKind, NoticeStatus
 from ._common import _last_month, docx_response, page
-
-# --- notices ----------------------------------------------------------------------------------
 
 
 @page

@@ -18,10 +18,7 @@ from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
 from .. import access, actions, dashboard, definitions, figures, sources
-from ..models import (
-    Ranking,
-    RankingStatus,
-)
+from ..models import Ranking, RankingStatus
 from ._common import _cases_xlsx, _last_month, page
 
 

@@ -30,9 +30,7 @@ from ..display import event_label
 from ..figures import dispatch_month_figures
 from ..filters import TicketFilter
 from ..models import Ticket, TicketEvent
-from ..schemas import (
-    dispatch_clock_out,
-)
+from ..schemas import dispatch_clock_out
 from ..workflow import Status
 from ._common import router
 

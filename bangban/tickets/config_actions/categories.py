@@ -14,8 +14,6 @@ from ..models import Category
 from ._common import NAME_MAX, _invalid, _new_category
 from .access import require_config_admin
 
-# --- categories -------------------------------------------------------------------------------
-
 
 def category_tree(*, include_inactive: bool = True) -> list[dict[str, Any]]:
     """The whole catalogue as nested dicts (one query), in display order."""

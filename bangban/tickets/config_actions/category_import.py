@@ -16,8 +16,6 @@ from ..models import Category
 from ._common import IMPORT_HEADERS, IMPORT_MAX_ROWS, NAME_MAX, _new_category
 from .access import require_config_admin
 
-# --- category import (.xlsx: 一级分类 / 二级分类 / 三级分类) ------------------------------------------
-
 
 @dataclass
 class CategoryImport:

@@ -13,8 +13,6 @@ from ..models import Channel, DeadlinePolicy, Urgency
 from ._common import MAX_EXTENSIONS, MAX_WARN_WORKDAYS, MAX_WORKDAYS, _invalid
 from .access import require_config_admin
 
-# --- deadline policies ------------------------------------------------------------------------
-
 
 def _bounded(value: Any, name: str, label: str, upper: int) -> int:
     try:

@@ -14,8 +14,6 @@ from bangban.core.errors import Conflict, PermissionDenied, ValidationFailed
 from ..models import DispatchClockSettings
 from ._common import MAX_WARN_WORKDAYS, _invalid
 
-# --- the dispatch clock (派单时限) ---------------------------------------------------------------
-
 CLOCK_ADMIN_ROLES = frozenset({Role.ADMIN, Role.BIZ_OFFICE})
 MAX_DISPATCH_WORKDAYS = 60
 

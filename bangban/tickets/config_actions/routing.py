@@ -15,8 +15,6 @@ from ..models import Category, RoutingRule
 from ._common import _invalid
 from .access import require_config_admin
 
-# --- routing rules ----------------------------------------------------------------------------
-
 
 def _rule_refs(
     category_id: int | None, region_id: int | None, unit_id: int | None

@@ -15,11 +15,7 @@ from bangban.enterprises.access import scope_regions, visible_enterprises
 
 from .. import intake
 from ..attachments import ALLOWED_KINDS, max_attachment_bytes, max_attachment_files
-from ..forms_intake import (
-    TYPE_CHOICES,
-    IntakeForm,
-    category_groups,
-)
+from ..forms_intake import TYPE_CHOICES, IntakeForm, category_groups
 from ..workflow import Status
 
 ACCEPT_ATTR = ",".join(ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions)

@@ -22,12 +22,7 @@ from bangban.org.models import Unit
 
 from .. import intake
 from ..access import access_ticket
-from ..forms_intake import (
-    CounterForm,
-    HotlineForm,
-    PortalForm,
-    WindowOnlineForm,
-)
+from ..forms_intake import CounterForm, HotlineForm, PortalForm, WindowOnlineForm
 from ..models import Channel, HotlineOutcome, Ticket
 from ._common import _base_context, _done, _render_form, _staff_context, _uploads
 

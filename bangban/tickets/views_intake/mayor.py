@@ -16,17 +16,10 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import limit_upload_size
 
 from .. import intake
-from ..forms_intake import (
-    MayorForm,
-    MayorPhoneForm,
-    MayorRegisterForm,
-    ReportForm,
-)
+from ..forms_intake import MayorForm, MayorPhoneForm, MayorRegisterForm, ReportForm
 from ..models import Channel, Ticket, Visibility
 from ._common import _base_context, _done, _render_form, _staff_context, _uploads
 from .channels import SESSION_LAST_CASE, SESSION_PHONE
-
-# --- mayor's public column (no login) -----------------------------------------------------------
 
 
 def _session_phone(request: HttpRequest) -> tuple[int | None, str]:

@@ -32,14 +32,7 @@ from ..display import (
     status_css,
     urgency_css,
 )
-from ..models import (
-    Attachment,
-    ReviewStatus,
-    Ticket,
-    Visibility,
-)
-
-# --- attachments ----------------------------------------------------------------------------------
+from ..models import Attachment, ReviewStatus, Ticket, Visibility
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 

@@ -26,12 +26,8 @@ from .. import forms_work as f
 from .. import queries
 from ..exports import do_record_export
 from ..filters import TicketFilter
-from ..models import (
-    SavedView,
-)
+from ..models import SavedView
 from .queues import MAX_SAVED_VIEWS, SAVED_VIEW_PAGES
-
-# --- the export -----------------------------------------------------------------------------------
 
 
 def export_plan(user: Any, params: QueryDict) -> ExportPlan:

@@ -37,14 +37,7 @@ from ..display import (
 )
 from ..figures import dispatch_month_figures
 from ..filters import DEADLINE_CHOICES, SORT_CHOICES, TicketFilter
-from ..models import (
-    Category,
-    Channel,
-    SavedView,
-    Ticket,
-    TicketType,
-    Urgency,
-)
+from ..models import Category, Channel, SavedView, Ticket, TicketType, Urgency
 from ..queries import dispatch_targets
 from ..workflow import Status
 from ._common import _intake_url
