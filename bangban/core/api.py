@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Any
 
 from django.db import InterfaceError, OperationalError
@@ -40,6 +41,17 @@ class VendoredSwagger(Swagger):
 
 
 class BangbanAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        """`<module>_<function>`, where the module is the one callers import the view from: a view
+        in a submodule of a split module (`app/api/<job>.py`) that the package re-exports keeps
+        the operation id it had before the split."""
+        func = operation.view_func
+        module = func.__module__
+        package = module.rpartition(".")[0]
+        if getattr(sys.modules.get(package), func.__name__, None) is func:
+            module = package
+        return f"{module}_{func.__name__}".replace(".", "_")
+
     def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: Any = None) -> Any:
         return document_errors(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
 

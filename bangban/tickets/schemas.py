@@ -1,4 +1,4 @@
-"""API schemas of the lifecycle operations (`/api/v1/cases/{id}/…`, bottom section of api_work.py)."""
+"""API schemas of the lifecycle operations (`/api/v1/cases/{id}/…`, `api_work/lifecycle.py`)."""
 
 from __future__ import annotations
 

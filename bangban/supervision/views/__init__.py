@@ -1,0 +1,38 @@
+"""Pages of supervision (/supervision/…): rankings with drill-down and export, settings, notices,
+ledgers, accountability, dashboards and the monthly analysis meeting pack."""
+
+from __future__ import annotations
+
+from ._common import DOCX_TYPE, docx_response, page
+from .dashboards import cases, dashboard_page, dashboard_refresh, dashboard_status, meeting_pack
+from .ledgers import accountability, accountability_decide, ledger_detail, ledger_list
+from .notices import notice, notice_action, notice_download, notices
+from .ranking_settings import SETTINGS_FIELDS, settings_page
+from .rankings import drill, index, ranking, ranking_compute, ranking_freeze, rankings
+
+__all__ = [
+    "DOCX_TYPE",
+    "SETTINGS_FIELDS",
+    "accountability",
+    "accountability_decide",
+    "cases",
+    "dashboard_page",
+    "dashboard_refresh",
+    "dashboard_status",
+    "docx_response",
+    "drill",
+    "index",
+    "ledger_detail",
+    "ledger_list",
+    "meeting_pack",
+    "notice",
+    "notice_action",
+    "notice_download",
+    "notices",
+    "page",
+    "ranking",
+    "ranking_compute",
+    "ranking_freeze",
+    "rankings",
+    "settings_page",
+]
