@@ -29,6 +29,7 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import InvalidTransition, PermissionDenied
 from bangban.tickets.guards import Cleared, Refusal, ReviewSignOff
 from bangban.tickets.models import TicketEvent
+from bangban.tickets.public import cases_in
 
 from .models import MayorReview, Meeting, ReviewStage
 
@@ -40,7 +41,6 @@ def dispatch_guard(acting_user: Any, ticket: Any, *, via: Any = None) -> Refusal
     """None: not a case under mayor review, the ordinary rules apply. Cleared: the review flow (or
     a dispute decision) dispatches it, named in `via` (its checks are done). A refusal when a case
     under review is dispatched before its sign-off chain is complete, or outside the review flow."""
-    from .models import MayorReview, ReviewStage
 
     if not under_review(ticket):
         return None
@@ -64,7 +64,6 @@ def dispatch_guard(acting_user: Any, ticket: Any, *, via: Any = None) -> Refusal
 
 def under_review(ticket: Any) -> bool:
     """Whether the review flow governs `ticket` — `under_review_q()` asked of one case."""
-    from bangban.tickets.public import cases_in
 
     if ticket.channel != "mayor":
         return False

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from bangban.org.models import Region
 from bangban.tickets.models import Channel
+from bangban.tickets.public import all_cases
 
 from .models import (
     CollectionRound,
@@ -66,7 +67,6 @@ def _county_code(path: str) -> str:
 
 
 def criticism_records(year: int, month: int, *, today: dt.date | None = None) -> list[CriticismRecord]:
-    from bangban.tickets.public import all_cases
 
     first, last = month_bounds(year, month)
     today = today or timezone.localdate()

@@ -12,6 +12,8 @@ from bangban.accounts.models import User
 from bangban.org.models import Unit
 from bangban.ratings import actions, recheck
 from bangban.ratings.models import Rating, RecheckDraw, ServiceItem, Window
+from bangban.tickets.public import all_cases
+from bangban.tickets.workflow import Status
 
 SITE = "site-shuyang"
 
@@ -41,9 +43,6 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         )
     lines.append(f"好差评：{site.name} 2 个窗口、3 条窗口评价（差评 1 条转整改）")
     if enterprise is not None and enterprise.enterprise_id is not None:
-        from bangban.tickets.public import all_cases
-        from bangban.tickets.workflow import Status
-
         case = (
             all_cases()
             .filter(

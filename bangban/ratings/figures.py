@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
+from bangban.tickets.public import cases_replied_between
 
 from .models import (
     FollowUpCall,
@@ -66,7 +67,6 @@ def _empty() -> dict[str, Any]:
 def unit_month_figures(year: int, month: int) -> dict[int, dict[str, Any]]:
     """{unit_id: {counts…, follow_up_rate, satisfaction_rate, bad_rate, rectification_rate,
     proactive_rate}} for every unit with anything to count in the month (rates in percent)."""
-    from bangban.tickets.public import cases_replied_between
 
     start, end = month_bounds(year, month)
     out: dict[int, dict[str, Any]] = {}

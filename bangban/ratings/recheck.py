@@ -31,6 +31,8 @@ from bangban.audit.actions import record
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets.actions import do_reopen_after_recheck
 from bangban.tickets.models import Ticket
+from bangban.tickets.public import case_status
+from bangban.tickets.workflow import Status
 from bangban.workdays.arithmetic import SHANGHAI
 
 from . import access
@@ -208,8 +210,6 @@ def do_record_outcome(
 ) -> RecheckItem:
     """The re-survey result of one sampled case, once; 办结不实 reopens the case (counted against its
     unit)."""
-    from bangban.tickets.public import case_status
-    from bangban.tickets.workflow import Status
 
     now = now or timezone.now()
     if not access.has_any_role(acting_user, access.RECHECK_ROLES):

@@ -20,6 +20,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from bangban.core.errors import ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, SATISFIED_LEVELS
 from bangban.tickets.models import FollowUp
+from bangban.tickets.public import cases_received_between
 from bangban.tickets.workflow import SET_ASIDE_STATUSES
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -90,7 +91,6 @@ def scope_q(scope: str, prefix: str = "") -> Q:
 
 def month_cases(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
     """The cases of a month (`definitions.MONTH_RULE`, before the lead-unit condition) in `scope`."""
-    from bangban.tickets.public import cases_received_between
 
     start, end = month_bounds(year, month)
     return cases_received_between(start, end).filter(scope_q(scope)).exclude(status__in=EXCLUDED_STATUSES)

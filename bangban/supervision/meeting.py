@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bangban.core.xlsx import xlsx_response
 from bangban.tickets.models import Category
+from bangban.tickets.public import cases_in
 
 from . import access, actions, definitions, figures, officedoc, sources
 from .models import Ranking, RankingStatus
@@ -66,7 +67,6 @@ def _case_sets(
 
 
 def _tickets(ids: set[int], scope: Q) -> list[Any]:
-    from bangban.tickets.public import cases_in
 
     ordered = sorted(ids)
     found: list[Any] = []
@@ -81,7 +81,6 @@ def _tickets(ids: set[int], scope: Q) -> list[Any]:
 
 
 def build_pack(user: Any, year: int, month: int) -> Pack:
-    from bangban.tickets.public import cases_in
 
     figures.month_bounds(year, month)
     ranking = Ranking.objects.filter(year=year, month=month).first()

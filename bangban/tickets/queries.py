@@ -24,6 +24,7 @@ from bangban.org.models import Unit
 from .access import PROTECTED_COMPLAINANT, UNIT_ROLES, complainant_hidden, visible_tickets
 from .display import deadline_text
 from .filters import TicketFilter
+from .guards import queue_flags
 from .models import (
     AssignmentRole,
     Attachment,
@@ -209,7 +210,6 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
     """Cases waiting for a dispatcher: new ones and those a unit returned (with the last reason).
     The flags registered in `guards` are annotated on each row (the escalation app adds
     `under_mayor_review`: mayor-channel cases that only the review flow dispatches)."""
-    from .guards import queue_flags
 
     returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
     qs = filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))

@@ -49,6 +49,7 @@ from bangban.org.models import Region, Unit
 from . import notifications
 from .bulk import insert_rows
 from .deadlines import compute_deadline, shift_deadline
+from .dispatch_clock import current_settings
 from .events import add_event
 from .models import (
     DeadlineAlert,
@@ -555,7 +556,6 @@ def recompute_provisional_deadlines(now: dt.datetime | None = None) -> int:
 def recompute_provisional_dispatch_clocks(now: dt.datetime) -> int:
     """The same for the dispatch clock of cases still waiting for dispatch: due and warning instants
     counted again from the receipt with the limit the case got at intake. Returns how many changed."""
-    from .dispatch_clock import current_settings
 
     warn_workdays = current_settings().warn_workdays
     changed = 0

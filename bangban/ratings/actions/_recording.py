@@ -12,6 +12,8 @@ from bangban.audit.actions import record, snapshot
 from bangban.core.errors import Conflict, InvalidTransition
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
 from bangban.notifications.actions import notify_user
+from bangban.tickets.actions import record_follow_up
+from bangban.tickets.workflow import Status
 
 from ..models import RatedSubject, Rating, Rectification, RectStatus, Stage
 from ._common import _active_unit_members, _rect_event, _text, rect_link
@@ -160,8 +162,6 @@ def _follow_up(
     """Record the case's follow-up on `ticket` (locked by the caller, who has checked the agent's
     right) with the case system's rule (`tickets.actions.record_follow_up`: close, reopen, or the
     reopen limit reached); returns (the follow-up, reopened, escalation flagged)."""
-    from bangban.tickets.actions import record_follow_up
-    from bangban.tickets.workflow import Status
 
     follow_up = record_follow_up(
         acting_user=agent,

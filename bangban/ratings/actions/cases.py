@@ -19,6 +19,8 @@ from bangban.core.errors import (
 )
 from bangban.tickets.access import visible_tickets
 from bangban.tickets.models import FollowUpMethod
+from bangban.tickets.public import lock_case
+from bangban.tickets.workflow import Status
 
 from .. import access
 from ..models import (
@@ -97,7 +99,6 @@ def do_rate_case(
     under rectification, or first rating and 追评 both given), the answer is recorded as the
     follow-up only. A member of a unit handling the case is refused (`own_unit_case`), whatever
     credential they hold."""
-    from bangban.tickets.public import lock_case
 
     now = _now(now)
     if channel not in (RatingChannel.PC, RatingChannel.SMS):
@@ -146,7 +147,6 @@ def _rate_locked_case(
     sms_claim: SmsClaim | None = None,
 ) -> CaseRated:
     """`do_rate_case` on a case the caller has locked and whose rater it has checked."""
-    from bangban.tickets.workflow import Status
 
     level, _scores, comment = _clean(data)
     answered = ticket.status == Status.REPLIED

@@ -10,6 +10,7 @@ from django.db import transaction
 from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, ValidationFailed
 from bangban.tickets.access import access_ticket, check_action
+from bangban.tickets.workflow import Status
 
 from ..models import CallOutcome, FollowUpCall
 from ._common import _now, _text
@@ -29,7 +30,6 @@ def do_record_call(
 ) -> FollowUpCall:
     """An agent's 回访 call. Connected: resolved + satisfaction go to the case's follow-up, which
     closes the case or reopens it (重办) — up to the configured maximum, then escalation is flagged."""
-    from bangban.tickets.workflow import Status
 
     now = _now(now)
     if outcome not in CallOutcome.values:

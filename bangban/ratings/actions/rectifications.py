@@ -16,6 +16,7 @@ from bangban.core.errors import ValidationFailed
 from bangban.notifications.actions import notify, notify_user
 from bangban.org.models import Unit
 from bangban.tickets.notifications import enterprise_people
+from bangban.tickets.public import case_by_ref
 from bangban.workdays import service as workday_service
 
 from .. import access, workflow
@@ -221,7 +222,6 @@ def do_add_link(
     now: dt.datetime | None = None,
 ) -> RectificationLink:
     """举一反三: record a similar problem elsewhere (another unit, optionally one of its cases)."""
-    from bangban.tickets.public import case_by_ref
 
     now = _now(now)
     with transaction.atomic():

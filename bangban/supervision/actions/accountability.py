@@ -11,6 +11,7 @@ from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied, ValidationFailed
 from bangban.org.models import Unit
+from bangban.tickets.public import cases_numbered
 
 from .. import access, definitions, figures, workflow
 from ..models import AccountabilityKind, AccountabilityRecord, AccountabilityStatus, Ranking, RankingStatus
@@ -85,7 +86,6 @@ def do_create_record(
     ticket_numbers: list[str] | None = None,
     figures_data: dict[str, Any] | None = None,
 ) -> AccountabilityRecord:
-    from bangban.tickets.public import cases_numbered
 
     access.require_viewer(user)
     if not access.can_record_accountability(user):

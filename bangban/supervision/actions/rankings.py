@@ -14,6 +14,7 @@ from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
 from bangban.org.models import Unit
+from bangban.tickets.public import cases_in
 
 from .. import access, definitions, figures, idsets, sources, workflow
 from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
@@ -291,7 +292,6 @@ def drill_queryset(
     year: int, month: int, unit_id: int, figure: str, scope: str = definitions.DEFAULT_SCOPE
 ) -> tuple[Any, bool]:
     """(the cases behind a unit's figure, whether they come from the frozen snapshot)."""
-    from bangban.tickets.public import cases_in
 
     if figure not in figures.DRILLS:
         raise ValidationFailed("未知的指标", code="figure_invalid")
