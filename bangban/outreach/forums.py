@@ -42,6 +42,7 @@ from .models import (
     EventKind,
     FollowUp,
     OpinionRating,
+    OpinionStatus,
     ReportStatus,
     SupervisorReport,
     SymposiumSuggestion,
@@ -240,14 +241,35 @@ def do_answer_opinion(
         opinion.status = workflow.OPINION.check(
             opinion.status, "answer", message="该意见已答复", code="opinion_answered"
         )
-    for person in opinion.association.accounts.filter(is_active=True):
-        notify_user(
-            person,
-            f"本会提交的意见已答复：{opinion.title}",
-            f"{opinion.answer_unit.name}：{answer[:100]}",
-            link=reverse("outreach:opinion_detail", args=[opinion.pk]),
-            now=now,
+        opinion.answer = answer
+        opinion.answered_by = acting_user
+        opinion.answered_at = now
+        kit.save_change(opinion, ["answer", "answered_by", "answered_at", "status"])
+        record(
+            "outreach.opinion_answered",
+            actor=acting_user,
+            obj=opinion,
+            before={"status": OpinionStatus.SUBMITTED},
+            after={"status": opinion.status, "answer": answer},
         )
+        for person in User.objects.filter(
+            enterprise__in=opinion.enterprises.all(), is_active=True, roles__code=Role.ENTERPRISE
+        ).distinct():
+            notify_user(
+                person,
+                f"议事厅意见已答复，请评价：{opinion.title}",
+                answer[:120],
+                link=reverse("outreach:opinion_detail", args=[opinion.pk]),
+                now=now,
+            )
+        for person in opinion.association.accounts.filter(is_active=True):
+            notify_user(
+                person,
+                f"本会提交的意见已答复：{opinion.title}",
+                f"{opinion.answer_unit.name}：{answer[:100]}",
+                link=reverse("outreach:opinion_detail", args=[opinion.pk]),
+                now=now,
+            )
     return opinion
 
 
