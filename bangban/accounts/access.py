@@ -147,3 +147,15 @@ def access_token(user: Any, token_id: int | str, action: str = "view") -> ApiTok
     if found is None:
         raise NotFound()
     return found
+
+
+def own_enterprise_id(user: User) -> int:
+    """The enterprise an enterprise user acts for; a user tied to no enterprise may not act as one."""
+    if user.enterprise_id is None:
+        raise PermissionDenied("该账号未关联企业，不能以企业身份操作")
+    return user.enterprise_id
+
+
+def unit_name(user: User) -> str:
+    """The name of the unit a staff user acts for (「—」 for an account without one), for messages."""
+    return user.unit.name if user.unit is not None else "—"

@@ -205,8 +205,8 @@ def do_update_user(
     return user
 
 
-def do_set_user_active(*, acting_user: Any, user_id: int, active: bool, version: int | None = None) -> User:
-    with transaction.atomic():
+def do_set_user_active(*, acting_user: User, user_id: int, active: bool, version: int | None = None) -> User:
+    with transaction.atomic(durable=True):
         user = _lock_user(user_id)
         kit.check_version(user, version)
         if user.is_active == active:

@@ -17,6 +17,7 @@ from ninja import Field, Query, Schema, Status
 from bangban.accounts.access import show_id_number, show_phone
 from bangban.core.answers import Router, answers
 from bangban.core.errors import Conflict
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from . import actions
@@ -157,7 +158,7 @@ def get_enterprise(request: HttpRequest, enterprise_id: int) -> Any:
     summary="登记企业",
     description="需要企业库编辑角色；所属区划须在调用者的管辖范围内。统一社会信用代码错误返回 400 uscc_*。",
 )
-def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
+def create_enterprise(request: AuthedHttpRequest, payload: EnterpriseIn) -> Any:
     data = payload.dict()
     if not data.get("established"):
         data.pop("established", None)
@@ -173,7 +174,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn) -> Any:
     description="只修改提交的字段；必须附上读取时的 version，他人已修改时返回 409 conflict。"
     "可见但无修改权限返回 403 permission_denied，不可见返回 404 not_found。",
 )
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
+def update_enterprise(request: AuthedHttpRequest, enterprise_id: int, payload: EnterprisePatch) -> Any:
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     enterprise = actions.do_update_enterprise(

@@ -54,9 +54,9 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
                 ),
                 now=now - dt.timedelta(days=2),
             ).ticket
-            actions.do_classify(acting_user=users["shizhengfu"], ticket_id=mayor_case.pk, category_id=category.pk,
+            actions.do_classify.inner(acting_user=users["shizhengfu"], ticket_id=mayor_case.pk, category_id=category.pk,
                                 kind="general", comment="一般问题，送分管副秘书长审核", now=now - dt.timedelta(days=2))  # fmt: skip
-            actions.do_sign(acting_user=deputy, ticket_id=mayor_case.pk, decision="accept", comment="拟同意交办",
+            actions.do_sign.inner(acting_user=deputy, ticket_id=mayor_case.pk, decision="accept", comment="拟同意交办",
                             now=now - dt.timedelta(days=1))  # fmt: skip
             lines.append(f"市长直通车：{mayor_case.number} 待秘书长签批")
 
@@ -68,11 +68,11 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         )
         if case is not None and case.lead_unit is not None:
             biz, lead = users["yingshangban"], case.lead_unit
-            actions.do_escalate(acting_user=users["danwei_sy"], ticket_id=case.pk, reason="涉及多个部门，需专题会办",
+            actions.do_escalate.inner(acting_user=users["danwei_sy"], ticket_id=case.pk, reason="涉及多个部门，需专题会办",
                                 to_level=2, now=now - dt.timedelta(days=6))  # fmt: skip
-            actions.do_escalate(acting_user=biz, ticket_id=case.pk, reason="专题会办后仍未解决，提请市营商办协调",
+            actions.do_escalate.inner(acting_user=biz, ticket_id=case.pk, reason="专题会办后仍未解决，提请市营商办协调",
                                 to_level=3, now=now - dt.timedelta(days=1))  # fmt: skip
-            meeting = actions.do_create_meeting(
+            meeting = actions.do_create_meeting.inner(
                 acting_user=biz,
                 type=MeetingType.TOPIC,
                 title=f"{case.title}专题会办",
@@ -84,21 +84,21 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
                 case_ids=[case.pk],
                 now=now - dt.timedelta(days=6),
             )
-            actions.do_record_minutes(acting_user=biz, meeting_id=meeting.pk,
+            actions.do_record_minutes.inner(acting_user=biz, meeting_id=meeting.pk,
                                       minutes="一、由承办单位牵头，三个工作日内完成现场核查。\n二、市营商办跟踪督办。",
                                       now=now - dt.timedelta(days=5))  # fmt: skip
-            actions.do_confirm_attendance(
+            actions.do_confirm_attendance.inner(
                 acting_user=users["danwei_sy"], meeting_id=meeting.pk, now=now - dt.timedelta(days=5)
             )
-            actions.do_add_task(acting_user=biz, meeting_id=meeting.pk, content="完成现场核查并形成处理意见",
+            actions.do_add_task.inner(acting_user=biz, meeting_id=meeting.pk, content="完成现场核查并形成处理意见",
                                 owner_unit_id=lead.pk, workdays=3, ticket_id=case.pk, now=now - dt.timedelta(days=5))  # fmt: skip
-            actions.do_issue_order(acting_user=users["zuofeng"], kind="supervise", ticket_id=case.pk,
+            actions.do_issue_order.inner(acting_user=users["zuofeng"], kind="supervise", ticket_id=case.pk,
                                    content="该诉求已超期并升级会办，请书面说明原因及整改措施。", workdays=3, now=now)  # fmt: skip
             lines.append(f"分级会办：{case.number} 已升至第3级，专题会办 1 次，督办 1 件")
 
         fresh = all_cases().filter(status=Status.DISPATCHED, lead_unit=users["chengban_sy"].unit).first()
         if fresh is not None:
-            actions.do_raise_dispute(acting_user=users["chengban_sy"], ticket_id=fresh.pk,
+            actions.do_raise_dispute.inner(acting_user=users["chengban_sy"], ticket_id=fresh.pk,
                                      reason="该事项属供电企业职责，建议改派。", now=now)  # fmt: skip
             lines.append(f"职责异议：{fresh.number} 待专班认定")
     except ApplicationError as exc:  # demo data must never stop the demo city from loading

@@ -37,7 +37,7 @@ from .models import MayorReview, Meeting, ReviewStage
 SIGN_OFF_FLOWS = ("mayor_review", "dispute")
 
 
-def dispatch_guard(acting_user: Any, ticket: Any, *, via: Any = None) -> Refusal | Cleared | None:
+def dispatch_guard(acting_user: User, ticket: Any, *, via: Any = None) -> Refusal | Cleared | None:
     """None: not a case under mayor review, the ordinary rules apply. Cleared: the review flow (or
     a dispute decision) dispatches it, named in `via` (its checks are done). A refusal when a case
     under review is dispatched before its sign-off chain is complete, or outside the review flow."""

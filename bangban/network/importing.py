@@ -110,7 +110,7 @@ def check_row(
 
 
 def do_preview_assignment_import(
-    *, acting_user: Any, uploaded_file: Any, now: dt.datetime | None = None
+    *, acting_user: User, uploaded_file: Any, now: dt.datetime | None = None
 ) -> AssignmentBatch:
     require_manager(acting_user)
     today = timezone.localdate(now or timezone.now())
@@ -145,7 +145,7 @@ CLOSED = {
 }
 
 
-def _lock(acting_user: Any, batch_id: int | str, action: str) -> tuple[AssignmentBatch, str]:
+def _lock(acting_user: User, batch_id: int | str, action: str) -> tuple[AssignmentBatch, str]:
     """The batch, locked, and the status `action` moves it to (409 once applied or cancelled)."""
     access_batch(acting_user, batch_id)
     batch = kit.lock(AssignmentBatch, batch_id)
@@ -155,7 +155,7 @@ def _lock(acting_user: Any, batch_id: int | str, action: str) -> tuple[Assignmen
 
 @durable_action
 def do_apply_assignment_import(
-    *, acting_user: Any, batch_id: int | str, now: dt.datetime | None = None
+    *, acting_user: User, batch_id: int | str, now: dt.datetime | None = None
 ) -> AssignmentBatch:
     """Write the valid rows of a previewed batch, each under the rules again (a row that became
     invalid since the preview is skipped with its reason); one audit event for the batch."""
@@ -211,7 +211,7 @@ def do_apply_assignment_import(
 
 
 @durable_action
-def do_cancel_assignment_import(*, acting_user: Any, batch_id: int | str) -> AssignmentBatch:
+def do_cancel_assignment_import(*, acting_user: User, batch_id: int | str) -> AssignmentBatch:
     require_manager(acting_user)
     batch, cancelled = _lock(acting_user, batch_id, "cancel")
     batch.status = cancelled

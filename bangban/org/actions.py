@@ -285,8 +285,8 @@ def do_update_unit(
     return unit
 
 
-def do_set_unit_active(*, acting_user: Any, unit_id: int, active: bool, version: int | None = None) -> Unit:
-    with transaction.atomic():
+def do_set_unit_active(*, acting_user: User, unit_id: int, active: bool, version: int | None = None) -> Unit:
+    with transaction.atomic(durable=True):
         unit = Unit.objects.select_for_update().filter(pk=unit_id).first()
         if unit is None:
             raise NotFound()

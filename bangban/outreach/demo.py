@@ -63,7 +63,7 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
     local = (
         Enterprise.objects.filter(region__path__startswith=zone.path, is_active=True).order_by("id").first()
     )
-    project = projects.do_create_project(
+    project = projects.do_create_project.inner(
         acting_user=office,
         data={
             "name": ZONE_PROJECT,
@@ -76,7 +76,7 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
             "description": "总投资18.6亿元，建设年产5万吨正极材料生产线，分两期建设。",
         },
     )
-    proxy = projects.do_add_procedure(
+    proxy = projects.do_add_procedure.inner(
         acting_user=chief,
         project_id=project.pk,
         data={
@@ -85,13 +85,13 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
             "due_date": (today + dt.timedelta(days=20)).isoformat(),
         },
     )
-    projects.do_record_progress(
+    projects.do_record_progress.inner(
         acting_user=chief,
         procedure_id=proxy.pk,
         note="已代为提交施工图审查合格书和质量安全监督手续",
         status="in_progress",
     )
-    projects.do_add_procedure(
+    projects.do_add_procedure.inner(
         acting_user=chief,
         project_id=project.pk,
         data={
@@ -101,15 +101,15 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
             "inform_solution": "开发区生态环境分局安排专人指导环评编制，批复后5个工作日内协助企业在线申领",
         },
     )
-    solved = projects.do_add_problem(
+    solved = projects.do_add_problem.inner(
         acting_user=chief,
         project_id=project.pk,
         data={"title": "临时施工用水未接通", "content": "项目一期施工需临时用水，水务公司尚未排期接管"},
     )
-    projects.do_solve_problem(
+    projects.do_solve_problem.inner(
         acting_user=chief, problem_id=solved.pk, solution="开发区协调水务公司三日内完成临时接管"
     )
-    moved = projects.do_add_problem(
+    moved = projects.do_add_problem.inner(
         acting_user=chief,
         project_id=project.pk,
         data={
@@ -120,13 +120,15 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
     )
     lines = [f"招商项目：{project.name}（首席服务员 {chief.display_name}）"]
     try:
-        projects.do_transfer_problem(acting_user=chief, problem_id=moved.pk, note="请市商务局协调供电公司")
+        projects.do_transfer_problem.inner(
+            acting_user=chief, problem_id=moved.pk, note="请市商务局协调供电公司"
+        )
         lines.append("  项目问题：1 个本级解决，1 个已转市商务局")
     except Exception as exc:  # the rest of the demo stays usable
         lines.append(f"  项目问题转办未完成：{exc}")
     if ent_user is not None and ent_user.enterprise_id:
         enterprise = ent_user.enterprise
-        own = projects.do_create_project(
+        own = projects.do_create_project.inner(
             acting_user=office,
             data={
                 "name": OWN_PROJECT,
@@ -137,7 +139,7 @@ def _projects(chief: User, office: User, ent_user: User | None, today: dt.date) 
                 "chief_officer_id": chief.pk,
             },
         )
-        projects.do_add_procedure(
+        projects.do_add_procedure.inner(
             acting_user=chief,
             project_id=own.pk,
             data={"name": "不动产权证（新增用地）", "mode": "proxy"},
@@ -174,7 +176,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
     lines = []
     for policy in (first, second):
         try:
-            push = pushes.do_push_policy(acting_user=office, policy_id=policy.pk, send_sms=False)
+            push = pushes.do_push_policy.inner(acting_user=office, policy_id=policy.pk, send_sms=False)
         except Exception:  # no matching enterprise in this city
             continue
         if push.running:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bangban.accounts.access import own_enterprise_id
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
@@ -92,7 +93,7 @@ def _enterprises(data: dict[str, Any], name: str) -> list[Enterprise]:
 
 
 @durable_action
-def do_create_association(*, acting_user: Any, data: dict[str, Any]) -> Association:
+def do_create_association(*, acting_user: User, data: dict[str, Any]) -> Association:
     _require_forums(acting_user)
     name = checks.text(data, "name", "协会商会名称", max_length=120)
     region = Region.objects.filter(code=str(data.get("region") or "").strip(), is_active=True).first()
@@ -136,7 +137,7 @@ def _association_accounts(data: dict[str, Any], name: str) -> list[User]:
 
 @durable_action
 def do_set_association_accounts(
-    *, acting_user: Any, association_id: int, data: dict[str, Any]
+    *, acting_user: User, association_id: int, data: dict[str, Any]
 ) -> Association:
     """营商办 links the 行业协会商会 accounts that speak for an association (replaces the list)."""
     _require_forums(acting_user)
@@ -159,7 +160,7 @@ def do_set_association_accounts(
 
 @durable_action
 def do_submit_opinion(
-    *, acting_user: Any, data: dict[str, Any], now: dt.datetime | None = None
+    *, acting_user: User, data: dict[str, Any], now: dt.datetime | None = None
 ) -> AssociationOpinion:
     """An association's own account submits the opinions it collected, or 营商办 (or 市工商联/
     市民政局 staff holding that role) enters them on the association's behalf; either names the
@@ -203,7 +204,7 @@ def do_submit_opinion(
     return opinion
 
 
-def _submitting_association(acting_user: Any, data: dict[str, Any]) -> Association:
+def _submitting_association(acting_user: User, data: dict[str, Any]) -> Association:
     if can_run_forums(acting_user):
         association = Association.objects.filter(
             pk=checks.lookup_id(data, "association_id", "协会商会"), is_active=True
@@ -229,7 +230,7 @@ def _submitting_association(acting_user: Any, data: dict[str, Any]) -> Associati
 
 @durable_action
 def do_answer_opinion(
-    *, acting_user: Any, opinion_id: int, answer: str, version: Any = None, now: dt.datetime | None = None
+    *, acting_user: User, opinion_id: int, answer: str, version: Any = None, now: dt.datetime | None = None
 ) -> AssociationOpinion:
     now = now or timezone.now()
     answer = checks.text({"answer": answer}, "answer", "答复", max_length=5000)
@@ -275,7 +276,7 @@ def do_answer_opinion(
 
 @durable_action
 def do_rate_answer(
-    *, acting_user: Any, opinion_id: int, level: Any, comment: str = "", now: dt.datetime | None = None
+    *, acting_user: User, opinion_id: int, level: Any, comment: str = "", now: dt.datetime | None = None
 ) -> OpinionRating:
     now = now or timezone.now()
     try:
@@ -285,15 +286,16 @@ def do_rate_answer(
     comment = checks.text({"comment": comment}, "comment", "评价", max_length=500, required=False)
     if not is_enterprise_user(acting_user):
         raise PermissionDenied("只有提出意见的企业可以评价答复")
+    enterprise_id = own_enterprise_id(acting_user)
     opinion = access_opinion(acting_user, opinion_id, for_update=True)
     rated = workflow.OPINION.check(
         opinion.status, "rate", message="该意见尚未答复，答复后才能评价", code="opinion_not_answered"
     )
-    if OpinionRating.objects.filter(opinion=opinion, enterprise_id=acting_user.enterprise_id).exists():
+    if OpinionRating.objects.filter(opinion=opinion, enterprise_id=enterprise_id).exists():
         raise InvalidTransition("本企业已评价过该答复", code="already_rated")
     rating = OpinionRating.objects.create(
         opinion=opinion,
-        enterprise_id=acting_user.enterprise_id,
+        enterprise_id=enterprise_id,
         level=value,
         comment=comment,
         rated_by=acting_user,
@@ -324,7 +326,7 @@ def do_rate_answer(
 
 @durable_action
 def do_submit_report(
-    *, acting_user: Any, data: dict[str, Any], now: dt.datetime | None = None
+    *, acting_user: User, data: dict[str, Any], now: dt.datetime | None = None
 ) -> SupervisorReport:
     if not can_report_as_supervisor(acting_user):
         raise PermissionDenied("只有营商环境监督员可以在此反映问题")
@@ -360,7 +362,7 @@ def do_submit_report(
 
 @durable_action
 def do_forward_report(
-    *, acting_user: Any, report_id: int, note: str = "", version: Any = None, now: dt.datetime | None = None
+    *, acting_user: User, report_id: int, note: str = "", version: Any = None, now: dt.datetime | None = None
 ) -> SupervisorReport:
     """营商办 forwards the report as a case (the supervisors' intake channel)."""
 
@@ -411,7 +413,7 @@ def do_forward_report(
 
 @durable_action
 def do_decline_report(
-    *, acting_user: Any, report_id: int, reason: str, version: Any = None, now: dt.datetime | None = None
+    *, acting_user: User, report_id: int, reason: str, version: Any = None, now: dt.datetime | None = None
 ) -> SupervisorReport:
     now = now or timezone.now()
     reason = checks.text({"reason": reason}, "reason", "不予转办的理由", max_length=300)
@@ -438,7 +440,7 @@ def do_decline_report(
 @durable_action
 def do_follow_up(
     *,
-    acting_user: Any,
+    acting_user: User,
     note: str,
     report_id: int | None = None,
     suggestion_id: int | None = None,
@@ -475,7 +477,7 @@ def do_follow_up(
 
 
 @durable_action
-def do_record_event(*, acting_user: Any, data: dict[str, Any]) -> Event:
+def do_record_event(*, acting_user: User, data: dict[str, Any]) -> Event:
     _require_forums(acting_user)
     kind = checks.choice(data, "kind", "类型", EventKind)
     theme = checks.text(data, "theme", "主题", max_length=120)

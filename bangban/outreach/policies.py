@@ -94,7 +94,7 @@ def _clean_policy(data: dict[str, Any], *, regions: set[str] | None = None) -> d
 
 
 @durable_action
-def do_create_policy(*, acting_user: Any, data: dict[str, Any]) -> Policy:
+def do_create_policy(*, acting_user: User, data: dict[str, Any]) -> Policy:
     if not can_manage_policies(acting_user):
         raise PermissionDenied("只有营商办或单位负责人可以维护和推送惠企政策")
     values = _clean_policy(data)
@@ -104,7 +104,7 @@ def do_create_policy(*, acting_user: Any, data: dict[str, Any]) -> Policy:
 
 
 @durable_action
-def do_update_policy(*, acting_user: Any, policy_id: int, version: Any, data: dict[str, Any]) -> Policy:
+def do_update_policy(*, acting_user: User, policy_id: int, version: Any, data: dict[str, Any]) -> Policy:
     values = _clean_policy(data)
     policy = access_policy(acting_user, policy_id, "edit", for_update=True)
     kit.check_version(policy, version, what="政策", required=True)
@@ -219,7 +219,7 @@ def run_push(push_id: int, *, now: dt.datetime | None = None) -> PolicyPush:
 
 
 @durable_action
-def do_mark_read(*, acting_user: Any, delivery_id: int, now: dt.datetime | None = None) -> PolicyDelivery:
+def do_mark_read(*, acting_user: User, delivery_id: int, now: dt.datetime | None = None) -> PolicyDelivery:
     """The enterprise opened the policy: the first reading is its read receipt."""
     now = now or timezone.now()
     delivery = access_delivery(acting_user, delivery_id, for_update=True)
@@ -240,7 +240,7 @@ def do_mark_read(*, acting_user: Any, delivery_id: int, now: dt.datetime | None 
 
 @durable_action
 def do_ask_question(
-    *, acting_user: Any, delivery_id: int, content: str, now: dt.datetime | None = None
+    *, acting_user: User, delivery_id: int, content: str, now: dt.datetime | None = None
 ) -> PolicyQuestion:
     """A question back about a delivered policy becomes a case (the enterprise portal's intake)."""
     now = now or timezone.now()

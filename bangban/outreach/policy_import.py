@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import FileRejected, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -202,7 +203,7 @@ def _require(user: Any) -> None:
 
 
 def do_preview_policy_import(
-    *, acting_user: Any, uploaded_file: Any, now: dt.datetime | None = None
+    *, acting_user: User, uploaded_file: Any, now: dt.datetime | None = None
 ) -> PolicyImport:
     """Check every row of the file; nothing enters the library until the import is confirmed."""
     _require(acting_user)
@@ -263,7 +264,7 @@ def _move(batch: PolicyImport, action: str) -> str:
 
 @durable_action
 def do_apply_policy_import(
-    *, acting_user: Any, import_id: Any, now: dt.datetime | None = None
+    *, acting_user: User, import_id: Any, now: dt.datetime | None = None
 ) -> PolicyImport:
     """Create the valid rows' policies in one transaction (each audited like one entered by hand).
     Rows that became invalid since the preview (e.g. the same policy entered meanwhile) are skipped
@@ -309,7 +310,7 @@ def do_apply_policy_import(
 
 
 @durable_action
-def do_cancel_policy_import(*, acting_user: Any, import_id: Any) -> PolicyImport:
+def do_cancel_policy_import(*, acting_user: User, import_id: Any) -> PolicyImport:
     batch = access_import(acting_user, import_id, for_update=True)
     batch.status = _move(batch, "cancel")
     batch.save(update_fields=["status"])

@@ -51,7 +51,7 @@ def _link(symposium: Symposium) -> str:
     return reverse("outreach:symposium_detail", args=[symposium.pk])
 
 
-def do_create_symposium(*, acting_user: Any, data: dict[str, Any]) -> Symposium:
+def do_create_symposium(*, acting_user: User, data: dict[str, Any]) -> Symposium:
     if not can_run_symposia(acting_user):
         raise PermissionDenied("只有营商办或市级牵头单位可以组织企业家座谈会")
     year = checks.optional_int(data, "year", "年度")
@@ -95,7 +95,7 @@ def do_create_symposium(*, acting_user: Any, data: dict[str, Any]) -> Symposium:
 @durable_action
 def do_nominate(
     *,
-    acting_user: Any,
+    acting_user: User,
     symposium_id: int,
     enterprise_id: Any = None,
     reason: str = "",
@@ -150,7 +150,7 @@ def do_nominate(
 @durable_action
 def do_select(
     *,
-    acting_user: Any,
+    acting_user: User,
     symposium_id: int,
     selected_ids: list[Any],
     version: Any = None,
@@ -211,7 +211,7 @@ def participant_ids(symposium: Symposium) -> list[int]:
 
 @durable_action
 def do_push_policies(
-    *, acting_user: Any, symposium_id: int, policy_ids: list[Any], now: dt.datetime | None = None
+    *, acting_user: User, symposium_id: int, policy_ids: list[Any], now: dt.datetime | None = None
 ) -> Symposium:
     """The new policies presented at the symposium, delivered to every participant (set-based)."""
     now = now or timezone.now()
@@ -261,7 +261,7 @@ def do_push_policies(
 
 
 @durable_action
-def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any, version: Any = None) -> Symposium:
+def do_mark_held(*, acting_user: User, symposium_id: int, held_on: Any, version: Any = None) -> Symposium:
     held = checks.required_date({"held_on": held_on}, "held_on", "召开日期")
     symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
     kit.check_version(symposium, version)
@@ -280,7 +280,7 @@ def do_mark_held(*, acting_user: Any, symposium_id: int, held_on: Any, version: 
 @durable_action
 def do_record_suggestion(
     *,
-    acting_user: Any,
+    acting_user: User,
     symposium_id: int,
     enterprise_id: Any,
     content: str,

@@ -27,6 +27,7 @@ from typing import Any
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from bangban.tickets.actions import do_reopen_after_recheck
@@ -105,7 +106,7 @@ def draw_sample(ids: list[int], seed: int, size: int) -> list[int]:
 
 def do_draw(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     year: int,
     month: int,
     seed: int | None = None,
@@ -201,7 +202,7 @@ def rederive(draw: RecheckDraw) -> Rederivation:
 
 def do_record_outcome(
     *,
-    acting_user: Any,
+    acting_user: User,
     draw_id: Any,
     ticket_id: Any,
     outcome: str,
@@ -220,7 +221,7 @@ def do_record_outcome(
     if outcome == RecheckOutcome.NOT_SOLVED and not note:
         raise ValidationFailed("办结不实须写明情况", code="note_required")
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             try:
                 draw = RecheckDraw.objects.select_for_update().get(pk=int(draw_id))
                 ticket_pk = int(ticket_id)
@@ -248,7 +249,7 @@ def do_record_outcome(
             reopened = False
             if outcome == RecheckOutcome.NOT_SOLVED and case_status(ticket_pk) == Status.CLOSED:
                 # Reopened, or kept closed and flagged for 督办 at the reopen limit (tickets' rule).
-                ticket = do_reopen_after_recheck(
+                ticket = do_reopen_after_recheck.inner(
                     acting_user=acting_user, ticket_id=ticket_pk, note=note, now=now
                 )
                 reopened = ticket.status != Status.CLOSED

@@ -78,25 +78,25 @@ def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
             else:
                 result = do_intake_portal(acting_user=enterprise, data=data, now=at)
             ticket = result.ticket
-            ticket_actions.do_dispatch(
+            ticket_actions.do_dispatch.inner(
                 acting_user=users["paidan"],
                 ticket_id=ticket.pk,
                 lead_unit_id=units[code].pk,
                 now=at + dt.timedelta(hours=1),
             )
             if hours is not None:
-                ticket_actions.do_accept(
+                ticket_actions.do_accept.inner(
                     acting_user=users[handler], ticket_id=ticket.pk, now=at + dt.timedelta(hours=1 + hours)
                 )
             if follow_up is not None:
                 reply_at = at + dt.timedelta(days=2)
-                ticket_actions.do_submit_reply(
+                ticket_actions.do_submit_reply.inner(
                     acting_user=users[handler], ticket_id=ticket.pk, content="已协调办理完毕。", now=reply_at
                 )
-                ticket_actions.do_approve_reply(
+                ticket_actions.do_approve_reply.inner(
                     acting_user=users["danwei_sy"], ticket_id=ticket.pk, now=reply_at + dt.timedelta(hours=2)
                 )
-                ticket_actions.do_follow_up(
+                ticket_actions.do_follow_up.inner(
                     acting_user=users["rexian"],
                     ticket_id=ticket.pk,
                     resolved=follow_up[0],
@@ -135,16 +135,16 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         lines.append(f"督查：上月演示诉求 {made} 件")
     if not Ranking.objects.filter(year=year, month=month).exists():
         try:
-            actions.do_compute_ranking(office, year, month)
-            actions.do_freeze_ranking(office, year, month, now=now)
+            actions.do_compute_ranking.inner(office, year, month)
+            actions.do_freeze_ranking.inner(office, year, month, now=now)
             lines.append(f"督查：{year}年{month}月排名已冻结")
         except ApplicationError as exc:
             lines.append(f"督查：排名未生成（{exc.message}）")
     if not Notice.objects.filter(status=NoticeStatus.ISSUED).exists():
         try:
-            notice = actions.do_create_notice(office, NoticeKind.HOTLINE, year, month)
-            actions.do_review_notice(office, notice.pk)
-            notice = actions.do_issue_notice(office, notice.pk, now=now)
+            notice = actions.do_create_notice.inner(office, NoticeKind.HOTLINE, year, month)
+            actions.do_review_notice.inner(office, notice.pk)
+            notice = actions.do_issue_notice.inner(office, notice.pk, now=now)
             lines.append(f"督查：已印发通报 {notice.doc_number}")
         except ApplicationError as exc:
             lines.append(f"督查：通报未印发（{exc.message}）")
@@ -161,7 +161,7 @@ def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:
     if Ledger.objects.filter(year=year, month=month).exists():
         return []
     office = users["yingshangban"]
-    actions.do_generate_ledgers(office, year, month)
+    actions.do_generate_ledgers.inner(office, year, month)
     due = actions.ledger_due_date(year, month)
     on_time = dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10), tzinfo=SHANGHAI)
     late = min(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10), tzinfo=SHANGHAI), now)
@@ -176,7 +176,7 @@ def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:
         if ledger is None:
             continue
         try:
-            actions.do_submit_ledger(user, ledger.pk, {"cases": note}, now=when)
+            actions.do_submit_ledger.inner(user, ledger.pk, {"cases": note}, now=when)
         except ApplicationError:
             continue
     return [f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.core.errors import (
     InvalidTransition,
     NotFound,
     ValidationFailed,
 )
+from bangban.core.kit import durable_action
 
 from . import notifications
 from .access import check_action
@@ -39,7 +40,7 @@ from .workflow import OPEN_STATUSES, Action, Status, check_transition
 
 def _request(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     kind: RequestKind,
     reason: str,
@@ -92,7 +93,7 @@ def _request(
 
 def do_request_extension(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     workdays: int,
     reason: str,
@@ -113,7 +114,7 @@ def do_request_extension(
 
 def do_request_suspension(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     reason: str,
     now: dt.datetime | None = None,
@@ -131,9 +132,10 @@ def do_request_suspension(
     )
 
 
+@durable_action
 def do_decide_request(
     *,
-    acting_user: Any,
+    acting_user: User,
     request_id: int,
     approve: bool,
     comment: str = "",
@@ -151,58 +153,58 @@ def do_decide_request(
     ticket_id = DeadlineRequest.objects.filter(pk=pk).values_list("ticket_id", flat=True).first()
     if ticket_id is None:
         raise NotFound()
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "decide_request", expected_version)
-        request = DeadlineRequest.objects.select_for_update().get(pk=pk)
-        if request.status != ReviewStatus.PENDING:
-            raise InvalidTransition("该申请已审批，不能重复处理", code="request_decided")
-        comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
-        kind = RequestKind(request.kind)
-        change = _Change(ticket, acting_user, now)
-        fields: list[str] = []
-        if approve and kind == RequestKind.SUSPENSION:
-            ticket.status = check_transition(ticket.status, Action.SUSPEND)
-            ticket.suspended_at = now
-            fields += ["status", "suspended_at"]
-            kind_event, note = Action.SUSPEND.value, f"批准挂起，暂停计时：{request.reason}"
-        elif approve:
-            _require_status(ticket, OPEN_STATUSES - {Status.PENDING_DISPATCH}, "批准延期")
-            if ticket.extensions_used >= ticket.max_extensions:
-                raise ValidationFailed(
-                    f"本诉求最多可延期 {ticket.max_extensions} 次，已用完", code="extension_limit"
-                )
-            ticket.extensions_used += 1
-            fields += ["extensions_used", *_shift(ticket, request.workdays or 0)]
-            due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M") if ticket.due_at else ""
-            kind_event, note = (
-                "extension_approved",
-                f"批准延期 {request.workdays} 个工作日，新的办理期限 {due}",
+    ticket = _lock(acting_user, ticket_id, "decide_request", expected_version)
+    request = DeadlineRequest.objects.select_for_update().get(pk=pk)
+    if request.status != ReviewStatus.PENDING:
+        raise InvalidTransition("该申请已审批，不能重复处理", code="request_decided")
+    comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
+    kind = RequestKind(request.kind)
+    change = _Change(ticket, acting_user, now)
+    fields: list[str] = []
+    if approve and kind == RequestKind.SUSPENSION:
+        ticket.status = check_transition(ticket.status, Action.SUSPEND)
+        ticket.suspended_at = now
+        fields += ["status", "suspended_at"]
+        kind_event, note = Action.SUSPEND.value, f"批准挂起，暂停计时：{request.reason}"
+    elif approve:
+        _require_status(ticket, OPEN_STATUSES - {Status.PENDING_DISPATCH}, "批准延期")
+        if ticket.extensions_used >= ticket.max_extensions:
+            raise ValidationFailed(
+                f"本诉求最多可延期 {ticket.max_extensions} 次，已用完", code="extension_limit"
             )
-        else:
-            kind_event = f"{kind.value}_rejected"
-            note = f"不同意{kind.label}" + (f"：{comment}" if comment else "")
-        request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
-        request.decided_by = acting_user
-        request.decided_at = now
-        request.decision_comment = comment
-        request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
-        change.save(fields)
-        if approve and comment:
-            note = f"{note}（{comment}）"
-        change.event(
-            kind_event,
-            note=note,
-            data={"request_id": request.pk, "approved": bool(approve), "workdays": request.workdays},
+        ticket.extensions_used += 1
+        fields += ["extensions_used", *_shift(ticket, request.workdays or 0)]
+        due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M") if ticket.due_at else ""
+        kind_event, note = (
+            "extension_approved",
+            f"批准延期 {request.workdays} 个工作日，新的办理期限 {due}",
         )
-        notifications.request_decided(
-            ticket, acting_user, request.requested_by_id, str(kind.label), bool(approve)
-        )
+    else:
+        kind_event = f"{kind.value}_rejected"
+        note = f"不同意{kind.label}" + (f"：{comment}" if comment else "")
+    request.status = ReviewStatus.APPROVED if approve else ReviewStatus.REJECTED
+    request.decided_by = acting_user
+    request.decided_at = now
+    request.decision_comment = comment
+    request.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    change.save(fields)
+    if approve and comment:
+        note = f"{note}（{comment}）"
+    change.event(
+        kind_event,
+        note=note,
+        data={"request_id": request.pk, "approved": bool(approve), "workdays": request.workdays},
+    )
+    notifications.request_decided(
+        ticket, acting_user, request.requested_by_id, str(kind.label), bool(approve)
+    )
     return request
 
 
+@durable_action
 def do_resume(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     now: dt.datetime | None = None,
     expected_version: int | None = None,
@@ -210,21 +212,20 @@ def do_resume(
     """End a suspension (the lead unit or a dispatcher): the due and warning instants move by the
     working days spent suspended."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        check_action(acting_user, ticket, "resume")
-        target = check_transition(ticket.status, Action.RESUME)
-        change = _Change(ticket, acting_user, now)
-        lost = suspended_workdays(ticket.suspended_at, now) if ticket.suspended_at else 0
-        fields = ["status", "suspended_at", *_shift(ticket, lost)]
-        ticket.status = target
-        ticket.suspended_at = None
-        change.save(fields)
-        due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M") if ticket.due_at else "无"
-        change.event(
-            Action.RESUME,
-            note=f"恢复办理，挂起期间 {lost} 个工作日不计入办理时限，办理期限 {due}",
-            data={"shift_workdays": lost},
-        )
-        notifications.resumed(ticket, acting_user)
+    ticket = _lock(acting_user, ticket_id, "view", expected_version)
+    check_action(acting_user, ticket, "resume")
+    target = check_transition(ticket.status, Action.RESUME)
+    change = _Change(ticket, acting_user, now)
+    lost = suspended_workdays(ticket.suspended_at, now) if ticket.suspended_at else 0
+    fields = ["status", "suspended_at", *_shift(ticket, lost)]
+    ticket.status = target
+    ticket.suspended_at = None
+    change.save(fields)
+    due = timezone.localtime(ticket.due_at).strftime("%Y-%m-%d %H:%M") if ticket.due_at else "无"
+    change.event(
+        Action.RESUME,
+        note=f"恢复办理，挂起期间 {lost} 个工作日不计入办理时限，办理期限 {due}",
+        data={"shift_workdays": lost},
+    )
+    notifications.resumed(ticket, acting_user)
     return ticket

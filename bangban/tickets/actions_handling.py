@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
+from bangban.accounts.models import User
 from bangban.core.errors import (
     InvalidTransition,
     NotFound,
     PermissionDenied,
     ValidationFailed,
 )
+from bangban.core.kit import durable_action
 from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
 
 from . import dispatch_clock, notifications, rating_hook
@@ -43,9 +43,10 @@ from .workflow import Action, Status, check_transition
 # --- handling (进展, 意见, 答复, 审核) -------------------------------------------------------------
 
 
+@durable_action
 def do_add_note(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     text: str,
     public: bool,
@@ -55,24 +56,22 @@ def do_add_note(
     """A progress note to the enterprise (public: lead unit members) or an internal comment (any
     staff member who can see the case). A note does not change the case, so its version stays."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "note" if public else "comment", expected_version)
-        text = _text(text, code="text_required", message="请填写内容")
-        if public:
-            event = add_event(
-                ticket, "note", actor=acting_user, note=text, visibility=Visibility.PUBLIC, now=now
-            )
-            notifications.public_note(ticket, acting_user)
-        else:
-            event = add_event(
-                ticket, "comment", actor=acting_user, note=text, visibility=Visibility.INTERNAL, now=now
-            )
+    ticket = _lock(acting_user, ticket_id, "note" if public else "comment", expected_version)
+    text = _text(text, code="text_required", message="请填写内容")
+    if public:
+        event = add_event(ticket, "note", actor=acting_user, note=text, visibility=Visibility.PUBLIC, now=now)
+        notifications.public_note(ticket, acting_user)
+    else:
+        event = add_event(
+            ticket, "comment", actor=acting_user, note=text, visibility=Visibility.INTERNAL, now=now
+        )
     return event
 
 
+@durable_action
 def do_submit_reply(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     content: str,
     now: dt.datetime | None = None,
@@ -80,16 +79,15 @@ def do_submit_reply(
 ) -> Ticket:
     """The lead unit drafts the reply (答复); it goes to the unit head for approval."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "submit_reply", expected_version)
-        target = check_transition(ticket.status, Action.SUBMIT_REPLY)
-        content = _text(content, code="content_required", message="请填写答复内容", max_length=MAX_CONTENT)
-        change = _Change(ticket, acting_user, now)
-        reply = Reply.objects.create(ticket=ticket, content=content, drafted_by=acting_user, drafted_at=now)
-        ticket.status = target
-        change.save(["status"])
-        change.event(Action.SUBMIT_REPLY, note=content, data={"reply_id": reply.pk})
-        notifications.reply_submitted(ticket, acting_user)
+    ticket = _lock(acting_user, ticket_id, "submit_reply", expected_version)
+    target = check_transition(ticket.status, Action.SUBMIT_REPLY)
+    content = _text(content, code="content_required", message="请填写答复内容", max_length=MAX_CONTENT)
+    change = _Change(ticket, acting_user, now)
+    reply = Reply.objects.create(ticket=ticket, content=content, drafted_by=acting_user, drafted_at=now)
+    ticket.status = target
+    change.save(["status"])
+    change.event(Action.SUBMIT_REPLY, note=content, data={"reply_id": reply.pk})
+    notifications.reply_submitted(ticket, acting_user)
     return ticket
 
 
@@ -105,9 +103,10 @@ def _pending_reply(ticket: Ticket) -> Reply:
     return reply
 
 
+@durable_action
 def do_approve_reply(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     comment: str = "",
     now: dt.datetime | None = None,
@@ -116,33 +115,33 @@ def do_approve_reply(
     """The head of the lead unit approves the reply: the enterprise sees it (a public event with the
     reply text) and is told; the case waits for the follow-up (回访)."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "approve_reply", expected_version)
-        target = check_transition(ticket.status, Action.APPROVE_REPLY)
-        comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
-        reply = _pending_reply(ticket)
-        change = _Change(ticket, acting_user, now)
-        reply.status = ReviewStatus.APPROVED
-        reply.reviewed_by = acting_user
-        reply.reviewed_at = now
-        reply.review_comment = comment
-        reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-        ticket.status = target
-        ticket.replied_at = now
-        change.save(["status", "replied_at"])
-        change.event(
-            Action.APPROVE_REPLY,
-            note=reply.content,
-            visibility=Visibility.PUBLIC,
-            data={"reply_id": reply.pk, "review_comment": comment},
-        )
-        notifications.reply_approved(ticket, acting_user, reply.drafted_by_id)
+    ticket = _lock(acting_user, ticket_id, "approve_reply", expected_version)
+    target = check_transition(ticket.status, Action.APPROVE_REPLY)
+    comment = _text(comment, code="comment_invalid", message="", max_length=500, required=False)
+    reply = _pending_reply(ticket)
+    change = _Change(ticket, acting_user, now)
+    reply.status = ReviewStatus.APPROVED
+    reply.reviewed_by = acting_user
+    reply.reviewed_at = now
+    reply.review_comment = comment
+    reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    ticket.status = target
+    ticket.replied_at = now
+    change.save(["status", "replied_at"])
+    change.event(
+        Action.APPROVE_REPLY,
+        note=reply.content,
+        visibility=Visibility.PUBLIC,
+        data={"reply_id": reply.pk, "review_comment": comment},
+    )
+    notifications.reply_approved(ticket, acting_user, reply.drafted_by_id)
     return ticket
 
 
+@durable_action
 def do_reject_reply(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     comment: str,
     now: dt.datetime | None = None,
@@ -150,21 +149,20 @@ def do_reject_reply(
 ) -> Ticket:
     """The head sends the reply back with a comment; the case is handled again."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "reject_reply", expected_version)
-        target = check_transition(ticket.status, Action.REJECT_REPLY)
-        comment = _text(comment, code="comment_required", message="退回答复必须填写意见", max_length=500)
-        reply = _pending_reply(ticket)
-        change = _Change(ticket, acting_user, now)
-        reply.status = ReviewStatus.REJECTED
-        reply.reviewed_by = acting_user
-        reply.reviewed_at = now
-        reply.review_comment = comment
-        reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-        ticket.status = target
-        change.save(["status"])
-        change.event(Action.REJECT_REPLY, note=comment, data={"reply_id": reply.pk})
-        notifications.reply_rejected(ticket, acting_user, reply.drafted_by_id, comment)
+    ticket = _lock(acting_user, ticket_id, "reject_reply", expected_version)
+    target = check_transition(ticket.status, Action.REJECT_REPLY)
+    comment = _text(comment, code="comment_required", message="退回答复必须填写意见", max_length=500)
+    reply = _pending_reply(ticket)
+    change = _Change(ticket, acting_user, now)
+    reply.status = ReviewStatus.REJECTED
+    reply.reviewed_by = acting_user
+    reply.reviewed_at = now
+    reply.review_comment = comment
+    reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    ticket.status = target
+    change.save(["status"])
+    change.event(Action.REJECT_REPLY, note=comment, data={"reply_id": reply.pk})
+    notifications.reply_rejected(ticket, acting_user, reply.drafted_by_id, comment)
     return ticket
 
 
@@ -192,9 +190,10 @@ def follow_up_outcome(ticket: Ticket, *, solved: bool) -> str:
     return FollowUpOutcome.REOPEN
 
 
+@durable_action
 def do_follow_up(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     resolved: bool,
     satisfaction: int | None,
@@ -210,46 +209,45 @@ def do_follow_up(
     rating is handed, with the locked case, to the handler registered in `rating_hook` (the ratings
     app), which records it with `record_follow_up` and as 好差评."""
     now = _now(now)
-    with transaction.atomic():
-        # Who may act on the case comes first: outside one's scope the case does not exist (404),
-        # whatever the body says.
-        ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        own_rating = False
-        try:
-            check_action(acting_user, ticket, "follow_up")
-        except PermissionDenied:
-            check_action(acting_user, ticket, "rate")
-            own_rating = True
-        if satisfaction is None or satisfaction == "":
-            raise ValidationFailed("请选择满意度", code="level_required")
-        if own_rating:
-            method = FollowUpMethod.PORTAL
-            delegate = rating_hook.handler()
-            if delegate is not None:
-                # The enterprise's own rating: follow-up and 好差评 together (see rating_hook).
-                follow_up: FollowUp | None = delegate(
-                    acting_user=acting_user,
-                    ticket=ticket,
-                    resolved=resolved,
-                    satisfaction=satisfaction,
-                    comment=comment,
-                    now=now,
-                )
-                return follow_up
-        return record_follow_up(
-            acting_user=acting_user,
-            ticket=ticket,
-            resolved=resolved,
-            satisfaction=satisfaction,
-            method=method,
-            comment=comment,
-            now=now,
-        )
+    # Who may act on the case comes first: outside one's scope the case does not exist (404),
+    # whatever the body says.
+    ticket = _lock(acting_user, ticket_id, "view", expected_version)
+    own_rating = False
+    try:
+        check_action(acting_user, ticket, "follow_up")
+    except PermissionDenied:
+        check_action(acting_user, ticket, "rate")
+        own_rating = True
+    if satisfaction is None or satisfaction == "":
+        raise ValidationFailed("请选择满意度", code="level_required")
+    if own_rating:
+        method = FollowUpMethod.PORTAL
+        delegate = rating_hook.handler()
+        if delegate is not None:
+            # The enterprise's own rating: follow-up and 好差评 together (see rating_hook).
+            follow_up: FollowUp | None = delegate(
+                acting_user=acting_user,
+                ticket=ticket,
+                resolved=resolved,
+                satisfaction=satisfaction,
+                comment=comment,
+                now=now,
+            )
+            return follow_up
+    return record_follow_up(
+        acting_user=acting_user,
+        ticket=ticket,
+        resolved=resolved,
+        satisfaction=satisfaction,
+        method=method,
+        comment=comment,
+        now=now,
+    )
 
 
 def record_follow_up(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket: Ticket,
     resolved: bool,
     satisfaction: Any,
@@ -335,9 +333,10 @@ def record_follow_up(
     return follow_up
 
 
+@durable_action
 def do_reopen_after_recheck(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     note: str,
     now: dt.datetime | None = None,
@@ -347,44 +346,44 @@ def do_reopen_after_recheck(
     (`follow_up_outcome`), keep it closed and flag it for escalation (督办). Who may record the
     re-check is decided by the caller (bangban.ratings.actions)."""
     now = _now(now)
-    with transaction.atomic():
-        try:
-            ticket = Ticket.objects.select_for_update().get(pk=int(ticket_id))
-        except (Ticket.DoesNotExist, TypeError, ValueError):
-            raise NotFound() from None
-        _require_status(ticket, {Status.CLOSED}, "因回头看办结不实重办")
-        note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
-        change = _Change(ticket, acting_user, now)
-        if follow_up_outcome(ticket, solved=False) == FollowUpOutcome.LIMIT_REACHED:
-            change.event(
-                "recheck_escalate",
-                note=f"回头看：办结不实（{note}），重办次数已达上限（{ticket.reopen_count} 次），提请督办",
-                data={"recheck": True, "escalation": True, "reopen_count": ticket.reopen_count},
-            )
-            return ticket
-        ticket.status = check_transition(ticket.status, Action.REOPEN)
-        fields = ["status", "reopen_count", *_reopen_deadline(ticket, now)]
-        ticket.reopen_count += 1
-        change.save(fields)
-        unit = _unit_name(ticket.lead_unit_id)
+    try:
+        ticket = Ticket.objects.select_for_update().get(pk=int(ticket_id))
+    except (Ticket.DoesNotExist, TypeError, ValueError):
+        raise NotFound() from None
+    _require_status(ticket, {Status.CLOSED}, "因回头看办结不实重办")
+    note = _text(note, code="note_required", message="请填写办结不实的情况", max_length=500)
+    change = _Change(ticket, acting_user, now)
+    if follow_up_outcome(ticket, solved=False) == FollowUpOutcome.LIMIT_REACHED:
         change.event(
-            Action.REOPEN,
-            note=f"回头看：办结不实（{note}），诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
-            visibility=Visibility.PUBLIC,
-            data={
-                "recheck": True,
-                "counts_against_unit_id": ticket.lead_unit_id,
-                "reopen_count": ticket.reopen_count,
-                "deadline_reset": True,
-            },
+            "recheck_escalate",
+            note=f"回头看：办结不实（{note}），重办次数已达上限（{ticket.reopen_count} 次），提请督办",
+            data={"recheck": True, "escalation": True, "reopen_count": ticket.reopen_count},
         )
-        notifications.followed_up(ticket, acting_user, reopened=True)
+        return ticket
+    ticket.status = check_transition(ticket.status, Action.REOPEN)
+    fields = ["status", "reopen_count", *_reopen_deadline(ticket, now)]
+    ticket.reopen_count += 1
+    change.save(fields)
+    unit = _unit_name(ticket.lead_unit_id)
+    change.event(
+        Action.REOPEN,
+        note=f"回头看：办结不实（{note}），诉求重办（计入{unit}第 {ticket.reopen_count} 次重办）",
+        visibility=Visibility.PUBLIC,
+        data={
+            "recheck": True,
+            "counts_against_unit_id": ticket.lead_unit_id,
+            "reopen_count": ticket.reopen_count,
+            "deadline_reset": True,
+        },
+    )
+    notifications.followed_up(ticket, acting_user, reopened=True)
     return ticket
 
 
+@durable_action
 def do_close_on_spot(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     answer: str,
     now: dt.datetime | None = None,
@@ -392,27 +391,26 @@ def do_close_on_spot(
 ) -> Ticket:
     """即知即办 at the window or on the hotline: the case is answered and closed on the spot."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        check_action(acting_user, ticket, "close_on_spot")
-        target = check_transition(ticket.status, Action.CLOSE_ON_SPOT)
-        answer = _text(answer, code="answer_required", message="请填写答复内容", max_length=MAX_CONTENT)
-        change = _Change(ticket, acting_user, now)
-        Reply.objects.create(
-            ticket=ticket,
-            content=answer,
-            status=ReviewStatus.APPROVED,
-            drafted_by=acting_user,
-            drafted_at=now,
-            reviewed_by=acting_user,
-            reviewed_at=now,
-            review_comment="即知即办",
-        )
-        fields = ["status", "replied_at", "closed_at", *dispatch_clock.settle(ticket, now)]
-        ticket.status = target
-        ticket.replied_at = now
-        ticket.closed_at = now
-        change.save(fields)
-        change.event(Action.CLOSE_ON_SPOT, note=answer, visibility=Visibility.PUBLIC)
-        notifications.closed_on_spot(ticket, acting_user)
+    ticket = _lock(acting_user, ticket_id, "view", expected_version)
+    check_action(acting_user, ticket, "close_on_spot")
+    target = check_transition(ticket.status, Action.CLOSE_ON_SPOT)
+    answer = _text(answer, code="answer_required", message="请填写答复内容", max_length=MAX_CONTENT)
+    change = _Change(ticket, acting_user, now)
+    Reply.objects.create(
+        ticket=ticket,
+        content=answer,
+        status=ReviewStatus.APPROVED,
+        drafted_by=acting_user,
+        drafted_at=now,
+        reviewed_by=acting_user,
+        reviewed_at=now,
+        review_comment="即知即办",
+    )
+    fields = ["status", "replied_at", "closed_at", *dispatch_clock.settle(ticket, now)]
+    ticket.status = target
+    ticket.replied_at = now
+    ticket.closed_at = now
+    change.save(fields)
+    change.event(Action.CLOSE_ON_SPOT, note=answer, visibility=Visibility.PUBLIC)
+    notifications.closed_on_spot(ticket, acting_user)
     return ticket

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
 
-from django.db import transaction
-
+from bangban.accounts.models import User
 from bangban.core.errors import (
     ValidationFailed,
 )
+from bangban.core.kit import durable_action
 
 from . import dispatch_clock, guards, notifications
 from .access import check_action
@@ -39,9 +38,10 @@ from .workflow import Action, check_transition
 # --- routing (派单, 签收, 退单, 改派) ----------------------------------------------------------------
 
 
+@durable_action
 def do_dispatch(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     lead_unit_id: int,
     co_unit_ids: Iterable[int] = (),
@@ -58,90 +58,86 @@ def do_dispatch(
     registered in `guards` decide what that allows (a mayor-channel case under review is
     dispatched only through its sign-off chain, R8.2)."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "view", expected_version)
-        if not guards.check_dispatch(acting_user, ticket, via=authorised_by):
-            check_action(acting_user, ticket, "dispatch")
-        target = check_transition(ticket.status, Action.DISPATCH)
-        lead, co_units = _units(lead_unit_id, co_unit_ids)
-        note = _text(note, code="note_invalid", message="", required=False)
-        change = _Change(ticket, acting_user, now)
-        fields = ["status", "lead_unit", "handler", "dispatched_at", "accepted_at"]
-        if urgency:
-            if urgency not in Urgency.values:
-                raise ValidationFailed(
-                    "紧急程度无效（应为 urgent / general / complex）", code="urgency_invalid"
-                )
-            ticket.urgency = urgency
-            fields.append("urgency")
-        if category_id:
-            category = Category.objects.filter(pk=category_id, is_active=True).first()
-            if category is None:
-                raise ValidationFailed("诉求分类不存在或已停用", code="category_invalid")
-            ticket.category = category
-            fields.append("category")
-        if co_units and not ticket.multi_unit:
-            ticket.multi_unit = True
-            fields.append("multi_unit")
-        first = ticket.deadline_start is None
-        if first:
-            policy = policy_for(ticket.channel, ticket.urgency)
-            fields += _set_deadline(ticket, now, policy.workdays, policy.warn_workdays)
-            ticket.max_extensions = policy.max_extensions
-            fields.append("max_extensions")
-        # The first dispatch settles the dispatch clock (a return does not restart it).
-        fields += dispatch_clock.settle(ticket, now)
-        ticket.status = target
-        ticket.lead_unit = lead
-        ticket.handler = None
-        ticket.dispatched_at = now
-        ticket.accepted_at = None
-        change.save(fields)
-        _assign(ticket, lead, co_units, acting_user, now)
-        co_names = "、".join(u.name for u in co_units)
-        text = (
-            f"派至{lead.name}主办" + (f"，{co_names}协办" if co_names else "") + (f"。{note}" if note else "")
-        )
-        change.event(
-            Action.DISPATCH,
-            note=text,
-            data={
-                "lead_unit_id": lead.pk,
-                "co_unit_ids": [u.pk for u in co_units],
-                "first_dispatch": first,
-                "deadline_reset": first,
-            },
-        )
-        notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
+    ticket = _lock(acting_user, ticket_id, "view", expected_version)
+    if not guards.check_dispatch(acting_user, ticket, via=authorised_by):
+        check_action(acting_user, ticket, "dispatch")
+    target = check_transition(ticket.status, Action.DISPATCH)
+    lead, co_units = _units(lead_unit_id, co_unit_ids)
+    note = _text(note, code="note_invalid", message="", required=False)
+    change = _Change(ticket, acting_user, now)
+    fields = ["status", "lead_unit", "handler", "dispatched_at", "accepted_at"]
+    if urgency:
+        if urgency not in Urgency.values:
+            raise ValidationFailed("紧急程度无效（应为 urgent / general / complex）", code="urgency_invalid")
+        ticket.urgency = urgency
+        fields.append("urgency")
+    if category_id:
+        category = Category.objects.filter(pk=category_id, is_active=True).first()
+        if category is None:
+            raise ValidationFailed("诉求分类不存在或已停用", code="category_invalid")
+        ticket.category = category
+        fields.append("category")
+    if co_units and not ticket.multi_unit:
+        ticket.multi_unit = True
+        fields.append("multi_unit")
+    first = ticket.deadline_start is None
+    if first:
+        policy = policy_for(ticket.channel, ticket.urgency)
+        fields += _set_deadline(ticket, now, policy.workdays, policy.warn_workdays)
+        ticket.max_extensions = policy.max_extensions
+        fields.append("max_extensions")
+    # The first dispatch settles the dispatch clock (a return does not restart it).
+    fields += dispatch_clock.settle(ticket, now)
+    ticket.status = target
+    ticket.lead_unit = lead
+    ticket.handler = None
+    ticket.dispatched_at = now
+    ticket.accepted_at = None
+    change.save(fields)
+    _assign(ticket, lead, co_units, acting_user, now)
+    co_names = "、".join(u.name for u in co_units)
+    text = f"派至{lead.name}主办" + (f"，{co_names}协办" if co_names else "") + (f"。{note}" if note else "")
+    change.event(
+        Action.DISPATCH,
+        note=text,
+        data={
+            "lead_unit_id": lead.pk,
+            "co_unit_ids": [u.pk for u in co_units],
+            "first_dispatch": first,
+            "deadline_reset": first,
+        },
+    )
+    notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
     return ticket
 
 
+@durable_action
 def do_accept(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     now: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
     """A handler (or head) of the lead unit signs for the case (签收) and becomes its handler."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "accept", expected_version)
-        target = check_transition(ticket.status, Action.ACCEPT)
-        change = _Change(ticket, acting_user, now)
-        ticket.status = target
-        ticket.handler = acting_user
-        ticket.accepted_at = now
-        change.save(["status", "handler", "accepted_at"])
-        unit = _unit_name(ticket.lead_unit_id)
-        change.event(Action.ACCEPT, note=f"{unit}已签收，正在办理", visibility=Visibility.PUBLIC)
-        notifications.accepted(ticket, acting_user)
+    ticket = _lock(acting_user, ticket_id, "accept", expected_version)
+    target = check_transition(ticket.status, Action.ACCEPT)
+    change = _Change(ticket, acting_user, now)
+    ticket.status = target
+    ticket.handler = acting_user
+    ticket.accepted_at = now
+    change.save(["status", "handler", "accepted_at"])
+    unit = _unit_name(ticket.lead_unit_id)
+    change.event(Action.ACCEPT, note=f"{unit}已签收，正在办理", visibility=Visibility.PUBLIC)
+    notifications.accepted(ticket, acting_user)
     return ticket
 
 
+@durable_action
 def do_return(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     reason: str,
     now: dt.datetime | None = None,
@@ -150,29 +146,29 @@ def do_return(
     """The lead unit returns the case to the dispatcher (退单), with a reason. The deadline of the
     first dispatch is kept: the enterprise's clock does not restart."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "return", expected_version)
-        target = check_transition(ticket.status, Action.RETURN)
-        reason = _text(reason, code="reason_required", message="退单必须填写理由")
-        change = _Change(ticket, acting_user, now)
-        unit_id = ticket.lead_unit_id
-        unit = _unit_name(unit_id)
-        paths = notifications.case_paths(ticket)
-        _end_assignments(ticket, f"退单：{reason}", now)
-        _cancel_pending_requests(ticket, acting_user, "诉求已退单，申请自动失效", now)
-        ticket.status = target
-        ticket.lead_unit = None
-        ticket.handler = None
-        ticket.accepted_at = None
-        change.save(["status", "lead_unit", "handler", "accepted_at"])
-        change.event(Action.RETURN, note=reason, data={"unit_id": unit_id})
-        notifications.returned(ticket, acting_user, unit, reason, paths)
+    ticket = _lock(acting_user, ticket_id, "return", expected_version)
+    target = check_transition(ticket.status, Action.RETURN)
+    reason = _text(reason, code="reason_required", message="退单必须填写理由")
+    change = _Change(ticket, acting_user, now)
+    unit_id = ticket.lead_unit_id
+    unit = _unit_name(unit_id)
+    paths = notifications.case_paths(ticket)
+    _end_assignments(ticket, f"退单：{reason}", now)
+    _cancel_pending_requests(ticket, acting_user, "诉求已退单，申请自动失效", now)
+    ticket.status = target
+    ticket.lead_unit = None
+    ticket.handler = None
+    ticket.accepted_at = None
+    change.save(["status", "lead_unit", "handler", "accepted_at"])
+    change.event(Action.RETURN, note=reason, data={"unit_id": unit_id})
+    notifications.returned(ticket, acting_user, unit, reason, paths)
     return ticket
 
 
+@durable_action
 def do_reassign(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     lead_unit_id: int,
     co_unit_ids: Iterable[int] = (),
@@ -183,34 +179,33 @@ def do_reassign(
     """The dispatcher moves the case to another lead unit (改派). The old assignments are ended with
     the reason and kept as history; the deadline is kept."""
     now = _now(now)
-    with transaction.atomic():
-        ticket = _lock(acting_user, ticket_id, "reassign", expected_version)
-        target = check_transition(ticket.status, Action.REASSIGN)
-        reason = _text(reason, code="reason_required", message="改派必须填写理由")
-        lead, co_units = _units(lead_unit_id, co_unit_ids)
-        change = _Change(ticket, acting_user, now)
-        previous_unit, previous_handler = ticket.lead_unit_id, ticket.handler_id
-        _end_assignments(ticket, f"改派：{reason}", now)
-        _cancel_pending_requests(ticket, acting_user, "诉求已改派，申请自动失效", now)
-        _assign(ticket, lead, co_units, acting_user, now)
-        ticket.status = target
-        ticket.lead_unit = lead
-        ticket.handler = None
-        ticket.accepted_at = None
-        ticket.dispatched_at = now
-        fields = ["status", "lead_unit", "handler", "accepted_at", "dispatched_at"]
-        if co_units and not ticket.multi_unit:
-            ticket.multi_unit = True
-            fields.append("multi_unit")
-        change.save(fields)
-        change.event(
-            Action.REASSIGN,
-            note=f"由{_unit_name(previous_unit)}改派至{lead.name}：{reason}",
-            data={
-                "from_unit_id": previous_unit,
-                "lead_unit_id": lead.pk,
-                "co_unit_ids": [u.pk for u in co_units],
-            },
-        )
-        notifications.reassigned(ticket, acting_user, [u.pk for u in co_units], previous_handler)
+    ticket = _lock(acting_user, ticket_id, "reassign", expected_version)
+    target = check_transition(ticket.status, Action.REASSIGN)
+    reason = _text(reason, code="reason_required", message="改派必须填写理由")
+    lead, co_units = _units(lead_unit_id, co_unit_ids)
+    change = _Change(ticket, acting_user, now)
+    previous_unit, previous_handler = ticket.lead_unit_id, ticket.handler_id
+    _end_assignments(ticket, f"改派：{reason}", now)
+    _cancel_pending_requests(ticket, acting_user, "诉求已改派，申请自动失效", now)
+    _assign(ticket, lead, co_units, acting_user, now)
+    ticket.status = target
+    ticket.lead_unit = lead
+    ticket.handler = None
+    ticket.accepted_at = None
+    ticket.dispatched_at = now
+    fields = ["status", "lead_unit", "handler", "accepted_at", "dispatched_at"]
+    if co_units and not ticket.multi_unit:
+        ticket.multi_unit = True
+        fields.append("multi_unit")
+    change.save(fields)
+    change.event(
+        Action.REASSIGN,
+        note=f"由{_unit_name(previous_unit)}改派至{lead.name}：{reason}",
+        data={
+            "from_unit_id": previous_unit,
+            "lead_unit_id": lead.pk,
+            "co_unit_ids": [u.pk for u in co_units],
+        },
+    )
+    notifications.reassigned(ticket, acting_user, [u.pk for u in co_units], previous_handler)
     return ticket

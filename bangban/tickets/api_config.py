@@ -18,6 +18,7 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.answers import Router, answers
 from bangban.core.errors import Conflict, FileRejected, NotFound, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.xlsx import UPLOAD_REFUSALS
 from bangban.org.models import Region, Unit
 
@@ -132,7 +133,7 @@ def list_categories(request: HttpRequest, include_inactive: bool = False) -> Any
     summary="新增诉求分类",
     description="编码由系统按上级分配。重名返回 400 category_duplicate；三级以下返回 category_too_deep。",
 )
-def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
+def create_category(request: AuthedHttpRequest, payload: CategoryIn) -> Any:
     parent_id = _category_by_code(payload.parent).pk if payload.parent else None
     category = cfg.do_create_category(
         acting_user=request.user, name=payload.name, parent_id=parent_id, sort=payload.sort
@@ -147,7 +148,7 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Any:
     description="multipart/form-data，字段 file：.xlsx，表头“一级分类、二级分类、三级分类”。按完整名称匹配，"
     "已存在的不变，重复导入不会重复新建；有误的行不导入并逐行说明。dry_run=true 只校验。",
 )
-def import_categories(request: HttpRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
+def import_categories(request: AuthedHttpRequest, file: File[UploadedFile], dry_run: bool = False) -> Any:
     cfg.require_config_admin(request.user)
     checked = cfg.parse_category_workbook(file)
     new_count = checked.new_count
@@ -169,7 +170,7 @@ def import_categories(request: HttpRequest, file: File[UploadedFile], dry_run: b
     response=answers(CategoryOut, CATEGORY_ERRORS),
     summary="修改、停用或启用诉求分类",
 )
-def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> Any:
+def update_category(request: AuthedHttpRequest, code: str, payload: CategoryPatch) -> Any:
     category = _category_by_code(code)
     changes = payload.dict(exclude_unset=True)
     cfg.do_update_category(acting_user=request.user, category_id=category.pk, **changes)
@@ -182,7 +183,7 @@ def update_category(request: HttpRequest, code: str, payload: CategoryPatch) -> 
     summary="删除诉求分类",
     description="只能删除没有下级、诉求和派单规则的分类，否则返回 409 category_in_use（请改为停用）。",
 )
-def delete_category(request: HttpRequest, code: str) -> Any:
+def delete_category(request: AuthedHttpRequest, code: str) -> Any:
     cfg.require_config_admin(request.user)
     cfg.do_delete_category(acting_user=request.user, category_id=_category_by_code(code).pk)
     return Status(204, None)
@@ -286,7 +287,7 @@ def list_routing_rules(request: HttpRequest, query: Query[RoutingRuleQuery]) -> 
     summary="新增派单规则",
     description="同一分类×区划只能有一条规则（400 routing_rule_duplicate）。",
 )
-def create_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
+def create_routing_rule(request: AuthedHttpRequest, payload: RoutingRuleIn) -> Any:
     cfg.require_config_admin(request.user)
     rule = cfg.do_create_routing_rule(
         acting_user=request.user,
@@ -305,7 +306,7 @@ def create_routing_rule(request: HttpRequest, payload: RoutingRuleIn) -> Any:
     response=answers(RoutingRuleOut, RULE_ERRORS),
     summary="修改派单规则",
 )
-def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
+def update_routing_rule(request: AuthedHttpRequest, rule_id: int, payload: RoutingRulePatch) -> Any:
     cfg.require_config_admin(request.user)
     changes = payload.dict(exclude_unset=True)
     kwargs: dict[str, Any] = {}
@@ -327,7 +328,7 @@ def update_routing_rule(request: HttpRequest, rule_id: int, payload: RoutingRule
     response=answers({204: None}),
     summary="删除派单规则",
 )
-def delete_routing_rule(request: HttpRequest, rule_id: int) -> Any:
+def delete_routing_rule(request: AuthedHttpRequest, rule_id: int) -> Any:
     cfg.do_delete_routing_rule(acting_user=request.user, rule_id=rule_id)
     return Status(204, None)
 
@@ -417,7 +418,7 @@ def list_deadline_policies(request: HttpRequest) -> Any:
     response=answers(DeadlinePolicyOut, POLICY_ERRORS),
     summary="设置办理时限规则（渠道×紧急程度，有则修改）",
 )
-def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
+def set_deadline_policy(request: AuthedHttpRequest, payload: DeadlinePolicyIn) -> Any:
     policy = cfg.do_set_deadline_policy(acting_user=request.user, **payload.dict())
     return _policy_out(policy)
 
@@ -427,7 +428,7 @@ def set_deadline_policy(request: HttpRequest, payload: DeadlinePolicyIn) -> Any:
     response=answers(DeadlinePolicyOut, POLICY_ERRORS),
     summary="修改办理时限规则",
 )
-def update_deadline_policy(request: HttpRequest, policy_id: int, payload: DeadlinePolicyPatch) -> Any:
+def update_deadline_policy(request: AuthedHttpRequest, policy_id: int, payload: DeadlinePolicyPatch) -> Any:
     cfg.require_config_admin(request.user)
     policy = DeadlinePolicy.objects.filter(pk=policy_id).first()
     if policy is None:
@@ -451,7 +452,7 @@ def update_deadline_policy(request: HttpRequest, policy_id: int, payload: Deadli
     summary="删除办理时限规则",
     description="删除后该渠道×紧急程度的诉求在派单时返回 deadline_rule_missing，直至重新设置。",
 )
-def delete_deadline_policy(request: HttpRequest, policy_id: int) -> Any:
+def delete_deadline_policy(request: AuthedHttpRequest, policy_id: int) -> Any:
     cfg.do_delete_deadline_policy(acting_user=request.user, policy_id=policy_id)
     return Status(204, None)
 
@@ -503,7 +504,7 @@ def get_dispatch_clock(request: HttpRequest) -> Any:
     summary="修改派单时限",
     description="系统管理员或营商办。数值超出范围（负数或超过 60 个工作日）返回 400 out_of_range，不保存任何改动。",
 )
-def set_dispatch_clock(request: HttpRequest, payload: DispatchClockSettingsIn) -> Any:
+def set_dispatch_clock(request: AuthedHttpRequest, payload: DispatchClockSettingsIn) -> Any:
     row = cfg.do_set_dispatch_clock(
         acting_user=request.user,
         dispatch_workdays=payload.dispatch_workdays,

@@ -23,6 +23,7 @@ from ninja.files import UploadedFile
 
 from bangban.core.answers import Router, answers
 from bangban.core.errors import Conflict
+from bangban.core.http import AuthedHttpRequest
 
 from . import intake
 from .access import access_ticket
@@ -142,7 +143,7 @@ def _case(request: HttpRequest, ticket: Ticket) -> dict[str, Any]:
     return case_out(request.user, ticket, timezone.now())
 
 
-def create_case(request: HttpRequest, payload: CaseIn, response: HttpResponse) -> Any:
+def create_case(request: AuthedHttpRequest, payload: CaseIn, response: HttpResponse) -> Any:
     data = payload.intake_input()
     result = intake.do_intake_api(
         acting_user=request.user,
@@ -180,7 +181,7 @@ work_router.add_api_operation(
     "PDF、Word（.docx）、Excel（.xlsx）；单个不超过10MB，每件诉求最多5个。扩展名或声明类型与内容不符返回 "
     "400 attachment_type_mismatch；超过大小 attachment_too_large；类型不允许 attachment_type_not_allowed。",
 )
-def add_attachments(request: HttpRequest, ticket_id: int, files: File[list[UploadedFile]]) -> Any:
+def add_attachments(request: AuthedHttpRequest, ticket_id: int, files: File[list[UploadedFile]]) -> Any:
     access_ticket(request.user, ticket_id)
     stored = intake.do_add_attachments(acting_user=request.user, ticket_id=ticket_id, attachments=files)
     return Status(
@@ -227,7 +228,7 @@ def _batch_item(outcome: BatchOutcome) -> dict[str, Any]:
         "超过上限（batch_too_large）或渠道不可用（channel_not_allowed）时整批不受理。"
     ),
 )
-def create_cases_batch(request: HttpRequest, payload: BatchIn) -> Any:
+def create_cases_batch(request: AuthedHttpRequest, payload: BatchIn) -> Any:
     outcomes = do_intake_batch(
         acting_user=request.user,
         items=[BatchItem(c.intake_input(), c.idempotency_key) for c in payload.cases],

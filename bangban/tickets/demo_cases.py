@@ -71,36 +71,38 @@ def load_demo_cases(now: dt.datetime | None = None) -> list[str]:
 
     def handled(ticket: Ticket, days_ago: int) -> Ticket:
         at = now - dt.timedelta(days=days_ago)
-        actions.do_dispatch(acting_user=dispatcher, ticket_id=ticket.pk, lead_unit_id=unit.pk, now=at)
-        return actions.do_accept(acting_user=handler, ticket_id=ticket.pk, now=at + dt.timedelta(hours=1))
+        actions.do_dispatch.inner(acting_user=dispatcher, ticket_id=ticket.pk, lead_unit_id=unit.pk, now=at)
+        return actions.do_accept.inner(
+            acting_user=handler, ticket_id=ticket.pk, now=at + dt.timedelta(hours=1)
+        )
 
     filed(0, 0)  # 待派单
     overdue = handled(filed(1, 21), 20)  # 办理中，超期
     handled(filed(2, 6, Urgency.COMPLEX), 5)  # 办理中
     review = handled(filed(3, 4), 3)
-    actions.do_submit_reply(
+    actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=review.pk,
         content="已安排施工单位本周内修复，修复后回复贵公司。",
         now=now - dt.timedelta(days=1),
     )
     replied = handled(filed(4, 8), 7)
-    actions.do_submit_reply(
+    actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=replied.pk,
         content="已协调供电公司本周五现场勘查，勘查后十个工作日内完成增容。",
         now=now - dt.timedelta(days=3),
     )
-    actions.do_approve_reply(acting_user=head, ticket_id=replied.pk, now=now - dt.timedelta(days=2))
+    actions.do_approve_reply.inner(acting_user=head, ticket_id=replied.pk, now=now - dt.timedelta(days=2))
     closed = handled(filed(6, 30), 29)
-    actions.do_submit_reply(
+    actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=closed.pk,
         content="已协调不动产登记中心加急办理，证书已于今日制证，请携带营业执照领取。",
         now=now - dt.timedelta(days=27),
     )
-    actions.do_approve_reply(acting_user=head, ticket_id=closed.pk, now=now - dt.timedelta(days=27))
-    actions.do_follow_up(
+    actions.do_approve_reply.inner(acting_user=head, ticket_id=closed.pk, now=now - dt.timedelta(days=27))
+    actions.do_follow_up.inner(
         acting_user=enterprise,
         ticket_id=closed.pk,
         resolved=True,

@@ -6,29 +6,29 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import PermissionDenied
+from bangban.core.kit import durable_action
 
 from .queries import QUEUE_NAMES
 
 
+@durable_action
 def do_record_export(
-    *, acting_user: Any, queue: str, filters: Mapping[str, Any], count: int, unmasked: bool
+    *, acting_user: User, queue: str, filters: Mapping[str, Any], count: int, unmasked: bool
 ) -> None:
     if not getattr(acting_user, "is_authenticated", False):
         raise PermissionDenied()
-    with transaction.atomic():
-        record(
-            "ticket.export",
-            actor=acting_user,
-            object_type="tickets.ticket",
-            object_repr=f"诉求导出（{QUEUE_NAMES.get(queue, queue)}）",
-            after={
-                "queue": queue,
-                "filters": dict(filters),
-                "count": count,
-                "unmasked_personal_data": unmasked,
-            },
-        )
+    record(
+        "ticket.export",
+        actor=acting_user,
+        object_type="tickets.ticket",
+        object_repr=f"诉求导出（{QUEUE_NAMES.get(queue, queue)}）",
+        after={
+            "queue": queue,
+            "filters": dict(filters),
+            "count": count,
+            "unmasked_personal_data": unmasked,
+        },
+    )

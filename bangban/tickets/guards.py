@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db.models import Expression
 
+from bangban.accounts.models import User
 from bangban.core.errors import ApplicationError
 
 
@@ -58,7 +59,7 @@ def register_dispatch_guard(guard: DispatchGuard) -> None:
         _dispatch_guards.append(guard)
 
 
-def check_dispatch(acting_user: Any, ticket: Any, *, via: Any = None) -> bool:
+def check_dispatch(acting_user: User, ticket: Any, *, via: Any = None) -> bool:
     """Ask every guard; raise the first refusal. True when a guard cleared the dispatch (the
     ordinary role check is then skipped), False when the ordinary rules apply."""
     cleared = False

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, snapshot
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
@@ -106,7 +107,7 @@ def _check_version(ticket: Ticket, expected_version: int | None) -> None:
     kit.check_version(ticket, expected_version)
 
 
-def _lock(acting_user: Any, ticket_id: int | str, action: str, expected_version: int | None) -> Ticket:
+def _lock(acting_user: User, ticket_id: int | str, action: str, expected_version: int | None) -> Ticket:
     """The case, locked, if the user may see it (NotFound) and saw its current version (Conflict:
     when someone else changed it meanwhile, "refresh" is the useful answer, before any other),
     and may take `action` on it (PermissionDenied)."""

@@ -27,6 +27,7 @@ from chinese_calendar import constants
 from django.db import transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import ApplicationError
 
@@ -111,7 +112,7 @@ class LoadReport:
     version: str = ""
 
 
-def load_package_years(years: Any = None, *, acting_user: Any = None) -> list[int]:
+def load_package_years(years: Any = None, *, acting_user: User | None = None) -> list[int]:
     """Load `years` (default: all the package knows) and return the years that changed.
 
     Idempotent: a second call returns []. `acting_user` None means the system.
@@ -119,7 +120,7 @@ def load_package_years(years: Any = None, *, acting_user: Any = None) -> list[in
     return load_package(years, acting_user=acting_user).changed
 
 
-def ensure_calendar(*, acting_user: Any = None) -> list[int]:
+def ensure_calendar(*, acting_user: User | None = None) -> list[int]:
     """Set up the calendar of a fresh installation: when no year is loaded at all, load every year
     the package knows; otherwise change nothing (a calendar an administrator set up is left as it
     is). Returns the years loaded; idempotent (a second call returns [] and writes nothing)."""
@@ -128,7 +129,7 @@ def ensure_calendar(*, acting_user: Any = None) -> list[int]:
     return load_package_years(acting_user=acting_user)
 
 
-def load_package(years: Any = None, *, acting_user: Any = None) -> LoadReport:
+def load_package(years: Any = None, *, acting_user: User | None = None) -> LoadReport:
     data = package_days()
     version = package_version()
     if years is None:

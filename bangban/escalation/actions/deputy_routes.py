@@ -11,6 +11,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets.models import Category
 
 from .. import access
@@ -71,23 +72,23 @@ def _mapping_exists(category: Category) -> Conflict:
     )
 
 
-def do_create_route(*, acting_user: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:
+@durable_action
+def do_create_route(*, acting_user: User, category_id: Any, deputy_id: Any) -> DeputyRoute:
     _check_route_editor(acting_user)
     category = _route_category(category_id)
     deputy = _route_deputy(deputy_id)
-    with transaction.atomic():
-        # The category row is the lock: two editors adding the same category queue up here.
-        Category.objects.select_for_update().filter(pk=category.pk).first()
-        if DeputyRoute.objects.filter(category=category).exists():
-            raise _mapping_exists(category)
-        try:
-            with transaction.atomic():
-                route = DeputyRoute.objects.create(category=category, deputy=deputy)
-        except IntegrityError:
-            raise _mapping_exists(category) from None
-        record("escalation.deputy_route", actor=acting_user, obj=route,
-               object_repr=f"对口联系副秘书长：{category.path or category.name}",
-               before=None, after=_route_state(route))  # fmt: skip
+    # The category row is the lock: two editors adding the same category queue up here.
+    Category.objects.select_for_update().filter(pk=category.pk).first()
+    if DeputyRoute.objects.filter(category=category).exists():
+        raise _mapping_exists(category)
+    try:
+        with transaction.atomic():
+            route = DeputyRoute.objects.create(category=category, deputy=deputy)
+    except IntegrityError:
+        raise _mapping_exists(category) from None
+    record("escalation.deputy_route", actor=acting_user, obj=route,
+           object_repr=f"对口联系副秘书长：{category.path or category.name}",
+           before=None, after=_route_state(route))  # fmt: skip
     return route
 
 
@@ -95,36 +96,36 @@ def _locked_route(route_id: Any) -> DeputyRoute:
     return kit.lock(DeputyRoute, route_id, not_found=NotFound("该对口配置不存在或已删除"))
 
 
-def do_update_route(*, acting_user: Any, route_id: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:
+@durable_action
+def do_update_route(*, acting_user: User, route_id: Any, category_id: Any, deputy_id: Any) -> DeputyRoute:
     _check_route_editor(acting_user)
     category = _route_category(category_id)
     deputy = _route_deputy(deputy_id)
-    with transaction.atomic():
-        route = _locked_route(route_id)
-        before = _route_state(route)
-        if category.pk != route.category_id:
-            Category.objects.select_for_update().filter(pk=category.pk).first()
-            if DeputyRoute.objects.filter(category=category).exclude(pk=route.pk).exists():
-                raise _mapping_exists(category)
-        route.category, route.deputy = category, deputy
-        try:
-            with transaction.atomic():
-                route.save()
-        except IntegrityError:
-            raise _mapping_exists(category) from None
-        record("escalation.deputy_route", actor=acting_user, obj=route,
-               object_repr=f"对口联系副秘书长：{category.path or category.name}",
-               before=before, after=_route_state(route))  # fmt: skip
+    route = _locked_route(route_id)
+    before = _route_state(route)
+    if category.pk != route.category_id:
+        Category.objects.select_for_update().filter(pk=category.pk).first()
+        if DeputyRoute.objects.filter(category=category).exclude(pk=route.pk).exists():
+            raise _mapping_exists(category)
+    route.category, route.deputy = category, deputy
+    try:
+        with transaction.atomic():
+            route.save()
+    except IntegrityError:
+        raise _mapping_exists(category) from None
+    record("escalation.deputy_route", actor=acting_user, obj=route,
+           object_repr=f"对口联系副秘书长：{category.path or category.name}",
+           before=before, after=_route_state(route))  # fmt: skip
     return route
 
 
-def do_delete_route(*, acting_user: Any, route_id: Any) -> None:
+@durable_action
+def do_delete_route(*, acting_user: User, route_id: Any) -> None:
     _check_route_editor(acting_user)
-    with transaction.atomic():
-        route = _locked_route(route_id)
-        before = _route_state(route)
-        pk = route.pk
-        route.delete()
-        record("escalation.deputy_route", actor=acting_user, object_type="escalation.deputyroute",
-               object_id=pk, object_repr=f"删除对口联系副秘书长：{before['category_name']}",
-               before=before, after=None)  # fmt: skip
+    route = _locked_route(route_id)
+    before = _route_state(route)
+    pk = route.pk
+    route.delete()
+    record("escalation.deputy_route", actor=acting_user, object_type="escalation.deputyroute",
+           object_id=pk, object_repr=f"删除对口联系副秘书长：{before['category_name']}",
+           before=before, after=None)  # fmt: skip

@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
-
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
@@ -95,9 +95,10 @@ def _review_step(
     return step
 
 
+@durable_action
 def do_classify(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     category_id: Any,
     kind: str,
@@ -107,38 +108,37 @@ def do_classify(
 ) -> MayorReview:
     """市政府办公室专人 classify a submission; it goes to the 对口联系副秘书长 of its category."""
     now = _now(now)
-    with transaction.atomic():
-        ticket, review = _lock_review(acting_user, ticket_id)
-        if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
-            raise PermissionDenied("只有市政府办公室专人可以分类", code="permission_denied")
-        kit.check_version(review, version)
-        _check_open(ticket, "分类")
-        classified = workflow.REVIEW.check(
-            review.stage,
-            "classify",
-            message=f"该诉求当前为“{review.get_stage_display()}”，不能再分类",
-            code="out_of_turn",
+    ticket, review = _lock_review(acting_user, ticket_id)
+    if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
+        raise PermissionDenied("只有市政府办公室专人可以分类", code="permission_denied")
+    kit.check_version(review, version)
+    _check_open(ticket, "分类")
+    classified = workflow.REVIEW.check(
+        review.stage,
+        "classify",
+        message=f"该诉求当前为“{review.get_stage_display()}”，不能再分类",
+        code="out_of_turn",
+    )
+    if kind not in ProblemKind.values:
+        raise ValidationFailed("请选择问题类别（一般问题/重大问题）", code="kind_required")
+    category = Category.objects.filter(
+        pk=_int(category_id, code="category_required", message="请选择诉求分类"), is_active=True
+    ).first()
+    if category is None:
+        raise ValidationFailed("请选择有效的诉求分类", code="category_required")
+    deputy = deputy_for(category)
+    if deputy is None:
+        raise ValidationFailed(
+            f"“{category.path or category.name}”未配置对口联系副秘书长，请先在对口表中配置",
+            code="deputy_route_missing",
         )
-        if kind not in ProblemKind.values:
-            raise ValidationFailed("请选择问题类别（一般问题/重大问题）", code="kind_required")
-        category = Category.objects.filter(
-            pk=_int(category_id, code="category_required", message="请选择诉求分类"), is_active=True
-        ).first()
-        if category is None:
-            raise ValidationFailed("请选择有效的诉求分类", code="category_required")
-        deputy = deputy_for(category)
-        if deputy is None:
-            raise ValidationFailed(
-                f"“{category.path or category.name}”未配置对口联系副秘书长，请先在对口表中配置",
-                code="deputy_route_missing",
-            )
-        review.kind, review.category, review.deputy, review.stage = kind, category, deputy, classified
-        comment = _text(comment, code="comment_invalid", message="", required=False)
-        _review_step(ticket, review, ReviewStage.COLLECTED, SignDecision.CLASSIFY, comment, acting_user, now,
-                     kind=kind, category=category.pk, deputy=deputy.pk)  # fmt: skip
-        _tell([deputy], acting_user, f"市长直通车待审核：{ticket.number}",
-              f"诉求{ticket.number}「{ticket.title[:30]}」（{ProblemKind(kind).label}）请审核。",
-              f"/escalation/mayor/{ticket.pk}/", f"mayor:{ticket.pk}:deputy:{review.version}")  # fmt: skip
+    review.kind, review.category, review.deputy, review.stage = kind, category, deputy, classified
+    comment = _text(comment, code="comment_invalid", message="", required=False)
+    _review_step(ticket, review, ReviewStage.COLLECTED, SignDecision.CLASSIFY, comment, acting_user, now,
+                 kind=kind, category=category.pk, deputy=deputy.pk)  # fmt: skip
+    _tell([deputy], acting_user, f"市长直通车待审核：{ticket.number}",
+          f"诉求{ticket.number}「{ticket.title[:30]}」（{ProblemKind(kind).label}）请审核。",
+          f"/escalation/mayor/{ticket.pk}/", f"mayor:{ticket.pk}:deputy:{review.version}")  # fmt: skip
     return review
 
 
@@ -177,9 +177,10 @@ def _signing_stage(user: Any, review: MayorReview, mine: list[str]) -> str:
     )
 
 
+@durable_action
 def do_sign(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     decision: str,
     comment: str = "",
@@ -189,54 +190,54 @@ def do_sign(
     """The 对口联系副秘书长 reviews, then the 秘书长 and the 分管市长 sign, each in turn: accept, or
     return to the previous stage with a comment."""
     now = _now(now)
-    with transaction.atomic():
-        ticket, review = _lock_review(acting_user, ticket_id)
-        mine = _signing_stages(acting_user)
-        if (
-            review.stage == ReviewStage.DEPUTY
-            and ReviewStage.DEPUTY in mine
-            and review.deputy_id not in (acting_user.pk, None)
-            and not has_any_role(acting_user, {Role.ADMIN})
-        ):
-            raise PermissionDenied("该诉求由其他对口联系副秘书长审核")
-        kit.check_version(review, version)
-        _check_open(ticket, "签批")
-        stage = _signing_stage(acting_user, review, mine)
-        if decision not in (SignDecision.ACCEPT, SignDecision.RETURN):
-            raise ValidationFailed("请选择同意或退回", code="decision_invalid")
-        comment = _text(
-            comment,
-            code="comment_required",
-            message="退回必须填写意见",
-            required=decision == SignDecision.RETURN,
+    ticket, review = _lock_review(acting_user, ticket_id)
+    mine = _signing_stages(acting_user)
+    if (
+        review.stage == ReviewStage.DEPUTY
+        and ReviewStage.DEPUTY in mine
+        and review.deputy_id not in (acting_user.pk, None)
+        and not has_any_role(acting_user, {Role.ADMIN})
+    ):
+        raise PermissionDenied("该诉求由其他对口联系副秘书长审核")
+    kit.check_version(review, version)
+    _check_open(ticket, "签批")
+    stage = _signing_stage(acting_user, review, mine)
+    if decision not in (SignDecision.ACCEPT, SignDecision.RETURN):
+        raise ValidationFailed("请选择同意或退回", code="decision_invalid")
+    comment = _text(
+        comment,
+        code="comment_required",
+        message="退回必须填写意见",
+        required=decision == SignDecision.RETURN,
+    )
+    if (
+        decision == SignDecision.ACCEPT
+        and stage == ReviewStage.SECRETARY
+        and review.kind == ProblemKind.MAJOR
+    ):
+        raise InvalidTransition(
+            "重大问题由秘书长提请市长或副市长会商，不走签批流程", code="major_requires_consult"
         )
-        if (
-            decision == SignDecision.ACCEPT
-            and stage == ReviewStage.SECRETARY
-            and review.kind == ProblemKind.MAJOR
-        ):
-            raise InvalidTransition(
-                "重大问题由秘书长提请市长或副市长会商，不走签批流程", code="major_requires_consult"
-            )
-        review.stage = workflow.REVIEW.check(
-            review.stage, f"{stage}_{'accept' if decision == SignDecision.ACCEPT else 'return'}"
-        )
-        _review_step(ticket, review, stage, decision, comment, acting_user, now)
-        nxt = _CHAIN.get(ReviewStage(review.stage))
-        if nxt is not None:
-            people = [review.deputy] if review.stage == ReviewStage.DEPUTY else role_users(nxt[0])
-        else:
-            people = role_users(Role.MAYOR_OFFICE)
-        _tell(people, acting_user, f"市长直通车{review.get_stage_display()}：{ticket.number}",
-              f"诉求{ticket.number}「{ticket.title[:30]}」{SignDecision(decision).label}"
-              + (f"：{comment}" if comment else "") + f"，现为“{review.get_stage_display()}”。",
-              f"/escalation/mayor/{ticket.pk}/", f"mayor:{ticket.pk}:{review.version}")  # fmt: skip
+    review.stage = workflow.REVIEW.check(
+        review.stage, f"{stage}_{'accept' if decision == SignDecision.ACCEPT else 'return'}"
+    )
+    _review_step(ticket, review, stage, decision, comment, acting_user, now)
+    nxt = _CHAIN.get(ReviewStage(review.stage))
+    if nxt is not None:
+        people = [review.deputy] if review.stage == ReviewStage.DEPUTY else role_users(nxt[0])
+    else:
+        people = role_users(Role.MAYOR_OFFICE)
+    _tell(people, acting_user, f"市长直通车{review.get_stage_display()}：{ticket.number}",
+          f"诉求{ticket.number}「{ticket.title[:30]}」{SignDecision(decision).label}"
+          + (f"：{comment}" if comment else "") + f"，现为“{review.get_stage_display()}”。",
+          f"/escalation/mayor/{ticket.pk}/", f"mayor:{ticket.pk}:{review.version}")  # fmt: skip
     return review
 
 
+@durable_action
 def do_request_consult(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     chair_id: Any,
     held_at: dt.datetime | None,
@@ -247,40 +248,39 @@ def do_request_consult(
 ) -> Meeting:
     """Major problems: the 秘书长 asks the 市长 or a 副市长 to meet the enterprise (会商)."""
     now = _now(now)
-    with transaction.atomic():
-        ticket, review = _lock_review(acting_user, ticket_id)
-        if not has_any_role(acting_user, {Role.SECRETARY_GENERAL, Role.ADMIN}):
-            raise PermissionDenied("只有秘书长可以提请会商")
-        kit.check_version(review, version)
-        _check_open(ticket, "提请会商")
-        consulting = workflow.REVIEW.check(
-            review.stage,
-            "consult",
-            message=f"当前环节为“{review.get_stage_display()}”，不能提请会商",
-            code="out_of_turn",
-        )
-        if review.kind != ProblemKind.MAJOR:
-            raise InvalidTransition("一般问题走签批流程，重大问题才提请会商", code="consult_for_major_only")
-        chair = _users([chair_id] if chair_id not in (None, "") else [])
-        if not chair or not has_any_role(chair[0], {Role.MAYOR, Role.VICE_MAYOR}):
-            raise ValidationFailed("会商须由市长或副市长主持", code="chair_invalid")
-        meeting = do_create_meeting(
-            acting_user=acting_user,
-            type=MeetingType.CONSULT,
-            title=f"{ticket.enterprise_name or (ticket.enterprise.name if ticket.enterprise else '')}问题会商：{ticket.title}"[
-                :120
-            ],
-            held_at=held_at,
-            chair_id=chair[0].pk,
-            place=place,
-            participant_ids=[acting_user.pk] + ([review.deputy_id] if review.deputy_id else []),
-            case_ids=[ticket.pk],
-            now=now,
-        )
-        review.stage, review.consult_meeting = consulting, meeting
-        _review_step(ticket, review, ReviewStage.SECRETARY, SignDecision.CONSULT,
-                     _text(comment, code="comment_invalid", message="", required=False), acting_user, now,
-                     meeting=meeting.pk)  # fmt: skip
+    ticket, review = _lock_review(acting_user, ticket_id)
+    if not has_any_role(acting_user, {Role.SECRETARY_GENERAL, Role.ADMIN}):
+        raise PermissionDenied("只有秘书长可以提请会商")
+    kit.check_version(review, version)
+    _check_open(ticket, "提请会商")
+    consulting = workflow.REVIEW.check(
+        review.stage,
+        "consult",
+        message=f"当前环节为“{review.get_stage_display()}”，不能提请会商",
+        code="out_of_turn",
+    )
+    if review.kind != ProblemKind.MAJOR:
+        raise InvalidTransition("一般问题走签批流程，重大问题才提请会商", code="consult_for_major_only")
+    chair = _users([chair_id] if chair_id not in (None, "") else [])
+    if not chair or not has_any_role(chair[0], {Role.MAYOR, Role.VICE_MAYOR}):
+        raise ValidationFailed("会商须由市长或副市长主持", code="chair_invalid")
+    meeting = do_create_meeting.inner(
+        acting_user=acting_user,
+        type=MeetingType.CONSULT,
+        title=f"{ticket.enterprise_name or (ticket.enterprise.name if ticket.enterprise else '')}问题会商：{ticket.title}"[
+            :120
+        ],
+        held_at=held_at,
+        chair_id=chair[0].pk,
+        place=place,
+        participant_ids=[acting_user.pk] + ([review.deputy_id] if review.deputy_id else []),
+        case_ids=[ticket.pk],
+        now=now,
+    )
+    review.stage, review.consult_meeting = consulting, meeting
+    _review_step(ticket, review, ReviewStage.SECRETARY, SignDecision.CONSULT,
+                 _text(comment, code="comment_invalid", message="", required=False), acting_user, now,
+                 meeting=meeting.pk)  # fmt: skip
     return meeting
 
 
@@ -296,9 +296,10 @@ def may_dispatch_review(review: MayorReview, ticket: Ticket) -> bool:
     )
 
 
+@durable_action
 def do_mayor_dispatch(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     lead_unit_id: Any,
     urgency: str,
@@ -310,43 +311,42 @@ def do_mayor_dispatch(
     """After sign-off (or the 会商), 市政府办公室 dispatch the case through the case lifecycle; the
     2 / 5 / 15 working-day deadline of the mayor channel starts (R8.3)."""
     now = _now(now)
-    with transaction.atomic():
-        ticket, review = _lock_review(acting_user, ticket_id)
-        if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
-            raise PermissionDenied("只有市政府办公室专人可以交办市长直通车诉求")
-        kit.check_version(review, version)
-        incomplete = InvalidTransition(
-            f"该诉求当前为“{review.get_stage_display()}”，须完成审核签批（或会商）后才能交办",
-            code="mayor_signoff_incomplete",
-        )
-        dispatched = workflow.REVIEW.check(
-            review.stage, "dispatch", message=incomplete.message, code=incomplete.code
-        )
-        if not may_dispatch_review(review, ticket):
-            raise incomplete
-        if urgency not in Urgency.values:
-            raise ValidationFailed("请选择办理时限类别（紧急2日/一般5日/复杂15日）", code="urgency_invalid")
-        ticket = ticket_actions.do_dispatch(
-            acting_user=acting_user,
-            ticket_id=ticket.pk,
-            lead_unit_id=lead_unit_id,
-            co_unit_ids=list(co_unit_ids or ()),
-            urgency=urgency,
-            category_id=review.category_id,
-            note=note,
-            now=now,
-            authorised_by=ReviewSignOff("mayor_review", ticket.pk),
-        )
-        previous = review.stage
-        review.stage = dispatched
-        ReviewStep.objects.create(
-            review=review,
-            stage=previous,
-            decision=SignDecision.DISPATCH,
-            comment=f"交办{ticket.lead_unit.name if ticket.lead_unit else ''}（{Urgency(urgency).label}）",
-            actor=acting_user,
-            actor_name=acting_user.display_name[:80],
-            at=now,
-        )
-        kit.save_change(review, ["stage"])
+    ticket, review = _lock_review(acting_user, ticket_id)
+    if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
+        raise PermissionDenied("只有市政府办公室专人可以交办市长直通车诉求")
+    kit.check_version(review, version)
+    incomplete = InvalidTransition(
+        f"该诉求当前为“{review.get_stage_display()}”，须完成审核签批（或会商）后才能交办",
+        code="mayor_signoff_incomplete",
+    )
+    dispatched = workflow.REVIEW.check(
+        review.stage, "dispatch", message=incomplete.message, code=incomplete.code
+    )
+    if not may_dispatch_review(review, ticket):
+        raise incomplete
+    if urgency not in Urgency.values:
+        raise ValidationFailed("请选择办理时限类别（紧急2日/一般5日/复杂15日）", code="urgency_invalid")
+    ticket = ticket_actions.do_dispatch.inner(
+        acting_user=acting_user,
+        ticket_id=ticket.pk,
+        lead_unit_id=lead_unit_id,
+        co_unit_ids=list(co_unit_ids or ()),
+        urgency=urgency,
+        category_id=review.category_id,
+        note=note,
+        now=now,
+        authorised_by=ReviewSignOff("mayor_review", ticket.pk),
+    )
+    previous = review.stage
+    review.stage = dispatched
+    ReviewStep.objects.create(
+        review=review,
+        stage=previous,
+        decision=SignDecision.DISPATCH,
+        comment=f"交办{ticket.lead_unit.name if ticket.lead_unit else ''}（{Urgency(urgency).label}）",
+        actor=acting_user,
+        actor_name=acting_user.display_name[:80],
+        at=now,
+    )
+    kit.save_change(review, ["stage"])
     return ticket

@@ -17,6 +17,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
 from bangban.tickets.models import Ticket
@@ -38,9 +39,10 @@ def _visible_cases(user: Any, ids: Iterable[Any]) -> list[Ticket]:
     return tickets
 
 
+@durable_action
 def do_create_meeting(
     *,
-    acting_user: Any,
+    acting_user: User,
     type: str,
     title: str,
     held_at: dt.datetime | None,
@@ -64,56 +66,55 @@ def do_create_meeting(
         raise ValidationFailed("请选择主持人", code="chair_required")
     units = [_unit(u) for u in dict.fromkeys(unit_ids or ())]
     people = _users(participant_ids)
-    with transaction.atomic():
-        tickets = _visible_cases(acting_user, case_ids)
-        meeting = Meeting.objects.create(
-            type=type,
-            title=title,
-            held_at=held_at,
-            place=_text(place, code="place_invalid", message="", max_length=120, required=False),
-            chair=chairs[0],
-            created_by=acting_user,
-            created_at=now,
-        )
-        meeting.units.set(units)
-        meeting.cases.set(tickets)
-        Participant.objects.bulk_create(
-            [Participant(meeting=meeting, user=u) for u in dict.fromkeys([chairs[0], *people])]
-        )
-        record(
-            "escalation.meeting_created",
+    tickets = _visible_cases(acting_user, case_ids)
+    meeting = Meeting.objects.create(
+        type=type,
+        title=title,
+        held_at=held_at,
+        place=_text(place, code="place_invalid", message="", max_length=120, required=False),
+        chair=chairs[0],
+        created_by=acting_user,
+        created_at=now,
+    )
+    meeting.units.set(units)
+    meeting.cases.set(tickets)
+    Participant.objects.bulk_create(
+        [Participant(meeting=meeting, user=u) for u in dict.fromkeys([chairs[0], *people])]
+    )
+    record(
+        "escalation.meeting_created",
+        actor=acting_user,
+        obj=meeting,
+        after={
+            "type": type,
+            "title": title,
+            "held_at": held_at,
+            "chair": chairs[0].pk,
+            "units": [u.pk for u in units],
+            "participants": [u.pk for u in people],
+            "cases": [t.pk for t in tickets],
+        },
+    )
+    for ticket in tickets:
+        add_event(
+            ticket,
+            "meeting_treated",
             actor=acting_user,
-            obj=meeting,
-            after={
-                "type": type,
-                "title": title,
-                "held_at": held_at,
-                "chair": chairs[0].pk,
-                "units": [u.pk for u in units],
-                "participants": [u.pk for u in people],
-                "cases": [t.pk for t in tickets],
-            },
+            note=f"提交{MeetingType(type).label}：{title}（{timezone.localtime(held_at):%Y-%m-%d %H:%M}）",
+            data={"meeting_id": meeting.pk},
+            now=now,
         )
-        for ticket in tickets:
-            add_event(
-                ticket,
-                "meeting_treated",
-                actor=acting_user,
-                note=f"提交{MeetingType(type).label}：{title}（{timezone.localtime(held_at):%Y-%m-%d %H:%M}）",
-                data={"meeting_id": meeting.pk},
-                now=now,
-            )
-        link = f"/escalation/meetings/{meeting.pk}/"
-        _tell(
-            [chairs[0], *people],
-            acting_user,
-            f"会议通知：{title}",
-            f"请参加{MeetingType(type).label}「{title}」，时间 {timezone.localtime(held_at):%Y-%m-%d %H:%M}"
-            + (f"，地点 {meeting.place}" if meeting.place else "")
-            + "。请在系统中确认参会。",
-            link,
-            f"meeting:{meeting.pk}:invite",
-        )
+    link = f"/escalation/meetings/{meeting.pk}/"
+    _tell(
+        [chairs[0], *people],
+        acting_user,
+        f"会议通知：{title}",
+        f"请参加{MeetingType(type).label}「{title}」，时间 {timezone.localtime(held_at):%Y-%m-%d %H:%M}"
+        + (f"，地点 {meeting.place}" if meeting.place else "")
+        + "。请在系统中确认参会。",
+        link,
+        f"meeting:{meeting.pk}:invite",
+    )
     return meeting
 
 
@@ -123,9 +124,10 @@ def _organiser(user: Any, meeting: Meeting) -> None:
     raise PermissionDenied("只有会议组织者或主持人可以执行此操作")
 
 
+@durable_action
 def do_record_minutes(
     *,
-    acting_user: Any,
+    acting_user: User,
     meeting_id: int,
     minutes: str,
     held: bool = True,
@@ -135,23 +137,22 @@ def do_record_minutes(
     """The minutes, with "the meeting was held" (`held`) marking it held; draft minutes of a
     planned meeting leave it planned."""
     now = _now(now)
-    with transaction.atomic():
-        meeting = access_meeting_locked(acting_user, meeting_id)
-        _organiser(acting_user, meeting)
-        kit.check_version(meeting, version)
-        status = workflow.MEETING.check(meeting.status, "hold") if held else meeting.status
-        text = _text(minutes, code="minutes_required", message="请填写会议纪要", max_length=20000)
-        before = {"minutes": meeting.minutes[:200], "status": meeting.status}
-        meeting.minutes = text
-        meeting.status = status
-        kit.save_change(meeting, ["minutes", "status"])
-        record(
-            "escalation.meeting_minutes",
-            actor=acting_user,
-            obj=meeting,
-            before=before,
-            after={"minutes": text[:200], "status": meeting.status},
-        )
+    meeting = access_meeting_locked(acting_user, meeting_id)
+    _organiser(acting_user, meeting)
+    kit.check_version(meeting, version)
+    status = workflow.MEETING.check(meeting.status, "hold") if held else meeting.status
+    text = _text(minutes, code="minutes_required", message="请填写会议纪要", max_length=20000)
+    before = {"minutes": meeting.minutes[:200], "status": meeting.status}
+    meeting.minutes = text
+    meeting.status = status
+    kit.save_change(meeting, ["minutes", "status"])
+    record(
+        "escalation.meeting_minutes",
+        actor=acting_user,
+        obj=meeting,
+        before=before,
+        after={"minutes": text[:200], "status": meeting.status},
+    )
     return meeting
 
 
@@ -159,32 +160,31 @@ def access_meeting_locked(user: Any, meeting_id: Any) -> Meeting:
     return access.access_meeting(user, meeting_id, for_update=True)
 
 
+@durable_action
 def do_confirm_attendance(
-    *, acting_user: Any, meeting_id: int, now: dt.datetime | None = None
+    *, acting_user: User, meeting_id: int, now: dt.datetime | None = None
 ) -> Participant:
     now = _now(now)
-    with transaction.atomic():
-        meeting = access_meeting_locked(acting_user, meeting_id)
-        participant = (
-            Participant.objects.select_for_update().filter(meeting=meeting, user=acting_user).first()
+    meeting = access_meeting_locked(acting_user, meeting_id)
+    participant = Participant.objects.select_for_update().filter(meeting=meeting, user=acting_user).first()
+    if participant is None:
+        raise PermissionDenied("您不在本次会议的参会人员名单中", code="not_participant")
+    if participant.confirmed_at is None:
+        participant.confirmed_at = now
+        participant.save(update_fields=["confirmed_at"])
+        record(
+            "escalation.attendance",
+            actor=acting_user,
+            obj=meeting,
+            after={"participant": acting_user.pk, "confirmed_at": now},
         )
-        if participant is None:
-            raise PermissionDenied("您不在本次会议的参会人员名单中", code="not_participant")
-        if participant.confirmed_at is None:
-            participant.confirmed_at = now
-            participant.save(update_fields=["confirmed_at"])
-            record(
-                "escalation.attendance",
-                actor=acting_user,
-                obj=meeting,
-                after={"participant": acting_user.pk, "confirmed_at": now},
-            )
     return participant
 
 
+@durable_action
 def do_add_task(
     *,
-    acting_user: Any,
+    acting_user: User,
     meeting_id: int,
     content: str,
     owner_unit_id: Any,
@@ -194,66 +194,63 @@ def do_add_task(
 ) -> MeetingTask:
     """A decision of the meeting becomes a task of one owner unit, due in N working days."""
     now = _now(now)
-    with transaction.atomic():
-        meeting = access_meeting_locked(acting_user, meeting_id)
-        _organiser(acting_user, meeting)
-        content = _text(content, code="content_required", message="请填写议定事项", max_length=500)
-        if owner_unit_id in (None, ""):
-            raise ValidationFailed("议定任务必须指定责任单位", code="owner_unit_required")
-        owner = _unit(owner_unit_id, code="owner_unit_required", message="议定任务必须指定有效的责任单位")
-        n = _workdays(workdays)
-        ticket = None
-        if ticket_id not in (None, ""):
-            ticket = meeting.cases.filter(pk=_int(ticket_id, code="case_invalid", message="诉求无效")).first()
-            if ticket is None:
-                raise ValidationFailed("议定任务关联的诉求须是本次会议会办的诉求", code="case_invalid")
-        task = MeetingTask.objects.create(
-            meeting=meeting,
-            ticket=ticket,
-            content=content,
-            owner_unit=owner,
-            workdays=n,
-            due_at=due(now, n).at,
-            created_at=now,
-        )
-        record(
-            "escalation.task_created",
-            actor=acting_user,
-            obj=task,
-            after={"meeting": meeting.pk, "owner_unit": owner.pk, "workdays": n, "due_at": task.due_at},
-        )
-        _tell(
-            unit_members(owner.pk),
-            acting_user,
-            f"会议议定任务：{meeting.title}",
-            f"{meeting.title}议定由贵单位办理：{content}（{n} 个工作日内，{timezone.localtime(task.due_at):%Y-%m-%d} 前完成）",
-            "/escalation/tasks/",
-            f"meeting-task:{task.pk}",
-        )
+    meeting = access_meeting_locked(acting_user, meeting_id)
+    _organiser(acting_user, meeting)
+    content = _text(content, code="content_required", message="请填写议定事项", max_length=500)
+    if owner_unit_id in (None, ""):
+        raise ValidationFailed("议定任务必须指定责任单位", code="owner_unit_required")
+    owner = _unit(owner_unit_id, code="owner_unit_required", message="议定任务必须指定有效的责任单位")
+    n = _workdays(workdays)
+    ticket = None
+    if ticket_id not in (None, ""):
+        ticket = meeting.cases.filter(pk=_int(ticket_id, code="case_invalid", message="诉求无效")).first()
+        if ticket is None:
+            raise ValidationFailed("议定任务关联的诉求须是本次会议会办的诉求", code="case_invalid")
+    task = MeetingTask.objects.create(
+        meeting=meeting,
+        ticket=ticket,
+        content=content,
+        owner_unit=owner,
+        workdays=n,
+        due_at=due(now, n).at,
+        created_at=now,
+    )
+    record(
+        "escalation.task_created",
+        actor=acting_user,
+        obj=task,
+        after={"meeting": meeting.pk, "owner_unit": owner.pk, "workdays": n, "due_at": task.due_at},
+    )
+    _tell(
+        unit_members(owner.pk),
+        acting_user,
+        f"会议议定任务：{meeting.title}",
+        f"{meeting.title}议定由贵单位办理：{content}（{n} 个工作日内，{timezone.localtime(task.due_at):%Y-%m-%d} 前完成）",
+        "/escalation/tasks/",
+        f"meeting-task:{task.pk}",
+    )
     return task
 
 
+@durable_action
 def do_complete_task(
-    *, acting_user: Any, task_id: int, note: str, now: dt.datetime | None = None
+    *, acting_user: User, task_id: int, note: str, now: dt.datetime | None = None
 ) -> MeetingTask:
     now = _now(now)
-    with transaction.atomic():
-        task = kit.lock(access.visible_tasks(acting_user), task_id)
-        if not (
-            access.unit_member(acting_user, task.owner_unit_id) or has_any_role(acting_user, {Role.ADMIN})
-        ):
-            raise PermissionDenied("只有责任单位的人员可以报送任务完成情况", code="wrong_unit")
-        done = workflow.TASK.check(task.status, "complete", message="该任务已完成", code="task_done")
-        task.done_note = _text(note, code="note_required", message="请填写完成情况", max_length=1000)
-        task.status, task.done_at, task.done_by = done, now, acting_user
-        kit.save_change(task, ["done_note", "status", "done_at", "done_by"], bump=False)
-        record(
-            "escalation.task_done",
-            actor=acting_user,
-            obj=task,
-            before={"status": TaskStatus.OPEN},
-            after={"status": TaskStatus.DONE, "note": task.done_note[:200], "late": now > task.due_at},
-        )
+    task = kit.lock(access.visible_tasks(acting_user), task_id)
+    if not (access.unit_member(acting_user, task.owner_unit_id) or has_any_role(acting_user, {Role.ADMIN})):
+        raise PermissionDenied("只有责任单位的人员可以报送任务完成情况", code="wrong_unit")
+    done = workflow.TASK.check(task.status, "complete", message="该任务已完成", code="task_done")
+    task.done_note = _text(note, code="note_required", message="请填写完成情况", max_length=1000)
+    task.status, task.done_at, task.done_by = done, now, acting_user
+    kit.save_change(task, ["done_note", "status", "done_at", "done_by"], bump=False)
+    record(
+        "escalation.task_done",
+        actor=acting_user,
+        obj=task,
+        before={"status": TaskStatus.OPEN},
+        after={"status": TaskStatus.DONE, "note": task.done_note[:200], "late": now > task.due_at},
+    )
     return task
 
 

@@ -9,9 +9,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from bangban.accounts.access import unit_name
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
@@ -25,9 +28,10 @@ from ._common import _check_open, _now, _tell, _text, _workdays
 from .tiers import settings_row
 
 
+@durable_action
 def do_issue_order(
     *,
-    acting_user: Any,
+    acting_user: User,
     kind: str,
     content: str,
     ticket_id: Any = None,
@@ -46,84 +50,83 @@ def do_issue_order(
         raise ValidationFailed("请选择督办的诉求或会议任务（二选一）", code="target_required")
     content = _text(content, code="content_required", message="请填写督办要求")
     n = _workdays(workdays, default=settings_row().supervision_workdays, label="答复时限")
-    with transaction.atomic():
-        ticket = task = None
-        if ticket_id not in (None, ""):
-            ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
-            _check_open(ticket, "督办")
-            if not ticket.lead_unit_id:
-                raise ValidationFailed("该诉求尚未派单，没有可督办的主办单位", code="no_unit")
-            unit_id = ticket.lead_unit_id
-        else:
-            task = kit.lock(access.visible_tasks(acting_user), task_id)
-            if task.status == TaskStatus.DONE:
-                raise InvalidTransition("该任务已完成，无需督办", code="task_done")
-            unit_id = task.owner_unit_id
-        order = SupervisionOrder.objects.create(
-            kind=kind,
-            ticket=ticket,
-            task=task,
-            unit_id=unit_id,
-            content=content,
-            issued_by=acting_user,
-            issued_at=now,
-            workdays=n,
-            due_at=due(now, n).at,
+    ticket = task = None
+    if ticket_id not in (None, ""):
+        ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
+        _check_open(ticket, "督办")
+        if not ticket.lead_unit_id:
+            raise ValidationFailed("该诉求尚未派单，没有可督办的主办单位", code="no_unit")
+        unit_id = ticket.lead_unit_id
+    else:
+        task = kit.lock(access.visible_tasks(acting_user), task_id)
+        if task.status == TaskStatus.DONE:
+            raise InvalidTransition("该任务已完成，无需督办", code="task_done")
+        unit_id = task.owner_unit_id
+    order = SupervisionOrder.objects.create(
+        kind=kind,
+        ticket=ticket,
+        task=task,
+        unit_id=unit_id,
+        content=content,
+        issued_by=acting_user,
+        issued_at=now,
+        workdays=n,
+        due_at=due(now, n).at,
+    )
+    after = {
+        "kind": kind,
+        "unit": unit_id,
+        "workdays": n,
+        "due_at": order.due_at,
+        "content": content[:200],
+    }
+    if ticket is not None:
+        add_event(
+            ticket,
+            "supervision",
+            actor=acting_user,
+            note=f"{SupervisionKind(kind).label}：{content}（{n} 个工作日内书面答复）",
+            data={"order_id": order.pk},
+            audit_after=after,
+            now=now,
         )
-        after = {
-            "kind": kind,
-            "unit": unit_id,
-            "workdays": n,
-            "due_at": order.due_at,
-            "content": content[:200],
-        }
-        if ticket is not None:
-            add_event(
-                ticket,
-                "supervision",
-                actor=acting_user,
-                note=f"{SupervisionKind(kind).label}：{content}（{n} 个工作日内书面答复）",
-                data={"order_id": order.pk},
-                audit_after=after,
-                now=now,
-            )
-        record("escalation.supervision_issued", actor=acting_user, obj=order, after=after)
-        _tell(unit_members(unit_id), acting_user, f"{SupervisionKind(kind).label}单：请于 {n} 个工作日内书面答复",
-              content, f"/escalation/supervision/{order.pk}/", f"supervision:{order.pk}")  # fmt: skip
+    record("escalation.supervision_issued", actor=acting_user, obj=order, after=after)
+    _tell(unit_members(unit_id), acting_user, f"{SupervisionKind(kind).label}单：请于 {n} 个工作日内书面答复",
+          content, f"/escalation/supervision/{order.pk}/", f"supervision:{order.pk}")  # fmt: skip
     return order
 
 
+@durable_action
 def do_respond_order(
-    *, acting_user: Any, order_id: int, response: str, now: dt.datetime | None = None
+    *, acting_user: User, order_id: int, response: str, now: dt.datetime | None = None
 ) -> SupervisionOrder:
     now = _now(now)
-    with transaction.atomic():
-        order = kit.lock(access.visible_orders(acting_user), order_id)
-        if not access.unit_member(acting_user, order.unit_id):
-            unit = Unit.objects.filter(pk=order.unit_id).values_list("name", flat=True).first()
-            raise PermissionDenied(f"该督办单应由{unit}答复，您所在单位不能答复", code="wrong_unit")
-        answered = workflow.SUPERVISION.check(
-            order.status, "respond", message="该督办单已答复", code="already_answered"
+    order = kit.lock(access.visible_orders(acting_user), order_id)
+    if not access.unit_member(acting_user, order.unit_id):
+        unit = Unit.objects.filter(pk=order.unit_id).values_list("name", flat=True).first()
+        raise PermissionDenied(f"该督办单应由{unit}答复，您所在单位不能答复", code="wrong_unit")
+    answered = workflow.SUPERVISION.check(
+        order.status, "respond", message="该督办单已答复", code="already_answered"
+    )
+    order.response = _text(response, code="response_required", message="请填写书面答复", max_length=5000)
+    order.status, order.responded_by, order.responded_at = answered, acting_user, now
+    kit.save_change(order, ["response", "status", "responded_by", "responded_at"], bump=False)
+    after = {"status": order.status, "late": now > order.due_at, "response": order.response[:200]}
+    record("escalation.supervision_answered", actor=acting_user, obj=order,
+           before={"status": SupervisionStatus.OPEN}, after=after)  # fmt: skip
+    if order.ticket_id:
+        add_event(
+            cases_in([order.ticket_id]).get(),
+            "supervision_answered",
+            actor=acting_user,
+            note=f"答复{order.get_kind_display()}：{order.response[:300]}",
+            data={"order_id": order.pk},
+            audit_after=after,
+            now=now,
         )
-        order.response = _text(response, code="response_required", message="请填写书面答复", max_length=5000)
-        order.status, order.responded_by, order.responded_at = answered, acting_user, now
-        kit.save_change(order, ["response", "status", "responded_by", "responded_at"], bump=False)
-        after = {"status": order.status, "late": now > order.due_at, "response": order.response[:200]}
-        record("escalation.supervision_answered", actor=acting_user, obj=order,
-               before={"status": SupervisionStatus.OPEN}, after=after)  # fmt: skip
-        if order.ticket_id:
-            add_event(
-                cases_in([order.ticket_id]).get(),
-                "supervision_answered",
-                actor=acting_user,
-                note=f"答复{order.get_kind_display()}：{order.response[:300]}",
-                data={"order_id": order.pk},
-                audit_after=after,
-                now=now,
-            )
-        _tell([order.issued_by], acting_user, f"{order.get_kind_display()}单已答复",
-              f"{acting_user.unit.name}：{order.response[:200]}",
-              f"/escalation/supervision/{order.pk}/", f"supervision:{order.pk}:answered")  # fmt: skip
+    _tell([order.issued_by], acting_user, f"{order.get_kind_display()}单已答复",
+          f"{unit_name(acting_user)}：{order.response[:200]}",
+          f"/escalation/supervision/{order.pk}/", f"supervision:{order.pk}:answered")  # fmt: skip
     return order
 
 

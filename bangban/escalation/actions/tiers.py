@@ -12,6 +12,7 @@ from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets.access import access_ticket
 from bangban.tickets.events import add_event
 from bangban.tickets.models import Ticket
@@ -67,9 +68,10 @@ def current_level(ticket: Ticket) -> int:
     return row or 1
 
 
+@durable_action
 def do_update_tier(
     *,
-    acting_user: Any,
+    acting_user: User,
     tier_id: int,
     name: str,
     workdays: Any,
@@ -78,25 +80,24 @@ def do_update_tier(
 ) -> Tier:
     if not access.can_configure(acting_user):
         raise PermissionDenied("只有系统管理员或营商办可以配置会办层级")
-    with transaction.atomic():
-        tier = Tier.objects.select_for_update().filter(pk=tier_id).first()
-        if tier is None:
-            raise NotFound()
-        before = {"name": tier.name, "workdays": tier.workdays, "is_active": tier.is_active}
-        tier.name = _text(name, code="name_required", message="层级名称不能为空", max_length=40)
-        tier.workdays = _workdays(workdays, label="本级办理时限")
-        if tier.level == 1 and not is_active:
-            raise ValidationFailed("第1级（接收单位）不能停用", code="tier_required")
-        tier.is_active = bool(is_active)
-        tier.owner_unit = _unit(owner_unit_id) if owner_unit_id else None
-        tier.save()
-        record(
-            "escalation.tiers",
-            actor=acting_user,
-            obj=tier,
-            before=before,
-            after={"name": tier.name, "workdays": tier.workdays, "is_active": tier.is_active},
-        )
+    tier = Tier.objects.select_for_update().filter(pk=tier_id).first()
+    if tier is None:
+        raise NotFound()
+    before = {"name": tier.name, "workdays": tier.workdays, "is_active": tier.is_active}
+    tier.name = _text(name, code="name_required", message="层级名称不能为空", max_length=40)
+    tier.workdays = _workdays(workdays, label="本级办理时限")
+    if tier.level == 1 and not is_active:
+        raise ValidationFailed("第1级（接收单位）不能停用", code="tier_required")
+    tier.is_active = bool(is_active)
+    tier.owner_unit = _unit(owner_unit_id) if owner_unit_id else None
+    tier.save()
+    record(
+        "escalation.tiers",
+        actor=acting_user,
+        obj=tier,
+        before=before,
+        after={"name": tier.name, "workdays": tier.workdays, "is_active": tier.is_active},
+    )
     return tier
 
 
@@ -108,38 +109,38 @@ SETTING_LABELS = {
 }
 
 
-def do_update_settings(*, acting_user: Any, **values: Any) -> EscalationSettings:
+@durable_action
+def do_update_settings(*, acting_user: User, **values: Any) -> EscalationSettings:
 
     if not access.can_configure(acting_user):
         raise PermissionDenied("只有系统管理员或营商办可以修改分级会办参数")
-    with transaction.atomic():
-        row = settings_row()
-        row = EscalationSettings.objects.select_for_update().get(pk=row.pk)
-        before = {f: getattr(row, f) for f in values}
-        if "auto_rule" in values:
-            if values["auto_rule"] not in AutoRule.values:
-                raise ValidationFailed("自动升级规则无效", code="auto_rule_invalid")
-            row.auto_rule = values["auto_rule"]
-        for field in (
-            "auto_max_level",
-            "dispute_window_workdays",
-            "dispute_decision_workdays",
-            "supervision_workdays",
-        ):
-            if field in values:
-                setattr(
-                    row,
-                    field,
-                    _workdays(values[field], label=SETTING_LABELS[field]),
-                )
-        row.save()
-        record(
-            "escalation.settings",
-            actor=acting_user,
-            obj=row,
-            before=before,
-            after={f: getattr(row, f) for f in values},
-        )
+    row = settings_row()
+    row = EscalationSettings.objects.select_for_update().get(pk=row.pk)
+    before = {f: getattr(row, f) for f in values}
+    if "auto_rule" in values:
+        if values["auto_rule"] not in AutoRule.values:
+            raise ValidationFailed("自动升级规则无效", code="auto_rule_invalid")
+        row.auto_rule = values["auto_rule"]
+    for field in (
+        "auto_max_level",
+        "dispute_window_workdays",
+        "dispute_decision_workdays",
+        "supervision_workdays",
+    ):
+        if field in values:
+            setattr(
+                row,
+                field,
+                _workdays(values[field], label=SETTING_LABELS[field]),
+            )
+    row.save()
+    record(
+        "escalation.settings",
+        actor=acting_user,
+        obj=row,
+        before=before,
+        after={f: getattr(row, f) for f in values},
+    )
     return row
 
 
@@ -147,9 +148,10 @@ def _escalation_row(ticket: Ticket) -> CaseEscalation | None:
     return CaseEscalation.objects.select_for_update().filter(ticket_id=ticket.pk).first()
 
 
+@durable_action
 def do_escalate(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: int,
     reason: str,
     to_level: int | None = None,
@@ -158,30 +160,29 @@ def do_escalate(
     """Raise a case by hand to the next tier (or to `to_level`), with a reason."""
     now = _now(now)
     ensure_default_tiers()
-    with transaction.atomic():
-        ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
-        if not access.is_staff(acting_user):
-            raise NotFound()
-        _check_open(ticket, "升级会办")
-        reason = _text(reason, code="reason_required", message="升级会办必须填写理由", max_length=500)
-        row = _escalation_row(ticket)
-        level = row.level if row else 1
-        target = tier_by_level(int(to_level)) if to_level else next_tier(level)
-        if target is None or not target.is_active:
-            raise ValidationFailed("已是最高层级，或所选层级不存在、已停用", code="tier_invalid")
-        if target.level <= level:
-            raise ValidationFailed(f"诉求当前已在第{level}级，只能升至更高层级", code="tier_invalid")
-        allowed = access.max_escalation_level(acting_user)
-        if (
-            has_any_role(acting_user, {Role.UNIT_HEAD})
-            and allowed <= 2
-            and ticket.lead_unit_id != acting_user.unit_id
-        ):
-            allowed = 0
-        if target.level > allowed:
-            raise PermissionDenied(f"您的角色不能将诉求升至第{target.level}级（{target.name}）")
-        step = _apply_step(ticket, row, level, target, StepKind.MANUAL, reason, acting_user, now)
-        _announce_step(ticket, step, acting_user)
+    ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
+    if not access.is_staff(acting_user):
+        raise NotFound()
+    _check_open(ticket, "升级会办")
+    reason = _text(reason, code="reason_required", message="升级会办必须填写理由", max_length=500)
+    row = _escalation_row(ticket)
+    level = row.level if row else 1
+    target = tier_by_level(int(to_level)) if to_level else next_tier(level)
+    if target is None or not target.is_active:
+        raise ValidationFailed("已是最高层级，或所选层级不存在、已停用", code="tier_invalid")
+    if target.level <= level:
+        raise ValidationFailed(f"诉求当前已在第{level}级，只能升至更高层级", code="tier_invalid")
+    allowed = access.max_escalation_level(acting_user)
+    if (
+        has_any_role(acting_user, {Role.UNIT_HEAD})
+        and allowed <= 2
+        and ticket.lead_unit_id != acting_user.unit_id
+    ):
+        allowed = 0
+    if target.level > allowed:
+        raise PermissionDenied(f"您的角色不能将诉求升至第{target.level}级（{target.name}）")
+    step = _apply_step(ticket, row, level, target, StepKind.MANUAL, reason, acting_user, now)
+    _announce_step(ticket, step, acting_user)
     return step
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from .. import access, actions
@@ -46,7 +47,7 @@ class EscalationReasonIn(Schema):
 @router.post(
     "/cases/{int:ticket_id}/disputes", response=answers({201: DisputeOut}, ERRORS), summary="提出职责异议"
 )
-def raise_dispute(request: HttpRequest, ticket_id: int, body: EscalationReasonIn) -> Any:
+def raise_dispute(request: AuthedHttpRequest, ticket_id: int, body: EscalationReasonIn) -> Any:
     dispute = actions.do_raise_dispute(acting_user=request.user, ticket_id=ticket_id, reason=body.reason)
     return Status(201, _dispute(dispute))
 
@@ -67,5 +68,5 @@ class EscalationDecideIn(Schema):
 
 
 @router.post("/disputes/{int:dispute_id}/decide", response=answers(DisputeOut, ERRORS), summary="专班认定")
-def decide(request: HttpRequest, dispute_id: int, body: EscalationDecideIn) -> Any:
+def decide(request: AuthedHttpRequest, dispute_id: int, body: EscalationDecideIn) -> Any:
     return _dispute(actions.do_decide_dispute(acting_user=request.user, dispute_id=dispute_id, **body.dict()))

@@ -11,6 +11,7 @@ from ninja import Field, Schema, Status
 from bangban.accounts.access import has_any_role
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.tickets.access import access_ticket
 
 from .. import access, actions, queries
@@ -95,7 +96,7 @@ class EscalationClassifyIn(Schema):
 @router.post(
     "/mayor/{int:ticket_id}/classify", response=answers(ReviewOut, ERRORS), summary="分类并送对口联系副秘书长"
 )
-def classify(request: HttpRequest, ticket_id: int, body: EscalationClassifyIn) -> Any:
+def classify(request: AuthedHttpRequest, ticket_id: int, body: EscalationClassifyIn) -> Any:
     return _review(actions.do_classify(acting_user=request.user, ticket_id=ticket_id, **body.dict()))
 
 
@@ -107,7 +108,7 @@ class SignIn(Schema):
 
 @router.post("/mayor/{int:ticket_id}/sign", response=answers(ReviewOut, ERRORS), summary="审核/签批",
              description="对口联系副秘书长审核、秘书长签批、分管市长签批，依次进行；越序签批返回 409 out_of_turn。")  # fmt: skip
-def sign(request: HttpRequest, ticket_id: int, body: SignIn) -> Any:
+def sign(request: AuthedHttpRequest, ticket_id: int, body: SignIn) -> Any:
     return _review(actions.do_sign(acting_user=request.user, ticket_id=ticket_id, **body.dict()))
 
 
@@ -124,7 +125,7 @@ class ConsultIn(Schema):
     response=answers({201: MeetingOut}, ERRORS),
     summary="提请会商（重大问题）",
 )
-def consult(request: HttpRequest, ticket_id: int, body: ConsultIn) -> Any:
+def consult(request: AuthedHttpRequest, ticket_id: int, body: ConsultIn) -> Any:
     meeting = actions.do_request_consult(acting_user=request.user, ticket_id=ticket_id, **body.dict())
     return Status(201, _meeting(meeting))
 
@@ -138,6 +139,6 @@ class MayorDispatchIn(Schema):
 
 
 @router.post("/mayor/{int:ticket_id}/dispatch", response=answers(ReviewOut, ERRORS), summary="交办")
-def mayor_dispatch(request: HttpRequest, ticket_id: int, body: MayorDispatchIn) -> Any:
+def mayor_dispatch(request: AuthedHttpRequest, ticket_id: int, body: MayorDispatchIn) -> Any:
     actions.do_mayor_dispatch(acting_user=request.user, ticket_id=ticket_id, **body.dict())
     return _review(MayorReview.objects.select_related("ticket").get(ticket_id=ticket_id))

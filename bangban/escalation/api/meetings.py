@@ -10,6 +10,7 @@ from django.utils import timezone
 from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from .. import access, actions
@@ -75,7 +76,7 @@ def list_meetings(request: HttpRequest, type: str = "", page: PageNumber = 1, si
 
 
 @router.post("/meetings", response=answers({201: MeetingOut}, ERRORS), summary="登记会办会议")
-def create_meeting(request: HttpRequest, body: MeetingIn) -> Any:
+def create_meeting(request: AuthedHttpRequest, body: MeetingIn) -> Any:
     return Status(201, _meeting(actions.do_create_meeting(acting_user=request.user, **body.dict())))
 
 
@@ -93,14 +94,14 @@ class MinutesIn(Schema):
 @router.post(
     "/meetings/{int:meeting_id}/minutes", response=answers(MeetingOut, ERRORS), summary="填写会议纪要"
 )
-def minutes(request: HttpRequest, meeting_id: int, body: MinutesIn) -> Any:
+def minutes(request: AuthedHttpRequest, meeting_id: int, body: MinutesIn) -> Any:
     return _meeting(actions.do_record_minutes(acting_user=request.user, meeting_id=meeting_id, **body.dict()))
 
 
 @router.post(
     "/meetings/{int:meeting_id}/attendance", response=answers(MeetingOut, ERRORS), summary="确认参会"
 )
-def confirm(request: HttpRequest, meeting_id: int) -> Any:
+def confirm(request: AuthedHttpRequest, meeting_id: int) -> Any:
     actions.do_confirm_attendance(acting_user=request.user, meeting_id=meeting_id)
     return _meeting(access.access_meeting(request.user, meeting_id))
 
@@ -115,7 +116,7 @@ class TaskIn(Schema):
 @router.post(
     "/meetings/{int:meeting_id}/tasks", response=answers({201: TaskOut}, ERRORS), summary="添加议定任务"
 )
-def add_task(request: HttpRequest, meeting_id: int, body: TaskIn) -> Any:
+def add_task(request: AuthedHttpRequest, meeting_id: int, body: TaskIn) -> Any:
     return Status(
         201, _task(actions.do_add_task(acting_user=request.user, meeting_id=meeting_id, **body.dict()))
     )
@@ -142,5 +143,5 @@ class EscalationNoteIn(Schema):
 
 
 @router.post("/tasks/{int:task_id}/done", response=answers(TaskOut, ERRORS), summary="报送任务完成")
-def task_done(request: HttpRequest, task_id: int, body: EscalationNoteIn) -> Any:
+def task_done(request: AuthedHttpRequest, task_id: int, body: EscalationNoteIn) -> Any:
     return _task(actions.do_complete_task(acting_user=request.user, task_id=task_id, note=body.note))

@@ -12,6 +12,7 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
 from bangban.core.answers import answers
 from bangban.core.errors import PermissionDenied
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 from bangban.core.schemas import Month, Year
 
@@ -53,7 +54,7 @@ class OrderIn(Schema):
 
 
 @router.post("/supervision", response=answers({201: OrderOut}, ERRORS), summary="下发督办/催办单")
-def issue(request: HttpRequest, body: OrderIn) -> Any:
+def issue(request: AuthedHttpRequest, body: OrderIn) -> Any:
     return Status(201, _order(actions.do_issue_order(acting_user=request.user, **body.dict())))
 
 
@@ -72,7 +73,7 @@ class ResponseIn(Schema):
 @router.post(
     "/supervision/{int:order_id}/respond", response=answers(OrderOut, ERRORS), summary="书面答复督办单"
 )
-def respond(request: HttpRequest, order_id: int, body: ResponseIn) -> Any:
+def respond(request: AuthedHttpRequest, order_id: int, body: ResponseIn) -> Any:
     return _order(
         actions.do_respond_order(acting_user=request.user, order_id=order_id, response=body.response)
     )

@@ -9,6 +9,7 @@ from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from .. import access, actions, queries
@@ -64,7 +65,7 @@ def get_route(request: HttpRequest, route_id: int) -> Any:
 @router.post("/deputy-routes", response=answers({201: RouteOut}, ERRORS), summary="添加对口联系副秘书长",
              description="副秘书长无效返回 400 reviewer_not_deputy；分类无效返回 400 category_invalid；"
                          "该分类已有配置返回 409 mapping_exists。")  # fmt: skip
-def create_route(request: HttpRequest, body: RouteIn) -> Any:
+def create_route(request: AuthedHttpRequest, body: RouteIn) -> Any:
     _route_user(request)
     return Status(201, _route(actions.do_create_route(acting_user=request.user, **body.dict())))
 
@@ -72,7 +73,7 @@ def create_route(request: HttpRequest, body: RouteIn) -> Any:
 @router.put(
     "/deputy-routes/{int:route_id}", response=answers(RouteOut, ERRORS), summary="修改对口联系副秘书长"
 )
-def update_route(request: HttpRequest, route_id: int, body: RouteIn) -> Any:
+def update_route(request: AuthedHttpRequest, route_id: int, body: RouteIn) -> Any:
     _route_user(request)
     return _route(actions.do_update_route(acting_user=request.user, route_id=route_id, **body.dict()))
 
@@ -80,7 +81,7 @@ def update_route(request: HttpRequest, route_id: int, body: RouteIn) -> Any:
 @router.delete(
     "/deputy-routes/{int:route_id}", response=answers({204: None}, ERRORS), summary="删除对口联系副秘书长"
 )
-def delete_route(request: HttpRequest, route_id: int) -> Any:
+def delete_route(request: AuthedHttpRequest, route_id: int) -> Any:
     _route_user(request)
     actions.do_delete_route(acting_user=request.user, route_id=route_id)
     return Status(204, None)

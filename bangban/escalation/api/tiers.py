@@ -10,6 +10,7 @@ from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 from bangban.tickets.access import access_ticket
 
@@ -51,7 +52,7 @@ def list_tiers(request: HttpRequest) -> Any:
 
 
 @router.put("/tiers/{int:tier_id}", response=answers(TierOut, ERRORS), summary="修改会办层级")
-def update_tier(request: HttpRequest, tier_id: int, body: TierIn) -> Any:
+def update_tier(request: AuthedHttpRequest, tier_id: int, body: TierIn) -> Any:
     return _tier(actions.do_update_tier(acting_user=request.user, tier_id=tier_id, **body.dict()))
 
 
@@ -74,7 +75,7 @@ def get_settings(request: HttpRequest) -> Any:
 
 
 @router.put("/settings", response=answers(SettingsIO, ERRORS), summary="修改分级会办参数")
-def put_settings(request: HttpRequest, body: SettingsIO) -> Any:
+def put_settings(request: AuthedHttpRequest, body: SettingsIO) -> Any:
     actions.do_update_settings(acting_user=request.user, **body.dict())
     return _settings()
 
@@ -145,7 +146,7 @@ class EscalateIn(Schema):
 @router.post(
     "/cases/{int:ticket_id}/escalate", response=answers({201: CaseTierOut}, ERRORS), summary="手动升级会办"
 )
-def escalate(request: HttpRequest, ticket_id: int, body: EscalateIn) -> Any:
+def escalate(request: AuthedHttpRequest, ticket_id: int, body: EscalateIn) -> Any:
     step = actions.do_escalate(
         acting_user=request.user, ticket_id=ticket_id, reason=body.reason, to_level=body.to_level
     )

@@ -72,7 +72,7 @@ class _Assigned:
 
 
 def _assign(
-    *, acting_user: Any, enterprise: Enterprise, officer: User, started_on: dt.date, note: str, replace: bool
+    *, acting_user: User, enterprise: Enterprise, officer: User, started_on: dt.date, note: str, replace: bool
 ) -> _Assigned:
     """The assignment itself, inside the caller's transaction, with the enterprise row locked."""
     if not enterprise.is_active:
@@ -151,7 +151,7 @@ def _assignment_after(a: Assignment) -> dict[str, Any]:
 @durable_action
 def do_assign(
     *,
-    acting_user: Any,
+    acting_user: User,
     enterprise_id: int | str,
     officer_id: Any,
     started_on: Any = None,
@@ -192,7 +192,7 @@ def do_assign(
 @durable_action
 def do_end_assignment(
     *,
-    acting_user: Any,
+    acting_user: User,
     assignment_id: int | str,
     reason: str,
     ended_on: Any = None,

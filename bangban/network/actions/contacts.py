@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -132,7 +133,7 @@ def _ask_liaison(contact: Contact, now: dt.datetime | None) -> None:
 
 
 def _raise_case(
-    acting_user: Any, contact: Contact, title: str, category_id: int | None, now: dt.datetime
+    acting_user: User, contact: Contact, title: str, category_id: int | None, now: dt.datetime
 ) -> None:
 
     require_transaction()
@@ -164,7 +165,7 @@ def _contact_after(contact: Contact) -> dict[str, Any]:
     }
 
 
-def do_log_contact(*, acting_user: Any, data: ContactInput, now: dt.datetime | None = None) -> Contact:
+def do_log_contact(*, acting_user: User, data: ContactInput, now: dt.datetime | None = None) -> Contact:
     """An officer logs a contact or an on-site visit of an enterprise assigned to him or her, with
     what the enterprise raised; with `raise_case`, the need becomes a case in the same step
     (`do_intake_report`), linked back. A visit asks the enterprise's 工作联络员 to confirm it.
@@ -227,7 +228,7 @@ def do_log_contact(*, acting_user: Any, data: ContactInput, now: dt.datetime | N
     return contact
 
 
-def do_log_leader_visit(*, acting_user: Any, data: ContactInput, now: dt.datetime | None = None) -> Contact:
+def do_log_leader_visit(*, acting_user: User, data: ContactInput, now: dt.datetime | None = None) -> Contact:
     """A leader's visit (送政策/送服务/送温暖, R4.1), recorded like an officer's visit with the leader's
     name and what was delivered; problems found may become a case in the same step."""
     if not can_record_leader_visit(acting_user):
@@ -276,7 +277,7 @@ def do_log_leader_visit(*, acting_user: Any, data: ContactInput, now: dt.datetim
 @durable_action
 def do_raise_case(
     *,
-    acting_user: Any,
+    acting_user: User,
     contact_id: int | str,
     title: str = "",
     category_id: int | None = None,

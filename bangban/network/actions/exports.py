@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.kit import durable_action
 
 
 @durable_action
-def do_record_compliance_export(*, acting_user: Any, quarter: str, view: str, count: int) -> None:
+def do_record_compliance_export(*, acting_user: User, quarter: str, view: str, count: int) -> None:
     record(
         "network.compliance_export",
         actor=acting_user,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bangban.accounts.access import own_enterprise_id
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
@@ -43,13 +44,13 @@ def _liaison_phone(person: User, phone: Any) -> str:
 
 
 @durable_action
-def do_name_liaison(*, acting_user: Any, user_id: int | str, phone: Any = "") -> Liaison:
+def do_name_liaison(*, acting_user: User, user_id: int | str, phone: Any = "") -> Liaison:
     """An enterprise names its one 工作联络员 among its own accounts. The liaison's name and mobile
     are copied into the enterprise registry's 工作联络员 fields in the same transaction (audited as
     `network.liaison_registry_sync`), so the registry and the 核验 SMS agree."""
     if not is_enterprise_user(acting_user):
         raise PermissionDenied("只有企业用户可以指定本企业的工作联络员")
-    enterprise_id = acting_user.enterprise_id
+    enterprise_id = own_enterprise_id(acting_user)
     try:
         pk = int(user_id)
     except (TypeError, ValueError):

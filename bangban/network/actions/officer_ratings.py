@@ -8,6 +8,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from bangban.accounts.access import own_enterprise_id
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import Conflict, PermissionDenied, ValidationFailed
 from bangban.core.satisfaction import BAD_RATINGS, Satisfaction
@@ -21,7 +23,7 @@ from .assignments import current_assignment
 
 
 def do_rate_officer(
-    *, acting_user: Any, level: Any, comment: str = "", now: dt.datetime | None = None
+    *, acting_user: User, level: Any, comment: str = "", now: dt.datetime | None = None
 ) -> OfficerRating:
     """The enterprise rates its current officer's service (five levels), once a month."""
     if not is_enterprise_user(acting_user):
@@ -37,14 +39,15 @@ def do_rate_officer(
         raise ValidationFailed(
             "选择不满意时请说明原因", code="comment_required", details={"field": "comment"}
         )
-    assignment = current_assignment(acting_user.enterprise_id)
+    enterprise_id = own_enterprise_id(acting_user)
+    assignment = current_assignment(enterprise_id)
     if assignment is None:
         raise ValidationFailed("本企业目前没有挂钩的帮办专员", code="no_officer")
     month = rules.month_code(_today(now))
     try:
         with transaction.atomic(durable=True):
             rating = OfficerRating.objects.create(
-                enterprise_id=acting_user.enterprise_id,
+                enterprise_id=enterprise_id,
                 officer=assignment.officer,
                 month=month,
                 level=value,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -113,7 +114,7 @@ def _decide(
 
 def do_verify_visit(
     *,
-    acting_user: Any,
+    acting_user: User,
     contact_id: int | str,
     decision: str,
     note: str = "",

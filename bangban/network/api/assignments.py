@@ -10,6 +10,7 @@ from ninja import Field, File, Query, Schema, Status, UploadedFile
 
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageQuery, PageSize, page_body
 
 from .. import actions, importing, queries
@@ -94,7 +95,7 @@ def list_assignments(request: HttpRequest, query: Query[AssignmentQuery]) -> Any
     "县区重点须副科级以上，其他企业须县区、功能区或镇街干部（officer_not_local / officer_out_of_region）。"
     "企业已有专员且未要求调整时返回 409 enterprise_has_officer。",
 )
-def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
+def create_assignment(request: AuthedHttpRequest, payload: AssignmentIn) -> Any:
     a = actions.do_assign(
         acting_user=request.user,
         enterprise_id=payload.enterprise_id,
@@ -111,7 +112,7 @@ def create_assignment(request: HttpRequest, payload: AssignmentIn) -> Any:
     response=answers(AssignmentOut, ASSIGN_ERRORS),
     summary="结束挂钩",
 )
-def end_assignment(request: HttpRequest, assignment_id: int, payload: AssignmentEndIn) -> Any:
+def end_assignment(request: AuthedHttpRequest, assignment_id: int, payload: AssignmentEndIn) -> Any:
     a = actions.do_end_assignment(
         acting_user=request.user,
         assignment_id=assignment_id,
@@ -152,7 +153,7 @@ def batch_out(b: AssignmentBatch) -> dict[str, Any]:
     summary="上传挂钩安排 Excel（预览）",
     description="逐行检查并返回预览，不写入；确认后调用 apply。",
 )
-def preview_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+def preview_import(request: AuthedHttpRequest, file: File[UploadedFile]) -> Any:
     batch = importing.do_preview_assignment_import(acting_user=request.user, uploaded_file=file)
     return Status(201, batch_out(batch))
 
@@ -167,7 +168,7 @@ def get_import(request: HttpRequest, batch_id: int) -> Any:
     response=answers(NetworkBatchOut, IMPORT_ERRORS, ASSIGN_ERRORS),
     summary="确认导入挂钩安排",
 )
-def apply_import(request: HttpRequest, batch_id: int) -> Any:
+def apply_import(request: AuthedHttpRequest, batch_id: int) -> Any:
     return batch_out(importing.do_apply_assignment_import(acting_user=request.user, batch_id=batch_id))
 
 
@@ -176,7 +177,7 @@ def apply_import(request: HttpRequest, batch_id: int) -> Any:
     response=answers(NetworkBatchOut, IMPORT_ERRORS),
     summary="取消导入",
 )
-def cancel_import(request: HttpRequest, batch_id: int) -> Any:
+def cancel_import(request: AuthedHttpRequest, batch_id: int) -> Any:
     return batch_out(importing.do_cancel_assignment_import(acting_user=request.user, batch_id=batch_id))
 
 

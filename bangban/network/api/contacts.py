@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import actions, queries
@@ -130,7 +131,7 @@ def get_contact(request: HttpRequest, contact_id: int) -> Any:
     "未挂钩该企业：400 enterprise_not_assigned；日期晚于今天：400 contact_in_future；"
     "同一专员、企业、方式、日期重复：409 duplicate_contact。",
 )
-def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
+def create_contact(request: AuthedHttpRequest, payload: ContactIn) -> Any:
     contact = actions.do_log_contact(
         acting_user=request.user,
         data=actions.ContactInput(
@@ -152,7 +153,7 @@ def create_contact(request: HttpRequest, payload: ContactIn) -> Any:
     response=answers({201: ContactOut}, CONTACT_ERRORS),
     summary="登记领导走访（送政策、送服务）",
 )
-def create_leader_visit(request: HttpRequest, payload: LeaderVisitIn) -> Any:
+def create_leader_visit(request: AuthedHttpRequest, payload: LeaderVisitIn) -> Any:
     contact = actions.do_log_leader_visit(
         acting_user=request.user,
         data=actions.ContactInput(
@@ -176,7 +177,7 @@ def create_leader_visit(request: HttpRequest, payload: LeaderVisitIn) -> Any:
     response=answers(ContactOut, CONTACT_ERRORS),
     summary="将联系中反映的需求转为诉求",
 )
-def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> Any:
+def raise_case(request: AuthedHttpRequest, contact_id: int, payload: RaiseCaseIn) -> Any:
     contact = actions.do_raise_case(
         acting_user=request.user,
         contact_id=contact_id,
@@ -192,7 +193,7 @@ def raise_case(request: HttpRequest, contact_id: int, payload: RaiseCaseIn) -> A
     response=answers(ContactOut, CONTACT_ERRORS),
     summary="企业工作联络员核验走访",
 )
-def verify_contact(request: HttpRequest, contact_id: int, payload: NetworkVerifyIn) -> Any:
+def verify_contact(request: AuthedHttpRequest, contact_id: int, payload: NetworkVerifyIn) -> Any:
     contact = actions.do_verify_visit(
         acting_user=request.user,
         contact_id=contact_id,

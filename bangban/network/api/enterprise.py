@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 
 from .. import actions
 from ..models import OfficerRating
@@ -32,7 +32,7 @@ class LiaisonOut(Schema):
     response=answers(LiaisonOut, "liaison_invalid", "liaison_phone_invalid", "liaison_phone_required"),
     summary="指定本企业工作联络员",
 )
-def name_liaison(request: HttpRequest, payload: LiaisonIn) -> Any:
+def name_liaison(request: AuthedHttpRequest, payload: LiaisonIn) -> Any:
     liaison = actions.do_name_liaison(acting_user=request.user, user_id=payload.user_id, phone=payload.phone)
     return {
         "enterprise_id": liaison.enterprise_id,
@@ -61,7 +61,7 @@ class NetworkRatingOut(Schema):
     ),
     summary="评价本企业帮办专员的服务",
 )
-def rate_officer(request: HttpRequest, payload: NetworkRatingIn) -> Any:
+def rate_officer(request: AuthedHttpRequest, payload: NetworkRatingIn) -> Any:
     r: OfficerRating = actions.do_rate_officer(
         acting_user=request.user, level=payload.level, comment=payload.comment
     )

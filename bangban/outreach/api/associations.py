@@ -11,6 +11,7 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import PageQuery, page_body
 
 from .. import forums, queries
@@ -59,7 +60,7 @@ def list_associations(request: HttpRequest, query: Query[NameQuery]) -> Any:
 
 
 @router.post("/associations", response=answers({201: dict}, ERRORS), summary="登记行业协会商会")
-def create_association(request: HttpRequest, payload: AssociationIn) -> Any:
+def create_association(request: AuthedHttpRequest, payload: AssociationIn) -> Any:
     a = forums.do_create_association(acting_user=request.user, data=payload.dict())
     return Status(201, {"id": a.pk, "name": a.name})
 
@@ -70,7 +71,7 @@ def create_association(request: HttpRequest, payload: AssociationIn) -> Any:
     summary="关联协会商会账号（营商办）",
 )
 def set_association_accounts(
-    request: HttpRequest, association_id: int, payload: AssociationAccountsIn
+    request: AuthedHttpRequest, association_id: int, payload: AssociationAccountsIn
 ) -> Any:
     a = forums.do_set_association_accounts(
         acting_user=request.user, association_id=association_id, data=payload.dict()
@@ -138,13 +139,13 @@ def get_opinion(request: HttpRequest, opinion_id: int) -> Any:
 
 
 @router.post("/opinions", response=answers({201: dict}, ERRORS), summary="提交协会商会收集的意见")
-def submit_opinion(request: HttpRequest, payload: OpinionIn) -> Any:
+def submit_opinion(request: AuthedHttpRequest, payload: OpinionIn) -> Any:
     o = forums.do_submit_opinion(acting_user=request.user, data=payload.dict())
     return Status(201, opinion_out(o))
 
 
 @router.post("/opinions/{opinion_id}/answer", response=answers(dict, ERRORS), summary="答复单位答复")
-def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> Any:
+def answer_opinion(request: AuthedHttpRequest, opinion_id: int, payload: AnswerIn) -> Any:
     forums.do_answer_opinion(
         acting_user=request.user, opinion_id=opinion_id, answer=payload.answer, version=payload.version
     )
@@ -152,7 +153,7 @@ def answer_opinion(request: HttpRequest, opinion_id: int, payload: AnswerIn) -> 
 
 
 @router.post("/opinions/{opinion_id}/rating", response=answers({201: dict}, ERRORS), summary="企业评价答复")
-def rate_opinion(request: HttpRequest, opinion_id: int, payload: OutreachRatingIn) -> Any:
+def rate_opinion(request: AuthedHttpRequest, opinion_id: int, payload: OutreachRatingIn) -> Any:
     forums.do_rate_answer(
         acting_user=request.user, opinion_id=opinion_id, level=payload.level, comment=payload.comment
     )

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, File, Query, Schema, Status, UploadedFile
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import policies, policy_import, queries
@@ -80,12 +81,12 @@ def get_policy(request: HttpRequest, policy_id: int) -> Any:
 
 
 @router.post("/policies", response=answers({201: PolicyOut}, ERRORS), summary="录入惠企政策")
-def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
+def create_policy(request: AuthedHttpRequest, payload: PolicyIn) -> Any:
     return Status(201, policy_out(policies.do_create_policy(acting_user=request.user, data=payload.dict())))
 
 
 @router.put("/policies/{policy_id}", response=answers(PolicyOut, ERRORS), summary="修改惠企政策")
-def update_policy(request: HttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
+def update_policy(request: AuthedHttpRequest, policy_id: int, payload: PolicyPatch) -> Any:
     data = payload.dict()
     version = data.pop("version")
     return policy_out(
@@ -121,7 +122,7 @@ def import_out(batch: Any) -> dict[str, Any]:
     response=answers({201: dict}, ERRORS, IMPORT_ERRORS),
     summary="上传惠企政策导入文件（.xlsx），逐行检查并返回预览；确认前不写入政策库",
 )
-def preview_policy_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
+def preview_policy_import(request: AuthedHttpRequest, file: File[UploadedFile]) -> Any:
     batch = policy_import.do_preview_policy_import(acting_user=request.user, uploaded_file=file)
     return Status(201, import_out(batch))
 
@@ -136,7 +137,7 @@ def get_policy_import(request: HttpRequest, import_id: int) -> Any:
     response=answers(dict, ERRORS, IMPORT_ERRORS),
     summary="确认导入有效行",
 )
-def apply_policy_import(request: HttpRequest, import_id: int) -> Any:
+def apply_policy_import(request: AuthedHttpRequest, import_id: int) -> Any:
     return import_out(policy_import.do_apply_policy_import(acting_user=request.user, import_id=import_id))
 
 
@@ -145,5 +146,5 @@ def apply_policy_import(request: HttpRequest, import_id: int) -> Any:
     response=answers(dict, ERRORS, IMPORT_ERRORS),
     summary="取消政策导入",
 )
-def cancel_policy_import(request: HttpRequest, import_id: int) -> Any:
+def cancel_policy_import(request: AuthedHttpRequest, import_id: int) -> Any:
     return import_out(policy_import.do_cancel_policy_import(acting_user=request.user, import_id=import_id))

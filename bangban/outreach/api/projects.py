@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import projects, queries
@@ -109,7 +110,7 @@ def get_project(request: HttpRequest, project_id: int) -> Any:
 
 
 @router.post("/projects", response=answers({201: ProjectOut}, ERRORS), summary="登记招商项目")
-def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
+def create_project(request: AuthedHttpRequest, payload: ProjectIn) -> Any:
     data = payload.dict()
     data["amount"] = str(data["amount"])
     project = projects.do_create_project(acting_user=request.user, data=data)
@@ -121,7 +122,7 @@ def create_project(request: HttpRequest, payload: ProjectIn) -> Any:
     response=answers(ProjectOut, ERRORS),
     summary="修改招商项目（阶段、首席服务员等）",
 )
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch) -> Any:
+def update_project(request: AuthedHttpRequest, project_id: int, payload: ProjectPatch) -> Any:
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
     if "amount" in changes and changes["amount"] is not None:
@@ -148,7 +149,7 @@ class ProcedureIn(Schema):
     response=answers({201: ProcedureOut}, ERRORS),
     summary="登记办理事项（全程代办或告知）",
 )
-def add_procedure(request: HttpRequest, project_id: int, payload: ProcedureIn) -> Any:
+def add_procedure(request: AuthedHttpRequest, project_id: int, payload: ProcedureIn) -> Any:
     procedure = projects.do_add_procedure(
         acting_user=request.user, project_id=project_id, data=payload.dict()
     )
@@ -166,7 +167,7 @@ class ProgressIn(Schema):
     response=answers({201: ProcedureOut}, ERRORS),
     summary="记录代办进展",
 )
-def add_progress(request: HttpRequest, procedure_id: int, payload: ProgressIn) -> Any:
+def add_progress(request: AuthedHttpRequest, procedure_id: int, payload: ProgressIn) -> Any:
     step = projects.do_record_progress(
         acting_user=request.user,
         procedure_id=procedure_id,
@@ -211,7 +212,7 @@ class ProblemIn(Schema):
     response=answers({201: ProblemOut}, ERRORS),
     summary="登记项目问题（纳入本月收集）",
 )
-def add_problem(request: HttpRequest, project_id: int, payload: ProblemIn) -> Any:
+def add_problem(request: AuthedHttpRequest, project_id: int, payload: ProblemIn) -> Any:
     problem = projects.do_add_problem(acting_user=request.user, project_id=project_id, data=payload.dict())
     return Status(201, problem_out(access_problem(request.user, problem.pk)))
 
@@ -230,7 +231,7 @@ class TransferIn(Schema):
 
 
 @router.post("/problems/{problem_id}/solve", response=answers(ProblemOut, ERRORS), summary="项目问题本级解决")
-def solve_problem(request: HttpRequest, problem_id: int, payload: SolveIn) -> Any:
+def solve_problem(request: AuthedHttpRequest, problem_id: int, payload: SolveIn) -> Any:
     projects.do_solve_problem(acting_user=request.user, problem_id=problem_id, solution=payload.solution)
     return problem_out(access_problem(request.user, problem_id))
 
@@ -241,6 +242,6 @@ def solve_problem(request: HttpRequest, problem_id: int, payload: SolveIn) -> An
     summary="项目问题转市商务局",
     description="通过受理生成诉求（市级），并与问题关联。",
 )
-def transfer_problem(request: HttpRequest, problem_id: int, payload: TransferIn) -> Any:
+def transfer_problem(request: AuthedHttpRequest, problem_id: int, payload: TransferIn) -> Any:
     projects.do_transfer_problem(acting_user=request.user, problem_id=problem_id, note=payload.note)
     return problem_out(access_problem(request.user, problem_id))

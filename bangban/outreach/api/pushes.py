@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import policies, pushes, queries
@@ -47,7 +48,7 @@ class PushIn(Schema):
     description="在调用者管辖范围内按政策标签匹配存续企业，已送达的不重复；企业较多时在后台推送，"
     "用 GET /pushes/{id} 查看进度。没有可推送企业时返回 409 no_matching_enterprise。",
 )
-def push_policy(request: HttpRequest, policy_id: int, payload: PushIn) -> Any:
+def push_policy(request: AuthedHttpRequest, policy_id: int, payload: PushIn) -> Any:
     push = pushes.do_push_policy(acting_user=request.user, policy_id=policy_id, send_sms=payload.send_sms)
     return Status(202, push_out(push))
 
@@ -95,7 +96,7 @@ def list_deliveries(request: HttpRequest, query: Query[DeliveryQuery]) -> Any:
     response=answers(DeliveryOut),
     summary="企业阅读政策（回执）",
 )
-def read_delivery(request: HttpRequest, delivery_id: int) -> Any:
+def read_delivery(request: AuthedHttpRequest, delivery_id: int) -> Any:
     return delivery_out(policies.do_mark_read(acting_user=request.user, delivery_id=delivery_id))
 
 
@@ -108,6 +109,6 @@ class QuestionIn(Schema):
     response=answers({201: dict}, ERRORS),
     summary="就政策提问（生成诉求）",
 )
-def ask_question(request: HttpRequest, delivery_id: int, payload: QuestionIn) -> Any:
+def ask_question(request: AuthedHttpRequest, delivery_id: int, payload: QuestionIn) -> Any:
     q = policies.do_ask_question(acting_user=request.user, delivery_id=delivery_id, content=payload.content)
     return Status(201, {"id": q.pk, "ticket_id": q.ticket_id, "ticket_number": q.ticket.number})

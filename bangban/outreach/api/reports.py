@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import PageQuery, page_body
 
 from .. import forums, queries
@@ -72,13 +73,13 @@ def get_report(request: HttpRequest, report_id: int) -> Any:
 
 
 @router.post("/reports", response=answers({201: dict}, ERRORS), summary="营商环境监督员反映问题")
-def submit_report(request: HttpRequest, payload: ReportIn) -> Any:
+def submit_report(request: AuthedHttpRequest, payload: ReportIn) -> Any:
     r = forums.do_submit_report(acting_user=request.user, data=payload.dict())
     return Status(201, report_out(r))
 
 
 @router.post("/reports/{report_id}/forward", response=answers(dict, ERRORS), summary="营商办转为诉求")
-def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
+def forward_report(request: AuthedHttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_forward_report(
         acting_user=request.user, report_id=report_id, note=payload.note, version=payload.version
     )
@@ -86,7 +87,7 @@ def forward_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn
 
 
 @router.post("/reports/{report_id}/decline", response=answers(dict, ERRORS), summary="不予转办")
-def decline_report(request: HttpRequest, report_id: int, payload: OutreachReasonIn) -> Any:
+def decline_report(request: AuthedHttpRequest, report_id: int, payload: OutreachReasonIn) -> Any:
     forums.do_decline_report(
         acting_user=request.user, report_id=report_id, reason=payload.reason, version=payload.version
     )
@@ -94,7 +95,7 @@ def decline_report(request: HttpRequest, report_id: int, payload: OutreachReason
 
 
 @router.post("/reports/{report_id}/follow-ups", response=answers({201: dict}, ERRORS), summary="跟踪问效")
-def follow_report(request: HttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
+def follow_report(request: AuthedHttpRequest, report_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, report_id=report_id, note=payload.note)
     return Status(201, report_out(access_report(request.user, report_id)))
 
@@ -135,5 +136,5 @@ def list_events(request: HttpRequest, query: Query[EventQuery]) -> Any:
 
 
 @router.post("/events", response=answers({201: dict}, ERRORS), summary="登记恳谈会/宿商讲坛")
-def record_event(request: HttpRequest, payload: EventIn) -> Any:
+def record_event(request: AuthedHttpRequest, payload: EventIn) -> Any:
     return Status(201, event_out(forums.do_record_event(acting_user=request.user, data=payload.dict())))

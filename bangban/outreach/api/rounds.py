@@ -10,6 +10,7 @@ from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 from bangban.core.schemas import MonthField, MonthText, YearField
 
@@ -59,7 +60,7 @@ def list_rounds(request: HttpRequest, query: Query[RoundQuery]) -> Any:
 @router.post(
     "/rounds", response=answers({201: RoundOut}, ERRORS), summary="开启月度问题收集（已开启则返回原有轮次）"
 )
-def open_round(request: HttpRequest, payload: RoundIn) -> Any:
+def open_round(request: AuthedHttpRequest, payload: RoundIn) -> Any:
     rnd = projects.do_open_round(
         acting_user=request.user, region_code=payload.region, year=payload.year, month=payload.month
     )
@@ -67,7 +68,7 @@ def open_round(request: HttpRequest, payload: RoundIn) -> Any:
 
 
 @router.post("/rounds/{round_id}/submit", response=answers(RoundOut, ERRORS), summary="报送本月项目问题")
-def submit_round(request: HttpRequest, round_id: int) -> Any:
+def submit_round(request: AuthedHttpRequest, round_id: int) -> Any:
     projects.do_submit_round(acting_user=request.user, round_id=round_id)
     return round_out(access_round(request.user, round_id))
 

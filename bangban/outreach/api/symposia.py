@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import PageQuery, page_body
 from bangban.core.schemas import YearField
 
@@ -101,7 +102,7 @@ def get_symposium(request: HttpRequest, symposium_id: int) -> Any:
 
 
 @router.post("/symposia", response=answers({201: dict}, ERRORS), summary="安排企业家座谈会（每半年一次）")
-def create_symposium(request: HttpRequest, payload: SymposiumIn) -> Any:
+def create_symposium(request: AuthedHttpRequest, payload: SymposiumIn) -> Any:
     return Status(
         201, symposium_out(symposia.do_create_symposium(acting_user=request.user, data=payload.dict()))
     )
@@ -112,7 +113,7 @@ def create_symposium(request: HttpRequest, payload: SymposiumIn) -> Any:
     response=answers({201: dict}, ERRORS),
     summary="企业自荐或部门推荐",
 )
-def nominate(request: HttpRequest, symposium_id: int, payload: NominationIn) -> Any:
+def nominate(request: AuthedHttpRequest, symposium_id: int, payload: NominationIn) -> Any:
     symposia.do_nominate(
         acting_user=request.user,
         symposium_id=symposium_id,
@@ -123,7 +124,7 @@ def nominate(request: HttpRequest, symposium_id: int, payload: NominationIn) -> 
 
 
 @router.post("/symposia/{symposium_id}/selection", response=answers(dict, ERRORS), summary="确定参会人选")
-def select(request: HttpRequest, symposium_id: int, payload: SelectionIn) -> Any:
+def select(request: AuthedHttpRequest, symposium_id: int, payload: SelectionIn) -> Any:
     return symposium_out(
         symposia.do_select(
             acting_user=request.user,
@@ -137,7 +138,7 @@ def select(request: HttpRequest, symposium_id: int, payload: SelectionIn) -> Any
 @router.post(
     "/symposia/{symposium_id}/policies", response=answers(dict, ERRORS), summary="向参会企业推送政策"
 )
-def push_symposium_policies(request: HttpRequest, symposium_id: int, payload: PoliciesIn) -> Any:
+def push_symposium_policies(request: AuthedHttpRequest, symposium_id: int, payload: PoliciesIn) -> Any:
     return symposium_out(
         symposia.do_push_policies(
             acting_user=request.user, symposium_id=symposium_id, policy_ids=list(payload.policy_ids)
@@ -146,7 +147,7 @@ def push_symposium_policies(request: HttpRequest, symposium_id: int, payload: Po
 
 
 @router.post("/symposia/{symposium_id}/held", response=answers(dict, ERRORS), summary="记录已召开")
-def mark_held(request: HttpRequest, symposium_id: int, payload: HeldIn) -> Any:
+def mark_held(request: AuthedHttpRequest, symposium_id: int, payload: HeldIn) -> Any:
     return symposium_out(
         symposia.do_mark_held(
             acting_user=request.user,
@@ -162,7 +163,7 @@ def mark_held(request: HttpRequest, symposium_id: int, payload: HeldIn) -> Any:
     response=answers({201: dict}, ERRORS),
     summary="记录意见建议（重大问题转诉求）",
 )
-def add_suggestion(request: HttpRequest, symposium_id: int, payload: SuggestionIn) -> Any:
+def add_suggestion(request: AuthedHttpRequest, symposium_id: int, payload: SuggestionIn) -> Any:
     symposia.do_record_suggestion(
         acting_user=request.user,
         symposium_id=symposium_id,
@@ -178,6 +179,6 @@ def add_suggestion(request: HttpRequest, symposium_id: int, payload: SuggestionI
     response=answers({201: dict}, ERRORS),
     summary="座谈会建议的跟踪问效",
 )
-def follow_suggestion(request: HttpRequest, suggestion_id: int, payload: OutreachNoteIn) -> Any:
+def follow_suggestion(request: AuthedHttpRequest, suggestion_id: int, payload: OutreachNoteIn) -> Any:
     forums.do_follow_up(acting_user=request.user, suggestion_id=suggestion_id, note=payload.note)
     return Status(201, {"ok": True})

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.models import User
@@ -13,6 +12,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, NotFound
+from bangban.core.kit import durable_action
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
 
@@ -23,8 +23,9 @@ from ._common import _link
 from .registry import INFORM_REASON_REQUIRED, INFORM_SOLUTION_REQUIRED
 
 
+@durable_action
 def do_add_procedure(
-    *, acting_user: Any, project_id: int, data: dict[str, Any], now: dt.datetime | None = None
+    *, acting_user: User, project_id: int, data: dict[str, Any], now: dt.datetime | None = None
 ) -> ProjectProcedure:
     """R1.2: a procedure is handled on the owner's behalf (全程代办), or — when that is impossible —
     the owner is told why and given a solution (告知): 告知 without a solution is refused."""
@@ -48,35 +49,34 @@ def do_add_procedure(
         unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
         if unit is None:
             raise checks.fail("handling_unit_id", "unknown_unit", "办理单位不存在或已停用")
-    with transaction.atomic():
-        project = access_project(acting_user, project_id, "edit", for_update=True)
-        procedure = ProjectProcedure.objects.create(
-            project=project,
-            name=name,
-            handling_unit=unit,
-            mode=mode,
-            status=ProcedureStatus.INFORMED if mode == ProcedureMode.INFORM else ProcedureStatus.PENDING,
-            due_date=due_date,
-            inform_reason=reason,
-            inform_solution=solution,
-            created_by=acting_user,
-        )
-        record(
-            "outreach.procedure_added",
-            actor=acting_user,
-            obj=procedure,
-            object_repr=f"{project.name}：{procedure.name}",
-            after=snapshot(procedure),
-        )
-        if mode == ProcedureMode.INFORM and project.enterprise_id:
-            for owner in _enterprise_users(project.enterprise_id):
-                notify_user(
-                    owner,
-                    f"“{procedure.name}”不能代办：告知与解决办法",
-                    f"原因：{reason}\n解决办法：{solution}",
-                    link=_link("project_detail", project.pk),
-                    now=now,
-                )
+    project = access_project(acting_user, project_id, "edit", for_update=True)
+    procedure = ProjectProcedure.objects.create(
+        project=project,
+        name=name,
+        handling_unit=unit,
+        mode=mode,
+        status=ProcedureStatus.INFORMED if mode == ProcedureMode.INFORM else ProcedureStatus.PENDING,
+        due_date=due_date,
+        inform_reason=reason,
+        inform_solution=solution,
+        created_by=acting_user,
+    )
+    record(
+        "outreach.procedure_added",
+        actor=acting_user,
+        obj=procedure,
+        object_repr=f"{project.name}：{procedure.name}",
+        after=snapshot(procedure),
+    )
+    if mode == ProcedureMode.INFORM and project.enterprise_id:
+        for owner in _enterprise_users(project.enterprise_id):
+            notify_user(
+                owner,
+                f"“{procedure.name}”不能代办：告知与解决办法",
+                f"原因：{reason}\n解决办法：{solution}",
+                link=_link("project_detail", project.pk),
+                now=now,
+            )
     return procedure
 
 
@@ -95,9 +95,10 @@ PROGRESS_ACTIONS = {
 }
 
 
+@durable_action
 def do_record_progress(
     *,
-    acting_user: Any,
+    acting_user: User,
     procedure_id: int,
     note: str,
     status: str,
@@ -106,42 +107,41 @@ def do_record_progress(
 ) -> ProcedureStep:
     now = now or timezone.now()
     data = {"note": note, "status": status}
-    with transaction.atomic():
-        found = ProjectProcedure.objects.filter(
-            pk=checks.lookup_id({"id": procedure_id}, "id", "代办事项")
-        ).first()
-        if found is None:
-            raise NotFound()
-        # Access first: another region's procedure is not found, whatever the body says.
-        access_project(acting_user, found.project_id, "edit")
-        procedure = kit.lock(ProjectProcedure, found.pk)
-        kit.check_version(procedure, version)
-        note = checks.text(data, "note", "进展情况", max_length=500)
-        status = checks.choice(data, "status", "办理状态", ProcedureStatus)
-        if procedure.mode != ProcedureMode.PROXY:
-            raise InvalidTransition(
-                "“告知”的事项没有代办进展；如改为代办，请另行登记", code="procedure_not_proxy"
-            )
-        if status == ProcedureStatus.INFORMED:
-            raise checks.fail("status", "invalid_status", "代办事项的状态应为未开始、办理中或已办结")
-        before = {"status": procedure.status}
-        procedure.status = workflow.PROCEDURE.check(
-            procedure.status,
-            PROGRESS_ACTIONS[ProcedureStatus(status)],
-            message="该事项已办结",
-            code="procedure_done",
+    found = ProjectProcedure.objects.filter(
+        pk=checks.lookup_id({"id": procedure_id}, "id", "代办事项")
+    ).first()
+    if found is None:
+        raise NotFound()
+    # Access first: another region's procedure is not found, whatever the body says.
+    access_project(acting_user, found.project_id, "edit")
+    procedure = kit.lock(ProjectProcedure, found.pk)
+    kit.check_version(procedure, version)
+    note = checks.text(data, "note", "进展情况", max_length=500)
+    status = checks.choice(data, "status", "办理状态", ProcedureStatus)
+    if procedure.mode != ProcedureMode.PROXY:
+        raise InvalidTransition(
+            "“告知”的事项没有代办进展；如改为代办，请另行登记", code="procedure_not_proxy"
         )
-        procedure.done_at = now if status == ProcedureStatus.DONE else None
-        kit.save_change(procedure, ["status", "done_at"])
-        step = ProcedureStep.objects.create(
-            procedure=procedure, note=note, status_after=status, by=acting_user, at=now
-        )
-        record(
-            "outreach.procedure_progress",
-            actor=acting_user,
-            obj=procedure,
-            object_repr=f"{procedure.project.name}：{procedure.name}",
-            before=before,
-            after={"status": status, "note": note},
-        )
+    if status == ProcedureStatus.INFORMED:
+        raise checks.fail("status", "invalid_status", "代办事项的状态应为未开始、办理中或已办结")
+    before = {"status": procedure.status}
+    procedure.status = workflow.PROCEDURE.check(
+        procedure.status,
+        PROGRESS_ACTIONS[ProcedureStatus(status)],
+        message="该事项已办结",
+        code="procedure_done",
+    )
+    procedure.done_at = now if status == ProcedureStatus.DONE else None
+    kit.save_change(procedure, ["status", "done_at"])
+    step = ProcedureStep.objects.create(
+        procedure=procedure, note=note, status_after=status, by=acting_user, at=now
+    )
+    record(
+        "outreach.procedure_progress",
+        actor=acting_user,
+        obj=procedure,
+        object_repr=f"{procedure.project.name}：{procedure.name}",
+        before=before,
+        after={"status": status, "note": note},
+    )
     return step

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.access import scope_of
@@ -15,6 +14,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied
+from bangban.core.kit import durable_action
 from bangban.enterprises.access import visible_enterprises
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
@@ -132,8 +132,9 @@ def _enterprise(user: Any, data: dict[str, Any]) -> Any:
     return found
 
 
+@durable_action
 def do_create_project(
-    *, acting_user: Any, data: dict[str, Any], now: dt.datetime | None = None
+    *, acting_user: User, data: dict[str, Any], now: dt.datetime | None = None
 ) -> InvestmentProject:
     if not can_manage_projects(acting_user):
         raise PermissionDenied("只有首席服务员、牵头招商部门或营商办可以登记招商项目")
@@ -148,28 +149,27 @@ def do_create_project(
     stage = checks.choice(data, "stage", "项目阶段", ProjectStage, default=ProjectStage.SIGNED)
     officer = _chief_officer(data)
     description = checks.text(data, "description", "项目概况", max_length=5000, required=False)
-    with transaction.atomic():
-        project = InvestmentProject.objects.create(
-            name=name,
-            enterprise=enterprise,
-            investor=investor or (enterprise.name if enterprise else ""),
-            region=region,
-            amount=amount,
-            stage=stage,
-            chief_officer=officer,
-            lead_unit=lead_unit_for(collection_region(region)),
-            description=description,
-            created_by=acting_user,
+    project = InvestmentProject.objects.create(
+        name=name,
+        enterprise=enterprise,
+        investor=investor or (enterprise.name if enterprise else ""),
+        region=region,
+        amount=amount,
+        stage=stage,
+        chief_officer=officer,
+        lead_unit=lead_unit_for(collection_region(region)),
+        description=description,
+        created_by=acting_user,
+    )
+    record("outreach.project_created", actor=acting_user, obj=project, after=snapshot(project))
+    if officer.pk != acting_user.pk:
+        notify_user(
+            officer,
+            f"您被确定为项目“{project.name}”的首席服务员",
+            f"{region.name}｜投资额 {amount} 万元｜{project.get_stage_display()}",
+            link=_link("project_detail", project.pk),
+            now=now,
         )
-        record("outreach.project_created", actor=acting_user, obj=project, after=snapshot(project))
-        if officer.pk != acting_user.pk:
-            notify_user(
-                officer,
-                f"您被确定为项目“{project.name}”的首席服务员",
-                f"{region.name}｜投资额 {amount} 万元｜{project.get_stage_display()}",
-                link=_link("project_detail", project.pk),
-                now=now,
-            )
     return project
 
 
@@ -178,51 +178,49 @@ PROJECT_FIELDS = ("name", "investor", "amount", "stage", "chief_officer", "descr
 PROJECT_EDITABLE = ("name", "investor", "amount", "stage", "chief_officer_id", "description", "is_active")
 
 
+@durable_action
 def do_update_project(
     *,
-    acting_user: Any,
+    acting_user: User,
     project_id: int,
     version: Any,
     changes: dict[str, Any],
     now: dt.datetime | None = None,
 ) -> InvestmentProject:
     now = now or timezone.now()
-    with transaction.atomic():
-        project = access_project(acting_user, project_id, "edit", for_update=True)
-        kit.check_version(project, version, what="项目", required=True)
-        before = snapshot(project, exclude=("updated_at",))
-        new_officer = None
-        if "name" in changes:
-            project.name = checks.text(changes, "name", "项目名称", max_length=120)
-        if "investor" in changes:
-            project.investor = checks.text(changes, "investor", "投资方", max_length=120, required=False)
-            if not project.investor and project.enterprise_id is None:
-                raise checks.fail("investor", "investor_required", "项目没有关联企业时必须填写投资方")
-        if "amount" in changes:
-            project.amount = checks.amount(changes, "amount", "投资额（万元）")
-        if "stage" in changes:
-            stage = checks.choice(changes, "stage", "项目阶段", ProjectStage)
-            if stage != project.stage:
-                project.stage = workflow.PROJECT.check(project.stage, f"stage_{stage}")
-        if "description" in changes:
-            project.description = checks.text(
-                changes, "description", "项目概况", max_length=5000, required=False
-            )
-        if "is_active" in changes:
-            project.is_active = bool(changes["is_active"])
-        wanted = checks.optional_int(changes, "chief_officer_id", "首席服务员")
-        if wanted is not None and wanted != project.chief_officer_id:
-            new_officer = _chief_officer(changes)
-            project.chief_officer = new_officer
-        kit.save_change(project, PROJECT_FIELDS)
-        before, after = _diff(before, snapshot(project, exclude=("updated_at",)))
-        record("outreach.project_updated", actor=acting_user, obj=project, before=before, after=after)
-        if new_officer is not None and new_officer.pk != acting_user.pk:
-            notify_user(
-                new_officer,
-                f"您被确定为项目“{project.name}”的首席服务员",
-                f"{project.region.name}｜{project.get_stage_display()}",
-                link=_link("project_detail", project.pk),
-                now=now,
-            )
+    project = access_project(acting_user, project_id, "edit", for_update=True)
+    kit.check_version(project, version, what="项目", required=True)
+    before = snapshot(project, exclude=("updated_at",))
+    new_officer = None
+    if "name" in changes:
+        project.name = checks.text(changes, "name", "项目名称", max_length=120)
+    if "investor" in changes:
+        project.investor = checks.text(changes, "investor", "投资方", max_length=120, required=False)
+        if not project.investor and project.enterprise_id is None:
+            raise checks.fail("investor", "investor_required", "项目没有关联企业时必须填写投资方")
+    if "amount" in changes:
+        project.amount = checks.amount(changes, "amount", "投资额（万元）")
+    if "stage" in changes:
+        stage = checks.choice(changes, "stage", "项目阶段", ProjectStage)
+        if stage != project.stage:
+            project.stage = workflow.PROJECT.check(project.stage, f"stage_{stage}")
+    if "description" in changes:
+        project.description = checks.text(changes, "description", "项目概况", max_length=5000, required=False)
+    if "is_active" in changes:
+        project.is_active = bool(changes["is_active"])
+    wanted = checks.optional_int(changes, "chief_officer_id", "首席服务员")
+    if wanted is not None and wanted != project.chief_officer_id:
+        new_officer = _chief_officer(changes)
+        project.chief_officer = new_officer
+    kit.save_change(project, PROJECT_FIELDS)
+    before, after = _diff(before, snapshot(project, exclude=("updated_at",)))
+    record("outreach.project_updated", actor=acting_user, obj=project, before=before, after=after)
+    if new_officer is not None and new_officer.pk != acting_user.pk:
+        notify_user(
+            new_officer,
+            f"您被确定为项目“{project.name}”的首席服务员",
+            f"{project.region.name}｜{project.get_stage_display()}",
+            link=_link("project_detail", project.pk),
+            now=now,
+        )
     return project

@@ -14,6 +14,7 @@ from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import InvalidTransition, PermissionDenied
+from bangban.core.kit import durable_action
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Region
 from bangban.tickets.intake import IntakeInput, do_intake_api, do_intake_report, report_channels
@@ -53,7 +54,8 @@ def _get_or_open_round(region: Region, year: int, month: int, actor: Any) -> Col
     return rnd
 
 
-def do_open_round(*, acting_user: Any, region_code: str, year: int, month: int) -> CollectionRound:
+@durable_action
+def do_open_round(*, acting_user: User, region_code: str, year: int, month: int) -> CollectionRound:
     if not has_any_role(acting_user, PROJECT_ROLES - {Role.CHIEF_SERVICE_OFFICER}):
         raise PermissionDenied("只有牵头招商部门或营商办可以开启月度问题收集")
     if not (2000 <= int(year) <= 2100 and 1 <= int(month) <= 12):
@@ -65,8 +67,7 @@ def do_open_round(*, acting_user: Any, region_code: str, year: int, month: int) 
     ):
         raise checks.fail("region", "region_out_of_scope", "区划不存在或不在您的管辖范围内")
     region = collection_region(region)
-    with transaction.atomic():
-        return _get_or_open_round(region, int(year), int(month), acting_user)
+    return _get_or_open_round(region, int(year), int(month), acting_user)
 
 
 def open_rounds_for_month(year: int, month: int) -> int:
@@ -91,8 +92,9 @@ def open_rounds_for_month(year: int, month: int) -> int:
     return opened
 
 
+@durable_action
 def do_add_problem(
-    *, acting_user: Any, project_id: int, data: dict[str, Any], now: dt.datetime | None = None
+    *, acting_user: User, project_id: int, data: dict[str, Any], now: dt.datetime | None = None
 ) -> ProjectProblem:
     """A problem met by the chief service officer, collected into this month's round of the
     project's county/zone."""
@@ -100,49 +102,48 @@ def do_add_problem(
     access_project(acting_user, project_id, "edit")  # out of scope: not found, whatever was typed
     title = checks.text(data, "title", "问题", max_length=120)
     content = checks.text(data, "content", "问题描述", max_length=5000)
-    with transaction.atomic():
-        project = access_project(acting_user, project_id, "edit", for_update=True)
-        local = timezone.localtime(now)
-        rnd = _get_or_open_round(collection_region(project.region), local.year, local.month, acting_user)
-        problem = ProjectProblem.objects.create(
-            round=rnd,
-            project=project,
-            title=title,
-            content=content,
-            cannot_do=bool(data.get("cannot_do")),
-            delays_project=bool(data.get("delays_project")),
-            raised_by=acting_user,
-            raised_at=now,
-        )
-        record(
-            "outreach.problem_added",
-            actor=acting_user,
-            obj=problem,
-            after=snapshot(problem, fields=["round", "project", "title", "cannot_do", "delays_project"]),
-        )
+    project = access_project(acting_user, project_id, "edit", for_update=True)
+    local = timezone.localtime(now)
+    rnd = _get_or_open_round(collection_region(project.region), local.year, local.month, acting_user)
+    problem = ProjectProblem.objects.create(
+        round=rnd,
+        project=project,
+        title=title,
+        content=content,
+        cannot_do=bool(data.get("cannot_do")),
+        delays_project=bool(data.get("delays_project")),
+        raised_by=acting_user,
+        raised_at=now,
+    )
+    record(
+        "outreach.problem_added",
+        actor=acting_user,
+        obj=problem,
+        after=snapshot(problem, fields=["round", "project", "title", "cannot_do", "delays_project"]),
+    )
     return problem
 
 
+@durable_action
 def do_solve_problem(
-    *, acting_user: Any, problem_id: int, solution: str, now: dt.datetime | None = None
+    *, acting_user: User, problem_id: int, solution: str, now: dt.datetime | None = None
 ) -> ProjectProblem:
     now = now or timezone.now()
     solution = checks.text({"solution": solution}, "solution", "解决情况", max_length=2000)
-    with transaction.atomic():
-        problem = access_problem(acting_user, problem_id, "handle", for_update=True)
-        _check_open(problem)
-        problem.outcome = ProblemOutcome.SOLVED
-        problem.solution = solution
-        problem.handled_at = now
-        problem.version += 1
-        problem.save(update_fields=["outcome", "solution", "handled_at", "version"])
-        record(
-            "outreach.problem_solved",
-            actor=acting_user,
-            obj=problem,
-            before={"outcome": ProblemOutcome.OPEN},
-            after={"outcome": problem.outcome, "solution": solution},
-        )
+    problem = access_problem(acting_user, problem_id, "handle", for_update=True)
+    _check_open(problem)
+    problem.outcome = ProblemOutcome.SOLVED
+    problem.solution = solution
+    problem.handled_at = now
+    problem.version += 1
+    problem.save(update_fields=["outcome", "solution", "handled_at", "version"])
+    record(
+        "outreach.problem_solved",
+        actor=acting_user,
+        obj=problem,
+        before={"outcome": ProblemOutcome.OPEN},
+        after={"outcome": problem.outcome, "solution": solution},
+    )
     return problem
 
 
@@ -153,8 +154,9 @@ def _check_open(problem: ProjectProblem) -> None:
         )
 
 
+@durable_action
 def do_transfer_problem(
-    *, acting_user: Any, problem_id: int, note: str = "", now: dt.datetime | None = None
+    *, acting_user: User, problem_id: int, note: str = "", now: dt.datetime | None = None
 ) -> ProjectProblem:
     """Transfer a problem the county/zone cannot solve to 市商务局 — as a case, through intake
     (the case is at city level, so routing suggests 市商务局), linked back to the problem."""
@@ -162,97 +164,94 @@ def do_transfer_problem(
     now = now or timezone.now()
     note = checks.text({"note": note}, "note", "转办说明", max_length=1000, required=False)
     target = commerce_unit()
-    with transaction.atomic():
-        problem = access_problem(acting_user, problem_id, "handle", for_update=True)
-        _check_open(problem)
-        project = problem.project
-        city = Region.objects.filter(
-            parent__isnull=True, path=f"/{project.region.path.split('/')[1]}/"
-        ).first()
-        category = (
-            Category.objects.filter(is_active=True, name="项目落地服务", parent__name="招商引资")
-            .order_by("id")
-            .first()
-        )
-        content = (
-            f"招商项目：{project.name}（{project.region.name}，投资额 {project.amount} 万元，"
-            f"首席服务员 {project.chief_officer.display_name}）\n"
-            f"问题：{problem.content}"
-        )
-        if note:
-            content += f"\n转办说明：{note}"
-        if problem.cannot_do:
-            content += "\n（项目方反映“办不成事”）"
-        data = IntakeInput(
-            title=f"[招商项目问题] {problem.title}"[:120],
-            content=content,
-            category_id=category.pk if category else None,
-            type=TicketType.HELP,
-            enterprise_id=project.enterprise_id,
-            enterprise_name="" if project.enterprise_id else project.investor,
-            region_code=city.code if city else "",
-        )
-        if Channel.OFFICER in report_channels(acting_user) and project.enterprise_id:
-            result = do_intake_report(acting_user=acting_user, channel=Channel.OFFICER, data=data, now=now)
-        else:
-            result = do_intake_api(acting_user=acting_user, data=data, channel=Channel.API, now=now)
-        problem.outcome = ProblemOutcome.TRANSFERRED
-        problem.ticket = result.ticket
-        problem.target_unit = target
-        problem.solution = note
-        problem.handled_at = now
-        problem.version += 1
-        problem.save(update_fields=["outcome", "ticket", "target_unit", "solution", "handled_at", "version"])
-        record(
-            "outreach.problem_transferred",
-            actor=acting_user,
-            obj=problem,
-            before={"outcome": ProblemOutcome.OPEN},
-            after={
-                "outcome": problem.outcome,
-                "ticket": result.ticket.pk,
-                "number": result.ticket.number,
-                "target_unit": target.pk if target else None,
-            },
-        )
-        if target is not None:
-            staff = User.objects.filter(
-                unit=target, is_active=True, roles__code__in=[Role.UNIT_HEAD, Role.HANDLER]
-            ).distinct()
-            for person in staff:
-                notify_user(
-                    person,
-                    f"县区转来招商项目问题：{problem.title}",
-                    f"{project.region.name}｜{project.name}｜诉求 {result.ticket.number}",
-                    link=_link("problem_detail", problem.pk),
-                    now=now,
-                )
+    problem = access_problem(acting_user, problem_id, "handle", for_update=True)
+    _check_open(problem)
+    project = problem.project
+    city = Region.objects.filter(parent__isnull=True, path=f"/{project.region.path.split('/')[1]}/").first()
+    category = (
+        Category.objects.filter(is_active=True, name="项目落地服务", parent__name="招商引资")
+        .order_by("id")
+        .first()
+    )
+    content = (
+        f"招商项目：{project.name}（{project.region.name}，投资额 {project.amount} 万元，"
+        f"首席服务员 {project.chief_officer.display_name}）\n"
+        f"问题：{problem.content}"
+    )
+    if note:
+        content += f"\n转办说明：{note}"
+    if problem.cannot_do:
+        content += "\n（项目方反映“办不成事”）"
+    data = IntakeInput(
+        title=f"[招商项目问题] {problem.title}"[:120],
+        content=content,
+        category_id=category.pk if category else None,
+        type=TicketType.HELP,
+        enterprise_id=project.enterprise_id,
+        enterprise_name="" if project.enterprise_id else project.investor,
+        region_code=city.code if city else "",
+    )
+    if Channel.OFFICER in report_channels(acting_user) and project.enterprise_id:
+        result = do_intake_report(acting_user=acting_user, channel=Channel.OFFICER, data=data, now=now)
+    else:
+        result = do_intake_api(acting_user=acting_user, data=data, channel=Channel.API, now=now)
+    problem.outcome = ProblemOutcome.TRANSFERRED
+    problem.ticket = result.ticket
+    problem.target_unit = target
+    problem.solution = note
+    problem.handled_at = now
+    problem.version += 1
+    problem.save(update_fields=["outcome", "ticket", "target_unit", "solution", "handled_at", "version"])
+    record(
+        "outreach.problem_transferred",
+        actor=acting_user,
+        obj=problem,
+        before={"outcome": ProblemOutcome.OPEN},
+        after={
+            "outcome": problem.outcome,
+            "ticket": result.ticket.pk,
+            "number": result.ticket.number,
+            "target_unit": target.pk if target else None,
+        },
+    )
+    if target is not None:
+        staff = User.objects.filter(
+            unit=target, is_active=True, roles__code__in=[Role.UNIT_HEAD, Role.HANDLER]
+        ).distinct()
+        for person in staff:
+            notify_user(
+                person,
+                f"县区转来招商项目问题：{problem.title}",
+                f"{project.region.name}｜{project.name}｜诉求 {result.ticket.number}",
+                link=_link("problem_detail", problem.pk),
+                now=now,
+            )
     return problem
 
 
-def do_submit_round(*, acting_user: Any, round_id: int, now: dt.datetime | None = None) -> CollectionRound:
+@durable_action
+def do_submit_round(*, acting_user: User, round_id: int, now: dt.datetime | None = None) -> CollectionRound:
     """The county/zone reports the month: every problem must be solved or transferred first."""
     now = now or timezone.now()
-    with transaction.atomic():
-        rnd = access_round(acting_user, round_id, "submit", for_update=True)
-        if rnd.submitted_at is not None:
-            raise InvalidTransition("本月问题已报送", code="round_submitted")
-        open_count = rnd.problems.filter(outcome=ProblemOutcome.OPEN).count()
-        if open_count:
-            raise InvalidTransition(
-                f"还有 {open_count} 个问题未处理：请先本级解决或转市商务局，再报送",
-                code="round_has_open_problems",
-            )
-        rnd.submitted_at = now
-        rnd.submitted_by = acting_user
-        rnd.save(update_fields=["submitted_at", "submitted_by"])
-        late = timezone.localtime(now).date() > rnd.due_date
-        record(
-            "outreach.round_submitted",
-            actor=acting_user,
-            obj=rnd,
-            after={"submitted_at": now, "late": late, "problems": rnd.problems.count()},
+    rnd = access_round(acting_user, round_id, "submit", for_update=True)
+    if rnd.submitted_at is not None:
+        raise InvalidTransition("本月问题已报送", code="round_submitted")
+    open_count = rnd.problems.filter(outcome=ProblemOutcome.OPEN).count()
+    if open_count:
+        raise InvalidTransition(
+            f"还有 {open_count} 个问题未处理：请先本级解决或转市商务局，再报送",
+            code="round_has_open_problems",
         )
+    rnd.submitted_at = now
+    rnd.submitted_by = acting_user
+    rnd.save(update_fields=["submitted_at", "submitted_by"])
+    late = timezone.localtime(now).date() > rnd.due_date
+    record(
+        "outreach.round_submitted",
+        actor=acting_user,
+        obj=rnd,
+        after={"submitted_at": now, "late": late, "problems": rnd.problems.count()},
+    )
     return rnd
 
 

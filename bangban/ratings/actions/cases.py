@@ -74,7 +74,7 @@ def _is_resolved(value: Any) -> bool:
 
 def do_rate_case(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     ticket_id: Any,
     data: RatingInput,
     resolved: Any = None,
@@ -137,7 +137,7 @@ def do_rate_case(
 
 def _rate_locked_case(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     ticket: Any,
     data: RatingInput,
     resolved: Any,
@@ -208,7 +208,7 @@ def _rate_locked_case(
 
 def rate_case(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: Any,
     data: RatingInput,
     resolved: Any = None,
@@ -230,7 +230,7 @@ def rate_case(
 
 def _enterprise_follow_up(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket: Any,
     resolved: Any,
     satisfaction: Any,
@@ -258,7 +258,7 @@ def answer_sms_link(
     token: str,
     resolved: Any = None,
     data: RatingInput | None = None,
-    acting_user: Any = None,
+    acting_user: User | None = None,
     ticket_id: Any = None,
     now: dt.datetime | None = None,
 ) -> CaseRated:

@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from bangban.accounts.models import User
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import (
     ApplicationError,
@@ -21,6 +22,7 @@ from bangban.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from bangban.core.kit import durable_action
 from bangban.org.models import Unit
 
 from .. import access
@@ -55,14 +57,14 @@ def _site(site_id: Any) -> Unit:
     return site
 
 
-def do_create_window(*, acting_user: Any, site_id: Any, code: str, name: str) -> Window:
+def do_create_window(*, acting_user: User, site_id: Any, code: str, name: str) -> Window:
     site = _site(site_id)
     if not access.can_manage_site(acting_user, site.pk):
         raise PermissionDenied("只有营商办或该场所负责人可以登记窗口")
     code = _text(code, 20, required="请填写窗口编号", code="code_required")
     name = _text(name, 80, required="请填写窗口名称", code="name_required")
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             window = Window.objects.create(site=site, code=code, name=name)
             record("ratings.window_create", actor=acting_user, obj=window, after=snapshot(window))
     except IntegrityError:
@@ -71,8 +73,8 @@ def do_create_window(*, acting_user: Any, site_id: Any, code: str, name: str) ->
     return window
 
 
-def do_set_window_active(*, acting_user: Any, window_id: int, active: bool) -> Window:
-    with transaction.atomic():
+def do_set_window_active(*, acting_user: User, window_id: int, active: bool) -> Window:
+    with transaction.atomic(durable=True):
         window = (
             access.visible_windows(acting_user).select_for_update(of=("self",)).filter(pk=window_id).first()
         )
@@ -89,14 +91,14 @@ def do_set_window_active(*, acting_user: Any, window_id: int, active: bool) -> W
     return window
 
 
-def do_create_service_item(*, acting_user: Any, site_id: Any, code: str, name: str) -> ServiceItem:
+def do_create_service_item(*, acting_user: User, site_id: Any, code: str, name: str) -> ServiceItem:
     site = _site(site_id)
     if not access.can_manage_site(acting_user, site.pk):
         raise PermissionDenied("只有营商办或该场所负责人可以登记服务事项")
     code = _text(code, 40, required="请填写事项编码", code="code_required")
     name = _text(name, 120, required="请填写事项名称", code="name_required")
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             item = ServiceItem.objects.create(site=site, code=code, name=name)
             record("ratings.item_create", actor=acting_user, obj=item, after=snapshot(item))
     except IntegrityError:
@@ -104,8 +106,9 @@ def do_create_service_item(*, acting_user: Any, site_id: Any, code: str, name: s
     return item
 
 
+@durable_action
 def do_create_device(
-    *, acting_user: Any, site_id: Any, name: str, window_id: Any = None, reversed_codes: bool = False
+    *, acting_user: User, site_id: Any, name: str, window_id: Any = None, reversed_codes: bool = False
 ) -> tuple[RatingDevice, str]:
     """Register a counter device; returns it with its raw key (shown once, only the hash is kept)."""
     site = _site(site_id)
@@ -118,36 +121,35 @@ def do_create_device(
         if window is None:
             raise ValidationFailed("该场所没有这个窗口", code="window_unknown")
     raw = RatingDevice.generate_raw()
-    with transaction.atomic():
-        device = RatingDevice.objects.create(
-            site=site,
-            window=window,
-            name=name,
-            reversed_codes=bool(reversed_codes),
-            key_prefix=raw[:8],
-            key_hash=hash_key(raw),
-            created_by=acting_user if getattr(acting_user, "pk", None) else None,
-        )
-        record(
-            "ratings.device_create",
-            actor=acting_user,
-            obj=device,
-            after=snapshot(device, exclude=("key_hash",)),
-        )
+    device = RatingDevice.objects.create(
+        site=site,
+        window=window,
+        name=name,
+        reversed_codes=bool(reversed_codes),
+        key_prefix=raw[:8],
+        key_hash=hash_key(raw),
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    record(
+        "ratings.device_create",
+        actor=acting_user,
+        obj=device,
+        after=snapshot(device, exclude=("key_hash",)),
+    )
     return device, raw
 
 
-def do_revoke_device(*, acting_user: Any, device_id: int, now: dt.datetime | None = None) -> RatingDevice:
+@durable_action
+def do_revoke_device(*, acting_user: User, device_id: int, now: dt.datetime | None = None) -> RatingDevice:
     now = _now(now)
-    with transaction.atomic():
-        device = RatingDevice.objects.select_for_update().filter(pk=device_id).first()
-        if device is None or not access.can_manage_site(acting_user, device.site_id):
-            raise NotFound()
-        if device.revoked_at is not None:
-            raise InvalidTransition("该评价器密钥已吊销", code="device_revoked")
-        device.revoked_at = now
-        device.save(update_fields=["revoked_at"])
-        record("ratings.device_revoke", actor=acting_user, obj=device, after={"revoked_at": now})
+    device = RatingDevice.objects.select_for_update().filter(pk=device_id).first()
+    if device is None or not access.can_manage_site(acting_user, device.site_id):
+        raise NotFound()
+    if device.revoked_at is not None:
+        raise InvalidTransition("该评价器密钥已吊销", code="device_revoked")
+    device.revoked_at = now
+    device.save(update_fields=["revoked_at"])
+    record("ratings.device_revoke", actor=acting_user, obj=device, after={"revoked_at": now})
     _DEVICE_CACHE.pop(device.key_hash, None)
     return device
 

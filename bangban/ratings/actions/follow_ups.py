@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
-
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets.access import access_ticket, check_action
 from bangban.tickets.workflow import Status
 
@@ -18,9 +18,10 @@ from ._recording import _follow_up
 from .inputs import parse_level
 
 
+@durable_action
 def do_record_call(
     *,
-    acting_user: Any,
+    acting_user: User,
     ticket_id: Any,
     outcome: str,
     resolved: Any = None,
@@ -35,42 +36,41 @@ def do_record_call(
     if outcome not in CallOutcome.values:
         raise ValidationFailed("呼叫结果无效", code="outcome_invalid")
     comment = _text(comment, 500)
-    with transaction.atomic():
-        ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
-        check_action(acting_user, ticket, "follow_up")
-        if ticket.status != Status.REPLIED:
-            raise InvalidTransition("该诉求不在“已答复待回访”状态，不能登记回访", code="invalid_transition")
-        call = FollowUpCall(
-            ticket=ticket, method="phone", outcome=outcome, comment=comment, by=acting_user, at=now
+    ticket = access_ticket(acting_user, ticket_id, "view", for_update=True)
+    check_action(acting_user, ticket, "follow_up")
+    if ticket.status != Status.REPLIED:
+        raise InvalidTransition("该诉求不在“已答复待回访”状态，不能登记回访", code="invalid_transition")
+    call = FollowUpCall(
+        ticket=ticket, method="phone", outcome=outcome, comment=comment, by=acting_user, at=now
+    )
+    if outcome == CallOutcome.CONNECTED:
+        if resolved in (None, ""):
+            raise ValidationFailed("请选择问题是否解决", code="resolved_required")
+        if satisfaction in (None, ""):
+            raise ValidationFailed("请选择满意度", code="level_required")
+        level = parse_level(satisfaction, field="满意度")
+        call.resolved = resolved in (True, "true", "1", 1, "on", "yes")
+        call.satisfaction = level
+        _, call.reopened, call.escalation_flagged = _follow_up(
+            agent=acting_user,
+            ticket=ticket,
+            resolved=call.resolved,
+            satisfaction=level,
+            method="phone",
+            comment=comment,
+            now=now,
         )
-        if outcome == CallOutcome.CONNECTED:
-            if resolved in (None, ""):
-                raise ValidationFailed("请选择问题是否解决", code="resolved_required")
-            if satisfaction in (None, ""):
-                raise ValidationFailed("请选择满意度", code="level_required")
-            level = parse_level(satisfaction, field="满意度")
-            call.resolved = resolved in (True, "true", "1", 1, "on", "yes")
-            call.satisfaction = level
-            _, call.reopened, call.escalation_flagged = _follow_up(
-                agent=acting_user,
-                ticket=ticket,
-                resolved=call.resolved,
-                satisfaction=level,
-                method="phone",
-                comment=comment,
-                now=now,
-            )
-        call.save()
-        record(
-            "ratings.follow_up_call",
-            actor=acting_user,
-            obj=ticket,
-            after={
-                "outcome": outcome,
-                "resolved": call.resolved,
-                "satisfaction": call.satisfaction,
-                "reopened": call.reopened,
-                "escalation": call.escalation_flagged,
-            },
-        )
+    call.save()
+    record(
+        "ratings.follow_up_call",
+        actor=acting_user,
+        obj=ticket,
+        after={
+            "outcome": outcome,
+            "resolved": call.resolved,
+            "satisfaction": call.satisfaction,
+            "reopened": call.reopened,
+            "escalation": call.escalation_flagged,
+        },
+    )
     return call

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 
+from bangban.accounts.models import User
 from bangban.audit import actions as audit
 from bangban.audit.actions import record
 from bangban.core.errors import ApplicationError, Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -22,7 +23,7 @@ from .tokens import read_subject_token
 
 def rate_service(
     *,
-    acting_user: Any,
+    acting_user: User | None,
     site_id: int,
     window_id: int | None,
     data: RatingInput,
@@ -214,7 +215,7 @@ def rate_batch_from_device(
     return [r for r in results if r is not None]
 
 
-def rate_window_qr(*, acting_user: Any, public_key: str, data: RatingInput, **fields: Any) -> Rating:
+def rate_window_qr(*, acting_user: User, public_key: str, data: RatingInput, **fields: Any) -> Rating:
     window = Window.objects.filter(public_key=public_key, is_active=True).first()
     if window is None:
         raise NotFound("窗口不存在或已停用，请核对二维码", code="window_unknown")
@@ -225,7 +226,7 @@ def rate_window_qr(*, acting_user: Any, public_key: str, data: RatingInput, **fi
 
 
 def rate_followup_by_token(
-    *, acting_user: Any, token: str, data: RatingInput, now: dt.datetime | None = None
+    *, acting_user: User, token: str, data: RatingInput, now: dt.datetime | None = None
 ) -> Rating:
     """追评 of a service event by whoever got its link after rating (or the rectification feedback)."""
     now = _now(now)

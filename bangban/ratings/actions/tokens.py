@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import (
     ApplicationError,
@@ -20,6 +19,7 @@ from bangban.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from bangban.core.kit import durable_action
 from bangban.core.urls_abs import absolute_url
 from bangban.notifications.actions import notify
 from bangban.tickets.access import access_ticket, check_action
@@ -102,8 +102,9 @@ def sms_url(token: str) -> str:
     return absolute_url(reverse("ratings:sms", args=[token]))
 
 
+@durable_action
 def do_send_sms_link(
-    *, acting_user: Any, ticket_id: int, purpose: str = "rate", now: dt.datetime | None = None
+    *, acting_user: User, ticket_id: int, purpose: str = "rate", now: dt.datetime | None = None
 ) -> str:
     """Text the case's contact a signed, single-use, expiring link (评价 or 回访). Returns the URL
     (for the caller's own use: pages and the API do not show it — the link is the contact's
@@ -114,29 +115,28 @@ def do_send_sms_link(
         raise ValidationFailed("链接用途无效（rate / followup）", code="purpose_invalid")
     if not has_any_role(acting_user, access.FOLLOW_UP_ROLES):
         raise PermissionDenied("只有热线坐席、派单员或营商办可以发送短信链接")
-    with transaction.atomic():
-        ticket: Ticket = access_ticket(acting_user, ticket_id, "view")
-        check_action(acting_user, ticket, "follow_up")
-        access.require_not_handling(acting_user, ticket)
-        if ticket.status not in RATEABLE_STATUSES:
-            raise InvalidTransition("诉求尚未答复，不能发送评价或回访链接", code="case_not_rateable")
-        phone = ticket.contact_phone or (ticket.submitter.phone if ticket.submitter_id else "")  # type: ignore[union-attr]
-        if not phone:
-            raise ValidationFailed("该诉求没有联系电话，不能发送短信", code="phone_missing")
-        url = sms_url(make_sms_token(ticket.pk, purpose, acting_user.pk))
-        what = "评价" if purpose == "rate" else "回访"
-        notify(
-            channel="sms",
-            address=phone,
-            subject=f"诉求{what}",
-            body=f"您反映的诉求（编号{ticket.number}）已办理，请点击链接{what}：{url}（{get_settings().sms_link_days} 天内有效，仅可使用一次）",
-            link=url,
-            now=now,
-        )
-        record(
-            "ratings.sms_link",
-            actor=acting_user,
-            obj=ticket,
-            after={"purpose": purpose, "phone_tail": phone[-4:]},
-        )
+    ticket: Ticket = access_ticket(acting_user, ticket_id, "view")
+    check_action(acting_user, ticket, "follow_up")
+    access.require_not_handling(acting_user, ticket)
+    if ticket.status not in RATEABLE_STATUSES:
+        raise InvalidTransition("诉求尚未答复，不能发送评价或回访链接", code="case_not_rateable")
+    phone = ticket.contact_phone or (ticket.submitter.phone if ticket.submitter_id else "")  # type: ignore[union-attr]
+    if not phone:
+        raise ValidationFailed("该诉求没有联系电话，不能发送短信", code="phone_missing")
+    url = sms_url(make_sms_token(ticket.pk, purpose, acting_user.pk))
+    what = "评价" if purpose == "rate" else "回访"
+    notify(
+        channel="sms",
+        address=phone,
+        subject=f"诉求{what}",
+        body=f"您反映的诉求（编号{ticket.number}）已办理，请点击链接{what}：{url}（{get_settings().sms_link_days} 天内有效，仅可使用一次）",
+        link=url,
+        now=now,
+    )
+    record(
+        "ratings.sms_link",
+        actor=acting_user,
+        obj=ticket,
+        after={"purpose": purpose, "phone_tail": phone[-4:]},
+    )
     return url

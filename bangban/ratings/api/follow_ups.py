@@ -9,6 +9,7 @@ from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import InvalidTransition, NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 from bangban.core.schemas import MonthField, YearField
 
@@ -27,7 +28,7 @@ class CallIn(Schema):
 
 @router.post("/follow-ups/calls", response=answers({201: dict}, FOLLOW_UP),
              summary="登记电话回访（未解决或不满意时重办，达到上限时标记督办）")  # fmt: skip
-def record_call(request: HttpRequest, payload: CallIn) -> Any:
+def record_call(request: AuthedHttpRequest, payload: CallIn) -> Any:
     call = actions.do_record_call(acting_user=request.user, ticket_id=payload.ticket_id, outcome=payload.outcome,
                                   resolved=payload.resolved, satisfaction=payload.satisfaction, comment=payload.comment)  # fmt: skip
     return Status(
@@ -43,7 +44,7 @@ class SmsLinkIn(Schema):
 @router.post("/follow-ups/sms-links", response=answers({201: dict}, FOLLOW_UP),
              summary="向诉求联系电话发送短信评价/回访链接（链接只发给联系人，不在响应中返回）",
              description="热线坐席、派单员或营商办发送；承办该诉求的单位人员不能发送（403 own_unit_case）。")  # fmt: skip
-def send_sms_link(request: HttpRequest, payload: SmsLinkIn) -> Any:
+def send_sms_link(request: AuthedHttpRequest, payload: SmsLinkIn) -> Any:
     actions.do_send_sms_link(acting_user=request.user, ticket_id=payload.ticket_id, purpose=payload.purpose)
     return Status(201, {"sent": True, "purpose": payload.purpose,
                         "valid_days": actions.get_settings().sms_link_days})  # fmt: skip
@@ -74,7 +75,7 @@ class DrawIn(Schema):
     response=answers({201: dict}, "month_invalid", "month_in_future", (409, "draw_exists")),
     summary="抽取某月回头看样本",
 )
-def draw(request: HttpRequest, payload: DrawIn) -> Any:
+def draw(request: AuthedHttpRequest, payload: DrawIn) -> Any:
     return Status(
         201,
         draw_out(
@@ -122,7 +123,7 @@ class OutcomeIn(Schema):
     ),
     summary="登记回头看复核结果（办结不实则重办并计入责任单位）",
 )
-def outcome(request: HttpRequest, draw_id: int, ticket_id: int, payload: OutcomeIn) -> dict[str, Any]:
+def outcome(request: AuthedHttpRequest, draw_id: int, ticket_id: int, payload: OutcomeIn) -> dict[str, Any]:
     item = recheck.do_record_outcome(
         acting_user=request.user,
         draw_id=draw_id,

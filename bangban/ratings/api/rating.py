@@ -10,6 +10,7 @@ from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
 from bangban.tickets.access import visible_tickets
 
 from .. import actions, throttle
@@ -201,7 +202,7 @@ def case_rated_out(result: actions.CaseRated) -> dict[str, Any]:
     "诉求“已答复待回访”时须填写 resolved：已解决且满意则办结，否则重办（达到重办上限则标记督办）。"
     "“不满意”“非常不满意”为差评，同时转差评整改。与 `POST /api/v1/cases/{id}/follow-up`（企业调用时）记录的是同一条评价。",
 )
-def rate_case(request: HttpRequest, ticket_id: int, payload: CaseRatingIn) -> Any:
+def rate_case(request: AuthedHttpRequest, ticket_id: int, payload: CaseRatingIn) -> Any:
 
     # Access first: a case the caller may not see answers 404, whatever the body says.
     if not visible_tickets(request.user).filter(pk=ticket_id).exists():
@@ -242,7 +243,7 @@ class WindowRatingIn(RatingIn):
     ),
     summary="扫描窗口二维码评价窗口服务",
 )
-def rate_window(request: HttpRequest, key: str, payload: WindowRatingIn) -> Any:
+def rate_window(request: AuthedHttpRequest, key: str, payload: WindowRatingIn) -> Any:
     throttle.check(request, f"w:{key[:64]}")
     rating = actions.rate_window_qr(
         acting_user=request.user, public_key=key, data=payload.data(), staff_name=payload.staff_name,
@@ -263,7 +264,7 @@ class SmsAnswerIn(RatingIn):
     summary="短信链接评价诉求（签名、一次性、有时效；答复待回访时同时作为回访结果）",
     description="在承办单位人员的登录会话中使用被拒绝（403 own_unit_case），链接不作废。",
 )
-def answer_sms(request: HttpRequest, token: str, payload: SmsAnswerIn) -> Any:
+def answer_sms(request: AuthedHttpRequest, token: str, payload: SmsAnswerIn) -> Any:
     throttle.check(request, lambda: f"c:{actions.read_sms_token(token).ticket_id}")
     result = actions.answer_sms_link(
         token=token, resolved=payload.resolved, data=payload.data(), acting_user=request.user,

@@ -9,6 +9,7 @@ from ninja import Field, Query, Schema
 
 from bangban.core.answers import answers
 from bangban.core.errors import Conflict, NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import access, actions
@@ -99,7 +100,7 @@ class VoidIn(Schema):
     description="评价保留并标记为已作废（作废人、时间、理由），不再计入任何统计；未办结的差评整改终止为“评价已作废”。"
     "理由为空 400 reason_required；非营商办 403 void_forbidden；已作废 409 already_voided；版本不符 409 conflict。",
 )
-def void_rating(request: HttpRequest, rating_id: int, payload: VoidIn) -> dict[str, Any]:
+def void_rating(request: AuthedHttpRequest, rating_id: int, payload: VoidIn) -> dict[str, Any]:
     rating = actions.do_void_rating(
         acting_user=request.user, rating_id=rating_id, reason=payload.reason, expected_version=payload.version
     )

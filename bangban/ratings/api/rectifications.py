@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema
 
 from bangban.core.answers import answers
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import access, actions
@@ -85,25 +86,25 @@ _RECT_ERRORS = answers(dict, RECTIFICATION)
 
 
 @router.post("/rectifications/{rect_id}/verify", response=_RECT_ERRORS, summary="责任单位核实")
-def verify(request: HttpRequest, rect_id: int, payload: RatingVerifyIn) -> dict[str, Any]:
+def verify(request: AuthedHttpRequest, rect_id: int, payload: RatingVerifyIn) -> dict[str, Any]:
     return rect_out(actions.do_verify(acting_user=request.user, rect_id=rect_id, verification=payload.verification,
                                       expected_version=payload.version))  # fmt: skip
 
 
 @router.post("/rectifications/{rect_id}/classify", response=_RECT_ERRORS, summary="营商办定性")
-def classify(request: HttpRequest, rect_id: int, payload: RatingClassifyIn) -> dict[str, Any]:
+def classify(request: AuthedHttpRequest, rect_id: int, payload: RatingClassifyIn) -> dict[str, Any]:
     return rect_out(actions.do_classify(acting_user=request.user, rect_id=rect_id, category=payload.category,
                                         note=payload.note, workdays=payload.workdays, expected_version=payload.version))  # fmt: skip
 
 
 @router.post("/rectifications/{rect_id}/rectify", response=_RECT_ERRORS, summary="整改并反馈评价人")
-def rectify(request: HttpRequest, rect_id: int, payload: RectifyIn) -> dict[str, Any]:
+def rectify(request: AuthedHttpRequest, rect_id: int, payload: RectifyIn) -> dict[str, Any]:
     return rect_out(actions.do_rectify(acting_user=request.user, rect_id=rect_id, measures=payload.measures,
                                        feedback=payload.feedback, expected_version=payload.version))  # fmt: skip
 
 
 @router.post("/rectifications/{rect_id}/links", response=_RECT_ERRORS, summary="举一反三")
-def add_link(request: HttpRequest, rect_id: int, payload: LinkIn) -> dict[str, Any]:
+def add_link(request: AuthedHttpRequest, rect_id: int, payload: LinkIn) -> dict[str, Any]:
     actions.do_add_link(acting_user=request.user, rect_id=rect_id, unit_id=payload.unit_id, note=payload.note,
                         ticket_id=payload.ticket_id)  # fmt: skip
     return rect_out(access.access_rectification(request.user, rect_id))

@@ -10,6 +10,7 @@ from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.errors import InvalidTransition
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import access, actions
@@ -46,7 +47,7 @@ def list_windows(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any
     ),
     summary="登记窗口",
 )
-def create_window(request: HttpRequest, payload: WindowIn) -> Any:
+def create_window(request: AuthedHttpRequest, payload: WindowIn) -> Any:
     window = actions.do_create_window(acting_user=request.user, site_id=payload.site_id, code=payload.code,
                                       name=payload.name)  # fmt: skip
     return Status(201, window_out(window))
@@ -66,7 +67,7 @@ class DeviceIn(Schema):
     ),
     summary="登记评价器（密钥只返回这一次）",
 )
-def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
+def create_device(request: AuthedHttpRequest, payload: DeviceIn) -> Any:
     device, raw = actions.do_create_device(acting_user=request.user, site_id=payload.site_id, name=payload.name,
                                            window_id=payload.window_id, reversed_codes=payload.reversed_codes)  # fmt: skip
     return Status(201, {"id": device.pk, "key": raw, "key_prefix": device.key_prefix})
@@ -77,6 +78,6 @@ def create_device(request: HttpRequest, payload: DeviceIn) -> Any:
     response=answers(dict, InvalidTransition, (409, "device_revoked")),
     summary="吊销评价器密钥",
 )
-def revoke_device(request: HttpRequest, device_id: int) -> dict[str, Any]:
+def revoke_device(request: AuthedHttpRequest, device_id: int) -> dict[str, Any]:
     device: RatingDevice = actions.do_revoke_device(acting_user=request.user, device_id=device_id)
     return {"id": device.pk, "revoked_at": device.revoked_at or timezone.now()}

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
@@ -95,7 +96,7 @@ def figures(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @page_errors
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: AuthedHttpRequest) -> HttpResponse:
     """评价核查 (营商办): case ratings given through the removed case QR code or by a member of a unit
     handling the case; 「作废」 with a reason voids one (version-checked, audited)."""
 

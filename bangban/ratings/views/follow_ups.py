@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.org.models import Unit
@@ -46,7 +47,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page_errors
-def follow_up_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def follow_up_case(request: AuthedHttpRequest, ticket_id: int) -> HttpResponse:
 
     if not has_any_role(request.user, access.FOLLOW_UP_ROLES):
         raise NotFound()
@@ -97,7 +98,7 @@ def follow_up_case(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @login_required
 @page_errors
-def rechecks(request: HttpRequest) -> HttpResponse:
+def rechecks(request: AuthedHttpRequest) -> HttpResponse:
     if not has_any_role(request.user, access.RECHECK_ROLES | {"auditor"}):
         raise NotFound()
     error: ApplicationError | None = None
@@ -127,7 +128,7 @@ def rechecks(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @page_errors
-def recheck_detail(request: HttpRequest, draw_id: int) -> HttpResponse:
+def recheck_detail(request: AuthedHttpRequest, draw_id: int) -> HttpResponse:
     if not has_any_role(request.user, access.RECHECK_ROLES | {"auditor"}):
         raise NotFound()
     draw = RecheckDraw.objects.filter(pk=draw_id).first()

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
-from bangban.core.http import safe_next
+from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.satisfaction import Satisfaction
 from bangban.core.urls_abs import absolute_url
 from bangban.core.views import page_errors
@@ -89,7 +89,7 @@ def case_qr_gone(request: HttpRequest, **_kwargs: Any) -> HttpResponse:
 
 @login_required
 @page_errors
-def case_rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
+def case_rate(request: AuthedHttpRequest, ticket_id: int) -> HttpResponse:
     """The case's one rating widget as a page; its form (also on the case page's card) is the
     enterprise's rating: 好差评 and, while the case is answered, its follow-up."""
 
@@ -125,7 +125,7 @@ def case_rate(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 @page_errors
-def window_qr(request: HttpRequest, key: str) -> HttpResponse:
+def window_qr(request: AuthedHttpRequest, key: str) -> HttpResponse:
     window = Window.objects.select_related("site").filter(public_key=key, is_active=True).first()
     if window is None:
         raise NotFound("窗口不存在或已停用，请核对二维码", code="window_unknown")
@@ -156,7 +156,7 @@ def window_qr(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @page_errors
-def subject_page(request: HttpRequest, token: str) -> HttpResponse:
+def subject_page(request: AuthedHttpRequest, token: str) -> HttpResponse:
     subject_id = actions.read_subject_token(token)
     subject = RatedSubject.objects.select_related("window", "unit").filter(pk=subject_id).first()
     if subject is None:
@@ -183,7 +183,7 @@ def subject_page(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @page_errors
-def sms_page(request: HttpRequest, token: str) -> HttpResponse:
+def sms_page(request: AuthedHttpRequest, token: str) -> HttpResponse:
     """The page of an SMS link (rating or 回访 of a case, one use). Opened in the session of a
     member of a unit handling the case it is refused (403 `own_unit_case`) and stays unused."""
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.org.models import Unit
 from bangban.tickets.public import cases_numbered
 
@@ -74,6 +74,7 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
     return created
 
 
+@durable_action
 def do_create_record(
     user: Any,
     *,
@@ -118,27 +119,26 @@ def do_create_record(
         )
     assert unit is not None
     access.check_unit(user, unit)
-    with transaction.atomic():
-        rec = AccountabilityRecord.objects.create(
-            kind=kind,
-            unit=unit,
-            person_name=(person_name or "").strip()[:50],
-            year=year,
-            month=month,
-            reason=reason[:2000],
-            figures=figures_data or {},
-            created_by=user,
-            created_at=timezone.now(),
-        )
-        if found:
-            rec.tickets.set(found)
-        record(
-            "supervision.accountability_create",
-            actor=user,
-            obj=rec,
-            object_repr=str(rec),
-            after={"kind": kind, "unit": unit.pk, "tickets": [t.number for t in found]},
-        )
+    rec = AccountabilityRecord.objects.create(
+        kind=kind,
+        unit=unit,
+        person_name=(person_name or "").strip()[:50],
+        year=year,
+        month=month,
+        reason=reason[:2000],
+        figures=figures_data or {},
+        created_by=user,
+        created_at=timezone.now(),
+    )
+    if found:
+        rec.tickets.set(found)
+    record(
+        "supervision.accountability_create",
+        actor=user,
+        obj=rec,
+        object_repr=str(rec),
+        after={"kind": kind, "unit": unit.pk, "tickets": [t.number for t in found]},
+    )
     return rec
 
 
@@ -150,27 +150,27 @@ DECISIONS = {
 }
 
 
+@durable_action
 def do_decide_record(user: Any, record_id: int, status: str, *, version: Any = None) -> AccountabilityRecord:
     if not access.can_record_accountability(user):
         raise PermissionDenied("仅营商办、作风办可以决定奖惩问责")
     action = DECISIONS.get(status)  # type: ignore[call-overload]
     if action is None:
         raise ValidationFailed("状态无效", code="status_invalid")
-    with transaction.atomic():
-        rec = kit.lock(access.visible_records(user), record_id)
-        kit.check_version(rec, version)
-        before = rec.status
-        rec.status = workflow.ACCOUNTABILITY.check(
-            rec.status, action, message="该记录已办结或撤销", code="record_closed"
-        )
-        rec.decided_by, rec.decided_at = user, timezone.now()
-        kit.save_change(rec, ["status", "decided_by", "decided_at"])
-        record(
-            "supervision.accountability_decide",
-            actor=user,
-            obj=rec,
-            object_repr=str(rec),
-            before={"status": before},
-            after={"status": status},
-        )
+    rec = kit.lock(access.visible_records(user), record_id)
+    kit.check_version(rec, version)
+    before = rec.status
+    rec.status = workflow.ACCOUNTABILITY.check(
+        rec.status, action, message="该记录已办结或撤销", code="record_closed"
+    )
+    rec.decided_by, rec.decided_at = user, timezone.now()
+    kit.save_change(rec, ["status", "decided_by", "decided_at"])
+    record(
+        "supervision.accountability_decide",
+        actor=user,
+        obj=rec,
+        object_repr=str(rec),
+        before={"status": before},
+        after={"status": status},
+    )
     return rec

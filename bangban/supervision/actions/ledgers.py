@@ -14,6 +14,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
 from bangban.workdays.arithmetic import SHANGHAI
@@ -74,6 +75,7 @@ def active_ledger_units(year: int, month: int) -> list[int]:
     return sorted(ids)
 
 
+@durable_action
 def do_generate_ledgers(user: Any, year: int, month: int, *, now: dt.datetime | None = None) -> list[Ledger]:
     """Create the month's pending ledgers of every responsible unit (existing ones are kept)."""
     if user is not None:
@@ -83,34 +85,33 @@ def do_generate_ledgers(user: Any, year: int, month: int, *, now: dt.datetime | 
     due = ledger_due_date(year, month)
     created = []
     units, active = ledger_units(year, month, current_settings().ledger_all_units)
-    with transaction.atomic():
-        existing = set(Ledger.objects.filter(year=year, month=month).values_list("unit_id", flat=True))
-        for unit_id in units:
-            if unit_id in existing:
-                continue
-            created.append(
-                Ledger.objects.create(
-                    unit_id=unit_id,
-                    year=year,
-                    month=month,
-                    due_date=due,
-                    created_at=now,
-                    no_activity=unit_id not in active,
-                )
+    existing = set(Ledger.objects.filter(year=year, month=month).values_list("unit_id", flat=True))
+    for unit_id in units:
+        if unit_id in existing:
+            continue
+        created.append(
+            Ledger.objects.create(
+                unit_id=unit_id,
+                year=year,
+                month=month,
+                due_date=due,
+                created_at=now,
+                no_activity=unit_id not in active,
             )
-        if created:
-            record(
-                "supervision.ledgers_generate",
-                actor=user,
-                object_type="supervision.ledger",
-                object_id=f"{year}-{month:02d}",
-                object_repr=f"{year}年{month}月台账",
-                after={
-                    "created": len(created),
-                    "no_activity": sum(1 for x in created if x.no_activity),
-                    "due_date": due,
-                },
-            )
+        )
+    if created:
+        record(
+            "supervision.ledgers_generate",
+            actor=user,
+            object_type="supervision.ledger",
+            object_id=f"{year}-{month:02d}",
+            object_repr=f"{year}年{month}月台账",
+            after={
+                "created": len(created),
+                "no_activity": sum(1 for x in created if x.no_activity),
+                "due_date": due,
+            },
+        )
     return created
 
 
@@ -142,23 +143,24 @@ def _locked_ledger(user: Any, ledger_id: int, action: str, version: Any) -> Ledg
     return ledger
 
 
+@durable_action
 def do_save_ledger_notes(user: Any, ledger_id: int, notes: dict[str, Any], *, version: Any = None) -> Ledger:
-    with transaction.atomic():
-        ledger = _locked_ledger(user, ledger_id, "save_notes", version)
-        before = dict(ledger.notes)
-        ledger.notes = _clean_notes(notes)
-        kit.save_change(ledger, ["notes"])
-        record(
-            "supervision.ledger_save",
-            actor=user,
-            obj=ledger,
-            object_repr=str(ledger),
-            before=before,
-            after=ledger.notes,
-        )
+    ledger = _locked_ledger(user, ledger_id, "save_notes", version)
+    before = dict(ledger.notes)
+    ledger.notes = _clean_notes(notes)
+    kit.save_change(ledger, ["notes"])
+    record(
+        "supervision.ledger_save",
+        actor=user,
+        obj=ledger,
+        object_repr=str(ledger),
+        before=before,
+        after=ledger.notes,
+    )
     return ledger
 
 
+@durable_action
 def do_submit_ledger(
     user: Any,
     ledger_id: int,
@@ -169,22 +171,21 @@ def do_submit_ledger(
 ) -> Ledger:
 
     now = now or timezone.now()
-    with transaction.atomic():
-        ledger = _locked_ledger(user, ledger_id, "submit", version)
-        if notes is not None:
-            ledger.notes = _clean_notes(notes)
-        ledger.content = ledger_content(ledger)
-        ledger.submitted_at, ledger.submitted_by = now, user
-        ledger.late = now.astimezone(SHANGHAI).date() > ledger.due_date
-        kit.save_change(ledger, ["notes", "content", "status", "submitted_at", "submitted_by", "late"])
-        record(
-            "supervision.ledger_submit",
-            actor=user,
-            obj=ledger,
-            object_repr=str(ledger),
-            before={"status": LedgerStatus.PENDING},
-            after={"status": LedgerStatus.SUBMITTED, "late": ledger.late, "due_date": ledger.due_date},
-        )
+    ledger = _locked_ledger(user, ledger_id, "submit", version)
+    if notes is not None:
+        ledger.notes = _clean_notes(notes)
+    ledger.content = ledger_content(ledger)
+    ledger.submitted_at, ledger.submitted_by = now, user
+    ledger.late = now.astimezone(SHANGHAI).date() > ledger.due_date
+    kit.save_change(ledger, ["notes", "content", "status", "submitted_at", "submitted_by", "late"])
+    record(
+        "supervision.ledger_submit",
+        actor=user,
+        obj=ledger,
+        object_repr=str(ledger),
+        before={"status": LedgerStatus.PENDING},
+        after={"status": LedgerStatus.SUBMITTED, "late": ledger.late, "due_date": ledger.due_date},
+    )
     return ledger
 
 

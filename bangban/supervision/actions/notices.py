@@ -8,7 +8,6 @@ import hashlib
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.models import User
@@ -16,6 +15,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.notifications.actions import notify_users
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -48,6 +48,7 @@ def frozen_ranking(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE
 NOTICE_SCOPES = {NoticeKind.HOTLINE: "hotline"}
 
 
+@durable_action
 def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
 
     access.require_manager(user)
@@ -60,25 +61,24 @@ def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
         kind, year, month, row_dicts(ranking, scope=scope), definitions.ranking_rules(ranking, scope)
     )
     unit_ids = content.pop("units", [])
-    with transaction.atomic():
-        notice = Notice.objects.create(
-            kind=kind,
-            year=year,
-            month=month,
-            title=notice_title(kind, year, month),
-            content=content,
-            created_by=user,
-            created_at=timezone.now(),
-        )
-        if unit_ids:
-            notice.units.set(unit_ids)
-        record(
-            "supervision.notice_create",
-            actor=user,
-            obj=notice,
-            object_repr=notice.title,
-            after={"kind": kind, "year": year, "month": month, "units": unit_ids},
-        )
+    notice = Notice.objects.create(
+        kind=kind,
+        year=year,
+        month=month,
+        title=notice_title(kind, year, month),
+        content=content,
+        created_by=user,
+        created_at=timezone.now(),
+    )
+    if unit_ids:
+        notice.units.set(unit_ids)
+    record(
+        "supervision.notice_create",
+        actor=user,
+        obj=notice,
+        object_repr=notice.title,
+        after={"kind": kind, "year": year, "month": month, "units": unit_ids},
+    )
     return notice
 
 
@@ -86,30 +86,31 @@ def _locked_notice(notice_id: Any) -> Notice:
     return kit.lock(Notice, notice_id)
 
 
+@durable_action
 def do_review_notice(user: Any, notice_id: int, *, version: Any = None) -> Notice:
     access.require_manager(user)
-    with transaction.atomic():
-        notice = _locked_notice(notice_id)
-        kit.check_version(notice, version)
-        notice.status = workflow.NOTICE.check(
-            notice.status,
-            "review",
-            message=f"通报当前为“{notice.get_status_display()}”，不能审核",
-            code="notice_not_draft",
-        )
-        notice.reviewed_by, notice.reviewed_at = user, timezone.now()
-        kit.save_change(notice, ["status", "reviewed_by", "reviewed_at"])
-        record(
-            "supervision.notice_review",
-            actor=user,
-            obj=notice,
-            object_repr=notice.title,
-            before={"status": NoticeStatus.DRAFT},
-            after={"status": NoticeStatus.REVIEWED},
-        )
+    notice = _locked_notice(notice_id)
+    kit.check_version(notice, version)
+    notice.status = workflow.NOTICE.check(
+        notice.status,
+        "review",
+        message=f"通报当前为“{notice.get_status_display()}”，不能审核",
+        code="notice_not_draft",
+    )
+    notice.reviewed_by, notice.reviewed_at = user, timezone.now()
+    kit.save_change(notice, ["status", "reviewed_by", "reviewed_at"])
+    record(
+        "supervision.notice_review",
+        actor=user,
+        obj=notice,
+        object_repr=notice.title,
+        before={"status": NoticeStatus.DRAFT},
+        after={"status": NoticeStatus.REVIEWED},
+    )
     return notice
 
 
+@durable_action
 def do_edit_notice(
     user: Any,
     notice_id: int,
@@ -121,44 +122,43 @@ def do_edit_notice(
     """Edit a draft or reviewed notice's title and its closing 工作要求 text; an edited reviewed
     notice goes back to draft. An issued notice is immutable."""
     access.require_manager(user)
-    with transaction.atomic():
-        notice = _locked_notice(notice_id)
-        kit.check_version(notice, version)
-        edited = workflow.NOTICE.check(
-            notice.status,
-            "edit",
-            message=f"通报已印发（{notice.doc_number}），不能修改",
-            code="notice_already_issued",
-        )
-        before = {"title": notice.title, "status": notice.status}
-        if title is not None:
-            title = title.strip()
-            if not title or len(title) > 120:
-                raise ValidationFailed(
-                    "标题不能为空且不超过 120 字",
-                    code="title_invalid",
-                    details={"fields": {"title": "请填写标题"}},
-                )
-            notice.title = title
-        if requirements is not None:
-            text = requirements.strip()
-            if len(text) > 2000:
-                raise ValidationFailed("工作要求不能超过 2000 字", code="requirements_invalid")
-            sections = list((notice.content or {}).get("sections", []))
-            if sections and text:
-                sections[-1] = {**sections[-1], "paragraphs": [p for p in text.splitlines() if p.strip()]}
-                notice.content = {**notice.content, "sections": sections}
-        notice.status = edited
-        notice.reviewed_by, notice.reviewed_at = None, None
-        kit.save_change(notice, ["title", "content", "status", "reviewed_by", "reviewed_at"])
-        record(
-            "supervision.notice_edit",
-            actor=user,
-            obj=notice,
-            object_repr=notice.title,
-            before=before,
-            after={"title": notice.title, "status": notice.status},
-        )
+    notice = _locked_notice(notice_id)
+    kit.check_version(notice, version)
+    edited = workflow.NOTICE.check(
+        notice.status,
+        "edit",
+        message=f"通报已印发（{notice.doc_number}），不能修改",
+        code="notice_already_issued",
+    )
+    before = {"title": notice.title, "status": notice.status}
+    if title is not None:
+        title = title.strip()
+        if not title or len(title) > 120:
+            raise ValidationFailed(
+                "标题不能为空且不超过 120 字",
+                code="title_invalid",
+                details={"fields": {"title": "请填写标题"}},
+            )
+        notice.title = title
+    if requirements is not None:
+        text = requirements.strip()
+        if len(text) > 2000:
+            raise ValidationFailed("工作要求不能超过 2000 字", code="requirements_invalid")
+        sections = list((notice.content or {}).get("sections", []))
+        if sections and text:
+            sections[-1] = {**sections[-1], "paragraphs": [p for p in text.splitlines() if p.strip()]}
+            notice.content = {**notice.content, "sections": sections}
+    notice.status = edited
+    notice.reviewed_by, notice.reviewed_at = None, None
+    kit.save_change(notice, ["title", "content", "status", "reviewed_by", "reviewed_at"])
+    record(
+        "supervision.notice_edit",
+        actor=user,
+        obj=notice,
+        object_repr=notice.title,
+        before=before,
+        after={"title": notice.title, "status": notice.status},
+    )
     return notice
 
 
@@ -179,61 +179,61 @@ def render_notice(notice: Notice, *, number: str | None = None, date: dt.date | 
     )
 
 
+@durable_action
 def do_issue_notice(
     user: Any, notice_id: int, *, version: Any = None, now: dt.datetime | None = None
 ) -> Notice:
     """Give the reviewed notice its 发文字号, render and archive the .docx (SHA-256 recorded)."""
     access.require_manager(user)
     now = now or timezone.now()
-    with transaction.atomic():
-        notice = _locked_notice(notice_id)
-        kit.check_version(notice, version)
-        if notice.status == NoticeStatus.ISSUED:
-            raise InvalidTransition(
-                f"通报已于 {timezone.localtime(notice.issued_at):%Y-%m-%d} 印发（{notice.doc_number}），"
-                "不能重复印发或修改",
-                code="notice_already_issued",
-            )
-        issued = workflow.NOTICE.check(
-            notice.status, "issue", message="通报须先审核，才能印发", code="notice_not_reviewed"
+    notice = _locked_notice(notice_id)
+    kit.check_version(notice, version)
+    if notice.status == NoticeStatus.ISSUED:
+        raise InvalidTransition(
+            f"通报已于 {timezone.localtime(notice.issued_at):%Y-%m-%d} 印发（{notice.doc_number}），"
+            "不能重复印发或修改",
+            code="notice_already_issued",
         )
-        cfg = current_settings()
-        day = now.astimezone(SHANGHAI).date()
-        counter, _ = NoticeCounter.objects.get_or_create(year=day.year)
-        counter = NoticeCounter.objects.select_for_update().get(pk=counter.pk)
-        counter.last += 1
-        counter.save()
-        notice.doc_year, notice.doc_seq = day.year, counter.last
-        notice.doc_number = officedoc.doc_number(cfg.doc_prefix, day.year, counter.last)
-        notice.issue_date = day
-        data = render_notice(notice, number=notice.doc_number, date=day)
-        notice.sha256 = hashlib.sha256(data).hexdigest()
-        notice.file.save(f"{notice.doc_number}.docx", ContentFile(data), save=False)
-        notice.status = issued
-        notice.issued_by, notice.issued_at = user, now
-        kit.save_change(
-            notice,
-            [
-                "doc_year",
-                "doc_seq",
-                "doc_number",
-                "issue_date",
-                "sha256",
-                "file",
-                "status",
-                "issued_by",
-                "issued_at",
-            ],
-        )
-        _notify_named_units(notice, now)
-        record(
-            "supervision.notice_issue",
-            actor=user,
-            obj=notice,
-            object_repr=notice.title,
-            before={"status": NoticeStatus.REVIEWED},
-            after={"status": NoticeStatus.ISSUED, "doc_number": notice.doc_number, "sha256": notice.sha256},
-        )
+    issued = workflow.NOTICE.check(
+        notice.status, "issue", message="通报须先审核，才能印发", code="notice_not_reviewed"
+    )
+    cfg = current_settings()
+    day = now.astimezone(SHANGHAI).date()
+    counter, _ = NoticeCounter.objects.get_or_create(year=day.year)
+    counter = NoticeCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last += 1
+    counter.save()
+    notice.doc_year, notice.doc_seq = day.year, counter.last
+    notice.doc_number = officedoc.doc_number(cfg.doc_prefix, day.year, counter.last)
+    notice.issue_date = day
+    data = render_notice(notice, number=notice.doc_number, date=day)
+    notice.sha256 = hashlib.sha256(data).hexdigest()
+    notice.file.save(f"{notice.doc_number}.docx", ContentFile(data), save=False)
+    notice.status = issued
+    notice.issued_by, notice.issued_at = user, now
+    kit.save_change(
+        notice,
+        [
+            "doc_year",
+            "doc_seq",
+            "doc_number",
+            "issue_date",
+            "sha256",
+            "file",
+            "status",
+            "issued_by",
+            "issued_at",
+        ],
+    )
+    _notify_named_units(notice, now)
+    record(
+        "supervision.notice_issue",
+        actor=user,
+        obj=notice,
+        object_repr=notice.title,
+        before={"status": NoticeStatus.REVIEWED},
+        after={"status": NoticeStatus.ISSUED, "doc_number": notice.doc_number, "sha256": notice.sha256},
+    )
     return notice
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from bangban.audit.actions import record
 from bangban.core.errors import ValidationFailed
+from bangban.core.kit import durable_action
 
 from .. import access
 from ..models import DashboardMonth, SupervisionSettings
@@ -46,37 +45,37 @@ def _flag(value: Any, name: str) -> bool:
     raise ValidationFailed(f"{name}应为是或否", code="settings_invalid")
 
 
+@durable_action
 def do_update_settings(user: Any, **values: Any) -> SupervisionSettings:
     access.require_manager(user)
-    with transaction.atomic():
-        obj = current_settings()
-        obj = SupervisionSettings.objects.select_for_update().get(pk=obj.pk)
-        before = _settings_dict(obj)
-        w = validate_weights(
-            values.get("weight_response", obj.weight_response),
-            values.get("weight_resolution", obj.weight_resolution),
-            values.get("weight_satisfaction", obj.weight_satisfaction),
-        )
-        obj.weight_response, obj.weight_resolution, obj.weight_satisfaction = w
-        obj.min_cases = _positive(values.get("min_cases", obj.min_cases), "最少诉求数", 0, 100000)
-        obj.response_hours = _positive(values.get("response_hours", obj.response_hours), "签收时限", 1, 720)
-        obj.ledger_due_day = _positive(values.get("ledger_due_day", obj.ledger_due_day), "台账截止日", 1, 28)
-        obj.bottom_places = _positive(values.get("bottom_places", obj.bottom_places), "末位名次数", 0, 50)
-        obj.bottom_months = _positive(values.get("bottom_months", obj.bottom_months), "连续末位月数", 1, 12)
-        obj.ledger_all_units = _flag(values.get("ledger_all_units", obj.ledger_all_units), "无新增单位台账")
-        obj.version += 1
-        obj.save()
-        # Previews kept with the dashboard summaries were computed under the old rules; stored
-        # rankings keep theirs (a frozen month never changes, a draft changes when recomputed).
-        DashboardMonth.objects.exclude(figures={}).update(figures={})
-        record(
-            "supervision.settings_update",
-            actor=user,
-            obj=obj,
-            object_repr="督查排名设置",
-            before=before,
-            after=_settings_dict(obj),
-        )
+    obj = current_settings()
+    obj = SupervisionSettings.objects.select_for_update().get(pk=obj.pk)
+    before = _settings_dict(obj)
+    w = validate_weights(
+        values.get("weight_response", obj.weight_response),
+        values.get("weight_resolution", obj.weight_resolution),
+        values.get("weight_satisfaction", obj.weight_satisfaction),
+    )
+    obj.weight_response, obj.weight_resolution, obj.weight_satisfaction = w
+    obj.min_cases = _positive(values.get("min_cases", obj.min_cases), "最少诉求数", 0, 100000)
+    obj.response_hours = _positive(values.get("response_hours", obj.response_hours), "签收时限", 1, 720)
+    obj.ledger_due_day = _positive(values.get("ledger_due_day", obj.ledger_due_day), "台账截止日", 1, 28)
+    obj.bottom_places = _positive(values.get("bottom_places", obj.bottom_places), "末位名次数", 0, 50)
+    obj.bottom_months = _positive(values.get("bottom_months", obj.bottom_months), "连续末位月数", 1, 12)
+    obj.ledger_all_units = _flag(values.get("ledger_all_units", obj.ledger_all_units), "无新增单位台账")
+    obj.version += 1
+    obj.save()
+    # Previews kept with the dashboard summaries were computed under the old rules; stored
+    # rankings keep theirs (a frozen month never changes, a draft changes when recomputed).
+    DashboardMonth.objects.exclude(figures={}).update(figures={})
+    record(
+        "supervision.settings_update",
+        actor=user,
+        obj=obj,
+        object_repr="督查排名设置",
+        before=before,
+        after=_settings_dict(obj),
+    )
     return obj
 
 

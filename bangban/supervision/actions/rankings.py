@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import InvalidTransition, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.org.models import Unit
 from bangban.tickets.public import cases_in
 
@@ -163,6 +163,7 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
     }
 
 
+@durable_action
 def do_compute_ranking(
     user: Any,
     year: int,
@@ -180,48 +181,47 @@ def do_compute_ranking(
         cfg.weight_response, cfg.weight_resolution, cfg.weight_satisfaction,
     )  # fmt: skip
     minimum = cfg.min_cases if min_cases in (None, "") else _positive(min_cases, "最少诉求数", 0, 100000)
-    with transaction.atomic():
-        ranking = Ranking.objects.select_for_update().filter(year=year, month=month).first()
-        if ranking is not None:
-            kit.check_version(ranking, version)
-            workflow.RANKING.check(ranking.status, "compute", message=FROZEN_MESSAGE, code="ranking_frozen")
-        rows, available = all_scope_rows(year, month, w, minimum, cfg.response_hours, cfg.bottom_places)
-        now = timezone.now()
-        before = None
-        if ranking is None:
-            ranking = Ranking(year=year, month=month)
-        else:
-            before = {
-                "weights": [ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction]
-            }
-        ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction = w
-        ranking.min_cases = minimum
-        ranking.response_hours = cfg.response_hours
-        ranking.bottom_places = cfg.bottom_places
-        ranking.sources = available
-        ranking.office_figures = sources.dispatch_figures(year, month, now).data
-        ranking.computed_at = now
-        if ranking.pk is None:
-            ranking.save()
-        else:
-            kit.save_change(ranking, [
-                "weight_response", "weight_resolution", "weight_satisfaction", "min_cases", "response_hours",
-                "bottom_places", "sources", "office_figures", "computed_at",
-            ])  # fmt: skip
-        _store_rows(ranking, rows)
-        record(
-            "supervision.ranking_compute",
-            actor=user,
-            obj=ranking,
-            object_repr=str(ranking),
-            before=before,
-            after={
-                "weights": list(w),
-                "min_cases": minimum,
-                "bottom_places": cfg.bottom_places,
-                "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
-            },
-        )
+    ranking = Ranking.objects.select_for_update().filter(year=year, month=month).first()
+    if ranking is not None:
+        kit.check_version(ranking, version)
+        workflow.RANKING.check(ranking.status, "compute", message=FROZEN_MESSAGE, code="ranking_frozen")
+    rows, available = all_scope_rows(year, month, w, minimum, cfg.response_hours, cfg.bottom_places)
+    now = timezone.now()
+    before = None
+    if ranking is None:
+        ranking = Ranking(year=year, month=month)
+    else:
+        before = {
+            "weights": [ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction]
+        }
+    ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction = w
+    ranking.min_cases = minimum
+    ranking.response_hours = cfg.response_hours
+    ranking.bottom_places = cfg.bottom_places
+    ranking.sources = available
+    ranking.office_figures = sources.dispatch_figures(year, month, now).data
+    ranking.computed_at = now
+    if ranking.pk is None:
+        ranking.save()
+    else:
+        kit.save_change(ranking, [
+            "weight_response", "weight_resolution", "weight_satisfaction", "min_cases", "response_hours",
+            "bottom_places", "sources", "office_figures", "computed_at",
+        ])  # fmt: skip
+    _store_rows(ranking, rows)
+    record(
+        "supervision.ranking_compute",
+        actor=user,
+        obj=ranking,
+        object_repr=str(ranking),
+        before=before,
+        after={
+            "weights": list(w),
+            "min_cases": minimum,
+            "bottom_places": cfg.bottom_places,
+            "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
+        },
+    )
     return ranking
 
 
@@ -304,6 +304,7 @@ def drill_queryset(
     return figures.drill_cases(year, month, unit_id, figure, hours, scope), False
 
 
+@durable_action
 def do_freeze_ranking(
     user: Any, year: int, month: int, *, version: Any = None, now: dt.datetime | None = None
 ) -> Ranking:
@@ -318,45 +319,42 @@ def do_freeze_ranking(
     existing = Ranking.objects.filter(year=year, month=month).first()
     if existing is not None and existing.status == RankingStatus.FROZEN:
         raise InvalidTransition(FROZEN_MESSAGE, code="ranking_frozen")
-    with transaction.atomic():
-        if existing is None:
-            do_compute_ranking(user, year, month)
-        ranking = Ranking.objects.select_for_update().get(year=year, month=month)
-        kit.check_version(ranking, version)
-        frozen = workflow.RANKING.check(
-            ranking.status, "freeze", message=FROZEN_MESSAGE, code="ranking_frozen"
-        )
-        # The figures and the cases behind them are taken at the same moment: the draft's rows
-        # are recomputed with its own weights and minimum, then every figure's cases are kept.
-        weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
-        rows, available = all_scope_rows(
-            year, month, weights, ranking.min_cases, ranking.response_hours, ranking.bottom_places
-        )
-        _store_rows(ranking, rows)
-        cases = freeze_case_sets(ranking)
-        ranking.sources = available
-        ranking.office_figures = sources.dispatch_figures(year, month, now).data
-        ranking.computed_at = now
-        ranking.status = frozen
-        ranking.frozen_at = now
-        ranking.frozen_by = user
-        ranking.cases_frozen = True
-        kit.save_change(ranking, [
-            "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
-        ])  # fmt: skip
-        record(
-            "supervision.ranking_freeze",
-            actor=user,
-            obj=ranking,
-            object_repr=str(ranking),
-            before={"status": RankingStatus.DRAFT},
-            after={
-                "status": RankingStatus.FROZEN,
-                "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
-                "cases": cases,
-            },
-        )
-        propose_bottom_interviews(ranking, actor=user)
+    if existing is None:
+        do_compute_ranking.inner(user, year, month)
+    ranking = Ranking.objects.select_for_update().get(year=year, month=month)
+    kit.check_version(ranking, version)
+    frozen = workflow.RANKING.check(ranking.status, "freeze", message=FROZEN_MESSAGE, code="ranking_frozen")
+    # The figures and the cases behind them are taken at the same moment: the draft's rows
+    # are recomputed with its own weights and minimum, then every figure's cases are kept.
+    weights = (ranking.weight_response, ranking.weight_resolution, ranking.weight_satisfaction)
+    rows, available = all_scope_rows(
+        year, month, weights, ranking.min_cases, ranking.response_hours, ranking.bottom_places
+    )
+    _store_rows(ranking, rows)
+    cases = freeze_case_sets(ranking)
+    ranking.sources = available
+    ranking.office_figures = sources.dispatch_figures(year, month, now).data
+    ranking.computed_at = now
+    ranking.status = frozen
+    ranking.frozen_at = now
+    ranking.frozen_by = user
+    ranking.cases_frozen = True
+    kit.save_change(ranking, [
+        "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
+    ])  # fmt: skip
+    record(
+        "supervision.ranking_freeze",
+        actor=user,
+        obj=ranking,
+        object_repr=str(ranking),
+        before={"status": RankingStatus.DRAFT},
+        after={
+            "status": RankingStatus.FROZEN,
+            "units": len([r for r in rows if r["scope"] == definitions.DEFAULT_SCOPE]),
+            "cases": cases,
+        },
+    )
+    propose_bottom_interviews(ranking, actor=user)
     return ranking
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import Conflict, NotFound
+from bangban.core.kit import durable_action
 
 from ..models import Category
 from ._common import NAME_MAX, _invalid, _new_category
@@ -51,21 +52,21 @@ def _clean_name(name: Any) -> str:
     return text
 
 
+@durable_action
 def do_create_category(
-    *, acting_user: Any, name: str, parent_id: int | None = None, sort: int | None = None
+    *, acting_user: User, name: str, parent_id: int | None = None, sort: int | None = None
 ) -> Category:
     require_config_admin(acting_user)
     clean = _clean_name(name)
-    with transaction.atomic():
-        parent = None
-        if parent_id:
-            parent = Category.objects.select_for_update().filter(pk=parent_id).first()
-            if parent is None:
-                raise _invalid("parent", "unknown_category", "上级分类不存在")
-            if not parent.is_active:
-                raise _invalid("parent", "category_inactive", "上级分类已停用，请先启用")
-        category = _new_category(parent, clean, sort)
-        record("tickets.category_created", actor=acting_user, obj=category, after=snapshot(category))
+    parent = None
+    if parent_id:
+        parent = Category.objects.select_for_update().filter(pk=parent_id).first()
+        if parent is None:
+            raise _invalid("parent", "unknown_category", "上级分类不存在")
+        if not parent.is_active:
+            raise _invalid("parent", "category_inactive", "上级分类已停用，请先启用")
+    category = _new_category(parent, clean, sort)
+    record("tickets.category_created", actor=acting_user, obj=category, after=snapshot(category))
     return category
 
 
@@ -73,9 +74,10 @@ def _descendants(category: Category) -> QuerySet[Category]:
     return Category.objects.filter(path__startswith=f"{category.path}/", code__startswith=category.code)
 
 
+@durable_action
 def do_update_category(
     *,
-    acting_user: Any,
+    acting_user: User,
     category_id: int,
     name: str | None = None,
     sort: int | None = None,
@@ -85,63 +87,62 @@ def do_update_category(
     too: a retired branch cannot be chosen any more; cases keep their category) or reactivate (only
     under an active parent)."""
     require_config_admin(acting_user)
-    with transaction.atomic():
-        category = Category.objects.select_for_update().filter(pk=category_id).first()
-        if category is None:
-            raise NotFound()
-        before = snapshot(category)
-        affected = 0
-        if name is not None:
-            clean = _clean_name(name)
-            if clean != category.name:
-                if (
-                    Category.objects.filter(parent_id=category.parent_id, name=clean)
-                    .exclude(pk=category.pk)
-                    .exists()
-                ):
-                    raise _invalid("name", "category_duplicate", f"同一上级下已有名为“{clean}”的分类")
-                old_path = category.path
-                category.name = clean
-                category.path = f"{category.parent.path}/{clean}" if category.parent else clean
-                for child in Category.objects.filter(
-                    path__startswith=f"{old_path}/", code__startswith=category.code
-                ):
-                    child.path = category.path + child.path[len(old_path) :]
-                    child.save(update_fields=["path"])
-                    affected += 1
-        if sort is not None:
-            category.sort = max(int(sort), 0)
-        if is_active is not None and is_active != category.is_active:
-            if is_active and category.parent is not None and not category.parent.is_active:
-                raise _invalid("is_active", "category_inactive", "上级分类已停用，请先启用上级分类")
-            category.is_active = is_active
-            if not is_active:
-                affected += _descendants(category).filter(is_active=True).update(is_active=False)
-        category.save(update_fields=["name", "path", "sort", "is_active"])
-        old, new = diff(before, snapshot(category))
-        if new:
-            if affected:
-                new = {**new, "descendants_changed": affected}
-            record("tickets.category_updated", actor=acting_user, obj=category, before=old, after=new)
+    category = Category.objects.select_for_update().filter(pk=category_id).first()
+    if category is None:
+        raise NotFound()
+    before = snapshot(category)
+    affected = 0
+    if name is not None:
+        clean = _clean_name(name)
+        if clean != category.name:
+            if (
+                Category.objects.filter(parent_id=category.parent_id, name=clean)
+                .exclude(pk=category.pk)
+                .exists()
+            ):
+                raise _invalid("name", "category_duplicate", f"同一上级下已有名为“{clean}”的分类")
+            old_path = category.path
+            category.name = clean
+            category.path = f"{category.parent.path}/{clean}" if category.parent else clean
+            for child in Category.objects.filter(
+                path__startswith=f"{old_path}/", code__startswith=category.code
+            ):
+                child.path = category.path + child.path[len(old_path) :]
+                child.save(update_fields=["path"])
+                affected += 1
+    if sort is not None:
+        category.sort = max(int(sort), 0)
+    if is_active is not None and is_active != category.is_active:
+        if is_active and category.parent is not None and not category.parent.is_active:
+            raise _invalid("is_active", "category_inactive", "上级分类已停用，请先启用上级分类")
+        category.is_active = is_active
+        if not is_active:
+            affected += _descendants(category).filter(is_active=True).update(is_active=False)
+    category.save(update_fields=["name", "path", "sort", "is_active"])
+    old, new = diff(before, snapshot(category))
+    if new:
+        if affected:
+            new = {**new, "descendants_changed": affected}
+        record("tickets.category_updated", actor=acting_user, obj=category, before=old, after=new)
     return category
 
 
-def do_delete_category(*, acting_user: Any, category_id: int) -> None:
+@durable_action
+def do_delete_category(*, acting_user: User, category_id: int) -> None:
     """Only a category nobody uses (no sub-categories, cases or routing rules); otherwise deactivate it."""
     require_config_admin(acting_user)
-    with transaction.atomic():
-        category = Category.objects.select_for_update().filter(pk=category_id).first()
-        if category is None:
-            raise NotFound()
-        if category.children.exists() or category.tickets.exists() or category.routing_rules.exists():
-            raise Conflict("该分类已有下级分类、诉求或派单规则，不能删除，可改为停用", code="category_in_use")
-        before = snapshot(category)
-        category.delete()
-        record(
-            "tickets.category_deleted",
-            actor=acting_user,
-            object_type="tickets.category",
-            object_id=category_id,
-            object_repr=before.get("path", ""),
-            before=before,
-        )
+    category = Category.objects.select_for_update().filter(pk=category_id).first()
+    if category is None:
+        raise NotFound()
+    if category.children.exists() or category.tickets.exists() or category.routing_rules.exists():
+        raise Conflict("该分类已有下级分类、诉求或派单规则，不能删除，可改为停用", code="category_in_use")
+    before = snapshot(category)
+    category.delete()
+    record(
+        "tickets.category_deleted",
+        actor=acting_user,
+        object_type="tickets.category",
+        object_id=category_id,
+        object_repr=before.get("path", ""),
+        before=before,
+    )

@@ -6,10 +6,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-
+from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core.errors import FileRejected, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.core.xlsx import cell_text, open_xlsx, read_rows
 
 from ..models import Category
@@ -96,35 +96,35 @@ def _validated_paths(paths: Iterable[Iterable[str]]) -> Iterator[tuple[str, ...]
         yield path
 
 
-def do_import_categories(*, acting_user: Any, paths: Iterable[Iterable[str]]) -> dict[str, int]:
+@durable_action
+def do_import_categories(*, acting_user: User, paths: Iterable[Iterable[str]]) -> dict[str, int]:
     """Create every category of `paths` that does not exist yet (matched by full name), parents
     first. Importing the same file again creates nothing. Existing categories are left as they
     are (a deactivated one stays deactivated)."""
     require_config_admin(acting_user)
     wanted = sorted(set(_validated_paths(paths)), key=len)
     created = 0
-    with transaction.atomic():
-        # One lock for the whole import: two administrators importing at once cannot both create
-        # the same category or hand out the same code.
-        list(Category.objects.select_for_update().filter(level=1).values_list("pk", flat=True))
-        by_path = {c.path: c for c in Category.objects.all()}
-        taken = set(Category.objects.values_list("code", flat=True))
-        for path in wanted:
-            key = "/".join(path)
-            if key in by_path:
-                continue
-            parent = by_path.get("/".join(path[:-1])) if len(path) > 1 else None
-            if len(path) > 1 and parent is None:
-                continue  # unreachable: parents come first
-            category = _new_category(parent, path[-1], None, taken)
-            by_path[key] = category
-            created += 1
-        result = {"created": created, "existing": len(wanted) - created}
-        record(
-            "tickets.categories_imported",
-            actor=acting_user,
-            object_type="tickets.category",
-            object_repr="诉求分类导入",
-            after=result,
-        )
+    # One lock for the whole import: two administrators importing at once cannot both create
+    # the same category or hand out the same code.
+    list(Category.objects.select_for_update().filter(level=1).values_list("pk", flat=True))
+    by_path = {c.path: c for c in Category.objects.all()}
+    taken = set(Category.objects.values_list("code", flat=True))
+    for path in wanted:
+        key = "/".join(path)
+        if key in by_path:
+            continue
+        parent = by_path.get("/".join(path[:-1])) if len(path) > 1 else None
+        if len(path) > 1 and parent is None:
+            continue  # unreachable: parents come first
+        category = _new_category(parent, path[-1], None, taken)
+        by_path[key] = category
+        created += 1
+    result = {"created": created, "existing": len(wanted) - created}
+    record(
+        "tickets.categories_imported",
+        actor=acting_user,
+        object_type="tickets.category",
+        object_repr="诉求分类导入",
+        after=result,
+    )
     return result

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import Conflict, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 
 from ..models import DispatchClockSettings
 from ._common import MAX_WARN_WORKDAYS, _invalid
@@ -36,9 +36,10 @@ def _clock_number(value: Any, name: str, label: str, upper: int) -> int:
     return number
 
 
+@durable_action
 def do_set_dispatch_clock(
     *,
-    acting_user: Any,
+    acting_user: User,
     dispatch_workdays: Any,
     review_workdays: Any,
     warn_workdays: Any = 1,
@@ -62,18 +63,17 @@ def do_set_dispatch_clock(
             errors[name] = exc.message
     if errors:
         raise ValidationFailed("；".join(errors.values()), code="out_of_range", details={"fields": errors})
-    with transaction.atomic():
-        DispatchClockSettings.objects.get_or_create(pk=1)
-        row = DispatchClockSettings.objects.select_for_update().get(pk=1)
-        if expected_version is not None and int(expected_version) != row.version:
-            raise Conflict()
-        before = snapshot(row, fields=list(values))
-        for name, value in values.items():
-            setattr(row, name, value)
-        old, new = diff(before, snapshot(row, fields=list(values)))
-        if not new:
-            return row
-        row.version += 1
-        row.save(update_fields=[*values, "version", "updated_at"])
-        record("tickets.dispatch_clock_settings", actor=acting_user, obj=row, before=old, after=new)
+    DispatchClockSettings.objects.get_or_create(pk=1)
+    row = DispatchClockSettings.objects.select_for_update().get(pk=1)
+    if expected_version is not None and int(expected_version) != row.version:
+        raise Conflict()
+    before = snapshot(row, fields=list(values))
+    for name, value in values.items():
+        setattr(row, name, value)
+    old, new = diff(before, snapshot(row, fields=list(values)))
+    if not new:
+        return row
+    row.version += 1
+    row.save(update_fields=[*values, "version", "updated_at"])
+    record("tickets.dispatch_clock_settings", actor=acting_user, obj=row, before=old, after=new)
     return row

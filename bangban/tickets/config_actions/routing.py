@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 
+from bangban.accounts.models import User
 from bangban.audit.actions import diff, record, snapshot
 from bangban.core.errors import NotFound
+from bangban.core.kit import durable_action
 from bangban.org.models import Region, Unit
 
 from ..models import Category, RoutingRule
@@ -46,9 +47,10 @@ def _check_rule_unique(category: Category | None, region: Region | None, exclude
         raise _invalid("category", "routing_rule_duplicate", "已有相同分类和区划的派单规则，请修改原规则")
 
 
+@durable_action
 def do_create_routing_rule(
     *,
-    acting_user: Any,
+    acting_user: User,
     unit_id: int,
     category_id: int | None = None,
     region_id: int | None = None,
@@ -57,27 +59,27 @@ def do_create_routing_rule(
     note: str = "",
 ) -> RoutingRule:
     require_config_admin(acting_user)
-    with transaction.atomic():
-        category, region, unit = _rule_refs(category_id, region_id, unit_id)
-        _check_rule_unique(category, region)
-        rule = RoutingRule.objects.create(
-            category=category,
-            region=region,
-            unit=unit,
-            priority=int(priority or 0),
-            is_active=bool(is_active),
-            note=(note or "").strip()[:200],
-        )
-        record("tickets.routing_rule_created", actor=acting_user, obj=rule, after=snapshot(rule))
+    category, region, unit = _rule_refs(category_id, region_id, unit_id)
+    _check_rule_unique(category, region)
+    rule = RoutingRule.objects.create(
+        category=category,
+        region=region,
+        unit=unit,
+        priority=int(priority or 0),
+        is_active=bool(is_active),
+        note=(note or "").strip()[:200],
+    )
+    record("tickets.routing_rule_created", actor=acting_user, obj=rule, after=snapshot(rule))
     return rule
 
 
 _UNSET: Any = object()
 
 
+@durable_action
 def do_update_routing_rule(
     *,
-    acting_user: Any,
+    acting_user: User,
     rule_id: int,
     unit_id: Any = _UNSET,
     category_id: Any = _UNSET,
@@ -88,45 +90,44 @@ def do_update_routing_rule(
 ) -> RoutingRule:
     """Change the given fields only (pass None for category/region to mean "any")."""
     require_config_admin(acting_user)
-    with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
-        if rule is None:
-            raise NotFound()
-        before = snapshot(rule)
-        category, region, unit = _rule_refs(
-            rule.category_id if category_id is _UNSET else category_id,
-            rule.region_id if region_id is _UNSET else region_id,
-            rule.unit_id if unit_id is _UNSET else unit_id,
-        )
-        _check_rule_unique(category, region, exclude=rule.pk)
-        rule.category, rule.region, rule.unit = category, region, unit
-        if priority is not _UNSET:
-            rule.priority = int(priority or 0)
-        if is_active is not _UNSET:
-            rule.is_active = bool(is_active)
-        if note is not _UNSET:
-            rule.note = (note or "").strip()[:200]
-        rule.save()
-        old, new = diff(before, snapshot(rule))
-        if new:
-            record("tickets.routing_rule_updated", actor=acting_user, obj=rule, before=old, after=new)
+    rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    before = snapshot(rule)
+    category, region, unit = _rule_refs(
+        rule.category_id if category_id is _UNSET else category_id,
+        rule.region_id if region_id is _UNSET else region_id,
+        rule.unit_id if unit_id is _UNSET else unit_id,
+    )
+    _check_rule_unique(category, region, exclude=rule.pk)
+    rule.category, rule.region, rule.unit = category, region, unit
+    if priority is not _UNSET:
+        rule.priority = int(priority or 0)
+    if is_active is not _UNSET:
+        rule.is_active = bool(is_active)
+    if note is not _UNSET:
+        rule.note = (note or "").strip()[:200]
+    rule.save()
+    old, new = diff(before, snapshot(rule))
+    if new:
+        record("tickets.routing_rule_updated", actor=acting_user, obj=rule, before=old, after=new)
     return rule
 
 
-def do_delete_routing_rule(*, acting_user: Any, rule_id: int) -> None:
+@durable_action
+def do_delete_routing_rule(*, acting_user: User, rule_id: int) -> None:
     require_config_admin(acting_user)
-    with transaction.atomic():
-        rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
-        if rule is None:
-            raise NotFound()
-        before = snapshot(rule)
-        text = str(rule)[:200]
-        rule.delete()
-        record(
-            "tickets.routing_rule_deleted",
-            actor=acting_user,
-            object_type="tickets.routingrule",
-            object_id=rule_id,
-            object_repr=text,
-            before=before,
-        )
+    rule = RoutingRule.objects.select_for_update().filter(pk=rule_id).first()
+    if rule is None:
+        raise NotFound()
+    before = snapshot(rule)
+    text = str(rule)[:200]
+    rule.delete()
+    record(
+        "tickets.routing_rule_deleted",
+        actor=acting_user,
+        object_type="tickets.routingrule",
+        object_id=rule_id,
+        object_repr=text,
+        before=before,
+    )

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from bangban.accounts.models import User
+
 from ..models import IntakeMode
 from ._common import IntakeInput, IntakeResult, field_error
 from .channels import POLICIES, REPORT_POLICIES, api_policy
@@ -19,7 +21,7 @@ from .service import do_intake
 
 def do_intake_hotline(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     outcome: str,
     answer: str = "",
@@ -55,7 +57,7 @@ def do_intake_hotline(
 
 def do_intake_window_online(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     attachments: Sequence[Any] = (),
     idempotency_key: str | None = None,
@@ -76,7 +78,7 @@ def do_intake_window_online(
 
 def do_intake_window_counter(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     on_spot: bool,
     answer: str = "",
@@ -99,7 +101,7 @@ def do_intake_window_counter(
 
 def do_intake_portal(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     attachments: Sequence[Any] = (),
     idempotency_key: str | None = None,
@@ -146,7 +148,7 @@ def do_intake_mayor_public(
 
 def do_intake_mayor_register(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     intake_mode: str = IntakeMode.PHONE,
     attachments: Sequence[Any] = (),
@@ -167,7 +169,7 @@ def do_intake_mayor_register(
 
 def do_intake_report(
     *,
-    acting_user: Any,
+    acting_user: User,
     channel: str,
     data: IntakeInput,
     attachments: Sequence[Any] = (),
@@ -190,7 +192,7 @@ def do_intake_report(
 
 def do_intake_api(
     *,
-    acting_user: Any,
+    acting_user: User,
     data: IntakeInput,
     channel: str | None = None,
     intake_mode: str | None = None,

@@ -7,12 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.core.errors import PermissionDenied
+from bangban.core.kit import durable_action
 
 from ..access import DISPATCH_ROLES, UNIT_ROLES, access_ticket
 from ..attachments import CheckedFile, check_files, store_attachments
@@ -42,37 +43,35 @@ def may_add_attachments(user: Any, ticket: Ticket) -> bool:
     )
 
 
+@durable_action
 def do_add_attachments(
-    *, acting_user: Any, ticket_id: int, attachments: Sequence[Any], now: dt.datetime | None = None
+    *, acting_user: User, ticket_id: int, attachments: Sequence[Any], now: dt.datetime | None = None
 ) -> list[Any]:
     """Add files to an open case (at most `BANGBAN_ATTACHMENT_MAX_FILES` per case in all)."""
     now = now or timezone.now()
     if not attachments:
         raise field_error("attachments", "attachment_missing", "请选择要上传的附件")
-    with transaction.atomic():
-        ticket = access_ticket(acting_user, ticket_id, for_update=True)
-        if not may_add_attachments(acting_user, ticket):
-            raise PermissionDenied("只有提交人、本企业、登记人、办理单位或派单员可以为未办结的诉求补充附件")
-        files = check_files(list(attachments), already=ticket.attachments.count())
-        enterprise_side = (
-            has_any_role(acting_user, {Role.ENTERPRISE}) or acting_user.pk == ticket.submitter_id
-        )
-        stored = store_attachments(
-            ticket,
-            files,
-            uploaded_by=acting_user,
-            visibility=Visibility.PUBLIC if enterprise_side else Visibility.INTERNAL,
-        )
-        add_event(
-            ticket,
-            "attachments_added",
-            actor=acting_user,
-            visibility=Visibility.PUBLIC if enterprise_side else Visibility.INTERNAL,
-            note="补充附件：" + "、".join(a.original_name for a in stored),
-            data={"attachments": [a.pk for a in stored]},
-            audit_after={
-                "attachments": [{"id": a.pk, "name": a.original_name, "sha256": a.sha256} for a in stored]
-            },
-            now=now,
-        )
+    ticket = access_ticket(acting_user, ticket_id, for_update=True)
+    if not may_add_attachments(acting_user, ticket):
+        raise PermissionDenied("只有提交人、本企业、登记人、办理单位或派单员可以为未办结的诉求补充附件")
+    files = check_files(list(attachments), already=ticket.attachments.count())
+    enterprise_side = has_any_role(acting_user, {Role.ENTERPRISE}) or acting_user.pk == ticket.submitter_id
+    stored = store_attachments(
+        ticket,
+        files,
+        uploaded_by=acting_user,
+        visibility=Visibility.PUBLIC if enterprise_side else Visibility.INTERNAL,
+    )
+    add_event(
+        ticket,
+        "attachments_added",
+        actor=acting_user,
+        visibility=Visibility.PUBLIC if enterprise_side else Visibility.INTERNAL,
+        note="补充附件：" + "、".join(a.original_name for a in stored),
+        data={"attachments": [a.pk for a in stored]},
+        audit_after={
+            "attachments": [{"id": a.pk, "name": a.original_name, "sha256": a.sha256} for a in stored]
+        },
+        now=now,
+    )
     return stored

@@ -22,6 +22,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.core.errors import ApplicationError, ValidationFailed
 
 from .. import dispatch_clock
@@ -67,7 +68,7 @@ class _Prepared:
 
 def do_intake_batch(
     *,
-    acting_user: Any,
+    acting_user: User,
     items: list[BatchItem],
     channel: str | None = None,
     intake_mode: str | None = None,
@@ -120,7 +121,7 @@ def do_intake_batch(
 def _create_batch(
     prepared: list[_Prepared],
     *,
-    acting_user: Any,
+    acting_user: User,
     channel: str,
     intake_mode: str,
     submitter: Any,

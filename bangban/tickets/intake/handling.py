@@ -102,7 +102,7 @@ def counter_handling(*, on_spot: bool, answer: str = "") -> Handling:
 def close_on_spot(ticket: Ticket, actor: Any, answer: str, now: dt.datetime) -> None:
     """Close a case solved during intake through the lifecycle's own action (the answer becomes an
     approved reply and a PUBLIC event; the enterprise is told)."""
-    closed = do_close_on_spot(acting_user=actor, ticket_id=ticket.pk, answer=answer, now=now)
+    closed = do_close_on_spot.inner(acting_user=actor, ticket_id=ticket.pk, answer=answer, now=now)
     for name in (
         "status",
         "replied_at",

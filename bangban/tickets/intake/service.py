@@ -25,6 +25,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from bangban.accounts.access import mask_phone
+from bangban.accounts.models import User
 
 from ..attachments import CheckedFile, store_attachments
 from ..events import add_events
@@ -129,7 +130,7 @@ def _create(*, key: str | None, channel: str, clean: Clean, **kwargs: Any) -> In
 
 def _create_once(
     *,
-    acting_user: Any,
+    acting_user: User,
     channel: str,
     intake_mode: str,
     clean: Clean,

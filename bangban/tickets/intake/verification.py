@@ -12,13 +12,13 @@ import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.access import mask_phone
 from bangban.audit.actions import record
 from bangban.core import throttle
 from bangban.core.errors import ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.core.throttle import RateLimited
 from bangban.enterprises.validation import FieldError, parse_mobile
 from bangban.notifications.actions import notify
@@ -76,6 +76,7 @@ def _parse_mobile(phone: str) -> str:
     return mobile
 
 
+@durable_action
 def do_send_phone_code(
     *, phone: str, ip: str | None = None, now: dt.datetime | None = None
 ) -> PhoneVerification:
@@ -119,32 +120,32 @@ def do_send_phone_code(
         now,
     )
     code = f"{secrets.randbelow(10**6):06d}"
-    with transaction.atomic():
-        verification = PhoneVerification.objects.create(
-            phone=mobile,
-            code_hash=_code_hash(mobile, code),
-            created_at=now,
-            expires_at=now + CODE_TTL,
-            ip=ip or None,
-        )
-        notify(
-            channel="sms",
-            address=mobile,
-            subject="验证码",
-            body=f"【帮办】您的验证码为 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。如非本人操作，请忽略。",
-            now=now,
-            one_time=True,
-        )
-        record(
-            "tickets.phone_code_sent",
-            actor=None,
-            obj=verification,
-            after={"phone": mask_phone(mobile)},
-            ip=ip,
-        )
+    verification = PhoneVerification.objects.create(
+        phone=mobile,
+        code_hash=_code_hash(mobile, code),
+        created_at=now,
+        expires_at=now + CODE_TTL,
+        ip=ip or None,
+    )
+    notify(
+        channel="sms",
+        address=mobile,
+        subject="验证码",
+        body=f"【帮办】您的验证码为 {code}，{int(CODE_TTL.total_seconds() // 60)} 分钟内有效。如非本人操作，请忽略。",
+        now=now,
+        one_time=True,
+    )
+    record(
+        "tickets.phone_code_sent",
+        actor=None,
+        obj=verification,
+        after={"phone": mask_phone(mobile)},
+        ip=ip,
+    )
     return verification
 
 
+@durable_action
 def do_verify_phone_code(
     *, phone: str, code: str, ip: str | None = None, now: dt.datetime | None = None
 ) -> PhoneVerification:
@@ -154,45 +155,44 @@ def do_verify_phone_code(
     mobile = _parse_mobile(phone)
     code = text(code)
     failure: ValidationFailed | None = None
-    with transaction.atomic():
-        verification = (
-            PhoneVerification.objects.select_for_update()
-            .filter(phone=mobile, verified_at__isnull=True)
-            .order_by("-created_at", "-id")
-            .first()
+    verification = (
+        PhoneVerification.objects.select_for_update()
+        .filter(phone=mobile, verified_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if verification is None:
+        failure = _code_error("sms_code_missing", "请先获取短信验证码")
+    elif verification.expires_at <= now:
+        failure = _code_error("sms_code_expired", "验证码已过期，请重新获取")
+    elif verification.attempts >= CODE_MAX_ATTEMPTS:
+        failure = _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
+    elif not hmac.compare_digest(verification.code_hash, _code_hash(mobile, code)):
+        verification.attempts += 1
+        verification.save(update_fields=["attempts"])
+        left = CODE_MAX_ATTEMPTS - verification.attempts
+        record(
+            "tickets.phone_code_failed",
+            actor=None,
+            obj=verification,
+            after={"phone": mask_phone(mobile), "attempts": verification.attempts},
+            ip=ip,
         )
-        if verification is None:
-            failure = _code_error("sms_code_missing", "请先获取短信验证码")
-        elif verification.expires_at <= now:
-            failure = _code_error("sms_code_expired", "验证码已过期，请重新获取")
-        elif verification.attempts >= CODE_MAX_ATTEMPTS:
-            failure = _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
-        elif not hmac.compare_digest(verification.code_hash, _code_hash(mobile, code)):
-            verification.attempts += 1
-            verification.save(update_fields=["attempts"])
-            left = CODE_MAX_ATTEMPTS - verification.attempts
-            record(
-                "tickets.phone_code_failed",
-                actor=None,
-                obj=verification,
-                after={"phone": mask_phone(mobile), "attempts": verification.attempts},
-                ip=ip,
-            )
-            failure = (
-                _code_error("sms_code_invalid", f"验证码不正确，还可尝试 {left} 次")
-                if left
-                else _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
-            )
-        else:
-            verification.verified_at = now
-            verification.save(update_fields=["verified_at"])
-            record(
-                "tickets.phone_verified",
-                actor=None,
-                obj=verification,
-                after={"phone": mask_phone(mobile)},
-                ip=ip,
-            )
+        failure = (
+            _code_error("sms_code_invalid", f"验证码不正确，还可尝试 {left} 次")
+            if left
+            else _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
+        )
+    else:
+        verification.verified_at = now
+        verification.save(update_fields=["verified_at"])
+        record(
+            "tickets.phone_verified",
+            actor=None,
+            obj=verification,
+            after={"phone": mask_phone(mobile)},
+            ip=ip,
+        )
     if failure is not None:
         raise failure
     assert verification is not None

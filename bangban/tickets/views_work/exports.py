@@ -49,7 +49,7 @@ def export_plan(user: Any, params: QueryDict) -> ExportPlan:
     qs = queries.queue_queryset(queue, filters)
 
     def record(count: int) -> None:
-        do_record_export(
+        do_record_export.inner(
             acting_user=user,
             queue=queue,
             filters=filters.as_params(),

@@ -1,234 +1,27 @@
-"""Every change to the enterprise registry (R0.2). Each `do_*` runs in one transaction, checks
-access itself, locks what it changes, and leaves one audit event."""
+"""The Excel import of the registry: preview a file, apply or cancel the previewed batch (R0.2)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
 from typing import Any
 
 from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
-from bangban.audit.actions import diff, record, snapshot
-from bangban.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from bangban.accounts.models import User
+from bangban.audit.actions import record
+from bangban.core.errors import ApplicationError
 from bangban.core.kit import durable_action, require_transaction
 from bangban.core.xlsx import max_upload_bytes, open_xlsx
-from bangban.org.models import Region
 
-from . import importing
-from .access import (
-    access_enterprise,
+from .. import importing
+from ..access import (
     access_import_batch,
-    region_in_scope,
     require_enterprise_editor,
-    visible_enterprises,
 )
-from .importing import CITY_LEVEL_MESSAGE
-from .models import Enterprise, ImportBatch, ImportStatus
-from .validation import FIELD_LABELS, FieldError, clean_fields
-
-# USCC problems first: a client that shows one message shows the one about the code.
-_FIELD_PRIORITY = ["uscc", *[f for f in FIELD_LABELS if f != "uscc"]]
-
-
-class EnterpriseInvalid(ValidationFailed):
-    """Field problems of a create or edit: `code`/`message` are the first problem's, `details`
-    lists each field's. The USCC errors keep their codes (uscc_empty, uscc_length, …)."""
-
-    def __init__(self, errors: Mapping[str, FieldError]) -> None:
-        ordered = sorted(errors.items(), key=lambda kv: _FIELD_PRIORITY.index(kv[0]))
-        first = ordered[0][1]
-        self.field_errors = dict(ordered)
-        super().__init__(
-            first.message,
-            code=first.code,
-            details=[{"field": name, "code": e.code, "message": e.message} for name, e in ordered],
-        )
-
-
-class BatchClosed(ApplicationError):
-    """The batch was already imported or cancelled: its state, not the request, is the problem."""
-
-    status = 409
-
-
-def duplicate_uscc_error(user: Any, existing: Enterprise) -> ApplicationError:
-    """Naming the holder helps whoever may see it; for anyone else it stays anonymous."""
-    if visible_enterprises(user).filter(pk=existing.pk).exists():
-        holder = existing.name
-    else:
-        holder = "其他区划的企业（您无权查看）"
-    return ValidationFailed(
-        f"该统一社会信用代码已登记：{holder}", code="uscc_duplicate", details=[{"field": "uscc"}]
-    )
-
-
-def _today(now: dt.datetime | None) -> dt.date:
-    return timezone.localdate(now or timezone.now())
-
-
-def _resolve_region(user: Any, value: Any) -> Region:
-    """A Region (from a form), an id or a region code (from the API) → a region in the editor's scope."""
-    region: Region | None
-    if isinstance(value, Region):
-        region = value
-    else:
-        text = str(value or "").strip()
-        if not text:
-            raise FieldError("region_required", "所属区划不能为空")
-        region = Region.objects.filter(code=text).first()
-        if region is None and text.isdigit() and len(text) < 6:
-            region = Region.objects.filter(pk=int(text)).first()
-    if region is None or not region.is_active:
-        raise FieldError("region_not_found", "未找到该区划")
-    if not region_in_scope(user, region.path):
-        raise FieldError("region_out_of_scope", f"区划“{region.name}”不在您的管辖范围内")
-    if region.parent_id is None:
-        raise FieldError("region_too_broad", CITY_LEVEL_MESSAGE)
-    return region
-
-
-def _clean(user: Any, data: Mapping[str, Any], *, required: bool, now: dt.datetime | None) -> dict[str, Any]:
-    cleaned, errors = clean_fields(data, today=_today(now), required=required)
-    if "region" in data or required:
-        try:
-            cleaned["region"] = _resolve_region(user, data.get("region"))
-        except FieldError as exc:
-            errors["region"] = exc
-    if errors:
-        raise EnterpriseInvalid(errors)
-    return cleaned
-
-
-def _check_unique(user: Any, uscc: str, exclude_pk: int | None = None) -> None:
-    qs = Enterprise.objects.filter(uscc=uscc)
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    existing = qs.first()
-    if existing is not None:
-        raise duplicate_uscc_error(user, existing)
-
-
-def do_create_enterprise(
-    *, acting_user: Any, data: Mapping[str, Any], now: dt.datetime | None = None
-) -> Enterprise:
-    require_enterprise_editor(acting_user)
-    cleaned = _clean(acting_user, data, required=True, now=now)
-    cleaned.pop("is_active", None)
-    try:
-        with transaction.atomic(durable=True):
-            _check_unique(acting_user, cleaned["uscc"])
-            enterprise = Enterprise.objects.create(**cleaned)
-            record("enterprise.create", actor=acting_user, obj=enterprise, after=snapshot(enterprise))
-    except IntegrityError as exc:
-        # Someone registered the same code a moment ago.
-        existing = Enterprise.objects.filter(uscc=cleaned["uscc"]).first()
-        if existing is None:
-            raise
-        raise duplicate_uscc_error(acting_user, existing) from exc
-    return enterprise
-
-
-def _update(
-    *,
-    acting_user: Any,
-    enterprise_id: int | str,
-    version: int | None,
-    changes: Mapping[str, Any],
-    access: str,
-    action: str,
-    now: dt.datetime | None,
-) -> Enterprise:
-    access_enterprise(acting_user, enterprise_id, action=access)
-    cleaned = _clean(acting_user, changes, required=False, now=now)
-    try:
-        with transaction.atomic(durable=True):
-            enterprise = Enterprise.objects.select_for_update().get(pk=int(enterprise_id))
-            if version is not None and int(version) != enterprise.version:
-                raise Conflict()
-            if "uscc" in cleaned and cleaned["uscc"] != enterprise.uscc:
-                _check_unique(acting_user, cleaned["uscc"], exclude_pk=enterprise.pk)
-            before = snapshot(enterprise)
-            changed = []
-            for name, value in cleaned.items():
-                attname = "region_id" if name == "region" else name
-                new = value.pk if name == "region" else value
-                if getattr(enterprise, attname) != new:
-                    setattr(enterprise, attname, new)
-                    changed.append(attname)
-            if not changed:
-                return enterprise
-            enterprise.version += 1
-            enterprise.save(update_fields=[*changed, "version", "updated_at"])
-            old, new_values = diff(before, snapshot(enterprise))
-            record(action, actor=acting_user, obj=enterprise, before=old, after=new_values)
-    except IntegrityError as exc:
-        existing = Enterprise.objects.filter(uscc=cleaned.get("uscc", "")).first()
-        if existing is None:
-            raise
-        raise duplicate_uscc_error(acting_user, existing) from exc
-    return enterprise
-
-
-def do_update_enterprise(
-    *,
-    acting_user: Any,
-    enterprise_id: int | str,
-    version: int | None,
-    changes: Mapping[str, Any],
-    now: dt.datetime | None = None,
-) -> Enterprise:
-    """Change the given fields. `version` is the one the editor saw: if someone saved in between,
-    `Conflict` (记录已被他人修改，请刷新后重试). Saving without a real change leaves no trace."""
-    return _update(
-        acting_user=acting_user,
-        enterprise_id=enterprise_id,
-        version=version,
-        changes=changes,
-        access="edit",
-        action="enterprise.update",
-        now=now,
-    )
-
-
-def do_set_enterprise_active(
-    *, acting_user: Any, enterprise_id: int | str, active: bool, version: int | None = None
-) -> Enterprise:
-    """Deactivate (注销/停止服务) or reactivate. Enterprises are never deleted: cases refer to them."""
-    return _update(
-        acting_user=acting_user,
-        enterprise_id=enterprise_id,
-        version=version,
-        changes={"is_active": active},
-        access="edit",
-        action="enterprise.reactivate" if active else "enterprise.deactivate",
-        now=None,
-    )
-
-
-def do_update_liaison(
-    *,
-    acting_user: Any,
-    enterprise_id: int | str,
-    version: int | None,
-    liaison_name: str,
-    liaison_phone: str,
-) -> Enterprise:
-    """The enterprise names its 工作联络员 (R3.2); its own users may do this."""
-    return _update(
-        acting_user=acting_user,
-        enterprise_id=enterprise_id,
-        version=version,
-        changes={"liaison_name": liaison_name, "liaison_phone": liaison_phone},
-        access="edit_liaison",
-        action="enterprise.update_liaison",
-        now=None,
-    )
-
-
-# --- Excel import -------------------------------------------------------------------------------
+from ..models import Enterprise, ImportBatch, ImportStatus
+from ._common import BatchClosed, local_today
 
 
 def _sha256(uploaded_file: Any) -> str:
@@ -240,7 +33,9 @@ def _sha256(uploaded_file: Any) -> str:
     return digest.hexdigest()
 
 
-def do_preview_import(*, acting_user: Any, uploaded_file: Any, now: dt.datetime | None = None) -> ImportBatch:
+def do_preview_import(
+    *, acting_user: User, uploaded_file: Any, now: dt.datetime | None = None
+) -> ImportBatch:
     """Check an uploaded file and keep the result as a batch waiting for confirmation.
 
     File-level problems (too large, not an .xlsx, missing columns, too many rows) raise
@@ -249,7 +44,7 @@ def do_preview_import(*, acting_user: Any, uploaded_file: Any, now: dt.datetime 
     require_enterprise_editor(acting_user)
     workbook = open_xlsx(uploaded_file, max_upload_bytes())
     try:
-        result = importing.check_workbook(workbook, acting_user, today=_today(now))
+        result = importing.check_workbook(workbook, acting_user, today=local_today(now))
     finally:
         workbook.close()
     name = str(getattr(uploaded_file, "name", "") or "upload.xlsx")[-200:]
@@ -276,7 +71,7 @@ def do_preview_import(*, acting_user: Any, uploaded_file: Any, now: dt.datetime 
     return batch
 
 
-def _lock_batch(acting_user: Any, batch_id: int | str) -> ImportBatch:
+def _lock_batch(acting_user: User, batch_id: int | str) -> ImportBatch:
     require_transaction()
     access_import_batch(acting_user, batch_id)
     batch = ImportBatch.objects.select_for_update().get(pk=int(batch_id))
@@ -289,7 +84,7 @@ def _lock_batch(acting_user: Any, batch_id: int | str) -> ImportBatch:
 
 @durable_action
 def do_apply_import(
-    *, acting_user: Any, batch_id: int | str, confirm_partial: bool = False, now: dt.datetime | None = None
+    *, acting_user: User, batch_id: int | str, confirm_partial: bool = False, now: dt.datetime | None = None
 ) -> ImportBatch:
     """Write the valid rows of a previewed batch: insert new codes, update changed ones, leave
     unchanged ones alone (importing the same file twice changes nothing). All in one transaction,
@@ -469,7 +264,7 @@ def _pg_update_params(batch: list[list[Any]], stamp: Any) -> list[Any]:
 
 
 @durable_action
-def do_cancel_import(*, acting_user: Any, batch_id: int | str) -> ImportBatch:
+def do_cancel_import(*, acting_user: User, batch_id: int | str) -> ImportBatch:
     batch = _lock_batch(acting_user, batch_id)
     batch.status = ImportStatus.CANCELLED
     batch.save(update_fields=["status"])
@@ -485,19 +280,3 @@ def do_cancel_import(*, acting_user: Any, batch_id: int | str) -> ImportBatch:
 
 
 # --- export -------------------------------------------------------------------------------------
-
-
-def do_record_export(*, acting_user: Any, filters: Mapping[str, str], count: int, unmasked: bool) -> None:
-    """An export hands a copy of the registry out of the system: who, which filter, how many rows,
-    and whether phone and ID numbers left unmasked (R0.4, R0.5). Called by the export's `record`
-    step, inside the transaction the kernel's export opens (inline or in the background job)."""
-    require_transaction()
-    if not acting_user.is_authenticated:
-        raise PermissionDenied()
-    record(
-        "enterprise.export",
-        actor=acting_user,
-        object_type="enterprises.enterprise",
-        object_repr="企业库导出",
-        after={"filters": dict(filters), "count": count, "unmasked_personal_data": unmasked},
-    )
