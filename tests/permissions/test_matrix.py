@@ -307,11 +307,6 @@ _recorded: dict[str, dict[str, str]] = defaultdict(dict)
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the table is recorded on SQLite: the placeholder ids of the minimal write bodies name "
-    "other rows where sequences are not reset between tests (PostgreSQL)",
-)
 @pytest.mark.parametrize("group", GROUPS)
 def test_matrix(world: Any, demo_clock: Any, group: str) -> None:
     expected = read_matrix()
