@@ -261,14 +261,22 @@ def do_push_policies(
 
 
 @durable_action
-def do_mark_held(*, acting_user: User, symposium_id: int, held_on: Any, version: Any = None) -> Symposium:
+def do_mark_held(
+    *,
+    acting_user: User,
+    symposium_id: int,
+    held_on: Any,
+    version: Any = None,
+    now: dt.datetime | None = None,
+) -> Symposium:
+    """Record that the symposium was held on `held_on` (not after the day of `now`)."""
     held = checks.required_date({"held_on": held_on}, "held_on", "召开日期")
     symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
     kit.check_version(symposium, version)
     status = workflow.SYMPOSIUM.check(
         symposium.status, "hold", message="请先确定参会人选", code="not_selected"
     )
-    if held > timezone.localdate():
+    if held > timezone.localdate(now or timezone.now()):
         raise checks.fail("held_on", "held_in_future", "召开日期不能晚于今天")
     symposium.status = status
     symposium.held_on = held
