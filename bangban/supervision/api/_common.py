@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bangban.core.answers import Router
-from bangban.core.errors import InvalidTransition
+from bangban.core.errors import Conflict, InvalidTransition
 
 router = Router(tags=["月度督查与排名"])
 
@@ -13,11 +13,11 @@ router = Router(tags=["月度督查与排名"])
 SETTINGS_ERRORS = ["settings_invalid", "weights_invalid", "weights_sum_invalid"]
 RANKING_ERRORS = [
     "month_invalid", "month_not_closed", "scope_invalid", "weights_invalid", "weights_sum_invalid",
-    "settings_invalid", InvalidTransition, (409, "ranking_frozen"), (409, "ranking_not_frozen"),
+    "settings_invalid", InvalidTransition, Conflict, (409, "ranking_frozen"), (409, "ranking_not_frozen"),
     (409, "ranking_scope_missing"),
 ]  # fmt: skip
 NOTICE_ERRORS = [
-    "month_invalid", "notice_kind_invalid", "title_invalid", "requirements_invalid", InvalidTransition,
+    "month_invalid", "notice_kind_invalid", "title_invalid", "requirements_invalid", InvalidTransition, Conflict,
     (409, "notice_already_issued"), (409, "notice_not_draft"), (409, "notice_not_reviewed"),
     (409, "ranking_not_frozen"),
 ]  # fmt: skip

@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from bangban.accounts.access import mask_phone
@@ -145,7 +146,6 @@ def do_send_phone_code(
     return verification
 
 
-@durable_action
 def do_verify_phone_code(
     *, phone: str, code: str, ip: str | None = None, now: dt.datetime | None = None
 ) -> PhoneVerification:
@@ -155,44 +155,46 @@ def do_verify_phone_code(
     mobile = _parse_mobile(phone)
     code = text(code)
     failure: ValidationFailed | None = None
-    verification = (
-        PhoneVerification.objects.select_for_update()
-        .filter(phone=mobile, verified_at__isnull=True)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if verification is None:
-        failure = _code_error("sms_code_missing", "请先获取短信验证码")
-    elif verification.expires_at <= now:
-        failure = _code_error("sms_code_expired", "验证码已过期，请重新获取")
-    elif verification.attempts >= CODE_MAX_ATTEMPTS:
-        failure = _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
-    elif not hmac.compare_digest(verification.code_hash, _code_hash(mobile, code)):
-        verification.attempts += 1
-        verification.save(update_fields=["attempts"])
-        left = CODE_MAX_ATTEMPTS - verification.attempts
-        record(
-            "tickets.phone_code_failed",
-            actor=None,
-            obj=verification,
-            after={"phone": mask_phone(mobile), "attempts": verification.attempts},
-            ip=ip,
+    # The transaction commits a wrong attempt before the refusal is raised: the count must stay.
+    with transaction.atomic(durable=True):
+        verification = (
+            PhoneVerification.objects.select_for_update()
+            .filter(phone=mobile, verified_at__isnull=True)
+            .order_by("-created_at", "-id")
+            .first()
         )
-        failure = (
-            _code_error("sms_code_invalid", f"验证码不正确，还可尝试 {left} 次")
-            if left
-            else _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
-        )
-    else:
-        verification.verified_at = now
-        verification.save(update_fields=["verified_at"])
-        record(
-            "tickets.phone_verified",
-            actor=None,
-            obj=verification,
-            after={"phone": mask_phone(mobile)},
-            ip=ip,
-        )
+        if verification is None:
+            failure = _code_error("sms_code_missing", "请先获取短信验证码")
+        elif verification.expires_at <= now:
+            failure = _code_error("sms_code_expired", "验证码已过期，请重新获取")
+        elif verification.attempts >= CODE_MAX_ATTEMPTS:
+            failure = _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
+        elif not hmac.compare_digest(verification.code_hash, _code_hash(mobile, code)):
+            verification.attempts += 1
+            verification.save(update_fields=["attempts"])
+            left = CODE_MAX_ATTEMPTS - verification.attempts
+            record(
+                "tickets.phone_code_failed",
+                actor=None,
+                obj=verification,
+                after={"phone": mask_phone(mobile), "attempts": verification.attempts},
+                ip=ip,
+            )
+            failure = (
+                _code_error("sms_code_invalid", f"验证码不正确，还可尝试 {left} 次")
+                if left
+                else _code_error("sms_code_locked", "验证码错误次数过多，请重新获取")
+            )
+        else:
+            verification.verified_at = now
+            verification.save(update_fields=["verified_at"])
+            record(
+                "tickets.phone_verified",
+                actor=None,
+                obj=verification,
+                after={"phone": mask_phone(mobile)},
+                ip=ip,
+            )
     if failure is not None:
         raise failure
     assert verification is not None
