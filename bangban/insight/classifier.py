@@ -16,13 +16,13 @@ corrupt, foreign or outdated blob with `ModelUnavailable`, which callers turn in
 
 from __future__ import annotations
 
-import io
 import math
 import pickle
 import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
@@ -39,10 +39,13 @@ __all__ = [
     "Prediction",
     "TextClassifier",
     "TrainingRefused",
+    "dumps",
+    "loads",
 ]
 
 FORMAT_VERSION = 1
 _MAGIC = b"BBTC"
+T = TypeVar("T")
 TITLE_WEIGHT = 3  # the title counts as if written three times
 MAX_CHARS = 3000  # longer texts add little and cost time: the first 3,000 characters are read
 
@@ -237,36 +240,43 @@ class TextClassifier:
     def to_bytes(self) -> bytes:
         if self._svm is None:
             raise ModelUnavailable("模型尚未训练 (the model is not trained)")
-        buffer = io.BytesIO()
-        pickle.dump(self, buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        body = zlib.compress(buffer.getvalue(), 6)
-        return _MAGIC + FORMAT_VERSION.to_bytes(2, "big") + zlib.crc32(body).to_bytes(4, "big") + body
+        return dumps(self)
 
     @classmethod
     def from_bytes(cls, blob: bytes | memoryview | None) -> TextClassifier:
-        """The model stored in `blob`; `ModelUnavailable` when it is missing, damaged or of
-        another format version (never an arbitrary exception)."""
-        if not blob:
-            raise ModelUnavailable("没有可用的模型 (no model stored)")
-        blob = bytes(blob)
-        if len(blob) < 10 or blob[:4] != _MAGIC:
-            raise ModelUnavailable("模型数据已损坏 (the stored model is not a routing model)")
-        version = int.from_bytes(blob[4:6], "big")
-        if version != FORMAT_VERSION:
-            raise ModelUnavailable(
-                f"模型格式版本 {version} 与当前版本 {FORMAT_VERSION} 不符，请重新训练 "
-                f"(model format {version}, expected {FORMAT_VERSION}: retrain)"
-            )
-        body = blob[10:]
-        if zlib.crc32(body) != int.from_bytes(blob[6:10], "big"):
-            raise ModelUnavailable("模型数据已损坏（校验失败）(the stored model failed its checksum)")
-        try:
-            model = pickle.loads(zlib.decompress(body))  # our own blob, checksummed above
-        except Exception as exc:
-            raise ModelUnavailable(f"模型数据无法读取 (the stored model cannot be read: {exc})") from exc
-        if not isinstance(model, cls):
-            raise ModelUnavailable("模型数据类型不符 (the stored object is not a routing model)")
-        return model
+        return loads(blob, cls)
+
+
+def dumps(model: object) -> bytes:
+    """`model` as bytes: a marker, the format version, a checksum and the compressed pickle."""
+    body = zlib.compress(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL), 6)
+    return _MAGIC + FORMAT_VERSION.to_bytes(2, "big") + zlib.crc32(body).to_bytes(4, "big") + body
+
+
+def loads(blob: bytes | memoryview | None, kind: type[T]) -> T:
+    """The model of type `kind` stored in `blob` by `dumps`; `ModelUnavailable` when it is missing,
+    damaged or of another format version (never another exception)."""
+    if not blob:
+        raise ModelUnavailable("没有可用的模型 (no model stored)")
+    blob = bytes(blob)
+    if len(blob) < 10 or blob[:4] != _MAGIC:
+        raise ModelUnavailable("模型数据已损坏 (the stored model is not a routing model)")
+    version = int.from_bytes(blob[4:6], "big")
+    if version != FORMAT_VERSION:
+        raise ModelUnavailable(
+            f"模型格式版本 {version} 与当前版本 {FORMAT_VERSION} 不符，请重新训练 "
+            f"(model format {version}, expected {FORMAT_VERSION}: retrain)"
+        )
+    body = blob[10:]
+    if zlib.crc32(body) != int.from_bytes(blob[6:10], "big"):
+        raise ModelUnavailable("模型数据已损坏（校验失败）(the stored model failed its checksum)")
+    try:
+        model = pickle.loads(zlib.decompress(body))  # our own blob, checksummed above
+    except Exception as exc:
+        raise ModelUnavailable(f"模型数据无法读取 (the stored model cannot be read: {exc})") from exc
+    if not isinstance(model, kind):
+        raise ModelUnavailable("模型数据类型不符 (the stored object is not the expected model)")
+    return model
 
 
 def _softmax(values: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from bangban.core.errors import (
     ValidationFailed,
 )
 
-from . import dispatch_clock, guards, notifications
+from . import advice, dispatch_clock, guards, notifications
 from .access import check_action
 from .deadlines import policy_for
 from .guards import ReviewSignOff
@@ -113,6 +113,8 @@ def do_dispatch(
             },
         )
         notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
+        # A routing advisor (bangban.insight) records the final choice against its suggestion.
+        advice.dispatched(ticket, acting_user, now)
     return ticket
 
 
