@@ -97,8 +97,8 @@ def monthly_figures(now: dt.datetime, months: int = 6) -> list[MonthFigures]:
         status, category, unit = finals.get(r["ticket_id"], (None, None, None))
         tallies = [
             figures.total,
-            figures.by_category[categories.get(category, "（未分类）")],
-            figures.by_unit[units.get(unit, "（无主办单位）")],
+            figures.by_category[categories.get(category, "（未分类）") if category else "（未分类）"],
+            figures.by_unit[units.get(unit, "（无主办单位）") if unit else "（无主办单位）"],
         ]
         for tally in tallies:
             tally.suggested += 1

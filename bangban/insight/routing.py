@@ -61,8 +61,11 @@ class Suggester:
     def suggest_many(
         self, pairs: Sequence[tuple[str, str]]
     ) -> list[tuple[Prediction | None, Prediction | None]]:
-        categories = self.category.predict_many(pairs) if self.category else [None] * len(pairs)
-        units = self.unit.predict_many(pairs) if self.unit else [None] * len(pairs)
+        none: list[Prediction | None] = [None] * len(pairs)
+        categories: list[Prediction | None] = (
+            list(self.category.predict_many(pairs)) if self.category else none
+        )
+        units: list[Prediction | None] = list(self.unit.predict_many(pairs)) if self.unit else none
         return list(zip(categories, units, strict=True))
 
 

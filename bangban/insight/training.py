@@ -75,6 +75,7 @@ def _closed_cases() -> list[routing.ClosedCase]:
             closed_at=closed_at,
         )
         for title, content, category, unit, closed_at in rows.iterator()
+        if closed_at is not None
     ]
 
 

@@ -34,6 +34,14 @@ def _do(request: HttpRequest, run: Callable[[], Any], done: str) -> HttpResponse
     return redirect(PAGE)
 
 
+def _version(value: str | None) -> int | None:
+    """The version the form carried; none (or garbage) compares nothing, as the API's optional one."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
 @login_required
 @require_GET
 @page_errors
@@ -67,7 +75,7 @@ def settings(request: HttpRequest) -> HttpResponse:
         lambda: actions.do_update_settings(
             acting_user=request.user,
             min_confidence=request.POST.get("min_confidence"),
-            version=request.POST.get("version") or None,
+            version=_version(request.POST.get("version")),
             now=timezone.now(),
         ),
         "已保存智能分派设置",

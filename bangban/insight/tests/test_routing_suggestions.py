@@ -117,7 +117,9 @@ def test_a_trained_model_suggests_and_pre_fills_the_dispatch_form(
     assert 'data-testid="routing-advice" data-prefilled="yes"' in row
     assert '分类 <span data-testid="advice-category">生态环境</span>' in row
     assert '主办单位 <span data-testid="advice-unit">沭阳县人民政府</span>' in row
-    reasons = re.search(r'data-testid="advice-reasons">([^<]+)<', row).group(1)
+    found = re.search(r'data-testid="advice-reasons">([^<]+)<', row)
+    assert found is not None
+    reasons = found.group(1)
     assert any(term in reasons for term in ("废气", "污水", "排放", "直排", "河道", "污染"))
     assert re.search(rf'<option value="{city.shuyang_gov.pk}" selected>', row)
     assert re.search(rf'<option value="{city.environment.pk}" selected>', row)

@@ -6,6 +6,7 @@ import json
 import random
 import subprocess
 import sys
+from collections.abc import Sequence
 from io import StringIO
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def _rows(per_label: int = 8, seed: int = 1) -> list[dict[str, str]]:
     return rows
 
 
-def _write(path: Path, rows: list[object] | None = None, raw: str | None = None) -> Path:
+def _write(path: Path, rows: Sequence[object] | None = None, raw: str | None = None) -> Path:
     if raw is None:
         raw = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows or [])
     path.write_text(raw, encoding="utf-8")
