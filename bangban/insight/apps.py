@@ -1,3 +1,9 @@
+"""Text intelligence over the city's own cases: routing suggestions, hotspots (堵点), repeats.
+
+Learns only from the cases of this installation; suggests, never decides (a dispatcher or 营商办
+takes every decision). See docs/text-intelligence.md.
+"""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +11,18 @@ class InsightConfig(AppConfig):
     name = "bangban.insight"
     label = "insight"
     verbose_name = "堵点分析与智能分派"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.insight.api.router"
+    nav = "bangban.insight.nav.NAV"
+
+    def ready(self) -> None:
+        from bangban.audit.labels import register_action_labels
+        from bangban.tickets.advice import register_routing_advisor
+
+        from .actions import ACTION_LABELS
+        from .advisor import ADVISOR
+
+        register_action_labels(ACTION_LABELS)
+        # The dispatch page and API of tickets ask the active routing model for suggestions, and
+        # each dispatch records the dispatcher's choice against the suggestion.
+        register_routing_advisor(ADVISOR)

@@ -11,7 +11,7 @@ from bangban.core.errors import (
 )
 from bangban.core.kit import durable_action
 
-from . import dispatch_clock, guards, notifications
+from . import advice, dispatch_clock, guards, notifications
 from .access import check_action
 from .deadlines import policy_for
 from .guards import ReviewSignOff
@@ -108,6 +108,8 @@ def do_dispatch(
         },
     )
     notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
+    # A routing advisor (bangban.insight) records the final choice against its suggestion.
+    advice.dispatched(ticket, acting_user, now)
     return ticket
 
 

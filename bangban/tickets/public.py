@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .models import Ticket
-from .workflow import SET_ASIDE_STATUSES
+from .workflow import SET_ASIDE_STATUSES, Status
 
 __all__ = [
     "all_cases",
@@ -34,6 +34,7 @@ __all__ = [
     "cases_numbered",
     "cases_received_between",
     "cases_replied_between",
+    "closed_cases",
     "counted_cases",
     "lock_case",
 ]
@@ -47,6 +48,12 @@ def all_cases() -> QuerySet[Ticket]:
 def counted_cases() -> QuerySet[Ticket]:
     """Every case the figures count: not merged into another, not withdrawn."""
     return Ticket.objects.exclude(status__in=sorted(SET_ASIDE_STATUSES))
+
+
+def closed_cases() -> QuerySet[Ticket]:
+    """The cases handled to the end (已办结), oldest closing first: their final category and lead
+    unit are what routing suggestions learn from."""
+    return Ticket.objects.filter(status=Status.CLOSED, closed_at__isnull=False).order_by("closed_at", "pk")
 
 
 def cases_in(ids: Iterable[Any]) -> QuerySet[Ticket]:

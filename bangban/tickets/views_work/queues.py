@@ -24,9 +24,10 @@ from bangban.core.pagination import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, paginate
 from bangban.core.views import page_errors
 from bangban.enterprises.access import scope_regions
 
+from .. import advice, panels, queries
 from .. import forms_work as f
-from .. import panels, queries
 from ..access import PROTECTED_COMPLAINANT, complainant_hidden
+from ..advice import Advice
 from ..display import (
     DeadlineBadge,
     deadline_badge,
@@ -219,6 +220,7 @@ class DispatchRow:
     co_options: str
     category_options: str
     urgency_options: str
+    advice: Advice | None = None
 
 
 def _selected_options(choices: Sequence[tuple[str, str]], selected: Any) -> str:
@@ -256,21 +258,28 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         (str(pk), escape(path))
         for pk, path in Category.objects.filter(is_active=True).order_by("path").values_list("pk", "path")
     ]
+    # Suggestions of a routing advisor (bangban.insight), when one is registered and has a usable
+    # model; a confident one pre-fills the form, otherwise the routing rule table's unit does.
+    suggestions = advice.advise([row.ticket for row in context["rows"]], filters.now)
     dispatch_rows = []
     for row in context["rows"]:
         t = row.ticket
+        found = suggestions.get(t.pk)
+        lead = found.unit_id if found and found.prefill_unit else t.suggested_unit_id or t.lead_unit_id
+        category = found.category_id if found and found.prefill_category else t.category_id
         dispatch_rows.append(
             DispatchRow(
                 row=row,
                 dispatch_badge=dispatch_badge(t, filters.now),
                 dispatch_label=dispatch_clock_label(t),
                 prefix=f"t{t.pk}",
-                lead_options=_selected_options(unit_choices, t.suggested_unit_id or t.lead_unit_id),
+                lead_options=_selected_options(unit_choices, lead),
                 co_options=_selected_options(unit_choices, None),
-                category_options=_selected_options(category_choices, t.category_id),
+                category_options=_selected_options(category_choices, category),
                 urgency_options=_selected_options(
                     [(v, escape(label)) for v, label in Urgency.choices], t.urgency
                 ),
+                advice=found,
             )
         )
     context.update(
