@@ -1,3 +1,9 @@
+"""Text intelligence over the city's own cases: routing suggestions, hotspots (堵点), repeats.
+
+Learns only from the cases of this installation; suggests, never decides (a dispatcher or 营商办
+takes every decision). See docs/text-intelligence.md.
+"""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +11,16 @@ class InsightConfig(AppConfig):
     name = "bangban.insight"
     label = "insight"
     verbose_name = "堵点分析与智能分派"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.insight.hotspots_api.router"
+    nav = "bangban.insight.hotspots_nav.NAV"
+
+    def ready(self) -> None:
+        from bangban.audit.labels import register_action_labels
+        from bangban.core.exports import register_export
+
+        from .hotspots_actions import ACTION_LABELS
+        from .hotspots_export import export_plan
+
+        register_action_labels(ACTION_LABELS)
+        register_export("hotspots", "堵点清单", export_plan)

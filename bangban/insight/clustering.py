@@ -48,6 +48,8 @@ CENTROID_THRESHOLD = 0.25
 NEIGHBOURS = 12
 TOP_TERMS = 48
 MAX_DF = 0.02
+# In a small set of texts every pair is rare enough to count.
+MIN_MAX_DF = 50
 BODY_CHARS = 240
 ENTITY_SCAN = 120
 TITLE_WEIGHT = 3
@@ -56,6 +58,7 @@ BLOCK_ROWS = 2048
 LABEL_WORDS = 4
 LABEL_SAMPLE = 60
 LABEL_LIMIT = 300
+PRIVATE_LABEL = "不公开的诉求"
 
 # Place and enterprise names end in one of these; the four characters before it are the name.
 _ENTITY_SUFFIX = re.compile(
@@ -147,19 +150,23 @@ _LABEL_STOP_SORTED = sorted(_LABEL_STOP, key=len, reverse=True)
 
 @dataclass(frozen=True)
 class Document:
-    """One text to group: `key` names it for the caller (a case id), `title` and `body` its words."""
+    """One text to group: `key` names it for the caller (a case id), `title` and `body` its words.
+    A `private` text (a conduct complaint) is grouped like any other but never shown: it is
+    neither a group's representative nor a source of its label."""
 
     key: object
     title: str
     body: str = ""
+    private: bool = False
 
 
 @dataclass
 class Cluster:
-    """A problem: its members' keys (the representative first), label and key phrases."""
+    """A problem: its members' keys (closest to its centre first), its representative (the closest
+    that may be shown; None when every member is private), label and key phrases."""
 
     members: list[object]
-    representative: object
+    representative: object | None
     label: str
     phrases: list[str] = field(default_factory=list)
     cohesion: float = 0.0
@@ -237,7 +244,7 @@ def _tfidf(counts: sparse.csr_matrix) -> sparse.csr_matrix:
     n = counts.shape[0]
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     idf = np.log((1 + n) / (1 + df)).astype(np.float32) + 1.0
-    keep = (df >= 2) & (df <= max(2, MAX_DF * n))
+    keep = (df >= 2) & (df <= max(MIN_MAX_DF, MAX_DF * n))
     idf[~keep] = 0.0
     x = counts.copy()
     x.data = (1.0 + np.log(x.data)) * idf[x.indices]
@@ -374,7 +381,12 @@ def _group(x: sparse.csr_matrix, threshold: float, centroid_threshold: float) ->
 
 
 def key_phrases(
-    titles: Sequence[str], corpus_sample: str, sample_size: int, k: int = LABEL_WORDS
+    titles: Sequence[str],
+    corpus_sample: str,
+    sample_size: int,
+    k: int = LABEL_WORDS,
+    *,
+    own_in_sample: float = 0.0,
 ) -> list[str]:
     """The phrases most typical of these titles: the longest runs of characters that many of them
     share, ranked by how many share them and how rare they are among all titles (`corpus_sample`:
@@ -406,7 +418,9 @@ def key_phrases(
         if len(core) < 2 or core.isdigit() or core.isascii():
             continue
         share = frequent[sub] / n
-        background = (corpus_sample.count(sub) + 1) / (sample_size + 1)
+        # How common the run is among the other titles (the group's own expected share removed).
+        elsewhere = max(0.0, corpus_sample.count(sub) - share * own_in_sample)
+        background = (elsewhere + 1) / (sample_size + 1)
         if background > 0.05:
             continue
         scored.append((share * math.log(1 / background) * min(len(core), 6), sub))
@@ -449,13 +463,21 @@ def cluster_texts(
         closeness = sub.dot(centroid) / norm
         order = np.argsort(-closeness, kind="stable")
         ordered = [g[i] for i in order]
-        sample = [documents[i].title for i in ordered[:LABEL_SAMPLE]]
-        phrases = key_phrases(sample, background, background_size) if rank < label_limit else []
-        label = "·".join(phrases) if phrases else clean(documents[ordered[0]].title)[:30]
+        shown = [i for i in ordered if not documents[i].private]
+        sample = [documents[i].title for i in shown[:LABEL_SAMPLE]]
+        own = len(shown) * background_size / len(documents)
+        phrases = (
+            key_phrases(sample, background, background_size, own_in_sample=own) if rank < label_limit else []
+        )
+        label = (
+            "·".join(phrases)
+            if phrases
+            else (clean(documents[shown[0]].title)[:30] if shown else PRIVATE_LABEL)
+        )
         clusters.append(
             Cluster(
                 members=[documents[i].key for i in ordered],
-                representative=documents[ordered[0]].key,
+                representative=documents[shown[0]].key if shown else None,
                 label=label,
                 phrases=phrases,
                 cohesion=round(float(closeness.mean()), 4),
