@@ -26,7 +26,7 @@ from bangban.enterprises.access import scope_regions
 
 from .. import forms_work as f
 from .. import panels, queries
-from ..access import PROTECTED_COMPLAINANT, complainant_hidden
+from ..access import PROTECTED_COMPLAINANT, complainant_hidden, visible_tickets
 from ..display import (
     DeadlineBadge,
     deadline_badge,
@@ -37,7 +37,9 @@ from ..display import (
 )
 from ..figures import dispatch_month_figures
 from ..filters import DEADLINE_CHOICES, SORT_CHOICES, TicketFilter
+from ..merge_proposals import merge_proposals
 from ..models import Category, Channel, SavedView, Ticket, TicketType, Urgency
+from ..near_duplicates import Proposal
 from ..queries import dispatch_targets
 from ..workflow import Status
 from ._common import _intake_url
@@ -219,6 +221,7 @@ class DispatchRow:
     co_options: str
     category_options: str
     urgency_options: str
+    proposal: Proposal | None = None
 
 
 def _selected_options(choices: Sequence[tuple[str, str]], selected: Any) -> str:
@@ -257,6 +260,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         for pk, path in Category.objects.filter(is_active=True).order_by("path").values_list("pk", "path")
     ]
     dispatch_rows = []
+    # The same problem from different callers: a proposed merge the dispatcher decides on.
+    proposals = merge_proposals([row.ticket for row in context["rows"]], visible_tickets(user))
     for row in context["rows"]:
         t = row.ticket
         dispatch_rows.append(
@@ -271,6 +276,7 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
                 urgency_options=_selected_options(
                     [(v, escape(label)) for v, label in Urgency.choices], t.urgency
                 ),
+                proposal=proposals.get(t.pk),
             )
         )
     context.update(
