@@ -405,11 +405,15 @@ def key_phrases(
         counts.update(seen)
     frequent = {sub: c for sub, c in counts.items() if c >= floor}
     # A run is kept only when no longer run is shared by (nearly) as many titles.
-    maximal = [
-        sub
-        for sub, c in frequent.items()
-        if not any(len(o) > len(sub) and sub in o and co >= 0.8 * c for o, co in frequent.items())
-    ]
+    # (A run one character longer held by nearly as many titles covers it: it is checked against
+    # each run's two one-shorter parts, linear in the number of runs.)
+    covered = set()
+    for longer, c in frequent.items():
+        if len(longer) > 2:
+            for part in (longer[1:], longer[:-1]):
+                if c >= 0.8 * frequent.get(part, math.inf):
+                    covered.add(part)
+    maximal = [sub for sub in frequent if sub not in covered]
     scored = []
     for sub in maximal:
         core = sub

@@ -9,11 +9,11 @@ from django.http import HttpRequest
 from ninja import Field, Schema
 
 from bangban.core.answers import Router, answers
-from bangban.core.errors import NotFound
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from . import hotspots_access as access
 from . import hotspots_queries as queries
+from .models import HotspotProblem
 
 router = Router(tags=["堵点分析"])
 
@@ -73,9 +73,9 @@ def list_hotspots(
 ) -> Any:
     access.require_view(request.user)
     found = access.access_run(request.user, run) if run else queries.run_for(queries.parse_month(month))
-    if found is None:
-        raise NotFound("暂无堵点分析结果", code="not_found")
-    return page_body(queries.problems(found), page, size, queries.problem_row)
+    # No finished run (of that month) yet: an empty page.
+    problems = queries.problems(found) if found is not None else HotspotProblem.objects.none()
+    return page_body(problems, page, size, queries.problem_row)
 
 
 @router.get(

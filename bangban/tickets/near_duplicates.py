@@ -20,6 +20,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from .duplicates import bigrams
 
@@ -57,6 +58,15 @@ class Candidate:
     enterprise_id: int | None = None
     conduct: bool = False
 
+    # Computed once per candidate however many cases it is compared with.
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        return bigrams(self.text)
+
+    @cached_property
+    def places(self) -> frozenset[str]:
+        return places(self.text)
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -69,10 +79,10 @@ class Proposal:
 def propose(case: Candidate, others: Iterable[Candidate], threshold: float = THRESHOLD) -> Proposal | None:
     """The earlier case (received before `case`, within the window) this one most likely repeats,
     or None. The best score wins; on a tie, the earliest case."""
-    grams = bigrams(case.text)
+    grams = case.grams
     if not grams:
         return None
-    mine = places(case.text)
+    mine = case.places
     since = case.received_at - dt.timedelta(days=WINDOW_DAYS)
     best: tuple[float, dt.datetime, Candidate, str] | None = None
     for other in others:
@@ -85,11 +95,11 @@ def propose(case: Candidate, others: Iterable[Candidate], threshold: float = THR
         if case.enterprise_id and other.enterprise_id == case.enterprise_id:
             reason = "同一企业"
         else:
-            shared = sorted(mine & places(other.text), key=lambda p: (-len(p), p))
+            shared = sorted(mine & other.places, key=lambda p: (-len(p), p))
             if not shared:
                 continue
             reason = f"同在“{shared[0]}”"
-        theirs = bigrams(other.text)
+        theirs = other.grams
         score = len(grams & theirs) / (len(grams) * len(theirs)) ** 0.5 if theirs else 0.0
         if score < threshold:
             continue

@@ -128,7 +128,8 @@ def test_api_list_and_export(
     month = f"{city['now']:%Y-%m}"
     assert client.get(f"/api/v1/insight/hotspots?month={month}").json()["count"] == 2
     assert client.get("/api/v1/insight/hotspots?month=2026-13").json()["code"] == "month_invalid"
-    assert client.get("/api/v1/insight/hotspots?month=2025-01").status_code == 404
+    assert client.get("/api/v1/insight/hotspots?month=2025-01").json()["count"] == 0
+    assert client.get("/api/v1/insight/hotspots?run=999999").status_code == 404
     response = client.get("/insight/hotspots/?export=xlsx")
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(
