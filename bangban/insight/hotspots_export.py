@@ -22,12 +22,14 @@ WIDTHS = [6, 40, 8, 18, 30, 8, 10, 10, 10, 8, 10, 8, 12, 22, 10]
 
 def export_plan(user: Any, params: QueryDict) -> ExportPlan:
     access.require_view(user)
-    if params.get("run"):
-        run = access.access_run(user, params.get("run"))
-    else:
-        run = queries.run_for(queries.parse_month(params.get("month", "")))
-        if run is None:
-            raise NotFound("该月暂无堵点分析结果", code="not_found")
+    found = (
+        access.access_run(user, params.get("run"))
+        if params.get("run")
+        else queries.run_for(queries.parse_month(params.get("month", "")))
+    )
+    if found is None:
+        raise NotFound("该月暂无堵点分析结果", code="not_found")
+    run = found
     qs = queries.problems(run).select_related("representative")
 
     def rows() -> Any:

@@ -85,7 +85,7 @@ def case_rows(problem: HotspotProblem) -> list[dict[str, Any]]:
             "ticket__is_repeat",
         )
     )  # fmt: skip
-    out = []
+    out: list[dict[str, Any]] = []
     for r in rows:
         if r["ticket__channel"] == Channel.CONDUCT:
             out.append({

@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -65,7 +65,7 @@ def _progress(run: HotspotRun, percent: int, stage: str, **fields: Any) -> None:
     HotspotRun.objects.filter(pk=run.pk).update(progress=percent, stage=stage, **fields)
 
 
-def _rows(run: HotspotRun) -> list[dict[str, Any]]:
+def _rows(run: HotspotRun) -> list[Any]:
     since = run.window_start - dt.timedelta(days=run.window_days * run.baseline_windows)
     return list(
         counted_cases()
@@ -103,16 +103,15 @@ def analyse(run: HotspotRun, rows: list[dict[str, Any]]) -> list[tuple[HotspotPr
         for r in rows
     ]
     clusters = clustering.cluster_texts(documents, min_size=hotspots.MIN_CASES)
-    in_window = [
-        c
+    # Each group's case ids in the window (its members are the ids the documents were keyed by).
+    groups = [
+        (c, [m for m in cast(list[int], c.members) if by_id[m]["received_at"] >= run.window_start])
         for c in clusters
-        if sum(by_id[m]["received_at"] >= run.window_start for m in c.members) >= hotspots.MIN_CASES
     ]
-    window_ids = [m for c in in_window for m in c.members if by_id[m]["received_at"] >= run.window_start]
-    bad = bad_ratings_per_case(window_ids)
-    found = []
-    for c in in_window:
-        current = [m for m in c.members if by_id[m]["received_at"] >= run.window_start]
+    in_window = [(c, current) for c, current in groups if len(current) >= hotspots.MIN_CASES]
+    bad = bad_ratings_per_case([m for _, current in in_window for m in current])
+    found: list[tuple[HotspotProblem, list[int]]] = []
+    for c, current in in_window:
         earlier = len(c.members) - len(current)
         baseline = earlier / run.baseline_windows if run.baseline_windows else 0.0
         figures = _figures([by_id[m] for m in current], baseline, c.cohesion, bad)

@@ -4,7 +4,8 @@ page of pending cases may repeat, in one query."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -16,7 +17,7 @@ from .workflow import OPEN_STATUSES
 MAX_CANDIDATES = 2000
 
 
-def _candidate(t: dict) -> Candidate:  # type: ignore[type-arg]
+def _candidate(t: Mapping[str, Any]) -> Candidate:
     return Candidate(
         id=t["id"],
         number=t["number"],
