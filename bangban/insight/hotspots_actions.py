@@ -17,9 +17,9 @@ from bangban.tickets.public import cases_in
 from bangban.tickets.workflow import OPEN_STATUSES
 
 from . import hotspots_access as access
-from .hotspots_run import configured_window_days, new_run
+from .hotspots_run import configured_window_days, new_run, unfinished_runs
 from .hotspots_tasks import run_hotspots_task
-from .models import HotspotCase, HotspotProblem, HotspotRun, RunStatus
+from .models import HotspotCase, HotspotProblem, HotspotRun
 
 MAX_WINDOW_DAYS = 366
 
@@ -48,7 +48,7 @@ def do_request_run(*, acting_user: Any, now: dt.datetime, days: Any = None) -> H
     if not access.can_run(acting_user):
         raise PermissionDenied("只有营商办或系统管理员可以发起堵点分析", code="run_forbidden")
     n = window_days(days)
-    if HotspotRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
+    if unfinished_runs(now).exists():
         raise Conflict("已有一次堵点分析正在进行，请稍后再试", code="run_in_progress")
     run = new_run(now=now, days=n, user=acting_user)
     record(

@@ -15,6 +15,7 @@ from bangban.core.errors import ValidationFailed
 from bangban.tickets.models import Channel
 
 from .hotspots import HEAT_FORMULA
+from .hotspots_run import unfinished_runs
 from .models import HotspotCase, HotspotProblem, HotspotRun, RunStatus
 
 CONDUCT_MASK = "作风投诉（依规不显示内容和投诉人）"
@@ -24,9 +25,9 @@ def runs() -> QuerySet[HotspotRun]:
     return HotspotRun.objects.order_by("-window_end", "-id")
 
 
-def active_run() -> HotspotRun | None:
-    """The run queued or in progress, if any (the page shows its progress)."""
-    return HotspotRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).order_by("-id").first()
+def active_run(now: dt.datetime) -> HotspotRun | None:
+    """The run queued or in progress, if any (the page shows its progress; a lost one is not)."""
+    return unfinished_runs(now).order_by("-id").first()
 
 
 def parse_month(value: str) -> tuple[int, int] | None:

@@ -49,14 +49,22 @@ def new_run(*, now: dt.datetime, days: int, user: Any = None) -> HotspotRun:
     )
 
 
+# A run queued or running for longer than this is taken as lost (its worker died) and no longer
+# blocks a new one.
+RUN_TIMEOUT = dt.timedelta(hours=2)
+
+
+def unfinished_runs(now: dt.datetime) -> Any:
+    """Runs queued or in progress, asked for within `RUN_TIMEOUT` before `now`."""
+    return HotspotRun.objects.filter(
+        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], requested_at__gte=now - RUN_TIMEOUT
+    )
+
+
 def scheduled_run(now: dt.datetime) -> HotspotRun | None:
     """The queued run of the schedule, or None while another run is queued or running."""
     kit.require_transaction()
-    if (
-        HotspotRun.objects.select_for_update()
-        .filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        .exists()
-    ):
+    if unfinished_runs(now).select_for_update().exists():
         return None
     return new_run(now=now, days=configured_window_days())
 

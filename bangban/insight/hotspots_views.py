@@ -32,7 +32,7 @@ def hotspot_list(request: HttpRequest) -> HttpResponseBase:
     if request.GET.get("export") == "xlsx":
         return export_response(request, "hotspots")
     run = _run_from(request)
-    active = queries.active_run()
+    active = queries.active_run(timezone.now())
     page_problems = list(queries.problems(run)[:200]) if run else []
     context = {
         "run": run,
@@ -107,4 +107,4 @@ def hotspot_escalate(request: HttpRequest, pk: int) -> HttpResponse:
 def hotspot_progress(request: HttpRequest) -> HttpResponse:
     """The progress of the run in progress (the page polls it)."""
     access.require_view(request.user)
-    return render(request, "insight/_hotspot_progress.html", {"active": queries.active_run()})
+    return render(request, "insight/_hotspot_progress.html", {"active": queries.active_run(timezone.now())})

@@ -197,3 +197,17 @@ def test_turning_a_problem_into_supervision_orders_every_open_case(
     assert SupervisionOrder.objects.count() == 3
     other = make_user("mayor_office_1", Role.MAYOR_OFFICE, unit=world.biz_office_unit)
     assert login(other).post(f"/insight/hotspots/{plant.pk}/escalate/", {"content": "x"}).status_code == 403
+
+
+def test_a_run_lost_for_hours_does_not_block_a_new_one(
+    world: Any, city: dict[str, Any], login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    lost = HotspotRun.objects.create(
+        window_start=city["now"] - dt.timedelta(days=31), window_end=city["now"] - dt.timedelta(hours=3),
+        window_days=30, requested_at=city["now"] - dt.timedelta(hours=3), status=RunStatus.RUNNING,
+    )  # fmt: skip
+    client = login(world.biz_office)
+    page = client.get("/insight/hotspots/").content.decode()
+    assert 'data-testid="hotspot-progress"' not in page and 'data-testid="hotspots-run">' in page
+    _run(world, login, django_capture_on_commit_callbacks)
+    assert HotspotRun.objects.exclude(pk=lost.pk).get().status == RunStatus.DONE
