@@ -25,6 +25,7 @@ urlpatterns: list = [
     path("network/", include("bangban.network.urls")),
     path("outreach/", include("bangban.outreach.urls")),
     path("supervision/", include("bangban.supervision.urls")),
+    path("insight/hotspots/", include("bangban.insight.hotspots_urls")),
     path("insight/", include("bangban.insight.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through the project's login (lock-out, second factor).

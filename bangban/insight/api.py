@@ -15,6 +15,7 @@ from bangban.tickets.advice import advise
 from . import actions
 from .access import access_suggestion
 from .advisor import active_model, min_confidence
+from .hotspots_api import router as hotspots_router
 
 router = Router(tags=["智能分派"])
 
@@ -109,3 +110,7 @@ def request_training(request: HttpRequest) -> Any:
             "outcome": row.outcome,
         },
     )
+
+
+# Both routers are mounted at /api/v1/insight (`InsightConfig.api_routers`).
+ROUTERS = [("/insight", router), ("/insight", hotspots_router)]

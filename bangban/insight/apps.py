@@ -12,17 +12,22 @@ class InsightConfig(AppConfig):
     label = "insight"
     verbose_name = "堵点分析与智能分派"
     # What the shell composes (bangban.core.plugins).
-    api_routers = "bangban.insight.api.router"
+    api_routers = "bangban.insight.api.ROUTERS"
     nav = "bangban.insight.nav.NAV"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.core.exports import register_export
         from bangban.tickets.advice import register_routing_advisor
 
         from .actions import ACTION_LABELS
         from .advisor import ADVISOR
+        from .hotspots_actions import ACTION_LABELS as HOTSPOT_LABELS
+        from .hotspots_export import export_plan
 
         register_action_labels(ACTION_LABELS)
+        register_action_labels(HOTSPOT_LABELS)
+        register_export("hotspots", "堵点清单", export_plan)
         # The dispatch page and API of tickets ask the active routing model for suggestions, and
         # each dispatch records the dispatcher's choice against the suggestion.
         register_routing_advisor(ADVISOR)

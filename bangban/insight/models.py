@@ -148,3 +148,7 @@ class RoutingSuggestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}：{'采纳' if self.adopted else '未采纳'}"
+
+
+# The hotspot models live in their own module; Django finds models through this one.
+from .models_hotspots import HotspotCase, HotspotProblem, HotspotRun, RunStatus  # noqa: E402,F401

@@ -17,6 +17,7 @@ breach of the rules) counts nowhere, nor does the rectification it opened.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -166,3 +167,22 @@ def flagged_for_escalation() -> QuerySet[FollowUpCall]:
         .select_related("ticket", "by")
         .order_by("-at", "-id")
     )
+
+
+def bad_ratings_per_case(case_ids: Iterable[int]) -> dict[int, int]:
+    """{case id: its 差评 that count} for these cases (neither upheld on appeal nor voided): what the
+    heat of a hotspot (insight) weighs."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    rows = (
+        Rating.objects.filter(
+            subject__ticket_id__in=ids,
+            level__in=[int(x) for x in BAD_RATINGS],
+            invalidated=False,
+            voided_at__isnull=True,
+        )
+        .values("subject__ticket_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["subject__ticket_id"]: r["n"] for r in rows}

@@ -84,6 +84,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("escalation/tiers/", lambda w, s: {"tier_id": s.tier.pk}),
     ("exports/", lambda w, s: {"job_id": s.export.pk}),
     ("insight/cases/", lambda w, s: {"ticket_id": s.case.pk}),
+    ("insight/hotspots/", lambda w, s: {"pk": s.hotspot.pk, "problem_id": s.hotspot.pk}),
     ("network/assignments/import", lambda w, s: {"batch_id": s.assignment_batch.pk}),
     ("network/assignments/", lambda w, s: {"assignment_id": s.assignment.pk, "pk": s.assignment.pk}),
     ("network/contacts/", lambda w, s: {"contact_id": s.contact.pk, "pk": s.contact.pk}),

@@ -342,6 +342,20 @@ def _elsewhere(w: World, s: Samples) -> None:
     s.unit_type = ContentType.objects.get_for_model(Unit)
 
 
+def _insight(w: World, s: Samples) -> None:
+    from bangban.insight.models import HotspotCase, HotspotProblem, HotspotRun, RunStatus
+
+    run = HotspotRun.objects.create(
+        window_start=D - dt.timedelta(days=30), window_end=D, window_days=30, requested_at=D,
+        status=RunStatus.DONE, progress=100, case_count=1, problem_count=1,
+    )  # fmt: skip
+    s.hotspot = HotspotProblem.objects.create(
+        run=run, rank=1, label="沭阳施工许可办理慢", representative=s.case, case_count=1, enterprise_count=1,
+        region_count=1, unit_count=1, day_span=0, repeat_count=0, bad_rating_count=0, baseline=0.0, heat=3.0,
+    )  # fmt: skip
+    HotspotCase.objects.create(problem=s.hotspot, ticket=s.case)
+
+
 def build(w: World) -> Samples:
     s = Samples()
     other_unit = Unit.objects.create(
@@ -362,4 +376,5 @@ def build(w: World) -> Samples:
     _outreach(w, s)
     _supervision(w, s)
     _elsewhere(w, s)
+    _insight(w, s)
     return s

@@ -26,7 +26,7 @@ from bangban.enterprises.access import scope_regions
 
 from .. import advice, panels, queries
 from .. import forms_work as f
-from ..access import PROTECTED_COMPLAINANT, complainant_hidden
+from ..access import PROTECTED_COMPLAINANT, complainant_hidden, visible_tickets
 from ..advice import Advice
 from ..display import (
     DeadlineBadge,
@@ -38,7 +38,9 @@ from ..display import (
 )
 from ..figures import dispatch_month_figures
 from ..filters import DEADLINE_CHOICES, SORT_CHOICES, TicketFilter
+from ..merge_proposals import merge_proposals
 from ..models import Category, Channel, SavedView, Ticket, TicketType, Urgency
+from ..near_duplicates import Proposal
 from ..queries import dispatch_targets
 from ..workflow import Status
 from ._common import _intake_url
@@ -221,6 +223,7 @@ class DispatchRow:
     category_options: str
     urgency_options: str
     advice: Advice | None = None
+    proposal: Proposal | None = None
 
 
 def _selected_options(choices: Sequence[tuple[str, str]], selected: Any) -> str:
@@ -262,6 +265,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
     # model; a confident one pre-fills the form, otherwise the routing rule table's unit does.
     suggestions = advice.advise([row.ticket for row in context["rows"]], filters.now)
     dispatch_rows = []
+    # The same problem from different callers: a proposed merge the dispatcher decides on.
+    proposals = merge_proposals([row.ticket for row in context["rows"]], visible_tickets(user))
     for row in context["rows"]:
         t = row.ticket
         found = suggestions.get(t.pk)
@@ -280,6 +285,7 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
                     [(v, escape(label)) for v, label in Urgency.choices], t.urgency
                 ),
                 advice=found,
+                proposal=proposals.get(t.pk),
             )
         )
     context.update(
