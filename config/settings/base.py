@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bangban.core.input_guard.InputGuardMiddleware",
+    "bangban.core.error_pages.FriendlyErrorPagesMiddleware",
     "bangban.core.refusals.ApplicationErrorMiddleware",
     "bangban.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
