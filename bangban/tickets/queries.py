@@ -496,3 +496,15 @@ def export_rows(user: Any, qs: QuerySet[Ticket], now: dt.datetime) -> Iterator[l
             "是" if row.is_repeat else "",
             levels.get(row.satisfaction, "") if row.satisfaction else "",
         ]
+
+
+def returned_reply(ticket: Ticket) -> Reply | None:
+    """The case's latest reply when the head sent it back (退回修改) and none was submitted since:
+    the reply form starts from its text."""
+    latest = (
+        Reply.objects.filter(ticket=ticket)
+        .select_related("reviewed_by")
+        .order_by("-drafted_at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.status == ReviewStatus.REJECTED else None
