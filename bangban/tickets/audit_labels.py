@@ -5,6 +5,7 @@ from __future__ import annotations
 
 ACTION_LABELS = {
     "ticket.export": "导出诉求列表",
+    "ticket.contact_reveal": "查看诉求完整联系电话",
     "tickets.phone_code_sent": "发送手机验证码",
     "tickets.phone_code_failed": "手机验证码错误",
     "tickets.phone_verified": "手机号验证通过",
