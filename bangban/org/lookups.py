@@ -12,7 +12,7 @@ from django.db.models import Lookup
 class InOrder(Lookup):
     lookup_name = "in_order"
 
-    def get_db_prep_lookup(self, value: Any, connection: Any) -> tuple[str, list[str]]:
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
         letters = "".join(ch for ch in str(value).lower() if ch.isalnum())
         return "%s", ["%" + "%".join(letters) + "%"]
 

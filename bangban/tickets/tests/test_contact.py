@@ -113,7 +113,9 @@ def test_staff_see_the_callers_earlier_cases_at_most_ten(cases, login):
     assert rows[0] == same_enterprise.number  # newest first
     assert rows[1:] == [t.number for t in reversed(earlier)][: HISTORY_LIMIT - 1]
     assert stranger.number not in rows and current.number not in rows
-    history = re.search(r'data-testid="caller-history".*?</div>', html, re.S).group(0)
+    found = re.search(r'data-testid="caller-history".*?</div>', html, re.S)
+    assert found is not None
+    history = found.group(0)
     assert reverse("tickets:detail", args=[earlier[-1].pk]) in history and "待签收" in history
 
     assert 'data-testid="caller-history"' not in page(login(cases.enterprise_user), current)
