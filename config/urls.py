@@ -8,8 +8,12 @@ from bangban.shell.api import api, compose
 
 compose(api)  # the apps' routers and token authentication (done once, by ShellConfig.ready)
 
-# A lost database connection raised by middleware answers 503 like one raised by a view.
-handler500 = "bangban.core.unavailable.server_error"
+# Chinese error pages (bangban/core/error_pages.py); a lost database connection raised by
+# middleware answers 503 like one raised by a view.
+handler400 = "bangban.core.error_pages.bad_request"
+handler403 = "bangban.core.error_pages.permission_denied"
+handler404 = "bangban.core.error_pages.page_not_found"
+handler500 = "bangban.core.error_pages.server_error"
 
 urlpatterns: list = [
     path("", include("bangban.shell.urls")),

@@ -94,5 +94,6 @@ def diff_rows(object_type: str, before: Any, after: Any, *, unmask: bool = False
 
 
 def describe_action(action: str) -> str:
-    label = action_label(action)
-    return f"{label}（{action}）" if label else action
+    """What a page shows for an action: its Chinese label (every action has one:
+    bangban/shell/tests/test_labels.py); the internal name only for one nobody named."""
+    return action_label(action) or action

@@ -8,20 +8,18 @@ navigation or user queries), and any unsaved change to the session is dropped ra
 
 Errors raised by a view are caught by `DatabaseUnavailableMiddleware`; those raised by middleware
 (loading the session or the signed-in user, saving the session) reach the 500 handler
-(`server_error`, `handler500` in `config.urls`), which answers the same. Either way the event is
+(`error_pages.server_error`, `handler500` in `config.urls`), which answers the same. Either way the event is
 logged (logger `bangban.core`) and the transaction of the request was rolled back, so nothing of
 it was kept; Django discards the broken connection when the request ends."""
 
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.views import defaults
 
 log = logging.getLogger("bangban.core")
 
@@ -58,12 +56,3 @@ class DatabaseUnavailableMiddleware:
         if isinstance(exc, DB_ERRORS):
             return unavailable_response(request, exc)
         return None
-
-
-def server_error(request: HttpRequest, template_name: str = defaults.ERROR_500_TEMPLATE_NAME) -> HttpResponse:
-    """`handler500`: the database-unavailable answer when that is what went wrong (an error raised
-    by middleware), Django's plain 500 otherwise."""
-    exc = sys.exc_info()[1]
-    if isinstance(exc, DB_ERRORS):
-        return unavailable_response(request, exc)
-    return defaults.server_error(request, template_name)

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.health import health_problems
@@ -16,7 +17,9 @@ from bangban.core.health import health_problems
 def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     """The page-side translation of an ApplicationError (the API's is in bangban.core.api)."""
     template = "core/error_fragment.html" if getattr(request, "htmx", False) else "core/error.html"
-    return render(request, template, {"error": exc}, status=exc.status)
+    response = render(request, template, {"error": exc}, status=exc.status)
+    response.bangban_error_page = True  # type: ignore[attr-defined]  # (error_pages: not replaced)
+    return response
 
 
 def page_errors(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -42,3 +45,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if problems:
         return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, which browsers and bookmarks ask for whatever the page links: the site's icon."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))

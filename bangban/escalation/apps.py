@@ -11,13 +11,15 @@ class EscalationConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.tickets.events import register_event_kinds
         from bangban.tickets.guards import register_dispatch_guard, register_queue_flag
         from bangban.tickets.sweeper import register_review_recipients
 
-        from .actions import ACTION_LABELS
+        from .actions import ACTION_LABELS, EVENT_LABELS
         from .hooks import dispatch_guard, pending_review_people, under_review_flag
 
         register_action_labels(ACTION_LABELS)
+        register_event_kinds(EVENT_LABELS)
         # A case under mayor review is dispatched only through its review (R8.2), and the
         # dispatcher's queue shows it as 「市长直通车审核中」.
         register_dispatch_guard(dispatch_guard)

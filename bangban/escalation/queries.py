@@ -29,6 +29,7 @@ from .models import (
     ProblemKind,
     ReviewStage,
     SupervisionOrder,
+    SupervisionStatus,
     TaskStatus,
 )
 
@@ -177,3 +178,9 @@ def case_panel(user: Any, ticket: Ticket) -> dict[str, Any]:
 
 def unit_open_tasks(unit_id: int | None) -> QuerySet[MeetingTask]:
     return MeetingTask.objects.filter(owner_unit_id=unit_id, status=TaskStatus.OPEN)
+
+
+def open_orders(user: Any) -> QuerySet[SupervisionOrder]:
+    """督办: the supervision orders (督办/催办单) the user sees that wait for a written answer — the
+    督办 page with 「待答复」 chosen, and the workbench's count."""
+    return access.visible_orders(user).filter(status=SupervisionStatus.OPEN)

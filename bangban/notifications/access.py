@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from bangban.accounts.access import has_any_role
@@ -45,3 +46,15 @@ def access_outbox_message(user: Any, message_id: int | str) -> OutboxMessage:
     if message is None:
         raise NotFound()
     return message
+
+
+def require_demo() -> None:
+    """The demo pages exist only in the demo city (`BANGBAN_DEMO`): elsewhere they are not found."""
+    if not settings.BANGBAN_DEMO:
+        raise NotFound()
+
+
+def tail_only(phone: str) -> str:
+    """A number on the demo phone page: only its last four digits (`*******5678`)."""
+    phone = phone or ""
+    return "*" * max(len(phone) - 4, 0) + phone[-4:]

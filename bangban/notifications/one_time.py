@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
+
 from .models import OutboxMessage, OutboxStatus
 
 # One-time messages are marked by this prefix of their dedupe key.
@@ -27,6 +29,13 @@ def deliverable_text(message: OutboxMessage) -> OutboxMessage:
     return message
 
 
+def phone_text(message: OutboxMessage) -> str:
+    """What the phone shows: the real text of a one-time message (while it is kept) and the link.
+    Only the demo page (`BANGBAN_DEMO`) reads it."""
+    body = message.sealed_body if is_one_time(message) and message.sealed_body else message.body
+    return f"{body}\n{message.link}" if message.link and message.link not in body else body
+
+
 def mask_one_time_text(message: OutboxMessage, text: str) -> str:
     """`text` (a delivery error, a log line) without the code of a one-time message."""
     if not is_one_time(message):
@@ -37,7 +46,11 @@ def mask_one_time_text(message: OutboxMessage, text: str) -> str:
 
 
 def forget_one_time_body(message_id: int) -> None:
-    """Drop the text of a one-time message once it is no longer pending (sent or given up)."""
+    """Drop the text of a one-time message once it is no longer pending (sent or given up). The
+    demo city (`BANGBAN_DEMO`) keeps it for its 「演示短信」 page, where the newcomer reads the
+    code their phone would have received; production settings never turn the demo on."""
+    if settings.BANGBAN_DEMO:
+        return
     OutboxMessage.objects.filter(pk=message_id, dedupe_key__startswith=ONE_TIME_PREFIX).exclude(
         status=OutboxStatus.PENDING
     ).update(body=ONE_TIME_MASK, sealed_body="")

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
-from .models import InAppMessage, OutboxMessage, OutboxStatus
+from .models import Channel, InAppMessage, OutboxMessage, OutboxStatus
 
 
 def unread_count(user: Any) -> int:
@@ -31,3 +31,8 @@ def outbox_counts() -> dict[str, int]:
         sent=Count("pk", filter=Q(status=OutboxStatus.SENT)),
         failed=Count("pk", filter=Q(status=OutboxStatus.FAILED)),
     )
+
+
+def demo_sms_list() -> QuerySet[OutboxMessage]:
+    """Every text message the outbox holds (sent or waiting), newest first: the demo phone."""
+    return OutboxMessage.objects.filter(channel=Channel.SMS).order_by("-created_at", "-pk")

@@ -9,4 +9,5 @@ urlpatterns = [
     path("read-all/", views.read_all, name="read_all"),
     path("outbox/", views.outbox, name="outbox"),
     path("outbox/<int:pk>/retry/", views.retry, name="retry"),
+    path("demo-sms/", views.demo_sms, name="demo_sms"),
 ]

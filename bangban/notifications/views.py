@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,19 +14,22 @@ from bangban.accounts.access import show_phone
 from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
-from bangban.core.views import error_response
+from bangban.core.views import error_response, page_errors
 
 from .access import (
     access_outbox_message,
     can_manage_outbox,
+    require_demo,
     require_outbox_admin,
+    tail_only,
     visible_inbox,
     visible_outbox,
 )
 from .actions import do_retry_message, mark_all_read, mark_read
 from .filters import InboxFilter, OutboxFilter
 from .models import Channel, OutboxStatus
-from .queries import inbox_order, outbox_counts, outbox_list, unread_count
+from .one_time import phone_text
+from .queries import demo_sms_list, inbox_order, outbox_counts, outbox_list, unread_count
 
 
 def _back_to_inbox(request: AuthedHttpRequest) -> HttpResponseRedirect:
@@ -129,3 +132,20 @@ def retry(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return HttpResponseRedirect(target)
     return redirect(reverse("notifications:outbox"))
+
+
+@page_errors
+def demo_sms(request: HttpRequest) -> HttpResponse:
+    """「演示短信」: in the demo city, the text messages the outbox would send — codes and links
+    included — so that anyone can use the SMS-verified pages without a real phone. Not found
+    anywhere else (production settings)."""
+    require_demo()
+    result = paginate(request, demo_sms_list())
+    rows = [
+        {"message": m, "phone": tail_only(m.address), "text": phone_text(m)} for m in result.page.object_list
+    ]
+    return render(
+        request,
+        "notifications/demo_sms.html",
+        {"page": result.page, "qs": result.querystring_without_page, "rows": rows},
+    )

@@ -25,6 +25,11 @@ REGION_FIELDS = ("code", "name", "level", "parent", "official_code")
 UNIT_FIELDS = ("code", "name", "short_name", "type", "site_level", "region", "parent", "duties", "phone")
 
 
+# Not part of a unit's audit record: kept by the database (`updated_at`) or derived from the name
+# (the pinyin initials of the type-ahead).
+UNIT_DERIVED = ("updated_at", "initials", "short_initials")
+
+
 class Errors:
     """Collects field errors and raises them together as one ValidationFailed."""
 
@@ -256,7 +261,7 @@ def do_create_unit(
     )
     _validate_unit(None, values)
     unit = Unit.objects.create(**values)
-    record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=("updated_at",)))
+    record("org.unit.created", actor=acting_user, obj=unit, after=snapshot(unit, exclude=UNIT_DERIVED))
     return unit
 
 
@@ -270,7 +275,7 @@ def do_update_unit(
         if unit is None:
             raise NotFound()
         kit.check_version(unit, version)
-        before = snapshot(unit, exclude=("updated_at",))
+        before = snapshot(unit, exclude=UNIT_DERIVED)
         values: dict[str, Any] = {field: getattr(unit, field) for field in UNIT_FIELDS}
         values.update(_clean_unit_values(changes))
         _validate_unit(unit, values)
@@ -280,7 +285,7 @@ def do_update_unit(
             setattr(unit, field, values[field])
         unit.version += 1
         unit.save(update_fields=[*UNIT_FIELDS, "version", "updated_at"])
-        old, new = diff(before, snapshot(unit, exclude=("updated_at",)))
+        old, new = diff(before, snapshot(unit, exclude=UNIT_DERIVED))
         record("org.unit.updated", actor=acting_user, obj=unit, before=old, after=new)
     return unit
 

@@ -243,7 +243,7 @@ def list_units(
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> dict[str, Any]:
-    """按名称/简称（`q`）、单位类型、区划代码（含下级区划）、场所层级筛选。"""
+    """按名称/简称/编码或拼音首字母（`q`，如 sysp → 沭阳县行政审批局）、单位类型、区划代码（含下级区划）、场所层级筛选；按区划排列（同一区划的单位相邻）。"""
     filters = UnitFilter(
         q=q.strip(),
         type=type.value if type else "",

@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from .models import Region, RegionLevel, SiteLevel, Unit, UnitType
+from .pinyin import is_initials_query
 
 
 def _text(params: Mapping[str, Any], key: str, limit: int = 60) -> str:
@@ -82,9 +83,11 @@ class UnitFilter:
 
     def apply(self, qs: QuerySet[Unit]) -> QuerySet[Unit]:
         if self.q:
-            qs = qs.filter(
-                Q(name__icontains=self.q) | Q(short_name__icontains=self.q) | Q(code__icontains=self.q)
-            )
+            found = Q(name__icontains=self.q) | Q(short_name__icontains=self.q) | Q(code__icontains=self.q)
+            if is_initials_query(self.q):
+                # 「sysp」 → 沭阳县行政审批局 (pinyin.py, lookups.py)
+                found |= Q(initials__in_order=self.q) | Q(short_initials__in_order=self.q)
+            qs = qs.filter(found)
         if self.type:
             qs = qs.filter(type=self.type)
         if self.site_level:

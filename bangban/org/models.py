@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
+
+from .lookups import InOrder
+from .pinyin import initials
 
 
 class RegionLevel(models.TextChoices):
@@ -80,6 +85,9 @@ class Unit(models.Model):
     code = models.SlugField("单位编码", max_length=40, unique=True)
     name = models.CharField("单位名称", max_length=80)
     short_name = models.CharField("简称", max_length=40, blank=True)
+    # Kept in step with the name and short name by `save()` (the type-ahead: pinyin.py).
+    initials = models.CharField("名称拼音首字母", max_length=80, blank=True, default="", editable=False)
+    short_initials = models.CharField("简称拼音首字母", max_length=40, blank=True, default="", editable=False)
     type = models.CharField("单位类型", max_length=20, choices=UnitType.choices)
     site_level = models.CharField(
         "场所层级", max_length=10, choices=SiteLevel.choices, blank=True, help_text="仅政务服务场所填写"
@@ -114,3 +122,14 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.initials, self.short_initials = initials(self.name)[:80], initials(self.short_name)[:40]
+        fields = kwargs.get("update_fields")
+        if fields is not None and ({"name", "short_name"} & set(fields)):
+            kwargs["update_fields"] = [*fields, "initials", "short_initials"]
+        super().save(*args, **kwargs)
+
+
+Unit._meta.get_field("initials").register_lookup(InOrder)
+Unit._meta.get_field("short_initials").register_lookup(InOrder)

@@ -7,8 +7,12 @@ from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from bangban.tickets.models import TicketAssignment
+from bangban.accounts.access import has_any_role
+from bangban.tickets.access import visible_tickets
+from bangban.tickets.models import Ticket, TicketAssignment
+from bangban.tickets.workflow import Status
 
+from .access import FOLLOW_UP_ROLES
 from .models import Rating, RatingChannel, SubjectKind
 
 REASONS = {
@@ -55,3 +59,12 @@ def suspicious_case_ratings(
         except (TypeError, ValueError):
             return qs.none()
     return qs
+
+
+def follow_up_queue(user: Any) -> QuerySet[Ticket]:
+    """待回访: the answered cases the user may follow up (热线坐席, 派单员, 营商办), oldest answer
+    first — the 回访 page's list and the workbench's count."""
+    cases = visible_tickets(user)
+    if not has_any_role(user, FOLLOW_UP_ROLES):
+        return cases.none()
+    return cases.filter(status=Status.REPLIED).select_related("lead_unit").order_by("replied_at", "id")

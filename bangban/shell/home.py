@@ -3,6 +3,7 @@ panel for each part of the product they can use (the same rules as the navigatio
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.urls import reverse
@@ -12,9 +13,14 @@ from bangban.accounts.access import Scope, can_manage_accounts, has_any_role, sc
 from bangban.accounts.models import ApiToken, User
 from bangban.accounts.roles import AUDIT_READER_ROLES, Role
 from bangban.enterprises.access import visible_enterprises
+from bangban.escalation import access as escalation_access
+from bangban.escalation.queries import open_orders
 from bangban.notifications.queries import unread_count
 from bangban.org.access import can_view_org
 from bangban.org.queries import org_counts
+from bangban.ratings.access import FOLLOW_UP_ROLES
+from bangban.ratings.queries import follow_up_queue
+from bangban.tickets.workbench import WorkCount, case_work_counts
 
 
 def scope_text(user: Any, scope: Scope | None = None) -> str:
@@ -27,6 +33,21 @@ def scope_text(user: Any, scope: Scope | None = None) -> str:
     if scope.enterprise_id is not None:
         return "仅本企业"
     return "无（不能查看业务数据）"
+
+
+def work_counts(user: Any, now: dt.datetime) -> list[WorkCount]:
+    """The workbench: the counts that matter to this user's roles, each linking to the list it
+    counts (each count is defined once, by the app that owns the list)."""
+    counts = case_work_counts(user, now)
+    if has_any_role(user, FOLLOW_UP_ROLES):
+        counts.append(
+            WorkCount("follow_up", "待回访", follow_up_queue(user).count(), reverse("ratings:follow_ups"))
+        )
+    if escalation_access.is_staff(user):
+        orders = open_orders(user).count()
+        url = reverse("escalation:supervision") + "?status=open"
+        counts.append(WorkCount("supervision", "督办", orders, url, "danger" if orders else ""))
+    return counts
 
 
 def home_panels(user: Any) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from bangban.accounts.access import scope_of
 from bangban.accounts.roles import Role
@@ -13,13 +14,18 @@ from bangban.core.views import error_response
 from bangban.core.worker import lease_seconds
 from bangban.core.worker import stalled_tasks as stalled
 
-from .home import home_panels
+from .home import home_panels, work_counts
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
-    return render(request, "core/home.html", {"panels": home_panels(user), "scope": scope_of(user)})
+    counts = work_counts(user, timezone.now())
+    return render(
+        request,
+        "core/home.html",
+        {"panels": home_panels(user), "scope": scope_of(user), "work_counts": counts},
+    )
 
 
 @login_required

@@ -15,7 +15,11 @@ class TicketsConfig(AppConfig):
         from bangban.core.exports import register_export
 
         from .actions import LIFECYCLE_ACTION_LABELS
+        from .audit_labels import ACTION_LABELS
+        from .events import register_own_event_kinds
         from .views_work import export_plan
 
         register_action_labels(LIFECYCLE_ACTION_LABELS)
+        register_action_labels(ACTION_LABELS)
+        register_own_event_kinds()
         register_export("tickets", "诉求列表", export_plan)

@@ -174,11 +174,22 @@ EVENT_LABELS = {
     "recheck_escalate": "回头看办结不实（重办已达上限，提请督办）",
     "rate": "企业评价",
     "attachment": "上传附件",
+    "attachments_added": "补充附件",
+    "deadline_recomputed": "重算办理期限",
 }
+# What a timeline shows for a kind nobody named (bangban/shell/tests/test_labels.py keeps this
+# from happening): never the internal name.
+UNNAMED_EVENT = "办理记录"
+
+
+def register_event_labels(labels: dict[str, str]) -> None:
+    """The apps above `tickets` name the timeline entries they write (from `AppConfig.ready()`,
+    through `events.register_event_kinds`, which names their audit actions too)."""
+    EVENT_LABELS.update(labels)
 
 
 def event_label(kind: str) -> str:
-    return EVENT_LABELS.get(kind, kind)
+    return EVENT_LABELS.get(kind, UNNAMED_EVENT)
 
 
 # Keyed by the plain value: a list of 100 rows looks each up without building enum members.

@@ -8,8 +8,25 @@ from typing import Any
 from django.utils import timezone
 
 from bangban.audit.actions import Entry, record_many
+from bangban.audit.labels import ACTION_LABELS, register_action_labels
 
+from .display import EVENT_LABELS, register_event_labels
 from .models import Ticket, TicketEvent, Visibility
+
+
+def register_event_kinds(labels: dict[str, str]) -> None:
+    """Name timeline kinds (`AppConfig.ready()` of tickets and of the apps above it): the label
+    every timeline shows, and the label of its audit action `ticket.<kind>` where the app did not
+    name that one itself."""
+    register_event_labels(labels)
+    register_action_labels(
+        {f"ticket.{kind}": label for kind, label in labels.items() if f"ticket.{kind}" not in ACTION_LABELS}
+    )
+
+
+def register_own_event_kinds() -> None:
+    """The case system's own kinds (tickets' `AppConfig.ready()`, after its lifecycle labels)."""
+    register_event_kinds(dict(EVENT_LABELS))
 
 
 @dataclass

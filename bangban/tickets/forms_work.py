@@ -169,6 +169,18 @@ class ReplyForm(VersionForm):
         error_messages={"required": "请填写答复内容"},
     )
 
+    def __init__(self, *args: Any, returned: Any = None, **kwargs: Any) -> None:
+        """`returned`: the reply the head sent back — its text fills the form, to be revised
+        rather than typed again, and the head's comment is shown under it."""
+        if returned is not None:
+            kwargs["initial"] = {**(kwargs.get("initial") or {}), "content": returned.content}
+        super().__init__(*args, **kwargs)
+        if returned is not None:
+            who = returned.reviewed_by.display_name if returned.reviewed_by_id else ""
+            self.fields[
+                "content"
+            ].help_text = f"上次提交的答复已被{who}退回，退回意见：{returned.review_comment}。原答复已填入，请修改后再提交。"
+
 
 class ReviewForm(VersionForm):
     decision = forms.ChoiceField(

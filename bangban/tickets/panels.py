@@ -206,7 +206,7 @@ def make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> f
     if key == "extension":
         return f.ExtensionForm(data, initial=initial)
     if key == "reply":
-        return f.ReplyForm(data, initial=initial)
+        return f.ReplyForm(data, initial=initial, returned=queries.returned_reply(ticket))
     if key == "review":
         return f.ReviewForm(data, initial=initial)
     if key == "decide":

@@ -173,9 +173,10 @@ def unit_cases(user: Any, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
 
 
 def unit_queue(filters: TicketFilter, co_ids: list[int] | None = None) -> QuerySet[Ticket]:
-    """Open cases first, then by due date (overdue first, no deadline last), newest first. The
-    sort keys (status, due date, id) all sit in the `ticket_unit_queue` index."""
-    qs = filters.filter(unit_cases(filters.user, co_ids))
+    """「待办诉求」: the unit's open cases only (a case replied, closed, merged or withdrawn has left
+    the to-do list), by due date (overdue first, no deadline last), newest first. The sort keys
+    (status, due date, id) all sit in the `ticket_unit_queue` index."""
+    qs = filters.filter(unit_cases(filters.user, co_ids).filter(status__in=_OPEN_VALUES))
     return qs.select_related(*LIST_RELATED).order_by(open_first(), F("due_at").asc(nulls_last=True), "-id")
 
 
@@ -195,8 +196,12 @@ def unit_queue_page(filters: TicketFilter, related: tuple[str, ...] = LIST_RELAT
     user = filters.user
     if not can_use_unit_queue(user):
         return PagedById(Ticket.objects.none().values_list("pk"), Ticket.objects.none())
-    lead = filters.filter(Ticket.objects.filter(lead_unit_id=user.unit_id))
-    co = filters.filter(Ticket.objects.filter(pk__in=co_handled(user)).exclude(lead_unit_id=user.unit_id))
+    lead = filters.filter(Ticket.objects.filter(lead_unit_id=user.unit_id, status__in=_OPEN_VALUES))
+    co = filters.filter(
+        Ticket.objects.filter(pk__in=co_handled(user), status__in=_OPEN_VALUES).exclude(
+            lead_unit_id=user.unit_id
+        )
+    )
     keyed = [p.order_by().annotate(rank=open_first()).values_list("pk", "rank", "due_at") for p in (lead, co)]
     union = keyed[0].union(keyed[1], all=True)
     ordered = union.order_by("rank", F("due_at").asc(nulls_last=True), "-pk")
@@ -496,3 +501,15 @@ def export_rows(user: Any, qs: QuerySet[Ticket], now: dt.datetime) -> Iterator[l
             "是" if row.is_repeat else "",
             levels.get(row.satisfaction, "") if row.satisfaction else "",
         ]
+
+
+def returned_reply(ticket: Ticket) -> Reply | None:
+    """The case's latest reply when the head sent it back (退回修改) and none was submitted since:
+    the reply form starts from its text."""
+    latest = (
+        Reply.objects.filter(ticket=ticket)
+        .select_related("reviewed_by")
+        .order_by("-drafted_at", "-id")
+        .first()
+    )
+    return latest if latest is not None and latest.status == ReviewStatus.REJECTED else None

@@ -15,5 +15,6 @@ urlpatterns = [
     path("views/<int:view_id>/delete/", v.saved_view_delete, name="saved_view_delete"),
     path("<int:pk>/", v.detail, name="detail"),
     path("<int:pk>/do/<slug:key>/", v.act, name="act"),
+    path("<int:pk>/contact/reveal/", v.reveal_contact, name="reveal_contact"),
     path("<int:pk>/files/<int:attachment_id>/", v.attachment, name="attachment"),
 ]

@@ -147,7 +147,7 @@ def load_package(years: Any = None, *, acting_user: User | None = None) -> LoadR
     report = LoadReport(version=version)
     if not wanted:
         return report
-    note = f"chinesecalendar {version}"
+    note = f"内置节假日数据（版本 {version}）"
     with transaction.atomic():
         calendar_version = lock_calendar()
         year_rows = {y.year: y for y in CalendarYear.objects.select_for_update().filter(year__in=wanted)}

@@ -23,7 +23,7 @@ class DayKind(models.TextChoices):
 
 
 class CalendarSource(models.TextChoices):
-    PACKAGE = "package", "chinese_calendar 数据包"
+    PACKAGE = "package", "国家法定节假日安排（内置）"
     IMPORT = "import", "管理员导入"
     MANUAL = "manual", "管理员手工维护"
 

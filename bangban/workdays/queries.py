@@ -74,7 +74,7 @@ def status_label(row: CalendarYear | None) -> str:
     if row is None:
         return "未载入——按周末推算（临时）"
     if row.source == CalendarSource.PACKAGE:
-        return "已载入（chinese_calendar 数据包）"
+        return "已载入（内置的国家法定节假日安排）"
     if row.source == CalendarSource.IMPORT:
         return "已载入（管理员导入）"
     return "已载入（管理员手工维护）"

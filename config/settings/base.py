@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bangban.core.input_guard.InputGuardMiddleware",
+    "bangban.core.error_pages.FriendlyErrorPagesMiddleware",
     "bangban.core.refusals.ApplicationErrorMiddleware",
     "bangban.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bangban.shell.context_processors.navigation",
+                "bangban.notifications.context_processors.demo_sms",
             ],
         },
     },
@@ -169,6 +171,10 @@ for _proxy in BANGBAN_TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"BANGBAN_TRUSTED_PROXIES 中的 {_proxy!r} 不是有效的 IP 地址或网段"
         ) from _exc
+# The demo city (`make run`): pages that exist only to try the product, such as 「演示短信」 (the
+# text messages the outbox would send, codes included, so a newcomer can use the SMS-verified
+# pages without a phone). Off unless the dev settings turn it on; production forces it off.
+BANGBAN_DEMO = env_bool("BANGBAN_DEMO", False)
 # Two-factor login (TOTP) for 系统管理员, 营商办 and admin-site accounts (accounts/second_factor.py).
 # On unless turned off; the embedded demo (dev settings) and the tests turn it off by default.
 BANGBAN_REQUIRE_SECOND_FACTOR = env_bool("BANGBAN_REQUIRE_SECOND_FACTOR", True)

@@ -4,6 +4,8 @@ from .base import *  # noqa: F403
 from .base import STATIC_ROOT, env_bool
 
 DEBUG = env_bool("BANGBAN_DEBUG", True)
+# The demo pages (「演示短信」): on here, off in production (config/settings/prod.py).
+BANGBAN_DEMO = env_bool("BANGBAN_DEMO", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

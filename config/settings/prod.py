@@ -19,6 +19,8 @@ def require(name: str) -> str:
 
 
 DEBUG = False
+# Never the demo pages in production: 「演示短信」 would show every SMS code to anyone.
+BANGBAN_DEMO = False
 SECRET_KEY = require("BANGBAN_SECRET_KEY")
 require("DATABASE_URL")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):

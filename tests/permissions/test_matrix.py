@@ -62,6 +62,7 @@ PUBLIC_PREFIXES = (
     "accounts/login/",
     "accounts/logout/",
     "healthz",
+    "favicon.ico",
     "api/v1/openapi.json",
     "api/v1/docs",
     "ratings/q/",

@@ -125,8 +125,8 @@ def test_bad_dates_are_reported_not_crashing(world, login, events):
 
 def test_action_filter_offers_known_actions(world, login, events):
     html = login(world.auditor).get(reverse("audit:events")).content.decode()
-    assert '<option value="account.login">登录（account.login）</option>' in html
-    assert '<option value="enterprise.update">enterprise.update</option>' in html
+    assert '<option value="account.login">登录</option>' in html
+    assert '<option value="enterprise.update">修改企业信息</option>' in html
 
 
 def test_list_is_paged(world, login):

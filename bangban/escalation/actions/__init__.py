@@ -19,7 +19,7 @@ from bangban.tickets.workflow import OPEN_STATUSES
 
 from .deputy_routes import deputy_for, do_create_route, do_delete_route, do_update_route
 from .disputes import do_decide_dispute, do_raise_dispute
-from .labels import ACTION_LABELS
+from .labels import ACTION_LABELS, EVENT_LABELS
 from .mayor import (
     do_classify,
     do_mayor_dispatch,
@@ -57,6 +57,7 @@ from .tiers import (
 __all__ = [
     "ACTION_LABELS",
     "DEFAULT_TIERS",
+    "EVENT_LABELS",
     "OPEN_STATUSES",
     "SETTING_LABELS",
     "access_meeting_locked",

@@ -9,6 +9,7 @@ ACTION_LABELS = {
     "ticket.dispute": "职责异议",
     "ticket.dispute_decided": "专班认定职责",
     "ticket.supervision": "督办/催办",
+    "ticket.supervision_answered": "答复督办/催办",
     "escalation.tiers": "修改会办层级",
     "escalation.settings": "修改分级会办参数",
     "escalation.deputy_route": "修改对口联系副秘书长",
@@ -22,4 +23,15 @@ ACTION_LABELS = {
     "escalation.supervision_reminded": "督办提醒",
     "escalation.task_reminded": "议定任务到期提醒",
     "escalation.sweep": "自动升级巡检",
+}
+
+# The timeline entries escalation writes on a case (registered with tickets.events.register_event_kinds).
+EVENT_LABELS = {
+    "escalate": "升级会办",
+    "meeting_treated": "提交会办",
+    "mayor_review": "市长直通车审核签批",
+    "dispute": "职责异议",
+    "dispute_decided": "专班认定职责",
+    "supervision": "督办/催办",
+    "supervision_answered": "答复督办/催办",
 }

@@ -15,12 +15,12 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.org.models import Unit
-from bangban.tickets.access import access_ticket, visible_tickets
+from bangban.tickets.access import access_ticket
 from bangban.tickets.public import cases_by_id
-from bangban.tickets.workflow import Status
 
 from .. import access, actions, recheck
 from ..models import CallOutcome, RecheckDraw, RecheckItem, RecheckOutcome
+from ..queries import follow_up_queue
 from ._common import _links
 from .rating_pages import LEVELS
 
@@ -31,13 +31,7 @@ def follow_ups(request: HttpRequest) -> HttpResponse:
 
     if not has_any_role(request.user, access.FOLLOW_UP_ROLES):
         raise NotFound()
-    qs = (
-        visible_tickets(request.user)
-        .filter(status=Status.REPLIED)
-        .select_related("lead_unit")
-        .order_by("replied_at", "id")
-    )
-    result = paginate(request, qs)
+    result = paginate(request, follow_up_queue(request.user))
     return render(
         request,
         "ratings/follow_ups.html",

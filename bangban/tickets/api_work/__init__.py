@@ -30,6 +30,9 @@ from .reading import (
 from .lifecycle import LIFECYCLE_ERRORS, TRANSITIONS, Transition
 
 # isort: split
+from .contact import ContactRevealOut, reveal_contact
+
+# isort: split
 
 __all__ = [
     "FIGURE_READERS",
@@ -39,6 +42,7 @@ __all__ = [
     "CaseDetailOut",
     "CaseItemOut",
     "CaseQuery",
+    "ContactRevealOut",
     "DispatchMonthFiguresOut",
     "EnterpriseRef",
     "EventOut",
@@ -51,5 +55,6 @@ __all__ = [
     "get_case",
     "list_case_events",
     "list_cases",
+    "reveal_contact",
     "router",
 ]

@@ -202,6 +202,35 @@ def test_head_rejecting_a_reply_needs_a_comment(cases, login):
     assert Ticket.objects.get(pk=ticket.pk).status == Status.REPLY_REVIEW
 
 
+def test_a_returned_reply_fills_the_reply_form_with_the_heads_comment(cases, login):
+    ticket = cases.in_progress()
+    handler, head = login(cases.handler_shuyang), login(cases.head_shuyang)
+    first = "经协调，供电公司将于下周完成线路改造。"
+    act(handler, ticket, "reply", content=first)
+    act(head, ticket, "review", decision="reject", comment="请写明具体完成日期")
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
+
+    form = re.search(r'data-testid="form-reply".*?</form>', page(handler, ticket), re.S)
+    assert form is not None
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", form.group(0), re.S)
+    assert textarea is not None and textarea.group(1).strip() == first
+    assert "请写明具体完成日期" in form.group(0) and "退回" in form.group(0)
+
+    # Once a revised reply is submitted, nothing is pre-filled any more.
+    act(handler, ticket, "reply", content=first + "预计12月10日完成。")
+    act(head, ticket, "review", decision="approve", comment="同意")
+    assert Ticket.objects.get(pk=ticket.pk).status == Status.REPLIED
+
+
+def test_a_fresh_reply_form_is_empty(cases, login):
+    ticket = cases.in_progress()
+    form = re.search(r'data-testid="form-reply".*?</form>', page(login(cases.handler_shuyang), ticket), re.S)
+    assert form is not None
+    textarea = re.search(r"<textarea[^>]*>(.*?)</textarea>", form.group(0), re.S)
+    assert textarea is not None and textarea.group(1).strip() == ""
+    assert "退回" not in form.group(0)
+
+
 def test_a_stale_version_shows_the_conflict_message_and_changes_nothing(cases, login):
     ticket = cases.in_progress()
     seen = Ticket.objects.get(pk=ticket.pk).version

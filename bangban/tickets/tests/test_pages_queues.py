@@ -50,7 +50,7 @@ def test_unit_queue_lists_cases_led_or_co_handled_by_the_unit_and_nothing_else(w
     assert "协办" in html
 
 
-def test_unit_queue_puts_open_cases_first_ordered_by_due_date_overdue_first(world, login):
+def test_unit_queue_lists_open_cases_only_ordered_by_due_date_overdue_first(world, login):
     cast = make_cast(world)
     unit = world.shuyang_gov
     closed = make_ticket(world, status=Status.CLOSED, lead_unit=unit, due_in=-10 * DAY)
@@ -60,7 +60,9 @@ def test_unit_queue_puts_open_cases_first_ordered_by_due_date_overdue_first(worl
 
     html = login(cast.handler_shuyang).get(reverse("tickets:unit_queue")).content.decode()
 
-    assert numbers_in_order(html) == [overdue.number, soon.number, later.number, closed.number]
+    # A closed case has left the to-do list (issue 17: 「待办诉求」 lists only open cases).
+    assert numbers_in_order(html) == [overdue.number, soon.number, later.number]
+    assert closed.number not in html
 
 
 def test_unit_queue_shows_overdue_red_warning_yellow_and_provisional_dates(world, login):
@@ -425,8 +427,9 @@ def test_unit_queue_merges_co_handled_cases_into_the_deadline_order(world, login
 
     html = login(cast.handler_shuyang).get(reverse("tickets:unit_queue")).content.decode()
 
-    assert numbers_in_order(html) == [first.number, co.number, last.number, closed_co.number]
-    assert "共 4 条" in html
+    assert numbers_in_order(html) == [first.number, co.number, last.number]
+    assert closed_co.number not in html
+    assert "共 3 条" in html
 
 
 def test_unit_queue_page_past_the_end_shows_the_last_page(world, login):

@@ -9,7 +9,7 @@ in the panel that caused it (a conflict: 「记录已被他人修改，请刷新
 from __future__ import annotations
 
 from ..models import DeadlineRequest
-from .detail import act, attachment, detail
+from .detail import act, attachment, detail, reveal_contact
 from .exports import export, export_plan, saved_view_apply, saved_view_delete, saved_view_save
 from .queues import all_cases, dispatch_queue, mine, unit_queue
 
@@ -23,6 +23,7 @@ __all__ = [
     "export",
     "export_plan",
     "mine",
+    "reveal_contact",
     "saved_view_apply",
     "saved_view_delete",
     "saved_view_save",

@@ -23,6 +23,7 @@ from bangban.core.views import page_errors
 
 from .. import panels, queries
 from ..access import PROTECTED_COMPLAINANT, access_ticket, check_action, complainant_hidden
+from ..contact import caller_history, do_reveal_contact, may_reveal_contact
 from ..display import (
     STATUS_LABELS,
     deadline_badge,
@@ -72,6 +73,7 @@ def _render_detail(
     *,
     bound: tuple[str, forms.Form, str] | None = None,
     status: int = 200,
+    revealed_phone: str = "",
 ) -> HttpResponse:
     user = request.user
     page = queries.case_page(user, ticket)
@@ -87,7 +89,7 @@ def _render_detail(
                 {"panel": panel, "form": panels.make_form(panel.key, t, user=user), "error": ""}
             )
     protected = complainant_hidden(user, t)
-    contact_phone = "" if protected else show_phone(user, t.contact_phone)
+    contact_phone = "" if protected else (revealed_phone or show_phone(user, t.contact_phone))
     if t.contact_phone and not protected and may_see_personal_data(user):
         record_personal_data_view(user, t, ["contact_phone"])
     pending_requests = [r for r in page.requests if r.status == ReviewStatus.PENDING]
@@ -115,6 +117,12 @@ def _render_detail(
             "status_css": status_css(t.status),
             "urgency_css": urgency_css(t.urgency),
             "contact_phone": contact_phone,
+            "contact_revealed": bool(revealed_phone),
+            "may_reveal_contact": not revealed_phone and may_reveal_contact(user, t),
+            "caller_history": [
+                {"t": row, "status_label": STATUS_LABELS.get(row.status, ""), "css": status_css(row.status)}
+                for row in caller_history(user, t)
+            ],
             "complainant_protected": protected,
             "protected_text": PROTECTED_COMPLAINANT,
             "panels": panel_forms,
@@ -145,6 +153,20 @@ def _back_url(user: Any) -> str:
 def detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = access_ticket(request.user, pk)
     return _render_detail(request, ticket)
+
+
+@login_required
+@require_POST
+@page_errors
+def reveal_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """「查看完整号码」: the full contact phone (audited). With htmx only the number is swapped in;
+    without script the case page comes back with the number shown."""
+    phone = do_reveal_contact(acting_user=request.user, ticket_id=pk)
+    if getattr(request, "htmx", False):
+        return render(
+            request, "tickets/_contact_phone.html", {"contact_phone": phone, "contact_revealed": True}
+        )
+    return _render_detail(request, access_ticket(request.user, pk), revealed_phone=phone)
 
 
 @login_required

@@ -41,7 +41,8 @@ def test_year_page_shows_twelve_months_with_holidays_and_makeup_days(
     assert "wd-makeup" in cell(html, "2026-10-10")
     assert "wd-weekend" in cell(html, "2026-10-17")
     assert "wd-workday" in cell(html, "2026-10-12")
-    assert "已载入（chinese_calendar 数据包）" in html
+    assert "已载入（内置的国家法定节假日安排）" in html
+    assert "chinese_calendar" not in html and "chinesecalendar" not in html  # no Python package names
     assert 'data-testid="provisional-banner"' not in html
     assert "国庆节调休" in html  # the list of adjusted days
     assert 'data-testid="due-form"' in html and 'hx-get="/workdays/due"' in html
@@ -61,7 +62,7 @@ def test_a_calendar_not_set_up_is_shown_provisional_until_it_is_set_up(world: An
 
     ensure_calendar()
     html = client.get(CALENDAR, {"year": 2026}).content.decode()
-    assert "已载入（chinese_calendar 数据包）" in html
+    assert "已载入（内置的国家法定节假日安排）" in html
     assert "wd-holiday" in cell(html, "2026-10-01")
 
 
