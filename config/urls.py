@@ -24,6 +24,7 @@ urlpatterns: list = [
     path("ratings/", include("bangban.ratings.urls")),
     path("network/", include("bangban.network.urls")),
     path("outreach/", include("bangban.outreach.urls")),
+    path("conduct/", include("bangban.conduct.urls")),
     path("supervision/", include("bangban.supervision.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through the project's login (lock-out, second factor).
