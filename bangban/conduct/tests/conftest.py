@@ -3,16 +3,15 @@ user of 泗阳's enterprise, and the first 负面清单 in force."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from bangban.accounts.roles import Role
-from bangban.conftest import World, make_user
 from bangban.conduct.actions import do_publish_negative_list
 from bangban.conduct.demo import FIRST_LIST
+from bangban.conftest import World, make_user
 
 API = "/api/v1/conduct"
 
@@ -30,15 +29,19 @@ class Cast:
 def cast(world: World) -> Cast:
     c = Cast()
     c.world = world
-    c.zuofeng = make_user("zuofeng", Role.CONDUCT_OFFICE, unit=world.biz_office_unit, full_name="作风办蒋科长")
+    c.zuofeng = make_user(
+        "zuofeng", Role.CONDUCT_OFFICE, unit=world.biz_office_unit, full_name="作风办蒋科长"
+    )
     c.inspector = make_user("zhifa_sy", Role.INSPECTOR, unit=world.shuyang_gov, full_name="沭阳执法员")
     c.inspector_siyang = make_user("zhifa_sq", Role.INSPECTOR, unit=world.siyang_gov, full_name="泗阳执法员")
-    c.enterprise_other = make_user("ent_sq", Role.ENTERPRISE, enterprise=world.ent_siyang, full_name="泗阳企业用户")
+    c.enterprise_other = make_user(
+        "ent_sq", Role.ENTERPRISE, enterprise=world.ent_siyang, full_name="泗阳企业用户"
+    )
     now = timezone.now()
     version = do_publish_negative_list(
         acting_user=c.zuofeng,
         title="干扰企业生产经营负面清单",
-        effective_from=timezone.localdate(now) - dt.timedelta(days=0),
+        effective_from=timezone.localdate(now),
         items=[{"code": code, "title": t, "description": d} for code, t, d in FIRST_LIST],
         now=now,
     )

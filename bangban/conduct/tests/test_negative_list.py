@@ -60,7 +60,9 @@ def test_bad_versions_are_refused_with_clear_errors(cast: Any, login: Any) -> No
         (_body(today), "effective_not_after_latest"),  # the first version is in force from today
         (_body(today + dt.timedelta(days=3), items=[]), "items_required"),
         (
-            _body(today + dt.timedelta(days=3), items=[{"code": "A", "title": "x"}, {"code": "A", "title": "y"}]),
+            _body(
+                today + dt.timedelta(days=3), items=[{"code": "A", "title": "x"}, {"code": "A", "title": "y"}]
+            ),
             "duplicate_item_code",
         ),
     ]
@@ -75,7 +77,9 @@ def test_bad_versions_are_refused_with_clear_errors(cast: Any, login: Any) -> No
 def test_only_the_conduct_office_publishes(cast: Any, login: Any) -> None:
     later = timezone.localdate() + dt.timedelta(days=5)
     for user in (cast.world.biz_office, cast.world.handler_shuyang, cast.world.enterprise_user):
-        response = login(user).post(f"{API}/negative-list/versions", _body(later), content_type="application/json")
+        response = login(user).post(
+            f"{API}/negative-list/versions", _body(later), content_type="application/json"
+        )
         assert response.status_code == 403
     assert login(cast.world.handler_shuyang).get("/conduct/negative-list/new/").status_code == 403
 
