@@ -56,27 +56,40 @@ def items_of(version: NegativeListVersion | None) -> list[NegativeListItem]:
     return list(version.items.order_by("position", "pk"))
 
 
-def citable_item(item_id: Any, *, on: dt.date) -> NegativeListItem:
-    """A 负面清单 item a record may cite: one of the version in force on `on` (the day of the entry or
-    event). Entries and reports of unregistered entries cite through here, and so should any later
-    channel that records a conduct complaint (R7.3): `item_not_found` otherwise."""
+def citable_versions(on: dt.date, today: dt.date | None = None) -> list[NegativeListVersion]:
+    """The versions whose items a record of the day `on` may cite: the one in force that day and,
+    answered later (`today`), the one in force now — an entry made before the first list was
+    published can still be reported under the list the enterprise reads today."""
+    found = [v for v in (list_in_force(on), list_in_force(today) if today else None) if v is not None]
+    return list({v.pk: v for v in found}.values())
+
+
+def citable_item(item_id: Any, *, on: dt.date, today: dt.date | None = None) -> NegativeListItem:
+    """A 负面清单 item a record may cite (see `citable_versions`). Entries and reports of unregistered
+    entries cite through here, and so should any later channel that records a conduct complaint
+    (R7.3): `item_required` for no item, `item_not_found` for one of no such version."""
     try:
         pk = int(str(item_id).strip())
     except (TypeError, ValueError) as exc:
         raise ValidationFailed(
             "请选择违反的负面清单事项", code="item_required", details={"field": "item"}
         ) from exc
-    version = list_in_force(on)
+    versions = citable_versions(on, today)
     item = (
-        NegativeListItem.objects.select_related("list_version").filter(pk=pk, list_version=version).first()
-        if version is not None
-        else None
+        NegativeListItem.objects.select_related("list_version")
+        .filter(pk=pk, list_version__in=versions)
+        .first()
     )
     if item is None:
         raise ValidationFailed(
             "所选事项不在当时施行的负面清单中", code="item_not_found", details={"field": "item"}
         )
     return item
+
+
+def citable_items(on: dt.date, today: dt.date | None = None) -> list[NegativeListItem]:
+    versions = citable_versions(on, today)
+    return items_of(versions[-1]) if versions else []
 
 
 # --- entries ----------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def do_respond_entry(
     text = _text(note, 500)
     item = None
     if action == "report":
-        item = citable_item(item_id, on=timezone.localdate(entry.entered_at))
+        item = citable_item(item_id, on=timezone.localdate(entry.entered_at), today=timezone.localdate(now))
         if not text:
             raise ValidationFailed(
                 "请说明入企不当的具体情况", code="report_note_required", details={"field": "note"}

@@ -42,7 +42,7 @@ def do_report_unregistered(
         )
     unit = _required(unit_name, "unit_name", "请填写来访单位（不清楚可写“不详”并在说明中描述）", 120)
     text = _required(description, "description", "请填写情况说明", 1000)
-    item = citable_item(item_id, on=day) if _text(item_id) else None
+    item = citable_item(item_id, on=day, today=today) if _text(item_id) else None
     report = UnregisteredReport.objects.create(
         enterprise_id=acting_user.enterprise_id,
         occurred_on=day,

@@ -137,7 +137,6 @@ def entry_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("conduct:entry_detail", pk=entry.pk)
         entry = access_entry(user, pk)
-    version = queries.list_in_force(timezone.localdate(entry.entered_at))
     return render(
         request,
         "conduct/entry_detail.html",
@@ -148,7 +147,7 @@ def entry_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "values": request.POST,
             "can_leave": may_leave(user, entry) and entry.presence == Presence.ON_SITE,
             "can_respond": may_respond(user, entry) and entry.response == Response.PENDING,
-            "items": queries.items_of(version),
+            "items": queries.citable_items(timezone.localdate(entry.entered_at), timezone.localdate()),
         },
         status=status,
     )
@@ -188,6 +187,6 @@ def unregistered_create(request: AuthedHttpRequest) -> HttpResponse:
     return render(
         request,
         "conduct/unregistered_form.html",
-        {"values": values, "errors": errors, "items": queries.items_of(queries.list_in_force(today))},
+        {"values": values, "errors": errors, "items": queries.citable_items(today)},
         status=status,
     )
