@@ -144,7 +144,8 @@ def entry_list(user: Any, params: dict[str, Any]) -> QuerySet[Entry]:
 
 
 def flags_of_entry(entry: Entry) -> list[Flag]:
-    return list(entry.flags.order_by("kind"))
+    """The entry's flags of the last run (from the list's prefetch when there is one)."""
+    return sorted(entry.flags.all(), key=lambda f: f.kind)
 
 
 def flag_list(user: Any, params: dict[str, Any]) -> QuerySet[Flag]:

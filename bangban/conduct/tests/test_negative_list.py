@@ -106,3 +106,33 @@ def test_the_page_form_publishes_one_item_a_line(cast: Any, login: Any) -> None:
     ]
     bad = client.post("/conduct/negative-list/new/", {"title": "x", "effective_from": "", "items": "a"})
     assert bad.status_code == 400 and "请填写生效日期" in bad.content.decode()
+
+
+def test_an_entry_cites_the_list_in_force_on_its_day_or_today(cast: Any, login: Any) -> None:
+    """An entry before any list was in force is reported under today's list; an item of a version
+    not yet in force (nor on the day of the entry) cannot be cited."""
+    from bangban.conduct.models import Entry
+
+    w = cast.world
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    entry = Entry.objects.create(
+        enterprise=w.ent_shuyang, official=cast.inspector, unit=w.shuyang_gov, purpose="visit",
+        description="参观", entered_at=yesterday, registered_at=yesterday,
+    )  # fmt: skip
+    later = timezone.localdate() + dt.timedelta(days=10)
+    future = login(cast.zuofeng).post(
+        f"{API}/negative-list/versions", _body(later), content_type="application/json"
+    )
+    future_item = future.json()["items"][0]["id"]
+    url = f"{API}/entries/{entry.pk}/response"
+    company = login(w.enterprise_user)
+    refused = company.post(
+        url, {"decision": "report", "item_id": future_item, "note": "x"}, content_type="application/json"
+    )
+    assert refused.status_code == 400 and refused.json()["code"] == "item_not_found"
+    ok = company.post(
+        url,
+        {"decision": "report", "item_id": cast.items["FM-01"].pk, "note": "索要礼品"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["breached_item_title"] == "吃拿卡要"
