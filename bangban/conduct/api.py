@@ -170,6 +170,7 @@ class FlagOut(Schema):
     entry_id: int | None = Field(description="入企登记ID")
     report_id: int | None = Field(description="未登记入企反映ID")
     occurred_at: dt.datetime = Field(description="发生时间")
+    entries_in_month: int = Field(description="当月入企次数（入企过频时）")
 
 
 class FlagQuery(PageQuery):
@@ -236,6 +237,7 @@ def flag_out(f: Flag) -> dict[str, Any]:
         "entry_id": f.entry_id,
         "report_id": f.report_id,
         "occurred_at": f.occurred_at,
+        "entries_in_month": f.entries_in_month,
     }
 
 

@@ -6,8 +6,9 @@ The rules (settings from `ConductSettings`):
 * `unregistered` — each report of an unregistered entry;
 * `quiet_period` — a routine inspection (检查) on a day of the enterprise quiet period (days
   `quiet_first_day`–`quiet_last_day` of the month; 执法 on a complaint is not routine);
-* `too_frequent` — the entries of an enterprise beyond `max_entries_per_month` in the month (the
-  first N are not flagged, the (N+1)th and later are);
+* `too_frequent` — an enterprise entered more than `max_entries_per_month` times in the month: one
+  flag for the enterprise and month, on the entry that went over the limit (the (N+1)th in time
+  order), with the month's number of entries;
 * `no_task_number` — an inspection or enforcement entry without a task number.
 
 A run replaces the month's flags (computed at `now`), so a changed setting or a later answer of
@@ -37,6 +38,7 @@ FLAG_COLUMNS = (
     "entry_id",
     "report_id",
     "occurred_at",
+    "entries_in_month",
     "computed_at",
 )
 
@@ -56,30 +58,42 @@ def _entry_rule(kind: str, entries: models.QuerySet[Entry], month: dt.date, now:
             f_kind=Value(kind, output_field=models.CharField()),
             f_month=Value(month, output_field=models.DateField()),
             f_report=Cast(Value(None), output_field=models.IntegerField()),
+            f_zero=Value(0, output_field=models.IntegerField()),
             f_now=Value(now, output_field=models.DateTimeField()),
         )
-        .values_list("f_kind", "f_month", "enterprise_id", "unit_id", "pk", "f_report", "entered_at", "f_now")
+        .values_list(
+            "f_kind", "f_month", "enterprise_id", "unit_id", "pk", "f_report", "entered_at", "f_zero", "f_now"
+        )
     )
     sql, params = rows.query.sql_with_params()
     return _insert(sql, params)
 
 
 def _too_frequent(start: dt.datetime, end: dt.datetime, limit: int, month: dt.date, now: dt.datetime) -> int:
+    """One flag per enterprise over the limit: the month's entries are grouped by enterprise on the
+    (enterprise, entered_at) index, and the entry that went over the limit is found by one index
+    seek per enterprise over it (no sort of the whole month)."""
     ops = connection.ops
     entry = ops.quote_name(Entry._meta.db_table)
     sql = (
-        "SELECT %s, %s, enterprise_id, unit_id, id, NULL, entered_at, %s FROM ("
-        " SELECT id, enterprise_id, unit_id, entered_at,"
-        " ROW_NUMBER() OVER (PARTITION BY enterprise_id ORDER BY entered_at, id) AS rn"
-        f" FROM {entry} WHERE entered_at >= %s AND entered_at < %s"
-        ") ranked WHERE rn > %s"
+        "SELECT %s, %s, x.enterprise_id, x.unit_id, x.id, NULL, x.entered_at, g.total, %s FROM ("
+        " SELECT e.enterprise_id, COUNT(*) AS total,"
+        f" (SELECT y.id FROM {entry} y WHERE y.enterprise_id = e.enterprise_id"
+        "   AND y.entered_at >= %s AND y.entered_at < %s ORDER BY y.entered_at, y.id LIMIT 1 OFFSET %s) AS over_id"
+        f" FROM {entry} e WHERE e.entered_at >= %s AND e.entered_at < %s"
+        " GROUP BY e.enterprise_id HAVING COUNT(*) > %s"
+        f") g JOIN {entry} x ON x.id = g.over_id"
     )
+    start_value, end_value = ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)
     params = [
         FlagKind.TOO_FREQUENT.value,
         ops.adapt_datefield_value(month),
         ops.adapt_datetimefield_value(now),
-        ops.adapt_datetimefield_value(start),
-        ops.adapt_datetimefield_value(end),
+        start_value,
+        end_value,
+        limit,
+        start_value,
+        end_value,
         limit,
     ]
     return _insert(sql, params)
@@ -96,9 +110,12 @@ def _unregistered(month: Month, now: dt.datetime) -> int:
             f_month=Value(month.first_day, output_field=models.DateField()),
             f_unit=Cast(Value(None), output_field=models.IntegerField()),
             f_entry=Cast(Value(None), output_field=models.IntegerField()),
+            f_zero=Value(0, output_field=models.IntegerField()),
             f_now=Value(now, output_field=models.DateTimeField()),
         )
-        .values_list("f_kind", "f_month", "enterprise_id", "f_unit", "f_entry", "pk", "reported_at", "f_now")
+        .values_list(
+            "f_kind", "f_month", "enterprise_id", "f_unit", "f_entry", "pk", "reported_at", "f_zero", "f_now"
+        )
     )
     sql, params = rows.query.sql_with_params()
     return _insert(sql, params)

@@ -173,21 +173,33 @@ class FlagKind(models.TextChoices):
 
 class Flag(models.Model):
     """A warning to 作风办, recomputed for a month by `flags.compute_flags` (the whole month's rows are
-    replaced, so a rule or setting changed since shows at the next run)."""
+    replaced, so a rule or setting changed since shows at the next run). Only the month, kind and
+    entry are indexed: the month's rows are written in bulk and read a month at a time."""
 
     kind = models.CharField("类型", max_length=20, choices=FlagKind.choices)
-    month = models.DateField("月份", db_index=True)  # the first day of the month
+    month = models.DateField("月份")  # the first day of the month
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.CASCADE, related_name="+"
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        "org.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
+        "org.Unit", verbose_name="单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     entry = models.ForeignKey(Entry, null=True, blank=True, on_delete=models.CASCADE, related_name="flags")
     report = models.ForeignKey(
-        UnregisteredReport, null=True, blank=True, on_delete=models.CASCADE, related_name="flags"
+        UnregisteredReport,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags",
+        db_index=False,
     )
     occurred_at = models.DateTimeField("发生时间")
+    entries_in_month = models.PositiveIntegerField("当月入企次数", default=0)
     computed_at = models.DateTimeField("计算时间")
 
     class Meta:

@@ -73,7 +73,14 @@ def test_more_than_n_entries_a_month_flags_those_beyond_n(cast: Any) -> None:
         _entry(cast.world.handler_shuyang, sy, 21 + i, Purpose.RESEARCH, task_number="") for i in range(6)
     ]
     compute_flags(OCTOBER, now=NOW)
-    assert [bool(_kinds(e)) for e in entries] == [False, False, False, False, True, True]
+    # One flag for the enterprise and month, on the entry that went over the limit of 4.
+    assert [bool(_kinds(e)) for e in entries] == [False, False, False, False, True, False]
+    flag = Flag.objects.get()
+    assert (
+        flag.kind == "too_frequent"
+        and flag.entries_in_month == 6
+        and flag.unit_id == cast.world.shuyang_gov.pk
+    )
     # A higher limit, and a quiet period that ends on the 3rd: the run replaces the month's flags.
     do_update_settings(
         acting_user=cast.zuofeng,
