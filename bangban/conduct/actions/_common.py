@@ -33,6 +33,7 @@ def _parse_moment(value: Any, field: str, label: str) -> dt.datetime | None:
     """A moment from the API (datetime), a form (2026-11-18T09:30) or nothing (None)."""
     if value in (None, ""):
         return None
+    moment: dt.datetime | None
     if isinstance(value, dt.datetime):
         moment = value
     else:

@@ -49,7 +49,7 @@ def cast(world: World) -> Cast:
     return c
 
 
-def entry_body(enterprise_id: int, **overrides: Any) -> dict[str, Any]:
+def entry_body(enterprise_id: int | None, **overrides: Any) -> dict[str, Any]:
     body = {
         "enterprise_id": enterprise_id,
         "purpose": "inspection",

@@ -47,7 +47,8 @@ def test_a_new_version_supersedes_from_its_date_and_history_is_kept(cast: Any, l
     assert client.get(f"{API}/negative-list", {"on": later.isoformat()}).json()["number"] == 2
     assert NegativeListVersion.objects.count() == 2
     event = AuditEvent.objects.filter(action="conduct.negative_list_publish").order_by("-seq").first()
-    assert event is not None and event.after["number"] == 2 and event.after["items"] == ["FM-01", "FM-02"]
+    assert event is not None and event.after is not None
+    assert event.after["number"] == 2 and event.after["items"] == ["FM-01", "FM-02"]
     html = client.get("/conduct/negative-list/").content.decode()
     assert "第1版" in html and "第2版" in html
 
