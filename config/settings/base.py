@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bangban.ratings",
     "bangban.network",
     "bangban.outreach",
+    "bangban.conduct",
     "bangban.insight",
     "bangban.supervision",
     "bangban.exports",

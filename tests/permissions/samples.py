@@ -209,6 +209,21 @@ def _network(w: World, s: Samples) -> None:
     s.verify_token = verify_token(s.contact)
 
 
+def _conduct(w: World, s: Samples) -> None:
+    from bangban.conduct.models import Entry, NegativeListItem, NegativeListVersion
+    from bangban.conduct.rules import gate_token
+
+    s.list_version = NegativeListVersion.objects.create(
+        number=1, title="干扰企业生产经营负面清单", effective_from=TODAY, published_by=w.admin, published_at=D
+    )
+    NegativeListItem.objects.create(list_version=s.list_version, code="FM-01", title="吃拿卡要", position=1)
+    s.entry = Entry.objects.create(
+        enterprise=w.ent_shuyang, official=w.handler_shuyang, unit=w.shuyang_gov, purpose="research",
+        description="了解用工需求", entered_at=D - dt.timedelta(hours=2), registered_at=D - dt.timedelta(hours=2),
+    )  # fmt: skip
+    s.gate_token = gate_token(w.ent_shuyang.pk, D)
+
+
 def _outreach(w: World, s: Samples) -> None:
     from bangban.outreach.models import (
         Association,
@@ -373,6 +388,7 @@ def build(w: World) -> Samples:
     _escalation(w, s)
     _ratings(w, s)
     _network(w, s)
+    _conduct(w, s)
     _outreach(w, s)
     _supervision(w, s)
     _elsewhere(w, s)

@@ -261,6 +261,9 @@ CITY_WIDE: dict[str, str] = {
     "POST /api/v1/outreach/symposia/{symposium_id}/nominations": _SYMPOSIUM,
     "outreach/events/<int:pk>/": "恳谈会 and 宿商讲坛 are the city's events, open to every member of staff",
     "network/v/<str:token>/": _LINK,
+    "conduct/g/<int:enterprise_id>/<str:token>/": "the enterprise's gate QR code: scanned at its gate, it admits "
+    "an official of any unit to register an entry (the token is signed, names the enterprise and expires)",
+    "conduct/negative-list/<int:pk>/": "the 负面清单 and its history are the city's, shown to everyone signed in",
     "ratings/m/<str:token>/": _LINK,
     "ratings/s/<str:token>/": _LINK,
     "ratings/q/w/<str:key>/": _LINK,

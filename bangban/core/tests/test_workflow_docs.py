@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
 from bangban.network import workflow as network
@@ -26,6 +27,7 @@ DOC_OF_APP = {
     "supervision": (supervision.TABLES, "supervision.md"),
     "outreach": (outreach.TABLES, "outreach.md"),
     "network": (network.TABLES, "service-network.md"),
+    "conduct": (conduct.TABLES, "conduct-and-enforcement.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"

@@ -1,0 +1,29 @@
+"""Every change of the conduct registers (R7.2). Each `do_*` checks who acts, validates, runs in one
+transaction that locks the row it changes, and records one audit event.
+
+One submodule per job, re-exported here (import from `bangban.conduct.actions`): `negative_list`
+(作风办 publishes a version of the 负面清单), `settings` (quiet period, monthly limit, gate code
+validity), `entries` (register, leave, the enterprise's answer), `reports` (unregistered entries),
+`exports` (audited exports) and `labels` (the audit actions' names)."""
+
+from __future__ import annotations
+
+from .entries import DECISIONS, EntryInput, do_leave_entry, do_register_entry, do_respond_entry
+from .exports import do_record_figures_export
+from .labels import ACTION_LABELS
+from .negative_list import do_publish_negative_list
+from .reports import do_report_unregistered
+from .settings import do_update_settings
+
+__all__ = [
+    "ACTION_LABELS",
+    "DECISIONS",
+    "EntryInput",
+    "do_leave_entry",
+    "do_publish_negative_list",
+    "do_record_figures_export",
+    "do_register_entry",
+    "do_report_unregistered",
+    "do_respond_entry",
+    "do_update_settings",
+]

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+
+
+class ConductConfig(AppConfig):
+    name = "bangban.conduct"
+    label = "conduct"
+    verbose_name = "作风建设与涉企执法"
+    # What the shell composes (bangban.core.plugins).
+    api_routers = "bangban.conduct.api.router"
+    nav = "bangban.conduct.nav.NAV"
+    demo = "bangban.conduct.demo.load_demo"
+
+    def ready(self) -> None:
+        from bangban.audit.labels import register_action_labels
+
+        from .actions import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

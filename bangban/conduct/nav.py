@@ -1,0 +1,20 @@
+"""Header entries of conduct (`ConductConfig.nav`): label, url name, who may see it, its place in the
+header and the area menu it is grouped under."""
+
+from __future__ import annotations
+
+from bangban.core.plugins import NavItem
+
+from . import access
+
+NAV: list[NavItem] = [
+    NavItem(
+        "入企登记",
+        "conduct:entries",
+        lambda u: access.is_official(u) or access.is_enterprise_user(u) or access.is_overseer(u),
+        order=137,
+        menu="作风建设",
+    ),
+    NavItem("作风预警", "conduct:flags", lambda u: access.is_overseer(u), order=138, menu="作风建设"),
+    NavItem("负面清单", "conduct:negative_list", lambda u: access.can_read(u), order=139, menu="作风建设"),
+]

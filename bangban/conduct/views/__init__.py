@@ -1,0 +1,27 @@
+"""Pages of the conduct registers: the 负面清单, the 入企登记簿 (list, registering from a page or by the
+gate QR code on a phone, an entry, unregistered entries) and 作风办's flags, figures and settings.
+Every change goes through `actions`."""
+
+from __future__ import annotations
+
+from .entries import entry_create, entry_detail, entry_list, unregistered_create
+from .gate import gate_print, gate_scan, gate_url
+from .negative_list import negative_list, negative_list_new, parse_items
+from .oversight import figures, figures_export, flags, settings_page
+
+__all__ = [
+    "entry_create",
+    "entry_detail",
+    "entry_list",
+    "figures",
+    "figures_export",
+    "flags",
+    "gate_print",
+    "gate_scan",
+    "gate_url",
+    "negative_list",
+    "negative_list_new",
+    "parse_items",
+    "settings_page",
+    "unregistered_create",
+]

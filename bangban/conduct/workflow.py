@@ -1,0 +1,35 @@
+"""The 入企登记簿's state machines as data — pure, no queries.
+
+The actions call `check` before every status change, and `docs/conduct-and-enforcement.md` draws the
+same tables (kept in step by `core/tests/test_workflow_docs.py`).
+"""
+
+from __future__ import annotations
+
+from bangban.core.kit import move, table
+
+from .models import Presence, Response
+
+# An official registers an entry on arrival (在企业) and records the time out once (离开).
+PRESENCE = table(
+    "conduct.presence",
+    Presence,
+    "入企登记",
+    [move("leave", "离开", [Presence.ON_SITE], Presence.LEFT)],
+    initial=[Presence.ON_SITE],
+)
+
+# The enterprise answers each entry once: it confirms it, or reports it as improper (citing a
+# 负面清单 item).
+RESPONSE = table(
+    "conduct.response",
+    Response,
+    "入企登记",
+    [
+        move("confirm", "企业确认", [Response.PENDING], Response.CONFIRMED),
+        move("report", "企业反映不当", [Response.PENDING], Response.REPORTED),
+    ],
+    initial=[Response.PENDING],
+)
+
+TABLES = [PRESENCE, RESPONSE]
