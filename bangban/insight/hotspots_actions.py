@@ -90,7 +90,7 @@ def do_escalate(
         raise ValidationFailed("该堵点没有已派单且未办结的诉求，无需督办", code="no_open_cases")
     requirement = f"【堵点督办】{problem.label}（同一问题共 {problem.case_count} 件诉求一并督办）：{text}"
     orders = [
-        do_issue_order(
+        do_issue_order.inner(
             acting_user=acting_user, kind="supervise", content=requirement[:1000], ticket_id=i, now=now
         ).pk
         for i in eligible

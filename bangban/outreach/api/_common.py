@@ -30,7 +30,7 @@ ERRORS = [
     *(f"{field}_required" for field in CHECKED_FIELDS),
     *(f"{field}_too_long" for field in CHECKED_FIELDS),
     *(f"invalid_{field}" for field in CHECKED_FIELDS),
-    *("association_exists", "association_not_own", "enterprise_out_of_scope", "held_in_future",
+    *("association_exists", "association_required", "association_not_own", "enterprise_out_of_scope", "held_in_future",
       "not_a_participant", "not_an_association_account", "planned_outside_half", "policy_exists",
       "region_out_of_scope", "selection_required", "unknown_enterprise", "unknown_nomination",
       "unknown_region", "unknown_unit", "validation_error"),
