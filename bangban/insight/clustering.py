@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
+from .label_stopwords import LABEL_STOP
+
 __all__ = [
     "CENTROID_THRESHOLD",
     "THRESHOLD",
@@ -68,84 +70,9 @@ _ENTITY_SUFFIX = re.compile(
 ENTITY_CHARS = 4
 _HTML = re.compile(r"<[^>]*>|&[a-z]+;|&#\d+;")
 _NON_WORD = re.compile(r"[^\u4e00-\u9fff0-9a-z]+")
-# Words that carry the framing of a complaint, not its subject: never a label.
-_LABEL_STOP = frozenset(
-    [
-        "关于",
-        "反映",
-        "投诉",
-        "举报",
-        "问题",
-        "请求",
-        "希望",
-        "建议",
-        "咨询",
-        "严重",
-        "要求",
-        "为何",
-        "为什么",
-        "什么",
-        "怎么",
-        "如何",
-        "是否",
-        "能否",
-        "何时",
-        "还是",
-        "相关",
-        "部门",
-        "领导",
-        "政府",
-        "市民",
-        "居民",
-        "业主",
-        "我们",
-        "你们",
-        "他们",
-        "一个",
-        "这个",
-        "那个",
-        "没有",
-        "不能",
-        "可以",
-        "已经",
-        "一直",
-        "至今",
-        "多次",
-        "情况",
-        "存在",
-        "进行",
-        "导致",
-        "影响",
-        "处理",
-        "解决",
-        "尽快",
-        "合理",
-        "合法",
-        "违法",
-        "违规",
-        "谁来",
-        "管管",
-        "请问",
-        "现在",
-        "目前",
-        "附近",
-        "旁边",
-        "再次",
-        "强烈",
-        "坚决",
-        "反对",
-        "恳请",
-        "请",
-        "的",
-        "了",
-        "吗",
-        "在",
-        "和",
-    ]
-)
 # Masked or common administrative prefixes (A市, A5区, 西地省): never part of a label.
 _ADMIN_PREFIX = re.compile(r"(?:^|(?<=\s))(?:[a-z]\d*[省市区县]|[\u4e00-\u9fff]{2}省)+")
-_LABEL_STOP_SORTED = sorted(_LABEL_STOP, key=len, reverse=True)
+_LABEL_STOP_SORTED = sorted(LABEL_STOP, key=len, reverse=True)
 
 
 @dataclass(frozen=True)

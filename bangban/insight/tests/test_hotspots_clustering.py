@@ -50,9 +50,7 @@ def test_key_phrases_skip_framing_words() -> None:
 
 def _sample() -> list[tuple[int, str, str]]:
     if not SAMPLE.exists():
-        pytest.skip(
-            f"the 2020 message-board sample is not present ({SAMPLE}); see docs/text-intelligence.md"
-        )
+        pytest.skip(f"the 2020 message-board sample is not present ({SAMPLE}); see docs/text-intelligence.md")
     import openpyxl
 
     wb = openpyxl.load_workbook(SAMPLE, read_only=True)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bangban.audit.models import AuditEvent
-from bangban.tickets.queries import EXPORT_HEADERS
+from bangban.tickets.export_rows import EXPORT_HEADERS
 from bangban.tickets.workflow import Status
 
 from .work_helpers import make_cast, make_ticket

@@ -22,8 +22,8 @@ from bangban.core.exports import ExportPlan
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import error_response, page_errors
 
+from .. import export_rows, queries
 from .. import forms_work as f
-from .. import queries
 from ..exports import do_record_export
 from ..filters import TicketFilter
 from ..models import SavedView
@@ -61,12 +61,12 @@ def export_plan(user: Any, params: QueryDict) -> ExportPlan:
     return ExportPlan(
         filename=f"{name}_{timezone.localdate():%Y%m%d}.xlsx",
         sheet_title=name,
-        headers=queries.EXPORT_HEADERS,
-        rows=queries.export_rows(user, qs, filters.now),
+        headers=export_rows.EXPORT_HEADERS,
+        rows=export_rows.export_rows(user, qs, filters.now),
         total=qs.count(),
         record=record,
-        widths=queries.EXPORT_WIDTHS,
-        text_columns=queries.EXPORT_TEXT_COLUMNS,
+        widths=export_rows.EXPORT_WIDTHS,
+        text_columns=export_rows.EXPORT_TEXT_COLUMNS,
     )
 
 
