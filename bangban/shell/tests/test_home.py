@@ -111,13 +111,13 @@ def test_every_apps_entries_stand_in_the_headers_order():
         "首页",
         *["派单", "待办诉求", "全部诉求", "我的诉求", "登记诉求", "登记诉求"],
         *["企业库", "本企业", "组织机构", "工作日历"],
-        *["用户管理", "审计日志", "发送队列", "诉求配置"],
+        *["用户管理", "审计日志", "发送队列", "诉求配置", "智能分派"],
         *["市长直通车", "分级会办", "差评整改", "评价核查", "帮办走访", "帮办网络", "帮办服务"],
         *["招商项目", "惠企政策", "惠企政策", "政企沟通", "反映问题", "议事厅", "企业家座谈会"],
         *["入企登记", "作风预警", "负面清单"],
-        *["督查排名", "通报", "月度台账", "数据看板"],
+        *["督查排名", "通报", "月度台账", "数据看板", "堵点分析"],
     ]
-    assert {i.label for i in items if i.admin} == {"用户管理", "审计日志", "发送队列", "诉求配置"}
+    assert {i.label for i in items if i.admin} == {"用户管理", "审计日志", "发送队列", "诉求配置", "智能分派"}
     assert {i.menu for i in items if i.url_name.split(":")[0] in {"enterprises", "org", "workdays"}} == {
         "基础数据"
     }
@@ -130,5 +130,9 @@ def test_the_system_menu_lists_its_entries_in_order(world, login):
         "审计日志",
         "发送队列",
         "诉求配置",
+        "智能分派",
     ]
-    assert [i["url"] for i in context["nav_admin_items"]][-1] == reverse("tickets:config_index")
+    assert [i["url"] for i in context["nav_admin_items"]][-2:] == [
+        reverse("tickets:config_index"),
+        reverse("insight:routing"),
+    ]
