@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
+
 from bangban.core.errors import NotFound, PermissionDenied
 
 from .models import ApiToken, User
@@ -159,3 +161,15 @@ def own_enterprise_id(user: User) -> int:
 def unit_name(user: User) -> str:
     """The name of the unit a staff user acts for (「—」 for an account without one), for messages."""
     return user.unit.name if user.unit is not None else "—"
+
+
+def enterprise_scope_q(user: Any, prefix: str = "enterprise__") -> Q | None:
+    """A filter on the enterprise of a row for the user's scope; None: nothing is visible."""
+    scope = scope_of(user)
+    if scope.city_wide:
+        return Q()
+    if scope.enterprise_id is not None:
+        return Q(**{f"{prefix}id": scope.enterprise_id})
+    if scope.region_path is not None:
+        return Q(**{f"{prefix}region__path__startswith": scope.region_path})
+    return None

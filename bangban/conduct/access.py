@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from bangban.accounts.access import has_any_role, scope_of
+from bangban.accounts.access import enterprise_scope_q, has_any_role, scope_of
 from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 
@@ -65,18 +65,6 @@ def require_official(user: Any) -> None:
 def require_enterprise_user(user: Any) -> None:
     if not is_enterprise_user(user):
         raise PermissionDenied("只有企业用户可以执行此操作")
-
-
-def enterprise_scope_q(user: Any, prefix: str = "enterprise__") -> Q | None:
-    """A filter on the enterprise of a row for the user's scope; None: nothing is visible."""
-    scope = scope_of(user)
-    if scope.city_wide:
-        return Q()
-    if scope.enterprise_id is not None:
-        return Q(**{f"{prefix}id": scope.enterprise_id})
-    if scope.region_path is not None:
-        return Q(**{f"{prefix}region__path__startswith": scope.region_path})
-    return None
 
 
 def visible_entries(user: Any) -> QuerySet[Entry]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from bangban.accounts.access import has_any_role, scope_of
+from bangban.accounts.access import enterprise_scope_q, has_any_role, scope_of
 from bangban.accounts.roles import Role
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from bangban.org.models import Region, RegionLevel
@@ -74,18 +74,6 @@ def can_record_leader_visit(user: Any) -> bool:
 def require_manager(user: Any) -> None:
     if not is_manager(user):
         raise PermissionDenied("只有系统管理员、营商办和单位负责人可以安排帮办专员")
-
-
-def enterprise_scope_q(user: Any, prefix: str = "enterprise__") -> Q | None:
-    """A filter on the enterprise of a row for the user's scope; None: nothing is visible."""
-    scope = scope_of(user)
-    if scope.city_wide:
-        return Q()
-    if scope.enterprise_id is not None:
-        return Q(**{f"{prefix}id": scope.enterprise_id})
-    if scope.region_path is not None:
-        return Q(**{f"{prefix}region__path__startswith": scope.region_path})
-    return None
 
 
 def visible_assignments(user: Any) -> QuerySet[Assignment]:

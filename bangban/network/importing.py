@@ -15,6 +15,7 @@ from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import ApplicationError, FileRejected, ValidationFailed
+from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 from bangban.core.xlsx import cell_text, max_upload_bytes, open_xlsx, read_rows
 from bangban.enterprises.access import visible_enterprises
@@ -24,7 +25,6 @@ from bangban.enterprises.uscc import USCCError, validate_uscc
 from . import actions, workflow
 from .access import access_batch, require_manager
 from .actions import assignments
-from .actions._common import _parse_date
 from .models import Assignment, AssignmentBatch, BatchStatus
 
 REQUIRED_COLUMNS = ["统一社会信用代码", "帮办专员账号"]
@@ -40,7 +40,7 @@ def _date(value: Any, today: dt.date) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return _parse_date(cell_text(value), "started_on", "开始日期")
+    return parse_date(cell_text(value), "started_on", "开始日期")
 
 
 def check_row(

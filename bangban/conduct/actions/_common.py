@@ -45,19 +45,3 @@ def _parse_moment(value: Any, field: str, label: str) -> dt.datetime | None:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return moment
-
-
-def _parse_date(value: Any, field: str, label: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = _text(value)
-    if not text:
-        raise ValidationFailed(f"请填写{label}", code=f"{field}_required", details={"field": field})
-    try:
-        return dt.date.fromisoformat(text.replace("/", "-"))
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"{label}格式不正确，应为 2026-01-02", code=f"invalid_{field}", details={"field": field}
-        ) from exc

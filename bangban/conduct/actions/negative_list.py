@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from bangban.audit.actions import record
 from bangban.core.errors import ValidationFailed
+from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 
 from ..access import require_manager
 from ..models import NegativeListItem, NegativeListVersion
-from ._common import _parse_date, _required, _text
+from ._common import _required, _text
 
 MAX_ITEMS = 100
 
@@ -62,7 +63,7 @@ def do_publish_negative_list(
     date); the versions before it stay as history, and entries keep citing their items."""
     require_manager(acting_user)
     name = _required(title, "title", "请填写清单名称", 120)
-    start = _parse_date(effective_from, "effective_from", "生效日期")
+    start = parse_date(effective_from, "effective_from", "生效日期")
     today = timezone.localdate(now)
     if start < today:
         raise ValidationFailed(

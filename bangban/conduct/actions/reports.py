@@ -9,12 +9,13 @@ from django.utils import timezone
 
 from bangban.audit.actions import record, snapshot
 from bangban.core.errors import ValidationFailed
+from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 
 from ..access import require_enterprise_user
 from ..models import UnregisteredReport
 from ..queries import citable_item
-from ._common import _parse_date, _required, _text
+from ._common import _required, _text
 
 REPORT_WINDOW = dt.timedelta(days=366)
 
@@ -30,7 +31,7 @@ def do_report_unregistered(
     now: dt.datetime,
 ) -> UnregisteredReport:
     require_enterprise_user(acting_user)
-    day = _parse_date(occurred_on, "occurred_on", "入企日期")
+    day = parse_date(occurred_on, "occurred_on", "入企日期")
     today = timezone.localdate(now)
     if day > today:
         raise ValidationFailed(

@@ -13,6 +13,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, ValidationFailed
+from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 from bangban.enterprises.access import access_enterprise
 from bangban.enterprises.models import Enterprise
@@ -21,7 +22,7 @@ from bangban.notifications.actions import notify_user
 from .. import rules
 from ..access import access_assignment, require_manager
 from ..models import Assignment
-from ._common import _parse_date, _text, _today
+from ._common import _text, _today
 
 NOTE_MAX = 200
 
@@ -111,7 +112,7 @@ def _clean_assignment_input(note: Any, started_on: Any, today: dt.date) -> tuple
         raise ValidationFailed(
             f"备注不能超过 {NOTE_MAX} 个字", code="note_too_long", details={"field": "note"}
         )
-    start = today if started_on in (None, "") else _parse_date(started_on, "started_on", "开始日期")
+    start = today if started_on in (None, "") else parse_date(started_on, "started_on", "开始日期")
     if start > today:
         raise ValidationFailed(
             "开始日期不能晚于今天", code="start_in_future", details={"field": "started_on"}
@@ -211,7 +212,7 @@ def do_end_assignment(
             f"原因不能超过 {NOTE_MAX} 个字", code="reason_too_long", details={"field": "reason"}
         )
     today = _today(now)
-    end = today if ended_on in (None, "") else _parse_date(ended_on, "ended_on", "结束日期")
+    end = today if ended_on in (None, "") else parse_date(ended_on, "ended_on", "结束日期")
     a = kit.lock(Assignment.objects.select_related("officer", "enterprise"), assignment_id)
     kit.check_version(a, version)
     if a.ended_on is not None:

@@ -15,6 +15,7 @@ from bangban.accounts.models import User
 from bangban.audit.actions import record, snapshot
 from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action, require_transaction
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
@@ -24,7 +25,7 @@ from bangban.tickets.models import Channel
 
 from ..access import access_contact, can_record_leader_visit, is_officer
 from ..models import Assignment, Contact, ContactKind, Liaison, Verification
-from ._common import _parse_date, _text, _today
+from ._common import _text, _today
 from .verification import verify_url
 
 SUMMARY_MAX = 2000
@@ -60,7 +61,7 @@ def _clean_contact(data: ContactInput, today: dt.date) -> dict[str, Any]:
         add("kind", "invalid_kind", "联系方式无效，应为电话、上门走访、微信或线上平台")
     contact_on: dt.date | None = None
     try:
-        contact_on = _parse_date(data.contact_on, "contact_on", "联系日期")
+        contact_on = parse_date(data.contact_on, "contact_on", "联系日期")
     except ValidationFailed as exc:
         add("contact_on", exc.code, exc.message)
     if contact_on is not None and contact_on > today:
