@@ -35,6 +35,7 @@ import numpy as np
 from scipy import sparse
 
 from .label_stopwords import LABEL_STOP
+from .text import HALF_WIDTH
 
 __all__ = [
     "CENTROID_THRESHOLD",
@@ -104,13 +105,10 @@ class Cluster:
 
 
 # Full-width letters, digits and signs (Ａ１！) to their ASCII forms; the ideographic space to a space.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
 def clean(text: str) -> str:
     """Full-width to half-width, lower case, markup removed (a table, not NFKC: ten times faster,
     and the other compatibility forms do not occur in complaints)."""
-    return _HTML.sub(" ", (text or "").translate(_HALF_WIDTH).lower())
+    return _HTML.sub(" ", (text or "").translate(HALF_WIDTH).lower())
 
 
 def _entities(text: str) -> str:

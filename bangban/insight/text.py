@@ -15,13 +15,13 @@ import threading
 
 import jieba
 
-__all__ = ["clean", "words"]
+__all__ = ["HALF_WIDTH", "clean", "words"]
 
 _TAG = re.compile(r"<[^>]{0,200}>")
 _ENTITY_RESIDUE = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+);?", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 # Full-width ASCII (！ to ～) sits 0xFEE0 above its half-width form; U+3000 is the ideographic space.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 _jieba_ready = threading.Lock()
 _jieba_loaded = False
@@ -34,7 +34,7 @@ def clean(text: str | None) -> str:
         return ""
     text = html.unescape(_TAG.sub(" ", text))
     text = _ENTITY_RESIDUE.sub(" ", text)
-    text = text.translate(_HALF_WIDTH).replace("\xa0", " ")
+    text = text.translate(HALF_WIDTH).replace("\xa0", " ")
     return _SPACE.sub(" ", text).strip().lower()
 
 
