@@ -144,10 +144,12 @@ def _load_accounts(units: dict[str, Unit], generated: list[dict[str, Any]]) -> i
 def _load_app_demos(now: dt.datetime) -> list[str]:
     """Each app's demo records (its `AppConfig.demo`, `bangban.core.plugins`), in the order of
     INSTALLED_APPS: the calendar, the case system's defaults and cases, then the feature apps, each
-    building on the records of those before it."""
+    building on the records of those before it. Each app's records are one transaction: an app's
+    demo is loaded whole or not at all, and its actions run as they do inside a request."""
     lines: list[str] = []
     for _config, load in plugins("demo"):
-        lines += load(now)
+        with transaction.atomic():
+            lines += load(now)
     return lines
 
 
