@@ -10,7 +10,7 @@ DEBUG = False
 # test asks for Argon2 explicitly.
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.MD5PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "bangban.accounts.hashers.CityArgon2PasswordHasher",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

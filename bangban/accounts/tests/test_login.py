@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import argon2
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -83,7 +84,19 @@ def test_passwords_are_hashed_with_argon2_in_production_settings(world):
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
         world.admin.set_password("Another-pass-99")
-        assert world.admin.password.startswith("argon2$")
+        assert world.admin.password.startswith("argon2$argon2id$v=19$m=47104,t=2,p=1$")
+
+
+def test_a_hash_with_other_argon2_parameters_is_rewritten_at_the_next_sign_in(world, client):
+    from config.settings import base
+
+    stock = argon2.PasswordHasher(time_cost=2, memory_cost=102_400, parallelism=8)
+    world.handler_shuyang.password = "argon2" + stock.hash(PASSWORD)
+    world.handler_shuyang.save(update_fields=["password"])
+    with override_settings(PASSWORD_HASHERS=base.PASSWORD_HASHERS):
+        assert post_login(client, "handler_sy", PASSWORD).status_code == 302
+    world.handler_shuyang.refresh_from_db()
+    assert world.handler_shuyang.password.startswith("argon2$argon2id$v=19$m=47104,t=2,p=1$")
 
 
 @pytest.mark.parametrize(
