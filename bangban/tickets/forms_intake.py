@@ -131,6 +131,7 @@ class PortalForm(IntakeForm):
 class MayorPhoneForm(forms.Form):
     phone = forms.CharField(label="手机号码", required=False)
     code = forms.CharField(label="短信验证码", required=False)
+    privacy_consent = forms.CharField(label="同意个人信息保护告知", required=False)
 
 
 class MayorForm(IntakeForm, _ContactFields):

@@ -653,6 +653,8 @@ class PhoneVerification(models.Model):
     attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
     verified_at = models.DateTimeField("验证时间", null=True, blank=True)
     ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    # The version of the 个人信息保护告知 (tickets/privacy.py) the person accepted before the code was sent.
+    privacy_notice = models.CharField("同意的个人信息保护告知版本", max_length=20, default="")
 
     class Meta:
         verbose_name = verbose_name_plural = "手机号验证"

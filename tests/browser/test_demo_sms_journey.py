@@ -26,6 +26,12 @@ def test_a_newcomer_files_on_the_public_column_with_the_demo_phone(
     base = live_server.url
     page.goto(f"{base}/cases/intake/mayor/")
     page.fill("[data-testid=field-phone]", PHONE)
+    # No code before the personal-information notice is accepted; the notice opens from the form.
+    page.click("[data-testid=send-code]")
+    page.wait_for_selector("[data-testid=error-privacy-consent]")
+    assert "个人信息保护告知" in page.get_by_test_id("error-privacy-consent").inner_text()
+    assert page.get_by_test_id("privacy-notice-link").get_attribute("href") == "/cases/intake/privacy/"
+    page.check("[data-testid=field-privacy-consent]")
     page.click("[data-testid=send-code]")
     page.wait_for_selector("[data-testid=code-sent]")
 
@@ -44,12 +50,16 @@ def test_a_newcomer_files_on_the_public_column_with_the_demo_phone(
     page.fill("[data-testid=field-code]", found.group(1))
     page.click("[data-testid=verify]")
     page.wait_for_selector("[data-testid=mayor-form]")
-    page.fill("[data-testid=field-enterprise-name]", "宿迁某新材料有限公司")
+    # The enterprise is found in the register and picked, so the case is linked to it.
+    page.fill("[data-testid=public-enterprise-search]", "泗阳示例")
+    page.click("[data-testid=public-enterprise-option]")
+    assert page.input_value("[data-testid=field-enterprise-name]") == world.ent_siyang.name
+    assert page.input_value("[data-testid=field-enterprise-uscc]") == world.ent_siyang.uscc
     page.fill("[data-testid=field-contact-name]", "赵经理")
     page.fill("[data-testid=field-title]", "新厂区供水管网接入迟迟未落实")
     page.fill("[data-testid=field-content]", "我公司新厂区已建成，供水管网接入申请半年未落实，影响试生产。")
     page.click("[data-testid=submit]")
     page.wait_for_url(re.compile(r"/cases/intake/mayor/done/"))
     ticket = Ticket.objects.get(channel="mayor")
-    assert ticket.contact_phone == PHONE
+    assert ticket.contact_phone == PHONE and ticket.enterprise == world.ent_siyang
     assert ticket.number in page.content()

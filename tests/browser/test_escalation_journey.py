@@ -89,6 +89,7 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     # 1. A visitor confirms a phone number and writes to the mayor's column.
     page.goto(f"{base}/cases/intake/mayor/")
     page.fill("[data-testid=field-phone]", PHONE)
+    page.check("[data-testid=field-privacy-consent]")
     page.click("[data-testid=send-code]")
     page.wait_for_selector("[data-testid=code-sent]")
     page.fill("[data-testid=field-code]", _sms_code())

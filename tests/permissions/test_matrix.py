@@ -69,6 +69,7 @@ PUBLIC_PREFIXES = (
     "ratings/s/",
     "ratings/m/",
     "cases/intake/mayor/",
+    "cases/intake/privacy/",
     "network/v/",
     "django-admin/login/",
     "django-admin/logout/",

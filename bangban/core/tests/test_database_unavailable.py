@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bangban.accounts import actions as account_actions
+from bangban.tickets.privacy import NOTICE_VERSION
 
 MESSAGE = "系统暂时无法访问数据库，请稍后重试"
 
@@ -65,7 +66,10 @@ def test_a_public_form_without_a_database_is_503(db):
     with database_lost():
         assert_unavailable_page(client.get(reverse("tickets:intake_mayor")))
         assert_unavailable_page(
-            client.post(reverse("tickets:intake_mayor"), {"step": "send_code", "phone": "13851234567"})
+            client.post(
+                reverse("tickets:intake_mayor"),
+                {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": "13851234567"},
+            )
         )
 
 

@@ -17,6 +17,7 @@ from django.test import Client
 from bangban.notifications.actions import notify
 from bangban.notifications.delivery import deliver
 from bangban.notifications.models import OutboxMessage, OutboxStatus
+from bangban.tickets.privacy import NOTICE_VERSION
 
 PHONE = "13851234567"
 OTHER = "13900001111"
@@ -30,7 +31,9 @@ def demo(settings):
 
 
 def _send_code(client: Client, phone: str) -> None:
-    answer = client.post("/cases/intake/mayor/", {"step": "send_code", "phone": phone})
+    answer = client.post(
+        "/cases/intake/mayor/", {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": phone}
+    )
     assert answer.status_code == 200
     assert "验证码已发送" in answer.content.decode()
 

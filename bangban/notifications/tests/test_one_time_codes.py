@@ -18,6 +18,7 @@ from bangban.notifications.backends import Backend, DeliveryError
 from bangban.notifications.delivery import deliver
 from bangban.notifications.models import OutboxMessage, OutboxStatus
 from bangban.tickets.intake import do_send_phone_code
+from bangban.tickets.privacy import NOTICE_VERSION
 
 PHONE = "13851234567"
 
@@ -41,7 +42,7 @@ def _staff_pages(world, login, message: OutboxMessage) -> str:
 
 
 def test_a_pending_code_is_shown_to_nobody_but_the_phone_gets_it(world, login, memory_outbox):
-    do_send_phone_code(phone=PHONE)
+    do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE)
     message = OutboxMessage.objects.get(channel="sms", address=PHONE)
     assert message.status == OutboxStatus.PENDING
     assert message.body == ONE_TIME_MASK

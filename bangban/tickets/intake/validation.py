@@ -203,9 +203,13 @@ def resolve_enterprise(
             return None
         return Enterprise.objects.select_related("region").get(pk=own_id)
     if mode == PUBLIC:
+        # A visitor's words link the case to the register when they name one active enterprise: by
+        # its USCC, or else by its exact registered name.
+        active = Enterprise.objects.select_related("region").filter(is_active=True)
         if uscc:
-            return one(Enterprise.objects.select_related("region").filter(uscc=uscc, is_active=True))
-        return None
+            return one(active.filter(uscc=uscc))
+        name = text(data.enterprise_name)
+        return one(active.filter(name=name)) if name else None
     # Staff: a registered enterprise must be one they may see.
     if data.enterprise_id:
         found = lookups.visible_enterprise(user, data.enterprise_id)

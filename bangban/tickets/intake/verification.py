@@ -25,6 +25,7 @@ from bangban.enterprises.validation import FieldError, parse_mobile
 from bangban.notifications.actions import notify
 
 from ..models import Channel, PhoneVerification, Ticket
+from ..privacy import CONSENT_FIELD, CONSENT_MESSAGE, NOTICE_VERSION
 from ._common import field_error, text
 from .channels import DailyCap
 
@@ -79,11 +80,18 @@ def _parse_mobile(phone: str) -> str:
 
 @durable_action
 def do_send_phone_code(
-    *, phone: str, ip: str | None = None, now: dt.datetime | None = None
+    *, phone: str, privacy_notice: str, ip: str | None = None, now: dt.datetime | None = None
 ) -> PhoneVerification:
-    """Send a 6-digit code by SMS (through the outbox). One code per number per minute; the code
-    is valid for 10 minutes and 5 attempts."""
+    """Send a 6-digit code by SMS (through the outbox). `privacy_notice` is the version of the
+    个人信息保护告知 the person accepted: no code without consent to the notice in force. One code per
+    number per minute; the code is valid for 10 minutes and 5 attempts."""
     now = now or timezone.now()
+    if privacy_notice != NOTICE_VERSION:
+        raise ValidationFailed(
+            CONSENT_MESSAGE,
+            code="privacy_consent_required",
+            details={"fields": {CONSENT_FIELD: CONSENT_MESSAGE}},
+        )
     mobile = _parse_mobile(phone)
     recent = (
         PhoneVerification.objects.filter(phone=mobile, created_at__gt=now - RESEND_INTERVAL)
@@ -127,6 +135,7 @@ def do_send_phone_code(
         created_at=now,
         expires_at=now + CODE_TTL,
         ip=ip or None,
+        privacy_notice=privacy_notice,
     )
     notify(
         channel="sms",
@@ -140,7 +149,7 @@ def do_send_phone_code(
         "tickets.phone_code_sent",
         actor=None,
         obj=verification,
-        after={"phone": mask_phone(mobile)},
+        after={"phone": mask_phone(mobile), "privacy_notice": privacy_notice},
         ip=ip,
     )
     return verification

@@ -21,6 +21,7 @@ from bangban.tickets.intake import (
     do_verify_phone_code,
 )
 from bangban.tickets.models import PhoneVerification, Ticket, TicketEvent
+from bangban.tickets.privacy import NOTICE_VERSION
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .intake_helpers import category, make_filers, received_sms_code
@@ -37,7 +38,10 @@ def sent_code(phone: str = PHONE) -> str:
 
 def verified_client(phone: str = PHONE) -> Client:
     client = Client()
-    assert client.post(URL, {"step": "send_code", "phone": phone}).status_code == 200
+    assert (
+        client.post(URL, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": phone}).status_code
+        == 200
+    )
     assert client.post(URL, {"step": "verify", "phone": phone, "code": sent_code(phone)}).status_code == 302
     return client
 
@@ -60,7 +64,7 @@ def _submit(client: Client, **fields):
 
 
 def test_code_is_sent_by_sms_and_stored_only_as_a_hash(db):
-    verification = do_send_phone_code(phone=PHONE, now=T)
+    verification = do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T)
     code = sent_code()
     assert len(code) == 6
     assert code not in verification.code_hash and len(verification.code_hash) == 64
@@ -71,16 +75,16 @@ def test_code_is_sent_by_sms_and_stored_only_as_a_hash(db):
 
 
 def test_one_code_per_number_per_minute(db):
-    do_send_phone_code(phone=PHONE, now=T)
+    do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T)
     with pytest.raises(ApplicationError) as exc:
-        do_send_phone_code(phone=PHONE, now=T + dt.timedelta(seconds=59))
+        do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T + dt.timedelta(seconds=59))
     assert exc.value.code == "rate_limited" and exc.value.status == 429
-    do_send_phone_code(phone=PHONE, now=T + dt.timedelta(seconds=61))
+    do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T + dt.timedelta(seconds=61))
     assert PhoneVerification.objects.filter(phone=PHONE).count() == 2
 
 
 def test_a_wrong_code_counts_and_the_fifth_uses_the_code_up(db):
-    do_send_phone_code(phone=PHONE, now=T)
+    do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T)
     code = sent_code()
     wrong = "000000" if code != "000000" else "111111"
     for left in (4, 3, 2, 1):
@@ -97,7 +101,7 @@ def test_a_wrong_code_counts_and_the_fifth_uses_the_code_up(db):
 
 
 def test_an_expired_code_is_refused(db):
-    do_send_phone_code(phone=PHONE, now=T)
+    do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T)
     with pytest.raises(ApplicationError) as exc:
         do_verify_phone_code(phone=PHONE, code=sent_code(), now=T + dt.timedelta(minutes=10, seconds=1))
     assert exc.value.code == "sms_code_expired" and "已过期" in exc.value.message
@@ -105,7 +109,7 @@ def test_an_expired_code_is_refused(db):
 
 def test_only_mobile_numbers_get_a_code(db):
     with pytest.raises(ApplicationError) as exc:
-        do_send_phone_code(phone="0527-84361234", now=T)
+        do_send_phone_code(privacy_notice=NOTICE_VERSION, phone="0527-84361234", now=T)
     assert exc.value.code == "invalid_phone"
     assert not OutboxMessage.objects.exists()
 
@@ -117,7 +121,9 @@ def test_the_form_appears_only_after_the_phone_is_verified(cases):
     client = Client()
     first = client.get(URL).content.decode()
     assert 'data-testid="phone-step"' in first and 'data-testid="mayor-form"' not in first
-    sent = client.post(URL, {"step": "send_code", "phone": PHONE}).content.decode()
+    sent = client.post(
+        URL, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": PHONE}
+    ).content.decode()
     assert "验证码已发送" in sent
     wrong = client.post(URL, {"step": "verify", "phone": PHONE, "code": "12"})
     assert wrong.status_code == 400 and "验证码不正确" in wrong.content.decode()
@@ -201,7 +207,7 @@ def test_tracking_shows_status_and_public_events_to_the_verified_phone_only(case
 
 
 def test_action_refuses_a_verification_of_another_phone(cases):
-    verification = do_send_phone_code(phone=PHONE, now=T)
+    verification = do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, now=T)
     do_verify_phone_code(phone=PHONE, code=sent_code(), now=T)
     with pytest.raises(ApplicationError) as exc:
         do_intake_mayor_public(
@@ -248,7 +254,7 @@ def test_the_code_is_not_kept_readable_once_sent(db, django_capture_on_commit_ca
 
     backends.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        do_send_phone_code(phone=PHONE)
+        do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE)
     # The phone got the code …
     assert len(backends.sent) == 1
     code = re.search(r"\d{6}", backends.sent[0].body)

@@ -13,6 +13,7 @@ from bangban.core.errors import ApplicationError
 from bangban.notifications.models import OutboxMessage
 from bangban.tickets.intake import do_send_phone_code, public_limits
 from bangban.tickets.models import PhoneVerification, Ticket
+from bangban.tickets.privacy import NOTICE_VERSION
 
 from .intake_helpers import category, received_sms_code
 
@@ -22,7 +23,9 @@ PHONE = "13851234567"
 
 def send(client: Client, phone: str, forged: str = ""):
     headers = {"X-Forwarded-For": forged} if forged else {}
-    return client.post(URL, {"step": "send_code", "phone": phone}, headers=headers)
+    return client.post(
+        URL, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": phone}, headers=headers
+    )
 
 
 def test_defaults():
@@ -50,10 +53,10 @@ def test_one_number_gets_at_most_five_codes_an_hour(db, time_machine):
     time_machine.move_to("2026-11-27 10:00:00+08:00", tick=False)
     for minute in range(5):
         time_machine.move_to(f"2026-11-27 10:{minute * 2:02d}:00+08:00", tick=False)
-        do_send_phone_code(phone=PHONE, ip=f"10.0.0.{minute}")
+        do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, ip=f"10.0.0.{minute}")
     time_machine.move_to("2026-11-27 10:12:00+08:00", tick=False)
     with pytest.raises(ApplicationError) as exc:
-        do_send_phone_code(phone=PHONE, ip="10.0.0.99")
+        do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=PHONE, ip="10.0.0.99")
     assert (
         exc.value.code == "rate_limited"
         and "该手机号获取验证码过于频繁（每小时最多 5 次）" in exc.value.message
@@ -66,7 +69,7 @@ def test_the_global_sms_budget_stops_a_flood_of_numbers_and_addresses(db, settin
     sent = refused = 0
     for n in range(30):
         try:
-            do_send_phone_code(phone=f"1395123{n:04d}", ip=f"10.1.{n}.1")
+            do_send_phone_code(privacy_notice=NOTICE_VERSION, phone=f"1395123{n:04d}", ip=f"10.1.{n}.1")
         except ApplicationError as exc:
             assert exc.code == "rate_limited" and "验证码发送量已达本时段上限" in exc.message
             refused += 1
@@ -111,8 +114,13 @@ def test_one_verified_number_files_at_most_five_cases_a_day(cases):
 @pytest.mark.parametrize("page", [URL, "/cases/intake/mayor/track/"])
 def test_asking_again_within_the_minute_answers_429_with_the_wait(db, page):
     client = Client(REMOTE_ADDR="10.7.7.9")
-    assert client.post(page, {"step": "send_code", "phone": PHONE}).status_code == 200
-    again = client.post(page, {"step": "send_code", "phone": PHONE})
+    assert (
+        client.post(
+            page, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": PHONE}
+        ).status_code
+        == 200
+    )
+    again = client.post(page, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": PHONE})
     assert again.status_code == 429
     assert re.search(r"验证码已发送，请 \d+ 秒后再重新获取", again.content.decode())
     assert PhoneVerification.objects.filter(phone=PHONE).count() == 1
@@ -120,8 +128,11 @@ def test_asking_again_within_the_minute_answers_429_with_the_wait(db, page):
 
 def test_a_mistake_in_the_phone_step_is_still_400(db):
     client = Client(REMOTE_ADDR="10.7.7.10")
-    wrong = client.post(URL, {"step": "send_code", "phone": "12345"})
+    wrong = client.post(URL, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": "12345"})
     assert wrong.status_code == 400 and "请输入正确的11位手机号码" in wrong.content.decode()
-    assert client.post(URL, {"step": "send_code", "phone": PHONE}).status_code == 200
+    assert (
+        client.post(URL, {"step": "send_code", "privacy_consent": NOTICE_VERSION, "phone": PHONE}).status_code
+        == 200
+    )
     bad_code = client.post(URL, {"step": "verify", "phone": PHONE, "code": "12"})
     assert bad_code.status_code == 400 and "验证码不正确" in bad_code.content.decode()

@@ -16,7 +16,15 @@ from .channels import (
     intake_portal,
     intake_window,
 )
-from .mayor import intake_mayor, intake_mayor_done, intake_mayor_register, intake_mayor_track, intake_report
+from .mayor import (
+    intake_mayor,
+    intake_mayor_done,
+    intake_mayor_register,
+    intake_mayor_track,
+    intake_report,
+    privacy_notice,
+    public_enterprise_search,
+)
 
 __all__ = [
     "enterprise_search",
@@ -32,4 +40,6 @@ __all__ = [
     "intake_portal",
     "intake_report",
     "intake_window",
+    "privacy_notice",
+    "public_enterprise_search",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -14,10 +15,12 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.middleware import client_ip
 from bangban.core.views import page_errors
 from bangban.core.xlsx import limit_upload_size
+from bangban.enterprises.models import Enterprise
 
 from .. import intake
 from ..forms_intake import MayorForm, MayorPhoneForm, MayorRegisterForm, ReportForm
 from ..models import Channel, Ticket, Visibility
+from ..privacy import CONSENT_FIELD, NOTICE_VERSION, notice_context
 from ._common import _base_context, _done, _render_form, _staff_context, _uploads
 from .channels import SESSION_LAST_CASE, SESSION_PHONE
 
@@ -41,14 +44,16 @@ def _phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool,
     ip = client_ip(request)
     try:
         if action == "send_code":
-            intake.do_send_phone_code(phone=phone, ip=ip)
+            consented = request.POST.get(CONSENT_FIELD) == NOTICE_VERSION
+            intake.do_send_phone_code(phone=phone, privacy_notice=NOTICE_VERSION if consented else "", ip=ip)
             return True, phone, 200
         verification = intake.do_verify_phone_code(phone=phone, code=request.POST.get("code", ""), ip=ip)
     except REFUSALS:
         raise
     except ApplicationError as exc:
         fields = (exc.details or {}).get("fields") if isinstance(exc.details, dict) else None
-        phone_form.add_error("code" if fields and "code" in fields else "phone", exc.message)
+        field = next((f for f in ("code", CONSENT_FIELD) if fields and f in fields), "phone")
+        phone_form.add_error(field, exc.message)
         status = exc.status if isinstance(exc, intake.RateLimited) else 400
         return True, phone if action == "verify" else "", status
     request.session[SESSION_PHONE] = {"id": verification.pk, "phone": verification.phone}
@@ -99,9 +104,42 @@ def intake_mayor(request: HttpRequest) -> HttpResponse:
             verified_phone=mask_phone(phone) if phone else "",
             sent_to=sent_to,
             phone_value=sent_to or request.POST.get("phone", ""),
+            privacy_notice_version=NOTICE_VERSION,
         ),
         status=status,
     )
+
+
+# How many registered enterprises the public lookup lists, and the shortest query it answers.
+PUBLIC_LOOKUP_RESULTS = 8
+PUBLIC_LOOKUP_MIN = 2
+
+
+@require_GET
+def public_enterprise_search(request: HttpRequest) -> HttpResponse:
+    """htmx, for a visitor whose phone is confirmed: active registered enterprises whose name contains,
+    or USCC starts with, the query — names, regions and USCCs are public register data. Picking one
+    fills the form, so the case is linked to the register."""
+    _vid, phone = _session_phone(request)
+    if not phone:
+        raise PermissionDenied("请先验证手机号")
+    q = (request.GET.get("q") or "").strip()[:100]
+    results = []
+    if len(q) >= PUBLIC_LOOKUP_MIN:
+        results = list(
+            Enterprise.objects.filter(is_active=True)
+            .filter(Q(name__icontains=q) | Q(uscc__startswith=q.upper()))
+            .select_related("region")
+            .only("id", "name", "uscc", "region__name")
+            .order_by("name")[:PUBLIC_LOOKUP_RESULTS]
+        )
+    return render(request, "tickets/intake_public_enterprise_results.html", {"results": results, "q": q})
+
+
+@require_GET
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The 个人信息保护告知 of the public pages, readable without an account."""
+    return render(request, "tickets/privacy_notice.html", notice_context())
 
 
 @require_GET
@@ -142,6 +180,7 @@ def intake_mayor_track(request: HttpRequest) -> HttpResponse:
             "verified_phone": mask_phone(phone) if phone else "",
             "sent_to": sent_to,
             "phone_value": sent_to or request.POST.get("phone", ""),
+            "privacy_notice_version": NOTICE_VERSION,
             "number": number,
             "ticket": ticket,
             "events": events,

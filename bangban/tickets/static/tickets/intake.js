@@ -33,6 +33,16 @@
       return;
     }
     if (event.target.closest("[data-clear-enterprise]")) setEnterprise("", "", "");
+    // The public column: a registered enterprise fills the typed name and USCC.
+    var fill = event.target.closest("[data-fill-enterprise]");
+    if (fill) {
+      var name = document.getElementById("id_enterprise_name");
+      var uscc = document.getElementById("id_enterprise_uscc");
+      if (name) name.value = fill.getAttribute("data-name");
+      if (uscc) uscc.value = fill.getAttribute("data-uscc");
+      var list = document.getElementById("public-enterprise-results");
+      if (list) list.textContent = "";
+    }
   });
   function syncSections() {
     document.querySelectorAll("[data-show-when]").forEach(function (section) {
@@ -48,6 +58,6 @@
   document.addEventListener("DOMContentLoaded", syncSections);
   // The search box is not part of the submission.
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Enter" && event.target.id === "enterprise-q") event.preventDefault();
+    if (event.key === "Enter" && (event.target.id === "enterprise-q" || event.target.id === "public-enterprise-q")) event.preventDefault();
   });
 })();
