@@ -111,6 +111,15 @@ def test_main_pages_work_under_the_policy_without_a_violation(
     page.wait_for_selector("#chart-channel canvas")
     box = page.locator("#chart-channel canvas").first.bounding_box()
     assert box is not None and box["width"] > 100
+    # The axis labels are laid out inside the chart: the plot area leaves them room below.
+    layout = page.evaluate(
+        """() => {
+            const chart = echarts.getInstanceByDom(document.getElementById("chart-channel"));
+            const rect = chart.getModel().getComponent("grid").coordinateSystem.getRect();
+            return {contain: chart.getOption().grid[0].containLabel, below: chart.getHeight() - rect.y - rect.height};
+        }"""
+    )
+    assert layout["contain"] is True and layout["below"] >= 20
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # the tooltip
     page.wait_for_timeout(300)
     no_violation()

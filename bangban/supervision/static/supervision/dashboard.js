@@ -13,13 +13,18 @@
     var chart = echarts.init(el, null, { renderer: "canvas" });
     instances[c.key] = chart;
     var horizontal = c.kind === "hbar";
-    var axisCat = { type: "category", data: c.categories, inverse: horizontal, axisLabel: { interval: 0, rotate: horizontal ? 0 : 30 } };
-    var axisVal = { type: "value" };
+    // Long unit names are cut to the label's width (the tooltip shows them whole); the grid grows to
+    // hold the labels instead of clipping them at the chart's edge.
+    var axisCat = {
+      type: "category", data: c.categories, inverse: horizontal,
+      axisLabel: { interval: 0, rotate: horizontal ? 0 : 30, width: horizontal ? 110 : 90, overflow: "truncate" }
+    };
+    var axisVal = { type: "value", minInterval: 1 };
     chart.setOption({
       animation: false,
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll" },
-      grid: { left: horizontal ? 120 : 40, right: 20, top: 30, bottom: 60 },
+      grid: { left: 8, right: 24, top: 30, bottom: 8, containLabel: true },
       xAxis: horizontal ? axisVal : axisCat,
       yAxis: horizontal ? axisCat : axisVal,
       series: c.series.map(function (s) {
