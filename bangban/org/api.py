@@ -240,15 +240,17 @@ def list_units(
     type: UnitType | None = None,
     region: str = "",
     site_level: SiteLevel | None = None,
+    active: bool | None = None,
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> dict[str, Any]:
-    """按名称/简称/编码或拼音首字母（`q`，如 sysp → 沭阳县行政审批局）、单位类型、区划代码（含下级区划）、场所层级筛选；按区划排列（同一区划的单位相邻）。"""
+    """按名称/简称/编码或拼音首字母（`q`，如 sysp → 沭阳县行政审批局）、单位类型、区划代码（含下级区划）、场所层级、是否在用（`active`）筛选；按区划排列（同一区划的单位相邻）。"""
     filters = UnitFilter(
         q=q.strip(),
         type=type.value if type else "",
         region=region.strip(),
         site_level=site_level.value if site_level else "",
+        active="" if active is None else ("1" if active else "0"),
     )
     return page_body(unit_list(request.user, filters), page, size, unit_out)
 

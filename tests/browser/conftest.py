@@ -103,3 +103,14 @@ def log_in(page: Any, base_url: str, username: str, password: str) -> None:
     page.fill("#id_password", password)
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=current-user]", state="attached")
+
+
+def pick_unit(scope: Any, field: str, query: str, name: str) -> None:
+    """Choose a unit in a unit picker by the keyboard: type `query` into the picker whose search box
+    id ends with `field` (e.g. "-lead"), wait for `name` to be the highlighted option, press Enter."""
+    box = scope.locator(f"input[data-picker-input][id$='{field}']")
+    box.fill(query)
+    active = scope.locator("[data-unit-option].active")
+    active.filter(has_text=name).wait_for()
+    box.press("Enter")
+    scope.locator("[data-testid=unit-chip]", has_text=name).wait_for()

@@ -20,7 +20,7 @@ from bangban.conftest import PASSWORD, World, _fresh_workday_calendar, login, ma
 from bangban.tickets.models import Ticket
 from bangban.tickets.workflow import Status
 
-from .conftest import log_in
+from .conftest import log_in, pick_unit
 
 # Data migrations (the role table) must survive the flush between live-server tests.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -85,7 +85,7 @@ def test_enterprise_files_on_a_phone_and_sees_its_case_closed_after_rating(
     switch_user(page, base, people["dispatcher"].username)
     page.goto(f"{base}/cases/dispatch/")
     row = page.locator(f"[data-testid=dispatch-row][data-number='{number}']")
-    row.locator("select[name$='-lead_unit']").select_option(str(world.shuyang_gov.pk))
+    pick_unit(row, "-lead", "沭阳县人民", world.shuyang_gov.name)
     row.locator("[data-testid=dispatch-submit]").click()
     page.wait_for_selector(".alert-success")
     assert page.locator(f"[data-testid=dispatch-row][data-number='{number}']").count() == 0

@@ -17,7 +17,7 @@ from bangban.tickets.models import Ticket
 from bangban.tickets.sweeper import sweep_deadlines
 from bangban.tickets.workflow import Status
 
-from .conftest import log_in
+from .conftest import log_in, pick_unit
 
 # The live server needs committed data. Rows seeded by data migrations (roles, deadline policies)
 # are recreated on demand, so no serialized rollback is needed.
@@ -74,7 +74,7 @@ def test_a_case_left_in_the_queue_turns_overdue_and_leaves_the_count_once_dispat
 
     # 4. Dispatched, it leaves the overdue count and the overdue list.
     row = page.locator(f"[data-testid=dispatch-row][data-number='{number}']")
-    row.locator("select[name$='-lead_unit']").select_option(str(world.shuyang_gov.pk))
+    pick_unit(row, "-lead", "沭阳县人民", world.shuyang_gov.name)
     row.locator("[data-testid=dispatch-submit]").click()
     page.wait_for_selector("[data-testid=empty]")
     assert page.locator("[data-testid=dispatch-overdue-count]").get_attribute("data-count") == "0"

@@ -121,7 +121,7 @@ def test_a_trained_model_suggests_and_pre_fills_the_dispatch_form(
     assert found is not None
     reasons = found.group(1)
     assert any(term in reasons for term in ("废气", "污水", "排放", "直排", "河道", "污染"))
-    assert re.search(rf'<option value="{city.shuyang_gov.pk}" selected>', row)
+    assert re.search(rf'name="t\d+-lead_unit" value="{city.shuyang_gov.pk}"', row)
     assert re.search(rf'<option value="{city.environment.pk}" selected>', row)
 
     api = login(city.dispatcher).get(f"/api/v1/insight/cases/{pending.pk}/suggestion").json()
@@ -147,7 +147,7 @@ def test_below_the_threshold_the_suggestion_is_shown_but_nothing_is_pre_filled(
 
     row = _row(login(city.dispatcher).get(reverse("tickets:dispatch_queue")).content.decode(), pending.number)
     assert 'data-prefilled="no"' in row and f"置信度低于 {below:.2f}，未预填" in row
-    assert not re.search(rf'<option value="{city.shuyang_gov.pk}" selected>', row)
+    assert not re.search(rf'name="t\d+-lead_unit" value="{city.shuyang_gov.pk}"', row)
     assert not re.search(rf'<option value="{city.environment.pk}" selected>', row)
     api = login(city.dispatcher).get(f"/api/v1/insight/cases/{pending.pk}/suggestion").json()
     assert api["available"] is True and api["threshold"] == below
@@ -168,7 +168,7 @@ def test_without_a_model_dispatch_works_from_the_routing_table_as_before(cases, 
     row = _row(html, pending.number)
     assert 'data-testid="routing-advice"' not in row
     assert "建议：泗阳县人民政府" in row
-    assert re.search(rf'<option value="{cases.siyang_gov.pk}" selected>', row)
+    assert re.search(rf'name="t\d+-lead_unit" value="{cases.siyang_gov.pk}"', row)
 
     api = login(cases.dispatcher).get(f"/api/v1/insight/cases/{pending.pk}/suggestion")
     assert api.status_code == 200
@@ -207,7 +207,7 @@ def test_a_corrupt_model_falls_back_to_the_routing_table_and_the_page_says_so(
     assert response.status_code == 200
     row = _row(response.content.decode(), pending.number)
     assert 'data-testid="routing-advice"' not in row
-    assert re.search(rf'<option value="{city.siyang_gov.pk}" selected>', row)
+    assert re.search(rf'name="t\d+-lead_unit" value="{city.siyang_gov.pk}"', row)
 
     api = login(city.dispatcher).get(f"/api/v1/insight/cases/{pending.pk}/suggestion").json()
     assert api["available"] is False and "无法使用" in api["message"]

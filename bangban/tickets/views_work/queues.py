@@ -41,7 +41,6 @@ from ..filters import DEADLINE_CHOICES, SORT_CHOICES, TicketFilter
 from ..merge_proposals import merge_proposals
 from ..models import Category, Channel, SavedView, Ticket, TicketType, Urgency
 from ..near_duplicates import Proposal
-from ..queries import dispatch_targets
 from ..workflow import Status
 from ._common import _intake_url
 
@@ -126,9 +125,9 @@ def _filter_options(user: Any, filters: TicketFilter, *, units: bool) -> dict[st
         ),
     }
     if units:
-        options["unit_options"] = _options(
-            dispatch_targets().values_list("code", "name"), c.get("lead_unit", "")
-        )
+        # The unit filter is a unit picker (type-ahead), so only the chosen unit is on the page.
+        chosen = filters.lead_unit
+        options["unit_selected"] = [(chosen.code, chosen.name)] if chosen is not None else []
         options["units"] = True
     return options
 
@@ -218,8 +217,8 @@ class DispatchRow:
     dispatch_badge: DeadlineBadge
     dispatch_label: str
     prefix: str
-    lead_options: str
-    co_options: str
+    lead_selected: list[tuple[int, str]]
+    suggested_unit: tuple[int, str] | None
     category_options: str
     urgency_options: str
     advice: Advice | None = None
@@ -252,15 +251,15 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
     filters = TicketFilter(request.GET, user)
     qs = queries.dispatch_queue(filters)
     context = _list_context(request, queue="dispatch", filters=filters, qs=qs, units=True)
-    # The selects of every row's dispatch form share one read of units and categories; only the
-    # selected option differs per row (a form per row would query them again for every case).
-    unit_choices = [
-        (str(pk), escape(name)) for pk, name in queries.dispatch_targets().values_list("pk", "name")
-    ]
+    # Units are chosen with the unit picker (type-ahead over the directory): the page carries only
+    # the names of the units it pre-fills or suggests. The categories are on the page once (a
+    # <template> each row's select fills itself from when first used); a row carries only its
+    # pre-selected category.
     category_choices = [
         (str(pk), escape(path))
         for pk, path in Category.objects.filter(is_active=True).order_by("path").values_list("pk", "path")
     ]
+    category_names = dict(category_choices)
     # Suggestions of a routing advisor (bangban.insight), when one is registered and has a usable
     # model; a confident one pre-fills the form, otherwise the routing rule table's unit does.
     suggestions = advice.advise([row.ticket for row in context["rows"]], filters.now)
@@ -270,7 +269,12 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
     for row in context["rows"]:
         t = row.ticket
         found = suggestions.get(t.pk)
+        # The names come with the rows (select_related) and the advice: no query per row.
+        names = {u.pk: u.name for u in (t.suggested_unit, t.lead_unit) if u is not None and u.is_active}
+        if found and found.unit_id:
+            names[found.unit_id] = found.unit_name
         lead = found.unit_id if found and found.prefill_unit else t.suggested_unit_id or t.lead_unit_id
+        hint = (found.unit_id if found else None) or t.suggested_unit_id
         category = found.category_id if found and found.prefill_category else t.category_id
         dispatch_rows.append(
             DispatchRow(
@@ -278,9 +282,14 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
                 dispatch_badge=dispatch_badge(t, filters.now),
                 dispatch_label=dispatch_clock_label(t),
                 prefix=f"t{t.pk}",
-                lead_options=_selected_options(unit_choices, lead),
-                co_options=_selected_options(unit_choices, None),
-                category_options=_selected_options(category_choices, category),
+                lead_selected=[(lead, names[lead])] if lead is not None and lead in names else [],
+                suggested_unit=(hint, names[hint]) if hint is not None and hint in names else None,
+                category_options=_selected_options(
+                    [(str(category), category_names[str(category)])]
+                    if str(category) in category_names
+                    else [],
+                    category,
+                ),
                 urgency_options=_selected_options(
                     [(v, escape(label)) for v, label in Urgency.choices], t.urgency
                 ),
@@ -292,6 +301,7 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         {
             "title": "派单",
             "dispatch_rows": dispatch_rows,
+            "dispatch_categories": _selected_options(category_choices, None),
             # Mayor-channel cases still in their review are listed but not the dispatcher's to send.
             # (the flag is registered by bangban.escalation in `guards` and annotated by
             # `queries.dispatch_queue`, unknown to the type checker)
