@@ -68,6 +68,14 @@ def require_inspector(user: Any) -> None:
         raise PermissionDenied("只有执法人员可以使用首违不罚辅助决定")
 
 
+def own_unit_id(user: Any) -> int:
+    """The unit an inspector decides for."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id is None:
+        raise PermissionDenied("该账号未关联单位，不能记录执法决定")
+    return int(unit_id)
+
+
 def visible_decisions(user: Any) -> QuerySet[Decision]:
     qs = Decision.objects.all()
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):

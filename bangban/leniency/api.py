@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import Router, answers
-from bangban.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from bangban.core.errors import Conflict, InvalidTransition, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
@@ -38,7 +38,7 @@ REVIEW_ERRORS = [
 ]
 
 
-class ItemOut(Schema):
+class LeniencyItemOut(Schema):
     id: int = Field(description="事项ID（决定时引用）")
     code: str = Field(description="编号")
     revision: int = Field(description="修订版次")
@@ -52,14 +52,14 @@ class ItemOut(Schema):
     unit_name: str = Field(description="所属单位")
 
 
-class CatalogueQuery(PageQuery):
+class LeniencyCatalogueQuery(PageQuery):
     field: str | None = Field(None, description="领域")
     discretion: str | None = Field(None, description="裁量")
     unit: str | None = Field(None, description="所属单位ID")
     q: str | None = Field(None, description="编号、违法行为或适用情形包含的文字")
 
 
-class FactsIn(Schema):
+class LeniencyFactsIn(Schema):
     first_offence: bool | None = Field(None, description="是否初次违法（执法人员掌握）")
     minor: bool | None = Field(None, description="违法情节是否轻微")
     intentional: bool | None = Field(None, description="是否存在主观故意")
@@ -70,20 +70,22 @@ class FactsIn(Schema):
     safety_line: bool | None = Field(None, description="是否触碰质量安全底线")
 
 
-class CaseIn(Schema):
+class LeniencyCaseIn(Schema):
     enterprise_id: int = Field(description="企业ID")
     item_id: int = Field(description="清单事项ID")
     case_date: dt.date = Field(description="违法行为发现日期（“近两年”从此日往前算）")
-    facts: FactsIn = Field(description="案件事实：每项须回答 true 或 false，缺一项 400 facts_required")
+    facts: LeniencyFactsIn = Field(
+        description="案件事实：每项须回答 true 或 false，缺一项 400 facts_required"
+    )
     narrative: str = Field(description="案情简述")
 
 
-class DecisionIn(CaseIn):
+class LeniencyDecisionIn(LeniencyCaseIn):
     outcome: str = Field(description="决定：no_penalty / reduced / lighter / penalty")
     reason: str = Field("", description="决定理由（与系统建议不一致时必填）")
 
 
-class ProposalOut(Schema):
+class LeniencyProposalOut(Schema):
     outcome: str = Field(
         description="建议：no_penalty 不予处罚 / reduced 减轻处罚 / lighter 从轻处罚 / penalty 依法处罚"
     )
@@ -96,7 +98,7 @@ class ProposalOut(Schema):
     history_since: dt.date = Field(description="近两年的起算日")
 
 
-class DecisionOut(Schema):
+class LeniencyDecisionOut(Schema):
     id: int = Field(description="决定ID")
     number: str = Field(description="决定编号")
     enterprise_id: int = Field(description="企业ID")
@@ -122,7 +124,7 @@ class DecisionOut(Schema):
     version: int = Field(description="版本号；审查时原样提交")
 
 
-class DecisionQuery(PageQuery):
+class LeniencyDecisionQuery(PageQuery):
     month: str | None = Field(None, description="决定月份，如 2026-11")
     outcome: str | None = Field(None, description="决定")
     status: str | None = Field(None, description="审查状态")
@@ -131,13 +133,13 @@ class DecisionQuery(PageQuery):
     q: str | None = Field(None, description="决定编号、企业名称或违法行为包含的文字")
 
 
-class ReviewIn(Schema):
+class LeniencyReviewIn(Schema):
     verdict: str = Field(description="approve 审查通过 / correct 审查纠正")
     note: str = Field("", description="审查意见（纠正时必填）")
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
-class FigureOut(Schema):
+class LeniencyFigureOut(Schema):
     unit_id: int = Field(description="单位ID")
     unit_name: str = Field(description="单位")
     decisions: int = Field(description="决定数")
@@ -168,7 +170,7 @@ def decision_out(d: Decision) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _case(payload: CaseIn, **extra: Any) -> actions.DecisionInput:
+def _case(payload: LeniencyCaseIn, **extra: Any) -> actions.DecisionInput:
     return actions.DecisionInput(
         enterprise_id=payload.enterprise_id,
         item_id=payload.item_id,
@@ -179,8 +181,10 @@ def _case(payload: CaseIn, **extra: Any) -> actions.DecisionInput:
     )
 
 
-@router.get("/catalogue", response=answers(Page[ItemOut], "invalid_discretion"), summary="现行免罚轻罚清单")
-def list_catalogue(request: HttpRequest, query: Query[CatalogueQuery]) -> Any:
+@router.get(
+    "/catalogue", response=answers(Page[LeniencyItemOut], "invalid_discretion"), summary="现行免罚轻罚清单"
+)
+def list_catalogue(request: HttpRequest, query: Query[LeniencyCatalogueQuery]) -> Any:
     if not is_staff_member(request.user):
         raise NotFound()
     params = {k: v for k, v in query.dict(exclude={"page", "size"}).items() if v is not None}
@@ -189,11 +193,11 @@ def list_catalogue(request: HttpRequest, query: Query[CatalogueQuery]) -> Any:
 
 @router.post(
     "/propose",
-    response=answers(ProposalOut, CASE_ERRORS),
+    response=answers(LeniencyProposalOut, CASE_ERRORS),
     summary="首违不罚辅助决定：生成建议（不记录）",
     description="执法人员提交案件事实，系统查询本企业近两年的违法记录并给出建议及法律依据。规则见 docs/leniency.md。",
 )
-def propose(request: AuthedHttpRequest, payload: CaseIn) -> Any:
+def propose(request: AuthedHttpRequest, payload: LeniencyCaseIn) -> Any:
     prepared = actions.prepare_decision(acting_user=request.user, data=_case(payload), now=timezone.now())
     proposal: Proposal = prepared.proposal
     return {
@@ -210,21 +214,21 @@ def propose(request: AuthedHttpRequest, payload: CaseIn) -> Any:
 
 @router.get(
     "/decisions",
-    response=answers(Page[DecisionOut], "invalid_month", "invalid_outcome", "invalid_status"),
+    response=answers(Page[LeniencyDecisionOut], "invalid_month", "invalid_outcome", "invalid_status"),
     summary="免罚轻罚决定",
 )
-def list_decisions(request: HttpRequest, query: Query[DecisionQuery]) -> Any:
+def list_decisions(request: HttpRequest, query: Query[LeniencyDecisionQuery]) -> Any:
     params = {k: v for k, v in query.dict(exclude={"page", "size"}).items() if v is not None}
     return page_body(queries.decision_list(request.user, params), query, out=decision_out)
 
 
 @router.post(
     "/decisions",
-    response=answers({201: DecisionOut}, DECISION_ERRORS),
+    response=answers({201: LeniencyDecisionOut}, DECISION_ERRORS),
     summary="记录免罚轻罚决定（执法人员）",
     description="系统重新计算建议；决定与建议不一致时须填 reason，否则 400 deviation_reason_required。",
 )
-def create_decision(request: AuthedHttpRequest, payload: DecisionIn) -> Any:
+def create_decision(request: AuthedHttpRequest, payload: LeniencyDecisionIn) -> Any:
     decision = actions.do_record_decision(
         acting_user=request.user,
         data=_case(payload, outcome=payload.outcome, reason=payload.reason),
@@ -233,17 +237,17 @@ def create_decision(request: AuthedHttpRequest, payload: DecisionIn) -> Any:
     return Status(201, decision_out(access_decision(request.user, decision.pk)))
 
 
-@router.get("/decisions/{decision_id}", response=answers(DecisionOut), summary="免罚轻罚决定详情")
+@router.get("/decisions/{decision_id}", response=answers(LeniencyDecisionOut), summary="免罚轻罚决定详情")
 def get_decision(request: HttpRequest, decision_id: int) -> Any:
     return decision_out(access_decision(request.user, decision_id))
 
 
 @router.post(
     "/decisions/{decision_id}/review",
-    response=answers(DecisionOut, REVIEW_ERRORS),
+    response=answers(LeniencyDecisionOut, REVIEW_ERRORS),
     summary="司法局审查决定：审查通过或审查纠正",
 )
-def review_decision(request: AuthedHttpRequest, decision_id: int, payload: ReviewIn) -> Any:
+def review_decision(request: AuthedHttpRequest, decision_id: int, payload: LeniencyReviewIn) -> Any:
     decision = actions.do_review_decision(
         acting_user=request.user,
         decision_id=decision_id,
@@ -257,15 +261,13 @@ def review_decision(request: AuthedHttpRequest, decision_id: int, payload: Revie
 
 @router.get(
     "/figures",
-    response=answers(list[FigureOut], "invalid_month", "month_required"),
-    summary="月度统计（按单位）",
+    response=answers(list[LeniencyFigureOut], "invalid_month"),
+    summary="月度统计（按单位；不指定月份为本月）",
 )
 def figures(request: HttpRequest, month: str = "") -> Any:
     if not sees_decisions(request.user):
         raise NotFound()
-    span = queries.month_param({"month": month})
-    if span is None:
-        raise ValidationFailed("请指定月份，如 2026-11", code="month_required", details={"field": "month"})
+    span = queries.month_param({"month": month}) or queries.MonthSpan.of(timezone.localdate())
     return [
         {"unit_id": r.unit.pk, "unit_name": r.unit.name, **{f: getattr(r, f) for f in queries.FIGURE_FIELDS}}
         for r in queries.unit_figures(request.user, span)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -56,7 +57,7 @@ FIRST = {"first_offence": True, "minor": True, "intentional": False, "harmful": 
          "harm_removed": False, "new_economy": False, "safety_line": False}  # fmt: skip
 
 
-def catalogue_file(rows: list[tuple[str, ...]]) -> SimpleUploadedFile:
+def catalogue_file(rows: Sequence[Sequence[str]]) -> SimpleUploadedFile:
     """An .xlsx like the template, holding `rows`."""
     book = Workbook()
     sheet = book.active

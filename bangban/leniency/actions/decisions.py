@@ -22,7 +22,7 @@ from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 
 from .. import queries, workflow
-from ..access import access_decision, require_inspector
+from ..access import access_decision, own_unit_id, require_inspector
 from ..models import CatalogueItem, Decision, Outcome, Review
 from ..rules import QUESTIONS, Facts, History, Proposal, propose
 from ._common import _required, _text
@@ -142,7 +142,7 @@ def do_record_decision(*, acting_user: User, data: DecisionInput, now: dt.dateti
         number=f"tmp-{uuid.uuid4().hex[:24]}",
         enterprise=prepared.enterprise,
         item=prepared.item,
-        unit_id=acting_user.unit_id,
+        unit_id=own_unit_id(acting_user),
         case_date=prepared.case_date,
         facts=prepared.facts.as_dict(),
         narrative=prepared.narrative,
