@@ -143,7 +143,7 @@ def bench(decisions: int, runs: int) -> None:
                     number=f"B{i:08d}",
                     enterprise_id=heavy[i % 300] if i % 3 == 0 else rng.choice(enterprise_ids),
                     item_id=items[i % 500],
-                    unit_id=inspector.unit_id,
+                    unit_id=inspector.unit_id or 0,
                     case_date=timezone.localdate(at),
                     facts=FIRST,
                     narrative="基准",

@@ -31,9 +31,9 @@ def answer_facts(page: Any, facts: dict[str, bool], skip: str = "") -> None:
             page.click(f"[data-testid=fact-{key}-{'yes' if value else 'no'}]")
 
 
-def fill_case(page: Any, cast: Any, code: str, day: dt.date, narrative: str) -> None:
-    page.select_option("[data-testid=field-item]", str(cast.items[code].pk))
-    page.fill("[data-testid=field-enterprise]", cast.world.ent_shuyang.name)
+def fill_case(page: Any, people: Any, code: str, day: dt.date, narrative: str) -> None:
+    page.select_option("[data-testid=field-item]", str(people.items[code].pk))
+    page.fill("[data-testid=field-enterprise]", people.world.ent_shuyang.name)
     page.fill("[data-testid=field-case-date]", day.isoformat())
     page.fill("[data-testid=field-narrative]", narrative)
 

@@ -137,7 +137,7 @@ def decision_aid(request: AuthedHttpRequest) -> HttpResponse:
                 messages.success(request, f"已记录决定 {decision.number}：{decision.get_outcome_display()}")
                 return redirect("leniency:decision_detail", decision.pk)
             prepared = actions.prepare_decision(acting_user=user, data=data, now=now)
-            values["outcome"] = values["outcome"] or prepared.proposal.outcome
+            values["outcome"] = prepared.proposal.outcome  # a new proposal resets the choice
         except REFUSALS:
             raise
         except ApplicationError as exc:
