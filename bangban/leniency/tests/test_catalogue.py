@@ -9,6 +9,7 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from bangban.leniency.actions import catalogue as module
 from bangban.leniency.demo import catalogue_file
 from bangban.leniency.models import CatalogueImport, CatalogueItem, Decision
 
@@ -95,3 +96,27 @@ def test_the_catalogue_page_filters_and_exports(cast, login):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "编号" and sorted(r[0] for r in rows[1:]) == ["HB-02", "SC-04", "SW-02"]
     assert login(cast.world.enterprise_user).get("/leniency/catalogue/").status_code == 404
+
+
+def test_a_failure_while_confirming_leaves_nothing_half_written(cast, login, monkeypatch):
+    rows = catalogue_rows(cast.world)
+    new = [(f"NW-{i}", *rows[0][1:]) for i in range(3)]
+    client = login(cast.sifa)
+    upload(client, catalogue_file(new))
+    batch = CatalogueImport.objects.latest("pk")
+    real = module._write_item
+    calls = []
+
+    def failing(user, data, now):
+        calls.append(data["code"])
+        if len(calls) == 3:
+            raise RuntimeError("disk full")
+        return real(user, data, now)
+
+    monkeypatch.setattr(module, "_write_item", failing)
+    client.raise_request_exception = False
+    answer = client.post(f"/leniency/catalogue/import/{batch.pk}/", {"do": "apply"})
+    assert answer.status_code == 500 and len(calls) == 3
+    assert not CatalogueItem.objects.filter(code__startswith="NW-").exists()
+    batch.refresh_from_db()
+    assert batch.status == "previewed"
