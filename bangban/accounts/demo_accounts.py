@@ -164,6 +164,15 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "label": "执法人员 · 市市场监管局",
     },
     {
+        "username": "sifa",
+        "full_name": "陆文静",
+        "roles": [Role.LEGAL_OVERSIGHT],
+        "unit": "city-justice",
+        "rank": "zheng_ke",
+        "title": "行政执法协调监督科科长",
+        "label": "司法局执法监督 · 市司法局",
+    },
+    {
         "username": "jianduyuan",
         "full_name": "朱秀英",
         "roles": [Role.VOLUNTEER_SUPERVISOR],

@@ -21,6 +21,7 @@ class Role(models.TextChoices):
     SERVICE_OFFICER = "service_officer", "帮办专员/驻厂员"
     CHIEF_SERVICE_OFFICER = "chief_service_officer", "首席服务员"
     INSPECTOR = "inspector", "执法人员"
+    LEGAL_OVERSIGHT = "legal_oversight", "司法局执法监督"
     VOLUNTEER_SUPERVISOR = "volunteer_supervisor", "营商环境监督员"
     ASSOCIATION = "association", "行业协会商会"
     AUDITOR = "auditor", "审计员"
@@ -38,6 +39,7 @@ CITY_WIDE_ROLES = frozenset(
         Role.VICE_MAYOR,
         Role.MAYOR,
         Role.CONDUCT_OFFICE,
+        Role.LEGAL_OVERSIGHT,
         Role.AUDITOR,
         Role.HOTLINE_AGENT,
     }

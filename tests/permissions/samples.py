@@ -224,6 +224,24 @@ def _conduct(w: World, s: Samples) -> None:
     s.gate_token = gate_token(w.ent_shuyang.pk, D)
 
 
+def _leniency(w: World, s: Samples) -> None:
+    from bangban.leniency.models import CatalogueImport, CatalogueItem, Decision
+
+    s.leniency_item = CatalogueItem.objects.create(
+        code="SC-01", field="市场监管", behaviour="未按规定公示年度报告", violated_basis="《企业信息公示暂行条例》第八条",
+        penalty_basis="《企业信息公示暂行条例》第十七条", conditions="首次且及时补报", discretion="no_penalty",
+        unit=w.shuyang_gov, created_by=w.admin, created_at=D,
+    )  # fmt: skip
+    s.decision = Decision.objects.create(
+        number="MF2026-000001", enterprise=w.ent_shuyang, item=s.leniency_item, unit=w.shuyang_gov, case_date=TODAY,
+        facts={}, narrative="未按期公示年度报告", proposal="no_penalty", proposal_rule="first_offence",
+        outcome="no_penalty", decided_by=w.handler_shuyang, decided_at=D,
+    )  # fmt: skip
+    s.leniency_import = CatalogueImport.objects.create(
+        file_name="清单.xlsx", created_by=w.admin, created_at=D
+    )
+
+
 def _outreach(w: World, s: Samples) -> None:
     from bangban.outreach.models import (
         Association,
@@ -389,6 +407,7 @@ def build(w: World) -> Samples:
     _ratings(w, s)
     _network(w, s)
     _conduct(w, s)
+    _leniency(w, s)
     _outreach(w, s)
     _supervision(w, s)
     _elsewhere(w, s)
