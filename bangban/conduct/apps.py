@@ -12,7 +12,6 @@ class ConductConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
-
         from bangban.tickets.guards import register_dispatch_guard
 
         from .actions import ACTION_LABELS
