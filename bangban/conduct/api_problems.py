@@ -38,7 +38,7 @@ LIST_ERRORS = ["invalid_kind", "invalid_status", "invalid_region"]
 PROBLEM_LIST_ERRORS = ["invalid_source", "invalid_progress", "invalid_region", "invalid_month"]
 
 
-class DesignationOut(Schema):
+class ZtcDesignationOut(Schema):
     id: int = Field(description="ID")
     enterprise_id: int = Field(description="企业ID")
     enterprise_name: str = Field(description="企业名称")
@@ -52,7 +52,7 @@ class DesignationOut(Schema):
     version: int = Field(description="版本号；终止时原样提交")
 
 
-class DesignationIn(Schema):
+class ZtcDesignationIn(Schema):
     enterprise_id: int = Field(description="企业ID")
     kind: str = Field(description="through_train 直通车企业 / observation 作风观察点")
     starts_on: dt.date = Field(description="起始日期")
@@ -60,13 +60,13 @@ class DesignationIn(Schema):
     note: str = Field("", description="说明")
 
 
-class DesignationEndIn(Schema):
+class ZtcDesignationEndIn(Schema):
     ends_on: dt.date = Field(description="最后一天（不早于起始日期）")
     note: str = Field("", description="终止说明")
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
-class DesignationQuery(PageQuery):
+class ZtcDesignationQuery(PageQuery):
     kind: str | None = Field(None, description="类型")
     status: str | None = Field(
         None, description="active 有效（默认）/ upcoming 未开始 / ended 已终止 / all 全部"
@@ -75,7 +75,7 @@ class DesignationQuery(PageQuery):
     q: str | None = Field(None, description="企业名称或信用代码包含的文字")
 
 
-class ReturnCallIn(Schema):
+class ZtcReturnCallIn(Schema):
     enterprise_id: int = Field(description="企业ID（须为回访日的直通车企业或观察点）")
     called_on: dt.date = Field(description="回访日期")
     contact: str = Field(description="受访人")
@@ -84,7 +84,7 @@ class ReturnCallIn(Schema):
     problems: list[str] = Field([], description="企业反映的问题，每条成为一个问题清单事项")
 
 
-class ReturnCallOut(Schema):
+class ZtcReturnCallOut(Schema):
     id: int = Field(description="回访ID")
     enterprise_id: int = Field(description="企业ID")
     called_on: dt.date = Field(description="回访日期")
@@ -92,7 +92,7 @@ class ReturnCallOut(Schema):
     problem_ids: list[int] = Field(description="生成的问题清单事项ID")
 
 
-class ProblemOut(Schema):
+class ZtcProblemOut(Schema):
     id: int = Field(description="问题ID")
     source: str = Field(description="symposium 座谈会 / covert 明察暗访 / callback 电话回访 / other 其他")
     source_ref: str = Field(description="来源说明")
@@ -119,7 +119,7 @@ class ProblemOut(Schema):
     version: int = Field(description="版本号；转办、办结时原样提交")
 
 
-class ProblemIn(Schema):
+class ZtcProblemIn(Schema):
     source: str = Field(description="symposium 座谈会 / covert 明察暗访 / callback 电话回访 / other 其他")
     source_ref: str = Field("", description="来源说明（如座谈会名称、暗访窗口）")
     enterprise_id: int | None = Field(None, description="企业ID（座谈会、电话回访必填）")
@@ -130,19 +130,19 @@ class ProblemIn(Schema):
     unit_id: int | None = Field(None, description="拟转办的责任单位ID（选填）")
 
 
-class TransferIn(Schema):
+class ZtcTransferIn(Schema):
     unit_id: int | None = Field(None, description="责任单位ID（主办；不填用登记时的拟转办单位）")
     urgency: str = Field("general", description="urgent 紧急 / general 一般 / complex 复杂（决定办理时限）")
     note: str = Field("", description="转办意见")
     version: int | None = Field(None, description="读取时的版本号（可选）")
 
 
-class ResolveIn(Schema):
+class ZtcResolveIn(Schema):
     note: str = Field(description="办结说明")
     version: int | None = Field(None, description="读取时的版本号（可选）")
 
 
-class ProblemQuery(PageQuery):
+class ZtcProblemQuery(PageQuery):
     source: str | None = Field(None, description="问题来源")
     progress: str | None = Field(
         None,
@@ -218,30 +218,30 @@ def _problem(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/designations", response=answers(Page[DesignationOut], LIST_ERRORS), summary="直通车企业与作风观察点"
+    "/designations", response=answers(Page[ZtcDesignationOut], LIST_ERRORS), summary="直通车企业与作风观察点"
 )
-def list_designations(request: HttpRequest, query: Query[DesignationQuery]) -> Any:
+def list_designations(request: HttpRequest, query: Query[ZtcDesignationQuery]) -> Any:
     qs = queries_problems.designation_list(request.user, _params(query), timezone.localdate())
     return page_body(qs, query, out=designation_out)
 
 
 @router.post(
     "/designations",
-    response=answers({201: DesignationOut}, DESIGNATE_ERRORS),
+    response=answers({201: ZtcDesignationOut}, DESIGNATE_ERRORS),
     summary="确定直通车企业或作风观察点（作风办）",
     description="同一企业同一类型的有效期不能重叠（400 already_designated）。",
 )
-def designate(request: HttpRequest, payload: DesignationIn) -> Any:
+def designate(request: HttpRequest, payload: ZtcDesignationIn) -> Any:
     d = actions.do_designate(acting_user=request.user, now=timezone.now(), **payload.dict())
     return Status(201, _designation(request, d.pk))
 
 
 @router.post(
     "/designations/{designation_id}/end",
-    response=answers(DesignationOut, END_ERRORS),
+    response=answers(ZtcDesignationOut, END_ERRORS),
     summary="终止直通车企业或作风观察点（作风办）",
 )
-def end_designation(request: HttpRequest, designation_id: int, payload: DesignationEndIn) -> Any:
+def end_designation(request: HttpRequest, designation_id: int, payload: ZtcDesignationEndIn) -> Any:
     d = actions.do_end_designation(
         acting_user=request.user, designation_id=designation_id, now=timezone.now(), **payload.dict()
     )
@@ -250,11 +250,11 @@ def end_designation(request: HttpRequest, designation_id: int, payload: Designat
 
 @router.post(
     "/return-calls",
-    response=answers({201: ReturnCallOut}, CALL_ERRORS),
+    response=answers({201: ZtcReturnCallOut}, CALL_ERRORS),
     summary="登记电话回访（作风办）",
     description="企业反映的每个问题成为一个待转办的问题清单事项（来源：电话回访）。",
 )
-def record_return_call(request: HttpRequest, payload: ReturnCallIn) -> Any:
+def record_return_call(request: HttpRequest, payload: ZtcReturnCallIn) -> Any:
     call = actions.do_record_return_call(acting_user=request.user, now=timezone.now(), **payload.dict())
     return Status(
         201,
@@ -268,22 +268,22 @@ def record_return_call(request: HttpRequest, payload: ReturnCallIn) -> Any:
     )
 
 
-@router.get("/problems", response=answers(Page[ProblemOut], PROBLEM_LIST_ERRORS), summary="问题清单")
-def list_problems(request: HttpRequest, query: Query[ProblemQuery]) -> Any:
+@router.get("/problems", response=answers(Page[ZtcProblemOut], PROBLEM_LIST_ERRORS), summary="问题清单")
+def list_problems(request: HttpRequest, query: Query[ZtcProblemQuery]) -> Any:
     now = timezone.now()
     qs = queries_problems.problem_list(request.user, _params(query), now)
     return page_body(qs, query, out=lambda item: problem_out(item, now))
 
 
-@router.get("/problems/{item_id}", response=answers(ProblemOut), summary="问题清单事项")
+@router.get("/problems/{item_id}", response=answers(ZtcProblemOut), summary="问题清单事项")
 def get_problem(request: HttpRequest, item_id: int) -> Any:
     return _problem(request, item_id)
 
 
 @router.post(
-    "/problems", response=answers({201: ProblemOut}, PROBLEM_ERRORS), summary="登记问题清单事项（作风办）"
+    "/problems", response=answers({201: ZtcProblemOut}, PROBLEM_ERRORS), summary="登记问题清单事项（作风办）"
 )
-def record_problem(request: HttpRequest, payload: ProblemIn) -> Any:
+def record_problem(request: HttpRequest, payload: ZtcProblemIn) -> Any:
     item = actions.do_record_problem(
         acting_user=request.user, data=actions.ProblemInput(**payload.dict()), now=timezone.now()
     )
@@ -292,12 +292,12 @@ def record_problem(request: HttpRequest, payload: ProblemIn) -> Any:
 
 @router.post(
     "/problems/{item_id}/transfer",
-    response=answers(ProblemOut, TRANSFER_ERRORS),
+    response=answers(ZtcProblemOut, TRANSFER_ERRORS),
     summary="转办（作风办）",
     description="生成一件“作风直通车”诉求并直接派至责任单位主办，按渠道和紧急程度起算办理时限；"
     "此后事项的进度取自该诉求（答复或办结即为已办结）。",
 )
-def transfer_problem(request: HttpRequest, item_id: int, payload: TransferIn) -> Any:
+def transfer_problem(request: HttpRequest, item_id: int, payload: ZtcTransferIn) -> Any:
     actions.do_transfer_problem(
         acting_user=request.user, item_id=item_id, now=timezone.now(), **payload.dict()
     )
@@ -305,9 +305,11 @@ def transfer_problem(request: HttpRequest, item_id: int, payload: TransferIn) ->
 
 
 @router.post(
-    "/problems/{item_id}/resolve", response=answers(ProblemOut, RESOLVE_ERRORS), summary="直接办结（作风办）"
+    "/problems/{item_id}/resolve",
+    response=answers(ZtcProblemOut, RESOLVE_ERRORS),
+    summary="直接办结（作风办）",
 )
-def resolve_problem(request: HttpRequest, item_id: int, payload: ResolveIn) -> Any:
+def resolve_problem(request: HttpRequest, item_id: int, payload: ZtcResolveIn) -> Any:
     actions.do_resolve_problem(
         acting_user=request.user, item_id=item_id, now=timezone.now(), **payload.dict()
     )
