@@ -14,6 +14,7 @@ from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import Router, answers
 from bangban.core.errors import Conflict, InvalidTransition, NotFound
+from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from . import actions, queries_problems
@@ -231,7 +232,7 @@ def list_designations(request: HttpRequest, query: Query[ZtcDesignationQuery]) -
     summary="确定直通车企业或作风观察点（作风办）",
     description="同一企业同一类型的有效期不能重叠（400 already_designated）。",
 )
-def designate(request: HttpRequest, payload: ZtcDesignationIn) -> Any:
+def designate(request: AuthedHttpRequest, payload: ZtcDesignationIn) -> Any:
     d = actions.do_designate(acting_user=request.user, now=timezone.now(), **payload.dict())
     return Status(201, _designation(request, d.pk))
 
@@ -241,7 +242,7 @@ def designate(request: HttpRequest, payload: ZtcDesignationIn) -> Any:
     response=answers(ZtcDesignationOut, END_ERRORS),
     summary="终止直通车企业或作风观察点（作风办）",
 )
-def end_designation(request: HttpRequest, designation_id: int, payload: ZtcDesignationEndIn) -> Any:
+def end_designation(request: AuthedHttpRequest, designation_id: int, payload: ZtcDesignationEndIn) -> Any:
     d = actions.do_end_designation(
         acting_user=request.user, designation_id=designation_id, now=timezone.now(), **payload.dict()
     )
@@ -254,7 +255,7 @@ def end_designation(request: HttpRequest, designation_id: int, payload: ZtcDesig
     summary="登记电话回访（作风办）",
     description="企业反映的每个问题成为一个待转办的问题清单事项（来源：电话回访）。",
 )
-def record_return_call(request: HttpRequest, payload: ZtcReturnCallIn) -> Any:
+def record_return_call(request: AuthedHttpRequest, payload: ZtcReturnCallIn) -> Any:
     call = actions.do_record_return_call(acting_user=request.user, now=timezone.now(), **payload.dict())
     return Status(
         201,
@@ -283,7 +284,7 @@ def get_problem(request: HttpRequest, item_id: int) -> Any:
 @router.post(
     "/problems", response=answers({201: ZtcProblemOut}, PROBLEM_ERRORS), summary="登记问题清单事项（作风办）"
 )
-def record_problem(request: HttpRequest, payload: ZtcProblemIn) -> Any:
+def record_problem(request: AuthedHttpRequest, payload: ZtcProblemIn) -> Any:
     item = actions.do_record_problem(
         acting_user=request.user, data=actions.ProblemInput(**payload.dict()), now=timezone.now()
     )
@@ -297,7 +298,7 @@ def record_problem(request: HttpRequest, payload: ZtcProblemIn) -> Any:
     description="生成一件“作风直通车”诉求并直接派至责任单位主办，按渠道和紧急程度起算办理时限；"
     "此后事项的进度取自该诉求（答复或办结即为已办结）。",
 )
-def transfer_problem(request: HttpRequest, item_id: int, payload: ZtcTransferIn) -> Any:
+def transfer_problem(request: AuthedHttpRequest, item_id: int, payload: ZtcTransferIn) -> Any:
     actions.do_transfer_problem(
         acting_user=request.user, item_id=item_id, now=timezone.now(), **payload.dict()
     )
@@ -309,7 +310,7 @@ def transfer_problem(request: HttpRequest, item_id: int, payload: ZtcTransferIn)
     response=answers(ZtcProblemOut, RESOLVE_ERRORS),
     summary="直接办结（作风办）",
 )
-def resolve_problem(request: HttpRequest, item_id: int, payload: ZtcResolveIn) -> Any:
+def resolve_problem(request: AuthedHttpRequest, item_id: int, payload: ZtcResolveIn) -> Any:
     actions.do_resolve_problem(
         acting_user=request.user, item_id=item_id, now=timezone.now(), **payload.dict()
     )

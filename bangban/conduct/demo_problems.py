@@ -96,16 +96,16 @@ def load_problems(now: dt.datetime) -> list[str]:
         return [f"作风建设：直通车企业和观察点 {len(firms)} 家"]
     items = []
     cited = dict(NegativeListItem.objects.values_list("code", "pk"))
-    for source, ref, firm, text, days, code in PROBLEMS:
-        region = next((code for name, code in REGIONS.items() if name in ref), "321302")
+    for source, ref, index, text, days, code in PROBLEMS:
+        region = next((r for name, r in REGIONS.items() if name in ref), "321302")
         items.append(
             actions.do_record_problem.inner(
                 acting_user=zuofeng,
                 data=actions.ProblemInput(
                     source=source,
                     source_ref=ref,
-                    enterprise_id=firms[firm].pk if firm is not None else None,
-                    region_code="" if firm is not None else region,
+                    enterprise_id=firms[index].pk if index is not None else None,
+                    region_code="" if index is not None else region,
                     text=text,
                     found_on=today - dt.timedelta(days=days),
                     item_id=cited.get(code) if code else None,
@@ -113,10 +113,10 @@ def load_problems(now: dt.datetime) -> list[str]:
                 now=now,
             )
         )
-    for firm, satisfied, raised in ((firms[2], False, ["环评批复迟迟没有答复，多次电话无人接听。"]),
+    for called, satisfied, raised in ((firms[2], False, ["环评批复迟迟没有答复，多次电话无人接听。"]),
                                     (firms[4], True, ["希望税务部门上门辅导新的申报系统。"])):  # fmt: skip
         call = actions.do_record_return_call.inner(
-            acting_user=zuofeng, enterprise_id=firm.pk, called_on=today - dt.timedelta(days=2), contact="企业负责人",
+            acting_user=zuofeng, enterprise_id=called.pk, called_on=today - dt.timedelta(days=2), contact="企业负责人",
             satisfied=satisfied, problems=raised, now=now,
         )  # fmt: skip
         items.extend(call.problems.all())
@@ -133,6 +133,7 @@ def load_problems(now: dt.datetime) -> list[str]:
     if "chengban_sy" in users and "danwei_sy" in users:
         items[0].refresh_from_db()
         case_id = items[0].case_id
+        assert case_id is not None
         do_accept.inner(acting_user=users["chengban_sy"], ticket_id=case_id, now=now)
         do_submit_reply.inner(
             acting_user=users["chengban_sy"], ticket_id=case_id,

@@ -169,7 +169,9 @@ def do_transfer_problem(
     assert unit is not None
     if urgency not in Urgency.values:
         raise ValidationFailed("请选择办理时限类别", code="invalid_urgency", details={"field": "urgency"})
-    result = do_intake(POLICY, acting_user, _case_input(item), now=now, intake_mode=INTAKE_MODE[item.source])
+    result = do_intake(
+        POLICY, acting_user, _case_input(item), now=now, intake_mode=INTAKE_MODE[ProblemSource(item.source)]
+    )
     case = do_dispatch.inner(
         acting_user=acting_user,
         ticket_id=result.ticket.pk,

@@ -131,7 +131,7 @@ def test_a_transferred_problem_follows_its_case_to_the_close(cast: Any, login: A
 
 def test_problem_closed_directly_and_bad_input_refused(cast: Any, login: Any) -> None:
     client = login(cast.zuofeng)
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"source": "nope"}, "invalid_source"),
         ({"text": " "}, "text_required"),
         ({"source": "symposium"}, "enterprise_required"),

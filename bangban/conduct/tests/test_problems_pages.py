@@ -122,6 +122,7 @@ def test_the_monthly_list_counts_per_region_and_unit_and_exports(cast: Any, logi
     # Overdue: the case's deadline passed while it is still open.
     assert client.get("/api/v1/conduct/problems", {"progress": "overdue"}).json()["count"] == 0
     case_id = ProblemItem.objects.get(pk=first.pk).case_id
+    assert case_id is not None
     Ticket.objects.filter(pk=case_id).update(due_at=timezone.now() - dt.timedelta(hours=1))
     assert client.get("/api/v1/conduct/problems", {"progress": "overdue"}).json()["count"] == 1
     empty = client.get("/conduct/problems/monthly/", {"month": "2020-01"}).content.decode()

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from bangban.accounts.access import own_enterprise_id
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
@@ -57,7 +58,7 @@ def designations(request: AuthedHttpRequest) -> HttpResponse:
         return render(
             request,
             "conduct/problems_designation_own.html",
-            {"designations": queries_problems.designations_of(user.enterprise_id, today)},
+            {"designations": queries_problems.designations_of(own_enterprise_id(user), today)},
         )
     if not is_overseer(user):
         raise NotFound()
