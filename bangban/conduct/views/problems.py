@@ -217,6 +217,7 @@ def problem_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "errors": errors,
             "units": _units(),
             "urgencies": Urgency.choices,
+            "can_manage": is_manager(user),
             "can_act": is_manager(user) and bool(PROBLEM.allowed_actions(item.state)),
         },
         status=status,
