@@ -102,7 +102,7 @@ def bench(items: int, transfers: int) -> None:
             name=f"单位{i:03d}",
             region=city if i < 20 else counties[i % 10],
             type=UnitType.CITY_DEPARTMENT if i < 20 else UnitType.COUNTY_DEPARTMENT,
-        )  # fmt: skip
+        )
         for i in range(200)
     ]
     zuofeng = User.objects.create_user(username="zuofeng", password="x", full_name="作风办", unit=units[0])
@@ -116,7 +116,7 @@ def bench(items: int, transfers: int) -> None:
                 industry="C",
                 scale="small",
                 tier="general",
-            )  # fmt: skip
+            )
             for i in range(20_000)
         ],
         batch_size=2000,
@@ -154,7 +154,7 @@ def bench(items: int, transfers: int) -> None:
                         dispatched_at=at,
                         due_at=at + dt.timedelta(days=7),
                         status=Status.REPLIED if i % 2 == 0 else Status.IN_PROGRESS,
-                    )  # fmt: skip
+                    )
                 )
             rows.append(
                 ProblemItem(
@@ -168,7 +168,7 @@ def bench(items: int, transfers: int) -> None:
                     unit=unit,
                     state=state,
                     closed_note="当场整改" if state == ProblemState.RESOLVED else "",
-                )  # fmt: skip
+                )
             )
         Ticket.objects.bulk_create(cases, batch_size=2000)
         case_ids = iter(Ticket.objects.order_by("pk").values_list("pk", flat=True))
