@@ -11,10 +11,14 @@ from django.utils import timezone
 
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
+from bangban.conduct.actions.problems import TRANSFER_FLOW
 from bangban.conduct.models import ProblemItem, ProblemState
 from bangban.conftest import make_user
-from bangban.tickets.actions import do_accept, do_approve_reply, do_submit_reply
+from bangban.core.errors import PermissionDenied
+from bangban.tickets.actions import do_accept, do_approve_reply, do_dispatch, do_submit_reply
 from bangban.tickets.defaults import ensure_defaults
+from bangban.tickets.guards import ReviewSignOff
+from bangban.tickets.intake import IntakeInput, do_intake_api
 from bangban.tickets.models import Channel, Ticket
 from bangban.tickets.workflow import Status
 
@@ -187,3 +191,28 @@ def test_return_call_problems_become_items(cast: Any, login: Any) -> None:
     listed = client.get(f"{API}/problems", {"source": "callback"}).json()["items"]
     assert {p["id"] for p in listed} == set(ids)
     assert all(p["enterprise_name"] == w.ent_siyang.name and p["region_code"] == "321323" for p in listed)
+
+
+def test_only_the_conduct_office_dispatches_through_its_own_flow(cast: Any, login: Any) -> None:
+    """The dispatch guard clears 作风办's own 转办 and nothing else: 营商办 (who sees every case but is
+    no dispatcher) naming the flow is still refused by the ordinary dispatcher rule."""
+    w = cast.world
+    case = do_intake_api(
+        acting_user=cast.zuofeng, channel="conduct", data=IntakeInput(title="作风问题", content="窗口推诿")
+    ).ticket
+    with pytest.raises(PermissionDenied):
+        do_dispatch(
+            acting_user=w.biz_office, ticket_id=case.pk, lead_unit_id=w.shuyang_gov.pk,
+            authorised_by=ReviewSignOff(TRANSFER_FLOW, case.pk),
+        )  # fmt: skip
+    # Another case's sign-off does not clear this one, even for 作风办.
+    with pytest.raises(PermissionDenied):
+        do_dispatch(
+            acting_user=cast.zuofeng, ticket_id=case.pk, lead_unit_id=w.shuyang_gov.pk,
+            authorised_by=ReviewSignOff(TRANSFER_FLOW, case.pk + 1),
+        )  # fmt: skip
+    done = do_dispatch(
+        acting_user=cast.zuofeng, ticket_id=case.pk, lead_unit_id=w.shuyang_gov.pk,
+        authorised_by=ReviewSignOff(TRANSFER_FLOW, case.pk),
+    )  # fmt: skip
+    assert done.lead_unit_id == w.shuyang_gov.pk
