@@ -28,6 +28,7 @@ def _switch(page: Any, base: str, username: str) -> None:
 def test_designate_record_transfer_and_the_unit_closes_the_case(
     live_server: Any,
     page: Any,
+    phone_page: Any,
     cast: Any,  # noqa: F811
 ) -> None:
     ensure_defaults()
@@ -46,7 +47,22 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     assert "直通车企业" in row.inner_text()
     assert Designation.objects.filter(enterprise=w.ent_shuyang).count() == 1
 
-    # 2. A 明察暗访 finding goes into the 问题清单 (first without a text: a Chinese error).
+    # 2. On a phone, 作风办 records a return call to it: the problem raised joins the 问题清单.
+    phone = phone_page
+    log_in(phone, base, cast.zuofeng.username, PASSWORD)
+    phone.goto(f"{base}/conduct/ztc/calls/new/?enterprise={w.ent_shuyang.pk}")
+    phone.fill("[data-testid=field-contact]", "王经理")
+    phone.click("[data-testid=submit]")
+    assert "请选择企业是否满意" in phone.inner_text("[data-testid=error-satisfied]")
+    phone.click("[data-testid=satisfied-no]")
+    phone.fill("[data-testid=field-problems]", "消防验收排期超过一个月")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    phone.click("[data-testid=submit]")
+    phone.wait_for_selector("[data-testid=problem-row]")
+    assert "消防验收排期超过一个月" in phone.inner_text("[data-testid=problems]")
+    ProblemItem.objects.get(source="callback").delete()  # the rest of the journey follows one item
+
+    # 3. A 明察暗访 finding goes into the 问题清单 (first without a text: a Chinese error).
     page.goto(f"{base}/conduct/problems/new/")
     page.fill("[data-testid=field-source-ref]", "沭阳县政务服务中心不动产登记窗口")
     page.select_option("[data-testid=field-region]", "321322")
@@ -58,7 +74,7 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     page.wait_for_selector("[data-testid=problem-detail]")
     assert page.get_attribute("[data-testid=progress]", "data-progress") == "pending"
 
-    # 3. 转办 to 沭阳县政府: a case is created and dispatched to the unit.
+    # 4. 转办 to 沭阳县政府: a case is created and dispatched to the unit.
     page.select_option("[data-testid=transfer-form] [data-testid=field-unit]", str(w.shuyang_gov.pk))
     page.click("[data-testid=transfer]")
     page.wait_for_selector("[data-testid=case-link]")
@@ -70,7 +86,7 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     listed = page.locator(f"[data-testid=problem-row][data-id='{item.pk}'] [data-testid=progress]")
     assert listed.get_attribute("data-progress") == "in_progress" and listed.inner_text() == "办理中"
 
-    # 4. The unit accepts and answers the case; its head approves the reply.
+    # 5. The unit accepts and answers the case; its head approves the reply.
     _switch(page, base, w.handler_shuyang.username)
     page.goto(f"{base}/cases/unit/")
     page.locator(f"[data-testid=case-row][data-number='{case.number}'] [data-testid=case-link]").click()
@@ -87,7 +103,7 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     page.click("[data-testid=submit-review]")
     page.wait_for_selector("[data-testid=status][data-status=replied]")
 
-    # 5. 作风办's list and monthly list show the item closed.
+    # 6. 作风办's list and monthly list show the item closed.
     _switch(page, base, cast.zuofeng.username)
     page.goto(f"{base}/conduct/problems/")
     closed = page.locator(f"[data-testid=problem-row][data-id='{item.pk}'] [data-testid=progress]")
