@@ -21,7 +21,7 @@ from bangban.accounts.access import enterprise_scope_q, has_any_role, scope_of
 from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 
-from .models import Entry, Flag, UnregisteredReport
+from .models import Designation, Entry, Flag, ProblemItem, UnregisteredReport
 
 MANAGER_ROLES = frozenset({Role.CONDUCT_OFFICE, Role.ADMIN})
 OVERSIGHT_ROLES = MANAGER_ROLES | frozenset({Role.BIZ_OFFICE, Role.AUDITOR})
@@ -131,3 +131,31 @@ def visible_flags(user: Any) -> QuerySet[Flag]:
     if scoped is None:
         return Flag.objects.none()
     return Flag.objects.filter(scoped) if scoped else Flag.objects.all()
+
+
+# --- 直通车企业、观察点 and the 问题清单 (R7.1) ------------------------------------------------------
+# 作风办 designates enterprises and keeps the 问题清单; the supervising roles read both in their scope;
+# an enterprise user sees its own enterprise's designations (and the channel to use), never the list.
+
+
+def visible_designations(user: Any) -> QuerySet[Designation]:
+    qs = Designation.objects.all()
+    if is_overseer(user):
+        scoped = enterprise_scope_q(user)
+        if scoped is not None:
+            return qs.filter(scoped) if scoped else qs
+    if is_enterprise_user(user):
+        return qs.filter(enterprise_id=user.enterprise_id)
+    return qs.none()
+
+
+def visible_problems(user: Any) -> QuerySet[ProblemItem]:
+    """The 问题清单 in the user's scope: a county's supervisors read the items of their region."""
+    if not is_overseer(user):
+        return ProblemItem.objects.none()
+    scope = scope_of(user)
+    if scope.city_wide:
+        return ProblemItem.objects.all()
+    if scope.region_path is not None:
+        return ProblemItem.objects.filter(region__path__startswith=scope.region_path)
+    return ProblemItem.objects.none()

@@ -6,13 +6,16 @@ class ConductConfig(AppConfig):
     label = "conduct"
     verbose_name = "作风建设与涉企执法"
     # What the shell composes (bangban.core.plugins).
-    api_routers = "bangban.conduct.api.router"
+    api_routers = "bangban.conduct.routers.ROUTERS"
     nav = "bangban.conduct.nav.NAV"
-    demo = "bangban.conduct.demo.load_demo"
+    demo = "bangban.conduct.demo_problems.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.tickets.guards import register_dispatch_guard
 
         from .actions import ACTION_LABELS
+        from .hooks import dispatch_guard
 
         register_action_labels(ACTION_LABELS)
+        register_dispatch_guard(dispatch_guard)

@@ -246,3 +246,140 @@ class ConductSettings(models.Model):
 
     def __str__(self) -> str:
         return "作风建设设置"
+
+
+# --- 直通车企业、作风观察点 and the 问题清单 (R7.1) -----------------------------------------------------
+
+
+class DesignationKind(models.TextChoices):
+    THROUGH_TRAIN = "through_train", "直通车企业"
+    OBSERVATION = "observation", "作风观察点"
+
+
+class Designation(models.Model):
+    """作风办 designates an enterprise as a 直通车企业 or a 作风观察点 from a date, until a date (or
+    open-ended); ending a designation sets its last day. One enterprise holds at most one
+    designation of a kind for any day."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=20, choices=DesignationKind.choices)
+    starts_on = models.DateField("起始日期")
+    ends_on = models.DateField("截止日期", null=True, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确定人", on_delete=models.PROTECT, related_name="+"
+    )
+    designated_at = models.DateTimeField("确定时间")
+    end_note = models.CharField("终止说明", max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        indexes = [models.Index(fields=["enterprise", "kind"], name="conduct_designation_ent")]
+        verbose_name = "直通车企业与观察点"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.enterprise_id} {self.starts_on:%Y-%m-%d}"
+
+
+class ProblemSource(models.TextChoices):
+    SYMPOSIUM = "symposium", "座谈会"
+    COVERT = "covert", "明察暗访"
+    CALLBACK = "callback", "电话回访"
+    OTHER = "other", "其他"
+
+
+class ProblemState(models.TextChoices):
+    PENDING = "pending", "待转办"
+    TRANSFERRED = "transferred", "已转办"
+    RESOLVED = "resolved", "直接办结"
+
+
+class ReturnCall(models.Model):
+    """作风办 calls a 直通车企业 back (电话回访): who was spoken to, whether the enterprise is satisfied,
+    and the problems it raised (each one a 问题清单 item)."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
+    )
+    called_on = models.DateField("回访日期", db_index=True)
+    contact = models.CharField("受访人", max_length=50)
+    satisfied = models.BooleanField("是否满意")
+    note = models.CharField("回访情况", max_length=1000, blank=True)
+    called_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="回访人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        ordering = ["-called_on", "-pk"]
+        verbose_name = "电话回访"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"回访 {self.enterprise_id} {self.called_on:%Y-%m-%d}"
+
+
+class ProblemItem(models.Model):
+    """One item of the 问题清单: a problem found by a 座谈会, a 明察暗访 or an 电话回访. 转办 makes it a
+    case (`case`) routed to a unit, and its progress is read from that case (never copied here);
+    an item solved on the spot is closed directly with a note."""
+
+    source = models.CharField("问题来源", max_length=12, choices=ProblemSource.choices)
+    source_ref = models.CharField("来源说明", max_length=200, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    region = models.ForeignKey("org.Region", verbose_name="地区", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("问题描述", max_length=2000)
+    found_on = models.DateField("发现日期", db_index=True)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发现人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("登记时间")
+    cited_item = models.ForeignKey(
+        NegativeListItem,
+        verbose_name="涉及负面清单事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    return_call = models.ForeignKey(
+        ReturnCall, null=True, blank=True, on_delete=models.PROTECT, related_name="problems"
+    )
+    state = models.CharField(
+        "状态", max_length=12, choices=ProblemState.choices, default=ProblemState.PENDING
+    )
+    case = models.OneToOneField(
+        "tickets.Ticket",
+        verbose_name="转办诉求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    transferred_at = models.DateTimeField("转办时间", null=True, blank=True)
+    closed_note = models.CharField("办结说明", max_length=1000, blank=True)
+    closed_at = models.DateTimeField("直接办结时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-found_on", "-pk"]
+        indexes = [models.Index(fields=["region", "found_on"], name="conduct_problem_region")]
+        verbose_name = "问题清单"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.found_on:%Y-%m-%d}"

@@ -17,4 +17,13 @@ NAV: list[NavItem] = [
     ),
     NavItem("作风预警", "conduct:flags", lambda u: access.is_overseer(u), order=138, menu="作风建设"),
     NavItem("负面清单", "conduct:negative_list", lambda u: access.can_read(u), order=139, menu="作风建设"),
+    # R7.1, after the 负面清单 (the same order: the header keeps an app's entries in their listed order).
+    NavItem(
+        "直通车企业",
+        "conduct:designations",
+        lambda u: access.is_overseer(u) or access.is_enterprise_user(u),
+        order=139,
+        menu="作风建设",
+    ),
+    NavItem("问题清单", "conduct:problems", lambda u: access.is_overseer(u), order=139, menu="作风建设"),
 ]

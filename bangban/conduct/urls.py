@@ -19,4 +19,16 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("figures/export.xlsx", views.figures_export, name="figures_export"),
     path("settings/", views.settings_page, name="settings"),
+    # 直通车企业、观察点 and the 问题清单 (R7.1)
+    path("ztc/", views.designations, name="designations"),
+    path("ztc/export.xlsx", views.designations_export, name="designations_export"),
+    path("ztc/new/", views.designation_new, name="designation_new"),
+    path("ztc/<int:pk>/end/", views.designation_end, name="designation_end"),
+    path("ztc/calls/new/", views.return_call_new, name="return_call_new"),
+    path("problems/", views.problems, name="problems"),
+    path("problems/export.xlsx", views.problems_export, name="problems_export"),
+    path("problems/new/", views.problem_new, name="problem_new"),
+    path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
+    path("problems/monthly/", views.problems_monthly, name="problems_monthly"),
+    path("problems/monthly/export.xlsx", views.problems_monthly_export, name="problems_monthly_export"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bangban.core.kit import move, table
 
-from .models import Presence, Response
+from .models import Presence, ProblemState, Response
 
 # An official registers an entry on arrival (在企业) and records the time out once (离开).
 PRESENCE = table(
@@ -33,3 +33,19 @@ RESPONSE = table(
 )
 
 TABLES = [PRESENCE, RESPONSE]
+
+# A 问题清单 item waits for 作风办 (待转办) and is either transferred to a unit as a case (已转办 —
+# from then on its progress, 办理中 or 已办结, is the case's) or closed directly with a note when it
+# was solved on the spot (直接办结).
+PROBLEM = table(
+    "conduct.problem",
+    ProblemState,
+    "问题清单事项",
+    [
+        move("transfer", "转办", [ProblemState.PENDING], ProblemState.TRANSFERRED),
+        move("resolve", "直接办结", [ProblemState.PENDING], ProblemState.RESOLVED),
+    ],
+    initial=[ProblemState.PENDING],
+)
+
+TABLES.append(PROBLEM)

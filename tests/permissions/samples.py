@@ -210,7 +210,7 @@ def _network(w: World, s: Samples) -> None:
 
 
 def _conduct(w: World, s: Samples) -> None:
-    from bangban.conduct.models import Entry, NegativeListItem, NegativeListVersion
+    from bangban.conduct.models import Designation, Entry, NegativeListItem, NegativeListVersion, ProblemItem
     from bangban.conduct.rules import gate_token
 
     s.list_version = NegativeListVersion.objects.create(
@@ -222,6 +222,18 @@ def _conduct(w: World, s: Samples) -> None:
         description="了解用工需求", entered_at=D - dt.timedelta(hours=2), registered_at=D - dt.timedelta(hours=2),
     )  # fmt: skip
     s.gate_token = gate_token(w.ent_shuyang.pk, D)
+    # R7.1: the sample enterprise is a 直通车企业, and a 明察暗访 problem of 沭阳县 waits for 转办.
+    s.designation = Designation.objects.create(
+        enterprise=w.ent_shuyang,
+        kind="through_train",
+        starts_on=TODAY,
+        designated_by=w.admin,
+        designated_at=D,
+    )
+    s.problem = ProblemItem.objects.create(
+        source="covert", region=w.shuyang, text="窗口要求重复提交材料", found_on=TODAY, found_by=w.admin,
+        recorded_at=D, unit=w.shuyang_gov,
+    )  # fmt: skip
 
 
 def _leniency(w: World, s: Samples) -> None:

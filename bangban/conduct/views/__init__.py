@@ -8,8 +8,21 @@ from .entries import entry_create, entry_detail, entry_list, unregistered_create
 from .gate import gate_print, gate_scan, gate_url
 from .negative_list import negative_list, negative_list_new, parse_items
 from .oversight import figures, figures_export, flags, settings_page
+from .problems import (
+    problem_detail,
+    problem_new,
+    problems,
+    problems_export,
+    problems_monthly,
+    problems_monthly_export,
+)
+from .ztc import designation_end, designation_new, designations, designations_export, return_call_new
 
 __all__ = [
+    "designation_end",
+    "designation_new",
+    "designations",
+    "designations_export",
     "entry_create",
     "entry_detail",
     "entry_list",
@@ -22,6 +35,13 @@ __all__ = [
     "negative_list",
     "negative_list_new",
     "parse_items",
+    "problem_detail",
+    "problem_new",
+    "problems",
+    "problems_export",
+    "problems_monthly",
+    "problems_monthly_export",
+    "return_call_new",
     "settings_page",
     "unregistered_create",
 ]
