@@ -6,7 +6,7 @@ class ConductConfig(AppConfig):
     label = "conduct"
     verbose_name = "作风建设与涉企执法"
     # What the shell composes (bangban.core.plugins).
-    api_routers = "bangban.conduct.api.router"
+    api_routers = "bangban.conduct.api_snap.ROUTERS"
     nav = "bangban.conduct.nav.NAV"
     demo = "bangban.conduct.demo.load_demo"
 
@@ -16,3 +16,9 @@ class ConductConfig(AppConfig):
         from .actions import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+
+        from bangban.tickets.events import register_event_kinds
+
+        from .snap import EVENT_KINDS
+
+        register_event_kinds(EVENT_KINDS)

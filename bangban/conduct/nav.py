@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bangban.core.plugins import NavItem
 
-from . import access
+from . import access, snap_access
 
 NAV: list[NavItem] = [
     NavItem(
@@ -17,4 +17,15 @@ NAV: list[NavItem] = [
     ),
     NavItem("作风预警", "conduct:flags", lambda u: access.is_overseer(u), order=138, menu="作风建设"),
     NavItem("负面清单", "conduct:negative_list", lambda u: access.can_read(u), order=139, menu="作风建设"),
+]
+
+# 随手拍 and the complaint phone: 作风办's queue, and the unit's own complaints (no complainant).
+NAV += [
+    NavItem(
+        "随手拍与投诉",
+        "conduct:snap_queue",
+        lambda u: snap_access.is_snap_reader(u),
+        order=140,
+        menu="作风建设",
+    ),
 ]

@@ -14,16 +14,37 @@ from .labels import ACTION_LABELS
 from .negative_list import do_publish_negative_list
 from .reports import do_report_unregistered
 from .settings import do_update_settings
+from .snap import (
+    SnapInput,
+    do_conclude,
+    do_dismiss,
+    do_investigate,
+    do_publish,
+    do_record_snap_export,
+    do_register_phone_complaint,
+    do_start_verification,
+    do_submit_snap,
+)
 
 __all__ = [
     "ACTION_LABELS",
     "DECISIONS",
     "EntryInput",
+    # 随手拍 and the complaint phone (snap.py)
+    "SnapInput",
+    "do_conclude",
+    "do_dismiss",
+    "do_investigate",
     "do_leave_entry",
+    "do_publish",
     "do_publish_negative_list",
     "do_record_figures_export",
+    "do_record_snap_export",
     "do_register_entry",
+    "do_register_phone_complaint",
     "do_report_unregistered",
     "do_respond_entry",
+    "do_start_verification",
+    "do_submit_snap",
     "do_update_settings",
 ]

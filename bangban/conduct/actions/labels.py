@@ -11,4 +11,5 @@ ACTION_LABELS = {
     "conduct.entry_report": "企业反映入企不当",
     "conduct.unregistered_report": "企业反映未登记入企",
     "conduct.figures_export": "导出入企情况月度统计",
+    "conduct.snap_export": "导出作风投诉台账",
 }

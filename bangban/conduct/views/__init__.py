@@ -8,6 +8,8 @@ from .entries import entry_create, entry_detail, entry_list, unregistered_create
 from .gate import gate_print, gate_scan, gate_url
 from .negative_list import negative_list, negative_list_new, parse_items
 from .oversight import figures, figures_export, flags, settings_page
+from .snap import snap_detail, snap_export, snap_phone, snap_queue
+from .snap_public import snap_board, snap_done, snap_new, snap_track, snap_unit
 
 __all__ = [
     "entry_create",
@@ -23,5 +25,15 @@ __all__ = [
     "negative_list_new",
     "parse_items",
     "settings_page",
+    # 随手拍 and the complaint phone
+    "snap_board",
+    "snap_detail",
+    "snap_done",
+    "snap_export",
+    "snap_new",
+    "snap_phone",
+    "snap_queue",
+    "snap_track",
+    "snap_unit",
     "unregistered_create",
 ]
