@@ -249,7 +249,7 @@ def snap_phone_verify(request: HttpRequest, payload: PhoneVerifyIn) -> Any:
     "每张不超过 10MB，短视频 MP4/MOV 不超过 20MB，最多 6 个（可在设置中调整）；按文件内容识别类型。",
 )
 def submit_snap(
-    request: HttpRequest, payload: Form[SnapIn], files: File[list[UploadedFile]] | None = None
+    request: HttpRequest, payload: Form[SnapIn], files: File[list[UploadedFile] | None] = None
 ) -> Any:
     data = payload.dict()
     complaint = actions.do_submit_snap(
