@@ -8,7 +8,7 @@ class ConductConfig(AppConfig):
     # What the shell composes (bangban.core.plugins).
     api_routers = "bangban.conduct.api_snap.ROUTERS"
     nav = "bangban.conduct.nav.NAV"
-    demo = "bangban.conduct.demo.load_demo"
+    demo = "bangban.conduct.snap_demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

@@ -99,7 +99,7 @@ def snap_export(request: AuthedHttpRequest) -> HttpResponseBase:
 
 def _act(request: AuthedHttpRequest, complaint: ConductComplaint) -> None:
     post = request.POST
-    common = {
+    common: dict[str, Any] = {
         "acting_user": request.user,
         "complaint_id": complaint.pk,
         "version": post.get("version"),
