@@ -56,16 +56,16 @@ VERIFY_ERRORS = [
 MOVE_ERRORS = [Conflict, InvalidTransition]
 
 
-class PhoneIn(Schema):
+class SnapPhoneIn(Schema):
     phone: str = Field(description="11位手机号码")
 
 
-class PhoneVerifyIn(Schema):
+class SnapPhoneVerifyIn(Schema):
     phone: str = Field(description="11位手机号码")
     code: str = Field(description="短信验证码（6位）")
 
 
-class VerifiedOut(Schema):
+class SnapVerifiedOut(Schema):
     verification_id: int = Field(description="验证记录ID：提交和查询时与手机号一并提交（30分钟内有效）")
     phone: str = Field(description="已验证的手机号（脱敏）")
 
@@ -88,23 +88,23 @@ class SnapReceiptOut(Schema):
     status_label: str = Field(description="状态名称")
 
 
-class TrackQuery(Schema):
+class SnapTrackQuery(Schema):
     number: str = Field(description="查询码")
     phone: str = Field(description="提交时验证的手机号")
     verification_id: int | None = Field(None, description="本次验证记录ID")
 
 
-class TrackEventOut(Schema):
+class SnapTrackEventOut(Schema):
     at: dt.datetime
     note: str
 
 
-class TrackOut(SnapReceiptOut):
+class SnapTrackOut(SnapReceiptOut):
     published: bool = Field(description="是否已作为典型案例曝光")
-    events: list[TrackEventOut] = Field(description="公开的办理过程")
+    events: list[SnapTrackEventOut] = Field(description="公开的办理过程")
 
 
-class BoardOut(Schema):
+class SnapBoardOut(Schema):
     id: int
     title: str = Field(description="曝光标题")
     summary: str = Field(description="曝光内容（已隐去个人信息）")
@@ -114,13 +114,13 @@ class BoardOut(Schema):
     published_at: dt.datetime | None
 
 
-class ComplainantOut(Schema):
+class SnapComplainantOut(Schema):
     name: str
     phone: str
     enterprise_name: str
 
 
-class ComplaintOut(Schema):
+class SnapComplaintOut(Schema):
     id: int
     tracking_code: str
     source: str = Field(description="snap 随手拍 / phone 投诉电话 / other 其他")
@@ -140,12 +140,12 @@ class ComplaintOut(Schema):
     public_summary: str
     received_at: dt.datetime
     concluded_at: dt.datetime | None
-    complainant: ComplainantOut | None = Field(description="投诉人：仅作风办、系统管理员和审计员可见")
+    complainant: SnapComplainantOut | None = Field(description="投诉人：仅作风办、系统管理员和审计员可见")
     attachments: list[str] = Field(description="附件名称（仅投诉人信息可见者得到原文件名）")
     version: int
 
 
-class ComplaintQuery(PageQuery):
+class SnapComplaintQuery(PageQuery):
     status: str | None = Field(None, description="状态，或 open 未办结")
     category: str | None = None
     source: str | None = None
@@ -153,7 +153,7 @@ class ComplaintQuery(PageQuery):
     q: str | None = Field(None, description="编号、内容或单位名称包含的文字")
 
 
-class PhoneComplaintIn(Schema):
+class SnapPhoneComplaintIn(Schema):
     contact_phone: str = Field(description="来电号码")
     contact_name: str = ""
     enterprise_name: str = ""
@@ -163,23 +163,23 @@ class PhoneComplaintIn(Schema):
     source: str = Field(SnapSource.PHONE, description="phone 投诉电话 / other 其他")
 
 
-class VerifyIn(Schema):
+class SnapVerifyIn(Schema):
     unit_id: int | None = Field(None, description="被投诉单位ID（选填）")
     item_id: int | None = Field(None, description="涉及的负面清单事项ID（选填）")
     version: int | None = None
 
 
-class NoteIn(Schema):
+class SnapNoteIn(Schema):
     note: str = Field("", description="核实情况（转入查处、不属实时必填）")
     version: int | None = None
 
 
-class ConcludeIn(Schema):
+class SnapConcludeIn(Schema):
     penalty: str = Field("", description="处理结果")
     version: int | None = None
 
 
-class PublishIn(Schema):
+class SnapPublishIn(Schema):
     title: str = Field("", description="曝光标题")
     summary: str = Field("", description="曝光内容：隐去投诉人、企业、电话等一切个人信息")
     version: int | None = None
@@ -227,15 +227,15 @@ def _receipt(c: ConductComplaint) -> dict[str, Any]:
 @router.post(
     "/snaps/phone-code", auth=None, response=answers({202: dict}, CODE_ERRORS), summary="获取短信验证码"
 )
-def snap_phone_code(request: HttpRequest, payload: PhoneIn) -> Any:
+def snap_phone_code(request: HttpRequest, payload: SnapPhoneIn) -> Any:
     do_send_phone_code(phone=payload.phone, ip=client_ip(request))
     return Status(202, {"sent": True})
 
 
 @router.post(
-    "/snaps/phone-verify", auth=None, response=answers(VerifiedOut, VERIFY_ERRORS), summary="验证手机号"
+    "/snaps/phone-verify", auth=None, response=answers(SnapVerifiedOut, VERIFY_ERRORS), summary="验证手机号"
 )
-def snap_phone_verify(request: HttpRequest, payload: PhoneVerifyIn) -> Any:
+def snap_phone_verify(request: HttpRequest, payload: SnapPhoneVerifyIn) -> Any:
     found = do_verify_phone_code(phone=payload.phone, code=payload.code, ip=client_ip(request))
     return {"verification_id": found.pk, "phone": mask_phone(found.phone)}
 
@@ -264,8 +264,10 @@ def submit_snap(
     return Status(201, _receipt(complaint))
 
 
-@router.get("/snaps/track", auth=None, response=answers(TrackOut, NotFound), summary="凭查询码查看办理进度")
-def track_snap(request: HttpRequest, query: Query[TrackQuery]) -> Any:
+@router.get(
+    "/snaps/track", auth=None, response=answers(SnapTrackOut, NotFound), summary="凭查询码查看办理进度"
+)
+def track_snap(request: HttpRequest, query: Query[SnapTrackQuery]) -> Any:
     now = timezone.now()
     confirmed = verified(query.verification_id, query.phone, now)
     found = track(query.number, confirmed.phone) if confirmed else None
@@ -279,7 +281,7 @@ def track_snap(request: HttpRequest, query: Query[TrackQuery]) -> Any:
     }
 
 
-@router.get("/snaps/published", auth=None, response=answers(Page[BoardOut]), summary="曝光台：典型案例")
+@router.get("/snaps/published", auth=None, response=answers(Page[SnapBoardOut]), summary="曝光台：典型案例")
 def board(request: HttpRequest, query: Query[PageQuery]) -> Any:
     return page_body(
         published_cases(),
@@ -296,8 +298,8 @@ def board(request: HttpRequest, query: Query[PageQuery]) -> Any:
     )
 
 
-@router.get("/snaps", response=answers(Page[ComplaintOut]), summary="随手拍与投诉电话列表（作风办）")
-def list_snaps(request: AuthedHttpRequest, query: Query[ComplaintQuery]) -> Any:
+@router.get("/snaps", response=answers(Page[SnapComplaintOut]), summary="随手拍与投诉电话列表（作风办）")
+def list_snaps(request: AuthedHttpRequest, query: Query[SnapComplaintQuery]) -> Any:
     user = request.user
     if not is_snap_reader(user):
         raise NotFound()
@@ -306,13 +308,13 @@ def list_snaps(request: AuthedHttpRequest, query: Query[ComplaintQuery]) -> Any:
     return page_body(qs, query, out=lambda c: complaint_out(user, c))
 
 
-@router.get("/snaps/{int:complaint_id}", response=answers(ComplaintOut), summary="一件反映（作风办）")
+@router.get("/snaps/{int:complaint_id}", response=answers(SnapComplaintOut), summary="一件反映（作风办）")
 def get_snap(request: AuthedHttpRequest, complaint_id: int) -> Any:
     return complaint_out(request.user, access_complaint(request.user, complaint_id))
 
 
-@router.post("/snaps/phone", response=answers({201: ComplaintOut}, PHONE_ERRORS), summary="登记投诉电话")
-def register_phone(request: AuthedHttpRequest, payload: PhoneComplaintIn) -> Any:
+@router.post("/snaps/phone", response=answers({201: SnapComplaintOut}, PHONE_ERRORS), summary="登记投诉电话")
+def register_phone(request: AuthedHttpRequest, payload: SnapPhoneComplaintIn) -> Any:
     data = payload.dict()
     source = data.pop("source")
     complaint = actions.do_register_phone_complaint(
@@ -329,38 +331,38 @@ def _moved(request: AuthedHttpRequest, complaint_id: int, action: Any, **kwargs:
 
 @router.post(
     "/snaps/{int:complaint_id}/verify",
-    response=answers(ComplaintOut, MOVE_ERRORS, "unit_not_found", "item_not_found", "item_required"),
+    response=answers(SnapComplaintOut, MOVE_ERRORS, "unit_not_found", "item_not_found", "item_required"),
     summary="开始核实",
 )
-def verify_snap(request: AuthedHttpRequest, complaint_id: int, payload: VerifyIn) -> Any:
+def verify_snap(request: AuthedHttpRequest, complaint_id: int, payload: SnapVerifyIn) -> Any:
     return _moved(request, complaint_id, actions.do_start_verification, unit_id=payload.unit_id,
                   item_id=payload.item_id, version=payload.version)  # fmt: skip
 
 
 @router.post(
     "/snaps/{int:complaint_id}/investigate",
-    response=answers(ComplaintOut, MOVE_ERRORS, "finding_required", "finding_too_long"),
+    response=answers(SnapComplaintOut, MOVE_ERRORS, "finding_required", "finding_too_long"),
     summary="核实属实，转入查处",
 )
-def investigate_snap(request: AuthedHttpRequest, complaint_id: int, payload: NoteIn) -> Any:
+def investigate_snap(request: AuthedHttpRequest, complaint_id: int, payload: SnapNoteIn) -> Any:
     return _moved(request, complaint_id, actions.do_investigate, note=payload.note, version=payload.version)
 
 
 @router.post(
     "/snaps/{int:complaint_id}/dismiss",
-    response=answers(ComplaintOut, MOVE_ERRORS, "finding_required", "finding_too_long"),
+    response=answers(SnapComplaintOut, MOVE_ERRORS, "finding_required", "finding_too_long"),
     summary="核实不属实，办结",
 )
-def dismiss_snap(request: AuthedHttpRequest, complaint_id: int, payload: NoteIn) -> Any:
+def dismiss_snap(request: AuthedHttpRequest, complaint_id: int, payload: SnapNoteIn) -> Any:
     return _moved(request, complaint_id, actions.do_dismiss, note=payload.note, version=payload.version)
 
 
 @router.post(
     "/snaps/{int:complaint_id}/conclude",
-    response=answers(ComplaintOut, MOVE_ERRORS, "penalty_required", "penalty_too_long"),
+    response=answers(SnapComplaintOut, MOVE_ERRORS, "penalty_required", "penalty_too_long"),
     summary="查处办结",
 )
-def conclude_snap(request: AuthedHttpRequest, complaint_id: int, payload: ConcludeIn) -> Any:
+def conclude_snap(request: AuthedHttpRequest, complaint_id: int, payload: SnapConcludeIn) -> Any:
     return _moved(
         request, complaint_id, actions.do_conclude, penalty=payload.penalty, version=payload.version
     )
@@ -368,12 +370,12 @@ def conclude_snap(request: AuthedHttpRequest, complaint_id: int, payload: Conclu
 
 @router.post(
     "/snaps/{int:complaint_id}/publish",
-    response=answers(ComplaintOut, Conflict, (409, "not_founded"), (409, "already_published"),
+    response=answers(SnapComplaintOut, Conflict, (409, "not_founded"), (409, "already_published"),
                      "public_title_required", "public_title_too_long", "public_summary_required",
                      "public_summary_too_long"),
     summary="曝光为典型案例",
 )  # fmt: skip
-def publish_snap(request: AuthedHttpRequest, complaint_id: int, payload: PublishIn) -> Any:
+def publish_snap(request: AuthedHttpRequest, complaint_id: int, payload: SnapPublishIn) -> Any:
     return _moved(request, complaint_id, actions.do_publish, title=payload.title, summary=payload.summary,
                   version=payload.version)  # fmt: skip
 

@@ -74,6 +74,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("conduct/entries/", lambda w, s: {"entry_id": s.entry.pk, "pk": s.entry.pk}),
     ("conduct/g/", lambda w, s: {"enterprise_id": w.ent_shuyang.pk, "token": s.gate_token}),
     ("conduct/negative-list/", lambda w, s: {"pk": s.list_version.pk}),
+    ("conduct/snaps/", lambda w, s: {"pk": s.snap.pk, "complaint_id": s.snap.pk}),
     ("enterprises/import/", lambda w, s: {"batch_id": s.import_batch.pk}),
     ("enterprises/", lambda w, s: {"pk": w.ent_shuyang.pk, "enterprise_id": w.ent_shuyang.pk}),
     ("escalation/cases/", lambda w, s: {"ticket_id": s.escalated_case.pk}),

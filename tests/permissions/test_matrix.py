@@ -70,6 +70,10 @@ PUBLIC_PREFIXES = (
     "ratings/m/",
     "cases/intake/mayor/",
     "network/v/",
+    # 随手拍 without an account: the page, the SMS step, the tracking code and the 曝光台; the API's
+    # staff operations under the same prefix still refuse anonymous callers (401).
+    "conduct/snap/",
+    "api/v1/conduct/snaps",
     "django-admin/login/",
     "django-admin/logout/",
 )
