@@ -30,6 +30,7 @@ from bangban.conduct.actions import (
 )
 from bangban.conftest import make_user
 from bangban.notifications.models import OutboxMessage
+from bangban.supervision.models import Ledger
 from bangban.tickets.actions import do_accept, do_dispatch
 from bangban.tickets.tests.conftest import ensure_policies
 
@@ -140,6 +141,18 @@ def _messages(s: Scene, page: Any, api: Any) -> str:
     return "\n".join(f"{a} {b}" for a, b in rows) + _text(page.get("/notifications/"))
 
 
+def _ledger(s: Scene, page: Any, api: Any) -> str:
+    """The unit's monthly 台账 (R11.1) lists the cases it led in the month."""
+    received = timezone.localtime(s.snap.ticket.received_at)
+    ledger = Ledger.objects.create(
+        unit_id=s.unit_user.unit_id, year=received.year, month=received.month, due_date=received.date(),
+        created_at=timezone.now(),
+    )
+    text = _text(page.get(f"/supervision/ledgers/{ledger.pk}/"))
+    assert s.snap.ticket.number in text, "the ledger should list the case"
+    return text
+
+
 UNIT_SURFACES: list[Surface] = [
     ("case page", _get("/cases/{snap}/")),
     ("case page (phone)", _get("/cases/{call}/")),
@@ -168,6 +181,8 @@ UNIT_SURFACES: list[Surface] = [
     ("曝光台", _get("/conduct/snap/board/")),
     ("曝光台 api", _api("/api/v1/conduct/snaps/published")),
     ("public tracking", _get("/conduct/snap/track/?number={snap}")),
+    ("monthly ledger", _ledger),
+    ("supervision cases", _get("/supervision/cases/")),
 ]
 
 
