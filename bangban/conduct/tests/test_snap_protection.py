@@ -183,6 +183,8 @@ UNIT_SURFACES: list[Surface] = [
     ("public tracking", _get("/conduct/snap/track/?number={snap}")),
     ("monthly ledger", _ledger),
     ("supervision cases", _get("/supervision/cases/")),
+    ("ratings follow-up", _get("/ratings/follow-ups/{snap}/")),
+    ("ratings follow-up queue", _get("/ratings/follow-ups/")),
 ]
 
 
