@@ -233,3 +233,17 @@ def test_the_ledger_export_names_the_complainant_only_to_its_readers(cast: Any, 
     assert any(PHONE in r and "举报人周五" in r and "宿迁某电子有限公司" in r for r in rows)
     assert login(cast.inspector).get("/conduct/snaps/export.xlsx").status_code == 404
     assert AuditEvent.objects.filter(action="conduct.snap_export").count() == 1
+
+
+def test_a_file_over_the_upload_limit_is_dropped_on_arrival_and_refused(
+    cast: Any, client: Any, settings: Any
+) -> None:
+    settings.BANGBAN_MAX_UPLOAD_BYTES = 2000
+    _public_post(client, step="send_code", phone=PHONE)
+    _public_post(client, step="verify", phone=PHONE, code=received_sms_code(PHONE))
+    answer = client.post(
+        "/conduct/snap/",
+        {"step": "submit", "category": "breach", "content": "推诿。", "files": [video(size=5000)]},
+    )
+    assert answer.status_code == 400 and "文件超过了上限" in answer.content.decode()
+    assert not ConductComplaint.objects.exists()

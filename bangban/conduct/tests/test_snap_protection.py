@@ -145,7 +145,10 @@ def _ledger(s: Scene, page: Any, api: Any) -> str:
     """The unit's monthly 台账 (R11.1) lists the cases it led in the month."""
     received = timezone.localtime(s.snap.ticket.received_at)
     ledger = Ledger.objects.create(
-        unit_id=s.unit_user.unit_id, year=received.year, month=received.month, due_date=received.date(),
+        unit_id=s.unit_user.unit_id,
+        year=received.year,
+        month=received.month,
+        due_date=received.date(),
         created_at=timezone.now(),
     )
     text = _text(page.get(f"/supervision/ledgers/{ledger.pk}/"))
