@@ -68,6 +68,18 @@ def test_a_visitor_reports_on_the_public_page_and_follows_it_by_the_tracking_cod
     assert "待核实" in tracked and "已受理" in tracked
     other = client.get("/conduct/snap/track/", {"number": "ZF-20000101-0001"}).content.decode()
     assert 'data-testid="not-found"' in other
+    again = client.post(
+        "/conduct/snap/",
+        {"step": "submit", "category": "policy_discount", "content": "申报的技改补贴被要求先交“服务费”。",
+         "idempotency_key": "k-1", "files": [photo()]},
+    )  # fmt: skip
+    twice = client.post(
+        "/conduct/snap/",
+        {"step": "submit", "category": "policy_discount", "content": "申报的技改补贴被要求先交“服务费”。",
+         "idempotency_key": "k-1", "files": [photo()]},
+    )  # fmt: skip
+    assert again.status_code == twice.status_code == 302
+    assert ConductComplaint.objects.count() == 2  # the second tap with the same key filed nothing
 
 
 def test_bad_input_on_the_page_gets_a_chinese_message(cast: Any, client: Any) -> None:

@@ -5,6 +5,8 @@ about see the reports about their unit — never who complained."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -99,6 +101,8 @@ def snap_new(request: HttpRequest) -> HttpResponse:
             "categories": [(v, label, CATEGORY_HELP[SnapCategory(v)]) for v, label in SnapCategory.choices],
             "accept": ACCEPT,
             "limits_text": _limits_text(),
+            # A second tap on 提交 (or a reload) files nothing new: the key is private to the number.
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         },
         status=status,
     )
