@@ -259,3 +259,27 @@ def test_a_file_over_the_upload_limit_is_dropped_on_arrival_and_refused(
     )
     assert answer.status_code == 400 and "文件超过了上限" in answer.content.decode()
     assert not ConductComplaint.objects.exists()
+
+
+def test_the_complainant_follows_a_report_through_the_api(cast: Any, client: Any) -> None:
+    sent = client.post(f"{API}/phone-code", {"phone": PHONE}, content_type="application/json")
+    assert sent.status_code == 202
+    wrong = client.post(
+        f"{API}/phone-verify", {"phone": PHONE, "code": "000000"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400 and wrong.json()["code"] == "sms_code_invalid"
+    confirmed = client.post(
+        f"{API}/phone-verify",
+        {"phone": PHONE, "code": received_sms_code(PHONE)},
+        content_type="application/json",
+    ).json()
+    vid = confirmed["verification_id"]
+    filed = client.post(
+        API, {"phone": PHONE, "verification_id": vid, "category": "perfunctory", "content": "拖。"}
+    )
+    code = filed.json()["tracking_code"]
+    tracked = client.get(f"{API}/track", {"number": code, "phone": PHONE, "verification_id": vid})
+    assert tracked.status_code == 200 and tracked.json()["status"] == "pending"
+    assert tracked.json()["events"][0]["note"].startswith("已受理")
+    other = client.get(f"{API}/track", {"number": code, "phone": "13912349999", "verification_id": vid})
+    assert other.status_code == 404
