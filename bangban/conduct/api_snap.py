@@ -15,6 +15,7 @@ from ninja import Field, File, Form, Query, Schema, Status
 from ninja.files import UploadedFile
 
 from bangban.accounts.access import mask_phone
+from bangban.audit.actions import record_personal_data_view
 from bangban.core.answers import Router, answers
 from bangban.core.errors import Conflict, InvalidTransition, NotFound
 from bangban.core.http import AuthedHttpRequest
@@ -310,7 +311,10 @@ def list_snaps(request: AuthedHttpRequest, query: Query[SnapComplaintQuery]) -> 
 
 @router.get("/snaps/{int:complaint_id}", response=answers(SnapComplaintOut), summary="一件反映（作风办）")
 def get_snap(request: AuthedHttpRequest, complaint_id: int) -> Any:
-    return complaint_out(request.user, access_complaint(request.user, complaint_id))
+    complaint = access_complaint(request.user, complaint_id)
+    if complaint.ticket.contact_phone:
+        record_personal_data_view(request.user, complaint.ticket, ["contact_phone"])
+    return complaint_out(request.user, complaint)
 
 
 @router.post("/snaps/phone", response=answers({201: SnapComplaintOut}, PHONE_ERRORS), summary="登记投诉电话")

@@ -210,6 +210,8 @@ def test_an_unfounded_report_is_closed_and_cannot_be_published(cast: Any, login:
     assert complaint.status == SnapStatus.UNFOUNDED and complaint.concluded_at is not None
     page = client.get(f"/conduct/snaps/{complaint.pk}/").content.decode()
     assert "已办结（不属实）" in page and 'data-testid="publish-form"' not in page
+    assert PHONE in page
+    assert AuditEvent.objects.filter(action="personal_data.view", actor_id=cast.zuofeng.pk).exists()
 
 
 def test_the_complaint_phone_is_registered_by_the_conduct_office_only(cast: Any, login: Any) -> None:

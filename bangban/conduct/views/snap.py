@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bangban.accounts.access import mask_phone
+from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
@@ -146,6 +147,9 @@ def snap_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             return redirect("conduct:snap_detail", pk=complaint.pk)
         complaint = access_complaint(user, pk)
     ticket = complaint.ticket
+    if ticket.contact_phone:
+        # The complainant's number is shown unmasked to 作风办: the view is audited (R0.5).
+        record_personal_data_view(user, ticket, ["contact_phone"])
     return render(
         request,
         "conduct/snap_detail.html",
