@@ -383,3 +383,75 @@ class ProblemItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.found_on:%Y-%m-%d}"
+
+
+# --- 随手拍 and the complaint phone (R7.3) -------------------------------------------------------
+
+
+class SnapCategory(models.TextChoices):
+    BREACH = "breach", "违约失信"
+    BUCK_PASSING = "buck_passing", "相互推诿"
+    PERFUNCTORY = "perfunctory", "敷衍塞责"
+    POLICY_DISCOUNT = "policy_discount", "惠企政策打折扣"
+
+
+class SnapSource(models.TextChoices):
+    SNAP = "snap", "随手拍"
+    PHONE = "phone", "投诉电话"
+    OTHER = "other", "其他"
+
+
+class SnapStatus(models.TextChoices):
+    PENDING = "pending", "待核实"
+    VERIFYING = "verifying", "核实中"
+    INVESTIGATING = "investigating", "查处中"
+    UNFOUNDED = "unfounded", "已办结（不属实）"
+    FOUNDED = "founded", "已办结（属实）"
+
+
+class ConductComplaint(models.Model):
+    """The conduct office's side of a 随手拍 or complaint-phone report: the case (channel 作风直通车)
+    carries the number, deadlines, timeline and complainant; this row carries the category, the
+    unit complained about, the cited 负面清单 item, 作风办's own states and the 曝光 summary."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket", verbose_name="诉求", on_delete=models.PROTECT, related_name="conduct_complaint"
+    )
+    source = models.CharField("来源", max_length=10, choices=SnapSource.choices)
+    category = models.CharField("问题类型", max_length=20, choices=SnapCategory.choices)
+    status = models.CharField(
+        "状态", max_length=20, choices=SnapStatus.choices, default=SnapStatus.PENDING, db_index=True
+    )
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name="被投诉单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cited_item = models.ForeignKey(
+        NegativeListItem,
+        verbose_name="涉及负面清单事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    finding = models.TextField("核查结论", blank=True)
+    penalty = models.TextField("处理结果", blank=True)
+    concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
+    published = models.BooleanField("已曝光", default=False)
+    public_title = models.CharField("曝光标题", max_length=120, blank=True)
+    public_summary = models.TextField("曝光内容（已隐去个人信息）", blank=True)
+    published_at = models.DateTimeField("曝光时间", null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField("受理时间", db_index=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = "作风投诉"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.ticket_id}"

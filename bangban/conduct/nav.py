@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bangban.core.plugins import NavItem
 
-from . import access
+from . import access, snap_access
 
 NAV: list[NavItem] = [
     NavItem(
@@ -26,4 +26,15 @@ NAV: list[NavItem] = [
         menu="作风建设",
     ),
     NavItem("问题清单", "conduct:problems", lambda u: access.is_overseer(u), order=139, menu="作风建设"),
+]
+
+# 随手拍 and the complaint phone: 作风办's queue, and the unit's own complaints (no complainant).
+NAV += [
+    NavItem(
+        "随手拍与投诉",
+        "conduct:snap_queue",
+        lambda u: snap_access.is_snap_reader(u),
+        order=140,
+        menu="作风建设",
+    ),
 ]

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from .api import router
 from .api_problems import router as problems_router
+from .api_snap import router as snap_router
 
-ROUTERS = [("/conduct", router), ("/conduct", problems_router)]
+ROUTERS = [("/conduct", router), ("/conduct", problems_router), ("/conduct", snap_router)]

@@ -32,3 +32,16 @@ urlpatterns = [
     path("problems/monthly/", views.problems_monthly, name="problems_monthly"),
     path("problems/monthly/export.xlsx", views.problems_monthly_export, name="problems_monthly_export"),
 ]
+
+# 随手拍 and the complaint phone (views/snap.py, views/snap_public.py).
+urlpatterns += [
+    path("snap/", views.snap_new, name="snap_new"),
+    path("snap/done/", views.snap_done, name="snap_done"),
+    path("snap/track/", views.snap_track, name="snap_track"),
+    path("snap/board/", views.snap_board, name="snap_board"),
+    path("snap/unit/", views.snap_unit, name="snap_unit"),
+    path("snaps/", views.snap_queue, name="snap_queue"),
+    path("snaps/export.xlsx", views.snap_export, name="snap_export"),
+    path("snaps/phone/", views.snap_phone, name="snap_phone"),
+    path("snaps/<int:pk>/", views.snap_detail, name="snap_detail"),
+]

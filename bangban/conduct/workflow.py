@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bangban.core.kit import move, table
 
-from .models import Presence, ProblemState, Response
+from .models import Presence, ProblemState, Response, SnapStatus
 
 # An official registers an entry on arrival (在企业) and records the time out once (离开).
 PRESENCE = table(
@@ -49,3 +49,20 @@ PROBLEM = table(
 )
 
 TABLES.append(PROBLEM)
+# 随手拍 and the complaint phone (R7.3): 作风办 verifies (核实), investigates (查处) and concludes the
+# report as unfounded or founded; a founded one may be published (曝光) — `ConductComplaint.published`,
+# not a state, so a published case stays 已办结（属实）.
+SNAP = table(
+    "conduct.snap",
+    SnapStatus,
+    "作风投诉",
+    [
+        move("verify", "开始核实", [SnapStatus.PENDING], SnapStatus.VERIFYING),
+        move("investigate", "转入查处", [SnapStatus.VERIFYING], SnapStatus.INVESTIGATING),
+        move("dismiss", "核实不属实", [SnapStatus.VERIFYING], SnapStatus.UNFOUNDED),
+        move("conclude", "查处办结", [SnapStatus.INVESTIGATING], SnapStatus.FOUNDED),
+    ],
+    initial=[SnapStatus.PENDING],
+)
+
+TABLES.append(SNAP)

@@ -9,6 +9,9 @@ from typing import Any
 
 from django.utils import timezone
 
+from bangban.tickets.access import PROTECTED_COMPLAINANT
+from bangban.tickets.models import Channel
+
 from . import sources
 from .figures import month_cases
 from .models import AccountabilityRecord, Ledger, Notice, NoticeStatus
@@ -49,7 +52,10 @@ def case_rows(unit_id: int, year: int, month: int) -> list[list[Any]]:
                 t.number,
                 _fmt(t.received_at),
                 t.get_channel_display(),
-                t.enterprise.name if t.enterprise else t.enterprise_name,
+                # A conduct complaint's enterprise is its complainant, never shown to the unit (R0.4).
+                PROTECTED_COMPLAINANT
+                if t.channel == Channel.CONDUCT
+                else (t.enterprise.name if t.enterprise else t.enterprise_name),
                 t.title,
                 t.get_status_display(),
                 _fmt(t.closed_at),

@@ -34,7 +34,10 @@ from .models import Attachment, Visibility
 
 __all__ = [
     "ALLOWED_KINDS",
+    "KNOWN_KINDS",
+    "MEDIA_KINDS",
     "CheckedFile",
+    "Kind",
     "check_file",
     "check_files",
     "max_attachment_bytes",
@@ -96,8 +99,22 @@ ALLOWED_KINDS: dict[str, Kind] = {
         ),
     )
 }
-_KIND_BY_EXTENSION = {ext: kind for kind in ALLOWED_KINDS.values() for ext in kind.extensions}
 ALLOWED_TEXT = "图片（JPG、PNG、GIF、WebP）、PDF、Word（.docx）或 Excel（.xlsx）"
+
+# Photos and short videos taken on a phone (the conduct office's 随手拍): not accepted on a case
+# unless a caller names them in `check_files(kinds=...)`. All three are ISO media files, told apart
+# by the brand of their `ftyp` box.
+MEDIA_KINDS: dict[str, Kind] = {
+    k.code: k
+    for k in (
+        Kind("heic", "HEIC 图片", "image/heic", (".heic", ".heif"), frozenset({"image/heif"})),
+        Kind("mp4", "MP4 视频", "video/mp4", (".mp4", ".m4v"), frozenset({"video/x-m4v"})),
+        Kind("mov", "MOV 视频", "video/quicktime", (".mov",)),
+    )
+}
+KNOWN_KINDS: dict[str, Kind] = {**ALLOWED_KINDS, **MEDIA_KINDS}
+_HEIC_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"})
+_MP4_BRANDS = frozenset({b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V "})
 
 
 def max_attachment_bytes() -> int:
@@ -158,6 +175,14 @@ def sniff(head: bytes, fileobj: Any = None) -> str | None:
         return "pdf"
     if head.startswith(b"PK\x03\x04") and fileobj is not None:
         return _office_kind(fileobj)
+    if len(head) >= 12 and head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in _HEIC_BRANDS:
+            return "heic"
+        if brand == b"qt  ":
+            return "mov"
+        if brand in _MP4_BRANDS:
+            return "mp4"
     return None
 
 
@@ -207,10 +232,22 @@ def _reject(code: str, message: str, name: str) -> ValidationFailed:
     return ValidationFailed(message, code=code, details={"fields": {"attachments": message}, "file": name})
 
 
-def check_file(upload: Any, *, max_bytes: int | None = None) -> CheckedFile:
+def check_file(
+    upload: Any,
+    *,
+    max_bytes: int | None = None,
+    kinds: dict[str, Kind] | None = None,
+    max_bytes_by_kind: dict[str, int] | None = None,
+    allowed_text: str = "",
+) -> CheckedFile:
     """Check one uploaded file (a Django `UploadedFile` or any object with `name`, `size`,
-    `content_type` and a seekable `file`)."""
+    `content_type` and a seekable `file`). `kinds` narrows or widens the accepted types (default
+    `ALLOWED_KINDS`); `max_bytes_by_kind` sets a limit per kind code (others: `max_bytes`)."""
+    accepted = ALLOWED_KINDS if kinds is None else kinds
+    by_kind = max_bytes_by_kind or {}
     limit = max_attachment_bytes() if max_bytes is None else max_bytes
+    if by_kind:
+        limit = max(limit, *by_kind.values())
     name = _clean_name(getattr(upload, "name", ""))
     size = getattr(upload, "size", None)
     if size is None:
@@ -227,17 +264,17 @@ def check_file(upload: Any, *, max_bytes: int | None = None) -> CheckedFile:
     if size == 0:
         raise _reject("attachment_empty", f"附件“{name}”是空文件", name)
     extension = os.path.splitext(name)[1].lower()
-    expected = _KIND_BY_EXTENSION.get(extension)
+    expected = next((k for k in accepted.values() if extension in k.extensions), None)
     if expected is None:
         raise _reject(
             "attachment_type_not_allowed",
-            f"不支持附件“{name}”的文件类型，只能上传{ALLOWED_TEXT}",
+            f"不支持附件“{name}”的文件类型，只能上传{allowed_text or ALLOWED_TEXT}",
             name,
         )
     fileobj = getattr(upload, "file", upload)
     real = sniff(_read_head(upload), fileobj)
     if real != expected.code:
-        actual = f"实际是{ALLOWED_KINDS[real].label}" if real else "实际内容不是该类型"
+        actual = f"实际是{KNOWN_KINDS[real].label}" if real else "实际内容不是该类型"
         raise _reject(
             "attachment_type_mismatch",
             f"附件“{name}”的扩展名表明是{expected.label}，但{actual}，文件已被拒绝",
@@ -250,11 +287,25 @@ def check_file(upload: Any, *, max_bytes: int | None = None) -> CheckedFile:
             f"附件“{name}”声明的类型（{declared[:60]}）与文件内容（{expected.label}）不符，文件已被拒绝",
             name,
         )
+    own_limit = by_kind.get(expected.code)
+    if own_limit is not None and size > own_limit:
+        raise _reject(
+            "attachment_too_large",
+            f"{expected.label}“{name}”大小为 {human_size(size)}，超过了 {human_size(own_limit)} 的上限",
+            name,
+        )
     return CheckedFile(upload=upload, name=name, kind=expected, size=int(size), sha256=_digest(upload))
 
 
 def check_files(
-    uploads: Sequence[Any], *, already: int = 0, max_files: int | None = None, max_bytes: int | None = None
+    uploads: Sequence[Any],
+    *,
+    already: int = 0,
+    max_files: int | None = None,
+    max_bytes: int | None = None,
+    kinds: dict[str, Kind] | None = None,
+    max_bytes_by_kind: dict[str, int] | None = None,
+    allowed_text: str = "",
 ) -> list[CheckedFile]:
     """Check a batch; `already` is the number of files the case has (the limit is per case)."""
     limit = max_attachment_files() if max_files is None else max_files
@@ -264,7 +315,16 @@ def check_files(
         raise ValidationFailed(
             message, code="attachment_too_many", details={"fields": {"attachments": message}}
         )
-    return [check_file(u, max_bytes=max_bytes) for u in uploads]
+    return [
+        check_file(
+            u,
+            max_bytes=max_bytes,
+            kinds=kinds,
+            max_bytes_by_kind=max_bytes_by_kind,
+            allowed_text=allowed_text,
+        )
+        for u in uploads
+    ]
 
 
 def store_attachments(

@@ -77,6 +77,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("conduct/designations/", lambda w, s: {"designation_id": s.designation.pk}),
     ("conduct/ztc/", lambda w, s: {"pk": s.designation.pk}),
     ("conduct/problems/", lambda w, s: {"item_id": s.problem.pk, "pk": s.problem.pk}),
+    ("conduct/snaps/", lambda w, s: {"pk": s.snap.pk, "complaint_id": s.snap.pk}),
     ("enterprises/import/", lambda w, s: {"batch_id": s.import_batch.pk}),
     ("enterprises/", lambda w, s: {"pk": w.ent_shuyang.pk, "enterprise_id": w.ent_shuyang.pk}),
     ("escalation/cases/", lambda w, s: {"ticket_id": s.escalated_case.pk}),

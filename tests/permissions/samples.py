@@ -235,6 +235,8 @@ def _conduct(w: World, s: Samples) -> None:
         recorded_at=D, unit=w.shuyang_gov,
     )  # fmt: skip
 
+    _snap(w, s)
+
 
 def _leniency(w: World, s: Samples) -> None:
     from bangban.leniency.models import CatalogueImport, CatalogueItem, Decision
@@ -251,6 +253,20 @@ def _leniency(w: World, s: Samples) -> None:
     )  # fmt: skip
     s.leniency_import = CatalogueImport.objects.create(
         file_name="清单.xlsx", created_by=w.admin, created_at=D
+    )
+
+
+def _snap(w: World, s: Samples) -> None:
+    """A 随手拍 report about 沭阳县政府, on a case of its own (channel 作风直通车)."""
+    from bangban.conduct.models import ConductComplaint
+    from bangban.tickets.models import Channel, Ticket
+
+    ticket = Ticket.objects.create(
+        number="ZF-PERM-0001", channel=Channel.CONDUCT, title="【相互推诿】验收推诿", content="两个科室互相推诿。",
+        contact_phone="13912340000", contact_name="投诉人", received_at=D - dt.timedelta(hours=1),
+    )  # fmt: skip
+    s.snap = ConductComplaint.objects.create(
+        ticket=ticket, source="snap", category="buck_passing", unit=w.shuyang_gov, received_at=D
     )
 
 

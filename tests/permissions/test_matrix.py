@@ -71,6 +71,10 @@ PUBLIC_PREFIXES = (
     "cases/intake/mayor/",
     "cases/intake/privacy/",
     "network/v/",
+    # 随手拍 without an account: the page, the SMS step, the tracking code and the 曝光台; the API's
+    # staff operations under the same prefix still refuse anonymous callers (401).
+    "conduct/snap/",
+    "api/v1/conduct/snaps",
     "django-admin/login/",
     "django-admin/logout/",
 )

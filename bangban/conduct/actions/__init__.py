@@ -15,6 +15,17 @@ from .negative_list import do_publish_negative_list
 from .problems import ProblemInput, do_record_problem, do_resolve_problem, do_transfer_problem
 from .reports import do_report_unregistered
 from .settings import do_update_settings
+from .snap import (
+    SnapInput,
+    do_conclude,
+    do_dismiss,
+    do_investigate,
+    do_publish,
+    do_record_snap_export,
+    do_register_phone_complaint,
+    do_start_verification,
+    do_submit_snap,
+)
 from .ztc import do_designate, do_end_designation, do_record_return_call, do_record_ztc_export
 
 __all__ = [
@@ -22,18 +33,28 @@ __all__ = [
     "DECISIONS",
     "EntryInput",
     "ProblemInput",
+    # 随手拍 and the complaint phone (snap.py)
+    "SnapInput",
+    "do_conclude",
     "do_designate",
+    "do_dismiss",
     "do_end_designation",
+    "do_investigate",
     "do_leave_entry",
+    "do_publish",
     "do_publish_negative_list",
     "do_record_figures_export",
     "do_record_problem",
     "do_record_return_call",
+    "do_record_snap_export",
     "do_record_ztc_export",
     "do_register_entry",
+    "do_register_phone_complaint",
     "do_report_unregistered",
     "do_resolve_problem",
     "do_respond_entry",
+    "do_start_verification",
+    "do_submit_snap",
     "do_transfer_problem",
     "do_update_settings",
 ]

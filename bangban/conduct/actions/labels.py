@@ -18,4 +18,5 @@ ACTION_LABELS = {
     "conduct.problem_transfer": "问题清单转办",
     "conduct.problem_resolve": "问题清单直接办结",
     "conduct.ztc_export": "导出直通车企业名单或问题清单",
+    "conduct.snap_export": "导出作风投诉台账",
 }

@@ -28,3 +28,18 @@ def test_demo_conduct(db: Any, client: Any, demo_clock: Any) -> None:
     assert client.login(username="qiye", password="Suqian-Demo-2024")
     mine = client.get("/conduct/").content.decode()
     assert mine.count('data-testid="entry-row"') == 3
+
+
+def test_demo_snaps(db: Any, client: Any, demo_clock: Any) -> None:
+    from bangban.conduct.models import ConductComplaint
+
+    load_demo_city(demo_clock)
+    states = sorted(ConductComplaint.objects.values_list("status", flat=True))
+    assert states == ["founded", "investigating", "pending", "unfounded", "verifying"]
+    load_demo_city(demo_clock)
+    assert ConductComplaint.objects.count() == 5
+    board = client.get("/conduct/snap/board/").content.decode()
+    assert board.count('data-testid="board-case"') == 1 and "孙经理" not in board
+    assert client.login(username="zuofeng", password="Suqian-Demo-2024")
+    queue = client.get("/conduct/snaps/").content.decode()
+    assert queue.count('data-testid="snap-row"') == 5

@@ -16,6 +16,8 @@ from .problems import (
     problems_monthly,
     problems_monthly_export,
 )
+from .snap import snap_detail, snap_export, snap_phone, snap_queue
+from .snap_public import snap_board, snap_done, snap_new, snap_track, snap_unit
 from .ztc import designation_end, designation_new, designations, designations_export, return_call_new
 
 __all__ = [
@@ -43,5 +45,15 @@ __all__ = [
     "problems_monthly_export",
     "return_call_new",
     "settings_page",
+    # 随手拍 and the complaint phone
+    "snap_board",
+    "snap_detail",
+    "snap_done",
+    "snap_export",
+    "snap_new",
+    "snap_phone",
+    "snap_queue",
+    "snap_track",
+    "snap_unit",
     "unregistered_create",
 ]

@@ -279,6 +279,7 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
     page = work_queries.case_page(user, access_ticket(user, ticket_id))
     t = page.ticket
     data = case_out(user, t, timezone.now())
+    protected = data["complainant_protected"]
     data.update(
         {
             "content": t.content,
@@ -296,14 +297,15 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
             "attachments": [
                 {
                     "id": a.pk,
-                    "name": a.original_name,
+                    # A file's own name may name the complainant (complainant_hidden).
+                    "name": f"附件{i}" if protected else a.original_name,
                     "content_type": a.content_type,
                     "size": a.size,
                     "url": reverse("tickets:attachment", args=[t.pk, a.pk]),
                 }
-                for a in page.attachments
+                for i, a in enumerate(page.attachments, 1)
             ],
-            "timeline": [event_out(e, complainant_hidden(user, t)) for e in page.events],
+            "timeline": [event_out(e, protected) for e in page.events],
         }
     )
     return data

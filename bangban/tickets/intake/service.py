@@ -66,10 +66,13 @@ def do_intake(
     verification_id: int | None = None,
     phone: str = "",
     ip: str | None = None,
+    checked_files: Sequence[CheckedFile] | None = None,
 ) -> IntakeResult:
     """Take in one case the way `channel` (a policy or its name in `POLICIES`) says. `handling`
     is the hotline's or the counter's (`handling.py`); `verification_id`, `phone` and `ip` are a
-    visitor's (the mayor's public column), who files without an account (`actor` is ignored)."""
+    visitor's (the mayor's public column), who files without an account (`actor` is ignored).
+    `checked_files` are files a caller already checked by its own rules (the conduct office's
+    photos and videos), taken instead of checking `attachments`."""
     policy = POLICIES[channel] if isinstance(channel, str) else channel
     verified_phone = ""
     if policy.filers == VERIFIED_VISITOR:
@@ -94,7 +97,7 @@ def do_intake(
         event_data.update(handling.event_data)
         on_spot = handling.on_spot
     clean = clean_for(policy, actor, data, handling.errors if handling else None)
-    files = checked_uploads(attachments)
+    files = list(checked_files) if checked_files is not None else checked_uploads(attachments)
     key = key_for(policy, actor, verified_phone, idempotency_key)
     if verified_phone:
         event_data["verified_phone"] = mask_phone(verified_phone)

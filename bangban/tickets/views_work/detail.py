@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django import forms
@@ -57,7 +58,11 @@ def attachment(request: AuthedHttpRequest, pk: int, attachment_id: int) -> HttpR
     # Only raster images are shown in the browser; everything else (PDF, Office files and any
     # active content) is downloaded. Downloads also get a sandboxing policy (core.security).
     inline = item.content_type in INLINE_TYPES
-    response = FileResponse(handle, as_attachment=not inline, filename=item.original_name)
+    # A file's own name may name whoever filed a conduct complaint: hidden ones get a neutral name.
+    name = item.original_name
+    if complainant_hidden(request.user, ticket):
+        name = f"附件{item.pk}{os.path.splitext(name)[1].lower()}"
+    response = FileResponse(handle, as_attachment=not inline, filename=name)
     response["Content-Type"] = item.content_type or "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
