@@ -11,12 +11,12 @@ from . import access
 
 NAV: list[NavItem] = [
     NavItem(
-        "免罚轻罚决定", "leniency:decisions", lambda u: access.sees_decisions(u), order=139, menu="免罚轻罚"
+        "免罚轻罚决定", "leniency:decisions", lambda u: access.sees_decisions(u), order=140, menu="免罚轻罚"
     ),
     NavItem(
-        "免罚轻罚清单", "leniency:catalogue", lambda u: access.is_staff_member(u), order=139, menu="免罚轻罚"
+        "免罚轻罚清单", "leniency:catalogue", lambda u: access.is_staff_member(u), order=140, menu="免罚轻罚"
     ),
     NavItem(
-        "免罚轻罚统计", "leniency:figures", lambda u: access.sees_decisions(u), order=139, menu="免罚轻罚"
+        "免罚轻罚统计", "leniency:figures", lambda u: access.sees_decisions(u), order=140, menu="免罚轻罚"
     ),
 ]
