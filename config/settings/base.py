@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bangban.network",
     "bangban.outreach",
     "bangban.conduct",
+    "bangban.inspections",
     "bangban.insight",
     "bangban.supervision",
     "bangban.exports",
