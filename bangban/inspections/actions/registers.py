@@ -22,6 +22,8 @@ from ..models import CreditRating, CreditTier, Link, LinkKind, Qualification
 from ._common import number_id, required, text
 
 MAX_IMPORT_LINES = 20000
+# Whose links are kept: the inspectors who are drawn, and the people who run a draw.
+LINKABLE_ROLES = [Role.INSPECTOR, Role.UNIT_HEAD, Role.BIZ_OFFICE]
 
 
 def _tier(value: Any, field: str = "tier") -> str:
@@ -114,12 +116,14 @@ def do_import_tiers(*, acting_user: User, lines: str, now: dt.datetime) -> int:
 
 def _inspector(acting_user: User, inspector_id: Any) -> User:
     inspector = (
-        User.objects.filter(pk=number_id(inspector_id) or 0, is_active=True, roles__code=Role.INSPECTOR)
+        User.objects.filter(pk=number_id(inspector_id) or 0, is_active=True, roles__code__in=LINKABLE_ROLES)
         .select_related("unit")
         .first()
     )
     if inspector is None:
-        raise ValidationFailed("执法人员不存在", code="inspector_not_found", details={"field": "inspector"})
+        raise ValidationFailed(
+            "人员不存在，或不是执法人员、单位负责人", code="inspector_not_found", details={"field": "inspector"}
+        )
     if not may_keep_links(acting_user, inspector):
         raise PermissionDenied("只有执法人员本人、所在单位负责人或营商办可以登记")
     return inspector

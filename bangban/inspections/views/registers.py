@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +34,7 @@ def _inspectors(user: Any) -> Any:
     if is_manager(user):
         return qs
     if is_unit_head(user):
-        return qs.filter(unit_id=user.unit_id)
+        return qs.filter(Q(unit_id=user.unit_id) | Q(pk=user.pk))
     return qs.filter(pk=user.pk)
 
 
