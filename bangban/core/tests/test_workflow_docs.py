@@ -15,6 +15,7 @@ import pytest
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
+from bangban.inspections import workflow as inspections
 from bangban.network import workflow as network
 from bangban.outreach import workflow as outreach
 from bangban.ratings import workflow as ratings
@@ -28,6 +29,7 @@ DOC_OF_APP = {
     "outreach": (outreach.TABLES, "outreach.md"),
     "network": (network.TABLES, "service-network.md"),
     "conduct": (conduct.TABLES, "conduct-and-enforcement.md"),
+    "inspections": (inspections.TABLES, "inspections.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"

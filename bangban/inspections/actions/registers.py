@@ -122,7 +122,9 @@ def _inspector(acting_user: User, inspector_id: Any) -> User:
     )
     if inspector is None:
         raise ValidationFailed(
-            "人员不存在，或不是执法人员、单位负责人", code="inspector_not_found", details={"field": "inspector"}
+            "人员不存在，或不是执法人员、单位负责人",
+            code="inspector_not_found",
+            details={"field": "inspector"},
         )
     if not may_keep_links(acting_user, inspector):
         raise PermissionDenied("只有执法人员本人、所在单位负责人或营商办可以登记")

@@ -39,7 +39,9 @@ def cast(world: World) -> Cast:
     ]
     now = timezone.now()
     for n, inspector in enumerate(c.lead_inspectors + c.joining_inspectors, start=1):
-        do_save_qualification(acting_user=world.admin, inspector_id=inspector.pk, certificate=f"苏执{n:04d}", now=now)
+        do_save_qualification(
+            acting_user=world.admin, inspector_id=inspector.pk, certificate=f"苏执{n:04d}", now=now
+        )
     c.enterprises = [world.ent_shuyang, world.ent_siyang] + [
         make_enterprise(f"沭阳测试企业{i:02d}", world.shucheng, "321322", 100 + i) for i in range(20)
     ]

@@ -15,7 +15,12 @@ UNITS = {10: [101, 102, 103, 104], 20: [201, 202, 203]}
 
 def _pool(links: list[tuple[int, int]] | None = None) -> draw.Pool:
     return draw.Pool(
-        targets={"A": list(range(1, 11)), "B": list(range(11, 111)), "C": list(range(111, 121)), "D": [121, 122]},
+        targets={
+            "A": list(range(1, 11)),
+            "B": list(range(11, 111)),
+            "C": list(range(111, 121)),
+            "D": [121, 122],
+        },
         inspectors=UNITS,
         links=links or [],
     )

@@ -58,7 +58,10 @@ def test_draw_verify_export_and_announce_on_the_plan_page(cast: Any, login: Any)
     client, plan = _made(cast, login)
     page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
     assert 'data-testid="not-drawn"' in page and 'data-testid="draw"' in page
-    assert client.post(f"/inspections/plans/{plan.pk}/", {"action": "draw", "version": plan.version}).status_code == 302
+    assert (
+        client.post(f"/inspections/plans/{plan.pk}/", {"action": "draw", "version": plan.version}).status_code
+        == 302
+    )
     plan.refresh_from_db()
     page = client.get(f"/inspections/plans/{plan.pk}/").content.decode()
     assert plan.seed in page and plan.snapshot_digest in page
@@ -73,7 +76,12 @@ def test_draw_verify_export_and_announce_on_the_plan_page(cast: Any, login: Any)
     numbers = sorted(r[0] for r in rows[header + 1 :] if r and r[0])
     assert numbers == sorted(plan.visits.values_list("task_number", flat=True))
     assert AuditEvent.objects.filter(action="inspections.draw_export").exists()
-    assert client.post(f"/inspections/plans/{plan.pk}/", {"action": "announce", "version": plan.version}).status_code == 302
+    assert (
+        client.post(
+            f"/inspections/plans/{plan.pk}/", {"action": "announce", "version": plan.version}
+        ).status_code
+        == 302
+    )
     again = client.post(f"/inspections/plans/{plan.pk}/", {"action": "draw"})
     assert again.status_code == 409 and "不能重新抽取" in again.content.decode()
     # Another county's handler does not see the plan.
@@ -104,8 +112,13 @@ def test_an_inspector_records_a_result_on_the_task_page_and_it_goes_public(cast:
 
 
 def test_the_public_page_and_the_lists_have_empty_states(cast: Any, login: Any) -> None:
-    assert 'data-testid="no-public-plans"' in login(cast.world.enterprise_user).get("/inspections/public/").content.decode()
-    assert 'data-testid="no-tasks"' in login(cast.lead_inspectors[0]).get("/inspections/tasks/").content.decode()
+    assert (
+        'data-testid="no-public-plans"'
+        in login(cast.world.enterprise_user).get("/inspections/public/").content.decode()
+    )
+    assert (
+        'data-testid="no-tasks"' in login(cast.lead_inspectors[0]).get("/inspections/tasks/").content.decode()
+    )
     assert 'data-testid="no-plans"' in login(cast.head).get("/inspections/").content.decode()
     assert login(cast.world.enterprise_user).get("/inspections/").status_code == 404
     assert login(cast.world.handler_shuyang).get("/inspections/tasks/").status_code == 404
@@ -121,9 +134,12 @@ def test_the_registers_page_imports_tiers_and_declares_links(cast: Any, login: A
     assert ok.status_code == 302 and CreditRating.objects.get(enterprise=target).tier == "A"
     inspector = cast.lead_inspectors[1]
     declared = client.post(
-        "/inspections/registers/", {"action": "link", "inspector": inspector.pk, "enterprise": target.pk, "kind": "former"}
+        "/inspections/registers/",
+        {"action": "link", "inspector": inspector.pk, "enterprise": target.pk, "kind": "former"},
     )
-    assert declared.status_code == 302 and Link.objects.filter(inspector=inspector, enterprise=target).exists()
+    assert (
+        declared.status_code == 302 and Link.objects.filter(inspector=inspector, enterprise=target).exists()
+    )
     page = client.get("/inspections/registers/").content.decode()
     assert target.name in page and re.search(r"曾任职", page)
     # The head of another unit may not declare links for this unit's inspectors.

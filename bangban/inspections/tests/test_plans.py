@@ -45,7 +45,9 @@ def _drawn(cast: Any, login: Any, **overrides: Any) -> tuple[Any, dict[str, Any]
         ({"region": "999999"}, "region_not_found"),
     ],
 )
-def test_a_bad_plan_is_refused_with_its_code(cast: Any, login: Any, overrides: dict[str, Any], code: str) -> None:
+def test_a_bad_plan_is_refused_with_its_code(
+    cast: Any, login: Any, overrides: dict[str, Any], code: str
+) -> None:
     response = _post(login(cast.head), "/plans", plan_body(cast, **overrides))
     assert response.status_code == 400 and response.json()["code"] == code
     assert not Plan.objects.exists()
@@ -71,7 +73,10 @@ def test_the_draw_samples_each_tier_and_forms_joint_teams(cast: Any, login: Any)
     visits = client.get(f"{API}/plans/{plan['id']}/visits?size=100").json()["items"]
     # B: ceil(20 × 25 %) = 5, C: ceil(1 × 50 %) = 1, D: 1.
     assert len(visits) == 7 == plan["visit_count"]
-    assert {v["tier"] for v in visits if v["enterprise_id"] in (d_enterprise.pk, c_enterprise.pk)} == {"C", "D"}
+    assert {v["tier"] for v in visits if v["enterprise_id"] in (d_enterprise.pk, c_enterprise.pk)} == {
+        "C",
+        "D",
+    }
     for v in visits:
         assert v["task_number"].startswith(plan["number"] + "-")
         units = [m["unit_id"] for m in v["team"]]
@@ -99,11 +104,13 @@ def test_a_linked_inspector_is_never_drawn_for_the_enterprise(cast: Any, login: 
         login(linked), "/links", {"inspector_id": linked.pk, "enterprise_id": target.pk, "kind": "relative"}
     )
     assert declared.status_code == 201
-    again = _post(login(linked), "/links", {"inspector_id": linked.pk, "enterprise_id": target.pk, "kind": "relative"})
+    again = _post(
+        login(linked), "/links", {"inspector_id": linked.pk, "enterprise_id": target.pk, "kind": "relative"}
+    )
     assert again.status_code == 409 and again.json()["code"] == "link_exists"
     _put_tier(login(cast.head), target.pk, "D")
     for _ in range(3):
-        client, plan = _drawn(cast, login)
+        _client, plan = _drawn(cast, login)
         visit = Visit.objects.get(plan_id=plan["id"], enterprise=target)
         assert linked.pk not in set(visit.members.values_list("inspector_id", flat=True))
         assert visit.members.filter(unit=cast.world.approval_bureau).count() == 2
@@ -112,7 +119,11 @@ def test_a_linked_inspector_is_never_drawn_for_the_enterprise(cast: Any, login: 
 def test_the_drawer_linked_to_an_enterprise_in_scope_may_not_draw(cast: Any, login: Any) -> None:
     client = login(cast.head)
     plan = _post(client, "/plans", plan_body(cast)).json()
-    link = _post(client, "/links", {"inspector_id": cast.head.pk, "enterprise_id": cast.enterprises[7].pk, "kind": "shares"})
+    link = _post(
+        client,
+        "/links",
+        {"inspector_id": cast.head.pk, "enterprise_id": cast.enterprises[7].pk, "kind": "shares"},
+    )
     assert link.status_code == 201
     refused = _post(client, f"/plans/{plan['id']}/draw")
     assert refused.status_code == 409 and refused.json()["code"] == "drawer_recused"
@@ -142,7 +153,9 @@ def test_the_team_records_results_and_the_lead_unit_publishes_them(cast: Any, lo
     assert visit is not None
     member = visit.members.first().inspector  # type: ignore[union-attr]
     outsider = next(
-        i for i in cast.lead_inspectors + cast.joining_inspectors if not visit.members.filter(inspector=i).exists()
+        i
+        for i in cast.lead_inspectors + cast.joining_inspectors
+        if not visit.members.filter(inspector=i).exists()
     )
     team = login(member)
     today = timezone.localdate()
@@ -177,7 +190,9 @@ def test_all_results_published_close_the_plan(cast: Any, login: Any) -> None:
     client, plan = _drawn(cast, login, ratio_b=4, ratio_c=0, ratio_d=0)
     _post(client, f"/plans/{plan['id']}/announce")
     visit = Visit.objects.get(plan_id=plan["id"])
-    _post(client, f"/visits/{visit.pk}/result", {"result": "no_issue", "visited_on": str(timezone.localdate())})
+    _post(
+        client, f"/visits/{visit.pk}/result", {"result": "no_issue", "visited_on": str(timezone.localdate())}
+    )
     _post(client, f"/plans/{plan['id']}/publish-results")
     assert client.get(f"{API}/plans/{plan['id']}").json()["status"] == "closed"
 
