@@ -13,5 +13,6 @@ urlpatterns = [
     path("tasks/", views.my_tasks, name="tasks"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("public/", views.public, name="public"),
+    path("public/plans/<int:pk>/", views.public_plan, name="public_plan"),
     path("registers/", views.registers, name="registers"),
 ]

@@ -145,3 +145,18 @@ def test_the_registers_page_imports_tiers_and_declares_links(cast: Any, login: A
     # The head of another unit may not declare links for this unit's inspectors.
     other = login(cast.world.handler_shuyang)
     assert other.get("/inspections/registers/").status_code == 404
+
+
+def test_an_announced_draw_is_public_with_its_seed_and_teams(cast: Any, login: Any) -> None:
+    client, plan = _made(cast, login)
+    client.post(f"/inspections/plans/{plan.pk}/", {"action": "draw"})
+    path = f"/inspections/public/plans/{plan.pk}/"
+    assert login(cast.world.enterprise_user).get(path).status_code == 404  # drawn, not yet announced
+    client.post(f"/inspections/plans/{plan.pk}/", {"action": "announce"})
+    plan.refresh_from_db()
+    page = login(cast.world.enterprise_user).get(path).content.decode()
+    assert plan.seed in page
+    for visit in plan.visits.all():
+        assert visit.task_number in page and visit.enterprise.name in page
+    assert page.count('data-testid="public-visit"') == plan.visits.count()
+    assert cast.lead_inspectors[0].full_name in page or cast.lead_inspectors[1].full_name in page

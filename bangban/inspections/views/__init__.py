@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .plans import plan_create, plan_detail, plan_export, plan_list
 from .registers import registers
-from .visits import my_tasks, public, visit_detail
+from .visits import my_tasks, public, public_plan, visit_detail
 
 __all__ = [
     "my_tasks",
@@ -15,6 +15,7 @@ __all__ = [
     "plan_export",
     "plan_list",
     "public",
+    "public_plan",
     "registers",
     "visit_detail",
 ]

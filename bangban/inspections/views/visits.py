@@ -120,3 +120,29 @@ def public(request: AuthedHttpRequest) -> HttpResponse:
             "results": [(str(r), r.label) for r in actions.OUTCOMES],
         },
     )
+
+
+@login_required
+@require_GET
+@page_errors
+def public_plan(request: AuthedHttpRequest, pk: int) -> HttpResponse:
+    """An announced draw, open to everyone signed in: the seed, the snapshot's digest, every drawn
+    enterprise with its task number and team, and the results published so far."""
+    if not can_read(request.user):
+        raise NotFound()
+    plan = queries.public_plans().filter(pk=pk).first()
+    if plan is None:
+        raise NotFound()
+    params = {"q": request.GET.get("q", "")}
+    result = paginate(request, queries.plan_visits(plan, params))
+    return render(
+        request,
+        "inspections/public_plan.html",
+        {
+            "plan": plan,
+            "units": plan.plan_units.select_related("unit"),
+            "page": result.page,
+            "qs": result.querystring_without_page,
+            "values": params,
+        },
+    )
