@@ -47,16 +47,16 @@ RESULT_ERRORS = [
 ]  # fmt: skip
 
 
-class UnitIn(Schema):
+class InspectionUnitIn(Schema):
     unit_id: int = Field(description="参加单位ID")
     items: str = Field("", description="该单位的检查事项（不填为共同检查事项）")
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     title: str = Field(description="计划名称")
     lead_unit_id: int | None = Field(None, description="牵头单位ID（营商办、管理员必填；单位负责人为本单位）")
     items: str = Field(description="牵头单位的检查事项")
-    units: list[UnitIn] = Field(description="参加单位（至少一个，不含牵头单位）")
+    units: list[InspectionUnitIn] = Field(description="参加单位（至少一个，不含牵头单位）")
     region: str = Field("", description="抽查区域的行政区划代码（不填为全市）")
     industry: str = Field("", description="行业门类（不填为全部）")
     ratio_a: float = Field(description="A 级企业抽查比例（%，0–100）")
@@ -68,19 +68,19 @@ class PlanIn(Schema):
     ends_on: dt.date = Field(description="检查截止日期")
 
 
-class PlanUnitOut(Schema):
+class InspectionPlanUnitOut(Schema):
     unit_id: int
     unit_name: str
     items: str
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int = Field(description="计划ID")
     number: str = Field(description="计划编号，如 SSJ-2026-0001")
     title: str
     lead_unit_id: int
     lead_unit_name: str
-    units: list[PlanUnitOut] = Field(description="参加单位（含牵头单位）及检查事项")
+    units: list[InspectionPlanUnitOut] = Field(description="参加单位（含牵头单位）及检查事项")
     region: str = Field(description="抽查区域代码（空为全市）")
     industry: str
     ratios: dict[str, float] = Field(description="各信用等级抽查比例（%）")
@@ -101,23 +101,23 @@ class PlanOut(Schema):
     version: int = Field(description="版本号；抽取、公示时原样提交")
 
 
-class PlanQuery(PageQuery):
+class InspectionPlanQuery(PageQuery):
     status: str | None = Field(None, description="状态")
     q: str | None = Field(None, description="名称、编号或牵头单位包含的文字")
 
 
-class VersionIn(Schema):
+class InspectionVersionIn(Schema):
     version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
 
 
-class MemberOut(Schema):
+class InspectionMemberOut(Schema):
     unit_id: int
     unit_name: str
     inspector_id: int
     inspector_name: str
 
 
-class VisitOut(Schema):
+class InspectionVisitOut(Schema):
     id: int = Field(description="检查任务ID")
     task_number: str = Field(description="任务编号（入企登记时填写）")
     plan_id: int
@@ -125,7 +125,7 @@ class VisitOut(Schema):
     enterprise_id: int
     enterprise_name: str
     tier: str = Field(description="信用等级")
-    team: list[MemberOut] = Field(description="检查组（每个参加单位一组）")
+    team: list[InspectionMemberOut] = Field(description="检查组（每个参加单位一组）")
     result: str = Field(description="pending 待检查 / no_issue 未发现问题 / rectify 责令整改 / case 立案查处")
     note: str
     visited_on: dt.date | None
@@ -136,20 +136,20 @@ class VisitOut(Schema):
     version: int
 
 
-class VisitQuery(PageQuery):
+class InspectionVisitQuery(PageQuery):
     result: str | None = Field(None, description="检查结果")
     state: str | None = Field(None, description="公开状态")
     q: str | None = Field(None, description="企业名称或任务编号包含的文字")
 
 
-class ResultIn(Schema):
+class InspectionResultIn(Schema):
     result: str = Field(description="no_issue 未发现问题 / rectify 责令整改 / case 立案查处")
     note: str = Field("", description="发现的问题及处理（责令整改、立案查处必填）")
     visited_on: dt.date = Field(description="检查日期（计划检查期限内，不晚于今天）")
     version: int | None = Field(None, description="读取时的版本号（可选）")
 
 
-class VerifyOut(Schema):
+class InspectionVerifyOut(Schema):
     matches: bool = Field(description="按种子和快照重新计算的结果与保存的是否一致")
     digest_matches: bool
     recomputed: int
@@ -157,43 +157,43 @@ class VerifyOut(Schema):
     differing: list[str]
 
 
-class CountOut(Schema):
+class InspectionCountOut(Schema):
     count: int
 
 
-class TierIn(Schema):
+class InspectionTierIn(Schema):
     tier: str = Field(description="A / B / C / D")
 
 
-class TierOut(Schema):
+class InspectionTierOut(Schema):
     enterprise_id: int
     tier: str
 
 
-class TierImportIn(Schema):
+class InspectionTierImportIn(Schema):
     lines: str = Field(description="每行“统一社会信用代码 等级”")
 
 
-class QualificationIn(Schema):
+class InspectionQualificationIn(Schema):
     inspector_id: int
     certificate: str = Field(description="执法证号")
     fields: str = Field("", description="检查领域")
 
 
-class QualificationOut(Schema):
+class InspectionQualificationOut(Schema):
     inspector_id: int
     certificate: str
     fields: str
 
 
-class LinkIn(Schema):
+class InspectionLinkIn(Schema):
     inspector_id: int
     enterprise_id: int
     kind: str = Field(description="relative 亲属 / former 曾任职 / shares 持股 / other 其他")
     note: str = ""
 
 
-class LinkOut(Schema):
+class InspectionLinkOut(Schema):
     id: int
     inspector_id: int
     enterprise_id: int
@@ -265,19 +265,19 @@ def _params(query: Schema) -> dict[str, Any]:
     return {k: v for k, v in query.dict(exclude={"page", "size"}).items() if v is not None}
 
 
-@router.get("/plans", response=answers(Page[PlanOut], "invalid_status"), summary="抽查计划")
-def list_plans(request: AuthedHttpRequest, query: Query[PlanQuery]) -> Any:
+@router.get("/plans", response=answers(Page[InspectionPlanOut], "invalid_status"), summary="抽查计划")
+def list_plans(request: AuthedHttpRequest, query: Query[InspectionPlanQuery]) -> Any:
     return page_body(queries.plan_list(request.user, _params(query)), query, out=plan_out)
 
 
 @router.post(
     "/plans",
-    response=answers({201: PlanOut}, PLAN_ERRORS),
+    response=answers({201: InspectionPlanOut}, PLAN_ERRORS),
     summary="制定抽查计划（单位负责人、营商办）",
     description="没有检查事项 400 items_required，没有参加单位 400 units_required，比例超出 0–100% "
     "400 invalid_ratio，每组少于 2 人 400 team_size_too_small。",
 )
-def create_plan(request: AuthedHttpRequest, payload: PlanIn) -> Any:
+def create_plan(request: AuthedHttpRequest, payload: InspectionPlanIn) -> Any:
     plan = actions.do_create_plan(
         acting_user=request.user,
         data=actions.PlanInput(
@@ -297,19 +297,19 @@ def create_plan(request: AuthedHttpRequest, payload: PlanIn) -> Any:
     return Status(201, plan_out(access_plan(request.user, plan.pk)))
 
 
-@router.get("/plans/{plan_id}", response=answers(PlanOut), summary="抽查计划详情")
+@router.get("/plans/{plan_id}", response=answers(InspectionPlanOut), summary="抽查计划详情")
 def get_plan(request: AuthedHttpRequest, plan_id: int) -> Any:
     return plan_out(access_plan(request.user, plan_id))
 
 
 @router.post(
     "/plans/{plan_id}/draw",
-    response=answers(PlanOut, DRAW_ERRORS),
+    response=answers(InspectionPlanOut, DRAW_ERRORS),
     summary="双随机抽取（公示前可重新抽取）",
     description="生成并记录随机种子，按信用等级比例抽取企业、为每家企业组成联合检查组（回避关联人员）。"
     "公示后再抽取 409 draw_published；抽取人与范围内企业有关联 409 drawer_recused。",
 )
-def draw_plan(request: AuthedHttpRequest, plan_id: int, payload: VersionIn) -> Any:
+def draw_plan(request: AuthedHttpRequest, plan_id: int, payload: InspectionVersionIn) -> Any:
     plan = actions.do_draw_plan(
         acting_user=request.user, plan_id=plan_id, version=payload.version, now=timezone.now()
     )
@@ -318,17 +318,17 @@ def draw_plan(request: AuthedHttpRequest, plan_id: int, payload: VersionIn) -> A
 
 @router.post(
     "/plans/{plan_id}/announce",
-    response=answers(PlanOut, Conflict, (409, "not_drawn")),
+    response=answers(InspectionPlanOut, Conflict, (409, "not_drawn")),
     summary="公示抽取结果（此后不能重新抽取）",
 )
-def announce_plan(request: AuthedHttpRequest, plan_id: int, payload: VersionIn) -> Any:
+def announce_plan(request: AuthedHttpRequest, plan_id: int, payload: InspectionVersionIn) -> Any:
     plan = actions.do_announce_draw(
         acting_user=request.user, plan_id=plan_id, version=payload.version, now=timezone.now()
     )
     return plan_out(access_plan(request.user, plan.pk))
 
 
-@router.get("/plans/{plan_id}/verify", response=answers(VerifyOut), summary="复核抽取结果")
+@router.get("/plans/{plan_id}/verify", response=answers(InspectionVerifyOut), summary="复核抽取结果")
 def verify_plan(request: AuthedHttpRequest, plan_id: int) -> Any:
     check = verify_draw(access_plan(request.user, plan_id))
     return {**check.__dict__, "differing": list(check.differing)}
@@ -336,20 +336,20 @@ def verify_plan(request: AuthedHttpRequest, plan_id: int) -> Any:
 
 @router.get(
     "/plans/{plan_id}/visits",
-    response=answers(Page[VisitOut], "invalid_result", "invalid_state"),
+    response=answers(Page[InspectionVisitOut], "invalid_result", "invalid_state"),
     summary="计划的检查任务",
 )
-def plan_visits(request: AuthedHttpRequest, plan_id: int, query: Query[VisitQuery]) -> Any:
+def plan_visits(request: AuthedHttpRequest, plan_id: int, query: Query[InspectionVisitQuery]) -> Any:
     plan = access_plan(request.user, plan_id)
     return page_body(queries.plan_visits(plan, _params(query)), query, out=visit_out)
 
 
 @router.post(
     "/plans/{plan_id}/publish-results",
-    response=answers(CountOut, Conflict, (409, "draw_not_announced"), (409, "nothing_to_publish")),
+    response=answers(InspectionCountOut, Conflict, (409, "draw_not_announced"), (409, "nothing_to_publish")),
     summary="公开已录入的检查结果",
 )
-def publish_results(request: AuthedHttpRequest, plan_id: int, payload: VersionIn) -> Any:
+def publish_results(request: AuthedHttpRequest, plan_id: int, payload: InspectionVersionIn) -> Any:
     count = actions.do_publish_results(
         acting_user=request.user, plan_id=plan_id, version=payload.version, now=timezone.now()
     )
@@ -357,23 +357,27 @@ def publish_results(request: AuthedHttpRequest, plan_id: int, payload: VersionIn
 
 
 @router.get(
-    "/tasks", response=answers(Page[VisitOut], "invalid_result", "invalid_state"), summary="我的检查任务"
+    "/tasks",
+    response=answers(Page[InspectionVisitOut], "invalid_result", "invalid_state"),
+    summary="我的检查任务",
 )
-def my_tasks(request: AuthedHttpRequest, query: Query[VisitQuery]) -> Any:
+def my_tasks(request: AuthedHttpRequest, query: Query[InspectionVisitQuery]) -> Any:
     if not is_inspector(request.user):
         return page_body(Visit.objects.none(), query, out=visit_out)
     return page_body(queries.my_visits(request.user, _params(query)), query, out=visit_out)
 
 
-@router.get("/visits/{visit_id}", response=answers(VisitOut), summary="检查任务详情")
+@router.get("/visits/{visit_id}", response=answers(InspectionVisitOut), summary="检查任务详情")
 def get_visit(request: AuthedHttpRequest, visit_id: int) -> Any:
     return visit_out(access_visit(request.user, visit_id))
 
 
 @router.post(
-    "/visits/{visit_id}/result", response=answers(VisitOut, RESULT_ERRORS), summary="录入检查结果（检查组）"
+    "/visits/{visit_id}/result",
+    response=answers(InspectionVisitOut, RESULT_ERRORS),
+    summary="录入检查结果（检查组）",
 )
-def record_result(request: AuthedHttpRequest, visit_id: int, payload: ResultIn) -> Any:
+def record_result(request: AuthedHttpRequest, visit_id: int, payload: InspectionResultIn) -> Any:
     visit = actions.do_record_result(
         acting_user=request.user,
         visit_id=visit_id,
@@ -388,17 +392,34 @@ def record_result(request: AuthedHttpRequest, visit_id: int, payload: ResultIn) 
 
 @router.get(
     "/public/results",
-    response=answers(Page[VisitOut], "invalid_result", "invalid_state"),
+    response=answers(Page[InspectionVisitOut], "invalid_result", "invalid_state"),
     summary="公开的检查结果",
 )
-def public_results(request: AuthedHttpRequest, query: Query[VisitQuery]) -> Any:
+def public_results(request: AuthedHttpRequest, query: Query[InspectionVisitQuery]) -> Any:
     if not can_read(request.user):
         raise NotFound()
     return page_body(queries.public_results(_params(query)), query, out=visit_out)
 
 
-@router.put("/tiers/{enterprise_id}", response=answers(TierOut, "invalid_tier"), summary="设置企业信用等级")
-def set_tier(request: AuthedHttpRequest, enterprise_id: int, payload: TierIn) -> Any:
+@router.post(
+    "/tiers/import",
+    response=answers(
+        InspectionCountOut, "invalid_tier_line", "lines_required", "too_many_lines", "enterprise_not_found"
+    ),
+    summary="批量导入企业信用等级",
+)
+def import_tiers(request: AuthedHttpRequest, payload: InspectionTierImportIn) -> Any:
+    return {
+        "count": actions.do_import_tiers(acting_user=request.user, lines=payload.lines, now=timezone.now())
+    }
+
+
+@router.put(
+    "/tiers/{int:enterprise_id}",
+    response=answers(InspectionTierOut, "invalid_tier"),
+    summary="设置企业信用等级",
+)
+def set_tier(request: AuthedHttpRequest, enterprise_id: int, payload: InspectionTierIn) -> Any:
     row = actions.do_set_tier(
         acting_user=request.user, enterprise_id=enterprise_id, tier=payload.tier, now=timezone.now()
     )
@@ -406,24 +427,13 @@ def set_tier(request: AuthedHttpRequest, enterprise_id: int, payload: TierIn) ->
 
 
 @router.post(
-    "/tiers/import",
-    response=answers(
-        CountOut, "invalid_tier_line", "lines_required", "too_many_lines", "enterprise_not_found"
-    ),
-    summary="批量导入企业信用等级",
-)
-def import_tiers(request: AuthedHttpRequest, payload: TierImportIn) -> Any:
-    return {
-        "count": actions.do_import_tiers(acting_user=request.user, lines=payload.lines, now=timezone.now())
-    }
-
-
-@router.post(
     "/qualifications",
-    response=answers(QualificationOut, "inspector_not_found", "certificate_required", "certificate_too_long"),
+    response=answers(
+        InspectionQualificationOut, "inspector_not_found", "certificate_required", "certificate_too_long"
+    ),
     summary="登记执法资格",
 )
-def save_qualification(request: AuthedHttpRequest, payload: QualificationIn) -> Any:
+def save_qualification(request: AuthedHttpRequest, payload: InspectionQualificationIn) -> Any:
     row = actions.do_save_qualification(
         acting_user=request.user,
         inspector_id=payload.inspector_id,
@@ -437,11 +447,15 @@ def save_qualification(request: AuthedHttpRequest, payload: QualificationIn) -> 
 @router.post(
     "/links",
     response=answers(
-        {201: LinkOut}, "inspector_not_found", "invalid_kind", "enterprise_not_found", (409, "link_exists")
+        {201: InspectionLinkOut},
+        "inspector_not_found",
+        "invalid_kind",
+        "enterprise_not_found",
+        (409, "link_exists"),
     ),
     summary="申报回避关联",
 )
-def declare_link(request: AuthedHttpRequest, payload: LinkIn) -> Any:
+def declare_link(request: AuthedHttpRequest, payload: InspectionLinkIn) -> Any:
     link = actions.do_declare_link(
         acting_user=request.user,
         inspector_id=payload.inspector_id,

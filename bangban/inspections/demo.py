@@ -63,7 +63,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     for index, inspector in enumerate(inspectors, start=1):
         actions.do_save_qualification.inner(
             acting_user=manager, inspector_id=inspector.pk, certificate=f"苏执 3213{index:06d}",
-            fields="食品安全、特种设备" if inspector.unit.code == "city-samr" else "安全生产、危险化学品", now=now,
+            fields="食品安全、特种设备" if inspector.unit_id == units["city-samr"].pk else "安全生产、危险化学品", now=now,
         )  # fmt: skip
     enterprises = list(Enterprise.objects.filter(is_active=True).order_by("pk").values_list("pk", "uscc"))
     tiers = "AAAACCCD"

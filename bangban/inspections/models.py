@@ -117,7 +117,6 @@ class Plan(models.Model):
     lead_unit = models.ForeignKey(
         "org.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+"
     )
-    units = models.ManyToManyField("org.Unit", verbose_name="参加单位", related_name="+", through="PlanUnit")
     region = models.ForeignKey(
         "org.Region",
         verbose_name="抽查区域",
@@ -248,11 +247,17 @@ class Visit(models.Model):
 
 
 class TeamMember(models.Model):
+    """One inspector of a visit's team. Written in bulk by the draw (ten rows per visit for five
+    units): only the visit and the (inspector, visit) pair are indexed."""
+
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
-    inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+"
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False
     )
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+",
+        db_index=False,
+    )  # fmt: skip
 
     class Meta:
         ordering = ["visit", "unit_id", "inspector_id"]

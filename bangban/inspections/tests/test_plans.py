@@ -137,6 +137,7 @@ def test_redrawing_before_publication_is_audited_and_after_it_refused(cast: Any,
     second = _post(client, f"/plans/{first['id']}/draw").json()
     assert second["seed"] != first["seed"] and second["visit_count"] == first["visit_count"]
     event = AuditEvent.objects.filter(action="inspections.plan_redraw").get()
+    assert event.before is not None and event.after is not None
     assert event.before["seed"] == first["seed"] and event.after["seed"] == second["seed"]
     stale = _post(client, f"/plans/{first['id']}/announce", {"version": first["version"]})
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
