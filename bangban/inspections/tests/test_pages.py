@@ -19,7 +19,7 @@ def _form(cast: Any, **overrides: str) -> dict[str, str]:
     today = timezone.localdate()
     values = {
         "title": "第四季度联合抽查",
-        "items": "审批事项事中事后监管",
+        "plan_items": "审批事项事中事后监管",
         "unit_0": str(cast.world.shuyang_gov.pk),
         "unit_items_0": "",
         "ratio_a": "0",
@@ -43,8 +43,9 @@ def _made(cast: Any, login: Any) -> tuple[Any, Plan]:
 
 def test_a_plan_form_answers_bad_input_in_chinese(cast: Any, login: Any) -> None:
     client = login(cast.head)
-    assert client.get("/inspections/plans/new/").status_code == 200
-    missing = client.post("/inspections/plans/new/", _form(cast, items=""))
+    blank = client.get("/inspections/plans/new/").content.decode()
+    assert "dict_items" not in blank and 'class="invalid-feedback"' not in blank
+    missing = client.post("/inspections/plans/new/", _form(cast, plan_items=""))
     assert missing.status_code == 400 and "请填写检查事项" in missing.content.decode()
     ratio = client.post("/inspections/plans/new/", _form(cast, ratio_b="120"))
     assert ratio.status_code == 400 and "0 到 100" in ratio.content.decode()

@@ -67,7 +67,7 @@ def _plan_input(post: Any) -> actions.PlanInput:
     return actions.PlanInput(
         title=post.get("title", ""),
         lead_unit_id=post.get("lead_unit", ""),
-        items=post.get("items", ""),
+        items=post.get("plan_items", ""),
         joining=[
             {"unit_id": post.get(f"unit_{i}", ""), "items": post.get(f"unit_items_{i}", "")}
             for i in range(JOINING_ROWS)
@@ -99,6 +99,9 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
             raise
         except ApplicationError as exc:
             errors, status = field_errors(exc), exc.status
+            # "items" would read as the dictionary's method in a template.
+            if "items" in errors:
+                errors["plan_items"] = errors.pop("items")
         else:
             messages.success(request, f"已创建抽查计划 {plan.number}，下一步：抽取")
             return redirect("inspections:plan_detail", pk=plan.pk)

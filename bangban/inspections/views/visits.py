@@ -52,9 +52,7 @@ def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     values = {
         "result": request.POST.get("result", visit.result if visit.result != Result.PENDING else ""),
         "note": request.POST.get("note", visit.note),
-        "visited_on": request.POST.get(
-            "visited_on", f"{visit.visited_on:%Y-%m-%d}" if visit.visited_on else ""
-        ),
+        "visited_on": request.POST.get("visited_on", f"{visit.visited_on or timezone.localdate():%Y-%m-%d}"),
     }
     errors: dict[str, str] = {}
     status = 200
