@@ -105,8 +105,11 @@ def with_db(enterprises: int, inspectors: int, links: int) -> None:
     from bangban.accounts.models import RoleRecord, User
     from bangban.accounts.roles import Role
     from bangban.enterprises.models import Enterprise
+    from bangban.inspections import draw
     from bangban.inspections.actions import PlanInput, do_create_plan, do_draw_plan
+    from bangban.inspections.actions.plans import _clear_visits, _write_visits
     from bangban.inspections.models import CreditRating, Link, Qualification
+    from bangban.inspections.queries import build_pool, ratios_of
     from bangban.inspections.verify import verify_draw
     from bangban.org.models import Region, RegionLevel, Unit, UnitType
     from bangban.workdays.loader import ensure_calendar
@@ -213,6 +216,27 @@ def with_db(enterprises: int, inspectors: int, links: int) -> None:
         f"3 次中位数 {statistics.median(runs):.2f} s，最快 {min(runs):.2f} s（第 2、3 次为公示前重新抽取，含删除上一次结果）"
     )
     print(f"复核 verify_draw：{verified:.2f} s，一致：{check.matches}")
+
+    # Where the action's time goes: its steps one by one, in a transaction rolled back.
+    phases: dict[str, float] = {}
+    with transaction.atomic():
+        t0 = time.perf_counter()
+        pool = build_pool(plan)
+        phases["读名录（企业、信用等级、执法人员、关联）"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        outcome = draw.run(pool, ratios_of(plan), plan.team_size, "phases")
+        phases["抽取 draw.run"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        draw.encode(pool)
+        phases["快照编码"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _clear_visits(plan)
+        phases["删除上一次抽取结果"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        _write_visits(plan, outcome)
+        phases["写入检查任务及检查组"] = time.perf_counter() - t0
+        transaction.set_rollback(True)
+    print("分步：" + "；".join(f"{k} {v:.2f} s" for k, v in phases.items()))
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from bangban.enterprises.access import visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 
-from ..access import may_keep_links, require_planner
+from ..access import is_inspector, is_planner, may_keep_links, require_planner
 from ..models import CreditRating, CreditTier, Link, LinkKind, Qualification
 from ._common import number_id, required, text
 
@@ -115,6 +115,8 @@ def do_import_tiers(*, acting_user: User, lines: str, now: dt.datetime) -> int:
 
 
 def _inspector(acting_user: User, inspector_id: Any) -> User:
+    if not (is_planner(acting_user) or is_inspector(acting_user)):
+        raise PermissionDenied("只有执法人员本人、单位负责人或营商办可以登记执法资格和回避关联")
     inspector = (
         User.objects.filter(pk=number_id(inspector_id) or 0, is_active=True, roles__code__in=LINKABLE_ROLES)
         .select_related("unit")
