@@ -18,7 +18,7 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
 from . import actions, queries
-from .access import access_plan, access_visit, can_read, is_inspector
+from .access import access_plan, access_visit, can_read, is_inspector, visible_visits
 from .draw import TIER_ORDER
 from .models import Plan, Visit
 from .verify import verify_draw
@@ -140,6 +140,10 @@ class InspectionVisitQuery(PageQuery):
     result: str | None = Field(None, description="检查结果")
     state: str | None = Field(None, description="公开状态")
     q: str | None = Field(None, description="企业名称或任务编号包含的文字")
+
+
+class InspectionVisitListQuery(InspectionVisitQuery):
+    plan: int | None = Field(None, description="计划ID")
 
 
 class InspectionResultIn(Schema):
@@ -335,13 +339,18 @@ def verify_plan(request: AuthedHttpRequest, plan_id: int) -> Any:
 
 
 @router.get(
-    "/plans/{plan_id}/visits",
+    "/visits",
     response=answers(Page[InspectionVisitOut], "invalid_result", "invalid_state"),
-    summary="计划的检查任务",
+    summary="检查任务（plan=计划ID 时为该计划的全部任务）",
+    description="调用者可见的检查任务：营商办、作风办、审计员为全部；单位负责人为本单位牵头或参加的；"
+    "执法人员为本人所在检查组的。",
 )
-def plan_visits(request: AuthedHttpRequest, plan_id: int, query: Query[InspectionVisitQuery]) -> Any:
-    plan = access_plan(request.user, plan_id)
-    return page_body(queries.plan_visits(plan, _params(query)), query, out=visit_out)
+def list_visits(request: AuthedHttpRequest, query: Query[InspectionVisitListQuery]) -> Any:
+    params = _params(query)
+    qs = visible_visits(request.user).order_by("task_number")
+    if query.plan is not None:
+        qs = qs.filter(plan_id=query.plan)
+    return page_body(queries.visit_list(qs, params), query, out=visit_out)
 
 
 @router.post(

@@ -70,7 +70,7 @@ def test_the_draw_samples_each_tier_and_forms_joint_teams(cast: Any, login: Any)
     assert _put_tier(head, c_enterprise.pk, "Z").json()["code"] == "invalid_tier"
     client, plan = _drawn(cast, login)
     assert plan["status"] == "drawn" and len(plan["seed"]) == 32 and plan["target_count"] == 22
-    visits = client.get(f"{API}/plans/{plan['id']}/visits?size=100").json()["items"]
+    visits = client.get(f"{API}/visits?plan={plan['id']}&size=100").json()["items"]
     # B: ceil(20 × 25 %) = 5, C: ceil(1 × 50 %) = 1, D: 1.
     assert len(visits) == 7 == plan["visit_count"]
     assert {v["tier"] for v in visits if v["enterprise_id"] in (d_enterprise.pk, c_enterprise.pk)} == {
