@@ -30,6 +30,7 @@ urlpatterns: list = [
     path("outreach/", include("bangban.outreach.urls")),
     path("conduct/", include("bangban.conduct.urls")),
     path("leniency/", include("bangban.leniency.urls")),
+    path("inspections/", include("bangban.inspections.urls")),
     path("supervision/", include("bangban.supervision.urls")),
     path("insight/hotspots/", include("bangban.insight.hotspots_urls")),
     path("insight/", include("bangban.insight.urls")),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "bangban.outreach",
     "bangban.conduct",
     "bangban.leniency",
+    "bangban.inspections",
     "bangban.insight",
     "bangban.supervision",
     "bangban.exports",

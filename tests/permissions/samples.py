@@ -270,6 +270,25 @@ def _snap(w: World, s: Samples) -> None:
     )
 
 
+def _inspections(w: World, s: Samples) -> None:
+    from bangban.inspections.models import Link, Plan, PlanStatus, PlanUnit, TeamMember, Visit
+
+    inspector = make_user("insp_perm", Role.INSPECTOR, unit=w.shuyang_gov, full_name="沭阳执法员")
+    s.plan = Plan.objects.create(
+        number="SSJ-2026-0001", title="沭阳联合双随机抽查", lead_unit=w.shuyang_gov, ratio_a=1, ratio_b=3,
+        ratio_c=10, ratio_d=30, starts_on=TODAY - dt.timedelta(days=10), ends_on=TODAY + dt.timedelta(days=10),
+        status=PlanStatus.ANNOUNCED, seed="0" * 32, created_by=w.admin, created_at=D, announced_at=D,
+    )  # fmt: skip
+    PlanUnit.objects.create(plan=s.plan, unit=w.shuyang_gov, items="安全生产检查")
+    s.visit = Visit.objects.create(
+        plan=s.plan, task_number="SSJ-2026-0001-00001", enterprise=w.ent_shuyang, tier="B"
+    )
+    TeamMember.objects.create(visit=s.visit, unit=w.shuyang_gov, inspector=inspector)
+    s.link = Link.objects.create(
+        inspector=inspector, enterprise=w.ent_shuyang, kind="other", declared_by=w.admin, declared_at=D
+    )
+
+
 def _outreach(w: World, s: Samples) -> None:
     from bangban.outreach.models import (
         Association,
@@ -436,6 +455,7 @@ def build(w: World) -> Samples:
     _network(w, s)
     _conduct(w, s)
     _leniency(w, s)
+    _inspections(w, s)
     _outreach(w, s)
     _supervision(w, s)
     _elsewhere(w, s)

@@ -251,6 +251,8 @@ _POLICY = "the policy library is the city's; deliveries and read receipts stay w
 _SYMPOSIUM = "企业家座谈会 are the city's: every enterprise may read one and nominate itself"
 _LINK = "a signed link or a window's public QR code: holding it is the permission, no account is asked"
 CITY_WIDE: dict[str, str] = {
+    "inspections/public/plans/<int:pk>/": "an announced 双随机 draw is public (一公开): its seed, the drawn "
+    "enterprises and their teams are shown to everyone signed in",
     "GET /api/v1/org/regions/{code}": _DIRECTORY,
     "api/v1/org/regions/<code>": _DIRECTORY,
     "GET /api/v1/org/units/{unit_id}": _DIRECTORY,

@@ -16,6 +16,7 @@ from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
 from bangban.leniency import workflow as leniency
+from bangban.inspections import workflow as inspections
 from bangban.network import workflow as network
 from bangban.outreach import workflow as outreach
 from bangban.ratings import workflow as ratings
@@ -30,6 +31,7 @@ DOC_OF_APP = {
     "network": (network.TABLES, "service-network.md"),
     "conduct": (conduct.TABLES, "conduct-and-enforcement.md"),
     "leniency": (leniency.TABLES, "leniency.md"),
+    "inspections": (inspections.TABLES, "inspections.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"
