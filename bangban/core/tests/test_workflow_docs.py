@@ -15,8 +15,8 @@ import pytest
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
-from bangban.leniency import workflow as leniency
 from bangban.inspections import workflow as inspections
+from bangban.leniency import workflow as leniency
 from bangban.network import workflow as network
 from bangban.outreach import workflow as outreach
 from bangban.ratings import workflow as ratings
