@@ -9,7 +9,9 @@ The rules (settings from `ConductSettings`):
 * `too_frequent` — an enterprise entered more than `max_entries_per_month` times in the month: one
   flag for the enterprise and month, on the entry that went over the limit (the (N+1)th in time
   order), with the month's number of entries;
-* `no_task_number` — an inspection or enforcement entry without a task number.
+* `no_task_number` — an inspection or enforcement entry without a task number;
+* `unknown_task_number` — a routine inspection (检查) whose task number is not a joint visit of that
+  enterprise in an announced 双随机 plan (`inspections.queries.announced_tasks`).
 
 A run replaces the month's flags (computed at `now`), so a changed setting or a later answer of
 the enterprise shows at the next run. The background job (`jobs.py`) runs it every hour for the
@@ -21,10 +23,11 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection, models
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Cast
 
 from bangban.core.kit import durable_action, require_transaction
+from bangban.inspections.queries import announced_tasks
 
 from .models import INSPECTION_PURPOSE_LIST, Entry, Flag, FlagKind, Purpose, Response, UnregisteredReport
 from .queries import current_settings, month_bounds
@@ -147,6 +150,15 @@ def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
     counts[FlagKind.NO_TASK_NUMBER] = sum(
         _entry_rule(FlagKind.NO_TASK_NUMBER, entries.filter(task_number="", purpose=p), month.first_day, now)
         for p in INSPECTION_PURPOSE_LIST
+    )
+    planned = announced_tasks().filter(
+        task_number=OuterRef("task_number"), enterprise_id=OuterRef("enterprise_id")
+    )
+    counts[FlagKind.UNKNOWN_TASK_NUMBER] = _entry_rule(
+        FlagKind.UNKNOWN_TASK_NUMBER,
+        entries.filter(purpose=Purpose.INSPECTION).exclude(task_number="").exclude(Exists(planned)),
+        month.first_day,
+        now,
     )
     counts[FlagKind.TOO_FREQUENT] = _too_frequent(
         start, end, settings.max_entries_per_month, month.first_day, now

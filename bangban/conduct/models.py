@@ -187,6 +187,7 @@ class FlagKind(models.TextChoices):
     QUIET_PERIOD = "quiet_period", "企业安静期内例行检查"
     TOO_FREQUENT = "too_frequent", "当月入企次数过多"
     NO_TASK_NUMBER = "no_task_number", "执法检查无任务编号"
+    UNKNOWN_TASK_NUMBER = "unknown_task_number", "检查任务编号不在抽查计划中"
 
 
 class Flag(models.Model):

@@ -200,14 +200,16 @@ def is_overdue(visit: Visit, today: dt.date) -> bool:
 # --- for other apps ------------------------------------------------------------------------------
 
 
+def announced_tasks() -> QuerySet[Visit]:
+    """The joint visits of plans whose draw is announced (公示) or closed: the task numbers an
+    inspection entry may cite. Conduct's flags match entries against it in one statement."""
+    return Visit.objects.filter(plan__status__in=[PlanStatus.ANNOUNCED, PlanStatus.CLOSED])
+
+
 def task_number_exists(number: str, enterprise_id: int, on: dt.date | None = None) -> bool:
     """Whether `number` is the task of a drawn (and announced) plan for that enterprise — and, given
     `on`, whether the plan's period covers that day. For conduct's entry register."""
-    qs = Visit.objects.filter(
-        task_number=(number or "").strip(),
-        enterprise_id=enterprise_id,
-        plan__status__in=[PlanStatus.ANNOUNCED, PlanStatus.CLOSED],
-    )
+    qs = announced_tasks().filter(task_number=(number or "").strip(), enterprise_id=enterprise_id)
     if on is not None:
         qs = qs.filter(plan__starts_on__lte=on, plan__ends_on__gte=on)
     return qs.exists()

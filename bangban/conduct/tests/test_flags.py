@@ -8,15 +8,19 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 import time_machine
 from django.utils import timezone
 
+from bangban.accounts.models import User
 from bangban.audit.models import AuditEvent
 from bangban.conduct.actions import do_update_settings
 from bangban.conduct.flags import compute_flags
 from bangban.conduct.models import Entry, Flag, Purpose, Response, UnregisteredReport
 from bangban.conduct.rules import Month
 from bangban.conduct.tasks import compute_flags_task
+from bangban.inspections.models import Plan, PlanStatus, Visit
+from bangban.org.models import Unit
 
 from .conftest import API
 
@@ -25,11 +29,30 @@ OCTOBER = Month(2026, 10)
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=TZ)
 
 
+def _planned_task(enterprise: Any, number: str, status: str = PlanStatus.ANNOUNCED) -> Visit:
+    """A joint visit of a 双随机 plan (inspections) with this task number for the enterprise."""
+    creator = User.objects.filter(is_superuser=False).order_by("pk").first()
+    unit = Unit.objects.order_by("pk").first()
+    plan = Plan.objects.create(
+        number=f"P-{number}", title="双随机抽查", lead_unit=unit, ratio_a=5, ratio_b=10, ratio_c=20, ratio_d=50,
+        starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31), status=status, created_by=creator,
+        created_at=NOW,
+    )  # fmt: skip
+    return Visit.objects.create(plan=plan, task_number=number, enterprise=enterprise, tier="B")
+
+
+@pytest.fixture(autouse=True)
+def _plans(cast: Any) -> None:
+    """Each enterprise's routine inspections cite a task of an announced plan (`T-<enterprise id>`)."""
+    for enterprise in (cast.world.ent_shuyang, cast.world.ent_siyang):
+        _planned_task(enterprise, f"T-{enterprise.pk}")
+
+
 def _entry(
     official: Any, enterprise: Any, day: int, purpose: str = Purpose.INSPECTION, **fields: Any
 ) -> Entry:
     at = dt.datetime(2026, 10, day, 10, 0, tzinfo=TZ)
-    defaults = {"description": "检查", "legal_basis": "依据", "task_number": "T-1"}
+    defaults = {"description": "检查", "legal_basis": "依据", "task_number": f"T-{enterprise.pk}"}
     defaults.update(fields)
     return Entry.objects.create(
         enterprise=enterprise, official=official, unit_id=official.unit_id, purpose=purpose,
@@ -60,6 +83,7 @@ def test_each_rule_flags_what_it_should_and_nothing_else(cast: Any) -> None:
     assert _kinds(reported) == {"improper"}
     assert counts == {
         "improper": 1, "quiet_period": 1, "no_task_number": 1, "too_frequent": 0, "unregistered": 1,
+        "unknown_task_number": 0,
     }  # fmt: skip
     report_flag = Flag.objects.get(kind="unregistered")
     assert report_flag.enterprise_id == sy.pk and report_flag.unit_id is None
@@ -211,3 +235,23 @@ def test_a_month_boundary_in_local_time(cast: Any) -> None:
     compute_flags(OCTOBER, now=NOW)
     assert _kinds(entry) == {"no_task_number"}
     assert timezone.localdate(entry.entered_at).month == 10
+
+
+def test_a_routine_inspection_must_cite_a_task_of_an_announced_plan_for_that_enterprise(cast: Any) -> None:
+    sy, siyang = cast.world.ent_shuyang, cast.world.ent_siyang
+    _planned_task(sy, "SSJ-DRAFT-1", status=PlanStatus.DRAWN)  # drawn, not yet announced
+    planned = _entry(cast.inspector, sy, 22)
+    made_up = _entry(cast.inspector, sy, 23, task_number="JC-2026-自编")
+    not_announced = _entry(cast.inspector, sy, 24, task_number="SSJ-DRAFT-1")
+    other_enterprise = _entry(cast.inspector, sy, 26, task_number=f"T-{siyang.pk}")
+    enforcement = _entry(cast.inspector, sy, 27, Purpose.ENFORCEMENT, task_number="举报-0001")
+    counts = compute_flags(OCTOBER, now=NOW)
+    unknown = "unknown_task_number"
+    assert unknown not in _kinds(planned)
+    assert (
+        unknown in _kinds(made_up)
+        and unknown in _kinds(not_announced)
+        and unknown in _kinds(other_enterprise)
+    )
+    assert unknown not in _kinds(enforcement)  # 执法 on a complaint need not come from a plan
+    assert counts["unknown_task_number"] == 3
