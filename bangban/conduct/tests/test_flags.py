@@ -31,8 +31,9 @@ NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=TZ)
 
 def _planned_task(enterprise: Any, number: str, status: str = PlanStatus.ANNOUNCED) -> Visit:
     """A joint visit of a 双随机 plan (inspections) with this task number for the enterprise."""
-    creator = User.objects.filter(is_superuser=False).order_by("pk").first()
+    creator = User.objects.order_by("pk").first()
     unit = Unit.objects.order_by("pk").first()
+    assert creator is not None and unit is not None
     plan = Plan.objects.create(
         number=f"P-{number}", title="双随机抽查", lead_unit=unit, ratio_a=5, ratio_b=10, ratio_c=20, ratio_d=50,
         starts_on=dt.date(2026, 10, 1), ends_on=dt.date(2026, 10, 31), status=status, created_by=creator,

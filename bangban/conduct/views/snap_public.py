@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bangban.accounts.access import mask_phone
 from bangban.core.errors import ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.middleware import client_ip
@@ -23,8 +22,7 @@ from bangban.core.xlsx import human_size, limit_upload_size, upload_was_too_larg
 from bangban.tickets.forms_intake import MayorPhoneForm
 from bangban.tickets.intake import RateLimited
 from bangban.tickets.models import Visibility
-from bangban.tickets.privacy import NOTICE_VERSION
-from bangban.tickets.views_intake.mayor import _phone_step, _session_phone
+from bangban.tickets.views_intake.mayor import phone_step, phone_step_context, session_phone
 
 from .. import actions
 from ..models import ConductComplaint, SnapCategory
@@ -64,11 +62,11 @@ def snap_new(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to, status = _phone_step(request, phone_form)
+        handled, sent_to, status = phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect("conduct:snap_new")
         if not handled:
-            vid, phone = _session_phone(request)
+            vid, phone = session_phone(request)
             try:
                 if upload_was_too_large(request):
                     _too_large()
@@ -88,16 +86,12 @@ def snap_new(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SESSION_LAST_SNAP] = complaint.pk
                 return redirect("conduct:snap_done")
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     return render(
         request,
         "conduct/snap_new.html",
         {
-            "phone_form": phone_form,
-            "verified_phone": mask_phone(phone) if phone else "",
-            "sent_to": sent_to,
-            "phone_value": sent_to or request.POST.get("phone", ""),
-            "privacy_notice_version": NOTICE_VERSION,
+            **phone_step_context(request, phone_form, sent_to),
             "values": values,
             "errors": errors,
             "categories": [(v, label, CATEGORY_HELP[SnapCategory(v)]) for v, label in SnapCategory.choices],
@@ -117,7 +111,7 @@ def _too_large() -> None:
 
 @require_GET
 def snap_done(request: HttpRequest) -> HttpResponse:
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     pk = request.session.get(SESSION_LAST_SNAP)
     complaint = None
     if pk and phone:
@@ -139,10 +133,10 @@ def snap_track(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to, status = _phone_step(request, phone_form)
+        handled, sent_to, status = phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect(request.get_full_path())
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     number = (request.GET.get("number") or "").strip()[:24]
     complaint, events, not_found = None, [], False
     if phone and number:
@@ -155,11 +149,7 @@ def snap_track(request: HttpRequest) -> HttpResponse:
         request,
         "conduct/snap_track.html",
         {
-            "phone_form": phone_form,
-            "verified_phone": mask_phone(phone) if phone else "",
-            "sent_to": sent_to,
-            "phone_value": sent_to or request.POST.get("phone", ""),
-            "privacy_notice_version": NOTICE_VERSION,
+            **phone_step_context(request, phone_form, sent_to),
             "number": number,
             "c": complaint,
             "events": events,

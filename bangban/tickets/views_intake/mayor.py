@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -25,7 +27,7 @@ from ._common import _base_context, _done, _render_form, _staff_context, _upload
 from .channels import SESSION_LAST_CASE, SESSION_PHONE
 
 
-def _session_phone(request: HttpRequest) -> tuple[int | None, str]:
+def session_phone(request: HttpRequest) -> tuple[int | None, str]:
     """The verification id and phone confirmed in this browser session, if still fresh."""
     stored = request.session.get(SESSION_PHONE) or {}
     vid, phone = stored.get("id"), stored.get("phone", "")
@@ -34,7 +36,20 @@ def _session_phone(request: HttpRequest) -> tuple[int | None, str]:
     return None, ""
 
 
-def _phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool, str, int]:
+def phone_step_context(request: HttpRequest, phone_form: MayorPhoneForm, sent_to: str) -> dict[str, Any]:
+    """What `tickets/intake_phone_step.html` shows: the form, the confirmed number (masked), where a
+    code was just sent, and the version of the 个人信息保护告知 the consent box accepts."""
+    _vid, phone = session_phone(request)
+    return {
+        "phone_form": phone_form,
+        "verified_phone": mask_phone(phone) if phone else "",
+        "sent_to": sent_to,
+        "phone_value": sent_to or request.POST.get("phone", ""),
+        "privacy_notice_version": NOTICE_VERSION,
+    }
+
+
+def phone_step(request: HttpRequest, phone_form: MayorPhoneForm) -> tuple[bool, str, int]:
     """Handle "send code" / "verify code" posts; returns (handled, sent_to, status): 400 for a
     mistake in the form, 429 when a limit on codes is reached (the message says how long to wait)."""
     action = request.POST.get("step")
@@ -70,11 +85,11 @@ def intake_mayor(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to, status = _phone_step(request, phone_form)
+        handled, sent_to, status = phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect("tickets:intake_mayor")
         if not handled and form.is_valid():
-            vid, phone = _session_phone(request)
+            vid, phone = session_phone(request)
             try:
                 result = intake.do_intake_mayor_public(
                     verification_id=vid,
@@ -94,18 +109,11 @@ def intake_mayor(request: HttpRequest) -> HttpResponse:
             else:
                 request.session[SESSION_LAST_CASE] = result.ticket.pk
                 return redirect("tickets:intake_mayor_done")
-    vid, phone = _session_phone(request)
+    vid, phone = session_phone(request)
     return render(
         request,
         "tickets/intake_mayor.html",
-        _base_context(
-            form,
-            phone_form=phone_form,
-            verified_phone=mask_phone(phone) if phone else "",
-            sent_to=sent_to,
-            phone_value=sent_to or request.POST.get("phone", ""),
-            privacy_notice_version=NOTICE_VERSION,
-        ),
+        _base_context(form, **phone_step_context(request, phone_form, sent_to)),
         status=status,
     )
 
@@ -120,7 +128,7 @@ def public_enterprise_search(request: HttpRequest) -> HttpResponse:
     """htmx, for a visitor whose phone is confirmed: active registered enterprises whose name contains,
     or USCC starts with, the query — names, regions and USCCs are public register data. Picking one
     fills the form, so the case is linked to the register."""
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     if not phone:
         raise PermissionDenied("请先验证手机号")
     q = (request.GET.get("q") or "").strip()[:100]
@@ -144,7 +152,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def intake_mayor_done(request: HttpRequest) -> HttpResponse:
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     pk = request.session.get(SESSION_LAST_CASE)
     ticket = Ticket.objects.filter(pk=pk, contact_phone=phone).first() if pk and phone else None
     if ticket is None:
@@ -160,10 +168,10 @@ def intake_mayor_track(request: HttpRequest) -> HttpResponse:
     sent_to = ""
     status = 200
     if request.method == "POST":
-        handled, sent_to, status = _phone_step(request, phone_form)
+        handled, sent_to, status = phone_step(request, phone_form)
         if handled and not phone_form.errors and not sent_to:
             return redirect(request.get_full_path())
-    _vid, phone = _session_phone(request)
+    _vid, phone = session_phone(request)
     number = (request.GET.get("number") or "").strip()[:24]
     ticket, events, not_found = None, [], False
     if phone and number:
@@ -176,11 +184,7 @@ def intake_mayor_track(request: HttpRequest) -> HttpResponse:
         request,
         "tickets/intake_mayor_track.html",
         {
-            "phone_form": phone_form,
-            "verified_phone": mask_phone(phone) if phone else "",
-            "sent_to": sent_to,
-            "phone_value": sent_to or request.POST.get("phone", ""),
-            "privacy_notice_version": NOTICE_VERSION,
+            **phone_step_context(request, phone_form, sent_to),
             "number": number,
             "ticket": ticket,
             "events": events,
