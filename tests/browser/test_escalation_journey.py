@@ -26,7 +26,7 @@ from bangban.org.models import Unit, UnitType
 from bangban.tickets.models import Category, Ticket
 from bangban.tickets.workflow import Status
 
-from .conftest import log_in
+from .conftest import log_in, pick_unit
 
 # The live server needs committed data. Rows seeded by data migrations (roles, default tiers,
 # deadline policies) are recreated on demand, so no serialized rollback is needed.
@@ -168,7 +168,9 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     # 6. 市政府办公室 dispatch it to 沭阳县政府, clear and urgent: 2 working days.
     switch_user(page, base, cast["staff"].username)
     page.goto(f"{base}/escalation/mayor/{ticket.pk}/")
-    page.select_option("[data-testid=mayor-dispatch-form] select[name=lead_unit]", str(world.shuyang_gov.pk))
+    pick_unit(
+        page.locator("[data-testid=mayor-dispatch-form]"), "d-lead", "沭阳县人民", world.shuyang_gov.name
+    )
     page.select_option("[data-testid=mayor-dispatch-form] select[name=urgency]", "urgent")
     page.click("[data-testid=mayor-dispatch-submit]")
     page.wait_for_selector("[data-testid=mayor-case][data-stage=dispatched]")
@@ -242,7 +244,7 @@ def test_case_escalated_to_tier_3_and_treated_in_a_meeting_whose_task_is_done(
     page.fill("#m-title", "厂房消防验收专题会办")
     page.fill("#m-at", "2026-10-14T09:30")
     page.select_option("#m-chair", str(world.biz_office.pk))
-    page.select_option("#m-units", [str(world.shuyang_gov.pk)])
+    pick_unit(page, "m-units", "syxzf", world.shuyang_gov.name)
     page.select_option("#m-people", [str(cast["head"].pk)])
     page.fill("#m-cases", ticket.number)
     page.click("[data-testid=meeting-submit]")
@@ -255,7 +257,7 @@ def test_case_escalated_to_tier_3_and_treated_in_a_meeting_whose_task_is_done(
     page.wait_for_selector("[data-testid=meeting][data-status=held]")
     form = page.locator("[data-testid=task-form]")
     form.locator("input[name=content]").fill("三个工作日内组织消防现场验收")
-    form.locator("select[name=owner_unit]").select_option(str(world.shuyang_gov.pk))
+    pick_unit(form, "t-owner", "沭阳县人民", world.shuyang_gov.name)
     form.locator("input[name=workdays]").fill("3")
     form.locator("select[name=ticket]").select_option(str(ticket.pk))
     form.locator("[data-testid=task-submit]").click()

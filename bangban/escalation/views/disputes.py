@@ -13,7 +13,6 @@ from bangban.core.errors import NotFound
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
-from bangban.org.models import Unit
 
 from .. import access, actions
 from ..models import DisputeStatus, MeetingType
@@ -113,7 +112,6 @@ def dispute_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "escalation/dispute_detail.html",
         {
             "d": dispute,
-            "units": Unit.objects.filter(is_active=True).order_by("code"),
             "meetings": access.visible_meetings(user)
             .filter(type=MeetingType.JOINT)
             .order_by("-held_at")[:50],

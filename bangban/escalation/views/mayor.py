@@ -16,7 +16,6 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
-from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
 from bangban.tickets.models import Category, Urgency
 
@@ -83,7 +82,6 @@ def mayor_case(request: HttpRequest, ticket_id: int) -> HttpResponseBase:
             "categories": Category.objects.filter(is_active=True).order_by("sort", "code"),
             "kinds": ProblemKind.choices,
             "urgencies": Urgency.choices,
-            "units": Unit.objects.filter(is_active=True).order_by("code"),
             "chairs": User.objects.filter(
                 is_active=True, roles__code__in=[Role.MAYOR, Role.VICE_MAYOR]
             ).distinct(),

@@ -17,7 +17,6 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
-from bangban.org.models import Unit
 from bangban.tickets.public import case_id_for_number
 
 from .. import access, actions
@@ -99,7 +98,6 @@ def meeting_new(request: HttpRequest) -> HttpResponseBase:
         {
             "types": MeetingType.choices,
             "people": _people(),
-            "units": Unit.objects.filter(is_active=True).order_by("code"),
             "error": error,
             "post": request.POST
             if request.method == "POST"
@@ -160,7 +158,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
             "participants": participants,
             "cases": list(meeting.cases.all()),
             "tasks": list(meeting.tasks.select_related("owner_unit", "ticket")),
-            "units": Unit.objects.filter(is_active=True).order_by("code"),
             "can_edit": meeting.created_by_id == user.pk
             or meeting.chair_id == user.pk
             or access.can_organise_meetings(user),
