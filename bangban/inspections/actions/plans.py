@@ -260,10 +260,16 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
 
 
 def _clear_visits(plan: Plan) -> None:
-    """A draw replaced before 公示: its team members, then its visits (nothing else refers to them
-    before results exist)."""
-    TeamMember.objects.filter(visit__plan=plan).delete()
-    Visit.objects.filter(plan=plan).delete()
+    """A draw replaced before 公示: its team members, then its visits — two DELETE statements (the
+    ORM's delete would first load every visit to cascade to the members, already gone; nothing else
+    refers to a visit)."""
+    visit_table, member_table = Visit._meta.db_table, TeamMember._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {member_table} WHERE visit_id IN (SELECT id FROM {visit_table} WHERE plan_id = %s)",
+            [plan.pk],
+        )
+        cursor.execute(f"DELETE FROM {visit_table} WHERE plan_id = %s", [plan.pk])
 
 
 @durable_action

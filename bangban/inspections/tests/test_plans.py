@@ -136,6 +136,11 @@ def test_redrawing_before_publication_is_audited_and_after_it_refused(cast: Any,
     client, first = _drawn(cast, login)
     second = _post(client, f"/plans/{first['id']}/draw").json()
     assert second["seed"] != first["seed"] and second["visit_count"] == first["visit_count"]
+    # The first draw's visits and teams are gone, not kept beside the second's.
+    visits = Visit.objects.filter(plan_id=first["id"])
+    assert visits.count() == second["visit_count"]
+    assert TeamMember.objects.filter(visit__plan_id=first["id"]).count() == TeamMember.objects.count()
+    assert TeamMember.objects.count() == sum(v.members.count() for v in visits) > 0
     event = AuditEvent.objects.filter(action="inspections.plan_redraw").get()
     assert event.before is not None and event.after is not None
     assert event.before["seed"] == first["seed"] and event.after["seed"] == second["seed"]
