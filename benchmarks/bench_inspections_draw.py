@@ -12,7 +12,7 @@ Run from the repository root:
 2. Unless `--no-db`: the whole action `do_draw_plan` in a scratch SQLite file in /tmp (removed
    afterwards; with DATABASE_URL set, that database is used — give it a scratch one): reading the
    registry, the tiers, the qualified inspectors and the links, the draw, the snapshot, writing the
-   visits and their teams (bulk_create) and the audit event; then 复核 (`verify_draw`).
+   visits and their teams (set-based INSERTs) and the audit event; then 复核 (`verify_draw`).
 
 The figures and the machine's load (`uptime`) are recorded in docs/performance.md.
 """

@@ -3,12 +3,15 @@
 Pure (no ORM): it trains on `(title, text, label)` examples and predicts a label with a confidence
 and the terms that weighed most for it, so a dispatcher can see why it was suggested.
 
-Features: TF-IDF over character 1–3-grams of the cleaned text (robust to typos and to the words
-a segmenter does not know) unioned with TF-IDF over jieba words and word pairs; the title is
-repeated so that its few words count as much as a long description. Both use sublinear term
-frequency. A linear SVM (C = 1, classes weighted by their inverse frequency) separates the labels; its decision values become a confidence through a
-softmax whose temperature is fitted on held-out decision values of the training data (so that a
-confidence of 0.8 means about 8 in 10 right on texts it has not seen).
+Features: TF-IDF over character 1–3-grams of the cleaned text (robust to typos and to the names
+and words no segmenter knows), computed on arrays of code points (`ngrams.CharNgramTfidf`); the
+title is repeated so that its few words count as much as a long description; term frequency is
+sublinear. jieba words can be added (`use_words=True`) for comparison: on the labelled
+message-board sample they add about a point of macro-F1 and cost three quarters of the prediction
+time, so the product does without them (docs/text-intelligence.md). A linear SVM (C = 1, classes
+weighted by their inverse frequency) separates the labels; its decision values become a confidence
+through a softmax whose temperature is fitted on held-out decision values of the training data
+(so that a confidence of 0.8 means about 8 in 10 right on texts it has not seen).
 
 A trained model serialises to bytes (`to_bytes`) with a format version; `from_bytes` refuses a
 corrupt, foreign or outdated blob with `ModelUnavailable`, which callers turn into "no suggestion".
@@ -30,6 +33,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
+from .ngrams import CharNgramTfidf
 from .text import clean, words
 
 __all__ = [
@@ -43,7 +47,7 @@ __all__ = [
     "loads",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: character n-grams by CharNgramTfidf; words optional
 _MAGIC = b"BBTC"
 T = TypeVar("T")
 TITLE_WEIGHT = 3  # the title counts as if written three times
@@ -73,34 +77,32 @@ class Prediction:
     ranking: tuple[tuple[str, float], ...] = field(default=())  # (label, confidence), best first
 
 
-def _char_doc(title: str, text: str) -> str:
-    return " ".join([title] * TITLE_WEIGHT + [text])
-
-
-def _word_doc(title: str, text: str) -> list[str]:
-    return words(title) * TITLE_WEIGHT + words(text)
+Prepared = tuple[str, list[str]]  # the text the character n-grams are read from; its words
 
 
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def _prepare(title: str, text: str) -> tuple[str, list[str]]:
+def _prepare(title: str, text: str, *, with_words: bool) -> Prepared:
     title, text = clean(title), clean(text)[:MAX_CHARS]
-    return _char_doc(title, text), _word_doc(title, text)
+    chars = " ".join(part for part in [title] * TITLE_WEIGHT + [text] if part)
+    if not with_words:
+        return chars, []
+    return chars, words(title) * TITLE_WEIGHT + words(text)
 
 
 class TextClassifier:
     """Train with `fit(examples)`; then `predict(title, text)` or `predict_many(pairs)`."""
 
-    def __init__(self, *, c: float = 1.0, use_words: bool = True, calibrate: bool = True) -> None:
+    def __init__(self, *, c: float = 1.0, use_words: bool = False, calibrate: bool = True) -> None:
         self.c = c
         self.use_words = use_words
         self.calibrate = calibrate
         self.labels: list[str] = []
         self.temperature = 1.0
         self.trained_on = 0
-        self._chars: TfidfVectorizer | None = None
+        self._chars: CharNgramTfidf | None = None
         self._words: TfidfVectorizer | None = None
         self._svm: LinearSVC | None = None
         self._terms: np.ndarray | None = None
@@ -111,7 +113,7 @@ class TextClassifier:
         counts = Counter(e.label for e in examples)
         if len(counts) < 2:
             raise TrainingRefused("训练数据至少需要两个类别 (at least two labels are needed)")
-        prepared = [_prepare(e.title, e.text) for e in examples]
+        prepared = [_prepare(e.title, e.text, with_words=self.use_words) for e in examples]
         y = np.array([e.label for e in examples])
         self._fit_prepared(prepared, y)
         if self.calibrate and min(counts.values()) >= 3:
@@ -119,19 +121,12 @@ class TextClassifier:
         self.trained_on = len(examples)
         return self
 
-    def _fit_prepared(self, prepared: Sequence[tuple[str, list[str]]], y: np.ndarray) -> None:
+    def _fit_prepared(self, prepared: Sequence[Prepared], y: np.ndarray) -> None:
         # A small city's first cases: keep every term (a term seen once may be all there is).
         min_df, max_df = (2, 0.9) if len(prepared) >= 200 else (1, 1.0)
-        self._chars = TfidfVectorizer(
-            analyzer="char",
-            ngram_range=(1, 3),
-            sublinear_tf=True,
-            min_df=min_df,
-            max_df=max_df,
-            lowercase=False,
-        )
+        self._chars = CharNgramTfidf(ngram_range=(1, 3), min_df=min_df, max_df=max_df)
         parts = [self._chars.fit_transform([p[0] for p in prepared])]
-        terms = list(self._chars.get_feature_names_out())
+        terms = list(self._chars.terms())
         if self.use_words:
             self._words = TfidfVectorizer(
                 analyzer=_identity, sublinear_tf=True, min_df=min_df, max_df=max_df, lowercase=False
@@ -143,7 +138,7 @@ class TextClassifier:
         self._svm.fit(hstack(parts).tocsr(), y)
         self.labels = [str(label) for label in self._svm.classes_]
 
-    def _fit_temperature(self, prepared: Sequence[tuple[str, list[str]]], y: np.ndarray) -> float:
+    def _fit_temperature(self, prepared: Sequence[Prepared], y: np.ndarray) -> float:
         """The softmax temperature that best fits (log-loss) decision values of folds held out
         from training; the final model is then trained on everything."""
         final = (self._chars, self._words, self._svm, self._terms, self.labels)
@@ -169,7 +164,7 @@ class TextClassifier:
 
     # --- prediction -------------------------------------------------------------------------
 
-    def _features(self, prepared: Sequence[tuple[str, list[str]]]) -> csr_matrix:
+    def _features(self, prepared: Sequence[Prepared]) -> csr_matrix:
         if self._chars is None or self._svm is None:
             raise ModelUnavailable("模型尚未训练 (the model is not trained)")
         parts = [self._chars.transform([p[0] for p in prepared])]
@@ -177,7 +172,7 @@ class TextClassifier:
             parts.append(self._words.transform([p[1] for p in prepared]))
         return hstack(parts).tocsr()
 
-    def _decision(self, prepared: Sequence[tuple[str, list[str]]]) -> np.ndarray:
+    def _decision(self, prepared: Sequence[Prepared]) -> np.ndarray:
         assert self._svm is not None
         decision = self._svm.decision_function(self._features(prepared))
         if decision.ndim == 1:  # two labels: one column, positive for the second
@@ -190,7 +185,7 @@ class TextClassifier:
     def predict_many(self, pairs: Sequence[tuple[str, str]], *, reasons: int = 5) -> list[Prediction]:
         if not pairs:
             return []
-        prepared = [_prepare(title, text) for title, text in pairs]
+        prepared = [_prepare(title, text, with_words=self._words is not None) for title, text in pairs]
         features = self._features(prepared)
         assert self._svm is not None and self._terms is not None
         decision = self._svm.decision_function(features)

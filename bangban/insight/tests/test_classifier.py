@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bangban.insight.classifier import Example, ModelUnavailable, TextClassifier
+from bangban.insight.classifier import FORMAT_VERSION, Example, ModelUnavailable, TextClassifier
 from bangban.insight.text import clean
 
 EXAMPLES = [
@@ -40,8 +40,10 @@ def test_a_stored_model_predicts_the_same_with_its_reasons():
         (None, "没有可用的模型"),
         (b"", "没有可用的模型"),
         (b"not a model at all", "模型数据已损坏"),
-        (b"BBTC\x00\x09\x00\x00\x00\x00xx", "模型格式版本 9 与当前版本 1 不符"),
-        (b"BBTC\x00\x01\x00\x00\x00\x00garbage", "校验失败"),
+        (b"BBTC\x00\x09\x00\x00\x00\x00xx", f"模型格式版本 9 与当前版本 {FORMAT_VERSION} 不符"),
+        # a model of the first format (scikit-learn's character vectoriser) asks for a retraining
+        (b"BBTC\x00\x01\x00\x00\x00\x00xx", f"模型格式版本 1 与当前版本 {FORMAT_VERSION} 不符，请重新训练"),
+        (b"BBTC" + FORMAT_VERSION.to_bytes(2, "big") + b"\x00\x00\x00\x00garbage", "校验失败"),
     ],
 )
 def test_a_missing_damaged_or_outdated_model_is_refused_clearly(blob, message):

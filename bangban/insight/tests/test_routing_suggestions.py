@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bangban.audit.models import AuditEvent
 from bangban.insight.advisor import forget_cached_model
+from bangban.insight.classifier import FORMAT_VERSION
 from bangban.insight.jobs import weekly_at
 from bangban.insight.models import (
     RoutingModel,
@@ -197,7 +198,7 @@ def test_a_corrupt_model_falls_back_to_the_routing_table_and_the_page_says_so(
     city, login, django_capture_on_commit_callbacks
 ):
     _train(login(city.biz_office), django_capture_on_commit_callbacks)
-    RoutingModel.objects.update(blob=b"BBTC\x00\x01garbage-that-is-not-a-model")
+    RoutingModel.objects.update(blob=b"BBTC" + FORMAT_VERSION.to_bytes(2, "big") + b"garbage-not-a-model")
     forget_cached_model()  # a web process started after the model was damaged
     pending = _pending(city)
     pending.suggested_unit = city.siyang_gov

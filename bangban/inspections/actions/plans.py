@@ -21,6 +21,7 @@ from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 from bangban.enterprises.models import Industry
 from bangban.org.models import Region, Unit
+from bangban.tickets.bulk import insert_rows
 
 from .. import draw, workflow
 from ..access import access_plan, is_manager, require_planner
@@ -225,9 +226,9 @@ def _check_pool(plan: Plan, pool: draw.Pool) -> None:
 
 
 def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
-    """The visits and their teams in two multi-row INSERTs (tens of thousands of visits and ten times
-    as many team members: no model instances), the visits' ids read back by task number."""
-    visit_table, member_table = Visit._meta.db_table, TeamMember._meta.db_table
+    """The visits and their teams in set-based INSERTs (tens of thousands of visits and ten times as
+    many team members: no model instances; on PostgreSQL one statement each, the rows travelling as
+    arrays), the visits' ids returned by the insert itself."""
     rows = [
         (
             plan.pk,
@@ -241,21 +242,17 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
         )
         for i, v in enumerate(outcome.visits, start=1)
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {visit_table} (plan_id, task_number, enterprise_id, tier, result, note, state, version) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
-        ids = dict(Visit.objects.filter(plan=plan).values_list("task_number", "pk"))
-        cursor.executemany(
-            f"INSERT INTO {member_table} (visit_id, unit_id, inspector_id) VALUES (%s, %s, %s)",
-            [
-                (ids[row[1]], unit, inspector)
-                for row, drawn in zip(rows, outcome.visits, strict=True)
-                for unit, inspector in drawn.members()
-            ],
-        )
+    columns = ("plan_id", "task_number", "enterprise_id", "tier", "result", "note", "state", "version")
+    ids = dict(insert_rows(Visit, columns, rows, returning=("task_number", "id")))
+    insert_rows(
+        TeamMember,
+        ("visit_id", "unit_id", "inspector_id"),
+        [
+            (ids[row[1]], unit, inspector)
+            for row, drawn in zip(rows, outcome.visits, strict=True)
+            for unit, inspector in drawn.members()
+        ],
+    )
     return len(rows)
 
 
