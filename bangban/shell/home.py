@@ -15,11 +15,13 @@ from bangban.accounts.roles import AUDIT_READER_ROLES, Role
 from bangban.enterprises.access import visible_enterprises
 from bangban.escalation import access as escalation_access
 from bangban.escalation.queries import open_orders
+from bangban.network.access import is_officer
 from bangban.notifications.queries import unread_count
 from bangban.org.access import can_view_org
 from bangban.org.queries import org_counts
 from bangban.ratings.access import FOLLOW_UP_ROLES
 from bangban.ratings.queries import follow_up_queue
+from bangban.tickets import queries as case_queries
 from bangban.tickets.workbench import WorkCount, case_work_counts
 
 
@@ -48,6 +50,26 @@ def work_counts(user: Any, now: dt.datetime) -> list[WorkCount]:
         url = reverse("escalation:supervision") + "?status=open"
         counts.append(WorkCount("supervision", "督办", orders, url, "danger" if orders else ""))
     return counts
+
+
+def main_actions(user: Any) -> list[dict[str, str]]:
+    """The one or two things this user comes to do, first on the page (a phone shows them before
+    anything else). Their names are those of docs/glossary.md, as in the menu and on the pages."""
+    actions: list[tuple[str, str, str]] = []
+    if has_any_role(user, {Role.ENTERPRISE}):
+        actions += [("file", "提交诉求", "tickets:intake_new"), ("mine", "我的诉求", "tickets:mine")]
+    if has_any_role(user, {Role.HOTLINE_AGENT}):
+        actions.append(("hotline", "登记诉求", "tickets:intake_hotline"))
+    if is_officer(user):
+        actions += [
+            ("visit", "登记联系/走访", "network:contact_create"),
+            ("my-enterprises", "我的挂钩企业", "network:mine"),
+        ]
+    if case_queries.can_use_dispatch_queue(user):
+        actions.append(("dispatch", "派单", "tickets:dispatch_queue"))
+    if case_queries.can_use_unit_queue(user):
+        actions.append(("unit-queue", "待办诉求", "tickets:unit_queue"))
+    return [{"key": key, "label": label, "url": reverse(name)} for key, label, name in actions[:2]]
 
 
 def home_panels(user: Any) -> list[dict[str, Any]]:

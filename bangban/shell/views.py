@@ -14,7 +14,7 @@ from bangban.core.views import error_response
 from bangban.core.worker import lease_seconds
 from bangban.core.worker import stalled_tasks as stalled
 
-from .home import home_panels, work_counts
+from .home import home_panels, main_actions, work_counts
 
 
 @login_required
@@ -24,7 +24,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/home.html",
-        {"panels": home_panels(user), "scope": scope_of(user), "work_counts": counts},
+        {
+            "panels": home_panels(user),
+            "scope": scope_of(user),
+            "work_counts": counts,
+            "main_actions": main_actions(user),
+        },
     )
 
 

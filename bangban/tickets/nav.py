@@ -28,10 +28,12 @@ NAV: list[NavItem] = [
     NavItem("全部诉求", "tickets:all", lambda u: _cases().can_use_all_cases(u), order=12),
     NavItem("我的诉求", "tickets:mine", lambda u: _cases().can_use_mine(u), order=13),
     NavItem("登记诉求", "tickets:intake_hotline", lambda u: has_any_role(u, {Role.HOTLINE_AGENT}), order=14),
+    # One name per action (docs/glossary.md): an enterprise 提交诉求 (its own), staff 登记诉求 (for a caller).
+    NavItem("提交诉求", "tickets:intake_index", lambda u: has_any_role(u, {Role.ENTERPRISE}), order=15),
     NavItem(
         "登记诉求",
         "tickets:intake_index",
-        lambda u: not has_any_role(u, {Role.HOTLINE_AGENT}) and bool(_intake_links(u)),
+        lambda u: not has_any_role(u, {Role.HOTLINE_AGENT, Role.ENTERPRISE}) and bool(_intake_links(u)),
         order=15,
     ),
     # Under 「系统管理」, after the administrators' entries of accounts, audit and notifications.

@@ -65,10 +65,17 @@ def test_enterprise_files_on_a_phone_and_sees_its_case_closed_after_rating(
 ) -> None:
     base = live_server.url
 
-    # 1. The enterprise files a case on its phone.
+    # 1. The enterprise files a case on its phone, from the first thing its home page shows.
     phone = phone_page
     phone_log_in(phone, base, world.enterprise_user.username, PASSWORD)
-    phone.goto(f"{base}/cases/intake/new/")
+    phone.goto(f"{base}/")
+    action = phone.locator("[data-testid=main-action-file]")
+    assert action.inner_text().strip() == "提交诉求"
+    box = action.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= phone.viewport_size["height"]  # no scrolling
+    action.click()
+    phone.wait_for_url(re.compile(r".*/cases/intake/new/$"))
+    assert phone.inner_text("h1").strip() == "提交诉求"
     phone.fill("[data-testid=field-title]", "厂区用电报装迟迟未办")
     phone.fill(
         "[data-testid=field-content]",

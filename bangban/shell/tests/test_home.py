@@ -109,7 +109,7 @@ def test_every_apps_entries_stand_in_the_headers_order():
     items = nav_items()
     assert [i.label for i in items] == [
         "首页",
-        *["派单", "待办诉求", "全部诉求", "我的诉求", "登记诉求", "登记诉求"],
+        *["派单", "待办诉求", "全部诉求", "我的诉求", "登记诉求", "提交诉求", "登记诉求"],
         *["企业库", "本企业", "组织机构", "工作日历"],
         *["用户管理", "审计日志", "发送队列", "诉求配置", "智能分派"],
         *["市长直通车", "分级会办", "差评整改", "评价核查", "帮办走访", "帮办网络", "帮办服务"],
@@ -138,3 +138,39 @@ def test_the_system_menu_lists_its_entries_in_order(world, login):
         reverse("tickets:config_index"),
         reverse("insight:routing"),
     ]
+
+
+def main_actions(client):
+    response = client.get(reverse("core:home"))
+    body = response.content.decode()
+    assert body.index('data-testid="main-actions"') < body.index('data-testid="home-roles"')  # first
+    return [(a["label"], a["url"]) for a in response.context["main_actions"]]
+
+
+def test_each_role_sees_its_main_actions_first_with_the_glossary_names(world, login):
+    from bangban.accounts.roles import Role
+
+    assert main_actions(login(world.enterprise_user)) == [
+        ("提交诉求", reverse("tickets:intake_new")),
+        ("我的诉求", reverse("tickets:mine")),
+    ]
+    agent = make_user("agent", Role.HOTLINE_AGENT, unit=world.biz_office_unit, full_name="坐席")
+    assert main_actions(login(agent))[0] == ("登记诉求", reverse("tickets:intake_hotline"))
+    officer = make_user("officer", Role.SERVICE_OFFICER, unit=world.shuyang_gov, full_name="帮办专员")
+    assert main_actions(login(officer)) == [
+        ("登记联系/走访", reverse("network:contact_create")),
+        ("我的挂钩企业", reverse("network:mine")),
+    ]
+    dispatcher = make_user("disp", Role.DISPATCHER, unit=world.biz_office_unit, full_name="派单员")
+    assert main_actions(login(dispatcher))[0] == ("派单", reverse("tickets:dispatch_queue"))
+    assert main_actions(login(world.handler_shuyang)) == [("待办诉求", reverse("tickets:unit_queue"))]
+
+
+def test_the_enterprise_menu_and_intake_page_say_submit_staff_pages_say_register(world, login):
+    enterprise = login(world.enterprise_user)
+    labels = [item["label"] for item in enterprise.get(reverse("core:home")).context["nav_items"]]
+    assert "提交诉求" in labels and "登记诉求" not in labels
+    page = enterprise.get(reverse("tickets:intake_index")).content.decode()
+    assert '<h1 class="h4">提交诉求</h1>' in page
+    mine = enterprise.get(reverse("tickets:mine")).content.decode()
+    assert 'data-testid="file-case">提交诉求</a>' in mine

@@ -68,7 +68,11 @@ def intake_links(user: Any) -> list[dict[str, str]]:
 @login_required
 @require_GET
 def intake_index(request: AuthedHttpRequest) -> HttpResponse:
-    return render(request, "tickets/intake_index.html", {"links": intake_links(request.user)})
+    # One name per action (docs/glossary.md): the enterprise 提交 its own case, staff 登记 a caller's.
+    heading = "提交诉求" if has_any_role(request.user, {Role.ENTERPRISE}) else "登记诉求"
+    return render(
+        request, "tickets/intake_index.html", {"links": intake_links(request.user), "heading": heading}
+    )
 
 
 @login_required
