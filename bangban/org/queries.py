@@ -134,3 +134,11 @@ def unit_choices(active_only: bool = True) -> QuerySet[Unit]:
 
 def org_counts(user: Any) -> dict[str, int]:
     return {"units": visible_units(user).count(), "regions": visible_regions(user).count()}
+
+
+def picked_units(values: Iterable[Any]) -> list[tuple[int, str]]:
+    """(id, name) of the units whose ids are in `values` (form values: strings, possibly empty or
+    not numbers, which are left out), for the unit picker's chips (core/_unit_picker.html)."""
+    ids = [int(v) for v in values if str(v).strip().isdigit()]
+    names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+    return [(pk, names[pk]) for pk in dict.fromkeys(ids) if pk in names]

@@ -24,7 +24,8 @@ from bangban.core.http import AuthedHttpRequest, safe_next
 from bangban.core.pagination import paginate
 from bangban.core.views import error_response
 from bangban.core.xlsx import limit_upload_size, upload_was_too_large
-from bangban.org.models import Region, Unit
+from bangban.org.models import Region
+from bangban.org.queries import picked_units
 
 from . import config_actions as cfg
 from .api_config import routing_rules
@@ -232,8 +233,9 @@ def category_import_apply(request: AuthedHttpRequest) -> HttpResponse:
 # --- routing rules ----------------------------------------------------------------------------
 
 
-def _rule_form_context() -> dict[str, Any]:
+def _rule_form_context(form_values: dict[str, Any]) -> dict[str, Any]:
     return {
+        "unit_selected": picked_units([form_values.get("unit_id") or ""]),
         "categories": Category.objects.filter(is_active=True)
         .order_by("code")
         .only("id", "path", "level", "code"),
@@ -241,9 +243,6 @@ def _rule_form_context() -> dict[str, Any]:
         .exclude(level="village")
         .order_by("path")
         .only("id", "code", "name", "path"),
-        "units": Unit.objects.filter(is_active=True)
-        .order_by("region__path", "name")
-        .only("id", "code", "name"),
     }
 
 
@@ -285,7 +284,7 @@ def routing(request: AuthedHttpRequest) -> HttpResponse:
         "tickets/config_routing.html",
         {
             **_common(request, "routing"),
-            **_rule_form_context(),
+            **_rule_form_context(form_values),
             "page": result.page,
             "qs": result.querystring_without_page,
             "filters": params,
@@ -326,7 +325,7 @@ def routing_edit(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "tickets/config_routing_form.html",
         {
             **_common(request, "routing"),
-            **_rule_form_context(),
+            **_rule_form_context(form_values),
             "rule": rule,
             "errors": errors,
             "form_values": form_values,

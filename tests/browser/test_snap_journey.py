@@ -17,7 +17,7 @@ from bangban.conduct.tests.conftest import cast  # noqa: F401
 from bangban.conduct.tests.snap_helpers import JPEG
 from bangban.conftest import PASSWORD, _fresh_workday_calendar, login, world  # noqa: F401
 
-from .conftest import log_in
+from .conftest import log_in, pick_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -79,7 +79,7 @@ def test_a_snap_on_a_phone_is_handled_to_the_exposure_board(
     page.goto(f"{base}/conduct/snaps/")
     page.click("[data-testid=snap-row]")
     assert PHONE in page.inner_text("[data-testid=complainant]")
-    page.select_option("[data-testid=field-unit]", str(cast.world.shuyang_gov.pk))
+    pick_unit(page, "id_unit", cast.world.shuyang_gov.name[:3], cast.world.shuyang_gov.name)
     page.click("[data-testid=do-verify]")
     page.fill("[data-testid=field-finding]", "调阅办件记录并询问窗口人员，属实。")
     page.click("[data-testid=do-investigate]")

@@ -15,7 +15,7 @@ from bangban.conftest import PASSWORD, _fresh_workday_calendar, login, make_user
 from bangban.tickets.defaults import ensure_defaults
 from bangban.tickets.models import Ticket
 
-from .conftest import log_in
+from .conftest import log_in, pick_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,7 +75,7 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     assert page.get_attribute("[data-testid=progress]", "data-progress") == "pending"
 
     # 4. 转办 to 沭阳县政府: a case is created and dispatched to the unit.
-    page.select_option("[data-testid=transfer-form] [data-testid=field-unit]", str(w.shuyang_gov.pk))
+    pick_unit(page.locator("[data-testid=transfer-form]"), "f-unit", "沭阳县", w.shuyang_gov.name)
     page.click("[data-testid=transfer]")
     page.wait_for_selector("[data-testid=case-link]")
     case = Ticket.objects.get()

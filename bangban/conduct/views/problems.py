@@ -20,6 +20,7 @@ from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
+from bangban.org.queries import picked_units
 from bangban.tickets.models import Urgency
 
 from .. import actions, queries, queries_problems
@@ -154,7 +155,7 @@ def problem_new(request: AuthedHttpRequest) -> HttpResponse:
             "errors": errors,
             "sources": ProblemSource.choices,
             "regions": regions(),
-            "units": _units(),
+            "unit_selected": picked_units([values.get("unit", "")]),
             "items": queries.citable_items(today),
         },
         status=status,
@@ -215,7 +216,7 @@ def problem_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "values": values,
             "errors": errors,
-            "units": _units(),
+            "unit_selected": picked_units([values["unit"]]),
             "urgencies": Urgency.choices,
             "can_manage": is_manager(user),
             "can_act": is_manager(user) and bool(PROBLEM.allowed_actions(item.state)),

@@ -21,7 +21,7 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
-from bangban.org.models import Unit
+from bangban.org.queries import picked_units
 
 from .. import actions, workflow
 from ..access import is_manager, require_manager
@@ -162,10 +162,10 @@ def snap_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "events": list(ticket.events.order_by("at", "pk")),
             "allowed": workflow.SNAP.allowed_actions(complaint.status) if is_manager(user) else [],
             "is_manager": is_manager(user),
-            "units": Unit.objects.filter(is_active=True).order_by("name").only("id", "name"),
             "items": citable_items(timezone.localdate(complaint.received_at), timezone.localdate()),
             "errors": errors,
             "values": request.POST,
+            "unit_selected": picked_units([request.POST.get("unit", "")]),
             "category_help": CATEGORY_HELP.get(SnapCategory(complaint.category), ""),
         },
         status=status,
