@@ -20,8 +20,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from .display import overdue_condition
 from .models import Ticket
-from .workflow import SET_ASIDE_STATUSES, Status
+from .workflow import OPEN_STATUSES, SET_ASIDE_STATUSES, Status
 
 __all__ = [
     "all_cases",
@@ -37,6 +38,8 @@ __all__ = [
     "closed_cases",
     "counted_cases",
     "lock_case",
+    "open_cases",
+    "overdue_cases",
 ]
 
 
@@ -54,6 +57,16 @@ def closed_cases() -> QuerySet[Ticket]:
     """The cases handled to the end (已办结), oldest closing first: their final category and lead
     unit are what routing suggestions learn from."""
     return Ticket.objects.filter(status=Status.CLOSED, closed_at__isnull=False).order_by("closed_at", "pk")
+
+
+def open_cases() -> QuerySet[Ticket]:
+    """The cases not yet answered or set aside (`OPEN_STATUSES`)."""
+    return Ticket.objects.filter(status__in=sorted(OPEN_STATUSES))
+
+
+def overdue_cases(now: dt.datetime) -> QuerySet[Ticket]:
+    """The cases 超期 at `now` (`display.overdue_condition`, the lists' 超期 filter)."""
+    return Ticket.objects.filter(overdue_condition(now))
 
 
 def cases_in(ids: Iterable[Any]) -> QuerySet[Ticket]:
