@@ -21,7 +21,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .display import overdue_condition
-from .models import Ticket
+from .models import Reply, ReviewStatus, Ticket
 from .workflow import OPEN_STATUSES, SET_ASIDE_STATUSES, Status
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "lock_case",
     "open_cases",
     "overdue_cases",
+    "public_replies",
 ]
 
 
@@ -67,6 +68,16 @@ def open_cases() -> QuerySet[Ticket]:
 def overdue_cases(now: dt.datetime) -> QuerySet[Ticket]:
     """The cases 超期 at `now` (`display.overdue_condition`, the lists' 超期 filter)."""
     return Ticket.objects.filter(overdue_condition(now))
+
+
+def public_replies(ids: Iterable[Any]) -> dict[int, str]:
+    """{case id: its latest approved reply (答复, as the enterprise sees it)} for these cases."""
+    rows = (
+        Reply.objects.filter(ticket_id__in=list(ids), status=ReviewStatus.APPROVED)
+        .order_by("ticket_id", "reviewed_at", "id")
+        .values_list("ticket_id", "content")
+    )
+    return dict(rows)  # the latest of each case comes last
 
 
 def cases_in(ids: Iterable[Any]) -> QuerySet[Ticket]:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "bangban.inspections",
     "bangban.insight",
     "bangban.supervision",
+    "bangban.open311",
     "bangban.exports",
     "bangban.shell",
 ]
@@ -268,6 +269,14 @@ BANGBAN_CITY_NAME = os.environ.get("BANGBAN_CITY_NAME", "宿迁市")
 # is built on it (bangban.core.urls_abs.absolute_url). Production requires https (core/checks.py).
 BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "http://127.0.0.1:8000")
 BANGBAN_SITE_URL_HTTPS_REQUIRED = False
+
+# Open311 GeoReport v2 (bangban.open311): a posted lat/long must fall in this box
+# (lat_min,lat_max,long_min,long_max; 宿迁市 by default).
+BANGBAN_OPEN311_BBOX = tuple(float(v) for v in env_list("BANGBAN_OPEN311_BBOX", "33.1,34.4,117.9,119.2"))
+if len(BANGBAN_OPEN311_BBOX) != 4 or not (
+    BANGBAN_OPEN311_BBOX[0] < BANGBAN_OPEN311_BBOX[1] and BANGBAN_OPEN311_BBOX[2] < BANGBAN_OPEN311_BBOX[3]
+):
+    raise ImproperlyConfigured("BANGBAN_OPEN311_BBOX 应为 纬度下限,纬度上限,经度下限,经度上限")
 
 # `/metrics` (bangban.core.metrics): client addresses allowed to scrape (CIDRs, comma-separated;
 # loopback by default) and an optional bearer token that allows any address.
