@@ -118,14 +118,18 @@ def may_scrape(request: HttpRequest) -> bool:
         # real client is unknown, so the loopback peer address proves nothing.
         return False
     address = client_ip(request)
-    return bool(address) and _trusted(address, allowed_networks())
+    return address is not None and _trusted(address, allowed_networks())
 
 
 # --- figures from the database ------------------------------------------------------------------
 
 
 def task_queue_metrics(now: dt.datetime) -> Iterator[Metric]:
-    counts = {TaskResultStatus.READY: 0, TaskResultStatus.RUNNING: 0, TaskResultStatus.FAILED: 0}
+    counts: dict[str, int] = {
+        TaskResultStatus.READY: 0,
+        TaskResultStatus.RUNNING: 0,
+        TaskResultStatus.FAILED: 0,
+    }
     rows = DBTaskResult.objects.filter(status__in=list(counts)).order_by().values("status")
     for status, n in rows.annotate(n=Count("pk")).values_list("status", "n"):
         counts[status] = n
@@ -160,6 +164,8 @@ def task_queue_metrics(now: dt.datetime) -> Iterator[Metric]:
     waits: dict[str, list[float]] = defaultdict(list)
     runs: dict[str, list[float]] = defaultdict(list)
     for path, enqueued, started, finished in recent:
+        if started is None or finished is None:
+            continue
         name = path.rsplit(".", 1)[-1]
         waits[name].append(max((started - enqueued).total_seconds(), 0.0))
         runs[name].append(max((finished - started).total_seconds(), 0.0))

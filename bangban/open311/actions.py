@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from bangban.accounts.access import has_any_role
+from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -40,7 +41,7 @@ def _require_admin(user: object) -> None:
         raise PermissionDenied("只有系统管理员可以管理 Open311 接入应用")
 
 
-def do_create_client(*, acting_user: object, name: str, now: dt.datetime) -> tuple[Client, str]:
+def do_create_client(*, acting_user: User, name: str, now: dt.datetime) -> tuple[Client, str]:
     """A new client and its key (returned once; only its digest is kept)."""
     _require_admin(acting_user)
     name = (name or "").strip()
@@ -63,7 +64,7 @@ def do_create_client(*, acting_user: object, name: str, now: dt.datetime) -> tup
     return client, key
 
 
-def do_revoke_client(*, acting_user: object, name: str, now: dt.datetime) -> Client:
+def do_revoke_client(*, acting_user: User, name: str, now: dt.datetime) -> Client:
     _require_admin(acting_user)
     with transaction.atomic():
         client = Client.objects.select_for_update().filter(name=(name or "").strip()).first()

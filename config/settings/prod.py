@@ -56,5 +56,7 @@ if _log_format not in {"json", "plain"}:
     raise ImproperlyConfigured("BANGBAN_LOG_FORMAT 只能是 json 或 plain")
 LOGGING = {
     **LOGGING,  # noqa: F405
-    "handlers": {"console": {**LOGGING["handlers"]["console"], "formatter": _log_format}},  # noqa: F405
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": _log_format, "filters": ["request_id"]}
+    },
 }

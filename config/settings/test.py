@@ -27,7 +27,7 @@ NOTIFICATION_BACKENDS = {
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # The test client's address is loopback: no address may scrape /metrics unless a test allows it.
-BANGBAN_METRICS_ALLOWED: list[str] = []
+BANGBAN_METRICS_ALLOWED = []
 
 BANGBAN_REQUIRE_SECOND_FACTOR = False  # tests that need it turn it on
 

@@ -103,7 +103,9 @@ def test_a_request_becomes_a_case_through_the_intake(cases: Cases, client: Clien
     ticket = Ticket.objects.get(number=answer["service_request_id"])
     assert ticket.number.startswith("JK-") and answer["service_notice"]
     assert ticket.channel == Channel.API and ticket.intake_mode == "system"
-    assert ticket.category.code == "1201" and ticket.status == "pending_dispatch"
+    assert (
+        ticket.category is not None and ticket.category.code == "1201" and ticket.status == "pending_dispatch"
+    )
     assert ticket.title == "厂区门口道路破损严重，货车进出困难。"
     assert ticket.contact_phone == "13800138000" and ticket.contact_name == "王小明"
     assert ticket.created_by is None
@@ -177,6 +179,7 @@ def test_public_reads_show_no_personal_data_and_follow_the_case(
     ticket.refresh_from_db()
     [item] = client.get(f"/open311/v2/requests/{number}.json").json()
     assert item["agency_responsible"] == "沭阳县人民政府"
+    assert ticket.due_at is not None
     assert item["expected_datetime"] == ticket.due_at.astimezone().isoformat(timespec="seconds")
     assert item["expected_datetime"].endswith("+08:00")
     do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="道路已修复。", now=now)
