@@ -34,6 +34,7 @@ urlpatterns: list = [
     path("supervision/", include("bangban.supervision.urls")),
     path("insight/hotspots/", include("bangban.insight.hotspots_urls")),
     path("insight/", include("bangban.insight.urls")),
+    path("open311/v2/", include("bangban.open311.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through the project's login (lock-out, second factor).
     path("django-admin/login/", accounts_views.admin_login),

@@ -13,6 +13,9 @@ imported only when the shell needs them (so declaring them costs nothing at star
     A function `(now) -> list[str]` that adds the app's records to the demo city (idempotent) and
     returns lines for the console report. Apps run in the order of `INSTALLED_APPS`, so an app's
     demo can build on the records of the apps listed before it.
+`metrics`
+    A function `(now) -> iterable of prometheus-client metric families`: figures read from the
+    database at every scrape of `/metrics` (`bangban.core.metrics`).
 
 Periodic jobs need no attribute: each app registers them in its own `jobs` module
 (`bangban.core.scheduler`). Audit action labels and exportable lists are registered from each
@@ -28,7 +31,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
 
-PLUGIN_ATTRIBUTES = ("api_routers", "nav", "demo")
+PLUGIN_ATTRIBUTES = ("api_routers", "nav", "demo", "metrics")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.templatetags.static import static
 
 from bangban.core.errors import REFUSALS, ApplicationError
-from bangban.core.health import health_problems
+from bangban.core.health import health_problems, readiness_problems
 
 
 def error_response(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -45,6 +45,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     if problems:
         return JsonResponse({"status": "error", "problems": problems}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def readyz(request: HttpRequest) -> HttpResponse:
+    """For the orchestrator: ready to take traffic — 200 `{"status": "ready"}`, or 503 with the
+    reasons (database, migrations, task queue; bangban.core.health.readiness_problems)."""
+
+    problems = readiness_problems()
+    if problems:
+        return JsonResponse({"status": "not_ready", "problems": problems}, status=503)
+    return JsonResponse({"status": "ready"})
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,8 @@ from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from bangban.core.models import WorkerHeartbeat
+from bangban.core.observability import request_id_context
+from bangban.core.taskqueue import request_id_of
 
 log = logging.getLogger("bangban.worker")
 
@@ -177,6 +179,13 @@ class ResilientWorker(Worker):
 
     def run_task(self, db_task_result: DBTaskResult) -> None:
         self._maybe_recover()
+        # Under the id of the request that queued the task (if any): every log line of the run
+        # carries it (bangban.core.observability).
+        with request_id_context(request_id_of(db_task_result)):
+            self._run_task(db_task_result)
+
+    def _run_task(self, db_task_result: DBTaskResult) -> None:
+        log.info("task %s %s started", db_task_result.pk, db_task_result.task_path)
         try:
             super().run_task(db_task_result)
         except DB_ERRORS as exc:
@@ -195,6 +204,8 @@ class ResilientWorker(Worker):
             # recorded on a new one): not the task's fault, so it is run again.
             log.warning("task %s failed on a lost connection; queued again", db_task_result.pk)
             requeue(db_task_result.pk, TaskResultStatus.FAILED)
+            return
+        log.info("task %s %s ended: %s", db_task_result.pk, db_task_result.task_path, db_task_result.status)
 
     def _maybe_recover(self) -> None:
         if time.monotonic() - self._last_recovery < heartbeat_seconds():

@@ -8,6 +8,7 @@ class EscalationConfig(AppConfig):
     api_routers = "bangban.escalation.api.router"
     nav = "bangban.escalation.nav.NAV"
     demo = "bangban.escalation.demo.load_demo"
+    metrics = "bangban.escalation.metrics.collect"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

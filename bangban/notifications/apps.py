@@ -7,3 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = "消息通知"
     # What the shell composes (bangban.core.plugins).
     nav = "bangban.notifications.nav.NAV"
+    metrics = "bangban.notifications.metrics.collect"

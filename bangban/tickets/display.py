@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from . import deadlines
@@ -23,6 +24,14 @@ from .workflow import FINAL_STATUSES, Action, DeadlineState, Status
 DEADLINE_STATUSES = frozenset(
     {Status.PENDING_DISPATCH, Status.DISPATCHED, Status.IN_PROGRESS, Status.REPLY_REVIEW}
 )
+
+
+def overdue_condition(now: dt.datetime) -> Q:
+    """超期 at `now`, as a condition on cases: the clock counts (`DEADLINE_STATUSES`) and the due
+    time has passed — the 超期 of `deadline_state_at`, of the lists' 期限 filter and of `/metrics`."""
+    return Q(status__in=sorted(DEADLINE_STATUSES), due_at__lte=now)
+
+
 # The unit has answered: the colour tells whether it answered in time.
 ANSWERED_STATUSES = frozenset({Status.REPLIED, Status.CLOSED})
 

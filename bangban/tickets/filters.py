@@ -38,7 +38,7 @@ from bangban.org.models import Region, Unit
 from bangban.workdays.arithmetic import SHANGHAI
 
 from .access import COMPLAINANT_READERS
-from .display import DEADLINE_STATUSES
+from .display import DEADLINE_STATUSES, overdue_condition
 from .models import Category, Channel, Ticket, TicketType, Urgency
 from .workflow import Status
 
@@ -239,7 +239,7 @@ class TicketFilter:
         if deadline:
             running = Q(status__in=list(DEADLINE_STATUSES))
             if deadline == "overdue":
-                qs = qs.filter(running, due_at__lte=self.now)
+                qs = qs.filter(overdue_condition(self.now))
             elif deadline == "warning":
                 qs = qs.filter(running, warn_at__lte=self.now, due_at__gt=self.now)
             else:

@@ -20,8 +20,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Ticket
-from .workflow import SET_ASIDE_STATUSES, Status
+from .display import overdue_condition
+from .models import Reply, ReviewStatus, Ticket
+from .workflow import OPEN_STATUSES, SET_ASIDE_STATUSES, Status
 
 __all__ = [
     "all_cases",
@@ -37,6 +38,9 @@ __all__ = [
     "closed_cases",
     "counted_cases",
     "lock_case",
+    "open_cases",
+    "overdue_cases",
+    "public_replies",
 ]
 
 
@@ -54,6 +58,26 @@ def closed_cases() -> QuerySet[Ticket]:
     """The cases handled to the end (已办结), oldest closing first: their final category and lead
     unit are what routing suggestions learn from."""
     return Ticket.objects.filter(status=Status.CLOSED, closed_at__isnull=False).order_by("closed_at", "pk")
+
+
+def open_cases() -> QuerySet[Ticket]:
+    """The cases not yet answered or set aside (`OPEN_STATUSES`)."""
+    return Ticket.objects.filter(status__in=sorted(OPEN_STATUSES))
+
+
+def overdue_cases(now: dt.datetime) -> QuerySet[Ticket]:
+    """The cases 超期 at `now` (`display.overdue_condition`, the lists' 超期 filter)."""
+    return Ticket.objects.filter(overdue_condition(now))
+
+
+def public_replies(ids: Iterable[Any]) -> dict[int, str]:
+    """{case id: its latest approved reply (答复, as the enterprise sees it)} for these cases."""
+    rows = (
+        Reply.objects.filter(ticket_id__in=list(ids), status=ReviewStatus.APPROVED)
+        .order_by("ticket_id", "reviewed_at", "id")
+        .values_list("ticket_id", "content")
+    )
+    return dict(rows)  # the latest of each case comes last
 
 
 def cases_in(ids: Iterable[Any]) -> QuerySet[Ticket]:

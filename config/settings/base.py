@@ -74,11 +74,16 @@ INSTALLED_APPS = [
     "bangban.inspections",
     "bangban.insight",
     "bangban.supervision",
+    "bangban.open311",
     "bangban.exports",
     "bangban.shell",
 ]
 
 MIDDLEWARE = [
+    # First: every response (redirects and refusals included) carries the request id, and every
+    # request is timed and counted (docs/operations.md, "Metrics" and "Request ids").
+    "bangban.core.observability.RequestIdMiddleware",
+    "bangban.core.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bangban.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -231,7 +236,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Background work: Django's Tasks API with the database queue (any number of workers).
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "bangban.core.taskqueue.DatabaseBackend",
         "QUEUES": ["default"],
     }
 }
@@ -265,11 +270,39 @@ BANGBAN_CITY_NAME = os.environ.get("BANGBAN_CITY_NAME", "宿迁市")
 BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "http://127.0.0.1:8000")
 BANGBAN_SITE_URL_HTTPS_REQUIRED = False
 
+# Open311 GeoReport v2 (bangban.open311): a posted lat/long must fall in this box
+# (lat_min,lat_max,long_min,long_max; 宿迁市 by default).
+BANGBAN_OPEN311_BBOX = tuple(float(v) for v in env_list("BANGBAN_OPEN311_BBOX", "33.1,34.4,117.9,119.2"))
+if len(BANGBAN_OPEN311_BBOX) != 4 or not (
+    BANGBAN_OPEN311_BBOX[0] < BANGBAN_OPEN311_BBOX[1] and BANGBAN_OPEN311_BBOX[2] < BANGBAN_OPEN311_BBOX[3]
+):
+    raise ImproperlyConfigured("BANGBAN_OPEN311_BBOX 应为 纬度下限,纬度上限,经度下限,经度上限")
+
+# `/metrics` (bangban.core.metrics): client addresses allowed to scrape (CIDRs, comma-separated;
+# loopback by default) and an optional bearer token that allows any address.
+BANGBAN_METRICS_ALLOWED = env_list("BANGBAN_METRICS_ALLOWED", "127.0.0.1/32,::1/128")
+BANGBAN_METRICS_TOKEN = os.environ.get("BANGBAN_METRICS_TOKEN", "")
+for _network in BANGBAN_METRICS_ALLOWED:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError as _exc:
+        raise ImproperlyConfigured(
+            f"BANGBAN_METRICS_ALLOWED 中的 {_network!r} 不是有效的 IP 地址或网段"
+        ) from _exc
+
+# Every record carries the request id of the request (or task) that wrote it
+# (bangban.core.observability); production writes JSON lines (prod.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "bangban.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "bangban.core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BANGBAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -48,3 +48,15 @@ X_FRAME_OPTIONS = "DENY"
 # the system check core.E001, which every management command and the WSGI start-up run).
 BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "")
 BANGBAN_SITE_URL_HTTPS_REQUIRED = True
+
+# Logs: one JSON object per line on standard error, each with the request id (docs/operations.md).
+# BANGBAN_LOG_FORMAT=plain keeps the text lines.
+_log_format = os.environ.get("BANGBAN_LOG_FORMAT", "json")
+if _log_format not in {"json", "plain"}:
+    raise ImproperlyConfigured("BANGBAN_LOG_FORMAT 只能是 json 或 plain")
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": _log_format, "filters": ["request_id"]}
+    },
+}

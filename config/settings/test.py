@@ -19,13 +19,15 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The fault tests start real task workers in other processes, which must share the database queue.
 if os.environ.get("BANGBAN_TEST_TASK_BACKEND") == "database":
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    TASKS = {"default": {"BACKEND": "bangban.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
 NOTIFICATION_BACKENDS = {
     "sms": "bangban.notifications.backends.MemoryBackend",
     "email": "bangban.notifications.backends.MemoryBackend",
     "inapp": "bangban.notifications.backends.InAppBackend",
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# The test client's address is loopback: no address may scrape /metrics unless a test allows it.
+BANGBAN_METRICS_ALLOWED = []
 
 BANGBAN_REQUIRE_SECOND_FACTOR = False  # tests that need it turn it on
 

@@ -107,6 +107,11 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("network/v/", lambda w, s: {"token": s.verify_token}),
     ("notifications/outbox/", lambda w, s: {"pk": s.outbox.pk}),
     ("notifications/", lambda w, s: {"pk": s.message.pk}),
+    # Open311: the sample case was not filed through Open311, so its public read refuses everyone.
+    (
+        "open311/",
+        lambda w, s: {"service_code": s.category.code, "service_request_id": s.case.number, "fmt": "json"},
+    ),
     ("org/regions/", lambda w, s: {"code": w.shuyang.code}),
     ("org/units/", lambda w, s: {"pk": w.shuyang_gov.pk, "unit_id": w.shuyang_gov.pk}),
     ("outreach/associations/", lambda w, s: {"pk": s.association.pk, "association_id": s.association.pk}),

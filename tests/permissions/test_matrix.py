@@ -62,7 +62,10 @@ PUBLIC_PREFIXES = (
     "accounts/login/",
     "accounts/logout/",
     "healthz",
+    "readyz",
     "favicon.ico",
+    # Open311 GeoReport v2: the service catalogue and the requests filed through it are public.
+    "open311/v2/",
     "api/v1/openapi.json",
     "api/v1/docs",
     "ratings/q/",
@@ -251,6 +254,8 @@ _POLICY = "the policy library is the city's; deliveries and read receipts stay w
 _SYMPOSIUM = "企业家座谈会 are the city's: every enterprise may read one and nominate itself"
 _LINK = "a signed link or a window's public QR code: holding it is the permission, no account is asked"
 CITY_WIDE: dict[str, str] = {
+    "open311/v2/services/<str:service_code>.<str:fmt>": "the Open311 service catalogue (the categories) "
+    "is public, as GeoReport v2 requires",
     "inspections/public/plans/<int:pk>/": "an announced 双随机 draw is public (一公开): its seed, the drawn "
     "enterprises and their teams are shown to everyone signed in",
     "GET /api/v1/org/regions/{code}": _DIRECTORY,

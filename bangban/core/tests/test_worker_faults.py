@@ -37,7 +37,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+DB_TASKS = {"default": {"BACKEND": "bangban.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
 ROOT = Path(settings.BASE_DIR)
 
 

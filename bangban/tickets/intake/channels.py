@@ -29,6 +29,7 @@ from ..models import Channel, IntakeMode, Urgency
 BY_ROLE = "role"  # holders of `roles` (and administrators)
 AT_COUNTER = "counter"  # staff of a service site, handlers and unit heads (and administrators)
 VERIFIED_VISITOR = "visitor"  # no account: a mobile number confirmed by SMS (`verification.py`)
+KEYED_CALLER = "caller"  # no account: a registered integration whose key its app checked (Open311)
 
 # How the enterprise a case is about is named (`ChannelPolicy.enterprise`).
 OWN = "own"  # an enterprise user: always its own enterprise
@@ -42,6 +43,7 @@ FROM_ENTERPRISE = "enterprise"  # the enterprise's liaison, when neither name no
 # Whom an idempotency key is private to (`ChannelPolicy.key_owner`).
 KEY_ACCOUNT = "account"
 KEY_PHONE = "phone"  # the visitor's verified number
+KEY_CALLER = "caller"  # the keyed integration (`do_intake(caller=…)`)
 
 # Which unit is recorded as the intake unit (`ChannelPolicy.intake_unit`).
 UNIT_OF_FILER = "filer"  # the filing user's unit
@@ -187,6 +189,17 @@ POLICIES: dict[str, ChannelPolicy] = {
         required=frozenset({"contact_phone", "enterprise_name"}),
         intake_unit=UNIT_OF_FILER,
     ),
+    # Open311 GeoReport v2 (bangban.open311): a registered client application files for a citizen
+    # or an enterprise; the Open311 app has checked the client's key. A system interface (接口).
+    "open311": ChannelPolicy(
+        name="open311",
+        channel=Channel.API,
+        modes=(IntakeMode.SYSTEM,),
+        filers=KEYED_CALLER,
+        enterprise=PUBLIC,
+        required=frozenset({"category"}),
+        key_owner=KEY_CALLER,
+    ),
 }
 
 # A service officer's visit report (帮办专员/驻厂员, 首席服务员; the enterprise is required) or a
@@ -256,7 +269,7 @@ def may_file(policy: ChannelPolicy, user: Any) -> bool:
     confirmation instead)."""
     if policy.filers == AT_COUNTER:
         return can_file_at_counter(user)
-    if policy.filers == VERIFIED_VISITOR:
+    if policy.filers in (VERIFIED_VISITOR, KEYED_CALLER):
         return True
     return has_any_role(user, set(policy.roles) | {Role.ADMIN})
 

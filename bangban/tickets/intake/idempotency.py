@@ -12,7 +12,7 @@ from bangban.core.errors import ApplicationError
 
 from ..models import Ticket
 from ._common import IDEMPOTENCY_KEY_MAX, Clean, field_error, one, text
-from .channels import KEY_PHONE, ChannelPolicy
+from .channels import KEY_CALLER, KEY_PHONE, ChannelPolicy
 
 
 class IdempotencyConflict(ApplicationError):
@@ -56,10 +56,14 @@ def account_key(user: Any, key: str | None) -> str | None:
     return scoped_key(f"u{user.pk}", key)
 
 
-def key_for(policy: ChannelPolicy, user: Any, verified_phone: str, key: str | None) -> str | None:
+def key_for(
+    policy: ChannelPolicy, user: Any, verified_phone: str, key: str | None, caller: str = ""
+) -> str | None:
     """The key of one intake, private to its owner as the channel says."""
     if policy.key_owner == KEY_PHONE:
         return scoped_key(f"p{verified_phone}", key)
+    if policy.key_owner == KEY_CALLER:
+        return scoped_key(f"c{caller}", key)
     return account_key(user, key)
 
 

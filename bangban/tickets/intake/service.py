@@ -35,6 +35,7 @@ from ..routing import suggest_unit_id
 from ._common import Clean, IntakeInput, IntakeResult
 from .attachments import checked_uploads
 from .channels import (
+    KEYED_CALLER,
     POLICIES,
     PUBLIC,
     VERIFIED_VISITOR,
@@ -67,16 +68,23 @@ def do_intake(
     phone: str = "",
     ip: str | None = None,
     checked_files: Sequence[CheckedFile] | None = None,
+    caller: str = "",
 ) -> IntakeResult:
     """Take in one case the way `channel` (a policy or its name in `POLICIES`) says. `handling`
     is the hotline's or the counter's (`handling.py`); `verification_id`, `phone` and `ip` are a
     visitor's (the mayor's public column), who files without an account (`actor` is ignored).
     `checked_files` are files a caller already checked by its own rules (the conduct office's
-    photos and videos), taken instead of checking `attachments`."""
+    photos and videos), taken instead of checking `attachments`. `caller` names a keyed
+    integration filing without an account (Open311: its client id, which the Open311 app checked);
+    its idempotency keys are private to it."""
     policy = POLICIES[channel] if isinstance(channel, str) else channel
     verified_phone = ""
     if policy.filers == VERIFIED_VISITOR:
         verified_phone = require_verified(verification_id, phone, now).phone
+        actor = None
+    elif policy.filers == KEYED_CALLER:
+        if not caller:
+            raise ValueError(f"cases of {policy.name} are filed by a keyed caller")
         actor = None
     else:
         admit(policy, actor)
@@ -98,7 +106,7 @@ def do_intake(
         on_spot = handling.on_spot
     clean = clean_for(policy, actor, data, handling.errors if handling else None)
     files = list(checked_files) if checked_files is not None else checked_uploads(attachments)
-    key = key_for(policy, actor, verified_phone, idempotency_key)
+    key = key_for(policy, actor, verified_phone, idempotency_key, caller)
     if verified_phone:
         event_data["verified_phone"] = mask_phone(verified_phone)
     return _create(
