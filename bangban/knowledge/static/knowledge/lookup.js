@@ -115,6 +115,7 @@
       fetch(api + "/" + item.id + "/use", {
         method: "POST",
         credentials: "same-origin",
+        keepalive: true, // the count survives the agent submitting the form at once
         headers: { Accept: "application/json", "X-CSRFToken": csrfToken() }
       }).catch(function () {
         // Counting a citation is a statistic: the answer is already in the form.
