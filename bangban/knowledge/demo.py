@@ -88,7 +88,9 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             ),
             now=now - dt.timedelta(days=30 - index),
         )
-        for _ in range(uses if agent is not None else 0):
+        if agent is None:
+            continue
+        for _ in range(uses):
             actions.do_record_use.inner(acting_user=agent, entry_id=entry.pk)
             cited += 1
     return [f"答复知识库：{len(ENTRIES)} 条标准答复（坐席已引用 {cited} 次）"]

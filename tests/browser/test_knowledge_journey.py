@@ -32,7 +32,9 @@ def agent(world: World) -> Any:  # noqa: F811
     for area, question, answer, keywords, basis, _uses in ENTRIES:
         actions.do_create_entry(
             acting_user=world.biz_office,
-            data=actions.EntryInput(question=question, answer=answer, keywords=keywords, basis=basis, area=area),
+            data=actions.EntryInput(
+                question=question, answer=answer, keywords=keywords, basis=basis, area=area
+            ),
             now=timezone.now(),
         )
     return make_user("rexian_kb", Role.HOTLINE_AGENT, unit=world.biz_office_unit, full_name="热线坐席小李")

@@ -145,9 +145,9 @@ def test_retire_and_restore(cast):
     assert exc.value.code == "entry_retired"
     # Its question is free again while it is retired, and blocks its restoration once taken.
     other = add(cast, "不动产登记要多久？")
-    with pytest.raises(ValidationFailed) as exc:
+    with pytest.raises(ValidationFailed) as refused:
         actions.do_restore_entry(acting_user=cast.keeper, entry_id=entry.pk, now=NOW)
-    assert exc.value.code == "question_duplicate"
+    assert refused.value.code == "question_duplicate"
     actions.do_retire_entry(acting_user=cast.keeper, entry_id=other.pk, now=NOW)
     with pytest.raises(Conflict):
         actions.do_restore_entry(acting_user=cast.keeper, entry_id=entry.pk, expected_version=1, now=NOW)
