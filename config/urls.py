@@ -24,6 +24,7 @@ urlpatterns: list = [
     path("audit/", include("bangban.audit.urls")),
     path("notifications/", include("bangban.notifications.urls")),
     path("cases/", include("bangban.tickets.urls")),
+    path("knowledge/", include("bangban.knowledge.urls")),
     path("escalation/", include("bangban.escalation.urls")),
     path("ratings/", include("bangban.ratings.urls")),
     path("network/", include("bangban.network.urls")),

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bangban.audit",
     "bangban.notifications",
     "bangban.tickets",
+    "bangban.knowledge",
     "bangban.escalation",
     "bangban.ratings",
     "bangban.network",

@@ -97,6 +97,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("exports/", lambda w, s: {"job_id": s.export.pk}),
     ("insight/cases/", lambda w, s: {"ticket_id": s.case.pk}),
     ("insight/hotspots/", lambda w, s: {"pk": s.hotspot.pk, "problem_id": s.hotspot.pk}),
+    ("knowledge/", lambda w, s: {"pk": s.knowledge_entry.pk, "entry_id": s.knowledge_entry.pk}),
     ("leniency/decisions/", lambda w, s: {"pk": s.decision.pk, "decision_id": s.decision.pk}),
     ("leniency/catalogue/import/", lambda w, s: {"pk": s.leniency_import.pk}),
     ("leniency/catalogue/", lambda w, s: {"pk": s.leniency_item.pk}),

@@ -256,6 +256,15 @@ def _leniency(w: World, s: Samples) -> None:
     )
 
 
+def _knowledge(w: World, s: Samples) -> None:
+    from bangban.knowledge.models import Entry
+
+    s.knowledge_entry = Entry.objects.create(
+        question="企业开办要多长时间？", answer="全程0.5个工作日办结。", area="企业开办",
+        created_by=w.biz_office, created_at=D, updated_by=w.biz_office, updated_at=D,
+    )  # fmt: skip
+
+
 def _snap(w: World, s: Samples) -> None:
     """A 随手拍 report about 沭阳县政府, on a case of its own (channel 作风直通车)."""
     from bangban.conduct.models import ConductComplaint
@@ -455,6 +464,7 @@ def build(w: World) -> Samples:
     _network(w, s)
     _conduct(w, s)
     _leniency(w, s)
+    _knowledge(w, s)
     _inspections(w, s)
     _outreach(w, s)
     _supervision(w, s)

@@ -16,6 +16,7 @@ from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
 from bangban.inspections import workflow as inspections
+from bangban.knowledge import workflow as knowledge
 from bangban.leniency import workflow as leniency
 from bangban.network import workflow as network
 from bangban.outreach import workflow as outreach
@@ -32,6 +33,7 @@ DOC_OF_APP = {
     "conduct": (conduct.TABLES, "conduct-and-enforcement.md"),
     "leniency": (leniency.TABLES, "leniency.md"),
     "inspections": (inspections.TABLES, "inspections.md"),
+    "knowledge": (knowledge.TABLES, "knowledge.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"

@@ -18,6 +18,7 @@ from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import page_errors
 from bangban.core.xlsx import limit_upload_size
 from bangban.enterprises.access import visible_enterprises
+from bangban.knowledge import access as knowledge_access
 from bangban.org.models import Unit
 
 from .. import intake
@@ -165,7 +166,11 @@ def intake_hotline(request: AuthedHttpRequest) -> HttpResponse:
         request,
         "tickets/intake_hotline.html",
         _staff_context(
-            request, form, outcomes=HotlineOutcome.choices, units=units.order_by("region__path", "name")
+            request,
+            form,
+            outcomes=HotlineOutcome.choices,
+            units=units.order_by("region__path", "name"),
+            knowledge_lookup=knowledge_access.is_reader(request.user),
         ),
         status=400 if form.errors else 200,
     )
