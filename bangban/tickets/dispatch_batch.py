@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -74,7 +74,6 @@ class DispatchOutcome:
     code: str = ""
     message: str = ""
     ticket: Ticket | None = None  # the dispatched case (ok) or None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def lead_unit_name(self) -> str:
@@ -143,6 +142,7 @@ def dispatch_many(
             ticket = actions.do_dispatch(
                 acting_user=acting_user,
                 ticket_id=order.ticket_id,
+                # No lead only for a case the caller cannot see: do_dispatch answers not_found first.
                 lead_unit_id=lead if lead is not None else 0,
                 co_unit_ids=[pk for pk in order.co_unit_ids if pk != lead],
                 urgency=order.urgency or None,
