@@ -209,25 +209,94 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
     `under_mayor_review`: mayor-channel cases that only the review flow dispatches)."""
 
     returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
-    qs = filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))
-    order: list[Any]
-    if filters.cleaned.get("sort") == "dispatch_due":
-        order = [
-            F("dispatch_due_at").asc(nulls_last=True),
-            F("due_at").asc(nulls_last=True),
-            "received_at",
-            "id",
-        ]
-    else:
-        order = [F("due_at").asc(nulls_last=True), "received_at", "id"]
     return (
-        qs.select_related(*LIST_RELATED, "suggested_unit", "duplicate_of", "region")
+        _pending(filters)
+        .select_related(*LIST_RELATED, "suggested_unit", "duplicate_of", "region")
         .annotate(
             return_reason=Subquery(returns.values("note")[:1]),
             return_unit=Subquery(returns.values("actor_unit__name")[:1]),
             **queue_flags(),
         )
-        .order_by(*order)
+        .order_by(*_dispatch_order(filters))
+    )
+
+
+def _pending(filters: TicketFilter) -> QuerySet[Ticket]:
+    return filters.filter(visible_tickets(filters.user).filter(status=Status.PENDING_DISPATCH))
+
+
+def _dispatch_order(filters: TicketFilter) -> list[Any]:
+    if filters.cleaned.get("sort") == "dispatch_due":
+        return [
+            F("dispatch_due_at").asc(nulls_last=True),
+            F("due_at").asc(nulls_last=True),
+            "received_at",
+            "id",
+        ]
+    return [F("due_at").asc(nulls_last=True), "received_at", "id"]
+
+
+def _dispatch_key(filters: TicketFilter, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The sort key `_dispatch_order` gives a (pk, due_at, received_at, dispatch_due_at) row, in
+    Python (a missing date sorts last, as NULLS LAST does)."""
+    pk, due_at, received_at, dispatch_due_at = row
+    key: tuple[Any, ...] = (due_at is None, due_at or _EPOCH, received_at, pk)
+    if filters.cleaned.get("sort") == "dispatch_due":
+        key = (dispatch_due_at is None, dispatch_due_at or _EPOCH, *key)
+    return key
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def dispatch_counts(filters: TicketFilter) -> dict[str, int]:
+    """The numbers of the dispatch page's header, for the page to refresh them in place: cases
+    waiting (with the page's filters), those of them in the mayor's review, and the user's cases
+    past the dispatch clock (unfiltered, as the page shows it)."""
+    qs = _pending(filters)
+    flags = queue_flags()
+    # (the flag is registered by bangban.escalation in `guards`, unknown to the type checker)
+    review = {"under_mayor_review": True}
+    under_review = qs.annotate(**flags).filter(**review).count() if "under_mayor_review" in flags else 0
+    return {
+        "pending": qs.count(),
+        "under_review": under_review,
+        "dispatch_overdue": dispatch_overdue_count(filters.user, filters.now),
+    }
+
+
+@dataclass(frozen=True)
+class QueueNeighbours:
+    """Where a case stands in the dispatch queue (with the queue's filters): the case before and
+    after it, its place (None when it has left the queue) and the queue's length."""
+
+    previous_id: int | None
+    next_id: int | None
+    position: int | None
+    total: int
+
+
+def dispatch_neighbours(filters: TicketFilter, ticket: Ticket) -> QueueNeighbours:
+    """The case before and after `ticket` in the dispatch queue's order. A case that has left the
+    queue (just dispatched from its page) is placed where it stood: its key as it was while it
+    waited — a first dispatch set its deadline, so it waited without one."""
+    rows = list(
+        _pending(filters)
+        .order_by(*_dispatch_order(filters))
+        .values_list("pk", "due_at", "received_at", "dispatch_due_at")
+    )
+    ids = [row[0] for row in rows]
+    if ticket.pk in ids:
+        i = ids.index(ticket.pk)
+        return QueueNeighbours(
+            ids[i - 1] if i > 0 else None, ids[i + 1] if i + 1 < len(ids) else None, i + 1, len(ids)
+        )
+    first_dispatch = ticket.deadline_start is not None and ticket.deadline_start == ticket.dispatched_at
+    due_at = None if first_dispatch else ticket.due_at
+    key = _dispatch_key(filters, (ticket.pk, due_at, ticket.received_at, ticket.dispatch_due_at))
+    after = next((i for i, row in enumerate(rows) if _dispatch_key(filters, row) > key), len(rows))
+    return QueueNeighbours(
+        ids[after - 1] if after > 0 else None, ids[after] if after < len(ids) else None, None, len(ids)
     )
 
 

@@ -6,6 +6,8 @@ from . import views_work as v
 
 urlpatterns = [
     path("dispatch/", v.dispatch_queue, name="dispatch_queue"),
+    path("dispatch/batch/", v.dispatch_batch, name="dispatch_batch"),
+    path("dispatch/counts/", v.dispatch_counts, name="dispatch_counts"),
     path("unit/", v.unit_queue, name="unit_queue"),
     path("all/", v.all_cases, name="all"),
     path("mine/", v.mine, name="mine"),

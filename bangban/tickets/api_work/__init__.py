@@ -30,6 +30,15 @@ from .reading import (
 from .lifecycle import LIFECYCLE_ERRORS, TRANSITIONS, Transition
 
 # isort: split
+from .batch import (
+    DispatchBatchIn,
+    DispatchBatchItemIn,
+    DispatchBatchItemOut,
+    DispatchBatchOut,
+    dispatch_cases_batch,
+)
+
+# isort: split
 from .contact import ContactRevealOut, reveal_contact
 
 # isort: split
@@ -43,6 +52,10 @@ __all__ = [
     "CaseItemOut",
     "CaseQuery",
     "ContactRevealOut",
+    "DispatchBatchIn",
+    "DispatchBatchItemIn",
+    "DispatchBatchItemOut",
+    "DispatchBatchOut",
     "DispatchMonthFiguresOut",
     "EnterpriseRef",
     "EventOut",
@@ -50,6 +63,7 @@ __all__ = [
     "Transition",
     "UnitRef",
     "case_out",
+    "dispatch_cases_batch",
     "dispatch_figures",
     "event_out",
     "get_case",

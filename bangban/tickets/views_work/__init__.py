@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..models import DeadlineRequest
 from .detail import act, attachment, detail, reveal_contact
+from .dispatch import dispatch_batch, dispatch_counts
 from .exports import export, export_plan, saved_view_apply, saved_view_delete, saved_view_save
 from .queues import all_cases, dispatch_queue, mine, unit_queue
 
@@ -19,6 +20,8 @@ __all__ = [
     "all_cases",
     "attachment",
     "detail",
+    "dispatch_batch",
+    "dispatch_counts",
     "dispatch_queue",
     "export",
     "export_plan",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -34,6 +35,7 @@ from ..display import (
     status_css,
     urgency_css,
 )
+from ..filters import TicketFilter
 from ..models import Attachment, ReviewStatus, Ticket, Visibility
 
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -84,6 +86,7 @@ def _render_detail(
     page = queries.case_page(user, ticket)
     t = page.ticket
     now = timezone.now()
+    nav = _queue_nav(request, t)
     offered = panels.available_panels(user, page)
     panel_forms = []
     for panel in offered:
@@ -136,10 +139,36 @@ def _render_detail(
             "error_panel": bound[0] if bound else "",
             # The action is no longer offered (the case moved on): the message goes on top.
             "general_error": bound[2] if bound and bound[0] not in {p.key for p in offered} else "",
-            "back_url": _back_url(user),
+            "back_url": nav["back_url"] if nav else _back_url(user),
+            "queue_nav": nav,
+            # The action forms keep the queue the case was opened from (act redirects back with it).
+            "nav_query": "?" + request.GET.urlencode() if nav else "",
         },
         status=status,
     )
+
+
+def _queue_nav(request: AuthedHttpRequest, ticket: Ticket) -> dict[str, Any] | None:
+    """A case opened from the dispatch queue (`?from=dispatch` and the queue's filters): the cases
+    before and after it in the queue (「上一件」「下一件」, keys [ and ]) and the way back to it."""
+    user = request.user
+    if request.GET.get("from") != "dispatch" or not queries.can_use_dispatch_queue(user):
+        return None
+    filters = TicketFilter(request.GET, user)
+    around = queries.dispatch_neighbours(filters, ticket)
+    query = urlencode({"from": "dispatch", **filters.as_params()}, doseq=True)
+
+    def link(pk: int | None) -> str:
+        return f"{reverse('tickets:detail', args=[pk])}?{query}" if pk is not None else ""
+
+    params = filters.querystring()
+    return {
+        "previous_url": link(around.previous_id),
+        "next_url": link(around.next_id),
+        "position": around.position,
+        "total": around.total,
+        "back_url": reverse("tickets:dispatch_queue") + (f"?{params}" if params else ""),
+    }
 
 
 def _back_url(user: Any) -> str:
@@ -203,7 +232,11 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     messages.success(request, done)
     if next_url:
         return redirect(next_url)
-    return redirect(reverse("tickets:detail", args=[ticket.pk]))
+    # Opened from a queue (?from=dispatch and its filters): back to the case within that queue.
+    back = reverse("tickets:detail", args=[ticket.pk])
+    if request.GET.get("from") == "dispatch":
+        back += "?" + request.GET.urlencode()
+    return redirect(back)
 
 
 def _form_message(form: forms.Form) -> str:

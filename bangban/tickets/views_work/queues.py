@@ -28,6 +28,7 @@ from .. import advice, panels, queries
 from .. import forms_work as f
 from ..access import PROTECTED_COMPLAINANT, complainant_hidden, visible_tickets
 from ..advice import Advice
+from ..dispatch_batch import MAX_BATCH, prefilled_routing
 from ..display import (
     DeadlineBadge,
     deadline_badge,
@@ -273,9 +274,8 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         names = {u.pk: u.name for u in (t.suggested_unit, t.lead_unit) if u is not None and u.is_active}
         if found and found.unit_id:
             names[found.unit_id] = found.unit_name
-        lead = found.unit_id if found and found.prefill_unit else t.suggested_unit_id or t.lead_unit_id
+        lead, category = prefilled_routing(t, found)
         hint = (found.unit_id if found else None) or t.suggested_unit_id
-        category = found.category_id if found and found.prefill_category else t.category_id
         dispatch_rows.append(
             DispatchRow(
                 row=row,
@@ -314,6 +314,10 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
             "can_merge": panels.has_action("do_merge"),
             "figures": _dispatch_figures(filters.now),
             "dispatch_overdue": queries.dispatch_overdue_count(user, filters.now),
+            # A case opened from the queue keeps the queue (上一件/下一件 on its page).
+            "detail_query": urlencode({"from": "dispatch", **filters.as_params()}, doseq=True),
+            "counts_url": reverse("tickets:dispatch_counts") + "?" + filters.querystring(),
+            "max_batch": MAX_BATCH,
         }
     )
     return render(request, "tickets/dispatch.html", context)
