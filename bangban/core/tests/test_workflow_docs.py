@@ -15,6 +15,7 @@ import pytest
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
+from bangban.insight import workflow as insight
 from bangban.inspections import workflow as inspections
 from bangban.leniency import workflow as leniency
 from bangban.network import workflow as network
@@ -32,6 +33,7 @@ DOC_OF_APP = {
     "conduct": (conduct.TABLES, "conduct-and-enforcement.md"),
     "leniency": (leniency.TABLES, "leniency.md"),
     "inspections": (inspections.TABLES, "inspections.md"),
+    "insight": (insight.TABLES, "text-intelligence.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"
