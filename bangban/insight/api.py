@@ -15,6 +15,7 @@ from bangban.tickets.advice import advise
 from . import actions
 from .access import access_suggestion
 from .advisor import active_model, min_confidence
+from .hotspot_task_api import router as hotspot_tasks_router
 from .hotspots_api import router as hotspots_router
 
 router = Router(tags=["智能分派"])
@@ -112,5 +113,5 @@ def request_training(request: HttpRequest) -> Any:
     )
 
 
-# Both routers are mounted at /api/v1/insight (`InsightConfig.api_routers`).
-ROUTERS = [("/insight", router), ("/insight", hotspots_router)]
+# The routers are mounted at /api/v1/insight (`InsightConfig.api_routers`).
+ROUTERS = [("/insight", router), ("/insight", hotspots_router), ("/insight", hotspot_tasks_router)]

@@ -13,7 +13,7 @@ from bangban.core.pagination import Page, PageNumber, PageSize, page_body
 
 from . import hotspots_access as access
 from . import hotspots_queries as queries
-from .models import HotspotProblem
+from .models import HotspotProblem, HotspotTask
 
 router = Router(tags=["堵点分析"])
 
@@ -60,6 +60,7 @@ class HotspotCaseOut(Schema):
 class HotspotDetailOut(HotspotOut):
     window_start: dt.datetime
     window_end: dt.datetime
+    task_id: int | None = Field(description="类案督办（/hotspot-tasks/{id}）；未转为类案督办时为空")
     cases: list[HotspotCaseOut]
 
 
@@ -89,5 +90,6 @@ def hotspot_detail(request: HttpRequest, problem_id: int) -> Any:
         **queries.problem_row(problem),
         "window_start": problem.run.window_start,
         "window_end": problem.run.window_end,
+        "task_id": HotspotTask.objects.filter(problem=problem).values_list("pk", flat=True).first(),
         "cases": queries.case_rows(problem),
     }

@@ -1,5 +1,5 @@
 """Pages of hotspots (堵点) for 营商办: a month's list, a problem, the export, a run on demand and
-turning a problem into 督办."""
+turning a problem into 督办 (the form of 类案督办 is drawn here, its pages are hotspot_task_views)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_POST
 from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.export_actions import export_response
 
+from . import hotspot_task_actions as task_actions
 from . import hotspots_access as access
 from . import hotspots_actions as actions
 from . import hotspots_queries as queries
+from .models import HotspotTask
 
 
 def _run_from(request: HttpRequest) -> Any:
@@ -51,13 +53,27 @@ def hotspot_list(request: HttpRequest) -> HttpResponseBase:
 @login_required
 def hotspot_detail(request: HttpRequest, pk: int) -> HttpResponse:
     problem = access.access_problem(request.user, pk)
+    task = HotspotTask.objects.filter(problem=problem).select_related("unit").first()
     context = {
         "p": problem,
         "classes": queries.classes(problem),
         "cases": queries.case_rows(problem),
         "formula": queries.HEAT_FORMULA,
         "can_escalate": access.can_escalate(request.user) and problem.escalated_at is None,
+        "task": task,
+        "can_task": access.can_escalate(request.user) and task is None,
     }
+    if context["can_task"]:
+        candidates = task_actions.eligible_case_ids(problem)
+        busy = task_actions.busy_case_ids(candidates)
+        unit = task_actions.suggested_unit(problem)
+        context.update(
+            task_open_cases=len(candidates) - len(busy),
+            task_busy_cases=len(busy),
+            task_unit=(unit.pk, unit.name) if unit else None,
+            task_unit_list=[(unit.pk, unit.name)] if unit else [],
+            task_workdays=task_actions.DEFAULT_WORKDAYS,
+        )
     return render(request, "insight/hotspot.html", context)
 
 

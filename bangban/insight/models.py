@@ -151,4 +151,13 @@ class RoutingSuggestion(models.Model):
 
 
 # The hotspot models live in their own module; Django finds models through this one.
-from .models_hotspots import HotspotCase, HotspotProblem, HotspotRun, RunStatus  # noqa: E402,F401
+from .models_hotspots import (  # noqa: E402,F401
+    HotspotCase,
+    HotspotProblem,
+    HotspotRun,
+    HotspotTask,
+    HotspotTaskCase,
+    RunStatus,
+    TaskCaseOutcome,
+    TaskStatus,
+)

@@ -105,3 +105,81 @@ class HotspotCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.problem_id}:{self.ticket_id}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", "待答复"
+    REVIEW = "review", "答复待审核"
+    DONE = "done", "已答复"
+
+
+class TaskCaseOutcome(models.TextChoices):
+    PENDING = "pending", "待统一答复"
+    REPLIED = "replied", "已统一答复"
+    LEFT = "left", "已办结或已答复，未改动"
+    REFUSED = "refused", "未能写入答复"
+
+
+class HotspotTask(models.Model):
+    """类案督办: one problem (堵点) turned by 营商办 into one task for one responsible unit, which
+    answers it once (the systemic fix); approved by the unit's head, the answer becomes the reply of
+    each linked case still 办理中 (see docs/text-intelligence.md, 转为类案督办)."""
+
+    problem = models.OneToOneField(
+        HotspotProblem, verbose_name="堵点", on_delete=models.PROTECT, related_name="task"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name="责任单位", on_delete=models.PROTECT, related_name="+")
+    requirement = models.TextField("督办要求", max_length=800)
+    workdays = models.PositiveSmallIntegerField("答复时限（工作日）")
+    due_at = models.DateTimeField("答复期限")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("发起时间")
+    status = models.CharField(
+        "状态", max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN, db_index=True
+    )
+    answer = models.TextField("统一答复", blank=True)
+    measures = models.TextField("已采取的整改措施", blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "类案督办"
+        verbose_name_plural = "类案督办"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"类案督办：{self.problem.label}" if self.problem_id else "类案督办"
+
+
+class HotspotTaskCase(models.Model):
+    """A case linked to a 类案督办 (open and dispatched when the task was created), and what the
+    approved answer did to it."""
+
+    task = models.ForeignKey(HotspotTask, on_delete=models.CASCADE, related_name="cases")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
+    linked_status = models.CharField("纳入时状态", max_length=20)
+    outcome = models.CharField(
+        "结果", max_length=10, choices=TaskCaseOutcome.choices, default=TaskCaseOutcome.PENDING
+    )
+    settled_status = models.CharField("审核通过时状态", max_length=20, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    settled_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "类案督办诉求"
+        verbose_name_plural = "类案督办诉求"
+        ordering = ["task", "ticket"]
+        constraints = [models.UniqueConstraint(fields=["task", "ticket"], name="insight_task_case")]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}:{self.ticket_id}"

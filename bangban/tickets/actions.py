@@ -9,7 +9,7 @@ fields with `version + 1`, writes exactly one timeline event (which is also the 
 queues the notifications of `notifications.py` in the same transaction (delivered on commit).
 
 The actions live by area — `actions_routing.py` (派单, 签收, 退单, 改派), `actions_deadlines.py`
-(延期, 挂起, 恢复), `actions_handling.py` (进展, 意见, 答复, 审核, 回访, 办结, 重办, 当场办结) and
+(延期, 挂起, 恢复), `actions_handling.py` (进展, 意见, 答复, 审核, 类案统一答复, 回访, 办结, 重办, 当场办结) and
 `actions_merge.py` (合并, 撤回) — on the shared steps of `lifecycle.py`. This module is the one
 place the rest of the product imports them from.
 """
@@ -19,12 +19,14 @@ from __future__ import annotations
 from .actions_deadlines import do_decide_request, do_request_extension, do_request_suspension, do_resume
 from .actions_handling import (
     FollowUpOutcome,
+    SharedAnswer,
     do_add_note,
     do_approve_reply,
     do_close_on_spot,
     do_follow_up,
     do_reject_reply,
     do_reopen_after_recheck,
+    do_shared_reply,
     do_submit_reply,
     follow_up_outcome,
     record_follow_up,
@@ -37,6 +39,7 @@ __all__ = [
     "LIFECYCLE_ACTION_LABELS",
     "TRACKED_FIELDS",
     "FollowUpOutcome",
+    "SharedAnswer",
     "do_accept",
     "do_add_note",
     "do_approve_reply",
@@ -52,6 +55,7 @@ __all__ = [
     "do_request_suspension",
     "do_resume",
     "do_return",
+    "do_shared_reply",
     "do_submit_reply",
     "do_withdraw",
     "follow_up_outcome",

@@ -84,6 +84,7 @@ LIFECYCLE_ACTION_LABELS = {
     "ticket.submit_reply": "提交答复",
     "ticket.approve_reply": "审核通过答复",
     "ticket.reject_reply": "退回答复",
+    "ticket.shared_reply": "类案统一答复",
     "ticket.follow_up_close": "回访办结",
     "ticket.reopen": "诉求重办",
     "ticket.close_on_spot": "当场办结",

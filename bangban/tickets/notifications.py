@@ -291,6 +291,21 @@ def reply_approved(ticket: Ticket, actor: Any, drafter_id: int | None) -> None:
     )
 
 
+def shared_reply(ticket: Ticket, actor: Any, source: str) -> None:
+    """One answer given to several cases (类案统一答复): the enterprise is told as for an approved
+    reply; the case's own handler and the heads of its lead unit learn that it was answered."""
+    body = f"您的诉求{ticket.number}已答复，请登录查看答复内容并评价。"
+    _send(enterprise_people(ticket), actor, ticket, f"诉求已答复：{ticket.number}", body)
+    _tell_visitor(ticket, f"您反映的诉求（编号{ticket.number}）已答复，工作人员将与您联系回访。")
+    _send(
+        _user(ticket.handler_id) + unit_heads(ticket.lead_unit_id),
+        actor,
+        ticket,
+        f"诉求已统一答复：{ticket.number}",
+        f"诉求{_label(ticket)}已由{source}统一答复，待回访。",
+    )
+
+
 def reply_rejected(ticket: Ticket, actor: Any, drafter_id: int | None, comment: str) -> None:
     _send(
         _user(drafter_id),

@@ -50,6 +50,7 @@ class Action(models.TextChoices):
     SUBMIT_REPLY = "submit_reply", "提交答复"
     APPROVE_REPLY = "approve_reply", "审核通过答复"
     REJECT_REPLY = "reject_reply", "退回答复"
+    SHARED_REPLY = "shared_reply", "类案统一答复"
     FOLLOW_UP_CLOSE = "follow_up_close", "回访办结"
     REOPEN = "reopen", "重办"
     MERGE = "merge", "合并"
@@ -80,6 +81,9 @@ TRANSITIONS: dict[Action, Transition] = {
         _t(Action.SUBMIT_REPLY, {Status.IN_PROGRESS}, Status.REPLY_REVIEW),
         _t(Action.APPROVE_REPLY, {Status.REPLY_REVIEW}, Status.REPLIED),
         _t(Action.REJECT_REPLY, {Status.REPLY_REVIEW}, Status.IN_PROGRESS),
+        # One answer approved for several cases of the same problem (a hotspot's 类案督办): it is
+        # each case's reply, given where the case could take a reply of its own (办理中).
+        _t(Action.SHARED_REPLY, {Status.IN_PROGRESS}, Status.REPLIED),
         _t(Action.FOLLOW_UP_CLOSE, {Status.REPLIED}, Status.CLOSED),
         _t(Action.REOPEN, {Status.REPLIED, Status.CLOSED}, Status.IN_PROGRESS),
         _t(Action.MERGE, {Status.PENDING_DISPATCH, Status.DISPATCHED}, Status.MERGED),

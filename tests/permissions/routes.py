@@ -96,6 +96,8 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("escalation/tiers/", lambda w, s: {"tier_id": s.tier.pk}),
     ("exports/", lambda w, s: {"job_id": s.export.pk}),
     ("insight/cases/", lambda w, s: {"ticket_id": s.case.pk}),
+    ("insight/hotspots/tasks/", lambda w, s: {"pk": s.hotspot_task.pk}),
+    ("insight/hotspot-tasks/", lambda w, s: {"task_id": s.hotspot_task.pk}),
     ("insight/hotspots/", lambda w, s: {"pk": s.hotspot.pk, "problem_id": s.hotspot.pk}),
     ("knowledge/", lambda w, s: {"pk": s.knowledge_entry.pk, "entry_id": s.knowledge_entry.pk}),
     ("leniency/decisions/", lambda w, s: {"pk": s.decision.pk, "decision_id": s.decision.pk}),

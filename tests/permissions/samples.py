@@ -432,7 +432,14 @@ def _elsewhere(w: World, s: Samples) -> None:
 
 
 def _insight(w: World, s: Samples) -> None:
-    from bangban.insight.models import HotspotCase, HotspotProblem, HotspotRun, RunStatus
+    from bangban.insight.models import (
+        HotspotCase,
+        HotspotProblem,
+        HotspotRun,
+        HotspotTask,
+        HotspotTaskCase,
+        RunStatus,
+    )
 
     run = HotspotRun.objects.create(
         window_start=D - dt.timedelta(days=30), window_end=D, window_days=30, requested_at=D,
@@ -443,6 +450,18 @@ def _insight(w: World, s: Samples) -> None:
         region_count=1, unit_count=1, day_span=0, repeat_count=0, bad_rating_count=0, baseline=0.0, heat=3.0,
     )  # fmt: skip
     HotspotCase.objects.create(problem=s.hotspot, ticket=s.case)
+    # A 类案督办 of 沭阳县政府 (the sample unit) on a second problem of the same run, linking the case.
+    problem = HotspotProblem.objects.create(
+        run=run, rank=2, label="沭阳竣工验收材料反复退回", representative=s.case, case_count=1,
+        enterprise_count=1, region_count=1, unit_count=1, day_span=0, repeat_count=0, bad_rating_count=0,
+        baseline=0.0, heat=2.0,
+    )  # fmt: skip
+    HotspotCase.objects.create(problem=problem, ticket=s.case)
+    s.hotspot_task = HotspotTask.objects.create(
+        problem=problem, unit=w.shuyang_gov, requirement="请统一答复", workdays=10,
+        due_at=D + dt.timedelta(days=14), created_by=w.biz_office, created_at=D,
+    )  # fmt: skip
+    HotspotTaskCase.objects.create(task=s.hotspot_task, ticket=s.case, linked_status=s.case.status)
 
 
 def build(w: World) -> Samples:

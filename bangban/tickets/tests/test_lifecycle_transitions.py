@@ -120,6 +120,12 @@ def _perform(cases: Cases, action: Action, ticket: Ticket) -> Any:
         Action.REJECT_REPLY: lambda: actions.do_reject_reply(
             acting_user=w.head_shuyang, comment="请补充依据", **common
         ),
+        Action.SHARED_REPLY: lambda: actions.do_shared_reply(
+            acting_user=w.head_shuyang,
+            content="同类问题的统一答复",
+            answer=actions.SharedAnswer("hotspot_task", 1, "类案督办“测试”"),
+            **common,
+        ),
         Action.FOLLOW_UP_CLOSE: lambda: _followed(
             actions.do_follow_up(
                 acting_user=w.dispatcher, resolved=True, satisfaction=Satisfaction.SATISFIED, **common
