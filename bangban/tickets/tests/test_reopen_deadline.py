@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from bangban.conftest import reply_fields
 from bangban.tickets import actions
 from bangban.tickets.config_actions import do_set_deadline_policy
 from bangban.tickets.models import DeadlineRequest, FollowUp, Ticket
@@ -52,7 +53,11 @@ def overdue_and_answered(cases, *, extended: bool = False) -> Ticket:
         assert ticket.extensions_used == 1
     assert sweep_deadlines(SWEPT)["overdue"] == 1
     actions.do_submit_reply(
-        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="已协调。", now=SWEPT
+        acting_user=cases.handler_shuyang,
+        ticket_id=ticket.pk,
+        content="已协调。",
+        now=SWEPT,
+        **reply_fields(SWEPT),
     )
     ticket = actions.do_approve_reply(acting_user=cases.head_shuyang, ticket_id=ticket.pk, now=SWEPT)
     assert ticket.overdue_at == SWEPT and ticket.status == Status.REPLIED
