@@ -175,10 +175,7 @@ class ReplyForm(VersionForm):
         label="办理结果", choices=ReplyResult.choices, required=False, widget=forms.RadioSelect
     )
     content = forms.CharField(
-        label="答复内容",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "请填写答复内容"},
+        label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 5000})
     )
     # Errors only: the files come from request.FILES ("attachments").
     attachments = forms.CharField(label="附件", required=False)

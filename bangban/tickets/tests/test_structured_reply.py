@@ -277,6 +277,14 @@ def test_the_page_form_shows_each_problem_under_its_field(cases, login):
     assert "已协调。" in html  # the text typed is kept
     assert not Reply.objects.filter(ticket=ticket).exists()
 
+    empty = act(login(cases.handler_shuyang), ticket, "reply").content.decode()
+    for field, message in [
+        ("result", "请选择办理结果"),
+        ("content", "请填写答复内容"),
+        ("contacted_at", "请填写联系企业的时间"),
+    ]:
+        assert f'data-testid="error-{field}">{message}' in empty
+
 
 def test_the_page_takes_files_and_the_head_sees_the_structured_reply_and_the_preview(cases, login):
     ticket = cases.in_progress()
@@ -418,6 +426,13 @@ def test_the_api_takes_files_with_the_reply_as_multipart(cases, login):
         },
     )
     assert bad.status_code == 400 and bad.json()["code"] == "attachment_type_mismatch"
+
+    # Only the lead unit replies: the enterprise and another county's handler are refused.
+    body = {"version": Ticket.objects.get(pk=other.pk).version, "content": "答复", **reply_form_fields()}
+    for user in (cases.enterprise_user, cases.handler_siyang):
+        refused_call = login(user).post(f"/api/v1/cases/{other.pk}/reply/with-files", body)
+        assert refused_call.status_code in (403, 404)
+    assert not Reply.objects.filter(ticket=other).exists()
 
 
 def test_the_openapi_document_describes_the_new_fields(client):

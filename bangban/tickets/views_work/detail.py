@@ -21,7 +21,7 @@ from bangban.audit.actions import record_personal_data_view
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import page_errors
-from bangban.core.xlsx import human_size, upload_was_too_large
+from bangban.core.xlsx import human_size, limit_upload_size, upload_was_too_large
 
 from .. import panels, queries, replies
 from ..access import PROTECTED_COMPLAINANT, access_ticket, check_action, complainant_hidden
@@ -182,6 +182,7 @@ def reveal_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limit_upload_size
 @page_errors
 def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     """One action panel's form. Success: back to the case (or the list it came from); failure:
