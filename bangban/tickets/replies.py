@@ -312,10 +312,3 @@ def form_problems(exc: ApplicationError) -> dict[str, str]:
     details = exc.details if isinstance(exc.details, dict) else {}
     fields = details.get("fields")
     return dict(fields) if isinstance(fields, dict) else {}
-
-
-def shown_attachments(reply: Reply, *, staff: bool) -> list[Attachment]:
-    """The reply's files this reader may see: all of them for staff, the public ones (an approved
-    reply's) for the enterprise. Uses the prefetched `attachments` when there."""
-    files = list(reply.attachments.all())
-    return files if staff else [a for a in files if a.visibility == Visibility.PUBLIC]

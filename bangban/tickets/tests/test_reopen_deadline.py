@@ -125,7 +125,8 @@ def test_the_fresh_deadline_follows_the_policy_in_force_at_the_reopen(cases, log
     ],
 )
 def test_a_recheck_reopens_a_closed_case_with_a_fresh_deadline(cases, login, reopened_at, due, warn):
-    ticket = cases.replied(now=at("2026-09-01 10:00"))
+    # Received before it was answered: the reply's contact time lies between the two.
+    ticket = cases.replied(now=at("2026-09-01 10:00"), received_at=at("2026-09-01 09:00"))
     sweep_deadlines(at("2026-09-20 09:00"))
     closed = _followed(
         actions.do_follow_up(
