@@ -260,6 +260,7 @@ def test_the_follow_up_page_shows_the_result_and_contact_record(cases, login):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'data-testid="follow-up-reply"' in html
+    assert "{#" not in html
     assert 'data-testid="reply-result">部分解决' in html
     assert 'data-testid="reply-contact-method">上门' in html and "钱经理" in html
 
@@ -306,6 +307,7 @@ def test_the_page_takes_files_and_the_head_sees_the_structured_reply_and_the_pre
     assert reply.attachments.get().original_name == "验收单.pdf"
 
     html = page(login(cases.head_shuyang), ticket)
+    assert "{#" not in html and "{%" not in html  # no template comment leaks into the page
     review = re.search(r'data-testid="pending-reply".*?data-testid="form-review"', html, re.S)
     assert review is not None
     block = review.group(0)
