@@ -28,6 +28,34 @@ PASSWORD = "Test-pass-2024!"
 DEMO_NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+def reply_fields(at: dt.datetime | None = None, **overrides: Any) -> dict[str, Any]:
+    """The structured reply's required fields besides the text (`do_submit_reply`): a result and a
+    contact record made `at` (default: now — not before the case was received, not after the
+    action's `now`)."""
+    from django.utils import timezone
+
+    return {
+        "result": "resolved",
+        "contact_method": "phone",
+        "contacted_at": at or timezone.now(),
+        "contact_person": "张经理",
+        **overrides,
+    }
+
+
+def reply_form_fields(at: dt.datetime | None = None, **overrides: str) -> dict[str, str]:
+    """The same, as the case page's form and the API post them (the time to the minute, local)."""
+    from django.utils import timezone
+
+    return {
+        "result": "resolved",
+        "contact_method": "phone",
+        "contacted_at": timezone.localtime(at or timezone.now()).strftime("%Y-%m-%dT%H:%M"),
+        "contact_person": "张经理",
+        **overrides,
+    }
+
+
 def make_region(code: str, name: str, level: str, parent: Region | None = None) -> Region:
     region = Region(code=code, name=name, level=level, parent=parent)
     region.path = region.compute_path()

@@ -192,7 +192,7 @@ class SnapPublishIn(Schema):
 def complaint_out(user: Any, c: ConductComplaint) -> dict[str, Any]:
     t = c.ticket
     readers = is_snap_reader(user)
-    names = [a.original_name for a in t.attachments.all()]
+    names = [a.original_name for a in t.attachments.all() if a.reply_id is None]
     return {
         "id": c.pk,
         "tracking_code": t.number,

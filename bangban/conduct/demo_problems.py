@@ -16,6 +16,7 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise
 from bangban.org.models import Unit
 from bangban.tickets.actions import do_accept, do_approve_reply, do_submit_reply
+from bangban.tickets.models import ContactMethod, ReplyResult
 
 from . import actions, demo
 from .models import Designation, DesignationKind, NegativeListItem, ProblemSource
@@ -136,8 +137,9 @@ def load_problems(now: dt.datetime) -> list[str]:
         assert case_id is not None
         do_accept.inner(acting_user=users["chengban_sy"], ticket_id=case_id, now=now)
         do_submit_reply.inner(
-            acting_user=users["chengban_sy"], ticket_id=case_id,
-            content="已责令窗口整改，网上已提交的材料不再要求纸质重复提交，并在全县窗口通报。", now=now,
+            acting_user=users["chengban_sy"], ticket_id=case_id, result=ReplyResult.RESOLVED,
+            content="已责令窗口整改，网上已提交的材料不再要求纸质重复提交，并在全县窗口通报。",
+            contact_method=ContactMethod.PHONE, contacted_at=now, contact_person="企业负责人", now=now,
         )  # fmt: skip
         do_approve_reply.inner(acting_user=users["danwei_sy"], ticket_id=case_id, now=now)
     lines.append("作风建设：问题清单转办 4 件（1 件已答复），直接办结 1 件")

@@ -17,7 +17,7 @@ from bangban.core.errors import ApplicationError
 from bangban.org.models import Unit
 from bangban.tickets import actions as ticket_actions
 from bangban.tickets.intake import IntakeInput, do_intake_hotline, do_intake_portal
-from bangban.tickets.models import Category, HotlineOutcome, TicketType
+from bangban.tickets.models import Category, ContactMethod, HotlineOutcome, ReplyResult, TicketType
 from bangban.tickets.public import all_cases
 from bangban.workdays.arithmetic import SHANGHAI
 
@@ -91,7 +91,14 @@ def _last_month_cases(users: dict[str, User], year: int, month: int) -> int:
             if follow_up is not None:
                 reply_at = at + dt.timedelta(days=2)
                 ticket_actions.do_submit_reply.inner(
-                    acting_user=users[handler], ticket_id=ticket.pk, content="已协调办理完毕。", now=reply_at
+                    acting_user=users[handler],
+                    ticket_id=ticket.pk,
+                    result=ReplyResult.RESOLVED,
+                    content="已协调办理完毕。",
+                    contact_method=ContactMethod.PHONE,
+                    contacted_at=reply_at - dt.timedelta(hours=1),
+                    contact_person=enterprise.display_name or "企业联系人",
+                    now=reply_at,
                 )
                 ticket_actions.do_approve_reply.inner(
                     acting_user=users["danwei_sy"], ticket_id=ticket.pk, now=reply_at + dt.timedelta(hours=2)

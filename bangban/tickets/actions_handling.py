@@ -5,6 +5,7 @@ follow-up (回访), 办结, 重办, 当场办结 and one answer given to several
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ from bangban.core.errors import (
 from bangban.core.kit import durable_action
 from bangban.core.satisfaction import SATISFIED_LEVELS, Satisfaction
 
-from . import dispatch_clock, notifications, rating_hook
+from . import dispatch_clock, notifications, rating_hook, replies
 from .access import check_action
 from .events import add_event
 from .lifecycle import (
@@ -76,19 +77,55 @@ def do_submit_reply(
     acting_user: User,
     ticket_id: int,
     content: str,
+    result: str | None = None,
+    contact_method: str | None = None,
+    contacted_at: dt.datetime | str | None = None,
+    contact_person: str | None = None,
+    contact_note: str = "",
+    attachments: Sequence[Any] = (),
+    keep_attachment_ids: Iterable[Any] = (),
     now: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    """The lead unit drafts the reply (答复); it goes to the unit head for approval."""
+    """The lead unit drafts the reply (答复); it goes to the unit head for approval. A reply is a
+    structured record (`replies.py`): the result (办理结果), the text, the contact record (how, when
+    and with whom the enterprise was contacted — internal) and files, internal until approval.
+    `keep_attachment_ids`: files of the reply the head sent back, kept for this one. The page and
+    the API both come here, so both give the same answers to the same mistakes."""
     now = _now(now)
     ticket = _lock(acting_user, ticket_id, "submit_reply", expected_version)
     target = check_transition(ticket.status, Action.SUBMIT_REPLY)
-    content = _text(content, code="content_required", message="请填写答复内容", max_length=MAX_CONTENT)
+    checked = replies.check_reply(
+        ticket,
+        result=result,
+        content=content,
+        contact_method=contact_method,
+        contacted_at=contacted_at,
+        contact_person=contact_person,
+        contact_note=contact_note,
+        attachments=attachments,
+        keep_attachment_ids=keep_attachment_ids,
+        now=now,
+    )
     change = _Change(ticket, acting_user, now)
-    reply = Reply.objects.create(ticket=ticket, content=content, drafted_by=acting_user, drafted_at=now)
+    reply = Reply.objects.create(
+        ticket=ticket, drafted_by=acting_user, drafted_at=now, **checked.model_fields()
+    )
+    stored = replies.store_reply_files(reply, checked, uploaded_by=acting_user)
     ticket.status = target
     change.save(["status"])
-    change.event(Action.SUBMIT_REPLY, note=content, data={"reply_id": reply.pk})
+    change.event(
+        Action.SUBMIT_REPLY,
+        note=checked.content,
+        data={
+            "reply_id": reply.pk,
+            "result": reply.result,
+            "contact_method": reply.contact_method,
+            "contacted_at": reply.contacted_at.isoformat() if reply.contacted_at else None,
+            "contact_person": reply.contact_person,
+            "attachments": [{"id": a.pk, "name": a.original_name, "sha256": a.sha256} for a in stored],
+        },
+    )
     notifications.reply_submitted(ticket, acting_user)
     return ticket
 
@@ -115,7 +152,8 @@ def do_approve_reply(
     expected_version: int | None = None,
 ) -> Ticket:
     """The head of the lead unit approves the reply: the enterprise sees it (a public event with the
-    reply text) and is told; the case waits for the follow-up (回访)."""
+    reply text; the result and the reply's files, which become public now) and is told; the case
+    waits for the follow-up (回访). The contact record stays internal."""
     now = _now(now)
     ticket = _lock(acting_user, ticket_id, "approve_reply", expected_version)
     target = check_transition(ticket.status, Action.APPROVE_REPLY)
@@ -127,6 +165,8 @@ def do_approve_reply(
     reply.reviewed_at = now
     reply.review_comment = comment
     reply.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    # The reply's files reach the enterprise with the reply, not before.
+    replies.publish_reply_files(reply)
     ticket.status = target
     ticket.replied_at = now
     change.save(["status", "replied_at"])
@@ -134,7 +174,8 @@ def do_approve_reply(
         Action.APPROVE_REPLY,
         note=reply.content,
         visibility=Visibility.PUBLIC,
-        data={"reply_id": reply.pk, "review_comment": comment},
+        # A public event: the result, never the contact record.
+        data={"reply_id": reply.pk, "review_comment": comment, "result": reply.result},
     )
     notifications.reply_approved(ticket, acting_user, reply.drafted_by_id)
     return ticket

@@ -5,7 +5,8 @@ and the type read from its first bytes (its "magic number"). Accepted types: JPE
 images, PDF, Word (.docx) and Excel (.xlsx) — the last two are ZIP packages recognised by the main
 part named in their `[Content_Types].xml`, so a renamed .zip, a macro-enabled .docm/.xlsm or any
 other archive is refused. Limits (defaults, configurable in settings):
-`BANGBAN_ATTACHMENT_MAX_BYTES` = 10 MB per file, `BANGBAN_ATTACHMENT_MAX_FILES` = 5 per case.
+`BANGBAN_ATTACHMENT_MAX_BYTES` = 10 MB per file, `BANGBAN_ATTACHMENT_MAX_FILES` = 5 per case (and
+5 per reply: a reply's files, `replies.py`, do not count against the case's).
 
 Refusals (stable codes, Chinese messages): `attachment_type_not_allowed` (an extension that is not
 on the list), `attachment_type_mismatch` (a file posing as another type, e.g. a program renamed
@@ -306,12 +307,14 @@ def check_files(
     kinds: dict[str, Kind] | None = None,
     max_bytes_by_kind: dict[str, int] | None = None,
     allowed_text: str = "",
+    per: str = "每件诉求",
 ) -> list[CheckedFile]:
-    """Check a batch; `already` is the number of files the case has (the limit is per case)."""
+    """Check a batch; `already` is the number of files the case has (the limit is per case — or
+    per whatever `per` names, e.g. "每份答复" for the files of a reply)."""
     limit = max_attachment_files() if max_files is None else max_files
     uploads = [u for u in uploads if u is not None]
     if already + len(uploads) > limit:
-        message = f"每件诉求最多上传 {limit} 个附件" + (f"（已有 {already} 个）" if already else "")
+        message = f"{per}最多上传 {limit} 个附件" + (f"（已有 {already} 个）" if already else "")
         raise ValidationFailed(
             message, code="attachment_too_many", details={"fields": {"attachments": message}}
         )
@@ -328,10 +331,15 @@ def check_files(
 
 
 def store_attachments(
-    ticket: Any, files: Iterable[CheckedFile], *, uploaded_by: Any = None, visibility: str = ""
+    ticket: Any,
+    files: Iterable[CheckedFile],
+    *,
+    uploaded_by: Any = None,
+    visibility: str = "",
+    reply: Any = None,
 ) -> list:
     """Save checked files under a random name (the original name is kept for display). Call inside
-    the transaction that creates or changes the case."""
+    the transaction that creates or changes the case. `reply`: the files belong to that reply."""
 
     created = []
     user = uploaded_by if getattr(uploaded_by, "pk", None) else None
@@ -344,6 +352,7 @@ def store_attachments(
             sha256=checked.sha256,
             uploaded_by=user,
             visibility=visibility or Visibility.PUBLIC,
+            reply=reply,
         )
         upload = checked.upload
         content: File = upload if isinstance(upload, File) else ContentFile(_read_all(upload))

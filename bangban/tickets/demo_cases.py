@@ -15,7 +15,7 @@ from bangban.org.models import Unit
 from . import actions
 from .defaults import ensure_defaults
 from .intake import IntakeInput, do_intake_hotline, do_intake_portal
-from .models import Category, HotlineOutcome, Ticket, TicketType, Urgency
+from .models import Category, ContactMethod, HotlineOutcome, ReplyResult, Ticket, TicketType, Urgency
 from .sweeper import sweep_deadlines
 
 HANDLING_UNIT = "shuyang-approval"  # 沭阳县行政审批局: where the demo handler and unit head sit
@@ -83,14 +83,23 @@ def load_demo_cases(now: dt.datetime | None = None) -> list[str]:
     actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=review.pk,
+        result=ReplyResult.PARTIAL,
         content="已安排施工单位本周内修复，修复后回复贵公司。",
+        contact_method=ContactMethod.PHONE,
+        contacted_at=now - dt.timedelta(days=1, hours=2),
+        contact_person="张经理",
+        contact_note="电话告知修复安排，企业同意本周内施工。",
         now=now - dt.timedelta(days=1),
     )
     replied = handled(filed(4, 8), 7)
     actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=replied.pk,
+        result=ReplyResult.RESOLVED,
         content="已协调供电公司本周五现场勘查，勘查后十个工作日内完成增容。",
+        contact_method=ContactMethod.VISIT,
+        contacted_at=now - dt.timedelta(days=3, hours=3),
+        contact_person="李主任",
         now=now - dt.timedelta(days=3),
     )
     actions.do_approve_reply.inner(acting_user=head, ticket_id=replied.pk, now=now - dt.timedelta(days=2))
@@ -98,7 +107,11 @@ def load_demo_cases(now: dt.datetime | None = None) -> list[str]:
     actions.do_submit_reply.inner(
         acting_user=handler,
         ticket_id=closed.pk,
+        result=ReplyResult.RESOLVED,
         content="已协调不动产登记中心加急办理，证书已于今日制证，请携带营业执照领取。",
+        contact_method=ContactMethod.PHONE,
+        contacted_at=now - dt.timedelta(days=27, hours=1),
+        contact_person="王会计",
         now=now - dt.timedelta(days=27),
     )
     actions.do_approve_reply.inner(acting_user=head, ticket_id=closed.pk, now=now - dt.timedelta(days=27))

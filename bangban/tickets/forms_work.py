@@ -7,11 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from bangban.core.satisfaction import Satisfaction
 from bangban.org.models import Unit
 
-from .models import Category, FollowUpMethod, SavedView, Urgency
+from .models import Category, ContactMethod, FollowUpMethod, ReplyResult, SavedView, Urgency
 
 
 class VersionForm(forms.Form):
@@ -162,24 +163,77 @@ class ExtensionForm(ReasonForm):
 
 
 class ReplyForm(VersionForm):
+    """The structured reply. The rules (what is required, the contact time's bounds, the files) are
+    those of `replies.check_reply`, applied by the action for the page and the API alike: the form
+    only carries the input, and shows the action's message under each field."""
+
+    # Shown in this order; the contact record is grouped apart in the template (internal).
+    PUBLIC_FIELDS = ("result", "content", "attachments", "keep_attachments")
+    CONTACT_FIELDS = ("contact_method", "contacted_at", "contact_person", "contact_note")
+
+    result = forms.ChoiceField(
+        label="办理结果", choices=ReplyResult.choices, required=False, widget=forms.RadioSelect
+    )
     content = forms.CharField(
-        label="答复内容",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "请填写答复内容"},
+        label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 5, "maxlength": 5000})
+    )
+    # Errors only: the files come from request.FILES ("attachments").
+    attachments = forms.CharField(label="附件", required=False)
+    keep_attachments = forms.MultipleChoiceField(
+        label="保留上次答复的附件", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    contact_method = forms.ChoiceField(
+        label="联系方式", choices=[("", "请选择"), *ContactMethod.choices], required=False
+    )
+    contacted_at = forms.DateTimeField(
+        label="联系时间",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "联系时间格式无效，应为“年-月-日 时:分”"},
+    )
+    contact_person = forms.CharField(
+        label="联系对象（企业联系人）", required=False, widget=forms.TextInput(attrs={"maxlength": 50})
+    )
+    contact_note = forms.CharField(
+        label="沟通情况（内部，可不填）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500}),
     )
 
     def __init__(self, *args: Any, returned: Any = None, **kwargs: Any) -> None:
-        """`returned`: the reply the head sent back — its text fills the form, to be revised
-        rather than typed again, and the head's comment is shown under it."""
+        """`returned`: the reply the head sent back — its result, text and contact record fill the
+        form, to be revised rather than typed again, its files are offered to keep, and the head's
+        comment is shown under it."""
+        kept: list[Any] = list(returned.attachments.all()) if returned is not None else []
         if returned is not None:
-            kwargs["initial"] = {**(kwargs.get("initial") or {}), "content": returned.content}
+            kwargs["initial"] = {
+                **(kwargs.get("initial") or {}),
+                "result": returned.result,
+                "content": returned.content,
+                "contact_method": returned.contact_method,
+                "contacted_at": timezone.localtime(returned.contacted_at) if returned.contacted_at else None,
+                "contact_person": returned.contact_person,
+                "contact_note": returned.contact_note,
+                "keep_attachments": [str(a.pk) for a in kept],
+            }
         super().__init__(*args, **kwargs)
+        self.returned = returned
+        keep: Any = self.fields["keep_attachments"]
+        keep.choices = [(str(a.pk), a.original_name) for a in kept]
+        if not kept:
+            del self.fields["keep_attachments"]
         if returned is not None:
             who = returned.reviewed_by.display_name if returned.reviewed_by_id else ""
             self.fields[
                 "content"
             ].help_text = f"上次提交的答复已被{who}退回，退回意见：{returned.review_comment}。原答复已填入，请修改后再提交。"
+
+    def public_fields(self) -> list[Any]:
+        return [self[name] for name in self.PUBLIC_FIELDS if name in self.fields]
+
+    def contact_fields(self) -> list[Any]:
+        return [self[name] for name in self.CONTACT_FIELDS]
 
 
 class ReviewForm(VersionForm):

@@ -459,9 +459,44 @@ class ReviewStatus(models.TextChoices):
     REJECTED = "rejected", "已退回"
 
 
+class ReplyResult(models.TextChoices):
+    """办理结果 of a reply: what the enterprise is told came of its case."""
+
+    RESOLVED = "resolved", "已解决"
+    PARTIAL = "partial", "部分解决"
+    EXPLAINED = "explained", "解释说明"
+
+
+class ContactMethod(models.TextChoices):
+    """How the handler reached the enterprise before replying (the reply's contact record)."""
+
+    PHONE = "phone", "电话"
+    VISIT = "visit", "上门"
+    SMS = "sms", "短信"
+    IN_PERSON = "in_person", "当面"
+    OTHER = "other", "其他"
+
+
+# What a reply without a result shows: replies drafted before the structured reply, and 即知即办.
+RESULT_NOT_GIVEN = "未填写"
+
+
 class Reply(models.Model):
+    """A reply (答复) drafted by the lead unit and reviewed by its head. The enterprise sees the
+    result, the text and the attachments of an approved reply; the contact record (how, when and
+    with whom the enterprise was contacted, and the note on it) is internal: it is for the head's
+    review and the 12345 follow-up (回访). Rows from before the structured reply have no result
+    and no contact record (shown as 「未填写」)."""
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="replies")
+    result = models.CharField("办理结果", max_length=12, choices=ReplyResult.choices, blank=True, default="")
     content = models.TextField("答复内容", max_length=5000)
+    contact_method = models.CharField(
+        "联系方式", max_length=10, choices=ContactMethod.choices, blank=True, default=""
+    )
+    contacted_at = models.DateTimeField("联系时间", null=True, blank=True)
+    contact_person = models.CharField("联系对象", max_length=50, blank=True, default="")
+    contact_note = models.CharField("沟通情况（内部）", max_length=500, blank=True, default="")
     status = models.CharField(
         "状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.PENDING
     )
@@ -479,6 +514,20 @@ class Reply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} 答复 {self.get_status_display()}"
+
+    @property
+    def result_label(self) -> str:
+        return ReplyResult(self.result).label if self.result in ReplyResult.values else RESULT_NOT_GIVEN
+
+    @property
+    def contact_method_label(self) -> str:
+        if self.contact_method in ContactMethod.values:
+            return str(ContactMethod(self.contact_method).label)
+        return RESULT_NOT_GIVEN
+
+    @property
+    def has_contact_record(self) -> bool:
+        return bool(self.contact_method or self.contacted_at or self.contact_person)
 
 
 class FollowUpMethod(models.TextChoices):
@@ -558,6 +607,16 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     visibility = models.CharField(
         "可见范围", max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # A file of a reply (答复附件): internal while the reply waits for review or was sent back,
+    # visible to the enterprise once the head approves the reply. Null: a file of the case itself.
+    reply = models.ForeignKey(
+        Reply,
+        verbose_name="所属答复",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
     )
 
     class Meta:

@@ -5,7 +5,7 @@ for this user, and the lifecycle function exists), the form of each, and the cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,8 +222,9 @@ def make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> f
     return f.VersionForm(data, initial=initial)
 
 
-def run_action(key: str, user: Any, ticket: Ticket, data: dict[str, Any]) -> str:
-    """Call the action behind a panel; returns the success message."""
+def run_action(key: str, user: Any, ticket: Ticket, data: dict[str, Any], files: Sequence[Any] = ()) -> str:
+    """Call the action behind a panel; returns the success message. `files`: the uploaded files
+    (the reply's attachments)."""
 
     common = {"acting_user": user, "ticket_id": ticket.pk, "expected_version": data["version"]}
     fn: Any
@@ -283,7 +284,17 @@ def run_action(key: str, user: Any, ticket: Ticket, data: dict[str, Any]) -> str
         actions.do_resume(**common)
         return "已恢复办理"
     if key == "reply":
-        actions.do_submit_reply(**common, content=data["content"])
+        actions.do_submit_reply(
+            **common,
+            result=data.get("result", ""),
+            content=data["content"],
+            contact_method=data.get("contact_method", ""),
+            contacted_at=data.get("contacted_at"),
+            contact_person=data.get("contact_person", ""),
+            contact_note=data.get("contact_note", ""),
+            attachments=list(files),
+            keep_attachment_ids=data.get("keep_attachments") or [],
+        )
         return "答复已提交，等待单位负责人审核"
     if key == "review":
         if data["decision"] == "approve":

@@ -26,6 +26,7 @@ from .workflow import OPEN_STATUSES, SET_ASIDE_STATUSES, Status
 
 __all__ = [
     "all_cases",
+    "approved_reply",
     "case_by_id",
     "case_by_ref",
     "case_id_for_number",
@@ -134,3 +135,15 @@ def lock_case(ticket_id: Any) -> Ticket | None:
         return Ticket.objects.select_for_update().filter(pk=int(ticket_id)).first()
     except (TypeError, ValueError):
         return None
+
+
+def approved_reply(ticket_id: Any) -> Reply | None:
+    """The case's latest approved reply (答复) with its files — what the follow-up (回访) checks: its
+    result, text and files, and its contact record (internal: for staff pages only)."""
+    return (
+        Reply.objects.filter(ticket_id=ticket_id, status=ReviewStatus.APPROVED)
+        .select_related("drafted_by", "reviewed_by")
+        .prefetch_related("attachments")
+        .order_by("-reviewed_at", "-id")
+        .first()
+    )

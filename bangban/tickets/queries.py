@@ -17,6 +17,7 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.org.models import Unit
 
+from . import replies
 from .access import UNIT_ROLES, visible_tickets
 from .filters import TicketFilter
 from .guards import queue_flags
@@ -335,7 +336,13 @@ def all_cases(filters: TicketFilter) -> QuerySet[Ticket]:
 
 def my_cases(filters: TicketFilter) -> QuerySet[Ticket]:
     """The enterprise's cases (and any the user filed), newest first, with the approved reply."""
-    approved = Reply.objects.filter(status=ReviewStatus.APPROVED).order_by("-reviewed_at", "-id")
+    approved = (
+        Reply.objects.filter(status=ReviewStatus.APPROVED)
+        .order_by("-reviewed_at", "-id")
+        .prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.filter(visibility=Visibility.PUBLIC))
+        )
+    )
     return (
         filters.filter(visible_tickets(filters.user))
         .select_related("lead_unit", "category", "enterprise")
@@ -396,7 +403,8 @@ class CasePage:
 
 def case_page(user: Any, ticket: Ticket) -> CasePage:
     """Everything the case page shows, already cut to what this user may see (enterprises: public
-    events, approved replies and public attachments only)."""
+    events, approved replies and public attachments only — a reply's files are public once the
+    reply is approved; the contact record of a reply is the template's and the API's to leave out)."""
     ticket = Ticket.objects.select_related(
         "lead_unit",
         "enterprise",
@@ -413,11 +421,15 @@ def case_page(user: Any, ticket: Ticket) -> CasePage:
     staff = is_staff_viewer(user)
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor_unit")
     replies = Reply.objects.filter(ticket=ticket).select_related("drafted_by", "reviewed_by")
-    attachments = Attachment.objects.filter(ticket=ticket)
+    # The case's own files; a reply's files are shown with the reply.
+    attachments = Attachment.objects.filter(ticket=ticket, reply__isnull=True)
+    reply_files = Attachment.objects.order_by("uploaded_at", "id")
     if not staff:
         events = events.filter(visibility=Visibility.PUBLIC)
         replies = replies.filter(status=ReviewStatus.APPROVED)
         attachments = attachments.filter(visibility=Visibility.PUBLIC)
+        reply_files = reply_files.filter(visibility=Visibility.PUBLIC)
+    replies = replies.prefetch_related(Prefetch("attachments", queryset=reply_files))
     assignments = list(
         TicketAssignment.objects.filter(ticket=ticket)
         .select_related("unit", "assigned_by")
@@ -460,11 +472,5 @@ def dispatch_targets() -> QuerySet[Any]:
 
 def returned_reply(ticket: Ticket) -> Reply | None:
     """The case's latest reply when the head sent it back (退回修改) and none was submitted since:
-    the reply form starts from its text."""
-    latest = (
-        Reply.objects.filter(ticket=ticket)
-        .select_related("reviewed_by")
-        .order_by("-drafted_at", "-id")
-        .first()
-    )
-    return latest if latest is not None and latest.status == ReviewStatus.REJECTED else None
+    the reply form starts from it (`replies.returned_reply`)."""
+    return replies.returned_reply(ticket)

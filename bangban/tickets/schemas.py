@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 
 from .deadlines import deadline_state_at
 from .dispatch_clock import dispatch_state_at
-from .models import FollowUpMethod, Ticket
+from .models import ContactMethod, FollowUpMethod, Reply, ReplyResult, Ticket, Visibility
 from .workflow import Status
 
 
@@ -117,7 +118,124 @@ class NoteIn(Schema):
 
 
 class ReplyIn(VersionIn):
-    content: str = Field(description="答复内容（提交后由单位负责人审核）")
+    """A structured reply (答复): checked by `replies.check_reply`, as on the case page."""
+
+    result: str | None = Field(
+        None,
+        description="办理结果（必填；缺少时 400 result_required，无效时 result_invalid）："
+        + "、".join(f"{v} {label}" for v, label in ReplyResult.choices),
+    )
+    content: str = Field(
+        "", description="答复内容（必填，最多 5000 字；提交后由单位负责人审核，通过后企业可见）"
+    )
+    contact_method: str | None = Field(
+        None,
+        description="联系企业的方式（必填，内部）："
+        + "、".join(f"{v} {label}" for v, label in ContactMethod.choices)
+        + "；缺少时 contact_method_required，无效时 contact_method_invalid",
+    )
+    contacted_at: str | None = Field(
+        None,
+        description="联系企业的时间（必填，内部），ISO 8601，如 2026-11-05T10:30:00+08:00（不带时区按北京时间）；"
+        "不能晚于现在、不能早于诉求受理时间，否则 contacted_at_invalid；缺少时 contacted_at_required",
+        json_schema_extra={"format": "date-time"},
+    )
+    contact_person: str | None = Field(
+        None,
+        description="联系对象：企业联系人姓名（必填，最多 50 字，内部；contact_person_required / contact_person_too_long）",
+    )
+    contact_note: str = Field(
+        "", description="沟通情况（内部，最多 500 字；联系方式为 other 时必填：contact_note_required）"
+    )
+    keep_attachment_ids: list[int] = Field(
+        default_factory=list,
+        description="保留上次被退回的答复中的附件ID（其他ID返回 attachment_keep_invalid）；新附件请用 /reply/with-files 上传",
+    )
+
+
+class ReplyAttachmentOut(Schema):
+    id: int = Field(description="附件ID")
+    name: str = Field(description="文件名")
+    content_type: str = Field(description="类型")
+    size: int = Field(description="大小（字节）")
+    visibility: str = Field(description="public 企业可见（答复审核通过后）/ internal 仅内部")
+    url: str = Field(description="下载地址（需登录，按诉求的查看权限控制）")
+
+
+class ReplyContactOut(Schema):
+    method: str = Field(
+        description="联系方式代码：" + "、".join(f"{v} {label}" for v, label in ContactMethod.choices)
+    )
+    method_label: str = Field(description="联系方式名称（未填写时为“未填写”）")
+    contacted_at: dt.datetime | None = Field(description="联系时间")
+    person: str = Field(description="联系对象")
+    note: str = Field(description="沟通情况")
+
+
+class ReplyOut(Schema):
+    id: int
+    result: str = Field(
+        description="办理结果代码："
+        + "、".join(f"{v} {label}" for v, label in ReplyResult.choices)
+        + "；结构化答复启用前的答复为空字符串"
+    )
+    result_label: str = Field(description="办理结果名称（未填写时为“未填写”）")
+    content: str = Field(description="答复内容")
+    status: str = Field(description="pending 待审核 / approved 已通过 / rejected 已退回")
+    drafted_at: dt.datetime = Field(description="提交时间")
+    reviewed_at: dt.datetime | None = Field(description="审核时间")
+    review_comment: str | None = Field(None, description="审核意见（仅工作人员可见，企业用户为 null）")
+    contact: ReplyContactOut | None = Field(
+        None, description="联系记录（内部：仅工作人员可见，企业用户始终为 null）"
+    )
+    attachments: list[ReplyAttachmentOut] = Field(
+        description="答复附件（企业用户只看到已审核通过的答复的附件）"
+    )
+
+
+class CaseReplyOut(CaseSummaryOut):
+    """The case after a reply operation, with the reply it concerns (as the caller may see it)."""
+
+    reply: ReplyOut | None = Field(None, description="本次提交、审核通过或退回的答复")
+
+
+def reply_out(reply: Reply, *, staff: bool, protected: bool = False) -> dict[str, Any]:
+    """A reply as the API shows it to this reader: staff see the contact record and the review
+    comment; an enterprise never does (null), and sees only public files. `protected`: the reader
+    must not see the complainant's details (file names become 附件N)."""
+    files = list(reply.attachments.all())
+    if not staff:
+        files = [a for a in files if a.visibility == Visibility.PUBLIC]
+    return {
+        "id": reply.pk,
+        "result": reply.result,
+        "result_label": reply.result_label,
+        "content": reply.content,
+        "status": reply.status,
+        "drafted_at": reply.drafted_at,
+        "reviewed_at": reply.reviewed_at,
+        "review_comment": reply.review_comment if staff else None,
+        "contact": {
+            "method": reply.contact_method,
+            "method_label": reply.contact_method_label,
+            "contacted_at": reply.contacted_at,
+            "person": reply.contact_person,
+            "note": reply.contact_note,
+        }
+        if staff
+        else None,
+        "attachments": [
+            {
+                "id": a.pk,
+                "name": f"附件{i}" if protected else a.original_name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "visibility": a.visibility,
+                "url": reverse("tickets:attachment", args=[reply.ticket_id, a.pk]),
+            }
+            for i, a in enumerate(files, 1)
+        ],
+    }
 
 
 class ReviewIn(VersionIn):

@@ -114,3 +114,18 @@ def pick_unit(scope: Any, field: str, query: str, name: str) -> None:
     active.filter(has_text=name).wait_for()
     box.press("Enter")
     scope.locator("[data-testid=unit-chip]", has_text=name).wait_for()
+
+
+def fill_reply(
+    page: Any, content: str, *, result: str = "已解决", method: str = "电话", person: str = "张经理"
+) -> None:
+    """Fill the structured reply on the case page (panel 提交答复): the result, the text and the
+    contact record (contacted now, Beijing time, to the minute)."""
+    from django.utils import timezone
+
+    panel = page.locator("[data-testid=panel-reply]")
+    panel.get_by_label(result, exact=True).check()
+    panel.locator("textarea[name=content]").fill(content)
+    panel.locator("select[name=contact_method]").select_option(label=method)
+    panel.locator("input[name=contacted_at]").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    panel.locator("input[name=contact_person]").fill(person)

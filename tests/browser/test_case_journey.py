@@ -20,7 +20,7 @@ from bangban.conftest import PASSWORD, World, _fresh_workday_calendar, login, ma
 from bangban.tickets.models import Ticket
 from bangban.tickets.workflow import Status
 
-from .conftest import log_in, pick_unit
+from .conftest import fill_reply, log_in, pick_unit
 
 # Data migrations (the role table) must survive the flush between live-server tests.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,10 +103,7 @@ def test_enterprise_files_on_a_phone_and_sees_its_case_closed_after_rating(
     page.locator(f"[data-testid=case-row][data-number='{number}'] [data-testid=case-link]").click()
     page.click("[data-testid=submit-accept]")
     page.wait_for_selector("[data-testid=panel-reply]")
-    page.fill(
-        "[data-testid=panel-reply] textarea[name=content]",
-        "经协调，供电公司已于本周完成增容接电，请贵公司确认。",
-    )
+    fill_reply(page, "经协调，供电公司已于本周完成增容接电，请贵公司确认。")
     page.click("[data-testid=submit-reply]")
     page.wait_for_selector("[data-testid=status][data-status=reply_review]")
 

@@ -26,7 +26,7 @@ from bangban.org.models import Unit, UnitType
 from bangban.tickets.models import Category, Ticket
 from bangban.tickets.workflow import Status
 
-from .conftest import log_in, pick_unit
+from .conftest import fill_reply, log_in, pick_unit
 
 # The live server needs committed data. Rows seeded by data migrations (roles, default tiers,
 # deadline policies) are recreated on demand, so no serialized rollback is needed.
@@ -183,7 +183,7 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     assert "专项督查" in page.inner_text("[data-testid=escalation-panel]")
     page.click("[data-testid=submit-accept]")
     page.wait_for_selector("[data-testid=panel-reply]")
-    page.fill("[data-testid=panel-reply] textarea[name=content]", "已协调水务公司完成管网接入，请企业确认。")
+    fill_reply(page, "已协调水务公司完成管网接入，请企业确认。")
     page.click("[data-testid=submit-reply]")
     page.wait_for_selector("[data-testid=status][data-status=reply_review]")
     switch_user(page, base, cast["head"].username)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from bangban.accounts.roles import Role
-from bangban.conftest import PASSWORD, World, _fresh_workday_calendar, login, make_user, world  # noqa: F401
+from bangban.conftest import PASSWORD, World, _fresh_workday_calendar, login, make_user, reply_fields, world  # noqa: F401
 from bangban.ratings.models import Rating, Rectification
 
 from .conftest import log_in
@@ -38,7 +38,9 @@ def answered_case(world: World) -> Any:  # noqa: F811
     ).ticket
     actions.do_dispatch(acting_user=dispatcher, ticket_id=ticket.pk, lead_unit_id=world.shuyang_gov.pk)
     actions.do_accept(acting_user=world.handler_shuyang, ticket_id=ticket.pk)
-    actions.do_submit_reply(acting_user=world.handler_shuyang, ticket_id=ticket.pk, content="已安排修复。")
+    actions.do_submit_reply(
+        acting_user=world.handler_shuyang, ticket_id=ticket.pk, content="已安排修复。", **reply_fields()
+    )
     actions.do_approve_reply(acting_user=head, ticket_id=ticket.pk)
     return ticket
 

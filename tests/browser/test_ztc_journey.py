@@ -15,7 +15,7 @@ from bangban.conftest import PASSWORD, _fresh_workday_calendar, login, make_user
 from bangban.tickets.defaults import ensure_defaults
 from bangban.tickets.models import Ticket
 
-from .conftest import log_in, pick_unit
+from .conftest import fill_reply, log_in, pick_unit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,9 +92,7 @@ def test_designate_record_transfer_and_the_unit_closes_the_case(
     page.locator(f"[data-testid=case-row][data-number='{case.number}'] [data-testid=case-link]").click()
     page.click("[data-testid=submit-accept]")
     page.wait_for_selector("[data-testid=panel-reply]")
-    page.fill(
-        "[data-testid=panel-reply] textarea[name=content]", "已责令窗口整改，网上已交材料不再重复提交。"
-    )
+    fill_reply(page, "已责令窗口整改，网上已交材料不再重复提交。")
     page.click("[data-testid=submit-reply]")
     page.wait_for_selector("[data-testid=status][data-status=reply_review]")
     _switch(page, base, head.username)

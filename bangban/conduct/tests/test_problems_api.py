@@ -13,7 +13,7 @@ from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
 from bangban.conduct.actions.problems import TRANSFER_FLOW
 from bangban.conduct.models import ProblemItem, ProblemState
-from bangban.conftest import make_user
+from bangban.conftest import make_user, reply_fields
 from bangban.core.errors import PermissionDenied
 from bangban.tickets.actions import do_accept, do_approve_reply, do_dispatch, do_submit_reply
 from bangban.tickets.defaults import ensure_defaults
@@ -123,7 +123,10 @@ def test_a_transferred_problem_follows_its_case_to_the_close(cast: Any, login: A
     do_accept(acting_user=w.handler_shuyang, ticket_id=case.pk)
     assert client.get(f"{API}/problems/{item['id']}").json()["progress"] == "in_progress"
     do_submit_reply(
-        acting_user=w.handler_shuyang, ticket_id=case.pk, content="已责令窗口整改，实行一次告知。"
+        acting_user=w.handler_shuyang,
+        ticket_id=case.pk,
+        content="已责令窗口整改，实行一次告知。",
+        **reply_fields(),
     )
     do_approve_reply(acting_user=head, ticket_id=case.pk)
     done = client.get(f"{API}/problems/{item['id']}").json()

@@ -158,7 +158,7 @@ def snap_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "t": ticket,
             "phone": ticket.contact_phone,
             "masked_phone": mask_phone(ticket.contact_phone),
-            "attachments": list(ticket.attachments.all()),
+            "attachments": list(ticket.attachments.filter(reply__isnull=True)),
             "events": list(ticket.events.order_by("at", "pk")),
             "allowed": workflow.SNAP.allowed_actions(complaint.status) if is_manager(user) else [],
             "is_manager": is_manager(user),

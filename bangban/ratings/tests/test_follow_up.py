@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from bangban.conftest import reply_fields
 from bangban.notifications.models import OutboxMessage
 from bangban.ratings import actions
 from bangban.ratings.models import FollowUpCall, Rating, RatingSettings
@@ -50,7 +51,9 @@ def test_unsatisfied_reopens_until_the_maximum_then_flags_escalation(cases: Any)
     # answered again
     from bangban.tickets.actions import do_approve_reply, do_submit_reply
 
-    do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="再次答复。")
+    do_submit_reply(
+        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="再次答复。", **reply_fields()
+    )
     do_approve_reply(acting_user=cases.head_shuyang, ticket_id=ticket.pk)
     second = actions.do_record_call(
         acting_user=cases.hotline_agent,

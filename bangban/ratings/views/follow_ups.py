@@ -16,7 +16,7 @@ from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.org.models import Unit
 from bangban.tickets.access import access_ticket
-from bangban.tickets.public import cases_by_id
+from bangban.tickets.public import approved_reply, cases_by_id
 
 from .. import access, actions, recheck
 from ..models import CallOutcome, RecheckDraw, RecheckItem, RecheckOutcome
@@ -80,6 +80,8 @@ def follow_up_case(request: AuthedHttpRequest, ticket_id: int) -> HttpResponse:
         "ratings/follow_up_case.html",
         {
             "ticket": ticket,
+            # What the unit answered, for the agent to check with the enterprise (result, contact record).
+            "reply": approved_reply(ticket.pk),
             "calls": ticket.follow_up_calls.select_related("by"),  # type: ignore[attr-defined]
             "outcomes": CallOutcome.choices,
             "levels": LEVELS,

@@ -14,14 +14,19 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import File, Form, Schema, UploadedFile
 
 from bangban.core.answers import answers
 from bangban.core.errors import Conflict, InvalidTransition, NotFound
+from bangban.core.http import AuthedHttpRequest
 
 from .. import actions as lifecycle
-from ..models import DeadlineRequest, Ticket
+from ..access import complainant_hidden
+from ..models import DeadlineRequest, Reply, ReviewStatus, Ticket
+from ..queries import is_staff_viewer
+from ..replies import REPLY_ERRORS
 from ..schemas import (
+    CaseReplyOut,
     CaseSummaryOut,
     CloseOnSpotIn,
     DecideIn,
@@ -37,6 +42,7 @@ from ..schemas import (
     VersionIn,
     WithdrawIn,
     case_summary,
+    reply_out,
 )
 from ._common import router
 
@@ -52,13 +58,32 @@ LIFECYCLE_ERRORS = [
     Conflict,
     InvalidTransition,
     (409, "request_decided"),
+    *REPLY_ERRORS,
 ]  # fmt: skip
 _WRITE = answers(CaseSummaryOut, LIFECYCLE_ERRORS)
+_WRITE_REPLY = answers(CaseReplyOut, LIFECYCLE_ERRORS)
 
 
 def _summary(ticket_id: int, request_id: int | None = None) -> dict[str, Any]:
     ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
     return case_summary(ticket, request_id=request_id)
+
+
+def _reply_summary(user: Any, ticket_id: int) -> dict[str, Any]:
+    """The case summary with the reply just submitted, approved or sent back (its latest)."""
+    ticket = Ticket.objects.select_related("lead_unit").get(pk=ticket_id)
+    reply = (
+        Reply.objects.filter(ticket=ticket)
+        .prefetch_related("attachments")
+        .order_by("-drafted_at", "-id")
+        .first()
+    )
+    staff = is_staff_viewer(user)
+    shown = reply if reply is not None and (staff or reply.status == ReviewStatus.APPROVED) else None
+    return {
+        **case_summary(ticket),
+        "reply": reply_out(shown, staff=staff, protected=complainant_hidden(user, ticket)) if shown else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -67,7 +92,8 @@ class Transition:
     with the acting user, the case (or, with `on_request`, the deadline request in the path), the
     body's fields (as named by `rename`) and its `version` as the expected version, and answering
     the case summary: of the case the action returns (`answer="case"`), of the request it returns
-    (`"request"`, with the request's id) or of the case in the path (`"path"`)."""
+    (`"request"`, with the request's id), of the case in the path (`"path"`) or of the case the
+    action returns with its latest reply (`"reply"`)."""
 
     name: str  # the operation's function name: its URL name and (with the module) its operation id
     path: str
@@ -75,7 +101,7 @@ class Transition:
     description: str
     body: type[Schema]
     action: Callable[..., Any]
-    answer: Literal["case", "request", "path"] = "case"
+    answer: Literal["case", "request", "path", "reply"] = "case"
     rename: Mapping[str, str] = field(default_factory=dict)
     on_request: bool = False
 
@@ -131,18 +157,24 @@ TRANSITIONS = (
     ),
     Transition(
         "op_submit_reply", "/reply", "提交答复",
-        "主办单位提交答复，进入“答复待审核”。两人同时提交时，后提交者收到 409 conflict。",
-        ReplyIn, lifecycle.do_submit_reply,
+        "主办单位提交结构化答复，进入“答复待审核”：办理结果（result）、答复内容（content）和联系记录"
+        "（contact_method、contacted_at、contact_person，内部，企业不可见）均为必填，规则与页面相同，"
+        "所有问题一次返回（details.fields / details.codes，code 为第一个问题的错误码）。"
+        "带附件提交请用 POST /cases/{ticket_id}/reply/with-files（multipart）。"
+        "两人同时提交时，后提交者收到 409 conflict。返回诉求概要和本次答复（reply）。",
+        ReplyIn, lifecycle.do_submit_reply, answer="reply",
     ),
     Transition(
         "op_approve_reply", "/reply/approve", "审核通过答复",
-        "主办单位负责人审核通过，答复对企业可见，诉求进入“已答复待回访”。",
-        ReviewIn, lifecycle.do_approve_reply,
+        "主办单位负责人审核通过，答复（办理结果、内容、附件）对企业可见，诉求进入“已答复待回访”；"
+        "联系记录始终仅内部可见。返回诉求概要和该答复。",
+        ReviewIn, lifecycle.do_approve_reply, answer="reply",
     ),
     Transition(
         "op_reject_reply", "/reply/reject", "退回答复",
-        "主办单位负责人退回答复，必须填写意见（400 comment_required），诉求回到“办理中”。",
-        ReviewIn, lifecycle.do_reject_reply,
+        "主办单位负责人退回答复，必须填写意见（400 comment_required），诉求回到“办理中”；"
+        "答复附件仍仅内部可见，重新提交时可用 keep_attachment_ids 保留。返回诉求概要和该答复。",
+        ReviewIn, lifecycle.do_reject_reply, answer="reply",
     ),
     Transition(
         "op_follow_up", "/follow-up", "回访 / 企业评价",
@@ -181,6 +213,8 @@ def _perform(t: Transition, user: Any, ticket_id: int, request_id: int | None, p
     else:
         kwargs["ticket_id"] = ticket_id
     result = t.action(acting_user=user, expected_version=version, **kwargs)
+    if t.answer == "reply":
+        return _reply_summary(user, result.pk)
     if t.answer == "request":
         return _summary(result.ticket_id, request_id=result.pk)
     return _summary(result.pk if t.answer == "case" else ticket_id)
@@ -208,8 +242,40 @@ def _endpoint(t: Transition) -> Callable[..., Any]:
 for _t in TRANSITIONS:
     router.post(
         "/{int:ticket_id}" + _t.path,
-        response=_WRITE,
+        response=_WRITE_REPLY if _t.answer == "reply" else _WRITE,
         summary=_t.summary,
         description=_t.description,
         operation_id="bangban_tickets_api_work_" + _t.name,
     )(_endpoint(_t))
+
+
+class ReplyFormIn(ReplyIn):
+    """The fields of `ReplyIn` as multipart/form-data (`/reply/with-files`)."""
+
+
+@router.post(
+    "/{int:ticket_id}/reply/with-files",
+    response=_WRITE_REPLY,
+    summary="提交答复（带附件）",
+    description="与 POST /cases/{ticket_id}/reply 相同，但以 multipart/form-data 提交：各字段同名，"
+    "keep_attachment_ids 可重复，附件字段名 files（可多个）。附件按内容识别类型，规则与诉求附件相同"
+    "（图片、PDF、Word .docx、Excel .xlsx；单个不超过 10MB；每份答复最多 5 个，含保留的），"
+    "答复审核通过前仅内部可见，通过后企业可见。",
+    operation_id="bangban_tickets_api_work_op_submit_reply_with_files",
+)
+def op_submit_reply_with_files(
+    request: AuthedHttpRequest,
+    ticket_id: int,
+    payload: Form[ReplyFormIn],
+    files: File[list[UploadedFile] | None] = None,
+) -> Any:
+    fields = payload.model_dump()
+    version = fields.pop("version")
+    ticket = lifecycle.do_submit_reply(
+        acting_user=request.user,
+        ticket_id=ticket_id,
+        expected_version=version,
+        attachments=list(files or []),
+        **fields,
+    )
+    return _reply_summary(request.user, ticket.pk)

@@ -30,7 +30,7 @@ from ..display import event_label
 from ..figures import dispatch_month_figures
 from ..filters import TicketFilter
 from ..models import Ticket, TicketEvent
-from ..schemas import dispatch_clock_out
+from ..schemas import ReplyOut, dispatch_clock_out, reply_out
 from ..workflow import Status
 from ._common import router
 
@@ -109,14 +109,6 @@ class EventOut(Schema):
     visibility: str = Field(description="public 企业可见 / internal 仅内部")
 
 
-class ReplyOut(Schema):
-    id: int
-    content: str = Field(description="答复内容")
-    status: str = Field(description="pending 待审核 / approved 已通过 / rejected 已退回")
-    drafted_at: dt.datetime = Field(description="提交时间")
-    reviewed_at: dt.datetime | None = Field(description="审核时间")
-
-
 class AttachmentOut(Schema):
     id: int
     name: str = Field(description="文件名")
@@ -128,8 +120,10 @@ class AttachmentOut(Schema):
 class CaseDetailOut(CaseItemOut):
     content: str = Field(description="诉求内容")
     co_units: list[UnitRef] = Field(description="协办单位")
-    replies: list[ReplyOut] = Field(description="答复（企业用户只看到已审核通过的）")
-    attachments: list[AttachmentOut] = Field(description="附件")
+    replies: list[ReplyOut] = Field(
+        description="答复（企业用户只看到已审核通过的，且不含联系记录和审核意见）"
+    )
+    attachments: list[AttachmentOut] = Field(description="诉求附件（答复的附件在各答复的 attachments 中）")
     timeline: list[EventOut] = Field(description="办理过程（企业用户只看到企业可见的记录）")
 
 
@@ -284,16 +278,7 @@ def get_case(request: HttpRequest, ticket_id: int) -> Any:
         {
             "content": t.content,
             "co_units": [{"code": u.code, "name": u.name} for u in page.co_units],
-            "replies": [
-                {
-                    "id": r.pk,
-                    "content": r.content,
-                    "status": r.status,
-                    "drafted_at": r.drafted_at,
-                    "reviewed_at": r.reviewed_at,
-                }
-                for r in page.replies
-            ],
+            "replies": [reply_out(r, staff=page.staff, protected=protected) for r in page.replies],
             "attachments": [
                 {
                     "id": a.pk,

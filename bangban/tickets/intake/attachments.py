@@ -54,7 +54,7 @@ def do_add_attachments(
     ticket = access_ticket(acting_user, ticket_id, for_update=True)
     if not may_add_attachments(acting_user, ticket):
         raise PermissionDenied("只有提交人、本企业、登记人、办理单位或派单员可以为未办结的诉求补充附件")
-    files = check_files(list(attachments), already=ticket.attachments.count())
+    files = check_files(list(attachments), already=ticket.attachments.filter(reply__isnull=True).count())
     enterprise_side = has_any_role(acting_user, {Role.ENTERPRISE}) or acting_user.pk == ticket.submitter_id
     stored = store_attachments(
         ticket,

@@ -16,7 +16,7 @@ import pytest
 
 from bangban.accounts.models import RoleRecord, User
 from bangban.accounts.roles import Role
-from bangban.conftest import World, make_user
+from bangban.conftest import World, make_user, reply_fields
 from bangban.org.models import Unit, UnitType
 from bangban.tickets.models import (
     AssignmentRole,
@@ -124,7 +124,11 @@ class Cases:
 
         ticket = self.in_progress(now=now, **fields)
         do_submit_reply(
-            acting_user=self.world.handler_shuyang, ticket_id=ticket.pk, content="已协调解决。", now=now
+            acting_user=self.world.handler_shuyang,
+            ticket_id=ticket.pk,
+            content="已协调解决。",
+            now=now,
+            **reply_fields(now),
         )
         return do_approve_reply(acting_user=self.head_shuyang, ticket_id=ticket.pk, now=now)
 

@@ -290,7 +290,9 @@ def test_suspended_case_keeps_its_colour_while_the_clock_is_stopped(cases):
 
 
 def test_unsatisfied_follow_up_reopens_with_a_fresh_deadline_counted_against_the_unit(cases):
-    ticket = cases.replied(now=at("2026-09-24 10:00"), channel=Channel.MAYOR)
+    ticket = cases.replied(
+        now=at("2026-09-24 10:00"), received_at=at("2026-09-24 09:00"), channel=Channel.MAYOR
+    )
     old_due = ticket.due_at
     ticket = _followed(
         do_follow_up(

@@ -9,6 +9,7 @@ import threading
 import pytest
 from django.db import connection
 
+from bangban.conftest import reply_fields
 from bangban.core.errors import ApplicationError, Conflict
 from bangban.tickets import actions
 from bangban.tickets.models import Reply, TicketEvent
@@ -48,7 +49,7 @@ def test_two_handlers_replying_at_once_one_wins_the_other_gets_a_conflict(cases)
 
     def reply(user, text):
         return lambda: actions.do_submit_reply(
-            acting_user=user, ticket_id=ticket.pk, content=text, expected_version=seen
+            acting_user=user, ticket_id=ticket.pk, content=text, expected_version=seen, **reply_fields()
         )
 
     outcomes = race(reply(cases.handler_shuyang, "甲的答复"), reply(cases.handler_shuyang2, "乙的答复"))
@@ -66,7 +67,9 @@ def test_without_a_version_the_second_reply_is_out_of_turn(cases):
     ticket = cases.in_progress()
 
     def reply(user, text):
-        return lambda: actions.do_submit_reply(acting_user=user, ticket_id=ticket.pk, content=text)
+        return lambda: actions.do_submit_reply(
+            acting_user=user, ticket_id=ticket.pk, content=text, **reply_fields()
+        )
 
     outcomes = race(reply(cases.handler_shuyang, "甲的答复"), reply(cases.handler_shuyang2, "乙的答复"))
     errors = [o for o in outcomes if isinstance(o, ApplicationError)]

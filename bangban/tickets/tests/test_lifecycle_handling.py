@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from bangban.conftest import reply_fields, reply_form_fields
 from bangban.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from bangban.core.satisfaction import Satisfaction
 from bangban.notifications.models import OutboxMessage
@@ -89,7 +90,11 @@ def test_an_empty_note_is_refused(cases):
 def test_reply_is_approved_by_the_head_and_shown_to_the_enterprise(cases):
     ticket = cases.in_progress()
     actions.do_submit_reply(
-        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="已为企业办理用电增容。", now=LATER
+        acting_user=cases.handler_shuyang,
+        ticket_id=ticket.pk,
+        content="已为企业办理用电增容。",
+        now=LATER,
+        **reply_fields(LATER),
     )
     ticket.refresh_from_db()
     assert ticket.status == Status.REPLY_REVIEW
@@ -110,7 +115,9 @@ def test_reply_is_approved_by_the_head_and_shown_to_the_enterprise(cases):
 
 def test_a_handler_cannot_approve_a_reply(cases):
     ticket = cases.in_progress()
-    actions.do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="答复")
+    actions.do_submit_reply(
+        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="答复", **reply_fields()
+    )
     with pytest.raises(PermissionDenied) as exc:
         actions.do_approve_reply(acting_user=cases.handler_shuyang2, ticket_id=ticket.pk)
     assert exc.value.message == "只有主办单位负责人可以审核答复"
@@ -118,7 +125,9 @@ def test_a_handler_cannot_approve_a_reply(cases):
 
 def test_rejecting_a_reply_needs_a_comment_and_sends_the_case_back(cases, login):
     ticket = cases.in_progress()
-    actions.do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="答复")
+    actions.do_submit_reply(
+        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="答复", **reply_fields()
+    )
     client = login(cases.head_shuyang)
     response = post(client, f"/api/v1/cases/{ticket.pk}/reply/reject", {"version": 4, "comment": ""})
     assert response.status_code == 400 and response.json()["code"] == "comment_required"
@@ -133,7 +142,9 @@ def test_rejecting_a_reply_needs_a_comment_and_sends_the_case_back(cases, login)
 def test_an_empty_reply_is_refused(cases):
     ticket = cases.in_progress()
     with pytest.raises(ValidationFailed) as exc:
-        actions.do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="")
+        actions.do_submit_reply(
+            acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="", **reply_fields()
+        )
     assert exc.value.code == "content_required"
 
 
@@ -143,13 +154,13 @@ def test_two_replies_at_once_the_second_gets_a_conflict_and_nothing_is_overwritt
     first = post(
         login(cases.handler_shuyang),
         f"/api/v1/cases/{ticket.pk}/reply",
-        {"version": seen, "content": "第一份答复"},
+        {"version": seen, "content": "第一份答复", **reply_form_fields()},
     )
     assert first.status_code == 200
     second = post(
         login(cases.handler_shuyang2),
         f"/api/v1/cases/{ticket.pk}/reply",
-        {"version": seen, "content": "第二份答复"},
+        {"version": seen, "content": "第二份答复", **reply_form_fields()},
     )
     assert second.status_code == 409
     assert second.json() == {"code": "conflict", "message": "记录已被他人修改，请刷新后重试"}
@@ -374,9 +385,9 @@ def test_a_case_from_dispatch_to_closure_through_the_api(cases, login):
     step(dispatcher, f"requests/{data['request_id']}/decide", {"approve": True})
     assert state["status"] == "suspended"
     step(handler, "resume", {})
-    step(handler, "reply", {"content": "已协调解决。"})
+    step(handler, "reply", {"content": "已协调解决。", **reply_form_fields()})
     step(head, "reply/reject", {"comment": "请补充办理时间"})
-    step(handler, "reply", {"content": "已于10月9日协调解决。"})
+    step(handler, "reply", {"content": "已于10月9日协调解决。", **reply_form_fields()})
     step(head, "reply/approve", {})
     assert state["status"] == "replied"
     step(login(cases.enterprise_user), "follow-up", {"resolved": True, "satisfaction": 1})
@@ -451,7 +462,7 @@ ENDPOINTS = [
     ("suspension-requests", {"reason": "理由"}),
     ("resume", {}),
     ("notes", {"text": "进展", "public": True}),
-    ("reply", {"content": "答复"}),
+    ("reply", {"content": "答复", **reply_form_fields()}),
     ("reply/approve", {}),
     ("reply/reject", {"comment": "意见"}),
     ("close-on-spot", {"answer": "答复"}),

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from bangban.audit.models import AuditEvent
+from bangban.conftest import reply_fields
 from bangban.core.errors import InvalidTransition
 from bangban.core.satisfaction import Satisfaction
 from bangban.tickets import actions
@@ -114,7 +115,7 @@ def _perform(cases: Cases, action: Action, ticket: Ticket) -> Any:
         ),
         Action.RESUME: lambda: actions.do_resume(acting_user=w.handler_shuyang, **common),
         Action.SUBMIT_REPLY: lambda: actions.do_submit_reply(
-            acting_user=w.handler_shuyang, content="答复", **common
+            acting_user=w.handler_shuyang, content="答复", **common, **reply_fields(common.get("now"))
         ),
         Action.APPROVE_REPLY: lambda: actions.do_approve_reply(acting_user=w.head_shuyang, **common),
         Action.REJECT_REPLY: lambda: actions.do_reject_reply(

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from bangban.audit.models import AuditEvent
+from bangban.conftest import reply_fields, reply_form_fields
 from bangban.tickets.models import Attachment, DeadlineRequest, RequestKind, ReviewStatus, Ticket, Visibility
 from bangban.tickets.workflow import Status
 
@@ -73,7 +74,12 @@ def test_enterprise_does_not_see_a_reply_before_the_head_approves_it(cases, logi
     ticket = cases.in_progress()
     from bangban.tickets.actions import do_approve_reply, do_submit_reply
 
-    do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="答复草稿：已协调解决")
+    do_submit_reply(
+        acting_user=cases.handler_shuyang,
+        ticket_id=ticket.pk,
+        content="答复草稿：已协调解决",
+        **reply_fields(),
+    )
     assert "答复草稿" not in page(login(cases.enterprise_user), ticket)
     assert "答复草稿" in page(login(cases.head_shuyang), ticket)
 
@@ -178,7 +184,7 @@ def test_handler_accepts_and_submits_a_reply_which_the_head_approves(cases, logi
     html = page(handler, ticket)
     assert {"reply", "note", "extension", "suspension", "return"} <= panels(html)
 
-    act(handler, ticket, "reply", content="经协调，供电公司已于本周完成线路改造。")
+    act(handler, ticket, "reply", **reply_form_fields(), content="经协调，供电公司已于本周完成线路改造。")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.REPLY_REVIEW
     assert "review" not in panels(page(handler, ticket))
 
@@ -194,7 +200,7 @@ def test_head_rejecting_a_reply_needs_a_comment(cases, login):
     ticket = cases.in_progress()
     from bangban.tickets.actions import do_submit_reply
 
-    do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="草稿")
+    do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="草稿", **reply_fields())
     response = act(login(cases.head_shuyang), ticket, "review", decision="reject", comment="")
 
     assert response.status_code == 400
@@ -206,7 +212,7 @@ def test_a_returned_reply_fills_the_reply_form_with_the_heads_comment(cases, log
     ticket = cases.in_progress()
     handler, head = login(cases.handler_shuyang), login(cases.head_shuyang)
     first = "经协调，供电公司将于下周完成线路改造。"
-    act(handler, ticket, "reply", content=first)
+    act(handler, ticket, "reply", **reply_form_fields(), content=first)
     act(head, ticket, "review", decision="reject", comment="请写明具体完成日期")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.IN_PROGRESS
 
@@ -217,7 +223,7 @@ def test_a_returned_reply_fills_the_reply_form_with_the_heads_comment(cases, log
     assert "请写明具体完成日期" in form.group(0) and "退回" in form.group(0)
 
     # Once a revised reply is submitted, nothing is pre-filled any more.
-    act(handler, ticket, "reply", content=first + "预计12月10日完成。")
+    act(handler, ticket, "reply", **reply_form_fields(), content=first + "预计12月10日完成。")
     act(head, ticket, "review", decision="approve", comment="同意")
     assert Ticket.objects.get(pk=ticket.pk).status == Status.REPLIED
 
@@ -239,7 +245,9 @@ def test_a_stale_version_shows_the_conflict_message_and_changes_nothing(cases, l
     do_request_suspension(acting_user=cases.handler_shuyang2, ticket_id=ticket.pk, reason="等待企业补充材料")
     events_before = ticket.events.count()
 
-    response = act(login(cases.handler_shuyang), ticket, "reply", content="我的答复", version=seen)
+    response = act(
+        login(cases.handler_shuyang), ticket, "reply", **reply_form_fields(), content="我的答复", version=seen
+    )
 
     html = response.content.decode()
     assert response.status_code == 409
@@ -255,8 +263,22 @@ def test_a_stale_version_shows_the_conflict_message_and_changes_nothing(cases, l
 def test_two_concurrent_replies_only_the_first_is_saved(cases, login):
     ticket = cases.in_progress()
     version = Ticket.objects.get(pk=ticket.pk).version
-    first = act(login(cases.handler_shuyang), ticket, "reply", content="第一份答复", version=version)
-    second = act(login(cases.handler_shuyang2), ticket, "reply", content="第二份答复", version=version)
+    first = act(
+        login(cases.handler_shuyang),
+        ticket,
+        "reply",
+        **reply_form_fields(),
+        content="第一份答复",
+        version=version,
+    )
+    second = act(
+        login(cases.handler_shuyang2),
+        ticket,
+        "reply",
+        **reply_form_fields(),
+        content="第二份答复",
+        version=version,
+    )
 
     assert first.status_code == 302
     assert second.status_code == 409

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 import time_machine
 
+from bangban.conftest import reply_fields
 from bangban.tickets import actions
 from bangban.tickets.config_actions import do_set_deadline_policy
 from bangban.tickets.models import DeadlineRequest, FollowUp, Ticket
@@ -52,7 +53,11 @@ def overdue_and_answered(cases, *, extended: bool = False) -> Ticket:
         assert ticket.extensions_used == 1
     assert sweep_deadlines(SWEPT)["overdue"] == 1
     actions.do_submit_reply(
-        acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="已协调。", now=SWEPT
+        acting_user=cases.handler_shuyang,
+        ticket_id=ticket.pk,
+        content="已协调。",
+        now=SWEPT,
+        **reply_fields(SWEPT),
     )
     ticket = actions.do_approve_reply(acting_user=cases.head_shuyang, ticket_id=ticket.pk, now=SWEPT)
     assert ticket.overdue_at == SWEPT and ticket.status == Status.REPLIED
@@ -120,7 +125,8 @@ def test_the_fresh_deadline_follows_the_policy_in_force_at_the_reopen(cases, log
     ],
 )
 def test_a_recheck_reopens_a_closed_case_with_a_fresh_deadline(cases, login, reopened_at, due, warn):
-    ticket = cases.replied(now=at("2026-09-01 10:00"))
+    # Received before it was answered: the reply's contact time lies between the two.
+    ticket = cases.replied(now=at("2026-09-01 10:00"), received_at=at("2026-09-01 09:00"))
     sweep_deadlines(at("2026-09-20 09:00"))
     closed = _followed(
         actions.do_follow_up(

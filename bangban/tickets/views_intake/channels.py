@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from bangban.org.models import Unit
 from .. import intake
 from ..access import access_ticket
 from ..forms_intake import CounterForm, HotlineForm, PortalForm, WindowOnlineForm
-from ..models import Channel, HotlineOutcome, Ticket
+from ..models import Attachment, Channel, HotlineOutcome, Ticket
 from ._common import _base_context, _done, _render_form, _staff_context, _uploads
 
 SESSION_PHONE = "bb_mayor_phone"
@@ -83,7 +83,8 @@ def intake_done(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     ticket = access_ticket(request.user, pk)
     ticket = (
         Ticket.objects.select_related("category", "enterprise", "suggested_unit", "duplicate_of", "region")
-        .prefetch_related("attachments")
+        # The files of the submission, not those of a later reply.
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(reply__isnull=True)))
         .get(pk=ticket.pk)
     )
     staff = not has_any_role(request.user, {Role.ENTERPRISE}) or has_any_role(request.user, {Role.ADMIN})

@@ -19,12 +19,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bangban.accounts.access import may_see_personal_data, show_phone
 from bangban.audit.actions import record_personal_data_view
-from bangban.core.errors import REFUSALS, ApplicationError, NotFound
+from bangban.core.errors import REFUSALS, ApplicationError, NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.views import page_errors
+from bangban.core.xlsx import human_size, limit_upload_size, upload_was_too_large
 
-from .. import panels, queries
+from .. import panels, queries, replies
 from ..access import PROTECTED_COMPLAINANT, access_ticket, check_action, complainant_hidden
+from ..attachments import ALLOWED_KINDS, max_attachment_bytes, max_attachment_files
 from ..contact import caller_history, do_reveal_contact, may_reveal_contact
 from ..display import (
     STATUS_LABELS,
@@ -38,6 +40,7 @@ from ..display import (
 from ..filters import TicketFilter
 from ..models import Attachment, ReviewStatus, Ticket, Visibility
 
+REPLY_ACCEPT = ",".join(ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions)
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 
 
@@ -143,6 +146,9 @@ def _render_detail(
             "queue_nav": nav,
             # The action forms keep the queue the case was opened from (act redirects back with it).
             "nav_query": "?" + request.GET.urlencode() if nav else "",
+            "reply_accept": REPLY_ACCEPT,
+            "reply_max_files": max_attachment_files(),
+            "reply_max_mb": max_attachment_bytes() // (1024 * 1024),
         },
         status=status,
     )
@@ -205,6 +211,7 @@ def reveal_contact(request: AuthedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@limit_upload_size
 @page_errors
 def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     """One action panel's form. Success: back to the case (or the list it came from); failure:
@@ -224,10 +231,14 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
         message = _form_message(form)
         return _failed(request, ticket, key, form, message, next_url, status=400)
     try:
-        done = panels.run_action(key, user, ticket, form.cleaned_data)
+        done = panels.run_action(key, user, ticket, form.cleaned_data, files=_uploads(request, key))
     except REFUSALS:
         raise
     except ApplicationError as exc:
+        # A structured refusal (the reply's) names its fields: each message goes under its field.
+        for name, message in replies.form_problems(exc).items():
+            if name in form.fields:
+                form.add_error(name, message)
         return _failed(request, ticket, key, form, exc.message, next_url, status=exc.status)
     messages.success(request, done)
     if next_url:
@@ -237,6 +248,18 @@ def act(request: AuthedHttpRequest, pk: int, key: str) -> HttpResponse:
     if request.GET.get("from") == "dispatch":
         back += "?" + request.GET.urlencode()
     return redirect(back)
+
+
+def _uploads(request: AuthedHttpRequest, key: str) -> list[Any]:
+    """The files posted with a panel (only the reply takes files)."""
+    if key != "reply":
+        return []
+    if upload_was_too_large(request):
+        message = f"附件超过了单个文件 {human_size(max_attachment_bytes())} 的上限"
+        raise ValidationFailed(
+            message, code="attachment_too_large", details={"fields": {"attachments": message}}
+        )
+    return request.FILES.getlist("attachments")
 
 
 def _form_message(form: forms.Form) -> str:
