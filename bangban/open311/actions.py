@@ -19,6 +19,7 @@ from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets.intake import Handling, IntakeInput, do_intake
 from bangban.tickets.models import Ticket
 
@@ -41,6 +42,7 @@ def _require_admin(user: object) -> None:
         raise PermissionDenied("只有系统管理员可以管理 Open311 接入应用")
 
 
+@durable_action
 def do_create_client(*, acting_user: User, name: str, now: dt.datetime) -> tuple[Client, str]:
     """A new client and its key (returned once; only its digest is kept)."""
     _require_admin(acting_user)
@@ -64,6 +66,7 @@ def do_create_client(*, acting_user: User, name: str, now: dt.datetime) -> tuple
     return client, key
 
 
+@durable_action
 def do_revoke_client(*, acting_user: User, name: str, now: dt.datetime) -> Client:
     _require_admin(acting_user)
     with transaction.atomic():

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
-from bangban.conftest import make_user
+from bangban.conftest import make_user, reply_fields
 from bangban.core.errors import Conflict
 from bangban.core.satisfaction import Satisfaction
 from bangban.insight import hotspot_task_actions as task_actions
@@ -161,7 +161,9 @@ def test_one_approved_answer_replies_every_open_case_each_rated_on_its_own(town:
     )  # fmt: skip
     assert answered.status_code == 200 and answered.json()["status"] == "review"
     # Meanwhile case d is answered and closed by its own unit, the ordinary way.
-    lifecycle.do_submit_reply(acting_user=w.handler_shuyang, ticket_id=town.d.pk, content="已自行处理")
+    lifecycle.do_submit_reply(
+        acting_user=w.handler_shuyang, ticket_id=town.d.pk, content="已自行处理", **reply_fields()
+    )
     lifecycle.do_approve_reply(acting_user=town.head, ticket_id=town.d.pk)
     lifecycle.do_follow_up(
         acting_user=w.biz_office, ticket_id=town.d.pk, resolved=True, satisfaction=Satisfaction.SATISFIED

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from bangban.audit.models import AuditEvent
+from bangban.conftest import reply_fields
 from bangban.notifications.models import OutboxMessage
 from bangban.open311.actions import do_create_client, do_revoke_client
 from bangban.open311.models import ServiceRequest
@@ -182,7 +183,13 @@ def test_public_reads_show_no_personal_data_and_follow_the_case(
     assert ticket.due_at is not None
     assert item["expected_datetime"] == ticket.due_at.astimezone().isoformat(timespec="seconds")
     assert item["expected_datetime"].endswith("+08:00")
-    do_submit_reply(acting_user=cases.handler_shuyang, ticket_id=ticket.pk, content="道路已修复。", now=now)
+    do_submit_reply(
+        acting_user=cases.handler_shuyang,
+        ticket_id=ticket.pk,
+        content="道路已修复。",
+        now=now,
+        **reply_fields(now),
+    )
     do_approve_reply(acting_user=cases.head_shuyang, ticket_id=ticket.pk, now=now)
     [item] = client.get(f"/open311/v2/requests/{number}.json").json()
     assert item["status"] == "closed" and item["status_notes"] == "道路已修复。"
