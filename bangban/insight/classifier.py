@@ -3,15 +3,21 @@
 Pure (no ORM): it trains on `(title, text, label)` examples and predicts a label with a confidence
 and the terms that weighed most for it, so a dispatcher can see why it was suggested.
 
-Features: TF-IDF over character 1–3-grams of the cleaned text (robust to typos and to the names
+Features: TF-IDF over character 1–2-grams of the cleaned text (robust to typos and to the names
 and words no segmenter knows), computed on arrays of code points (`ngrams.CharNgramTfidf`); the
 title is repeated so that its few words count as much as a long description; term frequency is
-sublinear. jieba words can be added (`use_words=True`) for comparison: on the labelled
-message-board sample they add about a point of macro-F1 and cost three quarters of the prediction
-time, so the product does without them (docs/text-intelligence.md). A linear SVM (C = 1, classes
-weighted by their inverse frequency) separates the labels; its decision values become a confidence
-through a softmax whose temperature is fitted on held-out decision values of the training data
-(so that a confidence of 0.8 means about 8 in 10 right on texts it has not seen).
+sublinear. jieba words can be added (`use_words=True`) for comparison; on the labelled
+message-board sample they add nothing and cost three quarters of the prediction time, so the
+product does without them (docs/text-intelligence.md).
+
+Each label has its own linear SVM (one against the rest, C = 1, the two sides weighted by their
+inverse frequency) trained on the features scaled by how much more often each n-gram occurs in
+texts of that label than in the others (the log-count ratio of a naive Bayes model, smoothed by one
+text): an n-gram typical of a label speaks louder for it. Scaling a feature and then weighting it is
+one weight, so a trained model is one matrix of weights per label and a prediction costs the same as
+a plain linear model. The decision values become a confidence through a softmax whose temperature
+is fitted on held-out decision values of the training data (so that a confidence of 0.8 means about
+8 in 10 right on texts it has not seen).
 
 A trained model serialises to bytes (`to_bytes`) with a format version; `from_bytes` refuses a
 corrupt, foreign or outdated blob with `ModelUnavailable`, which callers turn into "no suggestion".
@@ -47,10 +53,11 @@ __all__ = [
     "loads",
 ]
 
-FORMAT_VERSION = 2  # 2: character n-grams by CharNgramTfidf; words optional
+FORMAT_VERSION = 3  # 2: character n-grams by CharNgramTfidf; 3: per-label n-gram scaling (NB)
 _MAGIC = b"BBTC"
 T = TypeVar("T")
 TITLE_WEIGHT = 3  # the title counts as if written three times
+NGRAM_RANGE = (1, 2)  # character unigrams and bigrams: longer n-grams added noise (text-intelligence.md)
 MAX_CHARS = 3000  # longer texts add little and cost time: the first 3,000 characters are read
 
 
@@ -104,7 +111,8 @@ class TextClassifier:
         self.trained_on = 0
         self._chars: CharNgramTfidf | None = None
         self._words: TfidfVectorizer | None = None
-        self._svm: LinearSVC | None = None
+        self._coef: np.ndarray | None = None  # one row of weights per label
+        self._intercept: np.ndarray | None = None
         self._terms: np.ndarray | None = None
 
     # --- training ---------------------------------------------------------------------------
@@ -124,7 +132,7 @@ class TextClassifier:
     def _fit_prepared(self, prepared: Sequence[Prepared], y: np.ndarray) -> None:
         # A small city's first cases: keep every term (a term seen once may be all there is).
         min_df, max_df = (2, 0.9) if len(prepared) >= 200 else (1, 1.0)
-        self._chars = CharNgramTfidf(ngram_range=(1, 3), min_df=min_df, max_df=max_df)
+        self._chars = CharNgramTfidf(ngram_range=NGRAM_RANGE, min_df=min_df, max_df=max_df)
         parts = [self._chars.fit_transform([p[0] for p in prepared])]
         terms = list(self._chars.terms())
         if self.use_words:
@@ -134,23 +142,32 @@ class TextClassifier:
             parts.append(self._words.fit_transform([p[1] for p in prepared]))
             terms += list(self._words.get_feature_names_out())
         self._terms = np.array(terms, dtype=object)
-        self._svm = LinearSVC(C=self.c, class_weight="balanced")
-        self._svm.fit(hstack(parts).tocsr(), y)
-        self.labels = [str(label) for label in self._svm.classes_]
+        features = hstack(parts).tocsr()
+        present = (features > 0).astype(np.float64).tocsr()
+        self.labels = sorted({str(label) for label in y})
+        coef, intercept = [], []
+        for label in self.labels:
+            mine = y == label
+            ratio = _log_count_ratio(present, mine)
+            svm = LinearSVC(C=self.c, class_weight="balanced")
+            svm.fit(features.multiply(ratio).tocsr(), mine.astype(np.int8))
+            coef.append(svm.coef_[0] * ratio)
+            intercept.append(svm.intercept_[0])
+        self._coef, self._intercept = np.vstack(coef), np.array(intercept)
 
     def _fit_temperature(self, prepared: Sequence[Prepared], y: np.ndarray) -> float:
         """The softmax temperature that best fits (log-loss) decision values of folds held out
         from training; the final model is then trained on everything."""
-        final = (self._chars, self._words, self._svm, self._terms, self.labels)
+        final = (self._chars, self._words, self._coef, self._intercept, self._terms, self.labels)
         scores, truth = [], []
         folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=0)
         for train, test in folds.split(np.zeros(len(y)), y):
             self._fit_prepared([prepared[i] for i in train], y[train])
-            if len(self.labels) != len(final[4]):
+            if len(self.labels) != len(final[5]):
                 continue
             scores.append(self._decision([prepared[i] for i in test]))
-            truth.append(np.array([final[4].index(label) for label in y[test]]))
-        self._chars, self._words, self._svm, self._terms, self.labels = final
+            truth.append(np.array([final[5].index(label) for label in y[test]]))
+        self._chars, self._words, self._coef, self._intercept, self._terms, self.labels = final
         if not scores:
             return 1.0
         decision, index = np.vstack(scores), np.concatenate(truth)
@@ -165,7 +182,7 @@ class TextClassifier:
     # --- prediction -------------------------------------------------------------------------
 
     def _features(self, prepared: Sequence[Prepared]) -> csr_matrix:
-        if self._chars is None or self._svm is None:
+        if self._chars is None or self._coef is None:
             raise ModelUnavailable("模型尚未训练 (the model is not trained)")
         parts = [self._chars.transform([p[0] for p in prepared])]
         if self._words is not None:
@@ -173,11 +190,11 @@ class TextClassifier:
         return hstack(parts).tocsr()
 
     def _decision(self, prepared: Sequence[Prepared]) -> np.ndarray:
-        assert self._svm is not None
-        decision = self._svm.decision_function(self._features(prepared))
-        if decision.ndim == 1:  # two labels: one column, positive for the second
-            decision = np.column_stack([-decision, decision])
-        return decision
+        return self._scores(self._features(prepared))
+
+    def _scores(self, features: csr_matrix) -> np.ndarray:
+        assert self._coef is not None and self._intercept is not None
+        return np.asarray(features @ self._coef.T) + self._intercept
 
     def predict(self, title: str, text: str, *, reasons: int = 5) -> Prediction:
         return self.predict_many([(title, text)], reasons=reasons)[0]
@@ -187,12 +204,9 @@ class TextClassifier:
             return []
         prepared = [_prepare(title, text, with_words=self._words is not None) for title, text in pairs]
         features = self._features(prepared)
-        assert self._svm is not None and self._terms is not None
-        decision = self._svm.decision_function(features)
-        if decision.ndim == 1:
-            decision = np.column_stack([-decision, decision])
-        probabilities = _softmax(decision / self.temperature)
-        coef = self._svm.coef_
+        assert self._coef is not None
+        probabilities = _softmax(self._scores(features) / self.temperature)
+        coef = self._coef
         out = []
         for row in range(len(pairs)):
             order = np.argsort(-probabilities[row])
@@ -201,12 +215,7 @@ class TextClassifier:
                 Prediction(
                     label=self.labels[best],
                     confidence=float(probabilities[row, best]),
-                    reasons=self._reasons(
-                        features[row],
-                        coef[best if coef.shape[0] > 1 else 0],
-                        reasons,
-                        sign=1.0 if coef.shape[0] > 1 or best == 1 else -1.0,
-                    ),
+                    reasons=self._reasons(features[row], coef[best], reasons),
                     ranking=tuple(
                         (self.labels[int(i)], float(probabilities[row, int(i)])) for i in order[:3]
                     ),
@@ -214,10 +223,10 @@ class TextClassifier:
             )
         return out
 
-    def _reasons(self, row: csr_matrix, weights: np.ndarray, limit: int, *, sign: float) -> tuple[str, ...]:
+    def _reasons(self, row: csr_matrix, weights: np.ndarray, limit: int) -> tuple[str, ...]:
         """The readable terms (two characters or more, no spaces) that pushed most for the label."""
         assert self._terms is not None
-        contribution = row.data * weights[row.indices] * sign
+        contribution = row.data * weights[row.indices]
         chosen: list[str] = []
         for i in np.argsort(-contribution):
             if contribution[i] <= 0 or len(chosen) >= limit:
@@ -233,7 +242,7 @@ class TextClassifier:
     # --- storage ----------------------------------------------------------------------------
 
     def to_bytes(self) -> bytes:
-        if self._svm is None:
+        if self._coef is None:
             raise ModelUnavailable("模型尚未训练 (the model is not trained)")
         return dumps(self)
 
@@ -272,6 +281,14 @@ def loads(blob: bytes | memoryview | None, kind: type[T]) -> T:
     if not isinstance(model, kind):
         raise ModelUnavailable("模型数据类型不符 (the stored object is not the expected model)")
     return model
+
+
+def _log_count_ratio(present: csr_matrix, mine: np.ndarray) -> np.ndarray:
+    """Per feature: log of (its share among the label's texts) over (its share among the others),
+    each count smoothed by one text, from the 0/1 matrix of which texts hold which features."""
+    inside = np.asarray(present[mine].sum(axis=0)).ravel() + 1.0
+    outside = np.asarray(present[~mine].sum(axis=0)).ravel() + 1.0
+    return np.log((inside / inside.sum()) / (outside / outside.sum()))
 
 
 def _softmax(values: np.ndarray) -> np.ndarray:
