@@ -22,7 +22,7 @@ from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 
-from .models import Plan, PlanStatus, Visit
+from .models import Duty, Plan, PlanStatus, Visit, VisitQuerySet
 
 MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
 OVERSIGHT_ROLES = MANAGER_ROLES | frozenset({Role.AUDITOR, Role.CONDUCT_OFFICE})
@@ -87,17 +87,27 @@ def access_plan(user: Any, plan_id: Any, action: str = "view") -> Plan:
     return plan
 
 
-def visible_visits(user: Any) -> QuerySet[Visit]:
+def visible_visits(user: Any) -> VisitQuerySet:
     qs = Visit.objects.exclude(plan__status=PlanStatus.DRAFT)
     if not can_read(user):
         return qs.none()
     if is_overseer(user):
         return qs
-    own = Q(members__inspector_id=user.pk)
+    own = Q(pk__in=duty_visit_ids(user))
     unit = getattr(user, "unit_id", None)
     if is_unit_head(user):
-        own |= Q(plan__lead_unit_id=unit) | Q(members__unit_id=unit)
+        # Every visit has a team of each joining unit: the unit's visits are its plans' visits.
+        own |= Q(plan__lead_unit_id=unit) | Q(plan__plan_units__unit_id=unit)
     return qs.filter(own).distinct()
+
+
+def duty_visit_ids(user: Any) -> list[int]:
+    """The visits whose team `user` is on, in plans past their draft (read from the duty rows)."""
+    ids: list[int] = []
+    rows = Duty.objects.filter(inspector_id=user.pk).exclude(plan__status=PlanStatus.DRAFT)
+    for visits in rows.values_list("visit_ids", flat=True):
+        ids.extend(int(v) for v in visits)
+    return ids
 
 
 def access_visit(user: Any, visit_id: Any, action: str = "view") -> Visit:
@@ -116,7 +126,7 @@ def access_visit(user: Any, visit_id: Any, action: str = "view") -> Visit:
 
 
 def may_record(user: Any, visit: Visit) -> bool:
-    return visit.members.filter(inspector_id=user.pk).exists() or may_manage(user, visit.plan)
+    return visit.has_member(user.pk) or may_manage(user, visit.plan)
 
 
 def may_keep_links(user: Any, inspector: Any) -> bool:

@@ -252,7 +252,7 @@ def visit_out(v: Visit) -> dict[str, Any]:
                 "inspector_id": m.inspector_id,
                 "inspector_name": m.inspector.display_name,
             }
-            for m in v.members.all()
+            for m in v.team_members
         ],
         "result": v.result,
         "note": v.note,

@@ -4,8 +4,15 @@ recorded draw, and the joint visits with their teams and results."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from bangban.accounts.models import User
+from bangban.org.models import Unit
 
 
 class CreditTier(models.TextChoices):
@@ -213,8 +220,58 @@ class Publication(models.TextChoices):
     PUBLISHED = "published", "已公开"
 
 
+@dataclass(frozen=True)
+class Member:
+    """One place of a visit's team, with its unit and inspector loaded (`Visit.team_members`)."""
+
+    unit_id: int
+    inspector_id: int
+    unit: Any
+    inspector: Any
+
+
+def attach_teams(visits: Iterable[Visit]) -> None:
+    """Load the units and inspectors named in these visits' teams in two queries and set each
+    visit's `team_members` (what `VisitQuerySet.with_teams()` does when the rows are read)."""
+    rows = [v for v in visits if isinstance(v, Visit)]
+    unit_ids = {u for v in rows for u, _ in v.team}
+    user_ids = {i for v in rows for _, i in v.team}
+    units = Unit.objects.only("id", "name").in_bulk(unit_ids) if unit_ids else {}
+    users = User.objects.only("id", "username", "full_name").in_bulk(user_ids) if user_ids else {}
+    for v in rows:
+        v._team_members = [Member(u, i, units.get(u), users.get(i)) for u, i in v.team]
+
+
+class VisitQuerySet(models.QuerySet["Visit"]):
+    """`with_teams()`: the visits read come with their team's units and inspectors (two queries for
+    the whole page, like a prefetch)."""
+
+    _with_teams = False
+
+    # _chain and _clone are QuerySet's own (undocumented in the stubs) way of copying a queryset:
+    # the flag must survive filtering, ordering and the slicing of a page.
+    def with_teams(self) -> VisitQuerySet:
+        clone = self._chain()  # type: ignore[attr-defined]
+        clone._with_teams = True
+        return clone  # type: ignore[no-any-return]
+
+    def _clone(self) -> VisitQuerySet:
+        clone = super()._clone()  # type: ignore[misc]
+        clone._with_teams = self._with_teams
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._with_teams and self._result_cache:
+            attach_teams(self._result_cache)
+
+
 class Visit(models.Model):
-    """One joint visit (联合检查) of one drawn enterprise by a team of each joining unit."""
+    """One joint visit (联合检查) of one drawn enterprise by a team of each joining unit. The team is
+    kept in the row (`team`: [unit id, inspector id] pairs, by unit then inspector) — a draw writes
+    tens of thousands of visits with ten places each, and one row per place made the draw slow;
+    `Duty` indexes the other direction (an inspector's visits)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits")
     task_number = models.CharField("任务编号", max_length=40, unique=True)
@@ -234,7 +291,11 @@ class Visit(models.Model):
     )  # fmt: skip
     recorded_at = models.DateTimeField("录入时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    team = models.JSONField("检查组", default=list, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = VisitQuerySet.as_manager()
+    _team_members: list[Member]
 
     class Meta:
         ordering = ["plan", "task_number"]
@@ -245,25 +306,33 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return self.task_number
 
+    @property
+    def team_members(self) -> list[Member]:
+        """The team with units and inspectors loaded (loaded here when the queryset did not)."""
+        if not hasattr(self, "_team_members"):
+            attach_teams([self])
+        return self._team_members
 
-class TeamMember(models.Model):
-    """One inspector of a visit's team. Written in bulk by the draw (ten rows per visit for five
-    units): only the visit and the (inspector, visit) pair are indexed."""
+    def has_member(self, user_id: Any) -> bool:
+        return any(inspector == user_id for _, inspector in self.team)
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="members")
-    unit = models.ForeignKey(
-        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+
+class Duty(models.Model):
+    """One inspector's visits in one plan — the inspector → visits index of a draw (one row per
+    drawn inspector, written with the visits; 我的检查任务 and the access checks read it)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties")
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+",
         db_index=False,
     )  # fmt: skip
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    visit_ids = models.JSONField("检查任务", default=list)
 
     class Meta:
-        ordering = ["visit", "unit_id", "inspector_id"]
-        indexes = [models.Index(fields=["inspector", "visit"], name="inspections_member_insp")]
-        verbose_name = "检查组成员"
+        constraints = [models.UniqueConstraint(fields=["inspector", "plan"], name="inspections_duty_unique")]
+        verbose_name = "执法人员检查任务"
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return f"{self.visit_id}/{self.inspector_id}"
+        return f"{self.plan_id}/{self.inspector_id}"

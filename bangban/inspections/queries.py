@@ -17,7 +17,7 @@ from bangban.core.errors import ValidationFailed
 from bangban.enterprises.models import Enterprise
 from bangban.workdays.service import due
 
-from .access import visible_plans
+from .access import duty_visit_ids, visible_plans
 from .draw import TIER_ORDER, Pool
 from .models import (
     DEFAULT_TIER,
@@ -29,6 +29,7 @@ from .models import (
     Qualification,
     Result,
     Visit,
+    VisitQuerySet,
 )
 
 # Results are published within this many working days of the visit (R9.1).
@@ -139,7 +140,7 @@ def plan_list(user: Any, params: Mapping[str, Any]) -> QuerySet[Plan]:
     return qs.order_by("-created_at", "-pk")
 
 
-def visit_list(qs: QuerySet[Visit], params: Mapping[str, Any]) -> QuerySet[Visit]:
+def visit_list(qs: VisitQuerySet, params: Mapping[str, Any]) -> VisitQuerySet:
     result = str(params.get("result") or "").strip()
     if result:
         if result not in Result.values:
@@ -153,7 +154,7 @@ def visit_list(qs: QuerySet[Visit], params: Mapping[str, Any]) -> QuerySet[Visit
     q = str(params.get("q") or "").strip()[:50]
     if q:
         qs = qs.filter(Q(enterprise__name__icontains=q) | Q(task_number__icontains=q))
-    return qs.select_related("enterprise", "plan").prefetch_related("members__inspector", "members__unit")
+    return qs.select_related("enterprise", "plan").with_teams()
 
 
 def plan_visits(plan: Plan, params: Mapping[str, Any]) -> QuerySet[Visit]:
@@ -161,8 +162,8 @@ def plan_visits(plan: Plan, params: Mapping[str, Any]) -> QuerySet[Visit]:
 
 
 def my_visits(user: Any, params: Mapping[str, Any]) -> QuerySet[Visit]:
-    qs = Visit.objects.filter(members__inspector_id=user.pk).exclude(plan__status=PlanStatus.DRAFT)
-    return visit_list(qs.distinct(), params).order_by("state", "plan__ends_on", "task_number")
+    qs = Visit.objects.filter(pk__in=duty_visit_ids(user)).exclude(plan__status=PlanStatus.DRAFT)
+    return visit_list(qs, params).order_by("state", "plan__ends_on", "task_number")
 
 
 def public_plans() -> QuerySet[Plan]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .draw import decode, run
-from .models import DrawSnapshot, Plan, TeamMember, Visit
+from .models import DrawSnapshot, Plan, Visit
 from .queries import ratios_of
 
 
@@ -26,17 +26,12 @@ def verify_draw(plan: Plan) -> Check:
     pool, digest = decode(snap.data)
     outcome = run(pool, ratios_of(plan), plan.team_size, plan.seed)
     expected = {v.enterprise_id: (v.tier, tuple(sorted(v.members()))) for v in outcome.visits}
-    members: dict[int, list[tuple[int, int]]] = {}
-    for visit_id, unit, inspector in TeamMember.objects.filter(visit__plan=plan).values_list(
-        "visit_id", "unit_id", "inspector_id"
-    ):
-        members.setdefault(visit_id, []).append((unit, inspector))
     stored = {}
     numbers = {}
-    for pk, enterprise, tier, number in Visit.objects.filter(plan=plan).values_list(
-        "pk", "enterprise_id", "tier", "task_number"
+    for enterprise, tier, number, team in Visit.objects.filter(plan=plan).values_list(
+        "enterprise_id", "tier", "task_number", "team"
     ):
-        stored[enterprise] = (tier, tuple(sorted(members.get(pk, []))))
+        stored[enterprise] = (tier, tuple(sorted((int(u), int(i)) for u, i in team)))
         numbers[enterprise] = number
     differing = sorted(
         numbers.get(e, f"企业{e}") for e in set(expected) | set(stored) if expected.get(e) != stored.get(e)

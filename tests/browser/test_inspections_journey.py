@@ -90,7 +90,7 @@ def test_plan_draw_verify_announce_and_the_public_page(
     # 6. An inspector of the first team records its result on a phone.
     visit = Visit.objects.filter(plan=plan).order_by("task_number").first()
     assert visit is not None
-    inspector = visit.members.filter(unit=w.shuyang_gov).first().inspector  # type: ignore[union-attr]
+    inspector = next(m.inspector for m in visit.team_members if m.unit_id == w.shuyang_gov.pk)
     log_in(phone_page, base, inspector.username, PASSWORD)
     phone_page.goto(f"{base}/inspections/tasks/")
     phone_page.click(f"[data-testid=task-row]:has-text('{visit.task_number}')")

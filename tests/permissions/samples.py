@@ -280,7 +280,7 @@ def _snap(w: World, s: Samples) -> None:
 
 
 def _inspections(w: World, s: Samples) -> None:
-    from bangban.inspections.models import Link, Plan, PlanStatus, PlanUnit, TeamMember, Visit
+    from bangban.inspections.models import Duty, Link, Plan, PlanStatus, PlanUnit, Visit
 
     inspector = make_user("insp_perm", Role.INSPECTOR, unit=w.shuyang_gov, full_name="沭阳执法员")
     s.plan = Plan.objects.create(
@@ -290,9 +290,10 @@ def _inspections(w: World, s: Samples) -> None:
     )  # fmt: skip
     PlanUnit.objects.create(plan=s.plan, unit=w.shuyang_gov, items="安全生产检查")
     s.visit = Visit.objects.create(
-        plan=s.plan, task_number="SSJ-2026-0001-00001", enterprise=w.ent_shuyang, tier="B"
-    )
-    TeamMember.objects.create(visit=s.visit, unit=w.shuyang_gov, inspector=inspector)
+        plan=s.plan, task_number="SSJ-2026-0001-00001", enterprise=w.ent_shuyang, tier="B",
+        team=[[w.shuyang_gov.pk, inspector.pk]],
+    )  # fmt: skip
+    Duty.objects.create(plan=s.plan, inspector=inspector, unit=w.shuyang_gov, visit_ids=[s.visit.pk])
     s.link = Link.objects.create(
         inspector=inspector, enterprise=w.ent_shuyang, kind="other", declared_by=w.admin, declared_at=D
     )

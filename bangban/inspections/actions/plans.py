@@ -25,7 +25,7 @@ from bangban.tickets.bulk import insert_rows
 
 from .. import draw, workflow
 from ..access import access_plan, is_manager, require_planner
-from ..models import DrawSnapshot, Plan, PlanStatus, PlanUnit, Publication, Result, TeamMember, Visit
+from ..models import DrawSnapshot, Duty, Plan, PlanStatus, PlanUnit, Publication, Result, Visit
 from ..queries import build_pool, linked_enterprises, linked_targets, ratios_of
 from ._common import number_id, percent, required, text
 
@@ -226,9 +226,9 @@ def _check_pool(plan: Plan, pool: draw.Pool) -> None:
 
 
 def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
-    """The visits and their teams in set-based INSERTs (tens of thousands of visits and ten times as
-    many team members: no model instances; on PostgreSQL one statement each, the rows travelling as
-    arrays), the visits' ids returned by the insert itself."""
+    """The visits, each with its team in the row, and one duty row per drawn inspector (the visits
+    he or she joins) — set-based INSERTs without model instances (on PostgreSQL one statement each,
+    the rows travelling as arrays), the visits' ids returned by the insert itself."""
     rows = [
         (
             plan.pk,
@@ -238,35 +238,42 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
             Result.PENDING,
             "",
             Publication.PENDING,
+            [list(pair) for pair in v.members()],
             1,
         )
         for i, v in enumerate(outcome.visits, start=1)
     ]
-    columns = ("plan_id", "task_number", "enterprise_id", "tier", "result", "note", "state", "version")
+    columns = (
+        "plan_id",
+        "task_number",
+        "enterprise_id",
+        "tier",
+        "result",
+        "note",
+        "state",
+        "team",
+        "version",
+    )
     ids = dict(insert_rows(Visit, columns, rows, returning=("task_number", "id")))
+    duties: dict[int, tuple[int, list[int]]] = {}
+    for row, drawn in zip(rows, outcome.visits, strict=True):
+        visit_id = ids[row[1]]
+        for unit, inspector in drawn.members():
+            duties.setdefault(inspector, (unit, []))[1].append(visit_id)
     insert_rows(
-        TeamMember,
-        ("visit_id", "unit_id", "inspector_id"),
-        [
-            (ids[row[1]], unit, inspector)
-            for row, drawn in zip(rows, outcome.visits, strict=True)
-            for unit, inspector in drawn.members()
-        ],
+        Duty,
+        ("plan_id", "inspector_id", "unit_id", "visit_ids"),
+        [(plan.pk, inspector, unit, visits) for inspector, (unit, visits) in sorted(duties.items())],
     )
     return len(rows)
 
 
 def _clear_visits(plan: Plan) -> None:
-    """A draw replaced before 公示: its team members, then its visits — two DELETE statements (the
-    ORM's delete would first load every visit to cascade to the members, already gone; nothing else
-    refers to a visit)."""
-    visit_table, member_table = Visit._meta.db_table, TeamMember._meta.db_table
+    """A draw replaced before 公示: its duties, then its visits — two DELETE statements (the ORM's
+    delete would first load every visit to look for what refers to it; nothing does)."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {member_table} WHERE visit_id IN (SELECT id FROM {visit_table} WHERE plan_id = %s)",
-            [plan.pk],
-        )
-        cursor.execute(f"DELETE FROM {visit_table} WHERE plan_id = %s", [plan.pk])
+        cursor.execute(f"DELETE FROM {Duty._meta.db_table} WHERE plan_id = %s", [plan.pk])
+        cursor.execute(f"DELETE FROM {Visit._meta.db_table} WHERE plan_id = %s", [plan.pk])
 
 
 @durable_action

@@ -95,7 +95,7 @@ def test_an_inspector_records_a_result_on_the_task_page_and_it_goes_public(cast:
     client.post(f"/inspections/plans/{plan.pk}/", {"action": "announce"})
     visit = Visit.objects.filter(plan=plan).order_by("task_number").first()
     assert visit is not None
-    inspector = visit.members.first().inspector  # type: ignore[union-attr]
+    inspector = visit.team_members[0].inspector
     team = login(inspector)
     tasks = team.get("/inspections/tasks/").content.decode()
     assert visit.task_number in tasks and visit.enterprise.name in tasks

@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from bangban.audit.models import AuditEvent
-from bangban.inspections.models import Plan, TeamMember, Visit
+from bangban.inspections.models import Duty, Plan, Visit
 from bangban.inspections.queries import task_number_exists
 
 from .conftest import API, plan_body
@@ -84,11 +84,12 @@ def test_the_draw_samples_each_tier_and_forms_joint_teams(cast: Any, login: Any)
     check = client.get(f"{API}/plans/{plan['id']}/verify").json()
     assert check == {"matches": True, "digest_matches": True, "recomputed": 7, "stored": 7, "differing": []}
     # A changed team is caught by 复核.
-    member = TeamMember.objects.filter(visit__plan_id=plan["id"]).first()
-    assert member is not None
+    visit = Visit.objects.filter(plan_id=plan["id"]).order_by("task_number").first()
+    assert visit is not None and visit.team
+    unit, inspector = visit.team[0]
     others = cast.lead_inspectors + cast.joining_inspectors
-    member.inspector = next(i for i in others if i.pk != member.inspector_id and i.unit_id == member.unit_id)
-    member.save()
+    visit.team[0] = [unit, next(i.pk for i in others if i.pk != inspector and i.unit_id == unit)]
+    visit.save(update_fields=["team"])
     assert client.get(f"{API}/plans/{plan['id']}/verify").json()["matches"] is False
 
 
@@ -112,8 +113,10 @@ def test_a_linked_inspector_is_never_drawn_for_the_enterprise(cast: Any, login: 
     for _ in range(3):
         _client, plan = _drawn(cast, login)
         visit = Visit.objects.get(plan_id=plan["id"], enterprise=target)
-        assert linked.pk not in set(visit.members.values_list("inspector_id", flat=True))
-        assert visit.members.filter(unit=cast.world.approval_bureau).count() == 2
+        assert linked.pk not in {inspector for _, inspector in visit.team}
+        assert [unit for unit, _ in visit.team].count(cast.world.approval_bureau.pk) == 2
+        duties = Duty.objects.filter(plan_id=plan["id"], inspector=linked).values_list("visit_ids", flat=True)
+        assert all(visit.pk not in ids for ids in duties)
 
 
 def test_the_drawer_linked_to_an_enterprise_in_scope_may_not_draw(cast: Any, login: Any) -> None:
@@ -139,8 +142,10 @@ def test_redrawing_before_publication_is_audited_and_after_it_refused(cast: Any,
     # The first draw's visits and teams are gone, not kept beside the second's.
     visits = Visit.objects.filter(plan_id=first["id"])
     assert visits.count() == second["visit_count"]
-    assert TeamMember.objects.filter(visit__plan_id=first["id"]).count() == TeamMember.objects.count()
-    assert TeamMember.objects.count() == sum(v.members.count() for v in visits) > 0
+    duties = Duty.objects.filter(plan_id=first["id"])
+    assert duties.count() == Duty.objects.count() > 0
+    places = sorted((inspector, v.pk) for v in visits for _, inspector in v.team)
+    assert places == sorted((d.inspector_id, pk) for d in duties for pk in d.visit_ids)
     event = AuditEvent.objects.filter(action="inspections.plan_redraw").get()
     assert event.before is not None and event.after is not None
     assert event.before["seed"] == first["seed"] and event.after["seed"] == second["seed"]
@@ -157,12 +162,8 @@ def test_the_team_records_results_and_the_lead_unit_publishes_them(cast: Any, lo
     client, plan = _drawn(cast, login)
     visit = Visit.objects.filter(plan_id=plan["id"]).order_by("task_number").first()
     assert visit is not None
-    member = visit.members.first().inspector  # type: ignore[union-attr]
-    outsider = next(
-        i
-        for i in cast.lead_inspectors + cast.joining_inspectors
-        if not visit.members.filter(inspector=i).exists()
-    )
+    member = visit.team_members[0].inspector
+    outsider = next(i for i in cast.lead_inspectors + cast.joining_inspectors if not visit.has_member(i.pk))
     team = login(member)
     today = timezone.localdate()
     body = {"result": "rectify", "note": "", "visited_on": str(today)}

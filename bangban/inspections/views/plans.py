@@ -218,7 +218,7 @@ def plan_export(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             v.enterprise.name,
             v.enterprise.uscc,
             v.tier,
-            "；".join(f"{m.unit.name}：{m.inspector.display_name}" for m in v.members.all()),
+            "；".join(f"{m.unit.name}：{m.inspector.display_name}" for m in v.team_members),
             v.get_result_display(),
             f"{v.visited_on:%Y-%m-%d}" if v.visited_on else "",
             v.get_state_display(),

@@ -85,7 +85,7 @@ def visit_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
         "inspections/visit_detail.html",
         {
             "visit": visit,
-            "members": visit.members.select_related("unit", "inspector"),
+            "members": visit.team_members,
             "due": queries.publish_due(visit),
             "overdue": queries.is_overdue(visit, today),
             "can_record": can_record,
