@@ -13,13 +13,17 @@ The rules (settings from `ConductSettings`):
 * `unknown_task_number` — a routine inspection (检查) whose task number is not a joint visit of that
   enterprise in an announced 双随机 plan (`inspections.queries.announced_tasks`).
 
-A run replaces the month's flags (computed at `now`), so a changed setting or a later answer of
-the enterprise shows at the next run. The background job (`jobs.py`) runs it every hour for the
-current month and, in the first days of a month, the month before."""
+A run brings the month's flags up to date at `now`, so a changed setting or a later answer of the
+enterprise shows at the next run: per rule, the flags it no longer finds are deleted and those it
+finds for the first time are inserted (`computed_at` is when a flag was first raised); a flag found
+again is left as it is, so a recomputation writes only what changed. The background job
+(`jobs.py`) runs it every hour for the current month and, in the first days of a month, the month
+before."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection, models
@@ -46,15 +50,42 @@ FLAG_COLUMNS = (
 )
 
 
-def _insert(select_sql: str, params: Any) -> int:
-    columns = ", ".join(connection.ops.quote_name(c) for c in FLAG_COLUMNS)
-    table = connection.ops.quote_name(Flag._meta.db_table)
+# How a rule's flag is told apart from the others of its kind in the month: the entry, the report,
+# or — one per enterprise — the enterprise with the entry that went over the limit and the count.
+ENTRY_KEY = ("entry_id",)
+REPORT_KEY = ("report_id",)
+TOO_FREQUENT_KEY = ("enterprise_id", "entry_id", "entries_in_month")
+
+Rows = tuple[str, list[Any]]  # a SELECT of flag rows (in FLAG_COLUMNS order) and its parameters
+
+
+def _apply(kind: str, month: dt.date, rows: Rows, key: tuple[str, ...]) -> int:
+    """Bring the month's flags of `kind` to the rows the rule selects: delete those it no longer
+    selects, insert those not there yet (both set-based, the rule's SELECT named once as `found`).
+    Returns how many flags of `kind` the month has now."""
+    qn = connection.ops.quote_name
+    table = qn(Flag._meta.db_table)
+    columns = ", ".join(qn(c) for c in FLAG_COLUMNS)
+    select_sql, params = rows
+    found = f"WITH found ({columns}) AS ({select_sql}) "
+    keys = ", ".join(qn(c) for c in key)
+    this_month = [kind, connection.ops.adapt_datefield_value(month)]
+    matches = " AND ".join(f"f.{qn(c)} = found.{qn(c)}" for c in key)
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
-        return max(cursor.rowcount, 0)
+        cursor.execute(
+            f"{found}DELETE FROM {table} WHERE kind = %s AND month = %s"
+            f" AND ({keys}) NOT IN (SELECT {keys} FROM found)",
+            [*params, *this_month],
+        )
+        cursor.execute(
+            f"{found}INSERT INTO {table} ({columns}) SELECT {columns} FROM found WHERE NOT EXISTS"
+            f" (SELECT 1 FROM {table} f WHERE f.kind = %s AND f.month = %s AND {matches})",
+            [*params, *this_month],
+        )
+    return Flag.objects.filter(kind=kind, month=month).count()
 
 
-def _entry_rule(kind: str, entries: models.QuerySet[Entry], month: dt.date, now: dt.datetime) -> int:
+def _entry_rule(kind: str, entries: models.QuerySet[Entry], month: dt.date, now: dt.datetime) -> Rows:
     rows = (
         entries.order_by()
         .annotate(
@@ -69,10 +100,10 @@ def _entry_rule(kind: str, entries: models.QuerySet[Entry], month: dt.date, now:
         )
     )
     sql, params = rows.query.sql_with_params()
-    return _insert(sql, params)
+    return sql, list(params)
 
 
-def _too_frequent(start: dt.datetime, end: dt.datetime, limit: int, month: dt.date, now: dt.datetime) -> int:
+def _too_frequent(start: dt.datetime, end: dt.datetime, limit: int, month: dt.date, now: dt.datetime) -> Rows:
     """One flag per enterprise over the limit: the month's entries are grouped by enterprise on the
     (enterprise, entered_at) index, and the entry that went over the limit is found by one index
     seek per enterprise over it (no sort of the whole month)."""
@@ -99,10 +130,10 @@ def _too_frequent(start: dt.datetime, end: dt.datetime, limit: int, month: dt.da
         end_value,
         limit,
     ]
-    return _insert(sql, params)
+    return sql, params
 
 
-def _unregistered(month: Month, now: dt.datetime) -> int:
+def _unregistered(month: Month, now: dt.datetime) -> Rows:
     rows = (
         UnregisteredReport.objects.filter(
             occurred_on__gte=month.first_day, occurred_on__lt=month.next().first_day
@@ -121,12 +152,17 @@ def _unregistered(month: Month, now: dt.datetime) -> int:
         )
     )
     sql, params = rows.query.sql_with_params()
-    return _insert(sql, params)
+    return sql, list(params)
+
+
+def _union(parts: Iterable[Rows]) -> Rows:
+    selects = list(parts)
+    return " UNION ALL ".join(sql for sql, _ in selects), [p for _, params in selects for p in params]
 
 
 @durable_action
 def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
-    """Replace the flags of `month` by what the rules find at `now`, in one transaction; the count
+    """Bring the flags of `month` up to what the rules find at `now`, in one transaction; the count
     per kind. (The demo loader, already in a transaction, calls `compute_flags.inner`.)"""
     require_transaction()
     settings = current_settings()
@@ -135,33 +171,47 @@ def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
     quiet_start = start + dt.timedelta(days=first - 1)
     quiet_end = start + dt.timedelta(days=last)
     entries = Entry.objects.filter(entered_at__gte=start, entered_at__lt=end)
-    counts: dict[str, int] = {}
-    Flag.objects.filter(month=month.first_day).delete()
-    counts[FlagKind.IMPROPER] = _entry_rule(
-        FlagKind.IMPROPER, entries.filter(response=Response.REPORTED), month.first_day, now
-    )
-    counts[FlagKind.QUIET_PERIOD] = _entry_rule(
-        FlagKind.QUIET_PERIOD,
-        entries.filter(purpose=Purpose.INSPECTION, entered_at__gte=quiet_start, entered_at__lt=quiet_end),
-        month.first_day,
-        now,
-    )
-    # One statement per purpose, each on its partial index.
-    counts[FlagKind.NO_TASK_NUMBER] = sum(
-        _entry_rule(FlagKind.NO_TASK_NUMBER, entries.filter(task_number="", purpose=p), month.first_day, now)
-        for p in INSPECTION_PURPOSE_LIST
-    )
+    day = month.first_day
+    inspections = entries.filter(purpose=Purpose.INSPECTION)
     planned = announced_tasks().filter(
         task_number=OuterRef("task_number"), enterprise_id=OuterRef("enterprise_id")
     )
-    counts[FlagKind.UNKNOWN_TASK_NUMBER] = _entry_rule(
-        FlagKind.UNKNOWN_TASK_NUMBER,
-        entries.filter(purpose=Purpose.INSPECTION).exclude(task_number="").exclude(Exists(planned)),
-        month.first_day,
-        now,
-    )
-    counts[FlagKind.TOO_FREQUENT] = _too_frequent(
-        start, end, settings.max_entries_per_month, month.first_day, now
-    )
-    counts[FlagKind.UNREGISTERED] = _unregistered(month, now)
-    return {str(k): v for k, v in counts.items()}
+    # A kind no longer defined (none today) would keep its old flags: every kind is listed here.
+    rules: dict[str, tuple[Rows, tuple[str, ...]]] = {
+        FlagKind.IMPROPER: (
+            _entry_rule(FlagKind.IMPROPER, entries.filter(response=Response.REPORTED), day, now),
+            ENTRY_KEY,
+        ),
+        FlagKind.QUIET_PERIOD: (
+            _entry_rule(
+                FlagKind.QUIET_PERIOD,
+                inspections.filter(entered_at__gte=quiet_start, entered_at__lt=quiet_end),
+                day,
+                now,
+            ),
+            ENTRY_KEY,
+        ),
+        # One SELECT per purpose, each on its partial index.
+        FlagKind.NO_TASK_NUMBER: (
+            _union(
+                _entry_rule(FlagKind.NO_TASK_NUMBER, entries.filter(task_number="", purpose=p), day, now)
+                for p in INSPECTION_PURPOSE_LIST
+            ),
+            ENTRY_KEY,
+        ),
+        FlagKind.UNKNOWN_TASK_NUMBER: (
+            _entry_rule(
+                FlagKind.UNKNOWN_TASK_NUMBER,
+                inspections.exclude(task_number="").exclude(Exists(planned)),
+                day,
+                now,
+            ),
+            ENTRY_KEY,
+        ),
+        FlagKind.TOO_FREQUENT: (
+            _too_frequent(start, end, settings.max_entries_per_month, day, now),
+            TOO_FREQUENT_KEY,
+        ),
+        FlagKind.UNREGISTERED: (_unregistered(month, now), REPORT_KEY),
+    }
+    return {str(kind): _apply(kind, day, rows, key) for kind, (rows, key) in rules.items()}

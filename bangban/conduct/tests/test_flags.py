@@ -256,3 +256,28 @@ def test_a_routine_inspection_must_cite_a_task_of_an_announced_plan_for_that_ent
     )
     assert unknown not in _kinds(enforcement)  # 执法 on a complaint need not come from a plan
     assert counts["unknown_task_number"] == 3
+
+
+def test_a_recomputation_writes_only_what_changed(cast: Any) -> None:
+    sy = cast.world.ent_shuyang
+    quiet = _entry(cast.inspector, sy, 5)
+    no_number = _entry(cast.inspector, sy, 22, task_number="")
+    compute_flags(OCTOBER, now=NOW)
+    kept = Flag.objects.get(entry=quiet, kind="quiet_period")
+    later = NOW + dt.timedelta(hours=1)
+    # Nothing changed: the same rows stay, with the moment they were first raised.
+    assert compute_flags(OCTOBER, now=later)["quiet_period"] == 1
+    assert Flag.objects.get(entry=quiet, kind="quiet_period").pk == kept.pk
+    assert set(Flag.objects.values_list("computed_at", flat=True)) == {NOW}
+    # The quiet period now ends on the 3rd and the missing number is filled in: those flags go,
+    # and a new one (the 6th entry of a limit of 5) is raised at the later moment.
+    do_update_settings(
+        acting_user=cast.zuofeng,
+        values={"quiet_first_day": 1, "quiet_last_day": 3, "max_entries_per_month": 1, "gate_code_days": 30},
+    )
+    Entry.objects.filter(pk=no_number.pk).update(task_number="SSJ-2026-0009-00001")
+    counts = compute_flags(OCTOBER, now=later)
+    assert counts["quiet_period"] == 0 and counts["no_task_number"] == 0 and counts["too_frequent"] == 1
+    assert not Flag.objects.filter(kind__in=["quiet_period", "no_task_number"]).exists()
+    frequent = Flag.objects.get(kind="too_frequent")
+    assert frequent.entry_id == no_number.pk and frequent.computed_at == later
