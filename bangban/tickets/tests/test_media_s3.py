@@ -4,6 +4,7 @@ permission-checked download page. The bucket is an in-process S3 (moto)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from django.urls import reverse
 from moto import mock_aws
 
+from bangban.shell.backup.media import copy_media
 from bangban.tickets.models import Attachment
 
 from . import intake_helpers as h
@@ -112,3 +114,23 @@ def test_the_bucket_is_chosen_by_the_environment_and_the_filesystem_stays_the_de
         "'bucket_name': 'city-media'" in chosen and "'endpoint_url': 'https://oss.example.gov.cn'" in chosen
     )
     assert "'default_acl': 'private'" in chosen and "'region_name': 'cn-east-1'" in chosen
+
+
+def test_a_backup_copies_the_files_from_the_bucket(
+    cases: Any, login: Any, bucket: Any, tmp_path: Path
+) -> None:
+    owner = login(cases.enterprise_user)
+    case = owner.post(
+        "/api/v1/cases", {"title": "补材料", "content": "后补材料"}, content_type="application/json"
+    ).json()
+    content = h.png_bytes()
+    owner.post(
+        f"/api/v1/cases/{case['id']}/attachments", {"files": [h.upload("现场.png", content, "image/png")]}
+    )
+    name = Attachment.objects.get(ticket_id=case["id"]).file.name
+
+    copied = copy_media(tmp_path)
+
+    assert [item.name for item in copied] == [name]
+    assert (tmp_path / "media" / name).read_bytes() == content
+    assert copied[0].sha256 == hashlib.sha256(content).hexdigest() and copied[0].size == len(content)
