@@ -21,6 +21,9 @@ DEFAULT_SAMPLE = 200
 
 @dataclass
 class DrillReport:
+    """The checks' outcomes, each also written out as it is found."""
+
+    write: Callable[[str], None] = print
     lines: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -30,9 +33,11 @@ class DrillReport:
 
     def passed(self, text: str) -> None:
         self.lines.append(f"✓ {text}")
+        self.write(self.lines[-1])
 
     def failed(self, text: str) -> None:
         self.lines.append(f"✗ {text}")
+        self.write(self.lines[-1])
         self.failures.append(text)
 
 
@@ -123,7 +128,7 @@ def run_drill(
     sample: int = DEFAULT_SAMPLE,
     write: Callable[[str], None],
 ) -> DrillReport:
-    report = DrillReport()
+    report = DrillReport(write)
     manifest = Manifest.read(directory)
     write(f"恢复演练 / restore drill: {directory}（备份于 / taken {manifest.created_at}，{manifest.engine}）")
     dump_file = check_database_file(directory, manifest, report)

@@ -59,8 +59,6 @@ class Command(BaseCommand):
             self.stderr.write(f"✗ {exc}")
             self.stderr.write("结论 / result: 演练失败 / FAILED")
             raise SystemExit(1) from exc
-        for line in report.lines:
-            self.stdout.write(line)
         if report.ok:
             self.stdout.write("结论 / result: 演练通过 / PASSED")
             return
