@@ -212,6 +212,9 @@ def main() -> int:
             assert proc.poll() is None, f"{name} exited with {proc.returncode} (see {logs / (name + '.log')})"
         say(f"scheduler → worker: {wait_task_done(database_url)} ran")
         say("web, worker and scheduler still running")
+        manage(env, "backup", "--out", str(work / "backup"))
+        manage(env, "restore_drill", "--from", str(work / "backup"), "--server-url", ADMIN_URL)
+        say("backup written and restored in a drill (docs/operations.md §5)")
         say("OK: the documented production layout starts and serves pages")
         return 0
     except BaseException:

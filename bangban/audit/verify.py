@@ -104,8 +104,10 @@ def _json_value(value: Any) -> Any:
     return _loads(value)
 
 
-def _rows(after_seq: int, upto: int | None, chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
-    db = router.db_for_read(AuditEvent)
+def _rows(
+    after_seq: int, upto: int | None, chunk_size: int, using: str | None = None
+) -> Iterator[list[tuple[Any, ...]]]:
+    db = using or router.db_for_read(AuditEvent)
     connection = connections[db]
     qn = connection.ops.quote_name
     table = qn(AuditEvent._meta.db_table)
@@ -136,12 +138,14 @@ def _rows(after_seq: int, upto: int | None, chunk_size: int) -> Iterator[list[tu
 def verify_chain(
     chunk_size: int = 20000,
     progress: Callable[[int, int], None] | None = None,
+    using: str | None = None,
 ) -> VerifyResult:
     """Check every event up to the chain head. `progress(checked, total)` is called after each
-    chunk (for the auditor page's progress bar)."""
-    head = ChainHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+    chunk (for the auditor page's progress bar). `using`: another database alias, e.g. the scratch
+    copy a restore drill verifies (bangban/shell/backup)."""
+    head = ChainHead.objects.db_manager(using).filter(pk=1).values_list("last_seq", "last_hash").first()
     upto = head[0] if head is not None else None
-    total = upto if upto is not None else AuditEvent.objects.count()
+    total = upto if upto is not None else AuditEvent.objects.db_manager(using).count()
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
@@ -149,7 +153,7 @@ def verify_chain(
     key = audit_key()
     keyed_from: int | None = None
     must_be_keyed_from = keyed_from_setting()
-    for chunk in _rows(0, upto, chunk_size):
+    for chunk in _rows(0, upto, chunk_size, using):
         for row in chunk:
             (seq, at, actor_id, actor_name, action, object_type, object_id, object_repr) = row[:8]
             before, after, ip, source, prev_hash, stored = row[8:]

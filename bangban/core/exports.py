@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from bangban.core.errors import NotFound
 from bangban.core.models import ExportJob, ExportStatus
+from bangban.core.replica import reading_from_replica
 from bangban.core.xlsx import write_xlsx
 
 log = logging.getLogger("bangban.exports")
@@ -108,16 +109,18 @@ def run_export(job_id: Any, now: dt.datetime | None = None) -> str:
     counter = [0]
     try:
         spec = EXPORTS[job.kind]
-        plan = spec.plan(job.user, _query(job.params))
         with tempfile.TemporaryFile() as tmp:
-            write_xlsx(
-                tmp,
-                plan.headers,
-                _progress(job.pk, plan.rows, counter),
-                plan.sheet_title,
-                widths=plan.widths,
-                text_columns=plan.text_columns,
-            )
+            # The rows are read from the replica when there is one (the progress is a write).
+            with reading_from_replica():
+                plan = spec.plan(job.user, _query(job.params))
+                write_xlsx(
+                    tmp,
+                    plan.headers,
+                    _progress(job.pk, plan.rows, counter),
+                    plan.sheet_title,
+                    widths=plan.widths,
+                    text_columns=plan.text_columns,
+                )
             size = tmp.tell()
             tmp.seek(0)
             job.file.save(f"{job.pk}.xlsx", File(tmp), save=False)

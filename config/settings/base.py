@@ -144,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
+# Reports and dashboards may read from a replica (bangban/core/replica.py): only the code paths
+# that ask for it, never inside a transaction; writes and everything else use default.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=env_int("BANGBAN_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+        test_options={"MIRROR": "default"},
+    )
+BANGBAN_REPLICA_READS = env_bool("BANGBAN_REPLICA_READS", bool(DATABASE_REPLICA_URL))
+DATABASE_ROUTERS = ["bangban.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -213,8 +225,29 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("BANGBAN_STATIC_ROOT", VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("BANGBAN_MEDIA_ROOT", VAR_DIR / "media"))
+# Uploaded files (attachments, background exports, issued 通报, import rows): the filesystem under
+# MEDIA_ROOT, or an S3-compatible bucket shared by every machine when BANGBAN_MEDIA_S3_BUCKET is
+# set. Files are private either way: they are only ever served by the permission-checked views.
+BANGBAN_MEDIA_S3_BUCKET = os.environ.get("BANGBAN_MEDIA_S3_BUCKET", "")
+_media_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if BANGBAN_MEDIA_S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": BANGBAN_MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("BANGBAN_MEDIA_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("BANGBAN_MEDIA_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("BANGBAN_MEDIA_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("BANGBAN_MEDIA_S3_REGION") or None,
+            "location": os.environ.get("BANGBAN_MEDIA_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": os.environ.get("BANGBAN_MEDIA_S3_ADDRESSING_STYLE") or None,
+        },
+    }
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 

@@ -1,13 +1,13 @@
 """The embedded default: SQLite, DEBUG on, everything on one machine (`make run`)."""
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT, env_bool
+from .base import STATIC_ROOT, STORAGES, env_bool
 
 DEBUG = env_bool("BANGBAN_DEBUG", True)
 # The demo pages (「演示短信」): on here, off in production (config/settings/prod.py).
 BANGBAN_DEMO = env_bool("BANGBAN_DEMO", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": STORAGES["default"],  # the filesystem unless BANGBAN_MEDIA_S3_BUCKET is set
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

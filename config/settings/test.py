@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT
+from .base import DATABASES, STATIC_ROOT
 
 DEBUG = False
 # Argon2 stays the default hasher in production; tests hash with MD5 for speed except where a
@@ -16,6 +16,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The replica is a TEST MIRROR of default (the same test database). Reads stay on default unless a
+# test turns BANGBAN_REPLICA_READS on (bangban/core/tests/test_replica.py) and allows the alias.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+BANGBAN_REPLICA_READS = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The fault tests start real task workers in other processes, which must share the database queue.
 if os.environ.get("BANGBAN_TEST_TASK_BACKEND") == "database":

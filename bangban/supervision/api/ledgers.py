@@ -10,6 +10,7 @@ from ninja import Field, Schema, Status
 
 from bangban.core.answers import answers
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
+from bangban.core.replica import reading_from_replica
 from bangban.core.schemas import MonthField, YearField
 
 from .. import access, actions, ledgers
@@ -71,10 +72,11 @@ def _ledger(x: Ledger, detail: bool = False) -> dict[str, Any]:
 
 @router.get("/ledgers", response=answers(Page[LedgerOut]), summary="月度台账（营商办看全部，单位看本单位）")
 def list_ledgers(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, status: str = "") -> Any:
-    qs = access.visible_ledgers(request.user)
-    if status:
-        qs = qs.filter(status=status)
-    return page_body(qs, page, size, _ledger)
+    with reading_from_replica():
+        qs = access.visible_ledgers(request.user)
+        if status:
+            qs = qs.filter(status=status)
+        return page_body(qs, page, size, _ledger)
 
 
 @router.post("/ledgers/generate", response=answers(dict[str, int], LEDGER_ERRORS), summary="生成某月台账")
@@ -84,7 +86,8 @@ def generate_ledgers(request: HttpRequest, payload: GenerateIn) -> Any:
 
 @router.get("/ledgers/{ledger_id}", response=answers(LedgerDetail), summary="台账详情")
 def get_ledger(request: HttpRequest, ledger_id: int) -> Any:
-    return _ledger(access.access_ledger(request.user, ledger_id), detail=True)
+    with reading_from_replica():
+        return _ledger(access.access_ledger(request.user, ledger_id), detail=True)
 
 
 @router.post(
@@ -153,10 +156,11 @@ def _record(r: AccountabilityRecord) -> dict[str, Any]:
 
 @router.get("/accountability", response=answers(Page[RecordOut]), summary="奖惩问责记录")
 def list_records(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, kind: str = "") -> Any:
-    qs = access.visible_records(request.user).prefetch_related("tickets")
-    if kind:
-        qs = qs.filter(kind=kind)
-    return page_body(qs, page, size, _record)
+    with reading_from_replica():
+        qs = access.visible_records(request.user).prefetch_related("tickets")
+        if kind:
+            qs = qs.filter(kind=kind)
+        return page_body(qs, page, size, _record)
 
 
 @router.post("/accountability", response=answers({201: RecordOut}, RECORD_ERRORS), summary="登记奖惩问责")

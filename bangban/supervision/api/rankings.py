@@ -10,6 +10,7 @@ from ninja import Field, Schema
 from bangban.core.answers import answers
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.pagination import Page, PageNumber, PageSize, page_body
+from bangban.core.replica import reading_from_replica
 from bangban.core.schemas import PathMonth, PathYear
 from bangban.org.models import Unit
 
@@ -129,16 +130,18 @@ def _ranking_out(request: HttpRequest, year: int, month: int, scope: str | None 
 
 @router.get("/rankings", response=answers(Page[RankingBrief]), summary="已计算的月度排名（分页）")
 def list_rankings(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20) -> Any:
-    access.require_viewer(request.user)
-    return page_body(Ranking.objects.all(), page, size)
+    with reading_from_replica():
+        access.require_viewer(request.user)
+        return page_body(Ranking.objects.all(), page, size)
 
 
 @router.get(
     "/rankings/{year}/{month}", response=answers(RankingOut, RANKING_ERRORS), summary="某月排名（按权限范围）"
 )
 def get_ranking(request: HttpRequest, year: PathYear, month: PathMonth, scope: str = "all") -> Any:
-    access.require_viewer(request.user)
-    return _ranking_out(request, year, month, scope)
+    with reading_from_replica():
+        access.require_viewer(request.user)
+        return _ranking_out(request, year, month, scope)
 
 
 @router.post(
@@ -200,12 +203,12 @@ def drill(
     page: PageNumber = 1,
     size: PageSize = 20,
 ) -> Any:
-
-    access.require_viewer(request.user)
-    unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
-    if unit is None:
-        raise NotFound()
-    access.check_unit(request.user, unit)
-    qs, snapshot = actions.drill_queryset(year, month, unit_id, figure)
-    qs = access.openable_cases(request.user, qs)
-    return page_body(qs, page, size, snapshot=snapshot)
+    with reading_from_replica():
+        access.require_viewer(request.user)
+        unit = Unit.objects.select_related("region").filter(pk=unit_id).first()
+        if unit is None:
+            raise NotFound()
+        access.check_unit(request.user, unit)
+        qs, snapshot = actions.drill_queryset(year, month, unit_id, figure)
+        qs = access.openable_cases(request.user, qs)
+        return page_body(qs, page, size, snapshot=snapshot)

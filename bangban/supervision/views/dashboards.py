@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bangban.core.errors import NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.replica import replica_reads
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Region
 
@@ -23,6 +24,7 @@ from ._common import _cases_xlsx, _last_month, docx_response, page
 
 @page
 @require_GET
+@replica_reads
 def dashboard_page(request: AuthedHttpRequest) -> HttpResponseBase:
 
     access.require_viewer(request.user)
@@ -86,6 +88,7 @@ def dashboard_refresh(request: AuthedHttpRequest) -> HttpResponseBase:
 
 @page
 @require_GET
+@replica_reads
 def dashboard_status(request: AuthedHttpRequest) -> HttpResponseBase:
     """The progress indicator of the dashboard (polled by htmx): while summaries are being built
     it answers the indicator again; once they exist it tells the page to reload."""
@@ -111,6 +114,7 @@ def dashboard_status(request: AuthedHttpRequest) -> HttpResponseBase:
 
 @page
 @require_GET
+@replica_reads
 def cases(request: AuthedHttpRequest) -> HttpResponseBase:
     access.require_viewer(request.user)
     region = dashboard.resolve_region(request.user, request.GET.get("region"))
@@ -133,6 +137,7 @@ def cases(request: AuthedHttpRequest) -> HttpResponseBase:
 
 @page
 @require_GET
+@replica_reads
 def meeting_pack(request: AuthedHttpRequest) -> HttpResponseBase:
     access.require_viewer(request.user)
     y, m = dashboard.parse_month(request.GET.get("month"), _last_month())

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.replica import replica_reads
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
@@ -23,6 +24,7 @@ from ._common import _last_month, page
 
 @page
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def ledger_list(request: AuthedHttpRequest) -> HttpResponseBase:
     if request.method == "POST":
         try:
@@ -82,6 +84,7 @@ def _is_late(ledger: Ledger, today: Any) -> bool:
 
 @page
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def ledger_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     obj = access.access_ledger(request.user, pk)
     errors: dict[str, str] = {}
@@ -133,6 +136,7 @@ def ledger_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
 
 @page
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def accountability(request: AuthedHttpRequest) -> HttpResponseBase:
 
     access.require_viewer(request.user)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.replica import replica_reads
 from bangban.core.xlsx import xlsx_response
 from bangban.org.models import Unit
 
@@ -31,6 +32,7 @@ def _pct(value: float | None) -> str:
 
 @page
 @require_GET
+@replica_reads
 def index(request: AuthedHttpRequest) -> HttpResponse:
     if access.can_view(request.user):
         return redirect("supervision:rankings")
@@ -39,6 +41,7 @@ def index(request: AuthedHttpRequest) -> HttpResponse:
 
 @page
 @require_http_methods(["GET", "POST"])
+@replica_reads
 def rankings(request: AuthedHttpRequest) -> HttpResponseBase:
     access.require_viewer(request.user)
     error = None
@@ -85,6 +88,7 @@ def _ranking_context(request: AuthedHttpRequest, year: int, month: int) -> dict[
 
 @page
 @require_GET
+@replica_reads
 def ranking(request: AuthedHttpRequest, year: int, month: int) -> HttpResponseBase:
     access.require_viewer(request.user)
     ctx = _ranking_context(request, year, month)
@@ -152,6 +156,7 @@ def ranking_freeze(request: AuthedHttpRequest, year: int, month: int) -> HttpRes
 
 @page
 @require_GET
+@replica_reads
 def drill(request: AuthedHttpRequest, year: int, month: int, unit_id: int, figure: str) -> HttpResponseBase:
 
     access.require_viewer(request.user)
