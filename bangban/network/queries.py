@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bangban.accounts.access import scope_of
@@ -22,9 +22,9 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, RegionLevel
 
-from .access import enterprise_scope_q, is_overseer, visible_contacts
-from .models import Assignment, Contact, ContactKind, Verification
-from .rules import KEY_TIERS, Quarter
+from .access import is_overseer, visible_contacts
+from .models import Contact, ContactKind, Verification
+from .rules import Quarter
 
 
 @dataclass
@@ -351,62 +351,6 @@ def compliance_enterprises(
         rows = [r for r in rows if r.behind]
     rows.sort(key=lambda r: (not r.behind, r.enterprise.name))
     return rows
-
-
-# --- coverage (全覆盖) -----------------------------------------------------------------------------
-
-
-def uncovered_key_enterprises(user: Any) -> QuerySet[Enterprise]:
-    """Active key enterprises (市工业百强, 县区重点) in the user's scope without a current officer."""
-    scoped = enterprise_scope_q(user, prefix="")
-    if scoped is None or not is_overseer(user):
-        return Enterprise.objects.none()
-    current = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True)
-    return (
-        Enterprise.objects.filter(scoped, tier__in=list(KEY_TIERS), is_active=True)
-        .filter(~Exists(current))
-        .select_related("region")
-        .order_by("region__path", "name")
-    )
-
-
-@dataclass
-class CoverageRow:
-    region: Region
-    key_total: int = 0
-    uncovered: int = 0
-
-    @property
-    def covered(self) -> int:
-        return self.key_total - self.uncovered
-
-
-def coverage_by_region(user: Any) -> list[CoverageRow]:
-    scoped = enterprise_scope_q(user, prefix="")
-    if scoped is None or not is_overseer(user):
-        return []
-    current = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True)
-    counts = (
-        Enterprise.objects.filter(scoped, tier__in=list(KEY_TIERS), is_active=True)
-        .annotate(has_officer=Exists(current))
-        .values("region__path", "has_officer")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    tops = {
-        r.code: r
-        for r in Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE, RegionLevel.CITY])
-    }
-    rows: dict[int, CoverageRow] = {}
-    for item in counts:
-        county = _county_of(item["region__path"], tops)
-        if county is None:
-            continue
-        row = rows.setdefault(county.pk, CoverageRow(region=county))
-        row.key_total += item["n"]
-        if not item["has_officer"]:
-            row.uncovered += item["n"]
-    return sorted(rows.values(), key=lambda r: r.region.path)
 
 
 # --- verification results (核验, R4.3) ---------------------------------------------------------------------
