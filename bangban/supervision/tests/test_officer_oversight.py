@@ -75,6 +75,8 @@ def test_freeze_keeps_the_figures_proposes_interviews_and_the_notice_names_them(
         contact_on=D(2026, 10, 30),
         summary="补录",
     )
+    api = client.get("/api/v1/supervision/rankings/2026/10").json()["officers"]
+    assert [u["duty_rate"] for u in api["units"]] == [100.0, 0.0] and api["far_behind"][0]["name"] == "陆晓东"
     page = client.get("/supervision/rankings/2026/10/").content.decode()
     assert 'data-testid="officer-ranking"' in page and "帮办履职率" in page
     assert page.count('data-testid="officer-unit-row"') == 2 and "陆晓东（沭阳县工业和信息化局）" in page
