@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('supervision', '0006_ranking_office_figures'),
+        ("supervision", "0006_ranking_office_figures"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ranking',
-            name='officer_figures',
-            field=models.JSONField(blank=True, default=dict, help_text='各单位帮办履职率及排名、严重滞后的专员，计算（冻结）时的数字', verbose_name='帮办专员履职指标'),
+            model_name="ranking",
+            name="officer_figures",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="各单位帮办履职率及排名、严重滞后的专员，计算（冻结）时的数字",
+                verbose_name="帮办专员履职指标",
+            ),
         ),
     ]
