@@ -247,7 +247,7 @@ def step(enterprises: int, officers: int, contacts: int, label: str) -> None:
     period = queries.period_for(quarter, today)
     if connection.vendor == "postgresql" and os.environ.get("BENCH_EXPLAIN"):
         inner, args = queries._inner_sql(period, "", [])
-        sql = f"SELECT t.officer_id, {queries._SUMS} FROM ({inner}) t GROUP BY t.officer_id"
+        sql = f"SELECT t.officer_id, {queries._sums(period)} FROM ({inner}) t GROUP BY t.officer_id"
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, args)
             print("\n".join(f"    {line[0]}" for line in cursor.fetchall()))

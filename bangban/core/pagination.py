@@ -9,7 +9,7 @@ list answers `Page[ItemOut]` (`{count, page, size, items}`, published as `Page_I
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
@@ -38,7 +38,9 @@ class PageResult:
         return list(self.page.object_list)
 
 
-def paginate(request: HttpRequest, queryset: QuerySet[Any], per_page: int = DEFAULT_PAGE_SIZE) -> PageResult:
+def paginate(
+    request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
     try:
         size = int(request.GET.get("size", per_page))
     except ValueError:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from bangban.accounts.access import scope_of
@@ -22,24 +22,40 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, RegionLevel
 
-from .access import enterprise_scope_q, is_overseer, visible_contacts
-from .models import Assignment, Contact, ContactKind, Verification
-from .rules import KEY_TIERS, Quarter
+from .access import is_overseer, visible_contacts
+from .models import Contact, ContactKind, Verification
+from .rules import Quarter
 
 
 @dataclass
 class Period:
+    """A quarter seen on a given day: the months that have begun (`months`: label, begun?), and
+    which of them have ended (`closed`). Only an ended month can be missed; the month in progress
+    is shown but is not "behind" before it ends, and the quarter's visit is missed only once the
+    quarter has ended."""
+
     quarter: Quarter
     as_of: dt.date
-    # (label, required?) for each month of the quarter
+    # (label, begun?) for each month of the quarter
     months: list[tuple[str, bool]]
+    closed: list[bool] = field(default_factory=lambda: [True, True, True])
+
+    @property
+    def quarter_closed(self) -> bool:
+        return self.closed[-1]
 
 
-def period_for(quarter: Quarter, today: dt.date | None = None) -> Period:
-    today = today or timezone.localdate()
+def period_for(quarter: Quarter, now: dt.date | dt.datetime | None = None) -> Period:
+    """`quarter` as seen on `now` (a date, or an aware datetime read in the local time zone;
+    default today): a past quarter is seen at its end with every month closed."""
+    if isinstance(now, dt.datetime):
+        today = timezone.localtime(now).date() if timezone.is_aware(now) else now.date()
+    else:
+        today = now or timezone.localdate()
     as_of = min(today, quarter.end)
     months = [(f"{start.month}月", start <= as_of) for start, _ in quarter.months]
-    return Period(quarter=quarter, as_of=as_of, months=months)
+    closed = [end < today for _, end in quarter.months]
+    return Period(quarter=quarter, as_of=as_of, months=months, closed=closed)
 
 
 @dataclass
@@ -49,13 +65,15 @@ class Tally:
     enterprises: int = 0
     contacted: list[int] = field(default_factory=lambda: [0, 0, 0])  # per month, enterprises contacted
     required: list[int] = field(default_factory=lambda: [0, 0, 0])  # per month, enterprises that needed it
-    visited: int = 0
+    visited: int = 0  # enterprises owing the quarter's visit that had it
     behind: int = 0
+    visit_required: int = 0  # enterprises owing the quarter's visit (served at the reference date)
 
     def add(self, other: Tally) -> None:
         self.enterprises += other.enterprises
         self.visited += other.visited
         self.behind += other.behind
+        self.visit_required += other.visit_required
         for i in range(3):
             self.contacted[i] += other.contacted[i]
             self.required[i] += other.required[i]
@@ -71,7 +89,7 @@ class Tally:
 
     @property
     def missing_visits(self) -> int:
-        return self.enterprises - self.visited
+        return self.visit_required - self.visited
 
 
 def _scope_sql(user: Any) -> tuple[str, list[Any]] | None:
@@ -88,22 +106,34 @@ def _scope_sql(user: Any) -> tuple[str, list[Any]] | None:
 
 
 def _inner_sql(
-    period: Period, condition: str, params: list[Any], officer_id: int | None = None
+    period: Period,
+    condition: str,
+    params: list[Any],
+    officer_id: int | None = None,
+    current_only: bool = False,
 ) -> tuple[str, list[Any]]:
-    """One row per assignment current on the reference date: which months needed a contact and
-    had one, and whether the quarter had an on-site visit."""
+    """One row per (officer, enterprise) served at some time in the quarter up to the reference
+    date (`current_only`: served on the reference date): which months needed a contact and had one
+    (`r1..r3`, `c1..c3`), whether the quarter's visit is owed (`vr`: served on the reference date)
+    and whether there was one (`v`).
+
+    An assignment's days run from `started_on` to the day before `ended_on` (on `ended_on` the
+    successor serves); a month needs a contact from every assignment that served at least one day
+    of it, so an assignment ended mid-quarter keeps the months it served, missed or not."""
     q = period.quarter
     (m1s, m1e), (m2s, m2e), (m3s, m3e) = q.months
     as_of = period.as_of
-    req = [1 if needed else 0 for _, needed in period.months]
+    req = [1 if begun else 0 for _, begun in period.months]
     officer_filter = " AND officer_id = %s" if officer_id is not None else ""
+    served = "(a.ended_on IS NULL OR a.ended_on > %s)"
     sql = f"""
         SELECT a.officer_id AS officer_id, a.enterprise_id AS enterprise_id, e.region_id AS region_id,
-               CASE WHEN a.started_on <= %s THEN {req[0]} ELSE 0 END AS r1,
-               CASE WHEN a.started_on <= %s THEN {req[1]} ELSE 0 END AS r2,
-               CASE WHEN a.started_on <= %s THEN {req[2]} ELSE 0 END AS r3,
-               COALESCE(c.c1, 0) AS c1, COALESCE(c.c2, 0) AS c2, COALESCE(c.c3, 0) AS c3,
-               COALESCE(c.v, 0) AS v
+               MAX(CASE WHEN a.started_on <= %s AND {served} THEN {req[0]} ELSE 0 END) AS r1,
+               MAX(CASE WHEN a.started_on <= %s AND {served} THEN {req[1]} ELSE 0 END) AS r2,
+               MAX(CASE WHEN a.started_on <= %s AND {served} THEN {req[2]} ELSE 0 END) AS r3,
+               MAX(CASE WHEN {served} THEN 1 ELSE 0 END) AS vr,
+               MAX(COALESCE(c.c1, 0)) AS c1, MAX(COALESCE(c.c2, 0)) AS c2, MAX(COALESCE(c.c3, 0)) AS c3,
+               MAX(COALESCE(c.v, 0)) AS v
         FROM network_assignment a
         JOIN enterprises_enterprise e ON e.id = a.enterprise_id
         JOIN org_region r ON r.id = e.region_id
@@ -117,29 +147,46 @@ def _inner_sql(
             WHERE contact_on >= %s AND contact_on <= %s AND is_leader_visit = %s{officer_filter}
             GROUP BY officer_id, enterprise_id
         ) c ON c.officer_id = a.officer_id AND c.enterprise_id = a.enterprise_id
-        WHERE a.started_on <= %s AND (a.ended_on IS NULL OR a.ended_on > %s){condition}
+        WHERE a.started_on <= %s AND {served}
+              AND (a.ended_on IS NULL OR a.ended_on > a.started_on){condition}
+        GROUP BY a.officer_id, a.enterprise_id, e.region_id
     """
     contact_args: list[Any] = [m1e, m2s, m2e, m3s, ContactKind.VISIT, m1s, as_of, False]
     if officer_id is not None:
         # One officer's rows: aggregate only that officer's contacts.
         contact_args.append(officer_id)
-    return sql, [m1e, m2e, m3e, *contact_args, as_of, as_of, *params]
+    since = as_of if current_only else q.start
+    return sql, [m1e, m1s, m2e, m2s, m3e, m3s, as_of, *contact_args, as_of, since, *params]
 
 
-_SUMS = """
+def _sums(period: Period) -> str:
+    """The per-group sums of `_inner_sql` rows: enterprises, (contacted, needed) per month, the
+    visits owed and had, and the enterprises behind — a month only once it has ended, the visit
+    only once the quarter has ended."""
+    k = [1 if closed else 0 for closed in period.closed]
+    return f"""
     COUNT(*) AS enterprises,
     SUM(CASE WHEN r1 = 1 AND c1 = 1 THEN 1 ELSE 0 END), SUM(r1),
     SUM(CASE WHEN r2 = 1 AND c2 = 1 THEN 1 ELSE 0 END), SUM(r2),
     SUM(CASE WHEN r3 = 1 AND c3 = 1 THEN 1 ELSE 0 END), SUM(r3),
-    SUM(v),
-    SUM(CASE WHEN (r1 = 1 AND c1 = 0) OR (r2 = 1 AND c2 = 0) OR (r3 = 1 AND c3 = 0) OR v = 0
-             THEN 1 ELSE 0 END)
+    SUM(CASE WHEN vr = 1 AND v = 1 THEN 1 ELSE 0 END),
+    SUM(CASE WHEN (r1 = 1 AND c1 = 0 AND {k[0]} = 1) OR (r2 = 1 AND c2 = 0 AND {k[1]} = 1)
+                  OR (r3 = 1 AND c3 = 0 AND {k[2]} = 1) OR (vr = 1 AND v = 0 AND {k[2]} = 1)
+             THEN 1 ELSE 0 END),
+    SUM(vr)
 """
 
 
 def _tally(row: tuple[Any, ...]) -> Tally:
-    n, k1, r1, k2, r2, k3, r3, v, behind = (int(x or 0) for x in row)
-    return Tally(enterprises=n, contacted=[k1, k2, k3], required=[r1, r2, r3], visited=v, behind=behind)
+    n, k1, r1, k2, r2, k3, r3, v, behind, vr = (int(x or 0) for x in row)
+    return Tally(
+        enterprises=n,
+        contacted=[k1, k2, k3],
+        required=[r1, r2, r3],
+        visited=v,
+        behind=behind,
+        visit_required=vr,
+    )
 
 
 def _grouped(
@@ -151,7 +198,7 @@ def _grouped(
     condition, params = scope
     own = None if is_overseer(user) else getattr(user, "pk", None)
     inner, args = _inner_sql(period, condition + extra, params + (extra_params or []), officer_id=own)
-    sql = f"SELECT t.{key}, {_SUMS} FROM ({inner}) t GROUP BY t.{key}"
+    sql = f"SELECT t.{key}, {_sums(period)} FROM ({inner}) t GROUP BY t.{key}"
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         return {row[0]: _tally(row[1:]) for row in cursor.fetchall()}
@@ -202,7 +249,7 @@ def compliance_by_region(user: Any, period: Period) -> list[RegionRow]:
     condition, params = scope
     own = None if is_overseer(user) else getattr(user, "pk", None)
     inner, args = _inner_sql(period, condition, params, officer_id=own)
-    sql = f"SELECT t.region_id, t.officer_id, {_SUMS} FROM ({inner}) t GROUP BY t.region_id, t.officer_id"
+    sql = f"SELECT t.region_id, t.officer_id, {_sums(period)} FROM ({inner}) t GROUP BY t.region_id, t.officer_id"
     with connection.cursor() as cursor:
         cursor.execute(sql, args)
         pairs = cursor.fetchall()
@@ -235,6 +282,8 @@ class EnterpriseRow:
     contacted: list[bool]
     visited: bool
     labels: list[str] = field(default_factory=list)
+    closed: list[bool] = field(default_factory=lambda: [True, True, True])
+    visit_due: bool = True  # the assignment owes the quarter's visit (served on the reference date)
 
     @property
     def marks(self) -> list[tuple[str, bool, bool]]:
@@ -242,9 +291,26 @@ class EnterpriseRow:
         return list(zip(self.labels, self.required, self.contacted, strict=False))
 
     @property
+    def cells(self) -> list[tuple[str, str]]:
+        """(month label, state) for each month: "none" (not needed), "done", "open" (the month in
+        progress, not contacted yet) or "missed" (an ended month without a contact)."""
+        states = []
+        for label, needed, done, closed in zip(
+            self.labels, self.required, self.contacted, self.closed, strict=False
+        ):
+            states.append(
+                (label, "none" if not needed else "done" if done else "missed" if closed else "open")
+            )
+        return states
+
+    @property
+    def visit_missed(self) -> bool:
+        return self.visit_due and not self.visited and self.closed[-1]
+
+    @property
     def behind(self) -> bool:
-        return not self.visited or any(
-            r and not c for r, c in zip(self.required, self.contacted, strict=True)
+        return self.visit_missed or any(
+            r and not c and k for r, c, k in zip(self.required, self.contacted, self.closed, strict=True)
         )
 
 
@@ -261,7 +327,9 @@ def compliance_enterprises(
         params = [*params, officer_id]
     inner, args = _inner_sql(period, condition, params, officer_id=officer_id)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT officer_id, enterprise_id, r1, r2, r3, c1, c2, c3, v FROM ({inner}) t", args)
+        cursor.execute(
+            f"SELECT officer_id, enterprise_id, r1, r2, r3, c1, c2, c3, v, vr FROM ({inner}) t", args
+        )
         raw = cursor.fetchall()
     enterprises = Enterprise.objects.select_related("region").in_bulk([r[1] for r in raw])
     officers = User.objects.in_bulk([r[0] for r in raw])
@@ -273,70 +341,16 @@ def compliance_enterprises(
             contacted=[bool(c1), bool(c2), bool(c3)],
             visited=bool(v),
             labels=[label for label, _ in period.months],
+            closed=list(period.closed),
+            visit_due=bool(vr),
         )
-        for o, e, r1, r2, r3, c1, c2, c3, v in raw
+        for o, e, r1, r2, r3, c1, c2, c3, v, vr in raw
         if e in enterprises and o in officers
     ]
     if behind_only:
         rows = [r for r in rows if r.behind]
     rows.sort(key=lambda r: (not r.behind, r.enterprise.name))
     return rows
-
-
-# --- coverage (全覆盖) -----------------------------------------------------------------------------
-
-
-def uncovered_key_enterprises(user: Any) -> QuerySet[Enterprise]:
-    """Active key enterprises (市工业百强, 县区重点) in the user's scope without a current officer."""
-    scoped = enterprise_scope_q(user, prefix="")
-    if scoped is None or not is_overseer(user):
-        return Enterprise.objects.none()
-    current = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True)
-    return (
-        Enterprise.objects.filter(scoped, tier__in=list(KEY_TIERS), is_active=True)
-        .filter(~Exists(current))
-        .select_related("region")
-        .order_by("region__path", "name")
-    )
-
-
-@dataclass
-class CoverageRow:
-    region: Region
-    key_total: int = 0
-    uncovered: int = 0
-
-    @property
-    def covered(self) -> int:
-        return self.key_total - self.uncovered
-
-
-def coverage_by_region(user: Any) -> list[CoverageRow]:
-    scoped = enterprise_scope_q(user, prefix="")
-    if scoped is None or not is_overseer(user):
-        return []
-    current = Assignment.objects.filter(enterprise=OuterRef("pk"), ended_on__isnull=True)
-    counts = (
-        Enterprise.objects.filter(scoped, tier__in=list(KEY_TIERS), is_active=True)
-        .annotate(has_officer=Exists(current))
-        .values("region__path", "has_officer")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    tops = {
-        r.code: r
-        for r in Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.ZONE, RegionLevel.CITY])
-    }
-    rows: dict[int, CoverageRow] = {}
-    for item in counts:
-        county = _county_of(item["region__path"], tops)
-        if county is None:
-            continue
-        row = rows.setdefault(county.pk, CoverageRow(region=county))
-        row.key_total += item["n"]
-        if not item["has_officer"]:
-            row.uncovered += item["n"]
-    return sorted(rows.values(), key=lambda r: r.region.path)
 
 
 # --- verification results (核验, R4.3) ---------------------------------------------------------------------
@@ -411,7 +425,7 @@ def officers_with_gaps(period: Period) -> dict[int, tuple[int, int]]:
     """Every officer with a gap in the current month or the quarter's visit, city-wide:
     officer id → (enterprises not contacted this month, enterprises not visited this quarter)."""
     month_index = next((i for i, (s, e) in enumerate(period.quarter.months) if s <= period.as_of <= e), 2)
-    inner, args = _inner_sql(period, "", [])
+    inner, args = _inner_sql(period, "", [], current_only=True)
     sql = f"""
         SELECT t.officer_id,
                SUM(CASE WHEN t.r{month_index + 1} = 1 AND t.c{month_index + 1} = 0 THEN 1 ELSE 0 END),
@@ -436,7 +450,7 @@ def gaps_by_area(period: Period) -> dict[int, dict[int, tuple[int, int]]]:
     (enterprises there not contacted this month, enterprises there not visited this quarter).
     One statement grouped by (region, officer), rolled up to the county or zone here."""
     month_index = next((i for i, (s, e) in enumerate(period.quarter.months) if s <= period.as_of <= e), 2)
-    inner, args = _inner_sql(period, "", [])
+    inner, args = _inner_sql(period, "", [], current_only=True)
     sql = f"""
         SELECT t.region_id, t.officer_id,
                SUM(CASE WHEN t.r{month_index + 1} = 1 AND t.c{month_index + 1} = 0 THEN 1 ELSE 0 END),

@@ -59,6 +59,12 @@ class Ranking(models.Model):
     office_figures = models.JSONField(
         "派单机构指标", default=dict, blank=True, help_text="派单及时率，计算（冻结）时的数字"
     )
+    officer_figures = models.JSONField(
+        "帮办专员履职指标",
+        default=dict,
+        blank=True,
+        help_text="各单位帮办履职率及排名、严重滞后的专员，计算（冻结）时的数字",
+    )
     computed_at = models.DateTimeField("计算时间")
     frozen_at = models.DateTimeField("冻结时间", null=True, blank=True)
     frozen_by = models.ForeignKey(

@@ -6,6 +6,7 @@ in the 通报 itself, and only ranked units (never those listed as 不参与排�
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bangban.org.models import Unit
@@ -147,11 +148,86 @@ def _bad_rating(year: int, month: int, rows: list[dict[str, Any]], rules: list[s
     return {"sections": sections, "units": unit_ids}
 
 
-def _inspection(year: int, month: int, rows: list[dict[str, Any]], rules: list[str]) -> dict[str, Any]:
+def _pct_or_dash(value: Any) -> str:
+    return "—" if value is None else f"{float(value):.1f}%"
+
+
+OFFICER_HEADING = "帮办专员履职"
+
+
+def officer_section(
+    year: int, month: int, officers: dict[str, Any] | None, number: str = "三"
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """The 「帮办专员履职」 section (R3.2, R4.2, R4.3, R15) from the month's officer figures (kept
+    with the frozen ranking, or read through `sources` for a ranking frozen before they were
+    kept), and the units of the officers named as far behind."""
+    if not officers:
+        result = sources.officer_figures(year, month)
+        if not result.available:
+            heading = f"{number}、{OFFICER_HEADING}"
+            return [{"heading": heading, "paragraphs": [f"帮办专员履职数据{sources.NO_SOURCE}。"]}], []
+        officers = result.data
+    t = officers.get("totals") or {}
+    visits = (
+        f"应走访{t.get('visits_due', 0)}家、已走访{t.get('visits_done', 0)}家；"
+        if officers.get("quarter_month")
+        else "季度走访在季度末月通报；"
+    )
+    paragraphs = [
+        f"{year}年{month}月，全市{t.get('officers', 0)}名帮办专员挂钩服务企业{t.get('enterprises', 0)}家，"
+        f"应联系{t.get('contacts_due', 0)}家、已联系{t.get('contacts_done', 0)}家；{visits}"
+        f"上门走访经企业确认{t.get('confirmed', 0)}次、企业有异议{t.get('disputed', 0)}次、待确认{t.get('pending', 0)}次；"
+        f"企业评价{t.get('ratings', 0)}次，满意率{_pct_or_dash(t.get('satisfaction_rate'))}；"
+        f"帮办履职率{_pct_or_dash(t.get('duty_rate'))}。"
+    ]
+    far = officers.get("far_behind") or []
+    shown = far[:100]
+    named = [
+        f"{o['name']}（{o['unit_name']}）：{'；'.join(o['reasons'])}，予以通报，并提议约谈。" for o in shown
+    ]
+    if len(far) > len(shown):
+        named.append(f"另有{len(far) - len(shown)}名专员履职严重滞后，详见帮办专员履职排名。")
+    blocks: list[dict[str, Any]] = [{
+        "heading": f"{number}、{OFFICER_HEADING}",
+        "paragraphs": paragraphs,
+        "table": {
+            "headers": ["名次", "单位", "专员数", "应联系/已联系", "应走访/已走访", "核验确认/异议", "评价满意率", "帮办履职率"],
+            "rows": [
+                [
+                    u.get("rank") or UNRANKED,
+                    u["unit_name"],
+                    u["officers"],
+                    f"{u['contacts_due']}/{u['contacts_done']}",
+                    f"{u['visits_due']}/{u['visits_done']}",
+                    f"{u['confirmed']}/{u['disputed']}",
+                    _pct_or_dash(u.get("satisfaction_rate")),
+                    _pct_or_dash(u.get("duty_rate")),
+                ]
+                for u in officers.get("units") or []
+            ],
+        },
+    },
+        {
+            "subheading": "（一）履职严重滞后的帮办专员",
+            "paragraphs": named or ["本月无履职严重滞后的帮办专员。"],
+        },
+        {"subheading": "（二）统计口径", "paragraphs": list(officers.get("rules") or [])},
+    ]  # fmt: skip
+    return blocks, sorted({int(o["unit_id"]) for o in far if o.get("unit_id")})
+
+
+def _inspection(
+    year: int,
+    month: int,
+    rows: list[dict[str, Any]],
+    rules: list[str],
+    officers: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     ratings = sources.ratings_figures(year, month)
     escalation = sources.escalation_figures(year, month)
     criticism = sources.criticism_records(year, month)
     names = {r["unit_id"]: r["unit_name"] for r in rows}
+    officer_blocks, officer_units = officer_section(year, month, officers)
 
     missing = {int(k) for k in list(ratings.data) + list(escalation.data)} - set(names)
     names.update(dict(Unit.objects.filter(pk__in=missing).values_list("pk", "name")))
@@ -200,17 +276,18 @@ def _inspection(year: int, month: int, rows: list[dict[str, Any]], rules: list[s
             },
         },
         {"heading": "二、点名通报", "paragraphs": problems or ["本月督查未发现需要点名通报的问题。"]},
+        *officer_blocks,
         {
-            "heading": "三、工作要求",
+            "heading": "四、工作要求",
             "paragraphs": [
                 "被通报单位要逐项整改，整改结果报市营商办；整改不力的，按规定启动约谈、问责程序。"
             ],
         },
     ]
-    return {"sections": sections, "units": named}
+    return {"sections": sections, "units": sorted(set(named) | set(officer_units))}
 
 
-BUILDERS = {
+BUILDERS: dict[NoticeKind, Callable[..., dict[str, Any]]] = {
     NoticeKind.HOTLINE: _hotline,
     NoticeKind.BAD_RATING: _bad_rating,
     NoticeKind.INSPECTION: _inspection,
@@ -218,9 +295,19 @@ BUILDERS = {
 
 
 def build_content(
-    kind: str, year: int, month: int, rows: list[dict[str, Any]], rules: list[str]
+    kind: str,
+    year: int,
+    month: int,
+    rows: list[dict[str, Any]],
+    rules: list[str],
+    officers: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    content = BUILDERS[NoticeKind(kind)](year, month, rows, rules)
+    """The content of a 通报; `officers`: the month's officer figures kept with the frozen ranking
+    (the 督查 通报's 「帮办专员履职」 section)."""
+    if NoticeKind(kind) == NoticeKind.INSPECTION:
+        content = _inspection(year, month, rows, rules, officers)
+    else:
+        content = BUILDERS[NoticeKind(kind)](year, month, rows, rules)
     content["salutation"] = SALUTATION
     content["figure_labels"] = RATE_LABELS
     return content

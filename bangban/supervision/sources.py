@@ -114,3 +114,22 @@ def dispatch_figures(year: int, month: int, now: Any = None) -> SourceResult:
     except (ModuleNotFoundError, ImportError):
         return SourceResult(False, {})
     return SourceResult(True, dispatch_month_figures(year, month, now=now))
+
+
+def officer_figures(year: int, month: int) -> SourceResult:
+    """The month's 帮办专员 figures from the service network (`bangban.network.figures`): totals,
+    per-unit rows with 帮办履职率 and its ranking, the officers far behind, and the rules in words.
+    The per-officer map is left out (the units and the officers far behind are what supervision
+    publishes and keeps)."""
+    try:
+        from bangban.network.figures import RULES, officer_month_figures  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
+    except ModuleNotFoundError as exc:
+        if not _missing(exc, "bangban.network.figures"):
+            raise
+        return SourceResult(False, {})
+    except ImportError:
+        return SourceResult(False, {})
+    data = officer_month_figures(year, month)
+    data.pop("officers", None)
+    data["rules"] = [f"{text}。" for text in RULES.values()]
+    return SourceResult(True, data)

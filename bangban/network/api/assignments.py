@@ -13,7 +13,8 @@ from bangban.core.errors import NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageNumber, PageQuery, PageSize, page_body
 
-from .. import actions, importing, queries
+from .. import actions, importing
+from .. import coverage as key_coverage
 from ..access import access_assignment, access_batch, is_overseer, visible_assignments
 from ..models import Assignment, AssignmentBatch
 from ._common import ASSIGN_ERRORS, IMPORT_ERRORS, router
@@ -186,6 +187,9 @@ class CoverageRegionOut(Schema):
     region_name: str = Field(description="县区/功能区名称")
     key_total: int = Field(description="重点企业数（市工业百强与县区重点）")
     uncovered: int = Field(description="尚无帮办专员的重点企业数")
+    mismatched: int = Field(
+        description="现任专员不符合挂钩规定（如职级不符）的重点企业数，按当前层级和专员职级、单位计算"
+    )
 
 
 class UncoveredOut(Schema):
@@ -193,11 +197,18 @@ class UncoveredOut(Schema):
     name: str = Field(description="企业名称")
     tier: str = Field(description="企业层级")
     region_name: str = Field(description="所属区划")
+    reason: str = Field(
+        description="缺口原因代码：no_officer 未挂钩；rank_too_low、officer_not_city_level 职级不符；"
+        "officer_out_of_region、officer_not_local 区域不符；officer_without_unit；officer_inactive"
+    )
+    reason_label: str = Field(description="缺口原因：未挂钩、职级不符、区域不符、专员未登记单位、专员已停用")
+    message: str = Field(description="缺口说明")
+    officer_name: str = Field(description="现任专员（未挂钩时为空）")
 
 
 class CoverageOut(Page[UncoveredOut]):
-    """One page of the key enterprises without an officer (`count`, `items`), and the figures by
-    region."""
+    """One page of the key enterprises without an officer who satisfies the rank rules now
+    (`count`, `items`), and the figures by region."""
 
     regions: list[CoverageRegionOut] = Field(description="按县区/功能区统计")
 
@@ -207,17 +218,27 @@ def coverage(request: HttpRequest, page: PageNumber = 1, size: PageSize = 50) ->
     if not is_overseer(request.user):
         raise NotFound()
     return page_body(
-        queries.uncovered_key_enterprises(request.user),
+        key_coverage.coverage_gaps(request.user),
         page,
         size,
-        lambda e: {"id": e.pk, "name": e.name, "tier": e.tier, "region_name": e.region.name},
+        lambda g: {
+            "id": g.enterprise_id,
+            "name": g.enterprise.name,
+            "tier": g.enterprise.tier,
+            "region_name": g.enterprise.region.name,
+            "reason": g.code,
+            "reason_label": g.label,
+            "message": g.message,
+            "officer_name": g.officer_name,
+        },
         regions=[
             {
                 "region_code": r.region.code,
                 "region_name": r.region.name,
                 "key_total": r.key_total,
                 "uncovered": r.uncovered,
+                "mismatched": r.mismatched,
             }
-            for r in queries.coverage_by_region(request.user)
+            for r in key_coverage.coverage_by_region(request.user)
         ],
     )

@@ -22,8 +22,11 @@ class TallyOut(Schema):
     enterprises: int = Field(description="挂钩企业数")
     contacted: list[int] = Field(description="季度内各月已联系的企业数")
     required: list[int] = Field(description="季度内各月应联系的企业数（未到的月份为0）")
-    visited: int = Field(description="本季度已上门走访的企业数")
-    behind: int = Field(description="落后（有月份未联系或本季度未走访）的企业数")
+    visited: int = Field(description="应走访且本季度已上门走访的企业数")
+    visit_required: int = Field(description="应于本季度上门走访的企业数（统计截至日仍在挂钩的）")
+    behind: int = Field(
+        description="落后的企业数：已结束的月份未联系，或季度结束后仍未走访（进行中的月份、季度不计落后）"
+    )
     up_to_date: bool = Field(description="是否达标")
 
 
@@ -44,6 +47,7 @@ class RegionComplianceOut(Schema):
 class ComplianceOut(Schema):
     quarter: str = Field(description="季度，如 2026Q4")
     as_of: dt.date = Field(description="统计截至日期")
+    closed_months: list[bool] = Field(description="季度内各月是否已结束（只有已结束的月份未联系才计落后）")
     officers: list[OfficerComplianceOut] = Field(description="按专员（by=officer）")
     regions: list[RegionComplianceOut] = Field(description="按县区/功能区（by=region）")
 
@@ -54,6 +58,7 @@ def tally_out(t: queries.Tally) -> dict[str, Any]:
         "contacted": t.contacted,
         "required": t.required,
         "visited": t.visited,
+        "visit_required": t.visit_required,
         "behind": t.behind,
         "up_to_date": t.up_to_date,
     }
@@ -77,7 +82,13 @@ def compliance(request: HttpRequest, quarter: str = "", by: str = "officer", reg
         raise ValidationFailed("季度格式不正确，应如 2026Q4", code="invalid_quarter")
     area = area_filter(user, region)
     period = queries.period_for(q)
-    body: dict[str, Any] = {"quarter": q.code, "as_of": period.as_of, "officers": [], "regions": []}
+    body: dict[str, Any] = {
+        "quarter": q.code,
+        "as_of": period.as_of,
+        "closed_months": period.closed,
+        "officers": [],
+        "regions": [],
+    }
     if by == "region":
         body["regions"] = [
             {

@@ -223,7 +223,7 @@ def test_coverage_lists_key_enterprises_without_an_officer_by_region(net: Any, l
     assert body["count"] == 2
     assert {e["name"] for e in body["items"]} == {net.top100.name, net.county_key.name}
     assert body["regions"] == [
-        {"region_code": "321322", "region_name": "沭阳县", "key_total": 2, "uncovered": 2}
+        {"region_code": "321322", "region_name": "沭阳县", "key_total": 2, "uncovered": 2, "mismatched": 0}
     ]
 
     assign(net, net.top100, net.city_officer)

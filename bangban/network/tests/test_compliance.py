@@ -63,6 +63,7 @@ def test_matrix_per_officer_shows_who_is_behind(net: Any, quarter: Quarter, logi
         "contacted": [1, 1, 1],
         "required": [1, 1, 1],
         "visited": 1,
+        "visit_required": 1,
         "behind": 0,
         "up_to_date": True,
     }
@@ -71,6 +72,7 @@ def test_matrix_per_officer_shows_who_is_behind(net: Any, quarter: Quarter, logi
         "contacted": [1, 0, 0],
         "required": [1, 1, 1],
         "visited": 0,
+        "visit_required": 1,
         "behind": 1,
         "up_to_date": False,
     }

@@ -32,6 +32,7 @@ from ..access import (
     require_manager,
     visible_assignments,
 )
+from ..coverage import coverage_by_region, coverage_gaps
 from ..models import Assignment
 from ._common import _resolve_enterprise_field, field_errors
 
@@ -219,16 +220,13 @@ def coverage(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
     if not is_overseer(user):
         raise NotFound()
-    qs = queries.uncovered_key_enterprises(user)
     region = request.GET.get("region", "")
-    if region:
-        qs = qs.filter(region__path__contains=f"/{region}/")
-    result = paginate(request, qs)
+    result = paginate(request, coverage_gaps(user, region))
     return render(
         request,
         "network/coverage.html",
         {
-            "rows": queries.coverage_by_region(user),
+            "rows": coverage_by_region(user),
             "page": result.page,
             "qs": result.querystring_without_page,
             "region": region,

@@ -10,7 +10,12 @@ helpers are in `_common`.
 
 from __future__ import annotations
 
-from .accountability import do_create_record, do_decide_record, propose_bottom_interviews
+from .accountability import (
+    do_create_record,
+    do_decide_record,
+    propose_bottom_interviews,
+    propose_officer_interviews,
+)
 from .labels import ACTION_LABELS
 from .ledgers import (
     LEDGER_UNIT_TYPES,
@@ -76,6 +81,7 @@ __all__ = [
     "ledger_due_date",
     "ledger_units",
     "propose_bottom_interviews",
+    "propose_officer_interviews",
     "ranking_view",
     "remind_ledgers",
     "render_notice",

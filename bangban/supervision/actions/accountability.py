@@ -47,6 +47,7 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
             year=ranking.year,
             month=ranking.month,
             automatic=True,
+            person_name="",  # the unit's own proposal, not one about an officer of the unit
         ).exists()
         if exists:
             continue
@@ -69,6 +70,56 @@ def propose_bottom_interviews(ranking: Ranking, *, actor: Any = None) -> list[Ac
             obj=rec,
             object_repr=str(rec),
             after={"unit": unit_id, "months": [list(x) for x in months]},
+        )
+        created.append(rec)
+    return created
+
+
+OFFICER_RULE = "officer_far_behind"
+
+
+def propose_officer_interviews(ranking: Ranking, *, actor: Any = None) -> list[AccountabilityRecord]:
+    """Officers (帮办专员) far behind in the ranking's month (`bangban.network.figures`: two
+    consecutive months with a contact missed, or a quarter's visit missed) get a proposed 约谈 —
+    once per officer and month, recorded on the officer's unit with the officer's name and figures.
+    An officer without a unit is named in the 通报 but cannot be proposed."""
+    far_behind = (ranking.officer_figures or {}).get("far_behind") or []
+    if not far_behind:
+        return []
+    existing = {
+        (rec.figures or {}).get("officer_id")
+        for rec in AccountabilityRecord.objects.filter(
+            kind=AccountabilityKind.INTERVIEW, year=ranking.year, month=ranking.month, automatic=True
+        ).exclude(person_name="")
+    }
+    units = set(Unit.objects.filter(pk__in={o["unit_id"] for o in far_behind}).values_list("pk", flat=True))
+    created = []
+    for officer in far_behind:
+        if officer["officer_id"] in existing or officer.get("unit_id") not in units:
+            continue
+        reasons = "；".join(officer["reasons"])
+        rec = AccountabilityRecord.objects.create(
+            kind=AccountabilityKind.INTERVIEW,
+            unit_id=officer["unit_id"],
+            person_name=officer["name"][:50],
+            year=ranking.year,
+            month=ranking.month,
+            reason=f"帮办专员{officer['name']}（{officer['unit_name']}）{reasons}，履职严重滞后，按规则提议约谈。",
+            figures={
+                "rule": OFFICER_RULE,
+                "officer_id": officer["officer_id"],
+                "reasons": officer["reasons"],
+            },
+            automatic=True,
+            created_by=None,
+            created_at=timezone.now(),
+        )
+        record(
+            "supervision.accountability_propose",
+            actor=actor,
+            obj=rec,
+            object_repr=str(rec),
+            after={"unit": officer["unit_id"], "officer": officer["officer_id"], "rule": OFFICER_RULE},
         )
         created.append(rec)
     return created

@@ -58,7 +58,12 @@ def do_create_notice(user: Any, kind: str, year: int, month: int) -> Notice:
     scope = NOTICE_SCOPES.get(NoticeKind(kind), definitions.DEFAULT_SCOPE)
     ranking = frozen_ranking(year, month, scope)
     content = build_content(
-        kind, year, month, row_dicts(ranking, scope=scope), definitions.ranking_rules(ranking, scope)
+        kind,
+        year,
+        month,
+        row_dicts(ranking, scope=scope),
+        definitions.ranking_rules(ranking, scope),
+        officers=ranking.officer_figures or None,
     )
     unit_ids = content.pop("units", [])
     notice = Notice.objects.create(

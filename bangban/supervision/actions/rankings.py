@@ -19,7 +19,7 @@ from bangban.tickets.public import cases_in
 from .. import access, definitions, figures, idsets, sources, workflow
 from ..models import DashboardMonth, FrozenCaseSet, Ranking, RankingRow, RankingStatus
 from ._common import _check_month, _positive
-from .accountability import propose_bottom_interviews
+from .accountability import propose_bottom_interviews, propose_officer_interviews
 from .parameters import current_settings, validate_weights
 
 FROZEN_MESSAGE = "该月排名已冻结为快照，不能重新计算或修改"
@@ -139,7 +139,11 @@ def ranking_view(user: Any, year: int, month: int, scope: Any = None) -> dict[st
     if ranking is not None:
         as_of = ranking.frozen_at or ranking.computed_at
         office = ranking.office_figures
+    officers = ranking.officer_figures if ranking is not None else {}
+    if not officers:  # a preview, or a ranking stored before the officer figures were kept
+        officers = sources.officer_figures(year, month).data
     return {
+        "officers": scoped_officer_figures(user, officers),
         "office": office,
         "office_rule": f"{definitions.DISPATCH_ON_TIME.label}：{definitions.DISPATCH_ON_TIME.rule}。",
         "as_of": as_of,
@@ -200,13 +204,14 @@ def do_compute_ranking(
     ranking.bottom_places = cfg.bottom_places
     ranking.sources = available
     ranking.office_figures = sources.dispatch_figures(year, month, now).data
+    ranking.officer_figures = sources.officer_figures(year, month).data
     ranking.computed_at = now
     if ranking.pk is None:
         ranking.save()
     else:
         kit.save_change(ranking, [
             "weight_response", "weight_resolution", "weight_satisfaction", "min_cases", "response_hours",
-            "bottom_places", "sources", "office_figures", "computed_at",
+            "bottom_places", "sources", "office_figures", "officer_figures", "computed_at",
         ])  # fmt: skip
     _store_rows(ranking, rows)
     record(
@@ -334,13 +339,15 @@ def do_freeze_ranking(
     cases = freeze_case_sets(ranking)
     ranking.sources = available
     ranking.office_figures = sources.dispatch_figures(year, month, now).data
+    ranking.officer_figures = sources.officer_figures(year, month).data
     ranking.computed_at = now
     ranking.status = frozen
     ranking.frozen_at = now
     ranking.frozen_by = user
     ranking.cases_frozen = True
     kit.save_change(ranking, [
-        "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "computed_at",
+        "status", "frozen_at", "frozen_by", "cases_frozen", "sources", "office_figures", "officer_figures",
+        "computed_at",
     ])  # fmt: skip
     record(
         "supervision.ranking_freeze",
@@ -355,7 +362,21 @@ def do_freeze_ranking(
         },
     )
     propose_bottom_interviews(ranking, actor=user)
+    propose_officer_interviews(ranking, actor=user)
     return ranking
+
+
+def scoped_officer_figures(user: Any, officers: dict[str, Any]) -> dict[str, Any]:
+    """The officer figures as the reader may see them: the units (and officers far behind) of the
+    reader's scope; the totals and places stay the city's."""
+    if not officers or user is None or access.region_path(user) is None:
+        return officers
+    allowed = set(Unit.objects.filter(access.unit_q(user, "region__path")).values_list("pk", flat=True))
+    return {
+        **officers,
+        "units": [u for u in officers.get("units", []) if u.get("unit_id") in allowed],
+        "far_behind": [o for o in officers.get("far_behind", []) if o.get("unit_id") in allowed],
+    }
 
 
 def scoped_tickets_q(user: Any) -> Q:

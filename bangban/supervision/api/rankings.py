@@ -100,6 +100,10 @@ class RankingOut(Schema):
     as_of: Any = Field(description="数据截至：预览为计算时刻，草稿为计算时间，已冻结为冻结时间")
     office: dict[str, Any] = Field(description="派单机构的派单及时率（已冻结月份为冻结时的数字）")
     office_rule: str
+    officers: dict[str, Any] = Field(
+        description="帮办专员履职：totals 全市合计、units 各单位（帮办履职率 duty_rate 及名次 rank）、"
+        "far_behind 履职严重滞后的专员、rules 统计口径（已冻结月份为冻结时的数字）"
+    )
     sources: dict[str, bool] = Field(description="外部数据来源是否可用")
     rows: list[RowOut]
 
