@@ -17,8 +17,9 @@ instead — give it a scratch one) it creates a city of 10 counties, 200 units, 
    (a quarter inspections, a tenth of those without a task number, 2 % reported as improper, the
    times spread over the month), copied with one `INSERT … SELECT` per copy onto other
    enterprises until N (`--base N` makes them all with bulk_create, which on a busy 2-core machine
-   takes about 20 minutes for a million) — then `flags.compute_flags` for that month, one
-   set-based statement per rule; timed three times (each run replaces the month's flags).
+   takes about 20 minutes for a million) — then `flags.compute_flags` for that month, set-based
+   statements per rule; timed four times: the first computation (the month has no flags yet), then
+   three recomputations (each deletes and inserts only what changed — here nothing).
 
 The figures and the machine's load (`uptime`) are recorded in docs/conduct-and-enforcement.md.
 """

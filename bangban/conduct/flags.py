@@ -14,9 +14,10 @@ The rules (settings from `ConductSettings`):
   enterprise in an announced 双随机 plan (`inspections.queries.announced_tasks`).
 
 A run brings the month's flags up to date at `now`, so a changed setting or a later answer of the
-enterprise shows at the next run: per rule, the flags it no longer finds are deleted and those it
-finds for the first time are inserted (`computed_at` is when a flag was first raised); a flag found
-again is left as it is, so a recomputation writes only what changed. The background job
+enterprise shows at the next run. The first computation of a month inserts what each rule finds;
+a recomputation runs each rule once into a temporary table, deletes the flags it no longer finds
+and inserts those it finds for the first time (`computed_at` is when a flag was first raised): a
+flag found again is left as it is, so a recomputation writes only what changed. The background job
 (`jobs.py`) runs it every hour for the current month and, in the first days of a month, the month
 before."""
 
@@ -60,28 +61,36 @@ Rows = tuple[str, list[Any]]  # a SELECT of flag rows (in FLAG_COLUMNS order) an
 
 
 def _apply(kind: str, month: dt.date, rows: Rows, key: tuple[str, ...]) -> int:
-    """Bring the month's flags of `kind` to the rows the rule selects: delete those it no longer
-    selects, insert those not there yet (both set-based, the rule's SELECT named once as `found`).
-    Returns how many flags of `kind` the month has now."""
+    """Bring the month's flags of `kind` to the rows the rule selects: the rule runs once into a
+    temporary table, then the flags it no longer finds are deleted and those not there yet
+    inserted (set-based). Returns how many flags of `kind` the month has now."""
     qn = connection.ops.quote_name
     table = qn(Flag._meta.db_table)
     columns = ", ".join(qn(c) for c in FLAG_COLUMNS)
     select_sql, params = rows
-    found = f"WITH found ({columns}) AS ({select_sql}) "
     keys = ", ".join(qn(c) for c in key)
     this_month = [kind, connection.ops.adapt_datefield_value(month)]
-    matches = " AND ".join(f"f.{qn(c)} = found.{qn(c)}" for c in key)
+    existing = Flag.objects.filter(kind=kind, month=month).exists()
     with connection.cursor() as cursor:
+        if not existing:  # the month's first computation of this kind: nothing to compare with
+            cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
+            return max(cursor.rowcount, 0)
+        found = "conduct_found_flags"
+        cursor.execute(f"DROP TABLE IF EXISTS {found}")
         cursor.execute(
-            f"{found}DELETE FROM {table} WHERE kind = %s AND month = %s"
-            f" AND ({keys}) NOT IN (SELECT {keys} FROM found)",
-            [*params, *this_month],
+            f"CREATE TEMPORARY TABLE {found} AS WITH n ({columns}) AS ({select_sql}) SELECT * FROM n", params
         )
         cursor.execute(
-            f"{found}INSERT INTO {table} ({columns}) SELECT {columns} FROM found WHERE NOT EXISTS"
+            f"DELETE FROM {table} WHERE kind = %s AND month = %s AND ({keys}) NOT IN (SELECT {keys} FROM {found})",
+            this_month,
+        )
+        matches = " AND ".join(f"f.{qn(c)} = n.{qn(c)}" for c in key)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {found} n WHERE NOT EXISTS"
             f" (SELECT 1 FROM {table} f WHERE f.kind = %s AND f.month = %s AND {matches})",
-            [*params, *this_month],
+            this_month,
         )
+        cursor.execute(f"DROP TABLE {found}")
     return Flag.objects.filter(kind=kind, month=month).count()
 
 
@@ -110,7 +119,7 @@ def _too_frequent(start: dt.datetime, end: dt.datetime, limit: int, month: dt.da
     ops = connection.ops
     entry = ops.quote_name(Entry._meta.db_table)
     sql = (
-        "SELECT %s, %s, x.enterprise_id, x.unit_id, x.id, NULL, x.entered_at, g.total, %s FROM ("
+        "SELECT %s, %s, x.enterprise_id, x.unit_id, x.id, CAST(NULL AS integer), x.entered_at, g.total, %s FROM ("
         " SELECT e.enterprise_id, COUNT(*) AS total,"
         f" (SELECT y.id FROM {entry} y WHERE y.enterprise_id = e.enterprise_id"
         "   AND y.entered_at >= %s AND y.entered_at < %s ORDER BY y.entered_at, y.id LIMIT 1 OFFSET %s) AS over_id"

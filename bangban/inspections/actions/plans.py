@@ -229,6 +229,7 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
     """The visits, each with its team in the row, and one duty row per drawn inspector (the visits
     he or she joins) — set-based INSERTs without model instances (on PostgreSQL one statement each,
     the rows travelling as arrays), the visits' ids returned by the insert itself."""
+    teams = [v.members() for v in outcome.visits]
     rows = [
         (
             plan.pk,
@@ -238,10 +239,10 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
             Result.PENDING,
             "",
             Publication.PENDING,
-            [list(pair) for pair in v.members()],
+            team,
             1,
         )
-        for i, v in enumerate(outcome.visits, start=1)
+        for i, (v, team) in enumerate(zip(outcome.visits, teams, strict=True), start=1)
     ]
     columns = (
         "plan_id",
@@ -256,9 +257,9 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
     )
     ids = dict(insert_rows(Visit, columns, rows, returning=("task_number", "id")))
     duties: dict[int, tuple[int, list[int]]] = {}
-    for row, drawn in zip(rows, outcome.visits, strict=True):
+    for row, team in zip(rows, teams, strict=True):
         visit_id = ids[row[1]]
-        for unit, inspector in drawn.members():
+        for unit, inspector in team:
             duties.setdefault(inspector, (unit, []))[1].append(visit_id)
     insert_rows(
         Duty,
