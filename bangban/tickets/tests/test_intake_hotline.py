@@ -206,7 +206,7 @@ def test_a_direct_answer_records_its_result_and_the_call(cases, login):
         URL, _form(title="咨询退税", outcome="direct_answer", answer="已当场办理。", answer_result="resolved")
     )
     assert picked.status_code == 302
-    assert Reply.objects.order_by("-id").first().result == "resolved"
+    assert Reply.objects.order_by("-id")[0].result == "resolved"
 
 
 def test_a_solved_connection_is_resolved_and_a_bad_result_is_refused(cases, login):

@@ -128,4 +128,4 @@ def test_an_answer_at_the_counter_records_its_result_for_the_follow_up(cases, lo
     assert reply.result == "resolved" and reply.contact_method == "in_person"
     assert reply.contact_person == "李女士" and reply.contacted_at is not None
     assert client.post(COUNTER, _counter(title="另一件咨询", answer_result="explained")).status_code == 302
-    assert Reply.objects.order_by("-id").first().result == "explained"
+    assert Reply.objects.order_by("-id")[0].result == "explained"
