@@ -83,6 +83,7 @@ def test_a_file_that_is_not_a_photo_is_refused_in_chinese(served: Any, login: An
     assert response.status_code == 400
     html = response.content.decode()
     assert "不支持附件“说明.txt”的文件类型，只能上传照片（JPG、PNG、WebP、HEIC）" in html
+    assert "照片需重新选择" in html
     # A program renamed .jpg is recognised by its content.
     response = client.post(
         "/network/contacts/new/",
