@@ -38,21 +38,28 @@ DOWNLOAD_POLICY = (
     "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'none'"
 )
 
-PERMISSIONS_POLICY = ", ".join(
-    f"{feature}=()"
-    for feature in (
-        "accelerometer",
-        "camera",
-        "display-capture",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "usb",
-    )
+POWERFUL_FEATURES = (
+    "accelerometer",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "usb",
 )
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in POWERFUL_FEATURES)
+
+
+def allow_features(response: HttpResponse, *features: str) -> HttpResponse:
+    """Let one page use some of the features the policy turns off, for this origin only (the visit
+    form's 获取位置 needs `geolocation`); every other feature stays off."""
+    response["Permissions-Policy"] = ", ".join(
+        f"{feature}=(self)" if feature in features else f"{feature}=()" for feature in POWERFUL_FEATURES
+    )
+    return response
 
 
 def is_download(response: HttpResponse) -> bool:

@@ -27,7 +27,7 @@ from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
 from bangban.tickets.actions import SharedAnswer, do_shared_reply
 from bangban.tickets.events import add_event
-from bangban.tickets.models import Channel
+from bangban.tickets.models import Channel, ReplyResult
 from bangban.tickets.notifications import unit_heads, unit_members
 from bangban.tickets.public import cases_in, lock_case
 from bangban.tickets.workflow import OPEN_STATUSES, Action, Status, allowed_actions
@@ -110,6 +110,22 @@ def _text(value: Any, *, limit: int, code: str, message: str, required: bool = T
     if len(text) > limit:
         raise ValidationFailed(f"内容过长，最多 {limit} 字", code="too_long")
     return text
+
+
+def _result(value: Any) -> str:
+    """The 办理结果 of the one answer: 已解决, 部分解决 or 解释说明."""
+    result = str(value or "").strip()
+    if not result:
+        raise ValidationFailed(
+            "请选择办理结果（已解决、部分解决或解释说明）",
+            code="result_required",
+            details={"field": "result"},
+        )
+    if result not in ReplyResult.values:
+        raise ValidationFailed(
+            "办理结果无效，应为已解决、部分解决或解释说明", code="result_invalid", details={"field": "result"}
+        )
+    return result
 
 
 def _unit(value: Any) -> Unit:
@@ -210,10 +226,18 @@ def do_create_task(
 
 @kit.durable_action
 def do_answer_task(
-    *, acting_user: Any, task_id: Any, answer: str, measures: str, now: dt.datetime, version: Any = None
+    *,
+    acting_user: Any,
+    task_id: Any,
+    answer: str,
+    measures: str,
+    now: dt.datetime,
+    version: Any = None,
+    result: str = "",
 ) -> HotspotTask:
-    """A member of the responsible unit records the one answer: the systemic fix and the measures
-    taken. It waits for a head of the unit."""
+    """A member of the responsible unit records the one answer: the systemic fix, the measures
+    taken and the 办理结果 (`ReplyResult`, required) each linked case's reply will carry. It waits
+    for a head of the unit."""
     task = access.access_task(acting_user, task_id, for_update=True)
     kit.check_version(task, version)
     access.require_member(acting_user, task)
@@ -222,11 +246,13 @@ def do_answer_task(
     task.measures = _text(
         measures, limit=MAX_MEASURES, code="measures_required", message="请填写已采取的整改措施"
     )
+    task.result = _result(result)
     before = {"status": task.status}
     task.status, task.answered_by, task.answered_at = target, acting_user, now
-    kit.save_change(task, ["answer", "measures", "status", "answered_by", "answered_at"])
+    kit.save_change(task, ["answer", "measures", "result", "status", "answered_by", "answered_at"])
     record("insight.hotspot_task_answered", actor=acting_user, obj=task, before=before,
-           after={"status": task.status, "answer": task.answer[:200], "measures": task.measures[:200]})  # fmt: skip
+           after={"status": task.status, "answer": task.answer[:200], "measures": task.measures[:200],
+                  "result": task.result})  # fmt: skip
     _tell(unit_heads(task.unit_id), acting_user, "类案督办统一答复待审核",
           f"{task.problem.label}：{task.answer[:200]}", link_of(task),
           f"hotspot_task:{task.pk}:answered:{task.version}")  # fmt: skip
@@ -283,7 +309,7 @@ def do_approve_task(
     note = _text(comment, limit=MAX_COMMENT, code="comment_invalid", message="", required=False)
     answer = SharedAnswer(
         flow="hotspot_task", ref=task.pk, source=source_of(task), drafted_by=task.answered_by,
-        drafted_at=task.answered_at,
+        drafted_at=task.answered_at, result=task.result,
     )  # fmt: skip
     content = reply_text(task)
     outcome: dict[str, list[int]] = {str(o): [] for o in TaskCaseOutcome if o != TaskCaseOutcome.PENDING}

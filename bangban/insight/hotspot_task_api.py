@@ -31,6 +31,10 @@ class HotspotTaskIn(Schema):
 class HotspotTaskAnswerIn(Schema):
     answer: str = Field(description="统一答复（至多 3000 字），审核通过后作为各诉求的答复")
     measures: str = Field(description="已采取的整改措施（至多 1500 字）")
+    result: str = Field(
+        "",
+        description="办理结果（必填）：resolved 已解决 / partial 部分解决 / explained 解释说明；写入各诉求的答复",
+    )
     version: int | None = Field(None, description="读取类案督办时的 version")
 
 
@@ -80,6 +84,8 @@ class HotspotTaskCaseOut(Schema):
 class HotspotTaskOut(HotspotTaskSummaryOut):
     answer: str
     measures: str
+    result: str = Field(description="办理结果：resolved / partial / explained（未答复时为空）")
+    result_label: str = Field(description="办理结果（中文）")
     answered_at: dt.datetime | None
     answered_by: str
     review_comment: str
@@ -137,15 +143,16 @@ def task_detail(request: AuthedHttpRequest, task_id: int) -> Any:
     "/hotspot-tasks/{int:task_id}/answer",
     response=answers(
         HotspotTaskOut, Conflict, InvalidTransition, (403, "wrong_unit"), "answer_required",
-        "measures_required", "too_long",
+        "measures_required", "result_required", "result_invalid", "too_long",
     ),
     summary="提交类案统一答复",
-    description="责任单位的承办人或负责人提交统一答复和已采取的整改措施，交单位负责人审核。",
+    description="责任单位的承办人或负责人提交统一答复、已采取的整改措施和办理结果，交单位负责人审核；"
+    "审核通过后答复和办理结果写入各诉求（12345 回访和评价据此进行）。",
 )  # fmt: skip
 def answer_task(request: AuthedHttpRequest, task_id: int, body: HotspotTaskAnswerIn) -> Any:
     task = actions.do_answer_task(
         acting_user=request.user, task_id=task_id, answer=body.answer, measures=body.measures,
-        version=body.version, now=timezone.now(),
+        result=body.result, version=body.version, now=timezone.now(),
     )  # fmt: skip
     return _detail(task)
 

@@ -94,6 +94,7 @@ def task_detail(task: HotspotTask, now: dt.datetime) -> dict[str, Any]:
     return {
         **task_row(task, now),
         "answer": task.answer, "measures": task.measures, "answered_at": task.answered_at,
+        "result": task.result, "result_label": task.get_result_display() if task.result else "",
         "answered_by": task.answered_by.display_name if task.answered_by else "",
         "review_comment": task.review_comment, "reviewed_at": task.reviewed_at,
         "reviewed_by": task.reviewed_by.display_name if task.reviewed_by else "",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bangban.core.errors import REFUSALS, ApplicationError
 from bangban.core.pagination import paginate
+from bangban.tickets.models import ReplyResult
 
 from . import hotspot_task_actions as actions
 from . import hotspot_task_queries as queries
@@ -83,6 +84,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
         "can_answer": task.status == TaskStatus.OPEN and access.unit_member(request.user, task.unit_id),
         "can_review": task.status == TaskStatus.REVIEW and access.unit_head(request.user, task.unit_id),
         "outcomes": TaskCaseOutcome,
+        "results": ReplyResult.choices,
     }
     return render(request, "insight/hotspot_task.html", context)
 
@@ -106,6 +108,7 @@ def task_answer(request: HttpRequest, pk: int) -> HttpResponse:
             task_id=pk,
             answer=request.POST.get("answer", ""),
             measures=request.POST.get("measures", ""),
+            result=request.POST.get("result", ""),
             version=request.POST.get("version") or None,
             now=timezone.now(),
         ),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from bangban.tickets.models import ReplyResult
+
 
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -141,6 +143,8 @@ class HotspotTask(models.Model):
     )
     answer = models.TextField("统一答复", blank=True)
     measures = models.TextField("已采取的整改措施", blank=True)
+    # The 办理结果 copied to each linked case's reply (12345 回访 and the ratings read it there).
+    result = models.CharField("办理结果", max_length=12, choices=ReplyResult.choices, blank=True, default="")
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

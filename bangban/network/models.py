@@ -124,6 +124,12 @@ class Contact(models.Model):
     )
     verification_channel = models.CharField("核验方式", max_length=10, blank=True)
     verification_note = models.CharField("核验意见", max_length=500, blank=True)
+    # Where the visit took place (optional): the phone's position when the officer tapped 获取位置,
+    # with its accuracy, and the place in words.
+    latitude = models.DecimalField("纬度", max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    location_accuracy = models.PositiveIntegerField("定位精度（米）", null=True, blank=True)
+    place = models.CharField("地点", max_length=200, blank=True)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     version = models.PositiveIntegerField("版本", default=1, editable=False)
 
@@ -134,6 +140,13 @@ class Contact(models.Model):
             models.UniqueConstraint(
                 fields=["officer", "enterprise", "kind", "contact_on"], name="network_contact_once_a_day"
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(latitude__isnull=True, longitude__isnull=True)
+                    | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180)
+                ),
+                name="network_contact_location_range",
+            ),
         ]
         indexes = [
             models.Index(fields=["enterprise", "-contact_on"], name="network_contact_enterprise"),
@@ -143,6 +156,31 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact_on} {self.get_kind_display()} {self.enterprise}"
+
+
+class ContactPhoto(models.Model):
+    """A photo taken at a visit (拍照留证): checked by its content (`evidence.check_photos`), stored
+    under a random name, served only to those who may see the contact (`views.contact_photo`)."""
+
+    contact = models.ForeignKey(
+        Contact, verbose_name="联系走访记录", on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField("照片", upload_to="network/visits/%Y/%m/")
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "走访照片"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class Liaison(models.Model):

@@ -403,7 +403,7 @@ def verification_by_region(user: Any, quarter: Quarter) -> list[VerificationRow]
 
 def contact_list(user: Any, params: dict[str, str]) -> QuerySet[Contact]:
 
-    qs = visible_contacts(user).select_related("officer", "enterprise", "ticket")
+    qs = visible_contacts(user).select_related("officer", "enterprise", "ticket").prefetch_related("photos")
     kind = params.get("kind", "")
     if kind in ContactKind.values:
         qs = qs.filter(kind=kind)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("contacts/", views.contact_list, name="contacts"),
     path("contacts/new/", views.contact_create, name="contact_create"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/photos/<int:photo_id>/", views.contact_photo, name="contact_photo"),
     path("leader-visits/new/", views.leader_visit_create, name="leader_visit_create"),
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/export.xlsx", views.compliance_export, name="compliance_export"),

@@ -9,24 +9,22 @@ fields with `version + 1`, writes exactly one timeline event (which is also the 
 queues the notifications of `notifications.py` in the same transaction (delivered on commit).
 
 The actions live by area — `actions_routing.py` (派单, 签收, 退单, 改派), `actions_deadlines.py`
-(延期, 挂起, 恢复), `actions_handling.py` (进展, 意见, 答复, 审核, 类案统一答复, 回访, 办结, 重办, 当场办结) and
-`actions_merge.py` (合并, 撤回) — on the shared steps of `lifecycle.py`. This module is the one
+(延期, 挂起, 恢复), `actions_handling.py` (进展, 意见, 答复, 审核, 回访, 办结, 重办),
+`actions_answers.py` (当场办结, 类案统一答复) and `actions_merge.py` (合并, 撤回) — on the shared steps of `lifecycle.py`. This module is the one
 place the rest of the product imports them from.
 """
 
 from __future__ import annotations
 
+from .actions_answers import SharedAnswer, do_close_on_spot, do_shared_reply
 from .actions_deadlines import do_decide_request, do_request_extension, do_request_suspension, do_resume
 from .actions_handling import (
     FollowUpOutcome,
-    SharedAnswer,
     do_add_note,
     do_approve_reply,
-    do_close_on_spot,
     do_follow_up,
     do_reject_reply,
     do_reopen_after_recheck,
-    do_shared_reply,
     do_submit_reply,
     follow_up_outcome,
     record_follow_up,

@@ -107,6 +107,8 @@ class HotlineForm(IntakeForm, _ContactFields):
     connected_name = forms.CharField(label="连线/转接单位（部门）名称", required=False)
     outcome_text = forms.CharField(label="连线/转接结果", required=False)
     resolved = forms.BooleanField(label="问题已解决", required=False)
+    answer_result = forms.CharField(label="办理结果", required=False)
+    connected_result = forms.CharField(label="办理结果", required=False)
 
     outcomes = HotlineOutcome.choices
 
@@ -122,6 +124,7 @@ class CounterForm(IntakeForm, _ContactFields):
         required=False,
     )
     answer = forms.CharField(label="当场答复内容", required=False)
+    answer_result = forms.CharField(label="办理结果", required=False)
 
 
 class PortalForm(IntakeForm):

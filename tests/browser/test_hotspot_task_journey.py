@@ -56,6 +56,7 @@ def test_a_hotspot_becomes_one_task_whose_answer_reaches_every_enterprise(
     page.locator("[data-testid=hotspot-task-row] a", has_text=town.problem.label).click()
     page.locator("#task-answer").fill(ANSWER)
     page.locator("#task-measures").fill(MEASURES)
+    page.locator("#task-result-resolved").check()
     page.locator("[data-testid=hotspot-task-answer-submit]").click()
     page.wait_for_selector(".alert-success")
     assert page.locator("[data-testid=hotspot-task]").get_attribute("data-status") == "review"

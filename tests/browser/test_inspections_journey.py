@@ -36,7 +36,13 @@ def test_plan_draw_verify_announce_and_the_public_page(
     assert page.locator("[data-testid=no-plans]").count() == 1
     page.click("[data-testid=new-plan]")
     page.fill("[data-testid=field-title]", "第四季度审批事项联合双随机抽查")
-    page.select_option("[data-testid=field-unit-0]", str(w.shuyang_gov.pk))
+    # The joining unit is picked with the unit picker (pinyin initials of 沭阳县政府).
+    page.fill("#f-unit-0", "syxzf")
+    page.locator(
+        "[data-testid=field-unit-0] [data-unit-option].active", has_text=w.shuyang_gov.name
+    ).wait_for()
+    page.press("#f-unit-0", "Enter")
+    assert page.locator("[data-testid=field-unit-0] [data-testid=unit-chip]").count() == 1
     page.fill("[data-testid=field-ratio_b]", "20")
     page.fill("[data-testid=field-starts-on]", str(today - dt.timedelta(days=3)))
     page.fill("[data-testid=field-ends-on]", str(today + dt.timedelta(days=30)))

@@ -105,7 +105,10 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("leniency/catalogue/", lambda w, s: {"pk": s.leniency_item.pk}),
     ("network/assignments/import", lambda w, s: {"batch_id": s.assignment_batch.pk}),
     ("network/assignments/", lambda w, s: {"assignment_id": s.assignment.pk, "pk": s.assignment.pk}),
-    ("network/contacts/", lambda w, s: {"contact_id": s.contact.pk, "pk": s.contact.pk}),
+    (
+        "network/contacts/",
+        lambda w, s: {"contact_id": s.contact.pk, "pk": s.contact.pk, "photo_id": s.contact_photo.pk},
+    ),
     ("network/enterprises/", lambda w, s: {"pk": w.ent_shuyang.pk}),
     ("network/v/", lambda w, s: {"token": s.verify_token}),
     ("notifications/outbox/", lambda w, s: {"pk": s.outbox.pk}),

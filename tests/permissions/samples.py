@@ -186,8 +186,10 @@ def _ratings(w: World, s: Samples) -> None:
 
 
 def _network(w: World, s: Samples) -> None:
+    from django.core.files.base import ContentFile
+
     from bangban.network.actions import verify_token
-    from bangban.network.models import Assignment, AssignmentBatch, Contact
+    from bangban.network.models import Assignment, AssignmentBatch, Contact, ContactPhoto
 
     officer = make_user(
         "perm_officer_sy", Role.SERVICE_OFFICER, unit=w.shuyang_gov, rank=Rank.FU_KE, full_name="沭阳帮办专员"
@@ -203,6 +205,11 @@ def _network(w: World, s: Samples) -> None:
         officer=officer, enterprise=w.ent_shuyang, kind="visit", contact_on=TODAY - dt.timedelta(days=3),
         summary="上门走访，了解用工需求",
     )  # fmt: skip
+    s.contact_photo = ContactPhoto(
+        contact=s.contact, original_name="现场.jpg", content_type="image/jpeg", size=16, sha256="0" * 64,
+        uploaded_by=officer,
+    )  # fmt: skip
+    s.contact_photo.file.save("perm.jpg", ContentFile(b"\xff\xd8\xff\xe0" + b"\x00" * 12), save=True)
     s.assignment_batch = AssignmentBatch.objects.create(
         file_name="帮办分配.xlsx", created_by=w.handler_shuyang
     )

@@ -7,6 +7,7 @@ reply is reported. Others are refused; a stale second approval is a version conf
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from typing import Any
 
@@ -157,7 +158,7 @@ def test_one_approved_answer_replies_every_open_case_each_rated_on_its_own(town:
     task_id = created.json()["id"]
     answered = _json(
         login(w.handler_shuyang), f"/api/v1/insight/hotspot-tasks/{task_id}/answer",
-        {"answer": ANSWER, "measures": MEASURES, "version": created.json()["version"]},
+        {"answer": ANSWER, "measures": MEASURES, "result": "partial", "version": created.json()["version"]},
     )  # fmt: skip
     assert answered.status_code == 200 and answered.json()["status"] == "review"
     # Meanwhile case d is answered and closed by its own unit, the ordinary way.
@@ -188,6 +189,8 @@ def test_one_approved_answer_replies_every_open_case_each_rated_on_its_own(town:
         reply = Reply.objects.get(ticket=t)
         assert reply.status == "approved" and ANSWER in reply.content and MEASURES in reply.content
         assert reply.drafted_by == w.handler_shuyang and reply.reviewed_by == town.head
+        # The 办理结果 recorded with the answer is each case's reply's, for 12345 回访 and the ratings.
+        assert reply.result == "partial"
         # One lifecycle move, one timeline entry, one audit event per case.
         moved = TicketEvent.objects.filter(ticket=t, kind="shared_reply")
         assert moved.count() == 1 and moved.get().visibility == "public"
@@ -211,6 +214,7 @@ def test_one_approved_answer_replies_every_open_case_each_rated_on_its_own(town:
     ).exists()
     own = login(w.enterprise_user).get(f"/cases/{town.a.pk}/").content.decode()
     assert ANSWER in own and MEASURES in own and "已答复待回访" in own
+    assert re.search(r'data-testid="reply-result">部分解决<', own)
     assert ANSWER in login(town.ent_siyang_user).get(f"/cases/{town.b.pk}/").content.decode()
 
     # Each case is rated by its own enterprise, with its own outcome.
@@ -242,7 +246,11 @@ def test_the_head_returns_the_answer_and_the_unit_answers_again(town: Town, logi
         ).json()["code"]
         == "measures_required"
     )
-    _json(handler, f"/api/v1/insight/hotspot-tasks/{task_id}/answer", {"answer": "初稿", "measures": "无"})
+    _json(
+        handler,
+        f"/api/v1/insight/hotspot-tasks/{task_id}/answer",
+        {"answer": "初稿", "measures": "无", "result": "explained"},
+    )
     head = login(town.head)
     assert (
         _json(head, f"/api/v1/insight/hotspot-tasks/{task_id}/return", {"comment": ""}).json()["code"]
@@ -256,7 +264,9 @@ def test_the_head_returns_the_answer_and_the_unit_answers_again(town: Town, logi
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_transition"
     assert refused.json()["message"] == "类案督办当前为“待答复”，不能执行“审核通过并答复各诉求”"
     done = handler.post(
-        f"/insight/hotspots/tasks/{task_id}/answer/", {"answer": ANSWER, "measures": MEASURES}, follow=True
+        f"/insight/hotspots/tasks/{task_id}/answer/",
+        {"answer": ANSWER, "measures": MEASURES, "result": "resolved"},
+        follow=True,
     )
     assert "已提交统一答复" in done.content.decode()
     assert HotspotTask.objects.get().status == TaskStatus.REVIEW
@@ -299,7 +309,9 @@ def test_others_are_refused(town: Town, login: Any) -> None:
     assert wrong.json()["message"] == "该类案督办应由沭阳县人民政府答复，您所在单位不能答复"
     assert other.get("/api/v1/insight/hotspot-tasks").json()["count"] == 0
     _json(
-        handler, f"/api/v1/insight/hotspot-tasks/{task_id}/answer", {"answer": ANSWER, "measures": MEASURES}
+        handler,
+        f"/api/v1/insight/hotspot-tasks/{task_id}/answer",
+        {"answer": ANSWER, "measures": MEASURES, "result": "resolved"},
     )
     # A handler of the unit cannot approve: only its head.
     not_head = _json(handler, f"/api/v1/insight/hotspot-tasks/{task_id}/approve", {})
@@ -318,7 +330,7 @@ def test_a_second_approval_of_the_same_version_is_a_conflict_not_a_second_reply(
     task_id = _create(town, login(w.biz_office)).json()["id"]
     answered = _json(
         login(w.handler_shuyang), f"/api/v1/insight/hotspot-tasks/{task_id}/answer",
-        {"answer": ANSWER, "measures": MEASURES},
+        {"answer": ANSWER, "measures": MEASURES, "result": "resolved"},
     ).json()  # fmt: skip
     head = login(town.head)
     second_head = login(make_user("head_sy2", Role.UNIT_HEAD, unit=w.shuyang_gov))
@@ -353,7 +365,12 @@ def test_two_heads_approving_at_once_give_one_reply_per_case(world: Any) -> None
         unit_id=world.shuyang_gov.pk, now=now,
     )  # fmt: skip
     task = task_actions.do_answer_task(
-        acting_user=world.handler_shuyang, task_id=task.pk, answer=ANSWER, measures=MEASURES, now=now
+        acting_user=world.handler_shuyang,
+        task_id=task.pk,
+        answer=ANSWER,
+        measures=MEASURES,
+        result="resolved",
+        now=now,
     )
     heads = [town.head, make_user("head_sy2", Role.UNIT_HEAD, unit=world.shuyang_gov)]
     results: list[str] = []
@@ -378,3 +395,24 @@ def test_two_heads_approving_at_once_give_one_reply_per_case(world: Any) -> None
     for case in (town.a, town.b, town.d):
         assert TicketEvent.objects.filter(ticket=case, kind="shared_reply").count() == 1
         assert Reply.objects.filter(ticket=case).count() == 1
+
+
+def test_the_answer_needs_its_result(town: Town, login: Any) -> None:
+    w = town.world
+    task_id = _create(town, login(w.biz_office)).json()["id"]
+    handler = login(w.handler_shuyang)
+    url = f"/api/v1/insight/hotspot-tasks/{task_id}/answer"
+    missing = _json(handler, url, {"answer": ANSWER, "measures": MEASURES})
+    assert missing.status_code == 400 and missing.json()["code"] == "result_required"
+    assert "请选择办理结果" in missing.json()["message"]
+    wrong = _json(handler, url, {"answer": ANSWER, "measures": MEASURES, "result": "done"})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "result_invalid"
+    page = handler.get(f"/insight/hotspots/tasks/{task_id}/").content.decode()
+    assert 'name="result"' in page and "解释说明" in page
+    answered = handler.post(
+        f"/insight/hotspots/tasks/{task_id}/answer/",
+        {"answer": ANSWER, "measures": MEASURES, "result": "explained"},
+        follow=True,
+    ).content.decode()
+    assert 'data-testid="hotspot-task-result"' in answered and "解释说明" in answered
+    assert handler.get(url.rsplit("/", 1)[0]).json()["result"] == "explained"

@@ -44,7 +44,8 @@ def _made(cast: Any, login: Any) -> tuple[Any, Plan]:
 def test_a_plan_form_answers_bad_input_in_chinese(cast: Any, login: Any) -> None:
     client = login(cast.head)
     blank = client.get("/inspections/plans/new/").content.decode()
-    assert "dict_items" not in blank and 'class="invalid-feedback"' not in blank
+    # (The unit picker carries its own hidden message, `data-picker-error`, until it is needed.)
+    assert "dict_items" not in blank and 'class="invalid-feedback">' not in blank
     missing = client.post("/inspections/plans/new/", _form(cast, plan_items=""))
     assert missing.status_code == 400 and "请填写检查事项" in missing.content.decode()
     ratio = client.post("/inspections/plans/new/", _form(cast, ratio_b="120"))
@@ -161,3 +162,33 @@ def test_an_announced_draw_is_public_with_its_seed_and_teams(cast: Any, login: A
         assert visit.task_number in page and visit.enterprise.name in page
     assert page.count('data-testid="public-visit"') == plan.visits.count()
     assert cast.lead_inspectors[0].full_name in page or cast.lead_inspectors[1].full_name in page
+
+
+def test_the_plan_form_picks_units_with_the_unit_picker(cast: Any, login: Any) -> None:
+    # The head of the lead unit picks the joining units; the office (a manager) also the lead unit.
+    client = login(cast.head)
+    blank = client.get("/inspections/plans/new/").content.decode()
+    assert 'data-testid="unit-picker-f-unit-0"' in blank and "<select" not in blank.split("参加单位")[1][:600]
+    picked = str(cast.world.shuyang_gov.pk)
+    again = client.post("/inspections/plans/new/", _form(cast, plan_items="", unit_0=picked))
+    assert again.status_code == 400 and f'data-chip="{picked}"' in again.content.decode()
+    for unknown in ("999999", "不是单位"):
+        refused = client.post("/inspections/plans/new/", _form(cast, unit_1=unknown))
+        assert refused.status_code == 400 and "参加单位不存在或已停用" in refused.content.decode()
+    assert not Plan.objects.exists()
+    office = login(cast.world.admin)
+    form = office.get("/inspections/plans/new/").content.decode()
+    assert 'data-testid="unit-picker-f-lead"' in form
+    refused = office.post("/inspections/plans/new/", _form(cast, lead_unit="999999"))
+    assert refused.status_code == 400 and "所选单位不存在或已停用" in refused.content.decode()
+    made = office.post(
+        "/inspections/plans/new/",
+        _form(cast, lead_unit=str(cast.head.unit_id), unit_0=picked, unit_1=str(cast.world.siyang_gov.pk)),
+    )
+    assert made.status_code == 302, made.content.decode()
+    plan = Plan.objects.get()
+    assert plan.lead_unit_id == cast.head.unit_id
+    assert set(plan.plan_units.values_list("unit_id", flat=True)) >= {
+        cast.world.shuyang_gov.pk,
+        cast.world.siyang_gov.pk,
+    }

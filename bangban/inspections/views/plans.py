@@ -19,7 +19,7 @@ from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 from bangban.core.xlsx import xlsx_response
 from bangban.enterprises.models import Industry
-from bangban.org.models import Unit
+from bangban.org.queries import picked_units
 
 from .. import actions, queries
 from ..access import access_plan, is_manager, is_overseer, is_planner, may_manage, require_planner
@@ -111,9 +111,15 @@ def plan_create(request: AuthedHttpRequest) -> HttpResponse:
         {
             "values": values,
             "errors": errors,
-            "units": Unit.objects.filter(is_active=True).order_by("name"),
+            "lead_selected": picked_units([values.get("lead_unit", "")]),
             "rows": [
-                (i, values.get(f"unit_{i}", ""), values.get(f"unit_items_{i}", ""))
+                (
+                    i,
+                    f"unit_{i}",
+                    f"f-unit-{i}",
+                    picked_units([values.get(f"unit_{i}", "")]),
+                    values.get(f"unit_items_{i}", ""),
+                )
                 for i in range(JOINING_ROWS)
             ],
             "industries": Industry.choices,

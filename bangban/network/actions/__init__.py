@@ -19,7 +19,14 @@ from .assignments import (
     do_end_assignment,
     officer_facts,
 )
-from .contacts import SUMMARY_MAX, ContactInput, do_log_contact, do_log_leader_visit, do_raise_case
+from .contacts import (
+    SUMMARY_MAX,
+    ContactInput,
+    do_add_contact_photos,
+    do_log_contact,
+    do_log_leader_visit,
+    do_raise_case,
+)
 from .exports import do_record_compliance_export
 from .labels import ACTION_LABELS
 from .liaisons import do_name_liaison
@@ -48,6 +55,7 @@ __all__ = [
     "check_officer",
     "contact_for_token",
     "current_assignment",
+    "do_add_contact_photos",
     "do_assign",
     "do_end_assignment",
     "do_log_contact",

@@ -4,7 +4,7 @@ need raised turned into a case."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -20,10 +20,12 @@ from bangban.core.kit import durable_action, require_transaction
 from bangban.enterprises.access import access_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.notifications.actions import notify, notify_user
+from bangban.tickets.attachments import CheckedFile
 from bangban.tickets.intake import IntakeInput, do_intake_report
 from bangban.tickets.models import Channel
 
 from ..access import access_contact, can_record_leader_visit, is_officer
+from ..evidence import check_photos, clean_location, store_photos
 from ..models import Assignment, Contact, ContactKind, Liaison, Verification
 from ._common import _text, _today
 from .verification import verify_url
@@ -46,9 +48,15 @@ class ContactInput:
     leader_title: str = ""
     policies_delivered: str = ""
     services_delivered: str = ""
+    # Evidence of a visit (`evidence.py`): photos and where it took place.
+    photos: list[Any] = field(default_factory=list)
+    latitude: Any = None
+    longitude: Any = None
+    location_accuracy: Any = None
+    place: str = ""
 
 
-def _clean_contact(data: ContactInput, today: dt.date) -> dict[str, Any]:
+def _clean_contact(data: ContactInput, today: dt.date) -> tuple[dict[str, Any], list[CheckedFile]]:
     fields: dict[str, str] = {}
     codes: dict[str, str] = {}
 
@@ -80,6 +88,12 @@ def _clean_contact(data: ContactInput, today: dt.date) -> dict[str, Any]:
     raised = _text(data.raised)
     if data.raise_case and not raised:
         add("raised", "raised_required", "转为诉求时请填写企业反映的问题或需求")
+    location = clean_location(data.latitude, data.longitude, data.location_accuracy, data.place, add)
+    photos: list[CheckedFile] = []
+    try:
+        photos = check_photos(data.photos)
+    except ValidationFailed as exc:
+        add("photos", exc.code, exc.message)
     if fields:
         first = next(iter(fields))
         raise ValidationFailed(
@@ -88,7 +102,8 @@ def _clean_contact(data: ContactInput, today: dt.date) -> dict[str, Any]:
             details={"fields": fields, "codes": codes},
         )
     assert contact_on is not None
-    return {"kind": kind, "contact_on": contact_on, "summary": summary, "raised": raised}
+    clean = {"kind": kind, "contact_on": contact_on, "summary": summary, "raised": raised, **location}
+    return clean, photos
 
 
 def _duplicate(officer_id: int, enterprise_id: int, kind: str, day: dt.date) -> Conflict:
@@ -163,6 +178,7 @@ def _contact_after(contact: Contact) -> dict[str, Any]:
         **snapshot(contact, exclude=("summary", "raised", "policies_delivered", "services_delivered")),
         "enterprise_name": contact.enterprise.name,
         "ticket_number": contact.ticket.number if contact.ticket_id and contact.ticket else "",
+        "photos": [p.original_name for p in contact.photos.all()],
     }
 
 
@@ -182,7 +198,7 @@ def do_log_contact(*, acting_user: User, data: ContactInput, now: dt.datetime | 
         enterprise_pk = int(data.enterprise_id or 0)
     except (TypeError, ValueError) as exc:
         raise NotFound() from exc
-    clean = _clean_contact(data, _today(now))
+    clean, photos = _clean_contact(data, _today(now))
     day = clean["contact_on"]
     spans = list(Assignment.objects.filter(officer_id=acting_user.pk, enterprise_id=enterprise_pk))
     if not spans:
@@ -214,6 +230,7 @@ def do_log_contact(*, acting_user: User, data: ContactInput, now: dt.datetime | 
                 else Verification.NOT_REQUIRED,
                 **clean,
             )
+            store_photos(contact, photos, uploaded_by=acting_user)
             if data.raise_case:
                 _raise_case(acting_user, contact, data.case_title, data.category_id, now)
                 contact.save(update_fields=["ticket"])
@@ -237,7 +254,7 @@ def do_log_leader_visit(*, acting_user: User, data: ContactInput, now: dt.dateti
     now = now or timezone.now()
     enterprise = access_enterprise(acting_user, data.enterprise_id or 0)
     data.kind = ContactKind.VISIT
-    clean = _clean_contact(data, _today(now))
+    clean, photos = _clean_contact(data, _today(now))
     leader_name = _text(data.leader_name)[:50]
     if not leader_name:
         raise ValidationFailed("请填写走访领导姓名", code="leader_required", details={"field": "leader_name"})
@@ -265,6 +282,7 @@ def do_log_leader_visit(*, acting_user: User, data: ContactInput, now: dt.dateti
                 verification=Verification.PENDING,
                 **clean,
             )
+            store_photos(contact, photos, uploaded_by=acting_user)
             if data.raise_case:
                 _raise_case(acting_user, contact, data.case_title, data.category_id, now)
                 contact.save(update_fields=["ticket"])
@@ -308,5 +326,39 @@ def do_raise_case(
             "ticket": contact.ticket_id,
             "ticket_number": contact.ticket.number if contact.ticket else "",
         },
+    )
+    return contact
+
+
+@durable_action
+def do_add_contact_photos(
+    *,
+    acting_user: User,
+    contact_id: int | str,
+    photos: list[Any],
+    version: Any = None,
+    now: dt.datetime | None = None,
+) -> Contact:
+    """Add photos to a contact already logged (拍照留证 after the fact, or from a client that sends
+    the record and its photos separately); only the person who logged it, within the per-contact
+    limit."""
+    found = access_contact(acting_user, contact_id)
+    if found.officer_id != acting_user.pk:
+        raise PermissionDenied("只有登记该联系记录的人可以上传照片")
+    contact = kit.lock(Contact.objects.select_related("enterprise", "officer"), found.pk)
+    kit.check_version(contact, version)
+    if not [p for p in photos or () if p is not None]:
+        raise ValidationFailed("请选择要上传的照片", code="photos_required", details={"field": "photos"})
+    try:
+        checked = check_photos(photos, already=contact.photos.count())
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, code=exc.code, details={"field": "photos"}) from exc
+    stored = store_photos(contact, checked, uploaded_by=acting_user)
+    kit.save_change(contact, [])
+    record(
+        "network.contact_photos",
+        actor=acting_user,
+        obj=contact,
+        after={"photos": [p.original_name for p in stored], "count": contact.photos.count()},
     )
     return contact

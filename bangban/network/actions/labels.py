@@ -17,4 +17,5 @@ ACTION_LABELS = {
     "network.liaison_registry_sync": "同步工作联络员至企业库",
     "network.officer_rate": "评价帮办专员",
     "network.compliance_export": "导出联系走访达标情况",
+    "network.contact_photos": "补充走访照片",
 }

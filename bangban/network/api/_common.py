@@ -6,6 +6,9 @@ from bangban.core.answers import Router
 from bangban.core.errors import Conflict, FileRejected, InvalidTransition
 from bangban.core.xlsx import UPLOAD_REFUSALS
 
+from ..evidence import LOCATION_ERRORS
+from ..evidence import PHOTO_ERRORS as PHOTO_CODES
+
 router = Router(tags=["帮办服务网络"])
 
 # The codes the network actions answer, by the operations that can meet them.
@@ -24,6 +27,7 @@ IMPORT_ERRORS = [
     (409, "batch_already_applied"), (409, "batch_cancelled"),
 ]  # fmt: skip
 CONTACT_ERRORS = [
+    *LOCATION_ERRORS, *PHOTO_CODES,
     *("comment_required", "contact_in_future", "contact_outside_assignment", "delivered_required",
       "dispute_reason_required", "enterprise_not_assigned", "enterprise_not_found", "invalid_decision",
       "leader_required", "raised_required", "region_invalid", "validation_error"),
@@ -31,3 +35,4 @@ CONTACT_ERRORS = [
     InvalidTransition,
     *((409, c) for c in ("duplicate_contact", "already_raised", "already_verified", "not_a_visit")),
 ]  # fmt: skip
+PHOTO_ERRORS = [*PHOTO_CODES, "photos_required", "validation_error", Conflict]

@@ -6,7 +6,8 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Schema, Status
+from django.urls import reverse
+from ninja import Field, File, Query, Schema, Status, UploadedFile
 
 from bangban.core.answers import answers
 from bangban.core.http import AuthedHttpRequest
@@ -14,8 +15,17 @@ from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import actions, queries
 from ..access import access_contact
-from ..models import Contact
-from ._common import CONTACT_ERRORS, router
+from ..models import Contact, ContactPhoto
+from ._common import CONTACT_ERRORS, PHOTO_ERRORS, router
+
+
+class ContactPhotoOut(Schema):
+    id: int = Field(description="照片ID")
+    name: str = Field(description="原文件名")
+    content_type: str = Field(description="类型：image/jpeg、image/png、image/webp、image/heic")
+    size: int = Field(description="大小（字节）")
+    url: str = Field(description="查看地址（须登录且有权查看该记录，否则 404）")
+    uploaded_at: dt.datetime = Field(description="上传时间")
 
 
 class ContactOut(Schema):
@@ -40,6 +50,11 @@ class ContactOut(Schema):
     )
     verification_note: str = Field(description="核验意见")
     verified_at: dt.datetime | None = Field(description="核验时间")
+    photos: list[ContactPhotoOut] = Field(description="现场照片")
+    latitude: float | None = Field(description="纬度（手机定位，选填）")
+    longitude: float | None = Field(description="经度（手机定位，选填）")
+    location_accuracy: int | None = Field(description="定位精度（米）")
+    place: str = Field(description="地点")
     version: int = Field(description="版本号；核验或转为诉求时原样提交")
 
 
@@ -60,6 +75,10 @@ class ContactIn(Schema):
     raise_case: bool = Field(False, description="是否将反映的需求转为诉求（同一步完成）")
     case_title: str = Field("", description="诉求标题（不填自动生成）")
     category_id: int | None = Field(None, description="诉求分类ID（选填）")
+    latitude: float | None = Field(None, description="纬度，-90～90（与经度同时提供）")
+    longitude: float | None = Field(None, description="经度，-180～180（与纬度同时提供）")
+    location_accuracy: int | None = Field(None, description="定位精度（米），0～100000")
+    place: str = Field("", description="地点（文字，最多200字）")
 
 
 class LeaderVisitIn(Schema):
@@ -73,6 +92,10 @@ class LeaderVisitIn(Schema):
     raised: str = Field("", description="发现的问题")
     raise_case: bool = Field(False, description="是否将发现的问题转为诉求")
     case_title: str = Field("", description="诉求标题")
+    latitude: float | None = Field(None, description="纬度，-90～90（与经度同时提供）")
+    longitude: float | None = Field(None, description="经度，-180～180（与纬度同时提供）")
+    location_accuracy: int | None = Field(None, description="定位精度（米），0～100000")
+    place: str = Field("", description="地点（文字，最多200字）")
 
 
 class RaiseCaseIn(Schema):
@@ -108,7 +131,23 @@ def contact_out(c: Contact) -> dict[str, Any]:
         "verification": c.verification,
         "verification_note": c.verification_note,
         "verified_at": c.verified_at,
+        "photos": [photo_out(c, p) for p in c.photos.all()],
+        "latitude": float(c.latitude) if c.latitude is not None else None,
+        "longitude": float(c.longitude) if c.longitude is not None else None,
+        "location_accuracy": c.location_accuracy,
+        "place": c.place,
         "version": c.version,
+    }
+
+
+def photo_out(c: Contact, p: ContactPhoto) -> dict[str, Any]:
+    return {
+        "id": p.pk,
+        "name": p.original_name,
+        "content_type": p.content_type,
+        "size": p.size,
+        "url": reverse("network:contact_photo", args=[c.pk, p.pk]),
+        "uploaded_at": p.uploaded_at,
     }
 
 
@@ -129,7 +168,8 @@ def get_contact(request: HttpRequest, contact_id: int) -> Any:
     summary="登记联系/走访",
     description="帮办专员登记挂钩企业的联系或上门走访；raise_case=true 时企业反映的需求同时转为诉求。"
     "未挂钩该企业：400 enterprise_not_assigned；日期晚于今天：400 contact_in_future；"
-    "同一专员、企业、方式、日期重复：409 duplicate_contact。",
+    "同一专员、企业、方式、日期重复：409 duplicate_contact。位置选填：纬度 -90～90、经度 -180～180（须同时提供），"
+    "超出范围 400 latitude_invalid / longitude_invalid。现场照片另用 POST /contacts/{id}/photos 上传。",
 )
 def create_contact(request: AuthedHttpRequest, payload: ContactIn) -> Any:
     contact = actions.do_log_contact(
@@ -143,6 +183,10 @@ def create_contact(request: AuthedHttpRequest, payload: ContactIn) -> Any:
             raise_case=payload.raise_case,
             case_title=payload.case_title,
             category_id=payload.category_id,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+            location_accuracy=payload.location_accuracy,
+            place=payload.place,
         ),
     )
     return Status(201, contact_out(access_contact(request.user, contact.pk)))
@@ -167,6 +211,10 @@ def create_leader_visit(request: AuthedHttpRequest, payload: LeaderVisitIn) -> A
             leader_title=payload.leader_title,
             policies_delivered=payload.policies_delivered,
             services_delivered=payload.services_delivered,
+            latitude=payload.latitude,
+            longitude=payload.longitude,
+            location_accuracy=payload.location_accuracy,
+            place=payload.place,
         ),
     )
     return Status(201, contact_out(access_contact(request.user, contact.pk)))
@@ -202,3 +250,17 @@ def verify_contact(request: AuthedHttpRequest, contact_id: int, payload: Network
         version=payload.version,
     )
     return contact_out(access_contact(request.user, contact.pk))
+
+
+@router.post(
+    "/contacts/{contact_id}/photos",
+    response=answers({201: ContactOut}, PHOTO_ERRORS),
+    summary="上传走访现场照片",
+    description="multipart/form-data，字段名 files（可多个）。只有登记该记录的人可以上传。按文件内容识别类型："
+    "照片 JPG/PNG/WebP/HEIC，每张不超过10MB，每条记录最多6张（可在设置中调整）。类型不允许 400 "
+    "attachment_type_not_allowed；扩展名或声明类型与内容不符 400 attachment_type_mismatch；过大 "
+    "attachment_too_large；超过张数 attachment_too_many。",
+)
+def add_contact_photos(request: AuthedHttpRequest, contact_id: int, files: File[list[UploadedFile]]) -> Any:
+    contact = actions.do_add_contact_photos(acting_user=request.user, contact_id=contact_id, photos=files)
+    return Status(201, contact_out(access_contact(request.user, contact.pk)))

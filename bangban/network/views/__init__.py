@@ -15,7 +15,14 @@ from .assignments import (
 )
 from .bulk_import import import_apply, import_cancel, import_preview, import_template, import_upload
 from .compliance import MONTH_HEADERS, compliance, compliance_export, verification_results
-from .contacts import contact_create, contact_detail, contact_list, leader_visit_create, mine
+from .contacts import (
+    contact_create,
+    contact_detail,
+    contact_list,
+    contact_photo,
+    leader_visit_create,
+    mine,
+)
 from .enterprise import contact_url, enterprise_page, verify_link
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "contact_create",
     "contact_detail",
     "contact_list",
+    "contact_photo",
     "contact_url",
     "coverage",
     "enterprise_history",

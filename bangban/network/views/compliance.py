@@ -156,7 +156,8 @@ def verification_results(request: AuthedHttpRequest) -> HttpResponse:
     disputed = (
         queries.visits_in(user, quarter)
         .filter(verification=Verification.DISPUTED)
-        .select_related("officer", "enterprise")
+        .select_related("officer", "enterprise", "ticket")
+        .prefetch_related("photos")
         .order_by("-contact_on")
     )
     result = paginate(request, disputed)

@@ -6,20 +6,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound, PermissionDenied
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
+from bangban.core.security import allow_features
 from bangban.core.views import page_errors
+from bangban.core.xlsx import human_size, limit_upload_size, max_upload_bytes, upload_was_too_large
 from bangban.tickets.models import Category
 
 from .. import actions, queries
 from ..access import access_contact, can_record_leader_visit, is_officer
-from ..models import Assignment, ContactKind, Verification
+from ..evidence import INLINE_TYPES, PHOTO_ACCEPT, photo_limits
+from ..models import Assignment, ContactKind, ContactPhoto, Verification
 from ..rules import Quarter
 from ._common import _resolve_enterprise_field, field_errors
 
@@ -53,7 +56,30 @@ def _contact_input(request: HttpRequest) -> actions.ContactInput:
         leader_title=post.get("leader_title", ""),
         policies_delivered=post.get("policies_delivered", ""),
         services_delivered=post.get("services_delivered", ""),
+        photos=request.FILES.getlist("photos"),
+        latitude=post.get("latitude", ""),
+        longitude=post.get("longitude", ""),
+        location_accuracy=post.get("location_accuracy", ""),
+        place=post.get("place", ""),
     )
+
+
+LOCATION_FIELDS = ("latitude", "longitude", "location_accuracy", "place")
+
+
+def _evidence_context() -> dict[str, Any]:
+    limits = photo_limits()
+    return {
+        "photo_accept": PHOTO_ACCEPT,
+        "photo_max_files": limits["files"],
+        "photo_max": human_size(limits["bytes"]),
+    }
+
+
+def _too_large(request: HttpRequest) -> dict[str, str]:
+    if request.method == "POST" and upload_was_too_large(request):
+        return {"photos": f"上传的照片合计超过 {human_size(max_upload_bytes())}，请减少照片数量后重试"}
+    return {}
 
 
 def _categories() -> list[Any]:
@@ -62,6 +88,8 @@ def _categories() -> list[Any]:
 
 
 @login_required
+@limit_upload_size
+@require_http_methods(["GET", "POST"])
 @page_errors
 def contact_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -81,10 +109,11 @@ def contact_create(request: AuthedHttpRequest) -> HttpResponse:
         "raise_case": request.POST.get("raise_case", ""),
         "case_title": request.POST.get("case_title", ""),
         "category": request.POST.get("category", ""),
+        **{name: request.POST.get(name, "") for name in LOCATION_FIELDS},
     }
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
+    errors: dict[str, str] = _too_large(request)
+    status = 400 if errors else 200
+    if request.method == "POST" and not errors:
         try:
             contact = actions.do_log_contact(acting_user=user, data=_contact_input(request))
         except REFUSALS:
@@ -101,7 +130,7 @@ def contact_create(request: AuthedHttpRequest) -> HttpResponse:
                 text += f"，企业反映的问题已转为诉求 {contact.ticket.number}"
             messages.success(request, text)
             return redirect("network:contact_detail", pk=contact.pk)
-    return render(
+    page = render(
         request,
         "network/contact_form.html",
         {
@@ -110,12 +139,16 @@ def contact_create(request: AuthedHttpRequest) -> HttpResponse:
             "assigned": assigned,
             "kinds": ContactKind.choices,
             "categories": _categories(),
+            **_evidence_context(),
         },
         status=status,
     )
+    return allow_features(page, "geolocation")
 
 
 @login_required
+@limit_upload_size
+@require_http_methods(["GET", "POST"])
 @page_errors
 def leader_visit_create(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
@@ -132,13 +165,14 @@ def leader_visit_create(request: AuthedHttpRequest) -> HttpResponse:
             "raised",
             "raise_case",
             "case_title",
+            *LOCATION_FIELDS,
         )
     }
     values["enterprise"] = request.POST.get("enterprise", request.GET.get("enterprise", ""))
     values["contact_on"] = request.POST.get("contact_on", timezone.localdate().isoformat())
-    errors: dict[str, str] = {}
-    status = 200
-    if request.method == "POST":
+    errors: dict[str, str] = _too_large(request)
+    status = 400 if errors else 200
+    if request.method == "POST" and not errors:
         data = _contact_input(request)
         data.enterprise_id = (
             _resolve_enterprise_field(user, values["enterprise"]) if values["enterprise"] else None
@@ -159,9 +193,13 @@ def leader_visit_create(request: AuthedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"已登记领导走访：{contact.enterprise.name}")
             return redirect("network:contact_detail", pk=contact.pk)
-    return render(
-        request, "network/leader_visit_form.html", {"values": values, "errors": errors}, status=status
+    page = render(
+        request,
+        "network/leader_visit_form.html",
+        {"values": values, "errors": errors, **_evidence_context()},
+        status=status,
     )
+    return allow_features(page, "geolocation")
 
 
 @login_required
@@ -237,6 +275,28 @@ def contact_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
             "can_verify": contact.verification == Verification.PENDING
             and actions.is_liaison(user, contact.enterprise_id),
             "categories": _categories() if contact.ticket_id is None else [],
+            "photos": list(contact.photos.all()),
         },
         status=status,
     )
+
+
+@login_required
+@require_GET
+@page_errors
+def contact_photo(request: AuthedHttpRequest, pk: int, photo_id: int) -> FileResponse:
+    """A photo of a visit, to whoever may see the visit (anyone else: 404)."""
+    contact = access_contact(request.user, pk)
+    photo = ContactPhoto.objects.filter(contact=contact, pk=photo_id).first()
+    if photo is None:
+        raise NotFound()
+    try:
+        handle = photo.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise NotFound("照片文件已不存在") from exc
+    inline = photo.content_type in INLINE_TYPES
+    response = FileResponse(handle, as_attachment=not inline, filename=photo.original_name)
+    response["Content-Type"] = photo.content_type or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -29,13 +29,15 @@ def do_intake_hotline(
     connected_name: str = "",
     outcome_text: str = "",
     resolved: bool = False,
+    result: str = "",
     attachments: Sequence[Any] = (),
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> IntakeResult:
     """12345 营商环境专席 (R6.1), 首接负责: 直接答复 closes the case on the spot; 三方连线 and 在线转接
     are recorded with the unit connected and the outcome (solved → closed on the spot, not solved
-    → a work order waiting for dispatch); 转派工单 waits for dispatch."""
+    → a work order waiting for dispatch); 转派工单 waits for dispatch. `result`: the 办理结果 of a
+    case closed on the spot (default 解释说明 for a direct answer, 已解决 for a solved connection)."""
     handling = hotline_handling(
         outcome=outcome,
         answer=answer,
@@ -43,6 +45,7 @@ def do_intake_hotline(
         connected_name=connected_name,
         outcome_text=outcome_text,
         resolved=resolved,
+        result=result,
     )
     return do_intake(
         POLICIES["hotline"],
@@ -82,12 +85,14 @@ def do_intake_window_counter(
     data: IntakeInput,
     on_spot: bool,
     answer: str = "",
+    result: str = "",
     attachments: Sequence[Any] = (),
     idempotency_key: str | None = None,
     now: dt.datetime | None = None,
 ) -> IntakeResult:
     """ "办不成事" window at the counter: staff file for the visitor. 即知即办 (`on_spot`) closes the
-    case with the answer given; otherwise it is complex and waits for dispatch (5 working days)."""
+    case with the answer given and its 办理结果 (`result`, default 已解决); otherwise it is complex
+    and waits for dispatch (5 working days)."""
     return do_intake(
         POLICIES["window_counter"],
         acting_user,
@@ -95,7 +100,7 @@ def do_intake_window_counter(
         now=now or timezone.now(),
         attachments=attachments,
         idempotency_key=idempotency_key,
-        handling=counter_handling(on_spot=on_spot, answer=answer),
+        handling=counter_handling(on_spot=on_spot, answer=answer, result=result),
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from bangban.org.models import Unit
 
 from ..actions import do_close_on_spot
-from ..models import HotlineOutcome, Ticket, Urgency
+from ..models import ContactMethod, HotlineOutcome, ReplyResult, Ticket, Urgency
 from ._common import ANSWER_MAX, FieldErrors, text
 
 
@@ -27,6 +27,20 @@ class Handling:
     on_spot: str | None = None
     hotline_outcome: str = ""
     urgency: str = ""  # the urgency the handling decides, when it does
+    # The 办理结果 of the reply that closes the case on the spot, and how the enterprise was reached.
+    result: str = ""
+    contact_method: str = ""
+
+
+RESULT_CHOICES = ReplyResult.choices
+
+
+def _result(errors: FieldErrors, value: str, default: str, field: str) -> str:
+    """The 办理结果 the staff member picked for an answer given on the spot (empty: `default`)."""
+    chosen = text(value) or default
+    if chosen not in ReplyResult.values:
+        errors.add(field, "result_invalid", "办理结果无效，应为已解决、部分解决或解释说明")
+    return chosen
 
 
 def hotline_handling(
@@ -37,10 +51,13 @@ def hotline_handling(
     connected_name: str = "",
     outcome_text: str = "",
     resolved: bool = False,
+    result: str = "",
 ) -> Handling:
     """直接答复 closes the case on the spot; 三方连线 and 在线转接 are recorded with the unit
     connected and the outcome (solved → closed on the spot, not solved → a work order waiting for
-    dispatch); 转派工单 waits for dispatch."""
+    dispatch); 转派工单 waits for dispatch. A case closed on the spot gets the 办理结果 the agent
+    picked (`result`; default 解释说明 for a direct answer, 已解决 for a solved connection) and the
+    call as its contact record (电话, the caller)."""
     errors = FieldErrors()
     if outcome not in HotlineOutcome.values:
         errors.add("outcome", "invalid_outcome", "请选择首接处理方式")
@@ -78,31 +95,64 @@ def hotline_handling(
         if resolved:
             label = HotlineOutcome(outcome).label
             on_spot = f"{label}（{name}）：{outcome_text}"
-    return Handling(errors=errors, event_data=event_data, on_spot=on_spot, hotline_outcome=outcome)
+    chosen = ""
+    if on_spot is not None:
+        direct = outcome == HotlineOutcome.DIRECT_ANSWER
+        default = ReplyResult.EXPLAINED if direct else ReplyResult.RESOLVED
+        chosen = _result(errors, result, default, "answer_result" if direct else "connected_result")
+        event_data["result"] = chosen
+    return Handling(
+        errors=errors,
+        event_data=event_data,
+        on_spot=on_spot,
+        hotline_outcome=outcome,
+        result=chosen,
+        contact_method=ContactMethod.PHONE if on_spot is not None else "",
+    )
 
 
-def counter_handling(*, on_spot: bool, answer: str = "") -> Handling:
-    """即知即办 (`on_spot`) closes the case with the answer given (一般); otherwise it is complex
+def counter_handling(*, on_spot: bool, answer: str = "", result: str = "") -> Handling:
+    """即知即办 (`on_spot`) closes the case with the answer given (一般) and the 办理结果 picked
+    (default 已解决; the visitor at the counter is the contact, 当面); otherwise it is complex
     (复杂, 5 working days) and waits for dispatch."""
     errors = FieldErrors()
     answer = text(answer)
+    chosen = ""
     if on_spot:
         if not answer:
             errors.add("answer", "answer_required", "即知即办须填写当场答复的内容")
         elif len(answer) > ANSWER_MAX:
             errors.add("answer", "answer_too_long", f"答复内容不能超过 {ANSWER_MAX} 个字")
+        chosen = _result(errors, result, ReplyResult.RESOLVED, "answer_result")
     return Handling(
         errors=errors,
-        event_data={"handling": "on_spot" if on_spot else "refer"},
+        event_data={"handling": "on_spot" if on_spot else "refer", **({"result": chosen} if on_spot else {})},
         on_spot=answer if on_spot else None,
         urgency=Urgency.GENERAL if on_spot else Urgency.COMPLEX,
+        result=chosen,
+        contact_method=ContactMethod.IN_PERSON if on_spot else "",
     )
 
 
-def close_on_spot(ticket: Ticket, actor: Any, answer: str, now: dt.datetime) -> None:
+def close_on_spot(
+    ticket: Ticket,
+    actor: Any,
+    answer: str,
+    now: dt.datetime,
+    *,
+    result: str = "",
+    contact_method: str = "",
+) -> None:
     """Close a case solved during intake through the lifecycle's own action (the answer becomes an
-    approved reply and a PUBLIC event; the enterprise is told)."""
-    closed = do_close_on_spot.inner(acting_user=actor, ticket_id=ticket.pk, answer=answer, now=now)
+    approved reply with its 办理结果 and contact record, and a PUBLIC event; the enterprise is told)."""
+    closed = do_close_on_spot.inner(
+        acting_user=actor,
+        ticket_id=ticket.pk,
+        answer=answer,
+        result=result,
+        contact_method=contact_method,
+        now=now,
+    )
     for name in (
         "status",
         "replied_at",

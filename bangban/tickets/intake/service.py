@@ -122,6 +122,8 @@ def do_intake(
         hotline_outcome=handling.hotline_outcome if handling else "",
         event_data=event_data,
         on_spot=on_spot,
+        spot_result=handling.result if handling else "",
+        spot_contact=handling.contact_method if handling else "",
     )
 
 
@@ -153,6 +155,8 @@ def _create_once(
     hotline_outcome: str = "",
     event_data: dict[str, Any] | None = None,
     on_spot: str | None = None,
+    spot_result: str = "",
+    spot_contact: str = "",
 ) -> IntakeResult:
     digest = content_hash(channel, clean)
     actor = acting_user if getattr(acting_user, "pk", None) else None
@@ -194,7 +198,14 @@ def _create_once(
             )
         )
         if on_spot is not None:
-            close_on_spot(ticket, actor, on_spot, now)
+            close_on_spot(
+                ticket,
+                actor,
+                on_spot,
+                now,
+                result=spot_result,
+                contact_method=spot_contact,
+            )
     return IntakeResult(
         ticket=ticket, duplicate_of=found[0] if found else None, similarity=found[1] if found else None
     )

@@ -153,3 +153,71 @@ def test_the_same_form_submitted_twice_makes_one_case(cases, login):
     second = client.post(URL, _form(idempotency_key="form-1"))
     assert first["Location"] == second["Location"]
     assert Ticket.objects.count() == 1
+
+
+def test_the_connected_unit_is_picked_with_the_unit_picker(cases, login):
+    client = login(cases.hotline_agent)
+    page = client.get(URL).content.decode()
+    assert 'data-testid="unit-picker-id_connected_unit"' in page and 'name="connected_unit"' in page
+    assert "<select" not in page.split('data-testid="field-connected-unit"', 1)[1].split("</div>", 1)[0]
+    unit = cases.world.approval_bureau
+    response = client.post(
+        URL,
+        _form(outcome="transfer", connected_unit=str(unit.pk), outcome_text="对方答应三个工作日内回电。"),
+    )
+    assert response.status_code == 302
+    data = TicketEvent.objects.get(kind="intake").data or {}
+    assert data["connected_unit"] == unit.pk and data["connected_name"] == unit.name
+
+
+def test_an_unknown_connected_unit_is_refused_and_the_pick_is_kept(cases, login):
+    client = login(cases.hotline_agent)
+    for value in ("999999", "不是编号"):
+        response = client.post(
+            URL, _form(outcome="three_way_call", connected_unit=value, outcome_text="已连线。")
+        )
+        assert response.status_code == 400
+        assert "所选单位不存在或已停用" in response.content.decode()
+    assert Ticket.objects.count() == 0
+    # A valid pick survives another field's error as a chip of the picker.
+    unit = cases.world.approval_bureau
+    response = client.post(URL, _form(outcome="transfer", connected_unit=str(unit.pk), outcome_text=""))
+    assert response.status_code == 400
+    assert f'data-chip="{unit.pk}"' in response.content.decode()
+
+
+def test_a_direct_answer_records_its_result_and_the_call(cases, login):
+    client = login(cases.hotline_agent)
+    page = client.get(URL).content.decode()
+    # A direct answer to a question is an explanation unless the agent says otherwise.
+    assert 'id="answer_result-explained" value="explained" checked' in page
+    assert 'id="connected_result-resolved" value="resolved" checked' in page
+    response = client.post(URL, _form(outcome="direct_answer", answer="可通过一网通办平台一次办结。"))
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    reply = Reply.objects.get(ticket=ticket)
+    assert reply.result == "explained" and reply.contact_method == "phone"
+    assert reply.contact_person == "王先生" and reply.contacted_at is not None
+    assert (TicketEvent.objects.get(ticket=ticket, kind="intake").data or {})["result"] == "explained"
+    # The case page shows it like any other reply's (the follow-up reads it there).
+    staff_page = login(cases.dispatcher).get(f"/cases/{ticket.pk}/").content.decode()
+    assert 'data-testid="reply-result">解释说明<' in staff_page
+    picked = client.post(
+        URL, _form(title="咨询退税", outcome="direct_answer", answer="已当场办理。", answer_result="resolved")
+    )
+    assert picked.status_code == 302
+    assert Reply.objects.order_by("-id")[0].result == "resolved"
+
+
+def test_a_solved_connection_is_resolved_and_a_bad_result_is_refused(cases, login):
+    client = login(cases.hotline_agent)
+    unit = cases.world.approval_bureau
+    bad = client.post(URL, _form(outcome="direct_answer", answer="已答复。", answer_result="closed"))
+    assert bad.status_code == 400 and "办理结果无效，应为已解决、部分解决或解释说明" in bad.content.decode()
+    assert Ticket.objects.count() == 0
+    response = client.post(
+        URL,
+        _form(outcome="transfer", connected_unit=str(unit.pk), outcome_text="当场解决。", resolved="1"),
+    )
+    assert response.status_code == 302
+    assert Reply.objects.get().result == "resolved"

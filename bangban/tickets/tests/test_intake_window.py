@@ -110,3 +110,22 @@ def test_counter_cannot_file_for_an_enterprise_out_of_scope(cases, login):
 def test_a_handler_may_file_at_the_counter_too(cases, login):
     assert login(cases.handler_shuyang).post(COUNTER, _counter()).status_code == 302
     assert Ticket.objects.get().created_by == cases.handler_shuyang
+
+
+def test_an_answer_at_the_counter_records_its_result_for_the_follow_up(cases, login):
+    from bangban.tickets.models import Reply
+
+    filers = make_filers(cases)
+    client = login(filers.site_staff)
+    form = client.get(COUNTER).content.decode()
+    assert 'name="answer_result"' in form and 'id="answer_result-resolved" value="resolved" checked' in form
+    bad = client.post(COUNTER, _counter(answer_result="done"))
+    assert bad.status_code == 400 and "办理结果无效，应为已解决、部分解决或解释说明" in bad.content.decode()
+    assert not Ticket.objects.exists()
+    # Nothing picked: 已解决; the visitor at the counter is the contact (当面).
+    assert client.post(COUNTER, _counter(enterprise=str(cases.ent_shuyang.pk))).status_code == 302
+    reply = Reply.objects.get()
+    assert reply.result == "resolved" and reply.contact_method == "in_person"
+    assert reply.contact_person == "李女士" and reply.contacted_at is not None
+    assert client.post(COUNTER, _counter(title="另一件咨询", answer_result="explained")).status_code == 302
+    assert Reply.objects.order_by("-id")[0].result == "explained"

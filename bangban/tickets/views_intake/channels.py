@@ -19,12 +19,12 @@ from bangban.core.views import page_errors
 from bangban.core.xlsx import limit_upload_size
 from bangban.enterprises.access import visible_enterprises
 from bangban.knowledge import access as knowledge_access
-from bangban.org.models import Unit
+from bangban.org.queries import picked_units
 
 from .. import intake
 from ..access import access_ticket
 from ..forms_intake import CounterForm, HotlineForm, PortalForm, WindowOnlineForm
-from ..models import Attachment, Channel, HotlineOutcome, Ticket
+from ..models import Attachment, Channel, HotlineOutcome, ReplyResult, Ticket
 from ._common import _base_context, _done, _render_form, _staff_context, _uploads
 
 SESSION_PHONE = "bb_mayor_phone"
@@ -151,10 +151,16 @@ def intake_hotline(request: AuthedHttpRequest) -> HttpResponse:
                 data=form.to_input(),
                 outcome=d.get("outcome") or "",
                 answer=d.get("answer", ""),
-                connected_unit_id=_positive(d.get("connected_unit")),
+                connected_unit_id=_picked_unit(d.get("connected_unit")),
                 connected_name=d.get("connected_name", ""),
                 outcome_text=d.get("outcome_text", ""),
                 resolved=bool(d.get("resolved")),
+                result=d.get(
+                    "answer_result"
+                    if d.get("outcome") == HotlineOutcome.DIRECT_ANSWER
+                    else "connected_result"
+                )
+                or "",
                 attachments=_uploads(request),
                 idempotency_key=d.get("idempotency_key"),
             )
@@ -162,7 +168,6 @@ def intake_hotline(request: AuthedHttpRequest) -> HttpResponse:
             form.apply_error(exc)
         else:
             return _done(request, result)
-    units = Unit.objects.filter(is_active=True).select_related("region").only("id", "name", "region__path")
     return _render_form(
         request,
         "tickets/intake_hotline.html",
@@ -170,7 +175,8 @@ def intake_hotline(request: AuthedHttpRequest) -> HttpResponse:
             request,
             form,
             outcomes=HotlineOutcome.choices,
-            units=units.order_by("region__path", "name"),
+            connected_selected=picked_units([request.POST.get("connected_unit", "")]),
+            results=ReplyResult.choices,
             knowledge_lookup=knowledge_access.is_reader(request.user),
         ),
         status=400 if form.errors else 200,
@@ -180,6 +186,15 @@ def intake_hotline(request: AuthedHttpRequest) -> HttpResponse:
 def _positive(value: Any) -> int | None:
     text = str(value or "").strip()
     return int(text) if text.isdigit() and int(text) > 0 else None
+
+
+def _picked_unit(value: Any) -> int | None:
+    """The unit picker's value: empty is none; anything that is not a unit id is sent on as an id
+    no unit has, so it is refused as an unknown unit rather than silently dropped."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    return _positive(text) or -1
 
 
 # --- "办不成事" window --------------------------------------------------------------------------
@@ -226,6 +241,7 @@ def intake_counter(request: AuthedHttpRequest) -> HttpResponse:
                 data=form.to_input(),
                 on_spot=d.get("handling") == "on_spot",
                 answer=d.get("answer", ""),
+                result=d.get("answer_result", ""),
                 attachments=_uploads(request),
                 idempotency_key=d.get("idempotency_key"),
             )
@@ -236,7 +252,7 @@ def intake_counter(request: AuthedHttpRequest) -> HttpResponse:
     return _render_form(
         request,
         "tickets/intake_counter.html",
-        _staff_context(request, form),
+        _staff_context(request, form, results=ReplyResult.choices),
         status=400 if form.errors else 200,
     )
 
