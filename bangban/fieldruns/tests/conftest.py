@@ -82,8 +82,9 @@ def booked(client: Any, **overrides: Any) -> dict[str, Any]:
     return response.json()
 
 
-def recorded(client: Any, **overrides: Any) -> dict[str, Any]:
-    run = booked(client)
+def recorded(client: Any, book: dict[str, Any] | None = None, **overrides: Any) -> dict[str, Any]:
+    """A run booked (with `book` changed in the booking) and recorded (with `overrides`)."""
+    run = booked(client, **(book or {}))
     response = client.post(
         f"{API}/runs/{run['id']}/record", record_body(**overrides), content_type="application/json"
     )
