@@ -240,3 +240,28 @@ def test_the_list_flags_runs_with_overdue_items(cast, login):
         assert client.get(f"{API}/runs/{run['id']}").json()["items"][0]["overdue"] is True
     assert client.get(f"{API}/runs?year=20x6").json()["code"] == "invalid_year"
     assert client.get(f"{API}/runs?status=nope").json()["code"] == "invalid_status"
+
+
+def test_odd_input_is_refused_or_taken_never_a_server_error(cast, login):
+    client = login(cast.head)
+    run = recorded(client)
+    finding = run["findings"][0]["id"]
+    bodies = [
+        (f"{API}/runs", book_body(planned_on="9999-12-31", service="办" * 121)),
+        (f"{API}/runs", book_body(planned_on="not-a-date")),
+        (f"{API}/runs/{run['id']}/items", item_body(finding, 10**15, deadline="9999-12-31")),
+        (f"{API}/runs/{run['id']}/items", item_body(finding, cast.world.shuyang_gov.pk, workdays=-3)),
+        (f"{API}/runs/{run['id']}/items", {"finding_id": "x"}),
+        (f"{API}/runs/{10**20}/record", record_body(findings=["问" * 1001])),
+        (f"{API}/items/{10**20}/report", {"change": "x"}),
+        (f"{API}/runs/{run['id']}/cancel", {"reason": "\x00"}),
+    ]
+    for url, body in bodies:
+        answer = client.post(url, body, content_type=J)
+        assert 400 <= answer.status_code < 500 and "code" in answer.json(), (url, answer.content)
+    answer = client.post(
+        f"{API}/runs/{run['id']}/items",
+        item_body(finding, cast.world.shuyang_gov.pk, workdays=None, deadline="2099-12-31"),
+        content_type=J,
+    )
+    assert answer.status_code in (201, 400), answer.content
