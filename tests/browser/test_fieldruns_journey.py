@@ -49,7 +49,8 @@ def test_the_unit_head_runs_a_service_and_closes_the_run_after_rectification(
     page.click("[data-testid=record-submit]")
     assert "请至少记录一个发现的问题" in page.inner_text("[data-testid=error-findings]")
     page.fill("[data-testid=field-findings]", "网上申报要求重复上传身份证")
-    page.click("[data-testid=record-submit]")
+    with page.expect_navigation():
+        page.click("[data-testid=record-submit]")
     assert page.inner_text("[data-testid=run-status]") == "已完成"
     finding = Finding.objects.get()
 
@@ -66,7 +67,8 @@ def test_the_unit_head_runs_a_service_and_closes_the_run_after_rectification(
     # 4. 整改完成 with what changed, then verified; the run is closed.
     page.fill("[data-testid=field-change]", "已对接电子证照库，身份证授权调取")
     page.click("[data-testid=report-item]")
-    page.click("[data-testid=verify-item]")
+    with page.expect_navigation():
+        page.click("[data-testid=verify-item]")
     assert page.inner_text("[data-testid=item-status]") == "已核验销项"
     page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
