@@ -65,7 +65,7 @@ def record_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-def item_body(finding_id: int, owner_unit_id: int, **overrides: Any) -> dict[str, Any]:
+def item_body(finding_id: int, owner_unit_id: int | None, **overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "finding_id": finding_id,
         "owner_unit_id": owner_unit_id,

@@ -170,6 +170,7 @@ def test_a_run_is_closed_only_when_every_problem_is_dealt_with(cast, login):
     answer = client.post(f"{API}/findings/{second['id']}/case", content_type=J)
     assert answer.status_code == 200, answer.content
     case = case_by_id(Run.objects.get().findings.get(seq=2).case_id)
+    assert case is not None
     assert answer.json()["case_number"] == case.number and case.channel == "window"
     assert "刻章窗口无引导标识" in case.content and run["number"] in case.content
     assert (

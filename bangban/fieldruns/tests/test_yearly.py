@@ -44,6 +44,7 @@ def _raw_figures(year: int, today: dt.date) -> dict[str, list[int]]:
     for run in Run.objects.select_related("unit").all():
         if (
             run.status not in (RunStatus.DONE, RunStatus.RECTIFYING, RunStatus.CLOSED)
+            or run.done_on is None
             or run.done_on.year != year
         ):
             continue
@@ -55,7 +56,7 @@ def _raw_figures(year: int, today: dt.date) -> dict[str, list[int]]:
         for i in Item.objects.filter(run=run):
             row[2] += 1
             row[3] += i.status == ItemStatus.VERIFIED
-            row[4] += i.status == ItemStatus.VERIFIED and i.done_on <= i.deadline
+            row[4] += i.status == ItemStatus.VERIFIED and i.done_on is not None and i.done_on <= i.deadline
             row[5] += i.status == ItemStatus.OPEN and i.deadline < today
     return dict(out)
 
