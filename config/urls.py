@@ -29,6 +29,7 @@ urlpatterns: list = [
     path("ratings/", include("bangban.ratings.urls")),
     path("network/", include("bangban.network.urls")),
     path("outreach/", include("bangban.outreach.urls")),
+    path("fieldruns/", include("bangban.fieldruns.urls")),
     path("conduct/", include("bangban.conduct.urls")),
     path("leniency/", include("bangban.leniency.urls")),
     path("inspections/", include("bangban.inspections.urls")),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "bangban.ratings",
     "bangban.network",
     "bangban.outreach",
+    "bangban.fieldruns",
     "bangban.conduct",
     "bangban.leniency",
     "bangban.inspections",

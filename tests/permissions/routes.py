@@ -99,6 +99,15 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("insight/hotspots/tasks/", lambda w, s: {"pk": s.hotspot_task.pk}),
     ("insight/hotspot-tasks/", lambda w, s: {"task_id": s.hotspot_task.pk}),
     ("insight/hotspots/", lambda w, s: {"pk": s.hotspot.pk, "problem_id": s.hotspot.pk}),
+    (
+        "fieldruns/",
+        lambda w, s: {
+            "pk": s.field_run.pk,
+            "run_id": s.field_run.pk,
+            "finding_id": s.field_finding.pk,
+            "item_id": s.field_item.pk,
+        },
+    ),
     ("knowledge/", lambda w, s: {"pk": s.knowledge_entry.pk, "entry_id": s.knowledge_entry.pk}),
     ("leniency/decisions/", lambda w, s: {"pk": s.decision.pk, "decision_id": s.decision.pk}),
     ("leniency/catalogue/import/", lambda w, s: {"pk": s.leniency_import.pk}),

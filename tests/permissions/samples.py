@@ -263,6 +263,21 @@ def _leniency(w: World, s: Samples) -> None:
     )
 
 
+def _fieldruns(w: World, s: Samples) -> None:
+    from bangban.fieldruns.models import Finding, Item, Run
+
+    s.field_run = Run.objects.create(
+        number="PXC2026-00001", unit=w.shuyang_gov, runner=w.admin, planned_on=TODAY, service="企业开办",
+        place="沭阳县政务服务中心", kind="experience", role="applicant", status="rectifying", done_on=TODAY,
+        steps="取号→受理→出照", minutes=60, booked_at=D, recorded_at=D,
+    )  # fmt: skip
+    s.field_finding = Finding.objects.create(run=s.field_run, seq=1, text="重复提交材料")
+    s.field_item = Item.objects.create(
+        run=s.field_run, finding=s.field_finding, owner_unit=w.shuyang_gov, owner_person="刘科长",
+        deadline=TODAY, created_by=w.admin, created_at=D,
+    )  # fmt: skip
+
+
 def _knowledge(w: World, s: Samples) -> None:
     from bangban.knowledge.models import Entry
 
@@ -491,6 +506,7 @@ def build(w: World) -> Samples:
     _network(w, s)
     _conduct(w, s)
     _leniency(w, s)
+    _fieldruns(w, s)
     _knowledge(w, s)
     _inspections(w, s)
     _outreach(w, s)

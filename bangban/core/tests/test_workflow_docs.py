@@ -15,6 +15,7 @@ import pytest
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
+from bangban.fieldruns import workflow as fieldruns
 from bangban.insight import workflow as insight
 from bangban.inspections import workflow as inspections
 from bangban.knowledge import workflow as knowledge
@@ -36,6 +37,7 @@ DOC_OF_APP = {
     "inspections": (inspections.TABLES, "inspections.md"),
     "knowledge": (knowledge.TABLES, "knowledge.md"),
     "insight": (insight.TABLES, "text-intelligence.md"),
+    "fieldruns": (fieldruns.TABLES, "fieldruns.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"
