@@ -1,7 +1,7 @@
 """Demo data of 帮办代办 for `load_demo_city` (idempotent): sites at each level (市 and 市民中心专区,
 宿城区 and 沭阳县, a township and a village of each), a fixed 帮办代办员 for each (`bangdai_*`,
 the demo password, a staff account of the site's service unit), services of every type over this
-month and the last, one rated through its QR link, and at 沭阳县's county site one 代办 in each
+month and the last, one rated through its QR link, and at the city's site one 代办 in each
 state — the one awaiting confirmation belongs to the demo enterprise (`qiye`), who can confirm it.
 Made through the actions (`.inner`, inside the demo city's transaction), so everything is audited.
 Times count back from the `now` passed in; nothing reads today's date."""
@@ -99,15 +99,23 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             now=now,
         )
         sites.append((site, officer))
+    nearby = {
+        site.pk: list(
+            Enterprise.objects.filter(is_active=True, region__path__startswith=site.region.path).order_by(
+                "uscc"
+            )[:6]
+        )
+        for site, _officer in sites
+    }
     records = 0
-    first = None
     for n, (site, officer) in enumerate(sites):
         # Services on working hours of earlier days: this month and the last.
         for k, (kind, matter) in enumerate(MATTERS[: 3 + n % 3]):
             start = timezone.localtime(now).replace(hour=9, minute=0, second=0, microsecond=0) - dt.timedelta(
                 days=2 + 9 * k + n
             )
-            enterprise = enterprises[(n + k) % len(enterprises)] if enterprises and k % 4 != 3 else None
+            local = nearby.get(site.pk, [])
+            enterprise = local[(n + k) % len(local)] if local and k % 4 != 3 else None
             service = actions.do_record_service.inner(
                 acting_user=officer,
                 data=actions.RecordInput(
@@ -118,7 +126,6 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
                 now=now,
             )  # fmt: skip
             records += 1
-            first = first or service
             if k == 0:
                 actions.do_rate_record.inner(
                     acting_user=None, rating_key=service.rating_key, now=now,
@@ -131,10 +138,10 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
 def _errands(
     sites: list[tuple[Site, User]], company: User | None, enterprises: list[Enterprise], now: dt.datetime
 ) -> int:
-    county = next(((s, o) for s, o in sites if s.region.code == "321322"), None)
-    if county is None or not enterprises:
+    city = next(((s, o) for s, o in sites if s.unit_id is not None and s.level == SiteLevel.CITY), None)
+    if city is None or not enterprises:
         return 0
-    site, officer = county
+    site, officer = city
     own = (company.enterprise if company is not None else None) or enterprises[0]
     today = timezone.localdate(now)
     plan = [
