@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bangban.assist import workflow as assist
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
@@ -36,6 +37,7 @@ DOC_OF_APP = {
     "inspections": (inspections.TABLES, "inspections.md"),
     "knowledge": (knowledge.TABLES, "knowledge.md"),
     "insight": (insight.TABLES, "text-intelligence.md"),
+    "assist": (assist.TABLES, "assist.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"
