@@ -26,7 +26,11 @@ def recompute(month: figures.Month) -> dict[int, dict[str, Any]]:
     result = {}
     for site in Site.objects.all():
         services = [r for r in ServiceRecord.objects.filter(site=site) if start <= r.started_at < end]
-        done = [e for e in Errand.objects.filter(site=site, status="done") if start <= e.closed_at < end]
+        done = [
+            e
+            for e in Errand.objects.filter(site=site, status="done")
+            if e.closed_at is not None and start <= e.closed_at < end
+        ]
         ratings = [
             link.rating for link in RecordRating.objects.filter(record__site=site).select_related("rating", "record")
             if start <= link.record.started_at < end and link.rating.voided_at is None
@@ -37,7 +41,7 @@ def recompute(month: figures.Month) -> dict[int, dict[str, Any]]:
             "minutes": sum(r.minutes for r in services),
             "opened": sum(1 for e in Errand.objects.filter(site=site) if start <= e.opened_at < end),
             "done": len(done),
-            "on_time": sum(1 for e in done if timezone.localdate(e.closed_at) <= e.due_on),
+            "on_time": sum(1 for e in done if e.closed_at and timezone.localdate(e.closed_at) <= e.due_on),
             "rated": len(ratings),
             "average": round(sum(6 - r.level for r in ratings) / len(ratings), 2) if ratings else None,
         }
