@@ -173,7 +173,12 @@ def log_step(request: AuthedHttpRequest, errand_id: int, payload: AssistStepIn) 
 @router.post(
     "/errands/{errand_id}/materials",
     response=answers(
-        AssistErrandOut, text_codes("name", required=("name",)), "invalid_count", MOMENT, CLOSED
+        AssistErrandOut,
+        text_codes("name", required=("name",)),
+        "invalid_count",
+        "invalid_handed_at",
+        MOMENT,
+        CLOSED,
     ),
     summary="登记材料交接",
 )
@@ -187,7 +192,9 @@ def add_material(request: AuthedHttpRequest, errand_id: int, payload: AssistMate
 
 @router.post(
     "/errands/{errand_id}/materials/{material_id}/return",
-    response=answers(AssistErrandOut, MOMENT, "return_before_handover", (409, "already_returned")),
+    response=answers(
+        AssistErrandOut, MOMENT, "invalid_returned_at", "return_before_handover", (409, "already_returned")
+    ),
     summary="登记材料退还",
 )
 def return_material(
