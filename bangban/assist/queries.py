@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from bangban.core.errors import ValidationFailed
 from bangban.org.models import SiteLevel
@@ -80,4 +80,6 @@ def sites(user: Any, params: dict[str, str]) -> QuerySet[Site]:
     q = (params.get("q") or "").strip()[:100]
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(region__name__icontains=q))
-    return qs.order_by("region__path", "name")
+    return qs.annotate(officers=Count("roster", filter=Q(roster__end_on__isnull=True))).order_by(
+        "region__path", "name"
+    )

@@ -87,6 +87,8 @@ def test_who_sees_which_sites(cast: Cast, login: Any) -> None:
     names = lambda user: {s["name"] for s in login(user).get(f"{API}/sites").json()["items"]}  # noqa: E731
     everything = {"沭阳县帮办代办窗口", "泗阳县帮办代办窗口", "城中社区帮办点"}
     assert names(w.biz_office) == everything and names(w.auditor) == everything
+    officers = {s["name"]: s["officers"] for s in login(w.biz_office).get(f"{API}/sites").json()["items"]}
+    assert officers == {"沭阳县帮办代办窗口": 1, "泗阳县帮办代办窗口": 1, "城中社区帮办点": 0}
     assert names(w.handler_shuyang) == {"沭阳县帮办代办窗口", "城中社区帮办点"}
     assert names(cast.officer_siyang) == {"泗阳县帮办代办窗口"}
     assert names(w.enterprise_user) == set()
