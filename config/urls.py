@@ -28,6 +28,7 @@ urlpatterns: list = [
     path("escalation/", include("bangban.escalation.urls")),
     path("ratings/", include("bangban.ratings.urls")),
     path("network/", include("bangban.network.urls")),
+    path("assist/", include("bangban.assist.urls")),
     path("outreach/", include("bangban.outreach.urls")),
     path("fieldruns/", include("bangban.fieldruns.urls")),
     path("conduct/", include("bangban.conduct.urls")),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bangban.escalation",
     "bangban.ratings",
     "bangban.network",
+    "bangban.assist",
     "bangban.outreach",
     "bangban.fieldruns",
     "bangban.conduct",

@@ -54,6 +54,19 @@ def api_routes(document: dict[str, Any]) -> list[str]:
 RULES: tuple[tuple[str, Any], ...] = (
     ("accounts/tokens/", lambda w, s: {"pk": s.token.pk}),
     ("accounts/users/", lambda w, s: {"pk": w.handler_shuyang.pk}),
+    ("assist/sites/", lambda w, s: {"site_id": s.assist_site.pk, "pk": s.assist_site.pk}),
+    ("assist/roster/", lambda w, s: {"entry_id": s.assist_roster.pk, "pk": s.assist_roster.pk}),
+    ("assist/records/", lambda w, s: {"record_id": s.assist_record.pk, "pk": s.assist_record.pk}),
+    (
+        "assist/errands/",
+        lambda w, s: {
+            "errand_id": s.assist_errand.pk,
+            "pk": s.assist_errand.pk,
+            "material_id": s.assist_material.pk,
+            "action": "start",
+        },
+    ),
+    ("assist/r/", lambda w, s: {"key": s.assist_record.rating_key}),
     ("audit/verify/", lambda w, s: {"pk": s.verification.pk}),
     ("audit/", lambda w, s: {"seq": s.audit_seq}),
     ("cases/settings/categories/", lambda w, s: {"code": s.category.code, "pk": s.category.pk}),

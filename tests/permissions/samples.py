@@ -287,6 +287,36 @@ def _knowledge(w: World, s: Samples) -> None:
     )  # fmt: skip
 
 
+def _assist(w: World, s: Samples) -> None:
+    """A 县级 帮办代办 site of 沭阳 whose roster holds `handler_shuyang`; one of its services for the
+    sample enterprise, and a 代办 of it with a material handed over."""
+    from bangban.assist.models import Errand, Handover, RosterEntry, ServiceRecord, Site
+
+    s.assist_site = Site.objects.create(
+        name="沭阳县帮办代办窗口", level=SiteLevel.COUNTY, region=w.shuyang, unit=w.shuyang_gov, created_at=D
+    )
+    s.assist_roster = RosterEntry.objects.create(
+        site=s.assist_site,
+        user=w.handler_shuyang,
+        start_on=TODAY - dt.timedelta(days=30),
+        added_by=w.biz_office,
+    )
+    start = D - dt.timedelta(hours=3)
+    s.assist_record = ServiceRecord.objects.create(
+        site=s.assist_site, officer=w.handler_shuyang, service_type="accompany", enterprise=w.ent_shuyang,
+        enterprise_name=w.ent_shuyang.name, matter="食品经营许可证新办", started_at=start,
+        ended_at=start + dt.timedelta(minutes=40), minutes=40, outcome="done", created_at=start,
+    )  # fmt: skip
+    s.assist_errand = Errand.objects.create(
+        number="DB001-20261118-01", site=s.assist_site, officer=w.handler_shuyang, record=s.assist_record,
+        enterprise=w.ent_shuyang, enterprise_name=w.ent_shuyang.name, matter="食品经营许可证新办",
+        status="in_progress", opened_at=start, due_on=TODAY + dt.timedelta(days=3),
+    )  # fmt: skip
+    s.assist_material = Handover.objects.create(
+        errand=s.assist_errand, name="营业执照复印件", count=1, handed_at=start
+    )
+
+
 def _snap(w: World, s: Samples) -> None:
     """A 随手拍 report about 沭阳县政府, on a case of its own (channel 作风直通车)."""
     from bangban.conduct.models import ConductComplaint
@@ -508,6 +538,7 @@ def build(w: World) -> Samples:
     _leniency(w, s)
     _fieldruns(w, s)
     _knowledge(w, s)
+    _assist(w, s)
     _inspections(w, s)
     _outreach(w, s)
     _supervision(w, s)

@@ -69,6 +69,7 @@ PUBLIC_PREFIXES = (
     "api/v1/openapi.json",
     "api/v1/docs",
     "ratings/q/",
+    "assist/r/",
     "ratings/s/",
     "ratings/m/",
     "cases/intake/mayor/",
@@ -279,6 +280,7 @@ CITY_WIDE: dict[str, str] = {
     "ratings/m/<str:token>/": _LINK,
     "ratings/s/<str:token>/": _LINK,
     "ratings/q/w/<str:key>/": _LINK,
+    "assist/r/<str:key>/": "the rating QR code / link of one service: holding it is the permission, as a window's",
 }
 
 # Parameters that are not object ids.

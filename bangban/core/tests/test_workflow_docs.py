@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bangban.assist import workflow as assist
 from bangban.conduct import workflow as conduct
 from bangban.core.kit import TransitionTable
 from bangban.escalation import workflow as escalation
@@ -38,6 +39,7 @@ DOC_OF_APP = {
     "knowledge": (knowledge.TABLES, "knowledge.md"),
     "insight": (insight.TABLES, "text-intelligence.md"),
     "fieldruns": (fieldruns.TABLES, "fieldruns.md"),
+    "assist": (assist.TABLES, "assist.md"),
 }
 CASES = [(t, doc) for tables, doc in DOC_OF_APP.values() for t in tables]
 SECTION = "## State machines"
