@@ -247,6 +247,18 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
         f"[{label}] 每件登记（非重复反映，通知 2 名派单员）的 SQL 语句数：{len(ctx.captured_queries)}"
         "（含事务控制和提交后的 1 条投递任务）"
     )
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for n, q in enumerate(ctx.captured_queries, 1):
+            print(f"  {n:2d}. {q['sql'][:160]}")
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = do_intake_api(
+            acting_user=integration, data=data(20_000_001), idempotency_key="count-d"
+        ).ticket
+        do_dispatch(acting_user=dispatcher, ticket_id=ticket.pk, lead_unit_id=shuyang_gov.pk)
+    print(f"[{label}] 登记 + 派单的 SQL 语句数：{len(ctx.captured_queries)}")
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for n, q in enumerate(ctx.captured_queries, 1):
+            print(f"  {n:2d}. {q['sql'][:160]}")
     reset_queries()
 
     t0 = time.perf_counter()

@@ -47,7 +47,7 @@ from .channels import (
 )
 from .handling import Handling, close_on_spot
 from .idempotency import content_hash, key_for, replay
-from .notices import notify_dispatchers
+from .notices import queue_dispatcher_notices
 from .records import intake_events, new_ticket
 from .repeats import find_repeats
 from .validation import clean_for
@@ -187,7 +187,7 @@ def _create_once(
             store_attachments(ticket, files, uploaded_by=actor)
         if on_spot is None:
             # Before the timeline events: those take the audit chain's lock, held until commit.
-            notify_dispatchers([ticket], actor, now)
+            queue_dispatcher_notices([ticket], actor, now)
         add_events(
             intake_events(
                 ticket, actor=actor, now=now, event_data=event_data, attachments=len(files), duplicate=found
