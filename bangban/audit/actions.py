@@ -242,7 +242,7 @@ def _append(events: list[AuditEvent], head: ChainHead) -> None:
         return
     meta = AuditEvent._meta
     query = InsertQuery(AuditEvent)
-    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], events)
+    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], list[models.Model](events))
     compiler = query.get_compiler(connection=connection)
     compiler.returning_fields = [meta.pk]
     [(insert_sql, params)] = compiler.as_sql()
