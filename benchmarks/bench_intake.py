@@ -247,6 +247,18 @@ def run_main(count: int, label: str, inline_delivery: bool) -> None:
         f"[{label}] 每件登记（非重复反映，通知 2 名派单员）的 SQL 语句数：{len(ctx.captured_queries)}"
         "（含事务控制和提交后的 1 条投递任务）"
     )
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for n, q in enumerate(ctx.captured_queries, 1):
+            print(f"  {n:2d}. {q['sql'][:160]}")
+    with CaptureQueriesContext(connection) as ctx:
+        ticket = do_intake_api(
+            acting_user=integration, data=data(20_000_001), idempotency_key="count-d"
+        ).ticket
+        do_dispatch(acting_user=dispatcher, ticket_id=ticket.pk, lead_unit_id=shuyang_gov.pk)
+    print(f"[{label}] 登记 + 派单的 SQL 语句数：{len(ctx.captured_queries)}")
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for n, q in enumerate(ctx.captured_queries, 1):
+            print(f"  {n:2d}. {q['sql'][:160]}")
     reset_queries()
 
     t0 = time.perf_counter()
@@ -347,7 +359,11 @@ def run_client(count: int, offset: int, label: str) -> None:
 
     integration = User.objects.get(username="integration")
     enterprise_ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True))
-    _token, raw = do_create_token(acting_user=None, user_id=integration.pk, name=f"bench-{offset}")
+    # Tokens are made before the clients start (`parallel`): making one locks the account, which
+    # the other client's intakes reference.
+    raw = os.environ.get("BENCH_TOKEN") or ""
+    if not raw:
+        _token, raw = do_create_token(acting_user=None, user_id=integration.pk, name=f"bench-{offset}")
     client = Client(headers={"Authorization": f"Bearer {raw}"})
     if label == "batch":
         print(f"ELAPSED={post_batches(client, count, offset, enterprise_ids, 'par-batch'):.4f}")
@@ -376,6 +392,11 @@ def run(args: list[str], database_url: str) -> str:
 
 def parallel(count: int, url: str, processes: int, mode: str = "single") -> None:
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="config.settings.test")
+    tokens = [
+        line.split("=", 1)[1]
+        for line in run(["--step", "tokens", "--cases", str(processes)], url).splitlines()
+        if line.startswith("TOKEN=")
+    ]
     t0 = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -391,7 +412,7 @@ def parallel(count: int, url: str, processes: int, mode: str = "single") -> None
                 "--label",
                 mode,
             ],
-            env=env,
+            env={**env, "BENCH_TOKEN": tokens[n]},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -424,6 +445,17 @@ def main() -> int:
     args = parser.parse_args()
     if args.step == "main":
         run_main(args.cases, args.label, args.inline_delivery)
+        return 0
+    if args.step == "tokens":
+        setup_django()
+        from bangban.accounts.actions import do_create_token
+        from bangban.accounts.models import User
+
+        integration = User.objects.get(username="integration")
+        for n in range(args.cases):
+            print(
+                f"TOKEN={do_create_token(acting_user=None, user_id=integration.pk, name=f'bench-par-{n}')[1]}"
+            )
         return 0
     if args.step == "client":
         run_client(args.cases, args.offset, args.label)

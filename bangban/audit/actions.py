@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from bangban.core.middleware import current_context
@@ -225,10 +226,39 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
             digest = event_hash(seq=seq, prev_hash=prev, at=at, key=key, **fields)
             events.append(AuditEvent(seq=seq, prev_hash=prev, hash=digest, at=at, **fields))
             prev = digest
-        AuditEvent.objects.bulk_create(events)
         head.last_seq, head.last_hash = seq, prev
-        head.save(update_fields=["last_seq", "last_hash"])
+        _append(events, head)
     return events
+
+
+def _append(events: list[AuditEvent], head: ChainHead) -> None:
+    """Write the events and move the (locked) head to the last of them. On PostgreSQL one
+    statement does both (the head's UPDATE in a data-modifying WITH of the events' INSERT), so the
+    head lock is held one round trip less; elsewhere an INSERT and an UPDATE."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        head.save(update_fields=["last_seq", "last_hash"])
+        return
+    meta = AuditEvent._meta
+    query = InsertQuery(AuditEvent)
+    query.insert_values([f for f in meta.concrete_fields if not f.primary_key], list[models.Model](events))
+    compiler = query.get_compiler(connection=connection)
+    compiler.returning_fields = [meta.pk]
+    [(insert_sql, params)] = compiler.as_sql()
+    q = connection.ops.quote_name
+    table = q(ChainHead._meta.db_table)
+    sql = (
+        f"WITH {q('advance')} AS (UPDATE {table} SET {q('last_seq')} = %s, {q('last_hash')} = %s "
+        f"WHERE {q('id')} = %s) {insert_sql}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [head.last_seq, head.last_hash, head.pk, *params])
+        ids = [row[0] for row in cursor.fetchall()]
+    for event, pk in zip(events, ids, strict=True):
+        event.pk = pk
+        event._state.adding = False
+        event._state.db = connection.alias
 
 
 def record(

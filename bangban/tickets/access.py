@@ -68,13 +68,13 @@ def access_ticket(
         pk = int(ticket_id)
     except (TypeError, ValueError) as exc:
         raise NotFound() from exc
-    if not visible_tickets(user).filter(pk=pk).exists():
-        raise NotFound()
-    ticket = (
-        kit.lock(Ticket, pk)
-        if for_update
-        else Ticket.objects.select_related("lead_unit", "enterprise").get(pk=pk)
-    )
+    if for_update:
+        # One statement: the row is locked only if the user may see it (else NotFound).
+        ticket = kit.lock(visible_tickets(user), pk)
+    else:
+        if not visible_tickets(user).filter(pk=pk).exists():
+            raise NotFound()
+        ticket = Ticket.objects.select_related("lead_unit", "enterprise").get(pk=pk)
     if action != "view":
         check_action(user, ticket, action)
     return ticket

@@ -33,7 +33,7 @@ from ..routing import suggest_unit_id
 from ._common import Clean, IntakeInput
 from .channels import admit, api_policy, intake_mode_for, intake_unit_for, submitter_for
 from .idempotency import IdempotencyConflict, account_key, content_hash
-from .notices import notify_dispatchers
+from .notices import queue_dispatcher_notices
 from .records import intake_events, new_ticket
 from .repeats import find_repeats
 from .validation import PrefetchedLookups, clean_for
@@ -177,7 +177,7 @@ def _create_batch(
         if linked_in_batch:
             Ticket.objects.bulk_update(linked_in_batch, ["duplicate_of"])
 
-        notify_dispatchers(tickets, actor, now)
+        queue_dispatcher_notices(tickets, actor, now)
         specs: list[EventSpec] = []
         for ticket, match in zip(tickets, resolved, strict=True):
             specs += intake_events(ticket, actor=actor, now=now, duplicate=match)

@@ -1,17 +1,29 @@
 """Telling the dispatchers that a new case waits for them: those whose area covers its region
-(in-app; queued in the outbox with the intake and delivered once it commits)."""
+(in-app).
+
+The intake itself only queues one task row (`queue_dispatcher_notices`) in its own transaction:
+the row commits with the cases or not at all, so a notice is never lost to a crash, and the
+request does not pay for finding the dispatchers, writing their messages and queuing their
+delivery. A task worker then runs `announce_new_cases`, which writes the messages to the outbox
+(delivered by the outbox's own task). A worker that dies mid-task leaves the task to be taken
+again once its lease runs out (`bangban.core.worker`); the messages already queued for a case are
+not written twice."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django_tasks import task
 
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.notifications.actions import notify_each
+from bangban.notifications.models import Channel as MessageChannel
+from bangban.notifications.models import OutboxMessage
 from bangban.org.models import Region
 
 from ..models import Ticket
@@ -50,9 +62,9 @@ def dispatcher_message(ticket: Ticket) -> tuple[str, str, str]:
     return f"新诉求待派单：{ticket.number}", body, case_link(ticket)
 
 
-def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
+def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> list[OutboxMessage]:
     """Tell the dispatchers whose area covers each new case that it waits for them (in-app; queued
-    in the outbox with the intake, one INSERT for all, delivered once it commits)."""
+    in the outbox, one INSERT for all, delivered once the caller's transaction commits)."""
     actor_id = getattr(actor, "pk", None)
     by_region: dict[Any, list[int]] = {}
     messages = []
@@ -62,4 +74,34 @@ def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> N
             by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
         subject, body, link = dispatcher_message(ticket)
         messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
-    notify_each(messages, channels=("inapp",), now=now)
+    return notify_each(messages, channels=("inapp",), now=now)
+
+
+def queue_dispatcher_notices(tickets: list[Ticket], actor: Any, now: dt.datetime) -> None:
+    """Queue, inside the intake's transaction, the task that tells the dispatchers about
+    `tickets` (one task row for all of them)."""
+    if tickets:
+        announce_new_cases.enqueue([t.pk for t in tickets], getattr(actor, "pk", None), now.isoformat())
+
+
+@task()
+def announce_new_cases(ticket_ids: list[int], actor_id: int | None, at: str) -> int:
+    """Tell the dispatchers about new cases (a task queued by the intake); the number of messages
+    queued. Run again after a lost worker, it skips the cases whose messages are already queued."""
+    now = dt.datetime.fromisoformat(at)
+    with transaction.atomic():
+        tickets = list(
+            Ticket.objects.select_for_update(of=("self",))
+            .select_related("region")
+            .filter(pk__in=ticket_ids)
+            .order_by("pk")
+        )
+        subjects = {dispatcher_message(t)[0]: t for t in tickets}
+        done = set(
+            OutboxMessage.objects.filter(
+                subject__in=list(subjects), channel=MessageChannel.INAPP
+            ).values_list("subject", flat=True)
+        )
+        pending = [t for subject, t in subjects.items() if subject not in done]
+        actor = User(pk=actor_id) if actor_id else None
+        return len(notify_dispatchers(pending, actor, now))

@@ -27,6 +27,7 @@ from django.db import IntegrityError, transaction
 from bangban.accounts.access import mask_phone
 from bangban.accounts.models import User
 
+from .. import dispatch_clock
 from ..attachments import CheckedFile, store_attachments
 from ..events import add_events
 from ..models import Ticket
@@ -47,7 +48,7 @@ from .channels import (
 )
 from .handling import Handling, close_on_spot
 from .idempotency import content_hash, key_for, replay
-from .notices import notify_dispatchers
+from .notices import queue_dispatcher_notices
 from .records import intake_events, new_ticket
 from .repeats import find_repeats
 from .validation import clean_for
@@ -168,6 +169,7 @@ def _create_once(
         repeat = find_repeats([clean], channel, now)[0]
         found = (repeat[0], repeat[1]) if repeat is not None and isinstance(repeat[0], Ticket) else None
         suggested_unit_id = suggest_unit_id(clean.category, clean.region)
+        clock_settings = dispatch_clock.current_settings()
         # The number is taken after every read, right before the writes: the per-channel counter
         # row stays locked from here to the commit, so concurrent intakes queue only behind each
         # other's writes.
@@ -185,13 +187,14 @@ def _create_once(
             submitter=submitter,
             intake_unit_id=intake_unit_id,
             hotline_outcome=hotline_outcome,
+            clock_settings=clock_settings,
         )
         ticket.save(force_insert=True)
         if files:
             store_attachments(ticket, files, uploaded_by=actor)
         if on_spot is None:
             # Before the timeline events: those take the audit chain's lock, held until commit.
-            notify_dispatchers([ticket], actor, now)
+            queue_dispatcher_notices([ticket], actor, now)
         add_events(
             intake_events(
                 ticket, actor=actor, now=now, event_data=event_data, attachments=len(files), duplicate=found

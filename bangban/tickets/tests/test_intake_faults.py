@@ -56,13 +56,13 @@ def test_a_connection_terminated_mid_intake_fails_cleanly(
 
         monkeypatch.setattr(service, "next_number", cut)
     elif point == "between_case_and_timeline":
-        original_notify = service.notify_dispatchers
+        original_notify = service.queue_dispatcher_notices
 
         def cut(*args: Any, **kwargs: Any) -> Any:
             terminate_own_backend()
             return original_notify(*args, **kwargs)
 
-        monkeypatch.setattr(service, "notify_dispatchers", cut)
+        monkeypatch.setattr(service, "queue_dispatcher_notices", cut)
     else:
         original_add = service.add_events
 
