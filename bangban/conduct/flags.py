@@ -84,10 +84,12 @@ def _apply(kind: str, month: dt.date, rows: Rows, key: tuple[str, ...]) -> int:
             f"DELETE FROM {table} WHERE kind = %s AND month = %s AND ({keys}) NOT IN (SELECT {keys} FROM {found})",
             this_month,
         )
-        matches = " AND ".join(f"f.{qn(c)} = n.{qn(c)}" for c in key)
+        # Both comparisons are sets read once (not a probe per row), and the keys are never null
+        # for their kind — a null in a NOT IN list would make it match nothing.
+        present = " AND ".join(f"{qn(c)} IS NOT NULL" for c in key)
         cursor.execute(
-            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {found} n WHERE NOT EXISTS"
-            f" (SELECT 1 FROM {table} f WHERE f.kind = %s AND f.month = %s AND {matches})",
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {found} WHERE ({keys}) NOT IN"
+            f" (SELECT {keys} FROM {table} WHERE kind = %s AND month = %s AND {present})",
             this_month,
         )
         cursor.execute(f"DROP TABLE {found}")
