@@ -22,8 +22,6 @@ from ..models import AccountabilityRecord, InactionFinding, InactionPattern, Ina
 from ._common import _check_month
 
 RULE = "inaction"
-# The cases linked to a proposal (the finding's page lists them all).
-LINKED_CASES = 200
 
 
 def _handler_names(ids: set[Any]) -> dict[Any, str]:
@@ -95,12 +93,6 @@ def detect_inaction(year: int, month: int, now: dt.datetime, *, actor: Any = Non
                     automatic=True,
                     created_at=now,
                 )
-                ids = list(
-                    inaction.pattern_cases(year, month, unit_id, pattern, now)
-                    .order_by("pk")
-                    .values_list("pk", flat=True)[:LINKED_CASES]
-                )
-                rec.tickets.set(ids)
                 record(
                     "supervision.accountability_propose",
                     actor=actor,

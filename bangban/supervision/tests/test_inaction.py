@@ -120,7 +120,9 @@ def test_findings_match_an_independent_recount_and_propose_by_severity(month: An
     assert overdue["handlers"] == [{"id": month.city_handler.pk, "name": "审批局承办人", "cases": 5}]
     rec = AccountabilityRecord.objects.get(pk=overdue["record_id"])
     assert rec.automatic and rec.kind == "interview" and rec.status == "proposed"
-    assert rec.tickets.count() == 5 and "超期" in rec.reason
+    assert rec.figures["pattern"] == "overdue" and rec.figures["cases"] == 5 and "超期" in rec.reason
+    records = client.get("/supervision/accountability/").content.decode()
+    assert f"/supervision/inaction/2026/10/units/{bureau}/overdue/" in records
     # the cases behind a finding, through the API and the page
     cases = client.get(overdue["cases_url"]).json()
     assert cases["count"] == 5
