@@ -5,6 +5,7 @@ findings and proposed 约谈 / 责令检查 / 通报批评, once per unit, month
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -172,3 +173,41 @@ def test_the_background_job_detects_last_month(month: Any) -> None:
     assert InactionFinding.objects.filter(year=2026, month=10).count() == 5
     detect_inaction_task.call()
     assert AccountabilityRecord.objects.filter(figures__rule="inaction").count() == 5
+
+
+def test_a_star_nominee_with_open_accountability_is_refused(world: Any, login: Any) -> None:
+    client = login(world.biz_office)
+
+    def nominate(person: str = "") -> Any:
+        return client.post(
+            f"{API}/accountability",
+            data=json.dumps(
+                {"kind": "star_nomination", "unit_id": world.approval_bureau.pk, "year": 2026, "month": 10,
+                 "reason": "服务企业成效明显", "person_name": person}
+            ),
+            content_type="application/json",
+        )  # fmt: skip
+
+    r = client.post(
+        f"{API}/accountability",
+        data=json.dumps(
+            {"kind": "self_examination", "unit_id": world.approval_bureau.pk, "year": 2026, "month": 10,
+             "reason": "超期较多"}
+        ),
+        content_type="application/json",
+    )  # fmt: skip
+    assert r.status_code == 201
+    refused = nominate()
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "star_nominee_accountable"
+    assert "宿迁市行政审批局有尚未办结的责令检查" in refused.json()["message"]
+    assert nominate("张三").status_code == 400  # a person of a unit under an open proposal
+    assert not AccountabilityRecord.objects.filter(kind="star_nomination").exists()
+    record_id = r.json()["id"]
+    done = client.post(
+        f"{API}/accountability/{record_id}/decide",
+        data=json.dumps({"status": "dropped"}),
+        content_type="application/json",
+    )
+    assert done.status_code == 200
+    assert nominate().status_code == 201
