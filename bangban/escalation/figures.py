@@ -97,3 +97,9 @@ def unit_month_figures(year: int, month: int) -> dict[int, dict[str, int]]:
         {"n": "disputes_raised"},
     )
     return {unit: dict(values) for unit, values in out.items()}
+
+
+def escalated_case_ids(until: dt.datetime) -> Any:
+    """The ids of the cases escalated at least once (an `EscalationStep`) up to `until`, as a
+    subquery a caller can filter cases with (`pk__in=…`) without reading the ids into Python."""
+    return EscalationStep.objects.filter(at__lte=until).values("ticket_id")

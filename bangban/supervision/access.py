@@ -13,7 +13,7 @@ from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.tickets.access import visible_tickets
 
-from .models import AccountabilityRecord, Ledger, Notice, NoticeStatus
+from .models import AccountabilityRecord, InactionFinding, Ledger, Notice, NoticeStatus
 
 MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
 ACCOUNTABILITY_ROLES = frozenset({Role.BIZ_OFFICE, Role.CONDUCT_OFFICE, Role.ADMIN})
@@ -136,3 +136,10 @@ def openable_cases(user: Any, qs: Any) -> Any:
     if getattr(user, "is_superuser", False) or has_any_role(user, CITY_WIDE_ROLES):
         return qs
     return qs.filter(pk__in=visible_tickets(user).values("pk"))
+
+
+def visible_findings(user: Any) -> Any:
+    """不作为/慢作为 findings of the units in the user's scope (none outside the viewers)."""
+    if not can_view(user):
+        return InactionFinding.objects.none()
+    return InactionFinding.objects.select_related("unit", "record").filter(unit_q(user, "unit__region__path"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bangban.core.scheduler import Job, daily_at, every_minutes, register
 
-from .tasks import generate_ledgers_task, refresh_dashboard_task, remind_ledgers_task
+from .tasks import detect_inaction_task, generate_ledgers_task, refresh_dashboard_task, remind_ledgers_task
 
 register(
     Job(
@@ -30,5 +30,14 @@ register(
         period=every_minutes(10),
         task=refresh_dashboard_task,
         description="每 10 分钟重算数据看板本月（及尚未定稿的上月）的汇总数；以往月份定稿后不再重算",
+    )
+)
+
+register(
+    Job(
+        name="supervision.detect_inaction",
+        period=daily_at(2, 30),
+        task=detect_inaction_task,
+        description="每日检测上月各单位不作为、慢作为情形（重复反映、问题上交、重办、超期），按门槛提议约谈、责令检查或通报批评（同一单位同一月份同一情形只提议一次）",
     )
 )

@@ -343,3 +343,67 @@ class DashboardCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summary} {self.channel}"
+
+
+class InactionPattern(models.TextChoices):
+    REPEAT = "repeat", "重复反映"
+    SAME_PROBLEM = "same_problem", "同一企业同类问题反复反映"
+    ESCALATED = "escalated", "问题上交"
+    REOPENED = "reopened", "重办"
+    OVERDUE = "overdue", "超期"
+
+
+class InactionScan(models.Model):
+    """One detection of 不作为/慢作为 for a month: when it last ran and what it counted."""
+
+    year = models.PositiveSmallIntegerField("年份")
+    month = models.PositiveSmallIntegerField("月份")
+    detected_at = models.DateTimeField("检测时间")
+    as_of = models.DateTimeField("数据截至")
+    cases = models.PositiveIntegerField("当月诉求数", default=0)
+    findings = models.PositiveIntegerField("发现数", default=0)
+    proposals = models.PositiveIntegerField("新提议数", default=0)
+    seconds = models.FloatField("用时（秒）", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不作为慢作为检测"
+        constraints = [models.UniqueConstraint(fields=["year", "month"], name="inaction_scan_once_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月不作为慢作为检测"
+
+
+class InactionFinding(models.Model):
+    """A unit whose cases of a month show one pattern of 不作为/慢作为 above its threshold."""
+
+    year = models.PositiveSmallIntegerField("年份")
+    month = models.PositiveSmallIntegerField("月份")
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    pattern = models.CharField("情形", max_length=20, choices=InactionPattern.choices)
+    cases = models.PositiveIntegerField("涉及诉求数")
+    total = models.PositiveIntegerField("当月诉求数")
+    level = models.PositiveSmallIntegerField("严重程度", help_text="1 约谈 / 2 责令检查 / 3 通报批评")
+    kind = models.CharField("提议类型", max_length=20, choices=AccountabilityKind.choices)
+    handlers = models.JSONField("涉及承办人", default=list)
+    record = models.ForeignKey(
+        AccountabilityRecord,
+        verbose_name="问责提议",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    detected_at = models.DateTimeField("检测时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "不作为慢作为发现"
+        ordering = ["-level", "-cases", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "unit", "pattern"],
+                name="inaction_finding_once_per_unit_month_pattern",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.year}年{self.month}月 {self.get_pattern_display()}"

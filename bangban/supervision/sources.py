@@ -88,6 +88,16 @@ def escalation_figures(year: int, month: int) -> SourceResult:
     return SourceResult(True, dict(unit_month_figures(year, month)))
 
 
+def escalated_cases(until: Any) -> SourceResult:
+    """A subquery of the ids of the cases escalated (问题上交) up to `until`, from the escalation app;
+    `data` is None when that app is absent."""
+    try:
+        from bangban.escalation.figures import escalated_case_ids  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
+    except (ModuleNotFoundError, ImportError):
+        return SourceResult(False, None)
+    return SourceResult(True, escalated_case_ids(until))
+
+
 def criticism_records(year: int, month: int) -> SourceResult:
     """Named criticism of chief service officers and counties (R1.4) as plain rows."""
     try:

@@ -21,6 +21,12 @@ urlpatterns = [
     path("ledgers/<int:pk>/", v.ledger_detail, name="ledger"),
     path("accountability/", v.accountability, name="accountability"),
     path("accountability/<int:pk>/decide/", v.accountability_decide, name="accountability_decide"),
+    path("inaction/", v.inaction_page, name="inaction"),
+    path(
+        "inaction/<int:year>/<int:month>/units/<int:unit_id>/<slug:pattern>/",
+        v.inaction_cases,
+        name="inaction_cases",
+    ),
     path("dashboard/", v.dashboard_page, name="dashboard"),
     path("dashboard/status/", v.dashboard_status, name="dashboard_status"),
     path("dashboard/refresh/", v.dashboard_refresh, name="dashboard_refresh"),

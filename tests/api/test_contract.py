@@ -191,7 +191,7 @@ def test_every_list_answers_the_generic_page(document: dict[str, Any]) -> None:
 
 
 # Path parameters of the lists that have some, as the sample world can fill them.
-LIST_PATH_VALUES = {"year": "2026", "month": "10", "figure": "total"}
+LIST_PATH_VALUES = {"year": "2026", "month": "10", "figure": "total", "pattern": "overdue"}
 LIST_ROLES = ("biz_office", "admin", "handler_shuyang", "enterprise_user")
 
 

@@ -451,6 +451,7 @@ def _supervision(w: World, s: Samples) -> None:
     s.record = actions.do_create_record(
         w.biz_office, kind="interview", unit_id=w.shuyang_gov.pk, year=2026, month=10, reason="超期诉求多"
     )
+    actions.do_detect_inaction(w.biz_office, 2026, 10, now=D)
 
 
 def _elsewhere(w: World, s: Samples) -> None:

@@ -16,6 +16,7 @@ from .accountability import (
     propose_bottom_interviews,
     propose_officer_interviews,
 )
+from .inaction import detect_inaction, do_detect_inaction, run_detection
 from .labels import ACTION_LABELS
 from .ledgers import (
     LEDGER_UNIT_TYPES,
@@ -62,10 +63,12 @@ __all__ = [
     "all_scope_rows",
     "compute_rows",
     "current_settings",
+    "detect_inaction",
     "do_compute_ranking",
     "do_create_notice",
     "do_create_record",
     "do_decide_record",
+    "do_detect_inaction",
     "do_edit_notice",
     "do_freeze_ranking",
     "do_generate_ledgers",
@@ -86,6 +89,7 @@ __all__ = [
     "remind_ledgers",
     "render_notice",
     "row_dicts",
+    "run_detection",
     "scoped_tickets_q",
     "validate_weights",
 ]

@@ -125,6 +125,34 @@ def propose_officer_interviews(ranking: Ranking, *, actor: Any = None) -> list[A
     return created
 
 
+STAR_KINDS = frozenset({AccountabilityKind.STAR_NOMINATION, AccountabilityKind.STAR_AWARD})
+PENALTY_KINDS = (
+    AccountabilityKind.INTERVIEW,
+    AccountabilityKind.SELF_EXAMINATION,
+    AccountabilityKind.CRITICISM,
+    AccountabilityKind.TRANSFER,
+)
+OPEN_STATUSES = (AccountabilityStatus.PROPOSED, AccountabilityStatus.CONFIRMED)
+
+
+def _refuse_star_with_open_accountability(unit: Unit, person_name: str) -> None:
+    """A 作风之星 nominee (a unit, or a person of it) with an open 约谈 / 责令检查 / 通报批评 / 移交纪委监委
+    (拟提议 or 已确定) — on the unit itself or on that person — cannot be nominated or awarded."""
+    open_records = AccountabilityRecord.objects.filter(
+        unit=unit, kind__in=PENALTY_KINDS, status__in=OPEN_STATUSES, person_name__in={"", person_name}
+    ).order_by("created_at", "pk")
+    first = open_records.first()
+    if first is None:
+        return
+    who = f"{unit.name}{person_name}" if person_name else unit.name
+    raise ValidationFailed(
+        f"{who}有尚未办结的{first.get_kind_display()}（{first.year}年{first.month}月，{first.get_status_display()}），"
+        "不能提名或评选为作风之星；请先办结或撤销该问责记录",
+        code="star_nominee_accountable",
+        details={"record_id": first.pk},
+    )
+
+
 @durable_action
 def do_create_record(
     user: Any,
@@ -170,6 +198,8 @@ def do_create_record(
         )
     assert unit is not None
     access.check_unit(user, unit)
+    if kind in STAR_KINDS:
+        _refuse_star_with_open_accountability(unit, (person_name or "").strip()[:50])
     rec = AccountabilityRecord.objects.create(
         kind=kind,
         unit=unit,

@@ -16,5 +16,5 @@ ACTION_LABELS = {
     "supervision.ledger_remind": "催报月度台账",
     "supervision.accountability_create": "登记奖惩问责",
     "supervision.accountability_decide": "决定奖惩问责",
-    "supervision.accountability_propose": "规则提议约谈",
+    "supervision.accountability_propose": "规则提议问责",
 }

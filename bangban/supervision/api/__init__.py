@@ -63,6 +63,16 @@ from .ledgers import (
 from .dashboards import dashboard_data, dashboard_refresh, meeting_pack
 
 # isort: split
+from .inaction import (
+    InactionFindingOut,
+    InactionMonthOut,
+    InactionQueuedOut,
+    inaction_cases,
+    inaction_detect,
+    inaction_findings,
+)
+
+# isort: split
 
 __all__ = [
     "LEDGER_ERRORS",
@@ -72,6 +82,9 @@ __all__ = [
     "SETTINGS_ERRORS",
     "ComputeIn",
     "GenerateIn",
+    "InactionFindingOut",
+    "InactionMonthOut",
+    "InactionQueuedOut",
     "LedgerDetail",
     "LedgerIn",
     "LedgerOut",
@@ -102,6 +115,9 @@ __all__ = [
     "get_notice",
     "get_ranking",
     "get_settings",
+    "inaction_cases",
+    "inaction_detect",
+    "inaction_findings",
     "issue_notice",
     "list_ledgers",
     "list_notices",

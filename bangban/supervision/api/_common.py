@@ -23,6 +23,7 @@ NOTICE_ERRORS = [
 ]  # fmt: skip
 LEDGER_ERRORS = ["month_invalid", "note_too_long", InvalidTransition, (409, "ledger_already_submitted")]
 RECORD_ERRORS = [
-    "accountability_invalid", "status_invalid", "month_invalid", "unit_invalid", InvalidTransition,
+    "accountability_invalid", "star_nominee_accountable", "status_invalid", "month_invalid", "unit_invalid",
+    InvalidTransition,
     (409, "record_closed"),
 ]  # fmt: skip

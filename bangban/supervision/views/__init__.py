@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ._common import DOCX_TYPE, docx_response, page
 from .dashboards import cases, dashboard_page, dashboard_refresh, dashboard_status, meeting_pack
+from .inaction import inaction_cases, inaction_page
 from .ledgers import accountability, accountability_decide, ledger_detail, ledger_list
 from .notices import notice, notice_action, notice_download, notices
 from .ranking_settings import SETTINGS_FIELDS, settings_page
@@ -21,6 +22,8 @@ __all__ = [
     "dashboard_status",
     "docx_response",
     "drill",
+    "inaction_cases",
+    "inaction_page",
     "index",
     "ledger_detail",
     "ledger_list",
