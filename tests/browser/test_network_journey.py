@@ -3,7 +3,7 @@
 A township officer, on a phone-sized screen, logs an on-site visit of the enterprise assigned to
 him; the enterprise raised a need, which becomes a case in the same step. The enterprise's
 工作联络员 confirms the visit on her phone. The quarterly compliance matrix then shows this officer
-up to date and another officer, who has not contacted his enterprise, behind.
+up to date and another officer, who has not contacted his enterprise in a closed quarter, behind.
 """
 
 from __future__ import annotations
@@ -12,10 +12,12 @@ import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from bangban.conftest import PASSWORD, _fresh_workday_calendar, login, world  # noqa: F401
 from bangban.network.actions import do_assign, do_name_liaison
-from bangban.network.models import Contact, Verification
+from bangban.network.models import Assignment, Contact, Verification
+from bangban.network.rules import Quarter
 from bangban.network.tests.conftest import net  # noqa: F401
 from bangban.tickets.models import Channel, Ticket
 
@@ -72,10 +74,16 @@ def test_officer_logs_a_visit_on_the_phone_and_the_matrix_shows_who_is_behind(
     contact.refresh_from_db()
     assert contact.verification == Verification.CONFIRMED and contact.verified_by_id == liaison.pk
 
-    # 3. The quarterly compliance matrix: this officer up to date, the other behind.
+    # 3. The quarterly compliance matrix: this officer up to date in the quarter under way; the
+    # other, who has served his enterprise since the start of the previous quarter without a
+    # single contact, behind in that closed quarter (a month still under way is never behind).
+    this_quarter = Quarter.of(timezone.localdate())
+    last_quarter = this_quarter.previous()
+    Assignment.objects.filter(officer=net.county_officer).update(started_on=last_quarter.start)
     log_in(page, base, net.world.biz_office.username, PASSWORD)
-    page.goto(f"{base}/network/compliance/")
+    page.goto(f"{base}/network/compliance/?quarter={this_quarter.code}")
     up_to_date = page.locator(f"[data-testid=officer-row][data-officer={net.township_officer.username}]")
-    behind = page.locator(f"[data-testid=officer-row][data-officer={net.county_officer.username}]")
     assert up_to_date.locator("[data-testid=officer-status]").inner_text().strip() == "达标"
+    page.goto(f"{base}/network/compliance/?quarter={last_quarter.code}")
+    behind = page.locator(f"[data-testid=officer-row][data-officer={net.county_officer.username}]")
     assert behind.locator("[data-testid=officer-status]").inner_text().strip() == "落后 1 家"
