@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from bangban.assist.models import ServiceRecord
@@ -154,9 +155,11 @@ def test_the_page_records_a_service_and_shows_the_rating_qr(cast: Cast, login: A
 
 
 def test_the_page_refuses_the_end_before_the_start(cast: Cast, login: Any) -> None:
+    start = timezone.localtime() - dt.timedelta(hours=3)
     fields = {
         "site": cast.site.pk, "service_type": "consult", "enterprise": "一家未登记企业", "matter": "咨询",
-        "started_at": "2026-11-10T10:00", "ended_at": "2026-11-10T09:00", "outcome": "done",
+        "started_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ended_at": (start - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"), "outcome": "done",
     }  # fmt: skip
     response = login(cast.officer).post("/assist/records/new/", fields)
     assert response.status_code == 400 and "结束时间应晚于开始时间" in response.content.decode()

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import time_machine
 
 from bangban.accounts.roles import Role
 from bangban.conftest import make_user
@@ -135,6 +136,7 @@ def test_nobody_behind_nothing_sent(net: Any, leads: Leads) -> None:
     assert not LeadReminder.objects.exists() and not OutboxMessage.objects.exists()
 
 
+@time_machine.travel(NOW, tick=True)  # the matrix is opened on the day the reminder was sent
 def test_the_reminders_link_opens_the_filtered_matrix(net: Any, leads: Leads, login: Any) -> None:
     reminders.remind_lead_units(NOW)
     (shuyang,) = inbox(leads.shuyang_head)

@@ -10,6 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 import pytest
+import time_machine
 
 from bangban.escalation.models import EscalationStep
 from bangban.supervision import inaction
@@ -27,6 +28,16 @@ def escalate(ticket: Ticket, when: str) -> None:
     EscalationStep.objects.create(
         ticket=ticket, from_level=1, to_level=2, tier_name="县区", kind="auto", reason="超时", at=at(when)
     )
+
+
+# The cases are October 2026's; the detection runs in the middle of November, whatever day it is.
+NOW = dt.datetime(2026, 11, 10, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(autouse=True)
+def _mid_november() -> Any:
+    with time_machine.travel(NOW, tick=True):
+        yield NOW
 
 
 @pytest.fixture
