@@ -120,7 +120,8 @@ def encode(pool: Pool) -> tuple[bytes, str]:
     """The pool compressed for storage, and the SHA-256 of its canonical JSON (published)."""
     canonical = pool.canonical()
     text = json.dumps(canonical, separators=(",", ":"), sort_keys=True).encode()
-    return zlib.compress(text, 6), hashlib.sha256(text).hexdigest()
+    # Level 3: smaller than 6 on these runs of ascending ids, and less than half the time.
+    return zlib.compress(text, 3), hashlib.sha256(text).hexdigest()
 
 
 def decode(data: bytes) -> tuple[Pool, str]:

@@ -273,11 +273,14 @@ class Visit(models.Model):
     tens of thousands of visits with ten places each, and one row per place made the draw slow;
     `Duty` indexes the other direction (an inspector's visits)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits")
-    task_number = models.CharField("任务编号", max_length=40, unique=True)
+    # Written only by the draw, which holds the plan's row lock (the plan cannot go while its visits
+    # are written), so no per-row foreign-key check on the plan: 24,000 rows, 24,000 checks saved.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits", db_constraint=False)
+    task_number = models.CharField("任务编号", max_length=40)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+"
-    )
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="+",
+        db_index=False,  # the (enterprise, plan) index serves every lookup by enterprise
+    )  # fmt: skip
     tier = models.CharField("信用等级", max_length=1, choices=CreditTier.choices)
     result = models.CharField("检查结果", max_length=10, choices=Result.choices, default=Result.PENDING)
     note = models.CharField("结果说明", max_length=500, blank=True)
@@ -287,7 +290,7 @@ class Visit(models.Model):
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="+",
+        related_name="+", db_index=False,  # never looked up by who recorded the result
     )  # fmt: skip
     recorded_at = models.DateTimeField("录入时间", null=True, blank=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
@@ -300,6 +303,9 @@ class Visit(models.Model):
     class Meta:
         ordering = ["plan", "task_number"]
         indexes = [models.Index(fields=["enterprise", "plan"], name="inspections_visit_ent")]
+        # A constraint rather than `unique=True`: the same index without PostgreSQL's second
+        # (`varchar_pattern_ops`) index for LIKE, which no query uses.
+        constraints = [models.UniqueConstraint(fields=["task_number"], name="inspections_visit_task_number")]
         verbose_name = "联合检查任务"
         verbose_name_plural = verbose_name
 
@@ -321,7 +327,7 @@ class Duty(models.Model):
     """One inspector's visits in one plan — the inspector → visits index of a draw (one row per
     drawn inspector, written with the visits; 我的检查任务 and the access checks read it)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties", db_constraint=False)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+",
         db_index=False,

@@ -21,7 +21,7 @@ from bangban.core.inputs import parse_date
 from bangban.core.kit import durable_action
 from bangban.enterprises.models import Industry
 from bangban.org.models import Region, Unit
-from bangban.tickets.bulk import insert_rows
+from bangban.tickets.bulk import EncodedJSON, insert_rows
 
 from .. import draw, workflow
 from ..access import access_plan, is_manager, require_planner
@@ -230,6 +230,8 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
     he or she joins) — set-based INSERTs without model instances (on PostgreSQL one statement each,
     the rows travelling as arrays), the visits' ids returned by the insert itself."""
     teams = [v.members() for v in outcome.visits]
+    # The teams' JSON built directly (ten pairs of integers per visit): a third of json.dumps' time.
+    encoded = [EncodedJSON("[" + ",".join(f"[{u},{i}]" for u, i in team) + "]") for team in teams]
     rows = [
         (
             plan.pk,
@@ -242,7 +244,7 @@ def _write_visits(plan: Plan, outcome: draw.Outcome) -> int:
             team,
             1,
         )
-        for i, (v, team) in enumerate(zip(outcome.visits, teams, strict=True), start=1)
+        for i, (v, team) in enumerate(zip(outcome.visits, encoded, strict=True), start=1)
     ]
     columns = (
         "plan_id",
