@@ -355,7 +355,7 @@ class Handler(Base):
 
     @task(13)
     def unit_queue(self) -> None:
-        page = random.choice(["", "?page=2", "?status=accepted", "?sort=due_at", "?q=补贴"])
+        page = random.choice(["", "?status=accepted", "?sort=due_at", "?q=补贴"])
         self.get_page(f"/cases/unit/{page}", "单位工作台 /cases/unit/")
 
     @task(12)

@@ -486,6 +486,21 @@ def main() -> int:
         result["drained_in_s"] = round(300 - (deadline - time.monotonic()), 1)
         sampler.stop.set()
         sampler.join()
+        # The scheduler and the task workers went on (after the outage, when there was one): a
+        # task the scheduler enqueued afterwards was run. The scheduler claims a job every minute.
+        since = window[1] if window else t_start
+        deadline = time.monotonic() + 90
+        while True:
+            with psycopg.connect(direct_url, autocommit=True) as conn:
+                row = conn.execute(
+                    "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'SUCCESSFUL' "
+                    "AND task_path LIKE %s AND enqueued_at > to_timestamp(%s)",
+                    ["%recover_stalled_tasks%", since],
+                ).fetchone()
+            result["scheduled_tasks_run_after"] = int(row[0]) if row else 0
+            if result["scheduled_tasks_run_after"] or time.monotonic() > deadline:
+                break
+            time.sleep(5)
         pids_after = pids(processes)
         result["restarted"] = [name for name in processes if pids_before[name] != pids_after[name]]
         result["exited"] = [name for name, proc in processes.items() if proc.poll() is not None]
@@ -517,6 +532,8 @@ def main() -> int:
             failures.append(f"{result['errors']['unclear']} unclear errors during the outage")
         if not result["integrity_ok"]:
             failures.append("integrity check failed")
+        if not result["scheduled_tasks_run_after"]:
+            failures.append("no task enqueued by the scheduler was run after the outage/start")
         if result["restarted"] or result["exited"]:
             failures.append(f"processes restarted {result['restarted']} or exited {result['exited']}")
         result["failures_of_targets"] = failures
