@@ -181,6 +181,14 @@ def pids(processes: dict[str, subprocess.Popen[bytes]]) -> dict[str, list[int]]:
     return found
 
 
+def num(value: str) -> float:
+    """A figure of locust's CSV ("N/A" for a request that was never sent)."""
+    try:
+        return float(value)
+    except ValueError:
+        return 0.0
+
+
 def locust_stats(prefix: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     rows = list(csv.DictReader((prefix.parent / f"{prefix.name}_stats.csv").open()))
     total = next(r for r in rows if r["Name"] == "Aggregated")
@@ -449,20 +457,22 @@ def main() -> int:
         total, per_name = locust_stats(prefix)
         result["requests"] = int(total["Request Count"])
         result["failures"] = int(total["Failure Count"])
-        result["throughput"] = round(float(total["Requests/s"]), 1)
-        for q in ("50%", "95%", "99%", "Max"):
-            result[f"p{q.rstrip('%')}" if q != "Max" else "max_ms"] = float(
-                total[q.replace("Max", "Max Response Time")] if q == "Max" else total[q]
-            )
+        result["throughput"] = round(num(total["Requests/s"]), 1)
+        result.update(
+            p50=num(total["50%"]),
+            p95=num(total["95%"]),
+            p99=num(total["99%"]),
+            max_ms=num(total["Max Response Time"]),
+        )
         result["per_request"] = [
             {
                 "name": r["Name"],
                 "method": r["Type"],
                 "count": int(r["Request Count"]),
                 "failures": int(r["Failure Count"]),
-                "p50": float(r["50%"]),
-                "p95": float(r["95%"]),
-                "p99": float(r["99%"]),
+                "p50": num(r["50%"]),
+                "p95": num(r["95%"]),
+                "p99": num(r["99%"]),
             }
             for r in sorted(per_name, key=lambda r: -int(r["Request Count"]))
         ]
