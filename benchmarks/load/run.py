@@ -618,6 +618,9 @@ def summary(r: dict[str, Any]) -> None:
     for label, n in sorted(errors["outside"].items(), key=lambda kv: -kv[1])[:12]:
         print(f"  {n:>6} × {label}")
     print(
+        f"调度器在开始（或断库恢复）后派发、由任务进程执行完的 core.recover_stalled_tasks：{r['scheduled_tasks_run_after']} 次"
+    )
+    print(
         f"后台队列清空用时 {r['drained_in_s']} s；重启的进程 {r['restarted'] or '无'}，退出的进程 {r['exited'] or '无'}"
     )
     print(
