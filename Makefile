@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 PYTEST_ARGS ?= -n auto --dist loadfile
 export DJANGO_SETTINGS_MODULE ?= config.settings.dev
 
-.PHONY: run test test-dates prod-check venv migrate demo lint check fmt bench clean help
+.PHONY: run test test-dates prod-check load venv migrate demo lint check fmt bench clean help
 # Moments the suite is also run at (`make test-dates`): the 1st of a month, a National Day
 # holiday, and the last evening of a year whose successor has no official calendar yet. The fuzzing
 # and the permission matrix, which do not depend on the date, run once in `make test`.
@@ -20,6 +20,7 @@ help:
 	@echo "make test-dates — 在多个固定日期（月初、国庆假期、年末）各运行一次测试（不含浏览器测试）"
 	@echo "make lint   — ruff、导入分层约定（import-linter）、mypy、迁移检查、生产配置检查"
 	@echo "make bench  — 运行 benchmarks/ 下的性能测试"
+	@echo "make load   — 在本机按生产布局（PostgreSQL、gunicorn、2 个任务进程、调度）做混合负载压测（locust；参数 ARGS=\"--rate 100 --minutes 10\"，断库演练加 --db-outage 10）"
 	@echo "make prod-check — 按 docs/operations.md 在本机启动生产布局（PostgreSQL、gunicorn、任务进程、调度）并用浏览器访问"
 
 $(STAMP): pyproject.toml
@@ -67,6 +68,12 @@ test-dates: venv
 prod-check: venv
 	@bash scripts/ensure_browser.sh
 	$(PY) scripts/prod_smoke.py
+
+# Load test of the production layout on loopback (benchmarks/load/run.py; docs/performance.md).
+# Needs the optional `load` extra (locust); ARGS passes options, e.g. ARGS="--rate 30 --minutes 60".
+load: venv
+	@$(PY) -c "import locust" 2>/dev/null || $(PY) -m pip install --quiet -e ".[load]"
+	$(PY) benchmarks/load/run.py $(ARGS)
 
 fmt: venv
 	$(BIN)/ruff format .
