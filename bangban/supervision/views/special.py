@@ -51,7 +51,7 @@ def specials(request: AuthedHttpRequest) -> HttpResponseBase:
     qs = qs.annotate(
         item_count=Count("items"), checked=Count("items", filter=~Q(items__verdict=SpecialVerdict.PENDING))
     )
-    result = paginate(request, qs)
+    result = paginate(request, qs.order_by("-created_at", "-id"))
     return render(
         request,
         "supervision/specials.html",
