@@ -199,7 +199,7 @@ def enterprise_month_figures(
 
     ids = [int(i) for i in enterprise_ids]
     start, end = month_bounds(year, month)
-    out = {
+    out: dict[int, dict[str, Any]] = {
         i: {"cases": 0, "ratings": 0, "satisfied": 0, "bad": 0, "rechecked": 0, "not_solved": 0} for i in ids
     }
     if not ids:

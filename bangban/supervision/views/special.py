@@ -167,7 +167,7 @@ def special_report(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
         )
         return docx_response(f"{'' if inspection.report else '（进展）'}{title}.docx", data)
     if fmt == "xlsx":
-        table = next(
+        table: dict[str, Any] = next(
             (s["table"] for s in report.get("sections", []) if s.get("table")), {"headers": [], "rows": []}
         )
         return xlsx_response(
