@@ -28,6 +28,8 @@ from .figures import enterprise_month_figures
 from .models import EnterpriseRecheck, EnterpriseRecheckItem, EnterpriseRecheckOutcome, EnterpriseSampleMode
 from .recheck import digest, draw_sample, month_bounds, sample_size
 
+MAX_ID = 2**63  # ids and seeds are 64-bit integers in the database
+
 
 def enterprise_population(year: int, month: int) -> list[int]:
     """The ids of the enterprises with a case closed in the month, ascending (one query)."""
@@ -50,9 +52,12 @@ def _chosen_ids(values: Iterable[Any]) -> list[int]:
     ids = []
     for value in values:
         try:
-            ids.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
-            raise ValidationFailed(f"企业编号无效：{value}", code="enterprise_invalid") from None
+            number = 0
+        if not 0 < number < MAX_ID:
+            raise ValidationFailed(f"企业编号无效：{value}", code="enterprise_invalid")
+        ids.append(number)
     return sorted(set(ids))
 
 
@@ -94,7 +99,12 @@ def do_sample_enterprises(
             )
         fields = {"mode": EnterpriseSampleMode.CHOSEN, "enterprise_ids": chosen}
     else:
-        seed = secrets.randbits(62) if seed in (None, "") else int(seed)
+        try:
+            seed = secrets.randbits(62) if seed in (None, "") else int(seed)
+        except (TypeError, ValueError):
+            seed = MAX_ID
+        if not -MAX_ID <= seed < MAX_ID:
+            raise ValidationFailed("随机种子应为 64 位整数", code="seed_invalid")
         size = sample_size(len(population), conf.recheck_percent, conf.recheck_minimum)
         fields = {
             "mode": EnterpriseSampleMode.RANDOM, "seed": seed, "percent": conf.recheck_percent,

@@ -108,7 +108,7 @@ def list_enterprise_rechecks(request: HttpRequest, query: Query[PageQuery]) -> d
     "/enterprise-rechecks",
     response=answers(
         {201: EnterpriseRecheckDetailOut}, "month_invalid", "month_in_future", "enterprise_invalid",
-        "enterprise_not_in_population", (409, "enterprise_recheck_exists"),
+        "enterprise_not_in_population", "seed_invalid", (409, "enterprise_recheck_exists"),
     ),
     summary="抽取某月企业满意度回头看样本（随机或指定企业）",
 )  # fmt: skip

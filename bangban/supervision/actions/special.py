@@ -67,9 +67,12 @@ def _task_ids(values: Iterable[Any]) -> list[int]:
     ids = []
     for value in values:
         try:
-            ids.append(int(value))
+            number = int(value)
         except (TypeError, ValueError):
-            raise ValidationFailed(f"会议议定事项编号无效：{value}", code="special_out_of_scope") from None
+            number = 0
+        if not 0 < number < 2**31:
+            raise ValidationFailed(f"会议议定事项编号无效：{value}", code="special_out_of_scope")
+        ids.append(number)
     return ids
 
 
