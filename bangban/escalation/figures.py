@@ -11,7 +11,15 @@ from django.db.models import Count, F, Q
 
 from bangban.workdays.arithmetic import SHANGHAI
 
-from .models import Dispute, EscalationStep, MeetingTask, SupervisionOrder, SupervisionStatus, TaskStatus
+from .models import (
+    Dispute,
+    EscalationStep,
+    MayorReview,
+    MeetingTask,
+    SupervisionOrder,
+    SupervisionStatus,
+    TaskStatus,
+)
 
 FIELDS = (
     "supervision_issued",
@@ -103,3 +111,67 @@ def escalated_case_ids(until: dt.datetime) -> Any:
     """The ids of the cases escalated at least once (an `EscalationStep`) up to `until`, as a
     subquery a caller can filter cases with (`pk__in=…`) without reading the ids into Python."""
     return EscalationStep.objects.filter(at__lte=until).values("ticket_id")
+
+
+# --- 专项督查 (R14.1): what the supervision app reads about the items it oversees ---------------
+
+
+def _open_orders(field: str, ids: list[int]) -> dict[int, dict[str, int]]:
+    rows = (
+        SupervisionOrder.objects.filter(**{f"{field}__in": ids})
+        .values(key=F(field))
+        .annotate(
+            total=Count("id"),
+            open=Count("id", filter=Q(status=SupervisionStatus.OPEN)),
+        )
+    )
+    return {r["key"]: {"orders": r["total"], "orders_open": r["open"]} for r in rows}
+
+
+def mayor_case_ids(ticket_ids: list[int]) -> set[int]:
+    """Which of these cases came through the mayor's channel (they have a 市长直通车 review)."""
+    return set(MayorReview.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", flat=True))
+
+
+def mayor_case_candidates(limit: int = 100) -> list[int]:
+    """The mayor-channel cases, newest first: what a 专项督查 may take in."""
+    return list(
+        MayorReview.objects.order_by("-collected_at", "-id").values_list("ticket_id", flat=True)[:limit]
+    )
+
+
+def meeting_task_rows(
+    task_ids: list[int] | None = None, *, open_only: bool = False, limit: int = 200
+) -> list[dict[str, Any]]:
+    """Matters decided at meetings (议定事项) as plain rows: id, content, meeting, owner unit, due,
+    status, completion note and the 督办 orders on it."""
+    qs = MeetingTask.objects.select_related("meeting", "owner_unit")
+    if task_ids is not None:
+        qs = qs.filter(pk__in=task_ids)
+    if open_only:
+        qs = qs.filter(status=TaskStatus.OPEN)
+    tasks = list(qs.order_by("due_at", "id")[:limit])
+    orders = _open_orders("task_id", [t.pk for t in tasks])
+    return [
+        {
+            "id": t.pk,
+            "content": t.content,
+            "meeting": t.meeting.title,
+            "meeting_type": t.meeting.get_type_display(),
+            "held_at": t.meeting.held_at,
+            "unit_id": t.owner_unit_id,
+            "unit_name": t.owner_unit.name,
+            "due_at": t.due_at,
+            "done": t.status == TaskStatus.DONE,
+            "status_label": t.get_status_display(),
+            "done_at": t.done_at,
+            "result": t.done_note,
+            **orders.get(t.pk, {"orders": 0, "orders_open": 0}),
+        }
+        for t in tasks
+    ]
+
+
+def case_supervision_orders(ticket_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{case id: {orders, orders_open}}: the 督办/催办 orders issued on these cases."""
+    return _open_orders("ticket_id", ticket_ids)

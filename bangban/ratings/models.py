@@ -429,3 +429,68 @@ class RecheckItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.draw_id}/{self.ticket_id} {self.get_outcome_display()}"
+
+
+class EnterpriseSampleMode(models.TextChoices):
+    RANDOM = "random", "随机抽取"
+    CHOSEN = "chosen", "指定企业"
+
+
+class EnterpriseRecheck(models.Model):
+    """回头看 of enterprises (R14.2): a sample of the enterprises with cases closed in a month —
+    drawn at random with a recorded seed (like the cases' draw) or chosen — each asked about its
+    satisfaction across its cases."""
+
+    year = models.PositiveSmallIntegerField("年")
+    month = models.PositiveSmallIntegerField("月")
+    mode = models.CharField("抽样方式", max_length=8, choices=EnterpriseSampleMode.choices)
+    seed = models.BigIntegerField("随机种子", null=True, blank=True)
+    percent = models.PositiveSmallIntegerField("抽样比例（%）", null=True, blank=True)
+    minimum = models.PositiveIntegerField("最少家数", null=True, blank=True)
+    population_count = models.PositiveIntegerField("总体家数")
+    population_digest = models.CharField("总体摘要（SHA-256）", max_length=64)
+    enterprise_ids = models.JSONField("抽中的企业ID", default=list)
+    drawn_at = models.DateTimeField("抽取时间")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业满意度回头看"
+        ordering = ["-year", "-month", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="ratings_one_enterprise_recheck_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月企业满意度回头看"
+
+
+class EnterpriseRecheckOutcome(models.TextChoices):
+    SATISFIED = "satisfied", "满意"
+    DISSATISFIED = "dissatisfied", "不满意"
+    UNREACHABLE = "unreachable", "无法联系"
+
+
+class EnterpriseRecheckItem(models.Model):
+    """The re-check result of one sampled enterprise, with its satisfaction figures at that time."""
+
+    recheck = models.ForeignKey(EnterpriseRecheck, on_delete=models.CASCADE, related_name="items")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField("回头看结果", max_length=14, choices=EnterpriseRecheckOutcome.choices)
+    note = models.CharField("回访情况", max_length=500, blank=True)
+    figures = models.JSONField("当时的满意度数据", default=dict)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    checked_at = models.DateTimeField("回访时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "企业满意度回头看结果"
+        ordering = ["recheck_id", "enterprise_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recheck", "enterprise"], name="ratings_enterprise_recheck_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recheck_id}/{self.enterprise_id} {self.get_outcome_display()}"

@@ -22,6 +22,8 @@ urlpatterns: list = [
     path("follow-ups/<int:ticket_id>/", views.follow_up_case, name="follow_up_case"),
     path("rechecks/", views.rechecks, name="rechecks"),
     path("rechecks/<int:draw_id>/", views.recheck_detail, name="recheck_detail"),
+    path("rechecks/enterprises/", views.enterprise_rechecks, name="enterprise_rechecks"),
+    path("rechecks/enterprises/<int:recheck_id>/", views.enterprise_recheck, name="enterprise_recheck"),
     path("figures/", views.figures, name="figures"),
     path("audit/", views.audit, name="audit"),
 ]

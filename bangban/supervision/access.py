@@ -13,7 +13,7 @@ from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.tickets.access import visible_tickets
 
-from .models import AccountabilityRecord, InactionFinding, Ledger, Notice, NoticeStatus
+from .models import AccountabilityRecord, InactionFinding, Ledger, Notice, NoticeStatus, SpecialInspection
 
 MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
 ACCOUNTABILITY_ROLES = frozenset({Role.BIZ_OFFICE, Role.CONDUCT_OFFICE, Role.ADMIN})
@@ -143,3 +143,20 @@ def visible_findings(user: Any) -> Any:
     if not can_view(user):
         return InactionFinding.objects.none()
     return InactionFinding.objects.select_related("unit", "record").filter(unit_q(user, "unit__region__path"))
+
+
+def visible_specials(user: Any) -> Any:
+    """专项督查 are 营商办's (and the administrator's) alone: other staff 403, others 404."""
+    require_manager(user)
+    return SpecialInspection.objects.all()
+
+
+def access_special(user: Any, pk: int | str) -> Any:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    inspection = visible_specials(user).filter(pk=key).first()
+    if inspection is None:
+        raise NotFound()
+    return inspection

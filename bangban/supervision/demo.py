@@ -21,9 +21,9 @@ from bangban.tickets.models import Category, ContactMethod, HotlineOutcome, Repl
 from bangban.tickets.public import all_cases
 from bangban.workdays.arithmetic import SHANGHAI
 
-from . import actions, dashboard, dashboard_counts
+from . import actions, dashboard, dashboard_counts, sources
 from .figures import month_bounds, previous_month
-from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking
+from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking, SpecialInspection
 
 NAMES = ["yingshangban", "qiye", "paidan", "chengban_sy", "danwei_sy", "chengban_sq", "rexian"]
 DEMO_TITLE = "【上月】"
@@ -156,10 +156,33 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         except ApplicationError as exc:
             lines.append(f"督查：通报未印发（{exc.message}）")
     lines += _ledgers(users, now)
+    lines += _special(office, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
     built = dashboard_counts.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
     return lines
+
+
+def _special(office: User, now: dt.datetime) -> list[str]:
+    """A 专项督查 under way over the demo's mayor-channel cases and open meeting decisions."""
+    if SpecialInspection.objects.exists():
+        return []
+    cases = sources.mayor_case_candidates(5).data
+    tasks = [t["id"] for t in sources.meeting_tasks(open_only=True).data[:5]]
+    if not cases and not tasks:
+        return []
+    numbers = list(all_cases().filter(pk__in=cases).values_list("number", flat=True))
+    try:
+        inspection = actions.do_create_special.inner(
+            office, title="市长直通车及市政府会办事项专项督查", basis="逐件核查办理进展和实效", now=now
+        )
+        actions.do_add_special_items.inner(
+            office, inspection.pk, case_numbers=numbers, task_ids=tasks, now=now
+        )
+        actions.do_start_special.inner(office, inspection.pk, now=now)
+    except ApplicationError as exc:
+        return [f"督查：专项督查未生成（{exc.message}）"]
+    return [f"督查：专项督查（督查中）{len(numbers) + len(tasks)} 项"]
 
 
 def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:

@@ -407,3 +407,121 @@ class InactionFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.year}年{self.month}月 {self.get_pattern_display()}"
+
+
+class SpecialStatus(models.TextChoices):
+    PLANNED = "planned", "立项"
+    ACTIVE = "active", "督查中"
+    CLOSED = "closed", "已办结"
+
+
+class SpecialInspection(models.Model):
+    """专项督查 (R14.1): 营商办's inspection of chosen mayor-channel cases and matters decided at
+    government meetings — its list (items), their progress and, once closed, the stored report."""
+
+    title = models.CharField("督查名称", max_length=120)
+    basis = models.CharField("督查依据与要求", max_length=1000, blank=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=SpecialStatus.choices, default=SpecialStatus.PLANNED
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("立项时间")
+    started_at = models.DateTimeField("启动时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.JSONField("督查报告", default=dict, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项督查"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SpecialItemKind(models.TextChoices):
+    MAYOR = "mayor", "市长直通车诉求"
+    MEETING = "meeting", "政府会议议定事项"
+
+
+class SpecialVerdict(models.TextChoices):
+    PENDING = "pending", "待核查"
+    DONE = "done", "已落实"
+    LAGGING = "lagging", "推进滞后"
+    NOT_DONE = "not_done", "未落实"
+
+
+class SpecialInspectionItem(models.Model):
+    """One case or meeting decision under a 专项督查, with the inspector's finding. The meeting
+    decision is named by its id in the escalation app (read through `sources`)."""
+
+    inspection = models.ForeignKey(SpecialInspection, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("类型", max_length=10, choices=SpecialItemKind.choices)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name="诉求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    task_ref = models.PositiveIntegerField("议定事项编号", null=True, blank=True)
+    title = models.CharField("事项", max_length=500)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField("办理期限", null=True, blank=True)
+    verdict = models.CharField(
+        "督查结论", max_length=10, choices=SpecialVerdict.choices, default=SpecialVerdict.PENDING
+    )
+    finding = models.CharField("督查意见", max_length=1000, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField("核查时间", null=True, blank=True)
+    added_at = models.DateTimeField("纳入时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "专项督查事项"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "ticket"],
+                condition=models.Q(ticket__isnull=False),
+                name="special_item_case_once",
+            ),
+            models.UniqueConstraint(
+                fields=["inspection", "task_ref"],
+                condition=models.Q(task_ref__isnull=False),
+                name="special_item_task_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title[:40]
+
+
+class NoticeCase(models.Model):
+    """负面典型案例: a case chosen (选入) into a 通报 as a negative example, with a short 说明."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="negative_cases")
+    ticket = models.ForeignKey(
+        "tickets.Ticket", verbose_name="诉求", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="责任单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField("说明", max_length=300)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField("选入时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "负面典型案例"
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["notice", "ticket"], name="notice_case_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} {self.ticket_id}"

@@ -8,7 +8,7 @@ from typing import Any
 from bangban.accounts.access import has_any_role
 from bangban.core.plugins import NavItem
 
-from .access import LEDGER_ROLES, can_view
+from .access import LEDGER_ROLES, can_manage, can_view
 
 
 def _viewer(user: Any) -> bool:
@@ -26,4 +26,5 @@ NAV: list[NavItem] = [
     NavItem("通报", "supervision:notices", _viewer, order=141, menu="督查考核"),
     NavItem("月度台账", "supervision:ledgers", _ledger_user, order=142, menu="督查考核"),
     NavItem("数据看板", "supervision:dashboard", _viewer, order=143, menu="督查考核"),
+    NavItem("专项督查", "supervision:specials", can_manage, order=144, menu="督查考核"),
 ]

@@ -6,6 +6,7 @@ in the 通报 itself, and only ranked units (never those listed as 不参与排�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -311,3 +312,50 @@ def build_content(
     content["salutation"] = SALUTATION
     content["figure_labels"] = RATE_LABELS
     return content
+
+
+# --- 负面典型案例 (R14.2): an item type of every 通报 -------------------------------------------
+
+NEGATIVE_KEY = "negative_cases"
+NEGATIVE_HEADING = "负面典型案例"
+_NUMERALS = "一二三四五六七八九十"
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def negative_section(cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The 「负面典型案例」 section: one paragraph per case chosen into the notice."""
+    return {
+        "key": NEGATIVE_KEY,
+        "heading": NEGATIVE_HEADING,
+        "paragraphs": [
+            f"（{_NUMERALS[n] if n < len(_NUMERALS) else n + 1}）{c['unit_name'] or '责任单位'}办理"
+            f"{c['number']}“{c['title']}”：{c['note']}"
+            for n, c in enumerate(cases)
+        ],
+    }
+
+
+def with_negative_cases(content: dict[str, Any], cases: list[dict[str, Any]]) -> dict[str, Any]:
+    """The notice's content with its 「负面典型案例」 section (placed before 「工作要求」, or before the
+    annex) replaced by one for `cases` — or taken out when there are none — and the numbered
+    headings (一、二、…) renumbered in order."""
+    sections = [s for s in content.get("sections", []) if s.get("key") != NEGATIVE_KEY]
+    if cases:
+        at = next(
+            (i for i, s in enumerate(sections) if "工作要求" in str(s.get("heading", ""))),
+            next(
+                (i for i, s in enumerate(sections) if str(s.get("heading", "")).startswith("附")),
+                len(sections),
+            ),
+        )
+        sections.insert(at, negative_section(cases))
+    number = 0
+    renumbered = []
+    for s in sections:
+        heading = str(s.get("heading", ""))
+        if heading and (_NUMBERED.match(heading) or s.get("key") == NEGATIVE_KEY):
+            label = _NUMERALS[number] if number < len(_NUMERALS) else str(number + 1)
+            s = {**s, "heading": f"{label}、{_NUMBERED.sub('', heading)}"}
+            number += 1
+        renumbered.append(s)
+    return {**content, "sections": renumbered}

@@ -143,3 +143,49 @@ def officer_figures(year: int, month: int) -> SourceResult:
     data.pop("officers", None)
     data["rules"] = [f"{text}。" for text in RULES.values()]
     return SourceResult(True, data)
+
+
+# --- 专项督查 (R14.1): the mayor's channel and the matters decided at government meetings ----------
+
+
+def _escalation_reads() -> Any:
+    try:
+        from bangban.escalation import figures  # noqa: PLC0415 (the source app may be left out; a failed import marks the source unavailable)
+    except (ModuleNotFoundError, ImportError):
+        return None
+    return figures
+
+
+def mayor_case_ids(ticket_ids: list[int]) -> SourceResult:
+    """Which of these cases came through the mayor's channel (a set; empty without escalation)."""
+    reads = _escalation_reads()
+    return (
+        SourceResult(False, set()) if reads is None else SourceResult(True, reads.mayor_case_ids(ticket_ids))
+    )
+
+
+def mayor_case_candidates(limit: int = 100) -> SourceResult:
+    """The ids of the mayor-channel cases, newest first."""
+    reads = _escalation_reads()
+    return (
+        SourceResult(False, []) if reads is None else SourceResult(True, reads.mayor_case_candidates(limit))
+    )
+
+
+def meeting_tasks(task_ids: list[int] | None = None, *, open_only: bool = False) -> SourceResult:
+    """Matters decided at meetings as plain rows (content, meeting, owner unit, due, status,
+    result, 督办 orders); all of them (at most 200) when `task_ids` is None."""
+    reads = _escalation_reads()
+    if reads is None:
+        return SourceResult(False, [])
+    return SourceResult(True, reads.meeting_task_rows(task_ids, open_only=open_only))
+
+
+def case_orders(ticket_ids: list[int]) -> SourceResult:
+    """{case id: {orders, orders_open}}: 督办/催办 orders issued on these cases."""
+    reads = _escalation_reads()
+    return (
+        SourceResult(False, {})
+        if reads is None
+        else SourceResult(True, reads.case_supervision_orders(ticket_ids))
+    )

@@ -32,4 +32,8 @@ urlpatterns = [
     path("dashboard/refresh/", v.dashboard_refresh, name="dashboard_refresh"),
     path("cases/", v.cases, name="cases"),
     path("meeting/", v.meeting_pack, name="meeting"),
+    path("special/", v.specials, name="specials"),
+    path("special/<int:pk>/", v.special_detail, name="special"),
+    path("special/<int:pk>/report/", v.special_report, name="special_report"),
+    path("special/<int:pk>/<slug:action>/", v.special_action, name="special_action"),
 ]

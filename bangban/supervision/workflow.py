@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bangban.core.kit import move, table
 
-from .models import AccountabilityStatus, LedgerStatus, NoticeStatus, RankingStatus
+from .models import AccountabilityStatus, LedgerStatus, NoticeStatus, RankingStatus, SpecialStatus
 
 RANKING = table(
     "supervision.ranking",
@@ -59,4 +59,18 @@ ACCOUNTABILITY = table(
     initial=[AccountabilityStatus.PROPOSED],
 )
 
-TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY]
+# 专项督查: the list is chosen while 立项; progress is recorded while 督查中; 办结 stores the report.
+SPECIAL = table(
+    "supervision.special",
+    SpecialStatus,
+    "专项督查",
+    [
+        move("edit_items", "调整督查清单", [SpecialStatus.PLANNED], SpecialStatus.PLANNED),
+        move("start", "启动督查", [SpecialStatus.PLANNED], SpecialStatus.ACTIVE),
+        move("check", "登记督查结论", [SpecialStatus.ACTIVE], SpecialStatus.ACTIVE),
+        move("close", "办结并形成报告", [SpecialStatus.ACTIVE], SpecialStatus.CLOSED),
+    ],
+    initial=[SpecialStatus.PLANNED],
+)
+
+TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, SPECIAL]

@@ -167,6 +167,11 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("ratings/q/w/", lambda w, s: {"key": s.window.public_key}),
     ("ratings/public/windows/", lambda w, s: {"key": s.window.public_key}),
     ("ratings/s/", lambda w, s: {"token": s.subject_token}),
+    ("ratings/rechecks/enterprises/", lambda w, s: {"recheck_id": s.enterprise_recheck.pk}),
+    (
+        "ratings/enterprise-rechecks/",
+        lambda w, s: {"recheck_id": s.enterprise_recheck.pk, "enterprise_id": w.ent_shuyang.pk},
+    ),
     ("ratings/rechecks/", lambda w, s: {"draw_id": s.draw.pk, "ticket_id": s.closed_case.pk}),
     ("ratings/rectifications/", lambda w, s: {"rect_id": s.rect.pk}),
     ("ratings/ratings/", lambda w, s: {"rating_id": s.rating.pk}),
@@ -175,7 +180,24 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("supervision/accountability/", lambda w, s: {"pk": s.record.pk, "record_id": s.record.pk}),
     ("supervision/inaction/", lambda w, s: {"unit_id": w.shuyang_gov.pk, "pattern": "overdue"}),
     ("supervision/ledgers/", lambda w, s: {"pk": s.ledger.pk, "ledger_id": s.ledger.pk}),
-    ("supervision/notices/", lambda w, s: {"pk": s.notice.pk, "notice_id": s.notice.pk, "action": "review"}),
+    (
+        "supervision/notices/",
+        lambda w, s: {
+            "pk": s.notice.pk,
+            "notice_id": s.notice.pk,
+            "action": "review",
+            "case_id": s.notice_case.pk,
+        },
+    ),
+    (
+        "supervision/special/",
+        lambda w, s: {
+            "pk": s.special.pk,
+            "inspection_id": s.special.pk,
+            "item_id": s.special_item.pk,
+            "action": "start",
+        },
+    ),
     ("supervision/rankings/", lambda w, s: {"unit_id": w.shuyang_gov.pk, "figure": "total"}),
     ("workdays/days/", lambda w, s: {"day": "2026-10-01"}),
     ("workdays/years/", lambda w, s: {"year": "2027"}),

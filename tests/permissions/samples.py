@@ -145,7 +145,7 @@ def _escalation(w: World, s: Samples) -> None:
 
 
 def _ratings(w: World, s: Samples) -> None:
-    from bangban.ratings import actions, recheck
+    from bangban.ratings import actions, recheck, recheck_enterprises
     from bangban.ratings.models import (
         RatedSubject,
         Rating,
@@ -178,6 +178,9 @@ def _ratings(w: World, s: Samples) -> None:
     )  # fmt: skip
     # October's 回头看 draw, whose population is the one case closed that month.
     s.draw = recheck.do_draw(acting_user=w.biz_office, year=2026, month=10, seed=1, now=D)
+    s.enterprise_recheck = recheck_enterprises.do_sample_enterprises(
+        acting_user=w.biz_office, year=2026, month=10, seed=1, now=D
+    )
     RecheckItem.objects.get_or_create(
         draw=s.draw, ticket=s.closed_case, defaults={"unit": w.shuyang_gov, "outcome": "pending"}
     )
@@ -433,7 +436,13 @@ def _outreach(w: World, s: Samples) -> None:
 
 def _supervision(w: World, s: Samples) -> None:
     from bangban.supervision import actions
-    from bangban.supervision.models import Ledger, Notice
+    from bangban.supervision.models import (
+        Ledger,
+        Notice,
+        NoticeCase,
+        SpecialInspection,
+        SpecialInspectionItem,
+    )
 
     s.ledger = Ledger.objects.create(
         unit=w.shuyang_gov,
@@ -447,6 +456,21 @@ def _supervision(w: World, s: Samples) -> None:
     s.notice = Notice.objects.create(
         kind="hotline", year=2026, month=10, title="2026年10月12345热线办理情况通报",
         created_by=w.biz_office, created_at=D,
+    )  # fmt: skip
+    s.notice_case = NoticeCase.objects.create(
+        notice=s.notice,
+        ticket=s.case,
+        unit=w.shuyang_gov,
+        note="服务企业不到位",
+        added_by=w.biz_office,
+        added_at=D,
+    )
+    s.special = SpecialInspection.objects.create(
+        title="市长直通车专项督查", created_by=w.biz_office, created_at=D
+    )
+    s.special_item = SpecialInspectionItem.objects.create(
+        inspection=s.special, kind="mayor", ticket=s.mayor_case, title=s.mayor_case.title, unit=w.shuyang_gov,
+        added_at=D,
     )  # fmt: skip
     s.record = actions.do_create_record(
         w.biz_office, kind="interview", unit_id=w.shuyang_gov.pk, year=2026, month=10, reason="超期诉求多"

@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "ratings.settings": "修改好差评参数",
     "ratings.recheck_draw": "回头看抽样",
     "ratings.recheck_outcome": "回头看复核结果",
+    "ratings.enterprise_recheck_draw": "企业满意度回头看抽样",
+    "ratings.enterprise_recheck_outcome": "企业满意度回头看结果",
     "ticket.follow_up_escalate": "回访未解决（重办已达上限，提请督办）",
     "ticket.recheck_escalate": "回头看办结不实（重办已达上限，提请督办）",
 }

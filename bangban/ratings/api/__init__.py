@@ -98,6 +98,20 @@ from .figures import RatingMonthQuery, figures
 from .windows import DeviceIn, WindowIn, create_device, create_window, list_windows, revoke_device, window_out
 
 # isort: split
+from .enterprise_rechecks import (
+    EnterpriseFiguresOut,
+    EnterpriseOutcomeIn,
+    EnterpriseRecheckDetailOut,
+    EnterpriseRecheckOut,
+    EnterpriseRecheckRowOut,
+    EnterpriseSampleIn,
+    get_enterprise_recheck,
+    list_enterprise_rechecks,
+    record_enterprise_outcome,
+    sample_enterprises,
+)
+
+# isort: split
 
 __all__ = [
     "CASE_RATING",
@@ -115,6 +129,12 @@ __all__ = [
     "DeviceIn",
     "DeviceRatingIn",
     "DrawIn",
+    "EnterpriseFiguresOut",
+    "EnterpriseOutcomeIn",
+    "EnterpriseRecheckDetailOut",
+    "EnterpriseRecheckOut",
+    "EnterpriseRecheckRowOut",
+    "EnterpriseSampleIn",
     "FollowUpResultOut",
     "LinkIn",
     "OutcomeIn",
@@ -145,9 +165,11 @@ __all__ = [
     "draw",
     "draw_out",
     "figures",
+    "get_enterprise_recheck",
     "get_rating",
     "get_rect",
     "list_draws",
+    "list_enterprise_rechecks",
     "list_ratings",
     "list_rects",
     "list_windows",
@@ -157,11 +179,13 @@ __all__ = [
     "rate_window",
     "rating_out",
     "record_call",
+    "record_enterprise_outcome",
     "rect_out",
     "rectify",
     "rederive",
     "revoke_device",
     "router",
+    "sample_enterprises",
     "send_sms_link",
     "suspicious_out",
     "suspicious_ratings",

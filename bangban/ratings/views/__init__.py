@@ -7,6 +7,7 @@ action is shown next to the form that caused it and nothing is saved.
 
 from __future__ import annotations
 
+from .enterprise_rechecks import enterprise_recheck, enterprise_rechecks
 from .figures import audit, figures
 from .follow_ups import follow_up_case, follow_ups, recheck_detail, rechecks
 from .rating_pages import (
@@ -28,6 +29,8 @@ __all__ = [
     "case_qr_gone",
     "case_rate",
     "case_rating_context",
+    "enterprise_recheck",
+    "enterprise_rechecks",
     "figures",
     "follow_up_case",
     "follow_ups",

@@ -119,7 +119,7 @@ def test_every_apps_entries_stand_in_the_headers_order():
         *["入企登记", "作风预警", "负面清单", "直通车企业", "问题清单", "随手拍与投诉"],
         *["免罚轻罚决定", "免罚轻罚清单", "免罚轻罚统计"],
         *["抽查计划", "我的检查任务", "抽查结果公开"],
-        *["督查排名", "通报", "月度台账", "数据看板", "堵点分析"],
+        *["督查排名", "通报", "月度台账", "数据看板", "堵点分析", "专项督查"],
     ]
     assert {i.label for i in items if i.admin} == {"用户管理", "审计日志", "发送队列", "诉求配置", "智能分派"}
     assert {i.menu for i in items if i.url_name.split(":")[0] in {"enterprises", "org", "workdays"}} == {

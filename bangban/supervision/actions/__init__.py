@@ -4,7 +4,8 @@ checks, an audit record, notifications. Pages and the API both call these.
 One submodule per job, re-exported here (import from `bangban.supervision.actions`): `parameters`
 (the ranking settings), `rankings` (monthly rankings, their freeze and the cases behind a figure),
 `notices` (通报: draft, review, edit, issue), `ledgers` (monthly ledgers, R11.1), `accountability`
-(奖惩问责, R15, and the bottom-place 约谈 proposals) and `labels` (the audit actions' names). Shared
+(奖惩问责, R15, and the bottom-place 约谈 proposals), `special` (专项督查, R14.1),
+`negative_cases` (负面典型案例 of a 通报, R14.2) and `labels` (the audit actions' names). Shared
 helpers are in `_common`.
 """
 
@@ -29,6 +30,7 @@ from .ledgers import (
     ledger_units,
     remind_ledgers,
 )
+from .negative_cases import do_add_negative_case, do_remove_negative_case, negative_rows
 from .notices import (
     NOTICE_SCOPES,
     do_create_notice,
@@ -52,6 +54,16 @@ from .rankings import (
     row_dicts,
     scoped_tickets_q,
 )
+from .special import (
+    SCOPE_RULE,
+    do_add_special_items,
+    do_check_special_item,
+    do_close_special,
+    do_create_special,
+    do_remove_special_item,
+    do_start_special,
+    split_numbers,
+)
 
 __all__ = [
     "ACTION_LABELS",
@@ -59,22 +71,31 @@ __all__ = [
     "LEDGER_UNIT_TYPES",
     "NOTE_KEYS",
     "NOTICE_SCOPES",
+    "SCOPE_RULE",
     "active_ledger_units",
     "all_scope_rows",
     "compute_rows",
     "current_settings",
     "detect_inaction",
+    "do_add_negative_case",
+    "do_add_special_items",
+    "do_check_special_item",
+    "do_close_special",
     "do_compute_ranking",
     "do_create_notice",
     "do_create_record",
+    "do_create_special",
     "do_decide_record",
     "do_detect_inaction",
     "do_edit_notice",
     "do_freeze_ranking",
     "do_generate_ledgers",
     "do_issue_notice",
+    "do_remove_negative_case",
+    "do_remove_special_item",
     "do_review_notice",
     "do_save_ledger_notes",
+    "do_start_special",
     "do_submit_ledger",
     "do_update_settings",
     "drill_queryset",
@@ -83,6 +104,7 @@ __all__ = [
     "frozen_ranking",
     "ledger_due_date",
     "ledger_units",
+    "negative_rows",
     "propose_bottom_interviews",
     "propose_officer_interviews",
     "ranking_view",
@@ -91,5 +113,6 @@ __all__ = [
     "row_dicts",
     "run_detection",
     "scoped_tickets_q",
+    "split_numbers",
     "validate_weights",
 ]

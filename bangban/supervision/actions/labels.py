@@ -17,4 +17,12 @@ ACTION_LABELS = {
     "supervision.accountability_create": "登记奖惩问责",
     "supervision.accountability_decide": "决定奖惩问责",
     "supervision.accountability_propose": "规则提议问责",
+    "supervision.special_create": "专项督查立项",
+    "supervision.special_items": "纳入专项督查事项",
+    "supervision.special_item_remove": "移出专项督查事项",
+    "supervision.special_start": "启动专项督查",
+    "supervision.special_check": "登记专项督查结论",
+    "supervision.special_close": "专项督查办结",
+    "supervision.notice_negative_add": "选入负面典型案例",
+    "supervision.notice_negative_remove": "移出负面典型案例",
 }

@@ -10,6 +10,7 @@ from .ledgers import accountability, accountability_decide, ledger_detail, ledge
 from .notices import notice, notice_action, notice_download, notices
 from .ranking_settings import SETTINGS_FIELDS, settings_page
 from .rankings import drill, index, ranking, ranking_compute, ranking_freeze, rankings
+from .special import special_action, special_detail, special_report, specials
 
 __all__ = [
     "DOCX_TYPE",
@@ -38,4 +39,8 @@ __all__ = [
     "ranking_freeze",
     "rankings",
     "settings_page",
+    "special_action",
+    "special_detail",
+    "special_report",
+    "specials",
 ]

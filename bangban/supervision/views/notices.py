@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bangban.core.errors import REFUSALS, ApplicationError, NotFound
@@ -56,7 +57,12 @@ def notice(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
     return render(
         request,
         "supervision/notice.html",
-        {"notice": obj, "can_manage": access.can_manage(request.user), "Status": NoticeStatus},
+        {
+            "notice": obj,
+            "can_manage": access.can_manage(request.user),
+            "Status": NoticeStatus,
+            "negative": actions.negative_rows(obj),
+        },
     )
 
 
@@ -80,6 +86,21 @@ def notice_action(request: AuthedHttpRequest, pk: int, action: str) -> HttpRespo
         elif action == "issue":
             issued = actions.do_issue_notice(request.user, pk, version=request.POST.get("version"))
             messages.success(request, f"通报已印发：{issued.doc_number}")
+        elif action == "negative_add":
+            actions.do_add_negative_case(
+                request.user,
+                pk,
+                case_number=request.POST.get("case_number"),
+                note=request.POST.get("note"),
+                version=request.POST.get("version"),
+                now=timezone.now(),
+            )
+            messages.success(request, "已选入负面典型案例（通报需重新审核）")
+        elif action == "negative_remove":
+            actions.do_remove_negative_case(
+                request.user, pk, request.POST.get("case"), version=request.POST.get("version")
+            )
+            messages.success(request, "已移出负面典型案例")
         else:
             raise NotFound()
     except REFUSALS:
