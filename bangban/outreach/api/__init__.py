@@ -136,6 +136,19 @@ from .reports import (
 )
 
 # isort: split
+from .talks import (
+    AttendanceIn,
+    EventItemIn,
+    add_attendance,
+    add_event_item,
+    convert_event_item,
+    event_detail_out,
+    follow_event_item,
+    get_event,
+    item_out,
+)
+
+# isort: split
 from .symposia import (
     HeldIn,
     NominationIn,
@@ -158,6 +171,15 @@ from .symposia import (
 # isort: split
 
 __all__ = [
+    "item_out",
+    "get_event",
+    "follow_event_item",
+    "event_detail_out",
+    "convert_event_item",
+    "add_event_item",
+    "add_attendance",
+    "EventItemIn",
+    "AttendanceIn",
     "CHECKED_FIELDS",
     "ERRORS",
     "IMPORT_ERRORS",
