@@ -143,7 +143,9 @@ def do_follow_item(*, acting_user: User, item_id: int, note: str, now: dt.dateti
     _require_forums(acting_user)
     note = checks.text({"note": note}, "note", "跟踪情况", max_length=500)
     follow = FollowUp.objects.create(event_item=item, note=note, by=acting_user, at=now)
-    record("outreach.follow_up", actor=acting_user, obj=item, object_repr=str(item)[:200], after={"note": note})
+    record(
+        "outreach.follow_up", actor=acting_user, obj=item, object_repr=str(item)[:200], after={"note": note}
+    )
     return follow
 
 
@@ -224,7 +226,9 @@ def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
 
 def items_of(event: Event) -> list[EventItem]:
     return list(
-        event.items.select_related("enterprise", "ticket", "ticket__lead_unit").prefetch_related("follow_ups__by")
+        event.items.select_related("enterprise", "ticket", "ticket__lead_unit").prefetch_related(
+            "follow_ups__by"
+        )
     )
 
 

@@ -46,7 +46,9 @@ def item_out(i: EventItem) -> dict[str, Any]:
         if t is not None
         else None,
         "converted_at": _at(i.converted_at),
-        "follow_ups": [{"note": f.note, "at": _at(f.at), "by": f.by.display_name} for f in i.follow_ups.all()],
+        "follow_ups": [
+            {"note": f.note, "at": _at(f.at), "by": f.by.display_name} for f in i.follow_ups.all()
+        ],
     }
 
 
@@ -90,7 +92,9 @@ def get_event(request: HttpRequest, event_id: int) -> Any:
 
 
 @router.post(
-    "/events/{event_id}/items", response=answers({201: dict}, TALK_ERRORS), summary="记录恳谈会反映的问题或建议"
+    "/events/{event_id}/items",
+    response=answers({201: dict}, TALK_ERRORS),
+    summary="记录恳谈会反映的问题或建议",
 )
 def add_event_item(request: AuthedHttpRequest, event_id: int, payload: EventItemIn) -> Any:
     item = talks.do_record_item(
@@ -110,16 +114,16 @@ def convert_event_item(request: AuthedHttpRequest, item_id: int) -> Any:
 
 
 @router.post(
-    "/event-items/{item_id}/follow-ups", response=answers({201: dict}, TALK_ERRORS), summary="问题建议的跟踪问效"
+    "/event-items/{item_id}/follow-ups",
+    response=answers({201: dict}, TALK_ERRORS),
+    summary="问题建议的跟踪问效",
 )
 def follow_event_item(request: AuthedHttpRequest, item_id: int, payload: OutreachNoteIn) -> Any:
     talks.do_follow_item(acting_user=request.user, item_id=item_id, note=payload.note, now=timezone.now())
     return Status(201, item_out(talks.access_item(request.user, item_id)))
 
 
-@router.post(
-    "/events/{event_id}/attendance", response=answers({201: dict}, TALK_ERRORS), summary="登记签到"
-)
+@router.post("/events/{event_id}/attendance", response=answers({201: dict}, TALK_ERRORS), summary="登记签到")
 def add_attendance(request: AuthedHttpRequest, event_id: int, payload: AttendanceIn) -> Any:
     talks.do_record_attendance(
         acting_user=request.user, event_id=event_id, data=payload.dict(), now=timezone.now()

@@ -12,9 +12,9 @@ from .symposia import symposium_create, symposium_detail, symposium_list
 
 __all__ = [
     "association_accounts",
-    "attendance_export",
     "association_create",
     "association_list",
+    "attendance_export",
     "event_create",
     "event_detail",
     "event_export",

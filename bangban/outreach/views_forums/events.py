@@ -87,9 +87,18 @@ def event_export(request: AuthedHttpRequest) -> HttpResponseBase:
     return xlsx_response(
         "恳谈会与讲坛.xlsx",
         [
-            "类型", "主题", "日期", "主办单位", "地点", "参加人员", "反映问题和建议/成果",
-            "签到人数", "签到企业数", "问题建议数", "已转诉求数",
-        ],  # fmt: skip
+            "类型",
+            "主题",
+            "日期",
+            "主办单位",
+            "地点",
+            "参加人员",
+            "反映问题和建议/成果",
+            "签到人数",
+            "签到企业数",
+            "问题建议数",
+            "已转诉求数",
+        ],
         rows,
         "活动",
     )
@@ -164,7 +173,9 @@ def _event_post(request: AuthedHttpRequest, pk: int) -> None:
             else:
                 messages.info(request, f"该问题已转为诉求 {number}，未重复生成")
         elif action == "follow":
-            talks.do_follow_item(acting_user=user, item_id=post.get("item_id", ""), note=post.get("note", ""), now=now)
+            talks.do_follow_item(
+                acting_user=user, item_id=post.get("item_id", ""), note=post.get("note", ""), now=now
+            )
             messages.success(request, "已记录跟踪情况")
         elif action == "attend":
             talks.do_record_attendance(acting_user=user, event_id=pk, data=post.dict(), now=now)
