@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.urls import reverse
 
 from bangban.accounts.access import has_any_role
@@ -166,9 +166,10 @@ def deliver_due(now: dt.datetime, *, post: Poster | None = None) -> dict[str, in
     poster = post or client.post_json
     firsts = (
         StatusReport.objects.filter(state=ReportState.PENDING)
-        .order_by("order_id", "pk")
-        .distinct("order_id")
-        .values_list("pk", flat=True)
+        .order_by()
+        .values("order_id")
+        .annotate(first=Min("pk"))
+        .values_list("first", flat=True)
     )
     due = list(
         StatusReport.objects.filter(pk__in=list(firsts), next_attempt_at__lte=now)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -68,8 +68,14 @@ def _ledger(request: HttpRequest) -> tuple[QuerySet[WorkOrder], dict[str, str]]:
 
 
 def _last_reports(orders: list[WorkOrder]) -> dict[int, StatusReport]:
-    rows = StatusReport.objects.filter(order__in=orders).order_by("order_id", "-pk").distinct("order_id")
-    return {r.order_id: r for r in rows}
+    latest = (
+        StatusReport.objects.filter(order__in=orders)
+        .order_by()
+        .values("order_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    return {r.order_id: r for r in StatusReport.objects.filter(pk__in=list(latest))}
 
 
 @login_required
