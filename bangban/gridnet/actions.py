@@ -58,7 +58,11 @@ def do_receive_order(
 ) -> Received:
     """Check the signature, then the order; file it as a case once."""
     protocol.check_signature(_secret(), timestamp, signature, body, now)
-    order = protocol.parse_order(body)
+    return file_order(protocol.parse_order(body), json.loads(body.decode("utf-8")), now)
+
+
+def file_order(order: protocol.Order, payload: dict[str, Any], now: dt.datetime) -> Received:
+    """File a checked order as a case, once per order id (the demo city files through here)."""
     digest = order.digest()
     known = WorkOrder.objects.filter(order_id=order.order_id).first()
     if known is not None:
@@ -97,7 +101,7 @@ def do_receive_order(
                 responsibility=order.responsibility,
                 platform_deadline=order.deadline,
                 dispatched_at=order.dispatched_at,
-                payload=json.loads(body.decode("utf-8")),
+                payload=payload,
                 received_at=now,
                 reported_status=result.ticket.status,
             )

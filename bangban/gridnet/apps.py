@@ -7,6 +7,7 @@ class GridnetConfig(AppConfig):
     verbose_name = "一张网事件分拨平台对接"
     # What the shell composes (bangban.core.plugins).
     nav = "bangban.gridnet.nav.NAV"
+    demo = "bangban.gridnet.demo.load_demo"
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels

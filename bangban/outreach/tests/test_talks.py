@@ -67,7 +67,9 @@ def test_an_item_becomes_one_case_linked_both_ways_and_followed_up(cast, login):
 def test_only_the_biz_office_turns_items_into_cases(cast, login):
     w = cast.world
     eid = _talk(login(w.biz_office))
-    iid = post(login(w.biz_office), f"{API}/events/{eid}/items", {"kind": "suggestion", "content": "设立续贷基金"})
+    iid = post(
+        login(w.biz_office), f"{API}/events/{eid}/items", {"kind": "suggestion", "content": "设立续贷基金"}
+    )
     iid = iid.json()["id"]
     handler = login(w.handler_shuyang)
     assert post(handler, f"{API}/event-items/{iid}/case", {}).status_code == 403
@@ -96,7 +98,12 @@ def test_forum_attendance_with_counts_and_excel(cast, login):
     w = cast.world
     staff = login(w.biz_office)
     eid = _talk(staff, kind="forum")
-    people = [("张总", w.ent_shuyang.pk), ("李经理", w.ent_shuyang.pk), ("王总", w.ent_siyang.pk), ("赵老师", None)]
+    people = [
+        ("张总", w.ent_shuyang.pk),
+        ("李经理", w.ent_shuyang.pk),
+        ("王总", w.ent_siyang.pk),
+        ("赵老师", None),
+    ]
     for name, ent in people:
         body = {"name": name, "position": "总经理", "enterprise_id": ent}
         assert post(staff, f"{API}/events/{eid}/attendance", body).status_code == 201
@@ -108,14 +115,19 @@ def test_forum_attendance_with_counts_and_excel(cast, login):
     assert "共 4 人，2 家企业" in page
     listing = staff.get("/outreach/events/").content.decode()
     assert "4 人 / 2 家" in listing
-    sheet = openpyxl.load_workbook(io.BytesIO(staff.get(f"/outreach/events/{eid}/attendance.xlsx").getvalue())).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(staff.get(f"/outreach/events/{eid}/attendance.xlsx").getvalue())
+    ).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("姓名", "职务", "所在企业") and len(rows) == 5
     summary = openpyxl.load_workbook(io.BytesIO(staff.get("/outreach/events/export.xlsx").getvalue())).active
     head, first = list(summary.iter_rows(values_only=True))[:2]
     assert first[head.index("签到人数")] == 4 and first[head.index("签到企业数")] == 2
     # Page form: a unit handler may read but not record.
-    assert login(w.handler_shuyang).post(f"/outreach/events/{eid}/", {"do": "attend", "name": "x"}).status_code == 403
+    assert (
+        login(w.handler_shuyang).post(f"/outreach/events/{eid}/", {"do": "attend", "name": "x"}).status_code
+        == 403
+    )
     removed = staff.post(
         f"/outreach/events/{eid}/", {"do": "unattend", "attendance_id": detail["attendance"][0]["id"]}
     )
