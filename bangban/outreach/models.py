@@ -4,6 +4,8 @@ symposia (R13). No business logic here: every change goes through `actions_*.py`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -730,7 +732,7 @@ class Symposium(models.Model):
         "状态", max_length=12, choices=SymposiumStatus.choices, default=SymposiumStatus.NOMINATING
     )
     policies = models.ManyToManyField(Policy, verbose_name="推送政策", blank=True, related_name="symposia")
-    co_units = models.ManyToManyField(
+    co_units: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "org.Unit",
         verbose_name="配合单位",
         blank=True,

@@ -97,7 +97,7 @@ class Converted:
 
 
 @durable_action
-def do_convert_item(*, acting_user: User, item_id: int, now: dt.datetime) -> Converted:
+def do_convert_item(*, acting_user: User, item_id: Any, now: dt.datetime) -> Converted:
     """Turn the item into a case (channel 行业协会商会, a 帮办 case for its enterprise). Idempotent:
     the item is locked, and once it has a case the same case is answered, nothing is written."""
     item = access_item(acting_user, item_id, for_update=True)
@@ -137,7 +137,7 @@ def do_convert_item(*, acting_user: User, item_id: int, now: dt.datetime) -> Con
 
 
 @durable_action
-def do_follow_item(*, acting_user: User, item_id: int, note: str, now: dt.datetime) -> FollowUp:
+def do_follow_item(*, acting_user: User, item_id: Any, note: str, now: dt.datetime) -> FollowUp:
     """跟踪问效 on a 恳谈会 item."""
     item = access_item(acting_user, item_id, for_update=True)
     _require_forums(acting_user)
@@ -178,7 +178,7 @@ def do_record_attendance(
 
 
 @durable_action
-def do_remove_attendance(*, acting_user: User, attendance_id: int) -> None:
+def do_remove_attendance(*, acting_user: User, attendance_id: Any) -> None:
     row = EventAttendance.objects.filter(pk=_pk(attendance_id)).first()
     if row is None:
         raise NotFound()
@@ -213,7 +213,7 @@ def attendance_counts(event: Event) -> Counts:
     return Counts(people=got["people"] or 0, enterprises=got["enterprises"] or 0)
 
 
-def with_counts(qs: QuerySet[Event]) -> QuerySet[Event]:
+def with_counts(qs: QuerySet[Event]) -> QuerySet[Any]:
     """Events annotated with `n_attended` (people), `n_attended_enterprises`, `n_items` and
     `n_cases` (items turned into cases)."""
     return qs.annotate(

@@ -43,7 +43,7 @@ def gridnet_settings(settings: Any) -> None:
 
 def send(body: bytes, *, secret: str = SECRET, stamp: str | None = None, signed: bool = True) -> Any:
     stamp = stamp or str(int(timezone.now().timestamp()))
-    headers = {}
+    headers: dict[str, Any] = {}
     if signed:
         headers = {
             "HTTP_X_GRIDNET_TIMESTAMP": stamp,
