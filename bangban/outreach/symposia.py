@@ -119,26 +119,23 @@ def _co_units(raw: Any) -> list[Unit]:
 
 def _add_co_units(symposium: Symposium, units: list[Unit], by: User, now: dt.datetime) -> None:
     """Link the units and tell each unit's people (the notification outbox, in this transaction)."""
+    when = f"计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else "召开日期待定"
+    lead = symposium.lead_unit.name if symposium.lead_unit else "—"
+    body = f"贵单位为{symposium.title}的配合单位（牵头单位：{lead}）。主题：{'、'.join(symposium.theme_list)}；{when}。"
     for unit in units:
         link = SymposiumCoUnit.objects.create(symposium=symposium, unit=unit, added_by=by, added_at=now)
-        _tell(link, symposium, now, first=True)
+        people = _unit_people(unit.pk)
+        for person in people:
+            notify_user(person, f"请配合{symposium.title}", body, link=_link(symposium), now=now)
+        link.notified_at = now
+        link.notified_people = len(people)
+        link.save(update_fields=["notified_at", "notified_people"])
 
 
-def _tell(link: SymposiumCoUnit, symposium: Symposium, now: dt.datetime, *, first: bool) -> None:
-    people = list(
-        User.objects.filter(unit_id=link.unit_id, is_active=True, roles__code__in=TOLD_ROLES).distinct()
-    ) or list(User.objects.filter(unit_id=link.unit_id, is_active=True))
-    when = f"计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else "召开日期待定"
-    subject = f"请配合{symposium.title}" if first else f"{symposium.title}配合单位有调整"
-    body = (
-        f"贵单位为{symposium.title}的配合单位（牵头单位：{symposium.lead_unit.name if symposium.lead_unit else '—'}）。"
-        f"主题：{'、'.join(symposium.theme_list)}；{when}。"
-    )
-    for person in people:
-        notify_user(person, subject, body, link=_link(symposium), now=now)
-    link.notified_at = now
-    link.notified_people = len(people)
-    link.save(update_fields=["notified_at", "notified_people"])
+def _unit_people(unit_id: int) -> list[User]:
+    """Who of a unit is told: its heads and handlers, else every active account of the unit."""
+    active = User.objects.filter(unit_id=unit_id, is_active=True)
+    return list(active.filter(roles__code__in=TOLD_ROLES).distinct()) or list(active)
 
 
 @durable_action
@@ -150,9 +147,9 @@ def do_set_co_units(
     version: Any = None,
     now: dt.datetime | None = None,
 ) -> Symposium:
-    """Set the 配合单位 (replaces the list). A unit added is told it co-organises the symposium; a
-    unit that stays is told again only when the list changed; a unit removed is told it no longer
-    does. Unchanged list: nothing is written."""
+    """Set the 配合单位 (replaces the list). A unit added is told it co-organises the symposium, a
+    unit removed that it no longer does; a unit that stays is not told again. The same list again:
+    nothing is written."""
     now = now or timezone.now()
     symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
     kit.check_version(symposium, version)
@@ -164,9 +161,7 @@ def do_set_co_units(
     before = sorted(Unit.objects.filter(pk__in=list(links)).values_list("name", flat=True))
     removed = [links[pk] for pk in links if pk not in wanted_ids]
     for link in removed:
-        for person in User.objects.filter(
-            unit_id=link.unit_id, is_active=True, roles__code__in=TOLD_ROLES
-        ).distinct():
+        for person in _unit_people(link.unit_id):
             notify_user(
                 person,
                 f"{symposium.title}不再需要贵单位配合",
