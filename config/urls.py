@@ -38,6 +38,7 @@ urlpatterns: list = [
     path("insight/hotspots/", include("bangban.insight.hotspots_urls")),
     path("insight/", include("bangban.insight.urls")),
     path("open311/v2/", include("bangban.open311.urls")),
+    path("gridnet/", include("bangban.gridnet.urls")),
     path("api/v1/", api.urls),
     # The admin site signs in through the project's login (lock-out, second factor).
     path("django-admin/login/", accounts_views.admin_login),

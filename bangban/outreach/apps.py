@@ -11,8 +11,10 @@ class OutreachConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.tickets.origins import register_case_origin
 
-        from . import forums, policies, policy_import, projects, symposia
+        from . import forums, policies, policy_import, projects, symposia, talks
 
-        for module in (projects, policies, policy_import, forums, symposia):
+        for module in (projects, policies, policy_import, forums, symposia, talks):
             register_action_labels(module.ACTION_LABELS)
+        register_case_origin(talks.case_origin)

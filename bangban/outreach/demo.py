@@ -20,11 +20,13 @@ from bangban.accounts.models import User
 from bangban.enterprises.models import Enterprise, Industry, Tier
 from bangban.org.models import Region, Unit
 
-from . import forums, policies, projects, pushes, symposia
+from . import forums, policies, projects, pushes, symposia, talks
 from .models import (
     Association,
     AssociationOpinion,
     Event,
+    EventItem,
+    EventKind,
     InvestmentProject,
     Policy,
     PolicyDelivery,
@@ -249,17 +251,96 @@ def _forums(
             },
         )
         lines.append("恳谈会：1 场")
+    lines += _talk_follow_up(office, ent_user, today)
     half = 1 if today.month <= 6 else 2
+    co_units = list(
+        Unit.objects.filter(code__in=["city-agriculture", "city-ndrc"], is_active=True).values_list(
+            "pk", flat=True
+        )
+    )
     if not Symposium.objects.filter(year=today.year, half=half).exists():
         symposium = symposia.do_create_symposium(
             acting_user=office,
-            data={"year": today.year, "half": half, "themes": "重点产业链\n现代服务业\n现代农业"},
+            data={
+                "year": today.year,
+                "half": half,
+                "themes": "重点产业链\n现代服务业\n现代农业",
+                "co_unit_ids": co_units,
+            },
         )
         if ent_user is not None:
             symposia.do_nominate.inner(
                 acting_user=ent_user, symposium_id=symposium.pk, reason="行业龙头，愿分享链主经验"
             )
-        lines.append(f"企业家座谈会：{symposium.title}（征集人选中）")
+        lines.append(f"企业家座谈会：{symposium.title}（征集人选中，配合单位 {len(co_units)} 个）")
+    # The half year before: arranged but never held — the list flags it (R13 every half year).
+    year, prev = (today.year, 1) if half == 2 else (today.year - 1, 2)
+    if not Symposium.objects.filter(year=year, half=prev).exists():
+        symposia.do_create_symposium(
+            acting_user=office,
+            data={"year": year, "half": prev, "themes": "民营经济高质量发展", "co_unit_ids": co_units},
+        )
+        lines.append(f"企业家座谈会：{year}年{'上' if prev == 1 else '下'}半年已安排未召开（列表标示）")
+    return lines
+
+
+def _talk_follow_up(office: User, ent_user: User | None, today: dt.date) -> list[str]:
+    """The 恳谈会's problems and suggestions (one turned into a case and followed up) and a
+    宿商讲坛 with its attendance."""
+    lines: list[str] = []
+    now = timezone.now()
+    talk = Event.objects.filter(kind=EventKind.TALK).order_by("id").first()
+    ent_id = ent_user.enterprise_id if ent_user else None
+    if talk is not None and not EventItem.objects.exists():
+        problem = talks.do_record_item.inner(
+            acting_user=office,
+            event_id=talk.pk,
+            data={
+                "kind": "problem",
+                "content": "到期贷款续贷审批时间长，银行要求先还后贷，企业需高息过桥",
+                "enterprise_id": ent_id,
+                "raised_by": "企业负责人",
+            },
+            now=now,
+        )
+        talks.do_record_item.inner(
+            acting_user=office,
+            event_id=talk.pk,
+            data={
+                "kind": "suggestion",
+                "content": "扩大应急转贷资金规模，简化申请手续",
+                "raised_by": "市工商联",
+            },
+            now=now,
+        )
+        talks.do_convert_item.inner(acting_user=office, item_id=problem.pk, now=now)
+        talks.do_follow_item.inner(
+            acting_user=office, item_id=problem.pk, note="已请市地方金融监管局约谈相关银行", now=now
+        )
+        lines.append("恳谈会：2 条问题建议（1 条已转诉求并跟踪）")
+    if not Event.objects.filter(kind=EventKind.FORUM).exists():
+        forum = forums.do_record_event.inner(
+            acting_user=office,
+            data={
+                "kind": "forum",
+                "theme": "宿商讲坛：民营企业数字化转型",
+                "held_on": (today - dt.timedelta(days=5)).isoformat(),
+                "location": "市民服务中心报告厅",
+                "participants": "市工信局讲师、民营企业经营管理人员",
+            },
+        )
+        for name, position, enterprise in (
+            ("陈经理", "总经理", ent_id),
+            ("刘主管", "信息化主管", ent_id),
+            ("孙女士", "财务总监", None),
+        ):
+            talks.do_record_attendance.inner(
+                acting_user=office,
+                event_id=forum.pk,
+                data={"name": name, "position": position, "enterprise_id": enterprise},
+                now=now,
+            )
+        lines.append("宿商讲坛：1 场（签到 3 人）")
     return lines
 
 

@@ -4,6 +4,8 @@ symposia (R13). No business logic here: every change goes through `actions_*.py`
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -568,6 +570,14 @@ class FollowUp(models.Model):
         on_delete=models.CASCADE,
         related_name="follow_ups",
     )
+    event_item = models.ForeignKey(
+        "EventItem",
+        verbose_name="恳谈会问题建议",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+    )
     note = models.CharField("跟踪情况", max_length=500)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
@@ -614,6 +624,91 @@ class Event(models.Model):
         return self.theme
 
 
+class EventItemKind(models.TextChoices):
+    PROBLEM = "problem", "反映问题"
+    SUGGESTION = "suggestion", "意见建议"
+
+
+class EventItem(models.Model):
+    """One problem or suggestion raised at a 恳谈会 (反映+建议, R5.2): turned into a case once
+    (`ticket`), then followed up (`FollowUp.event_item`)."""
+
+    event = models.ForeignKey(Event, verbose_name="恳谈会", on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField("类别", max_length=12, choices=EventItemKind.choices)
+    content = models.TextField("内容")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="提出企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_by = models.CharField("提出人", max_length=50, blank=True)
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        verbose_name="诉求",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="event_item",
+    )
+    converted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="转诉求人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    converted_at = models.DateTimeField("转诉求时间", null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间")
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "恳谈会问题建议"
+        ordering = ["event_id", "id"]
+
+    def __str__(self) -> str:
+        return self.content[:50]
+
+
+class EventAttendance(models.Model):
+    """签到: one person present at a 宿商讲坛 (or 恳谈会) session, with the enterprise they came for."""
+
+    event = models.ForeignKey(
+        Event, verbose_name="活动", on_delete=models.CASCADE, related_name="attendances"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="所在企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "活动签到"
+        ordering = ["event_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "enterprise", "name"], name="event_attended_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # --- R13 entrepreneurs' symposia -------------------------------------------------------------------
 
 
@@ -637,6 +732,13 @@ class Symposium(models.Model):
         "状态", max_length=12, choices=SymposiumStatus.choices, default=SymposiumStatus.NOMINATING
     )
     policies = models.ManyToManyField(Policy, verbose_name="推送政策", blank=True, related_name="symposia")
+    co_units: models.ManyToManyField[Any, Any] = models.ManyToManyField(
+        "org.Unit",
+        verbose_name="配合单位",
+        blank=True,
+        through="SymposiumCoUnit",
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, related_name="+"
     )
@@ -654,6 +756,29 @@ class Symposium(models.Model):
     @property
     def theme_list(self) -> list[str]:
         return [t.strip() for t in self.themes.splitlines() if t.strip()]
+
+
+class SymposiumCoUnit(models.Model):
+    """A 配合单位 of a symposium (R13: 市农业农村局, 市发展改革委 …), and when its people were told."""
+
+    symposium = models.ForeignKey(
+        Symposium, verbose_name="座谈会", on_delete=models.CASCADE, related_name="co_unit_links"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name="配合单位", on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="设定人", on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField("设定时间")
+    notified_at = models.DateTimeField("最近通知时间", null=True, blank=True)
+    notified_people = models.PositiveIntegerField("通知人数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "座谈会配合单位"
+        ordering = ["symposium_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["symposium", "unit"], name="symposium_co_unit_once")]
+
+    def __str__(self) -> str:
+        return f"{self.symposium_id}:{self.unit_id}"
 
 
 class NominationSource(models.TextChoices):

@@ -4,10 +4,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from bangban.core.errors import ValidationFailed
@@ -221,12 +222,34 @@ def events(user: Any, params: Mapping[str, Any]) -> Filtered:
     return Filtered(qs.order_by("-held_on", "-id"), errors)
 
 
-def symposia(user: Any, params: Mapping[str, Any]) -> Filtered:
+def _not_held_q(now: dt.datetime) -> Q:
+    """The symposia whose half year is over at `now` (local date) without them being held within
+    it: never marked held, or held after the half year's end (`symposia.not_held_in_half`)."""
+    today = timezone.localdate(now)
+    over = Q(year__lt=today.year) | (Q(year=today.year, half=1) if today.month > 6 else Q(pk__in=[]))
+    late = Q(held_on__year__gt=F("year")) | Q(half=1, held_on__month__gt=6)
+    return over & (Q(held_on__isnull=True) | late)
+
+
+def symposia(user: Any, params: Mapping[str, Any], *, now: dt.datetime | None = None) -> Filtered:
+    errors: list[str] = []
     qs: QuerySet[Symposium] = visible_symposia(user).select_related("lead_unit")
     q = _value(params, "q")
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(themes__icontains=q))
+    not_held = _value(params, "not_held")
+    if not_held not in ("", "0", "1", "true", "false"):
+        errors.append("半年内未召开 只能是 1 或 0")
+    elif not_held in ("1", "true"):
+        qs = qs.filter(_not_held_q(now or timezone.now()))
     qs = qs.annotate(
-        n_nominations=Count("nominations", distinct=True), n_suggestions=Count("suggestions", distinct=True)
+        n_nominations=Count("nominations", distinct=True),
+        n_suggestions=Count("suggestions", distinct=True),
+        n_co_units=Count("co_unit_links", distinct=True),
     )
-    return Filtered(qs.order_by("-year", "-half"), [])
+    return Filtered(qs.order_by("-year", "-half"), errors)
+
+
+def symposia_not_held(user: Any, now: dt.datetime) -> list[Symposium]:
+    """The half years (their symposia) arranged but not held by the half year's end, newest first."""
+    return list(visible_symposia(user).filter(_not_held_q(now)).order_by("-year", "-half"))

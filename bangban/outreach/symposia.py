@@ -32,6 +32,7 @@ from .models import (
     PolicyPush,
     PushStatus,
     Symposium,
+    SymposiumCoUnit,
     SymposiumNomination,
     SymposiumStatus,
     SymposiumSuggestion,
@@ -44,14 +45,19 @@ ACTION_LABELS = {
     "outreach.symposium_policies": "座谈会推送政策",
     "outreach.symposium_held": "座谈会召开",
     "outreach.symposium_suggestion": "记录座谈会建议",
+    "outreach.symposium_co_units": "设定座谈会配合单位",
 }
+# Who of a 配合单位 is told: its heads and handlers (the unit's account holders otherwise).
+TOLD_ROLES = (Role.UNIT_HEAD, Role.HANDLER)
 
 
 def _link(symposium: Symposium) -> str:
     return reverse("outreach:symposium_detail", args=[symposium.pk])
 
 
-def do_create_symposium(*, acting_user: User, data: dict[str, Any]) -> Symposium:
+def do_create_symposium(
+    *, acting_user: User, data: dict[str, Any], now: dt.datetime | None = None
+) -> Symposium:
     if not can_run_symposia(acting_user):
         raise PermissionDenied("只有营商办或市级牵头单位可以组织企业家座谈会")
     year = checks.optional_int(data, "year", "年度")
@@ -73,6 +79,8 @@ def do_create_symposium(*, acting_user: User, data: dict[str, Any]) -> Symposium
     title = checks.text(data, "title", "名称", max_length=120, required=False) or (
         f"{year}年{'上' if half == 1 else '下'}半年企业家座谈会"
     )
+    co_units = _co_units(data.get("co_unit_ids"))
+    now = now or timezone.now()
     try:
         with transaction.atomic():
             symposium = Symposium.objects.create(
@@ -84,12 +92,114 @@ def do_create_symposium(*, acting_user: User, data: dict[str, Any]) -> Symposium
                 planned_on=planned_on,
                 created_by=acting_user,
             )
-            record("outreach.symposium_created", actor=acting_user, obj=symposium, after=snapshot(symposium))
+            _add_co_units(symposium, co_units, acting_user, now)
+            after = snapshot(symposium)
+            after["co_units"] = sorted(u.name for u in co_units)
+            record("outreach.symposium_created", actor=acting_user, obj=symposium, after=after)
     except IntegrityError:
         raise checks.fail(
             "half", "symposium_exists", f"{year}年{'上' if half == 1 else '下'}半年的座谈会已安排"
         ) from None
     return symposium
+
+
+def _co_units(raw: Any) -> list[Unit]:
+    if raw in (None, ""):
+        return []
+    values = [raw] if isinstance(raw, str | int) else list(raw)
+    text = [str(v).strip() for v in values if str(v).strip()]
+    if any(not v.isdigit() for v in text):
+        raise checks.fail("co_unit_ids", "unknown_unit", "配合单位不存在或已停用")
+    ids = sorted({int(v) for v in text})
+    found = list(Unit.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
+    if len(found) != len(ids):
+        raise checks.fail("co_unit_ids", "unknown_unit", "配合单位不存在或已停用")
+    return found
+
+
+def _add_co_units(symposium: Symposium, units: list[Unit], by: User, now: dt.datetime) -> None:
+    """Link the units and tell each unit's people (the notification outbox, in this transaction)."""
+    when = f"计划 {symposium.planned_on:%Y年%m月%d日} 召开" if symposium.planned_on else "召开日期待定"
+    lead = symposium.lead_unit.name if symposium.lead_unit else "—"
+    body = f"贵单位为{symposium.title}的配合单位（牵头单位：{lead}）。主题：{'、'.join(symposium.theme_list)}；{when}。"
+    for unit in units:
+        link = SymposiumCoUnit.objects.create(symposium=symposium, unit=unit, added_by=by, added_at=now)
+        people = _unit_people(unit.pk)
+        for person in people:
+            notify_user(person, f"请配合{symposium.title}", body, link=_link(symposium), now=now)
+        link.notified_at = now
+        link.notified_people = len(people)
+        link.save(update_fields=["notified_at", "notified_people"])
+
+
+def _unit_people(unit_id: int) -> list[User]:
+    """Who of a unit is told: its heads and handlers, else every active account of the unit."""
+    active = User.objects.filter(unit_id=unit_id, is_active=True)
+    return list(active.filter(roles__code__in=TOLD_ROLES).distinct()) or list(active)
+
+
+@durable_action
+def do_set_co_units(
+    *,
+    acting_user: User,
+    symposium_id: int,
+    unit_ids: Any,
+    version: Any = None,
+    now: dt.datetime | None = None,
+) -> Symposium:
+    """Set the 配合单位 (replaces the list). A unit added is told it co-organises the symposium, a
+    unit removed that it no longer does; a unit that stays is not told again. The same list again:
+    nothing is written."""
+    now = now or timezone.now()
+    symposium = access_symposium(acting_user, symposium_id, "manage", for_update=True)
+    kit.check_version(symposium, version)
+    wanted = _co_units(unit_ids)
+    links = {link.unit_id: link for link in SymposiumCoUnit.objects.filter(symposium=symposium)}
+    wanted_ids = {u.pk for u in wanted}
+    if wanted_ids == set(links):
+        return symposium
+    before = sorted(Unit.objects.filter(pk__in=list(links)).values_list("name", flat=True))
+    removed = [links[pk] for pk in links if pk not in wanted_ids]
+    for link in removed:
+        for person in _unit_people(link.unit_id):
+            notify_user(
+                person,
+                f"{symposium.title}不再需要贵单位配合",
+                "配合单位已调整，贵单位不再列为配合单位。",
+                link=_link(symposium),
+                now=now,
+            )
+        link.delete()
+    _add_co_units(symposium, [u for u in wanted if u.pk not in links], acting_user, now)
+    kit.save_change(symposium, [])
+    record(
+        "outreach.symposium_co_units",
+        actor=acting_user,
+        obj=symposium,
+        before={"co_units": before},
+        after={"co_units": sorted(u.name for u in wanted)},
+    )
+    return symposium
+
+
+def co_unit_links(symposium: Symposium) -> list[SymposiumCoUnit]:
+    return list(
+        SymposiumCoUnit.objects.filter(symposium=symposium).select_related("unit").order_by("unit__name")
+    )
+
+
+def half_end(year: int, half: int) -> dt.date:
+    """The first day after the half year (1 July, or 1 January of the next year)."""
+    return dt.date(year, 7, 1) if half == 1 else dt.date(year + 1, 1, 1)
+
+
+def not_held_in_half(symposium: Symposium, now: dt.datetime) -> bool:
+    """R13 every half year: the half year is over at `now` (local time) and its symposium, though
+    arranged, was not held within it (never marked held, or held after the half year's end)."""
+    end = half_end(symposium.year, symposium.half)
+    if timezone.localdate(now) < end:
+        return False
+    return symposium.held_on is None or symposium.held_on >= end
 
 
 @durable_action

@@ -56,6 +56,7 @@ urlpatterns = [
     path("events/export.xlsx", forums.event_export, name="event_export"),
     path("events/new/", forums.event_create, name="event_create"),
     path("events/<int:pk>/", forums.event_detail, name="event_detail"),
+    path("events/<int:pk>/attendance.xlsx", forums.attendance_export, name="attendance_export"),
     # R13 symposia
     path("symposia/", forums.symposium_list, name="symposium_list"),
     path("symposia/new/", forums.symposium_create, name="symposium_create"),

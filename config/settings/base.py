@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "bangban.insight",
     "bangban.supervision",
     "bangban.open311",
+    "bangban.gridnet",
     "bangban.exports",
     "bangban.shell",
 ]
@@ -305,6 +306,13 @@ BANGBAN_CITY_NAME = os.environ.get("BANGBAN_CITY_NAME", "宿迁市")
 # is built on it (bangban.core.urls_abs.absolute_url). Production requires https (core/checks.py).
 BANGBAN_SITE_URL = os.environ.get("BANGBAN_SITE_URL", "http://127.0.0.1:8000")
 BANGBAN_SITE_URL_HTTPS_REQUIRED = False
+
+# 一张网 event dispatch platform (bangban.gridnet, docs/gridnet.md): the shared secret of the
+# HMAC signatures both ways (empty: the connector refuses every order, 503), the platform's
+# address for status reports (empty: reports wait, nothing is sent) and its timeout in seconds.
+BANGBAN_GRIDNET_SECRET = os.environ.get("BANGBAN_GRIDNET_SECRET", "")
+BANGBAN_GRIDNET_CALLBACK_URL = os.environ.get("BANGBAN_GRIDNET_CALLBACK_URL", "")
+BANGBAN_GRIDNET_TIMEOUT = env_int("BANGBAN_GRIDNET_TIMEOUT", 10)
 
 # Open311 GeoReport v2 (bangban.open311): a posted lat/long must fall in this box
 # (lat_min,lat_max,long_min,long_max; 宿迁市 by default).

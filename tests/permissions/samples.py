@@ -360,6 +360,7 @@ def _outreach(w: World, s: Samples) -> None:
         AssociationOpinion,
         CollectionRound,
         Event,
+        EventItem,
         FollowUp,
         InvestmentProject,
         Policy,
@@ -423,6 +424,10 @@ def _outreach(w: World, s: Samples) -> None:
     s.event = Event.objects.create(
         kind="talk", theme="沭阳民营企业恳谈", held_on=TODAY, created_by=w.biz_office
     )
+    s.event_item = EventItem.objects.create(
+        event=s.event, kind="problem", content="用地指标紧张", enterprise=w.ent_shuyang,
+        recorded_by=w.biz_office, recorded_at=D - dt.timedelta(days=1),
+    )  # fmt: skip
     s.symposium = Symposium.objects.create(
         year=2026, half=2, title="2026年下半年企业家座谈会", themes="融资", lead_unit=w.shuyang_gov,
         created_by=w.biz_office,

@@ -254,6 +254,7 @@ _DIRECTORY = "the city's regions and units are a directory every member of staff
 _POLICY = "the policy library is the city's; deliveries and read receipts stay within the caller's scope"
 _SYMPOSIUM = "企业家座谈会 are the city's: every enterprise may read one and nominate itself"
 _LINK = "a signed link or a window's public QR code: holding it is the permission, no account is asked"
+_EVENT = "恳谈会 and 宿商讲坛 are the city's events, open to every member of staff"
 CITY_WIDE: dict[str, str] = {
     "open311/v2/services/<str:service_code>.<str:fmt>": "the Open311 service catalogue (the categories) "
     "is public, as GeoReport v2 requires",
@@ -272,7 +273,10 @@ CITY_WIDE: dict[str, str] = {
     "api/v1/outreach/symposia/<symposium_id>": _SYMPOSIUM,
     "outreach/symposia/<int:pk>/": _SYMPOSIUM,
     "POST /api/v1/outreach/symposia/{symposium_id}/nominations": _SYMPOSIUM,
-    "outreach/events/<int:pk>/": "恳谈会 and 宿商讲坛 are the city's events, open to every member of staff",
+    "outreach/events/<int:pk>/": _EVENT,
+    "outreach/events/<int:pk>/attendance.xlsx": _EVENT,
+    "GET /api/v1/outreach/events/{event_id}": _EVENT,
+    "api/v1/outreach/events/<event_id>": _EVENT,
     "network/v/<str:token>/": _LINK,
     "conduct/g/<int:enterprise_id>/<str:token>/": "the enterprise's gate QR code: scanned at its gate, it admits "
     "an official of any unit to register an entry (the token is signed, names the enterprise and expires)",

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
@@ -16,11 +17,12 @@ from bangban.core.schemas import YearField
 from .. import forums, queries, symposia
 from ..access import access_symposium
 from ..models import Symposium
-from ._common import ERRORS, Records, router
+from ._common import ERRORS, LIST_ERRORS, Records, _at, router
 from .reports import OutreachNoteIn
 
 
-def symposium_out(s: Symposium) -> dict[str, Any]:
+def symposium_out(s: Symposium, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
     return {
         "id": s.pk,
         "year": s.year,
@@ -31,6 +33,17 @@ def symposium_out(s: Symposium) -> dict[str, Any]:
         "status_label": s.get_status_display(),
         "planned_on": s.planned_on.isoformat() if s.planned_on else None,
         "held_on": s.held_on.isoformat() if s.held_on else None,
+        "half_ends_on": symposia.half_end(s.year, s.half).isoformat(),
+        "not_held_in_half": symposia.not_held_in_half(s, now),
+        "co_units": [
+            {
+                "unit_id": c.unit_id,
+                "name": c.unit.name,
+                "notified_at": _at(c.notified_at),
+                "notified_people": c.notified_people,
+            }
+            for c in symposia.co_unit_links(s)
+        ],
         "version": s.version,
         "nominations": [
             {
@@ -63,7 +76,17 @@ class SymposiumIn(Schema):
     title: str = Field("", description="名称（不填自动生成）")
     themes: str = Field(description="主题，每行一个")
     lead_unit_id: int | None = Field(None, description="牵头单位ID")
+    co_unit_ids: list[int] = Field([], description="配合单位ID（设定后通知各单位）")
     planned_on: dt.date | None = Field(None, description="计划召开日期（须在该半年内）")
+
+
+class CoUnitsIn(Schema):
+    unit_ids: list[int] = Field(description="配合单位ID（整体替换；新增、移除的单位均收到通知）")
+    version: int | None = Field(None, description="读取时的版本号（可选）；他人已修改时返回 409 conflict")
+
+
+class SymposiumQuery(PageQuery):
+    not_held: str | None = Field(None, description="1：仅看半年已结束仍未召开的座谈会")
 
 
 class NominationIn(Schema):
@@ -91,9 +114,10 @@ class SuggestionIn(Schema):
     is_major: bool = Field(False, description="重大问题：转为诉求协调")
 
 
-@router.get("/symposia", response=answers(Records), summary="企业家座谈会")
-def list_symposia(request: HttpRequest, query: Query[PageQuery]) -> Any:
-    return page_body(queries.symposia(request.user, {}).qs, query, out=symposium_out)
+@router.get("/symposia", response=answers(Records, LIST_ERRORS), summary="企业家座谈会")
+def list_symposia(request: HttpRequest, query: Query[SymposiumQuery]) -> Any:
+    params = query.dict(exclude={"page", "size"}, exclude_none=True)
+    return page_body(queries.symposia(request.user, params).strict(), query, out=symposium_out)
 
 
 @router.get("/symposia/{symposium_id}", response=answers(dict), summary="座谈会详情")
@@ -105,6 +129,20 @@ def get_symposium(request: HttpRequest, symposium_id: int) -> Any:
 def create_symposium(request: AuthedHttpRequest, payload: SymposiumIn) -> Any:
     return Status(
         201, symposium_out(symposia.do_create_symposium(acting_user=request.user, data=payload.dict()))
+    )
+
+
+@router.post(
+    "/symposia/{symposium_id}/co-units", response=answers(dict, ERRORS), summary="设定配合单位并通知"
+)
+def set_co_units(request: AuthedHttpRequest, symposium_id: int, payload: CoUnitsIn) -> Any:
+    return symposium_out(
+        symposia.do_set_co_units(
+            acting_user=request.user,
+            symposium_id=symposium_id,
+            unit_ids=list(payload.unit_ids),
+            version=payload.version,
+        )
     )
 
 

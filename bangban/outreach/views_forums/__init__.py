@@ -5,7 +5,7 @@ and the half-yearly symposia."""
 from __future__ import annotations
 
 from .associations import association_accounts, association_create, association_list
-from .events import event_create, event_detail, event_export, event_list
+from .events import attendance_export, event_create, event_detail, event_export, event_list
 from .opinions import opinion_create, opinion_detail, opinion_export, opinion_list
 from .reports import report_create, report_detail, report_export, report_list
 from .symposia import symposium_create, symposium_detail, symposium_list
@@ -14,6 +14,7 @@ __all__ = [
     "association_accounts",
     "association_create",
     "association_list",
+    "attendance_export",
     "event_create",
     "event_detail",
     "event_export",

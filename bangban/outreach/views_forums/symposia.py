@@ -29,27 +29,46 @@ from ._common import _create, _enterprise_options, _units
 @require_GET
 def symposium_list(request: AuthedHttpRequest) -> HttpResponse:
     user = request.user
-    result = paginate(request, queries.symposia(user, request.GET).qs)
+    now = timezone.now()
+    filtered = queries.symposia(user, request.GET, now=now)
+    result = paginate(request, filtered.qs)
     rows = [
         [
             Cell(s.title, link=reverse("outreach:symposium_detail", args=[s.pk])),
             Cell("、".join(s.theme_list)),
             Cell(s.planned_on.strftime("%Y-%m-%d") if s.planned_on else "—"),
             Cell(s.get_status_display()),
+            Cell("半年内未召开", badge="danger")
+            if symposia.not_held_in_half(s, now)
+            else Cell(s.held_on.strftime("%Y-%m-%d") if s.held_on else "—"),
+            Cell(s.n_co_units),
             Cell(s.n_nominations),
             Cell(s.n_suggestions),
         ]
         for s in result.page.object_list
     ]
+    missed = queries.symposia_not_held(user, now)
     return list_page(
         request,
         ListPage(
             title="企业家座谈会",
-            headers=["名称", "主题", "计划日期", "状态", "推荐人选", "意见建议"],
+            headers=["名称", "主题", "计划日期", "状态", "召开", "配合单位", "推荐人选", "意见建议"],
             rows=rows,
             page=result.page,
             qs=result.querystring_without_page,
-            filters=get_filters(request, [Field("q", "名称或主题")]),
+            filters=get_filters(
+                request,
+                [
+                    Field("q", "名称或主题"),
+                    Field("not_held", "半年内未召开", "select", options=[("1", "仅看未按期召开的")]),
+                ],
+            ),
+            notice=(
+                "企业家座谈会每半年召开一次。以下半年已安排但到半年结束仍未召开："
+                + "、".join(f"{s.year}年{s.get_half_display()}" for s in missed)
+            )
+            if missed
+            else "",
             create_url=reverse("outreach:symposium_create") if can_run_symposia(user) else "",
             create_label="安排座谈会",
             empty="暂无企业家座谈会（每半年召开一次）",
@@ -82,6 +101,7 @@ def symposium_create(request: AuthedHttpRequest) -> HttpResponseBase:
             maxlength=2000,
         ),
         Field("lead_unit_id", "牵头单位", "select", options=_units()),
+        Field("co_unit_ids", "配合单位（设定后通知各单位）", "multiselect", options=_units()),
         Field("planned_on", "计划召开日期", "date"),
     ]
     return _create(
@@ -144,6 +164,14 @@ def symposium_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                 messages.success(
                     request, f"已记录建议{('，重大问题已转为诉求 ' + s.ticket.number) if s.ticket else ''}"
                 )
+            elif action == "co_units":
+                symposia.do_set_co_units(
+                    acting_user=user,
+                    symposium_id=pk,
+                    unit_ids=request.POST.getlist("co_unit_ids"),
+                    version=request.POST.get("version"),
+                )
+                messages.success(request, "已更新配合单位并通知")
             elif action == "follow":
                 forums.do_follow_up(
                     acting_user=user,
@@ -188,5 +216,8 @@ def symposium_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             "can_recommend": has_any_role(user, STAFF_ROLES),
             "enterprise_options": _enterprise_options(user) if has_any_role(user, STAFF_ROLES) else [],
             "today": timezone.localdate(),
+            "co_units": symposia.co_unit_links(symposium),
+            "unit_options": _units() if manage else [],
+            "not_held_in_half": symposia.not_held_in_half(symposium, timezone.now()),
         },
     )

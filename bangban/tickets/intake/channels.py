@@ -200,6 +200,17 @@ POLICIES: dict[str, ChannelPolicy] = {
         required=frozenset({"category"}),
         key_owner=KEY_CALLER,
     ),
+    # 一张网 event dispatch platform (bangban.gridnet, R6.2): the platform's work orders, filed by
+    # the connector after it checked the platform's signature; the order id is the idempotency key.
+    "gridnet": ChannelPolicy(
+        name="gridnet",
+        channel=Channel.API,
+        modes=(IntakeMode.SYSTEM,),
+        filers=KEYED_CALLER,
+        enterprise=PUBLIC,
+        required=frozenset({"category"}),
+        key_owner=KEY_CALLER,
+    ),
 }
 
 # A service officer's visit report (帮办专员/驻厂员, 首席服务员; the enterprise is required) or a

@@ -39,6 +39,7 @@ from ..display import (
 )
 from ..filters import TicketFilter
 from ..models import Attachment, ReviewStatus, Ticket, Visibility
+from ..origins import origins_of
 
 REPLY_ACCEPT = ",".join(ext for kind in ALLOWED_KINDS.values() for ext in kind.extensions)
 INLINE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
@@ -130,6 +131,7 @@ def _render_detail(
             "contact_phone": contact_phone,
             "contact_revealed": bool(revealed_phone),
             "may_reveal_contact": not revealed_phone and may_reveal_contact(user, t),
+            "origins": origins_of(user, t),
             "caller_history": [
                 {"t": row, "status_label": STATUS_LABELS.get(row.status, ""), "css": status_css(row.status)}
                 for row in caller_history(user, t)
