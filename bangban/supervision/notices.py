@@ -335,6 +335,22 @@ def negative_section(cases: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def requirements_at(sections: list[dict[str, Any]]) -> int | None:
+    """Where a notice's 「工作要求」 section is: the one so headed, else the last section before an
+    annex (附：…); None for a notice without sections."""
+    for i, s in enumerate(sections):
+        if "工作要求" in str(s.get("heading", "")):
+            return i
+    body = [i for i, s in enumerate(sections) if not str(s.get("heading", "")).startswith("附")]
+    return body[-1] if body else None
+
+
+def requirements_text(content: dict[str, Any] | None) -> str:
+    sections = list((content or {}).get("sections", []))
+    at = requirements_at(sections)
+    return "" if at is None else "\n".join(sections[at].get("paragraphs", []))
+
+
 def with_negative_cases(content: dict[str, Any], cases: list[dict[str, Any]]) -> dict[str, Any]:
     """The notice's content with its 「负面典型案例」 section (placed before 「工作要求」, or before the
     annex) replaced by one for `cases` — or taken out when there are none — and the numbered

@@ -21,7 +21,7 @@ from bangban.workdays.arithmetic import SHANGHAI
 
 from .. import access, definitions, officedoc, workflow
 from ..models import Notice, NoticeCounter, NoticeKind, NoticeStatus, Ranking, RankingStatus
-from ..notices import build_content, notice_title
+from ..notices import build_content, notice_title, requirements_at
 from ._common import _check_month
 from .parameters import current_settings
 from .rankings import row_dicts
@@ -150,8 +150,9 @@ def do_edit_notice(
         if len(text) > 2000:
             raise ValidationFailed("工作要求不能超过 2000 字", code="requirements_invalid")
         sections = list((notice.content or {}).get("sections", []))
-        if sections and text:
-            sections[-1] = {**sections[-1], "paragraphs": [p for p in text.splitlines() if p.strip()]}
+        at = requirements_at(sections)
+        if at is not None and text:
+            sections[at] = {**sections[at], "paragraphs": [p for p in text.splitlines() if p.strip()]}
             notice.content = {**notice.content, "sections": sections}
     notice.status = edited
     notice.reviewed_by, notice.reviewed_at = None, None

@@ -317,7 +317,15 @@ def test_a_draft_is_edited_and_an_issued_notice_is_not(world: Any, login: Any) -
     assert edited.status_code == 200
     assert edited.json()["status"] == "draft"  # edited after review: to be reviewed again
     notice = Notice.objects.get(pk=nid)
-    assert notice.content["sections"][-1]["paragraphs"] == ["第一条要求", "第二条要求"]
+    by_heading = {s.get("heading"): s.get("paragraphs") for s in notice.content["sections"]}
+    assert by_heading["四、工作要求"] == ["第一条要求", "第二条要求"]
+    # The annex after it (附：统计口径) keeps its text, and the edit form shows the requirements.
+    assert notice.content["sections"][-1]["heading"] == "附：统计口径"
+    assert notice.content["sections"][-1]["paragraphs"] and "第一条要求" not in str(
+        notice.content["sections"][-1]
+    )
+    page = client.get(f"/supervision/notices/{nid}/").content.decode()
+    assert "第一条要求\n第二条要求</textarea>" in page
     empty = client.patch(
         f"/api/v1/supervision/notices/{nid}", data=json.dumps({"title": " "}), content_type="application/json"
     )

@@ -14,6 +14,7 @@ from bangban.core.pagination import paginate
 
 from .. import access, actions, dashboard
 from ..models import Notice, NoticeKind, NoticeStatus
+from ..notices import requirements_text
 from ._common import _last_month, docx_response, page
 
 
@@ -62,6 +63,7 @@ def notice(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             "can_manage": access.can_manage(request.user),
             "Status": NoticeStatus,
             "negative": actions.negative_rows(obj),
+            "requirements": requirements_text(obj.content),
         },
     )
 
