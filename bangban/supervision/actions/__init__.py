@@ -4,7 +4,7 @@ checks, an audit record, notifications. Pages and the API both call these.
 One submodule per job, re-exported here (import from `bangban.supervision.actions`): `parameters`
 (the ranking settings), `rankings` (monthly rankings, their freeze and the cases behind a figure),
 `notices` (通报: draft, review, edit, issue), `ledgers` (monthly ledgers, R11.1), `accountability`
-(奖惩问责, R15, and the bottom-place 约谈 proposals) and `labels` (the audit actions' names). Shared
+(奖惩问责, R15, and the bottom-place 约谈 proposals), `stars` (作风之星 rounds), `transfers` (移送纪委监委) and `labels` (the audit actions' names). Shared
 helpers are in `_common`.
 """
 
@@ -52,6 +52,14 @@ from .rankings import (
     row_dicts,
     scoped_tickets_q,
 )
+from .stars import (
+    do_close_star_round,
+    do_decide_nomination,
+    do_nominate_star,
+    do_open_star_round,
+    do_publish_star_round,
+)
+from .transfers import discipline_units, do_receive_transfer, do_record_transfer_outcome, do_transfer_record
 
 __all__ = [
     "ACTION_LABELS",
@@ -64,18 +72,27 @@ __all__ = [
     "compute_rows",
     "current_settings",
     "detect_inaction",
+    "discipline_units",
+    "do_close_star_round",
     "do_compute_ranking",
     "do_create_notice",
     "do_create_record",
+    "do_decide_nomination",
     "do_decide_record",
     "do_detect_inaction",
     "do_edit_notice",
     "do_freeze_ranking",
     "do_generate_ledgers",
     "do_issue_notice",
+    "do_nominate_star",
+    "do_open_star_round",
+    "do_publish_star_round",
+    "do_receive_transfer",
+    "do_record_transfer_outcome",
     "do_review_notice",
     "do_save_ledger_notes",
     "do_submit_ledger",
+    "do_transfer_record",
     "do_update_settings",
     "drill_queryset",
     "freeze_case_sets",

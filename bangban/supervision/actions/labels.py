@@ -17,4 +17,12 @@ ACTION_LABELS = {
     "supervision.accountability_create": "登记奖惩问责",
     "supervision.accountability_decide": "决定奖惩问责",
     "supervision.accountability_propose": "规则提议问责",
+    "supervision.star_round_open": "发起作风之星评选",
+    "supervision.star_nominate": "推荐作风之星",
+    "supervision.star_round_close": "截止作风之星推荐",
+    "supervision.star_decide": "评审作风之星",
+    "supervision.star_round_publish": "公布作风之星",
+    "supervision.transfer_create": "移送纪委监委",
+    "supervision.transfer_receive": "纪委监委签收移送",
+    "supervision.transfer_outcome": "纪委监委反馈处理结果",
 }
