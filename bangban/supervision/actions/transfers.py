@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.audit.actions import record
@@ -59,7 +61,7 @@ def do_transfer_record(
             day = None
     if not isinstance(day, dt.date):
         errors["transferred_on"] = "请填写移送日期（YYYY-MM-DD）"
-    elif day > now.date():
+    elif day > timezone.localdate(now):
         errors["transferred_on"] = "移送日期不能晚于今天"
     materials = (materials or "").strip()
     if not materials:
