@@ -251,4 +251,4 @@ def access_transfer(user: Any, pk: Any) -> Any:
 def require_addressee(user: Any, transfer: Any) -> None:
     """Only the 纪委监委 unit a hand-over is addressed to signs for it and records its outcome."""
     if not (is_discipline(user) and transfer.addressee_id == user.unit_id):
-        raise PermissionDenied("仅接收移送的纪委监委可以签收和反馈处理结果")
+        raise PermissionDenied("仅接收移送的纪委监委可以确认接收和反馈处理结果")

@@ -501,13 +501,13 @@ class StarNomination(models.Model):
 
 class TransferStatus(models.TextChoices):
     SENT = "sent", "已移送"
-    RECEIVED = "received", "已签收"
+    RECEIVED = "received", "已接收"
     CONCLUDED = "concluded", "已反馈处理结果"
 
 
 class DisciplineTransfer(models.Model):
     """An accountability record (or an inaction proposal, which is one) handed over to 纪委监委
-    (R15.2): when, with which materials, by whom; 纪委监委 acknowledges receipt and later records
+    (R15.2): when, with which materials, by whom; 纪委监委 confirms receipt and later records
     the outcome."""
 
     record = models.ForeignKey(
@@ -526,8 +526,8 @@ class DisciplineTransfer(models.Model):
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    received_at = models.DateTimeField("签收时间", null=True, blank=True)
-    receipt_note = models.CharField("签收说明", max_length=500, blank=True)
+    received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    receipt_note = models.CharField("接收说明", max_length=500, blank=True)
     outcome = models.TextField("处理结果", max_length=4000, blank=True)
     outcome_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -103,13 +103,13 @@ STAR_NOMINATION = table(
     initial=[StarDecision.PENDING],
 )
 
-# 移送纪委监委 (R15.2): the sender records the hand-over; 纪委监委 signs for it, then records the outcome.
+# 移送纪委监委 (R15.2): the sender records the hand-over; 纪委监委 confirms receipt, then records the outcome.
 TRANSFER = table(
     "supervision.transfer",
     TransferStatus,
     "移送纪委监委",
     [
-        move("receive", "签收", [TransferStatus.SENT], TransferStatus.RECEIVED),
+        move("receive", "确认接收", [TransferStatus.SENT], TransferStatus.RECEIVED),
         move("conclude", "反馈处理结果", [TransferStatus.RECEIVED], TransferStatus.CONCLUDED),
     ],
     initial=[TransferStatus.SENT],

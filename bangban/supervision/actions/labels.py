@@ -23,6 +23,6 @@ ACTION_LABELS = {
     "supervision.star_decide": "评审作风之星",
     "supervision.star_round_publish": "公布作风之星",
     "supervision.transfer_create": "移送纪委监委",
-    "supervision.transfer_receive": "纪委监委签收移送",
+    "supervision.transfer_receive": "纪委监委确认接收移送",
     "supervision.transfer_outcome": "纪委监委反馈处理结果",
 }

@@ -101,7 +101,7 @@ def do_receive_transfer(
     kit.check_version(transfer, version)
     before = transfer.status
     transfer.status = workflow.TRANSFER.check(
-        transfer.status, "receive", message="该移送事项已签收", code="transfer_already_received"
+        transfer.status, "receive", message="该移送事项已确认接收", code="transfer_already_received"
     )
     transfer.received_by, transfer.received_at = user, now
     transfer.receipt_note = (note or "").strip()[:500]
@@ -132,7 +132,7 @@ def do_record_transfer_outcome(
         )
     before = transfer.status
     transfer.status = workflow.TRANSFER.check(
-        transfer.status, "conclude", message="请先签收；已反馈的结果不能修改", code="transfer_not_received"
+        transfer.status, "conclude", message="请先确认接收；已反馈的结果不能修改", code="transfer_not_received"
     )
     transfer.outcome, transfer.outcome_by, transfer.outcome_at = outcome[:4000], user, now
     kit.save_change(transfer, ["status", "outcome", "outcome_by", "outcome_at"])

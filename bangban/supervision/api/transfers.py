@@ -36,13 +36,13 @@ class TransferOut(Schema):
     transferred_on: dt.date = Field(description="移送日期")
     materials: str = Field(description="移送材料")
     transferred_by: str = Field(description="移送人")
-    status: str = Field(description="sent 已移送 / received 已签收 / concluded 已反馈处理结果")
+    status: str = Field(description="sent 已移送 / received 已接收 / concluded 已反馈处理结果")
     received_by: str
     received_at: Any
     receipt_note: str
     outcome: str = Field(description="处理结果")
     outcome_at: Any
-    version: int = Field(description="版本号；签收、反馈结果时原样提交")
+    version: int = Field(description="版本号；确认接收、反馈结果时原样提交")
 
 
 class TransferCaseOut(Schema):
@@ -163,7 +163,7 @@ def get_transfer(request: HttpRequest, transfer_id: int) -> Any:
 @router.post(
     "/transfers/{transfer_id}/receive",
     response=answers(TransferDetail, TRANSFER_ERRORS),
-    summary="纪委监委签收",
+    summary="纪委监委确认接收",
 )
 def receive_transfer(request: HttpRequest, transfer_id: int, payload: TransferReceiveIn) -> Any:
     t = actions.do_receive_transfer(

@@ -134,7 +134,7 @@ def test_the_discipline_reader_sees_its_hand_overs_and_nothing_else(setting: Any
     page = jiwei.get(f"/supervision/transfers/{t.pk}/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "多次推诿，涉嫌违纪" in text and w.case.number in text and "签收" in text
+    assert "多次推诿，涉嫌违纪" in text and w.case.number in text and "确认接收" in text
     case_page = jiwei.get(f"/supervision/transfers/{t.pk}/cases/{w.case.pk}/")
     assert case_page.status_code == 200 and "审批拖延" in case_page.content.decode()
     assert jiwei.get("/supervision/transfers/").status_code == 200

@@ -106,9 +106,9 @@ def transfers(request: AuthedHttpRequest) -> HttpResponseBase:
                 "移送人",
                 "接收机关",
                 "状态",
-                "签收时间",
-                "签收人",
-                "签收说明",
+                "接收时间",
+                "接收人",
+                "接收说明",
                 "处理结果",
                 "结果反馈时间",
             ],
@@ -145,7 +145,7 @@ def transfer(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                     version=request.POST.get("version"),
                     now=timezone.now(),
                 )
-                messages.success(request, "已签收")
+                messages.success(request, "已确认接收")
             elif op == "outcome":
                 actions.do_record_transfer_outcome(
                     request.user,
