@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bangban.accounts.roles import Role
 from bangban.conftest import PASSWORD, make_user
@@ -40,7 +41,7 @@ def test_detect_read_and_hand_over(world: Any, live_server: Any, page: Any) -> N
     assert "该月尚未检测" in page.inner_text("[data-testid=inaction-scan]")
     assert page.locator("[data-testid=inaction-row]").count() == 0
     page.click("[data-testid=inaction-run] button")
-    assert "已提交后台检测" in page.inner_text(".bb-messages")
+    expect(page.locator(".bb-messages")).to_contain_text("已提交后台检测")
     page.goto(f"{live_server.url}/supervision/inaction/?month={day}")
     assert "上次检测" in page.inner_text("[data-testid=inaction-scan]")
     rows = page.locator("[data-testid=inaction-row]")
@@ -56,18 +57,20 @@ def test_detect_read_and_hand_over(world: Any, live_server: Any, page: Any) -> N
     assert "超期" in page.inner_text("[data-testid=inaction-rules]")
     # Filter one pattern: nothing of 重复反映.
     page.select_option("#ipattern", "repeat")
-    page.click("[data-testid=inaction-filter] button")
-    assert page.locator("[data-testid=empty]").is_visible()
+    with page.expect_navigation():
+        page.click("[data-testid=inaction-filter] button")
+    expect(page.locator("[data-testid=empty]")).to_be_visible()
     page.select_option("#ipattern", "overdue")
-    page.click("[data-testid=inaction-filter] button")
-    assert page.locator("[data-testid=inaction-row]").count() == 2
+    with page.expect_navigation():
+        page.click("[data-testid=inaction-filter] button")
+    expect(page.locator("[data-testid=inaction-row]")).to_have_count(2)
 
     # The cases behind the finding, and their export.
     page.locator("[data-testid=inaction-row]", has_text="宿迁市行政审批局").locator(
         "[data-testid=inaction-cases]"
     ).click()
     assert "超期" in page.inner_text("[data-testid=cases-title]")
-    assert page.locator("[data-testid=case-row]").count() == 5
+    expect(page.locator("[data-testid=case-row]")).to_have_count(5)
     with page.expect_download() as info:
         page.click("[data-testid=cases-export]")
     assert info.value.suggested_filename.endswith(".xlsx")
@@ -91,9 +94,9 @@ def test_detect_read_and_hand_over(world: Any, live_server: Any, page: Any) -> N
     ).click()
     page.fill("#tmat", "不作为慢作为检测结果、超期诉求清单")
     page.click("[data-testid=transfer-save]")
-    assert "已移送" in page.inner_text("[data-testid=transfer-status]")
+    expect(page.locator("[data-testid=transfer-status]")).to_have_text("已移送")
     # The hand-over lists the finding's cases.
-    assert page.locator("[data-testid=transfer-case-row]").count() == 5
+    expect(page.locator("[data-testid=transfer-case-row]")).to_have_count(5)
     transfer = DisciplineTransfer.objects.get()
     assert transfer.record_id == proposal.pk and transfer.addressee_id == jiwei_unit.pk
     assert AccountabilityRecord.objects.get(pk=proposal.pk).status == "proposed"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from bangban.accounts.roles import Role
 from bangban.conftest import PASSWORD, make_user
@@ -34,7 +35,7 @@ def test_star_round_from_opening_to_publication(world: Any, live_server: Any, pa
     page.select_option("#speriod", "quarter")
     page.fill("#snumber", "9")
     page.click("[data-testid=star-open]")
-    assert "期次无效" in page.inner_text("[data-testid=star-open-form]")
+    expect(page.locator("[data-testid=star-open-form]")).to_contain_text("期次无效")
     page.fill("#snumber", str(quarter))
     page.click("[data-testid=star-open]")
     title = page.inner_text("[data-testid=star-round-title]")
@@ -47,12 +48,12 @@ def test_star_round_from_opening_to_publication(world: Any, live_server: Any, pa
     page.goto(f"{live_server.url}/supervision/stars/")
     page.click(f"text={title}")
     page.click("[data-testid=star-nominate]")
-    assert "请选择被推荐人" in page.inner_text("[data-testid=star-nominate-form]")
+    expect(page.locator("[data-testid=star-nominate-form]")).to_contain_text("请选择被推荐人")
     page.select_option("#sperson", label="审批局承办人（宿迁市行政审批局）")
     page.fill("#sreason", "窗口服务热情，企业诉求办结快")
     page.click("[data-testid=star-nominate]")
     row = page.locator("[data-testid=star-nomination-row]")
-    assert row.count() == 1
+    expect(row).to_have_count(1)
     assert "办理 1 件" in row.locator("[data-testid=star-person-figures]").inner_text()
     assert "无未办结问责" in row.locator("[data-testid=star-open-records]").inner_text()
 
@@ -62,16 +63,16 @@ def test_star_round_from_opening_to_publication(world: Any, live_server: Any, pa
     page.goto(f"{live_server.url}/supervision/stars/")
     page.click(f"text={title}")
     page.click("[data-testid=star-close]")
-    assert page.inner_text("[data-testid=star-round-status]") == "评审中"
+    expect(page.locator("[data-testid=star-round-status]")).to_have_text("评审中")
     page.click("[data-testid=star-publish]")
-    assert "未评审" in page.inner_text(".bb-messages")
+    expect(page.locator(".bb-messages")).to_contain_text("未评审")
     form = page.locator("[data-testid=star-decide-form]")
     form.locator("select[name=decision]").select_option("selected")
     form.locator("input[name=reason]").fill("办件又快又好，企业满意")
     form.locator("[data-testid=star-decide]").click()
-    assert "评选为作风之星" in page.inner_text("[data-testid=star-decision]")
+    expect(page.locator("[data-testid=star-decision]")).to_contain_text("评选为作风之星：办件又快又好")
     page.click("[data-testid=star-publish]")
-    assert page.inner_text("[data-testid=star-round-status]") == "已公布"
+    expect(page.locator("[data-testid=star-round-status]")).to_have_text("已公布")
     with page.expect_download() as info:
         page.click("[data-testid=star-export]")
     assert info.value.suggested_filename.endswith(".xlsx")
@@ -110,12 +111,12 @@ def test_discipline_signs_for_a_hand_over_and_records_the_outcome(
     assert "审批拖延两个月" in page.inner_text("[data-testid=transfer-case]")
     page.go_back()
     page.click("[data-testid=transfer-receive]")
-    assert page.inner_text("[data-testid=transfer-status]") == "已接收"
+    expect(page.locator("[data-testid=transfer-status]")).to_have_text("已接收")
     page.click("[data-testid=transfer-conclude]")  # without an outcome
-    assert "请填写处理结果" in page.inner_text(".bb-messages")
+    expect(page.locator(".bb-messages")).to_contain_text("请填写处理结果")
     page.fill("textarea[name=outcome]", "给予诫勉谈话")
     page.click("[data-testid=transfer-conclude]")
-    assert page.inner_text("[data-testid=transfer-status]") == "已反馈处理结果"
+    expect(page.locator("[data-testid=transfer-status]")).to_have_text("已反馈处理结果")
     assert "给予诫勉谈话" in page.inner_text("[data-testid=transfer-outcome]")
     transfer.refresh_from_db()
     assert transfer.status == "concluded" and transfer.received_at is not None
