@@ -132,7 +132,10 @@ def do_record_transfer_outcome(
         )
     before = transfer.status
     transfer.status = workflow.TRANSFER.check(
-        transfer.status, "conclude", message="请先确认接收；已反馈的结果不能修改", code="transfer_not_received"
+        transfer.status,
+        "conclude",
+        message="请先确认接收；已反馈的结果不能修改",
+        code="transfer_not_received",
     )
     transfer.outcome, transfer.outcome_by, transfer.outcome_at = outcome[:4000], user, now
     kit.save_change(transfer, ["status", "outcome", "outcome_by", "outcome_at"])
