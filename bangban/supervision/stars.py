@@ -70,13 +70,13 @@ def nominee_figures(star_round: Any, nominations: list[Any]) -> dict[int, dict[s
     month_q = Q()
     for y, m in months:
         month_q |= Q(ranking__year=y, ranking__month=m)
-    for row in RankingRow.objects.filter(
+    for found in RankingRow.objects.filter(
         month_q,
         ranking__status=RankingStatus.FROZEN,
         scope=definitions.DEFAULT_SCOPE,
         unit_id__in=unit_ids,
     ).select_related("ranking"):
-        rows[(row.ranking.year, row.ranking.month, row.unit_id)] = row
+        rows[(found.ranking.year, found.ranking.month, found.unit_id)] = found
     years = {y for y, _ in months}
     for y, m in Ranking.objects.filter(year__in=years, status=RankingStatus.FROZEN).values_list(
         "year", "month"

@@ -454,7 +454,12 @@ def _supervision(w: World, s: Samples) -> None:
         w.admin, s.star_round.pk, person_id=w.handler_shuyang.pk, reason="服务企业主动靠前", now=D
     )
     s.record = actions.do_create_record(
-        w.biz_office, kind="interview", unit_id=w.shuyang_gov.pk, year=2026, month=10, reason="超期诉求多",
+        w.biz_office,
+        kind="interview",
+        unit_id=w.shuyang_gov.pk,
+        year=2026,
+        month=10,
+        reason="超期诉求多",
         ticket_numbers=[s.case.number],
     )
     # 移送纪委监委: the record handed over to 沭阳县纪委监委, whose reader is `s.discipline`.

@@ -15,6 +15,7 @@ from bangban.audit.actions import record
 from bangban.core import kit
 from bangban.core.errors import PermissionDenied, ValidationFailed
 from bangban.core.kit import durable_action
+from bangban.notifications.actions import notify_users
 from bangban.org.models import Unit
 
 from .. import access, workflow
@@ -80,6 +81,14 @@ def do_transfer_record(
         materials=materials[:4000],
         transferred_by=user,
         created_at=now,
+    )
+    readers = User.objects.filter(unit=addressee, is_active=True, roles__code=Role.DISCIPLINE).distinct()
+    notify_users(
+        list(readers),
+        "有新的移送事项",
+        f"{user.full_name}移送{rec.get_kind_display()}（{rec.unit.name}，{rec.year}年{rec.month}月），请确认接收。",
+        link=f"/supervision/transfers/{transfer.pk}/",
+        now=now,
     )
     record(
         "supervision.transfer_create",

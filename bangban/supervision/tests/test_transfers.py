@@ -14,6 +14,7 @@ import pytest
 from bangban.accounts.roles import Role
 from bangban.audit.models import AuditEvent
 from bangban.conftest import make_user
+from bangban.notifications.models import OutboxMessage
 from bangban.org.models import Unit, UnitType
 from bangban.supervision import actions
 from bangban.supervision.models import DisciplineTransfer
@@ -84,6 +85,9 @@ def test_a_hand_over_from_the_record_to_the_outcome(setting: Any, login: Any) ->
                 "transferred_on": "2026-11-18", "materials": "x"}).status_code == 403  # fmt: skip
 
     tid = t["id"]
+    # The 纪委监委 readers of the addressee (not the other unit's) are told in-app.
+    assert OutboxMessage.objects.filter(recipient=w.jiwei, subject="有新的移送事项").count() == 1
+    assert not OutboxMessage.objects.filter(recipient=w.jiwei_siyang).exists()
     # The reader sees the hand-over with its record and case; the sender cannot sign for it.
     listed = jiwei.get(f"{API}/transfers").json()
     assert [x["id"] for x in listed["items"]] == [tid]
