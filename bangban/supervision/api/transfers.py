@@ -25,7 +25,7 @@ TRANSFER_ERRORS: list[Any] = [
 ]  # fmt: skip
 
 
-class TransferOut(Schema):
+class HandoverOut(Schema):
     id: int
     record_id: int
     record_kind: str = Field(description="问责类型（约谈 / 责令检查 / 通报批评 / 移交纪委监委）")
@@ -45,7 +45,7 @@ class TransferOut(Schema):
     version: int = Field(description="版本号；确认接收、反馈结果时原样提交")
 
 
-class TransferCaseOut(Schema):
+class HandoverCaseOut(Schema):
     id: int
     number: str
     title: str
@@ -55,23 +55,23 @@ class TransferCaseOut(Schema):
     closed_at: Any
 
 
-class TransferDetail(TransferOut):
+class HandoverDetail(HandoverOut):
     record: dict[str, Any] = Field(description="问责记录：kind、status、year、month、reason、figures")
-    cases: list[TransferCaseOut] = Field(description="问责记录涉及的诉求（至多 200 件）")
+    cases: list[HandoverCaseOut] = Field(description="问责记录涉及的诉求（至多 200 件）")
 
 
-class TransferIn(Schema):
+class HandoverIn(Schema):
     addressee_id: int = Field(description="接收的纪委监委机关（单位）")
     transferred_on: str = Field(description="移送日期 YYYY-MM-DD")
     materials: str = Field(description="移送材料")
 
 
-class TransferReceiveIn(Schema):
+class HandoverReceiveIn(Schema):
     note: str = ""
     version: int | None = Field(None, description="读取时的版本号（可选）")
 
 
-class TransferOutcomeIn(Schema):
+class HandoverOutcomeIn(Schema):
     outcome: str = Field(description="处理结果")
     version: int | None = Field(None, description="读取时的版本号（可选）")
 
@@ -126,7 +126,7 @@ def _detail(t: DisciplineTransfer) -> dict[str, Any]:
     }
 
 
-@router.get("/transfers", response=answers(Page[TransferOut]), summary="移送纪委监委事项")
+@router.get("/transfers", response=answers(Page[HandoverOut]), summary="移送纪委监委事项")
 def list_transfers(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, status: str = "") -> Any:
     if not access.can_see_transfers(request.user):
         raise NotFound()
@@ -138,10 +138,10 @@ def list_transfers(request: HttpRequest, page: PageNumber = 1, size: PageSize = 
 
 @router.post(
     "/accountability/{record_id}/transfer",
-    response=answers({201: TransferDetail}, TRANSFER_ERRORS),
+    response=answers({201: HandoverDetail}, TRANSFER_ERRORS),
     summary="移送纪委监委（营商办、作风办）",
 )
-def transfer_record(request: HttpRequest, record_id: int, payload: TransferIn) -> Any:
+def transfer_record(request: HttpRequest, record_id: int, payload: HandoverIn) -> Any:
     t = actions.do_transfer_record(
         request.user,
         record_id,
@@ -154,7 +154,7 @@ def transfer_record(request: HttpRequest, record_id: int, payload: TransferIn) -
 
 
 @router.get(
-    "/transfers/{transfer_id}", response=answers(TransferDetail), summary="移送事项（含问责记录和诉求）"
+    "/transfers/{transfer_id}", response=answers(HandoverDetail), summary="移送事项（含问责记录和诉求）"
 )
 def get_transfer(request: HttpRequest, transfer_id: int) -> Any:
     return _detail(access.access_transfer(request.user, transfer_id))
@@ -162,10 +162,10 @@ def get_transfer(request: HttpRequest, transfer_id: int) -> Any:
 
 @router.post(
     "/transfers/{transfer_id}/receive",
-    response=answers(TransferDetail, TRANSFER_ERRORS),
+    response=answers(HandoverDetail, TRANSFER_ERRORS),
     summary="纪委监委确认接收",
 )
-def receive_transfer(request: HttpRequest, transfer_id: int, payload: TransferReceiveIn) -> Any:
+def receive_transfer(request: HttpRequest, transfer_id: int, payload: HandoverReceiveIn) -> Any:
     t = actions.do_receive_transfer(
         request.user, transfer_id, note=payload.note, version=payload.version, now=timezone.now()
     )
@@ -174,10 +174,10 @@ def receive_transfer(request: HttpRequest, transfer_id: int, payload: TransferRe
 
 @router.post(
     "/transfers/{transfer_id}/outcome",
-    response=answers(TransferDetail, TRANSFER_ERRORS),
+    response=answers(HandoverDetail, TRANSFER_ERRORS),
     summary="纪委监委反馈处理结果",
 )
-def transfer_outcome(request: HttpRequest, transfer_id: int, payload: TransferOutcomeIn) -> Any:
+def transfer_outcome(request: HttpRequest, transfer_id: int, payload: HandoverOutcomeIn) -> Any:
     t = actions.do_record_transfer_outcome(
         request.user, transfer_id, outcome=payload.outcome, version=payload.version, now=timezone.now()
     )
