@@ -200,6 +200,15 @@ DEMO_ACCOUNTS: list[dict[str, Any]] = [
         "label": "审计员（只读） · 市纪委监委",
     },
     {
+        "username": "jiwei",
+        "full_name": "沈立平",
+        "roles": [Role.DISCIPLINE],
+        "unit": "city-discipline",
+        "rank": "zheng_ke",
+        "title": "第三监督检查室主任",
+        "label": "纪委监委（只读移送事项） · 市纪委监委",
+    },
+    {
         "username": "qiye",
         "full_name": "许佳宁",
         "roles": [Role.ENTERPRISE],

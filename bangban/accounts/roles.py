@@ -25,6 +25,7 @@ class Role(models.TextChoices):
     VOLUNTEER_SUPERVISOR = "volunteer_supervisor", "营商环境监督员"
     ASSOCIATION = "association", "行业协会商会"
     AUDITOR = "auditor", "审计员"
+    DISCIPLINE = "discipline", "纪委监委"
     ADMIN = "admin", "系统管理员"
 
 
@@ -58,8 +59,15 @@ ACCOUNT_ADMIN_ROLES = frozenset({Role.ADMIN})
 
 # People who work inside government. Enterprises are outside; a 营商环境监督员 is a volunteer from
 # outside government and a 行业协会商会 account speaks for a social organisation: none of them gets
-# a data scope from the unit they are registered under.
-STAFF_ROLES = frozenset(Role) - {Role.ENTERPRISE, Role.VOLUNTEER_SUPERVISOR, Role.ASSOCIATION}
+# a data scope from the unit they are registered under. A 纪委监委 reader (`DISCIPLINE`) is inside
+# government but reads only the hand-overs (移送) addressed to its unit and what they name
+# (`bangban.supervision.access`): it gets no scope either, so every other register answers 404.
+STAFF_ROLES = frozenset(Role) - {
+    Role.ENTERPRISE,
+    Role.VOLUNTEER_SUPERVISOR,
+    Role.ASSOCIATION,
+    Role.DISCIPLINE,
+}
 
 
 class Rank(models.TextChoices):

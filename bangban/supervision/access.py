@@ -13,12 +13,32 @@ from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
 from bangban.core.errors import NotFound, PermissionDenied
 from bangban.tickets.access import visible_tickets
 
-from .models import AccountabilityRecord, InactionFinding, Ledger, Notice, NoticeStatus, SpecialInspection
+from .models import (
+    AccountabilityRecord,
+    DisciplineTransfer,
+    InactionFinding,
+    Ledger,
+    Notice,
+    NoticeStatus,
+    SpecialInspection,
+    StarDecision,
+    StarNomination,
+    StarRound,
+    StarRoundStatus,
+)
 
 MANAGER_ROLES = frozenset({Role.BIZ_OFFICE, Role.ADMIN})
 ACCOUNTABILITY_ROLES = frozenset({Role.BIZ_OFFICE, Role.CONDUCT_OFFICE, Role.ADMIN})
 LEDGER_ROLES = frozenset({Role.UNIT_HEAD, Role.HANDLER})
 VIEWER_ROLES = STAFF_ROLES - {Role.SERVICE_OFFICER, Role.CHIEF_SERVICE_OFFICER, Role.INSPECTOR}
+# 作风之星 (R15.1) is 市作风办's: it opens, closes, decides and publishes a round.
+STAR_ROLES = frozenset({Role.CONDUCT_OFFICE, Role.ADMIN})
+# Who reads every nomination of a round in progress (besides the nominating unit's own).
+STAR_READER_ROLES = STAR_ROLES | {Role.BIZ_OFFICE}
+# Who nominates people of their own unit.
+NOMINATOR_ROLES = frozenset({Role.UNIT_HEAD})
+# 纪委监委: reads the hand-overs addressed to its unit (and the record and cases they name) only.
+DISCIPLINE_ROLES = frozenset({Role.DISCIPLINE})
 
 
 def can_view(user: Any) -> bool:
@@ -160,3 +180,93 @@ def access_special(user: Any, pk: int | str) -> Any:
     if inspection is None:
         raise NotFound()
     return inspection
+
+
+# --- 作风之星 (R15.1) ---------------------------------------------------------------------------
+
+
+def can_run_stars(user: Any) -> bool:
+    return has_any_role(user, STAR_ROLES)
+
+
+def can_see_stars(user: Any) -> bool:
+    """Every member of staff sees the rounds and the published lists."""
+    return has_any_role(user, STAFF_ROLES)
+
+
+def can_nominate(user: Any) -> bool:
+    return can_run_stars(user) or bool(getattr(user, "unit_id", None) and has_any_role(user, NOMINATOR_ROLES))
+
+
+def visible_rounds(user: Any) -> Any:
+    return StarRound.objects.all() if can_see_stars(user) else StarRound.objects.none()
+
+
+def access_round(user: Any, pk: Any) -> Any:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_rounds(user).filter(pk=key).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def visible_nominations(user: Any, star_round: Any) -> Any:
+    """作风办, 营商办 and the administrator read every nomination; a unit its own; once the round is
+    published every member of staff reads the people selected."""
+    qs = StarNomination.objects.filter(round=star_round).select_related("unit", "person", "record")
+    if not can_see_stars(user):
+        return qs.none()
+    if has_any_role(user, STAR_READER_ROLES):
+        return qs
+    q = Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+    if star_round.status == StarRoundStatus.PUBLISHED:
+        q |= Q(decision=StarDecision.SELECTED)
+    return qs.filter(q)
+
+
+# --- 移送纪委监委 (R15.2) ------------------------------------------------------------------------
+
+
+def is_discipline(user: Any) -> bool:
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.role_codes() & DISCIPLINE_ROLES
+        and getattr(user, "unit_id", None)
+    )
+
+
+def can_see_transfers(user: Any) -> bool:
+    return can_record_accountability(user) or is_discipline(user)
+
+
+def visible_transfers(user: Any) -> Any:
+    """营商办, 作风办 and the administrator (who hand over) read every hand-over; a 纪委监委 reader
+    those addressed to its unit; nobody else any."""
+    qs = DisciplineTransfer.objects.select_related(
+        "record", "record__unit", "addressee", "transferred_by", "received_by", "outcome_by"
+    )
+    if can_record_accountability(user):
+        return qs
+    if is_discipline(user):
+        return qs.filter(addressee_id=user.unit_id)
+    return qs.none()
+
+
+def access_transfer(user: Any, pk: Any) -> Any:
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_transfers(user).filter(pk=key).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def require_addressee(user: Any, transfer: Any) -> None:
+    """Only the 纪委监委 unit a hand-over is addressed to signs for it and records its outcome."""
+    if not (is_discipline(user) and transfer.addressee_id == user.unit_id):
+        raise PermissionDenied("仅接收移送的纪委监委可以确认接收和反馈处理结果")

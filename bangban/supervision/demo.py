@@ -1,6 +1,8 @@
 """Demo data of supervision for `load_demo_city` (idempotent): a few cases of last month made through
 the intake and lifecycle actions, last month's ranking frozen, one issued 12345 通报, and the ledgers
-of the latest month whose due date has passed, with one submitted on time and one late.
+of the latest month whose due date has passed, with one submitted on time and one late; the last
+quarter's 作风之星 round published and this quarter's open for nominations; an accountability record
+handed over to 市纪委监委 and acknowledged by its reader `jiwei`.
 
 Everything is dated relative to the demo's clock `now`, so the demo looks the same on any day of a
 month: the ledgers shown are last month's from the day after their due date, and the month before's
@@ -23,7 +25,18 @@ from bangban.workdays.arithmetic import SHANGHAI
 
 from . import actions, dashboard, dashboard_counts, sources
 from .figures import month_bounds, previous_month
-from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking, SpecialInspection
+from .models import (
+    AccountabilityKind,
+    DisciplineTransfer,
+    Ledger,
+    Notice,
+    NoticeKind,
+    NoticeStatus,
+    Ranking,
+    SpecialInspection,
+    StarPeriod,
+    StarRound,
+)
 
 NAMES = ["yingshangban", "qiye", "paidan", "chengban_sy", "danwei_sy", "chengban_sq", "rexian"]
 DEMO_TITLE = "【上月】"
@@ -157,6 +170,8 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             lines.append(f"督查：通报未印发（{exc.message}）")
     lines += _ledgers(users, now)
     lines += _special(office, now)
+    lines += _stars(now)
+    lines += _transfer(year, month, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
     built = dashboard_counts.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
@@ -210,3 +225,76 @@ def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:
         except ApplicationError:
             continue
     return [f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"]
+
+
+def _stars(now: dt.datetime) -> list[str]:
+    """Last quarter's round, published (沭阳县行政审批局's handler nominated by its head and
+    selected), and this quarter's round open for nominations."""
+    people = {
+        u.username: u for u in User.objects.filter(username__in=["zuofeng", "danwei_sy", "chengban_sy"])
+    }
+    if len(people) < 3 or StarRound.objects.exists():
+        return []
+    today = timezone.localdate(now)
+    quarter = (today.month - 1) // 3 + 1
+    last_year, last_quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    conduct = people["zuofeng"]
+    lines = []
+    try:
+        past = actions.do_open_star_round.inner(
+            conduct, year=last_year, period=StarPeriod.QUARTER, number=last_quarter, now=now
+        )
+        nomination = actions.do_nominate_star.inner(
+            people["danwei_sy"], past.pk, person_id=people["chengban_sy"].pk,
+            reason="主动靠前服务企业，诉求办结快、回访满意度高", now=now,
+        )  # fmt: skip
+        actions.do_close_star_round.inner(conduct, past.pk, now=now)
+        actions.do_decide_nomination.inner(
+            conduct,
+            nomination.pk,
+            decision="selected",
+            reason="按期办结率和满意率均居前列，无问责记录",
+            now=now,
+        )
+        actions.do_publish_star_round.inner(conduct, past.pk, now=now)
+        lines.append(f"作风之星：{past.title}已公布")
+    except ApplicationError as exc:
+        lines.append(f"作风之星：上季度评选未完成（{exc.message}）")
+    current = actions.do_open_star_round.inner(
+        conduct, year=today.year, period=StarPeriod.QUARTER, number=quarter, now=now
+    )
+    lines.append(f"作风之星：{current.title}提名中")
+    return lines
+
+
+def _transfer(year: int, month: int, now: dt.datetime) -> list[str]:
+    """A 移交纪委监委 record on 泗阳县人民政府's handler, with last month's cases, handed over to
+    市纪委监委 by 作风办 and acknowledged by `jiwei`."""
+    people = {u.username: u for u in User.objects.filter(username__in=["zuofeng", "jiwei", "chengban_sq"])}
+    unit = Unit.objects.filter(code="siyang-gov").first()
+    if len(people) < 3 or unit is None or DisciplineTransfer.objects.exists():
+        return []
+    jiwei = people["jiwei"]
+    if jiwei.unit_id is None:
+        return []
+    start, end = month_bounds(year, month)
+    numbers = list(
+        all_cases()
+        .filter(lead_unit=unit, received_at__gte=start, received_at__lt=end)
+        .order_by("received_at")
+        .values_list("number", flat=True)[:3]
+    )
+    try:
+        record = actions.do_create_record.inner(
+            people["zuofeng"], kind=AccountabilityKind.TRANSFER, unit_id=unit.pk, year=year, month=month,
+            reason="多件涉企诉求长期未签收、未答复，企业重复反映，涉嫌不作为，按程序移送纪委监委",
+            person_name=people["chengban_sq"].full_name, ticket_numbers=numbers,
+        )  # fmt: skip
+        transfer = actions.do_transfer_record.inner(
+            people["zuofeng"], record.pk, addressee_id=jiwei.unit_id, transferred_on=timezone.localdate(now),
+            materials="问责记录；相关诉求办理记录；单位情况说明", now=now,
+        )  # fmt: skip
+        actions.do_receive_transfer.inner(jiwei, transfer.pk, note="材料齐全，已登记", now=now)
+    except ApplicationError as exc:
+        return [f"移送纪委监委：未生成（{exc.message}）"]
+    return [f"移送纪委监委：{unit.name}一条问责记录已移送并确认接收"]

@@ -442,6 +442,48 @@ class SpecialInspection(models.Model):
         return self.title
 
 
+class StarPeriod(models.TextChoices):
+    QUARTER = "quarter", "季度"
+    HALF = "half", "半年"
+
+
+class StarRoundStatus(models.TextChoices):
+    NOMINATING = "nominating", "提名中"
+    REVIEWING = "reviewing", "评审中"
+    PUBLISHED = "published", "已公布"
+
+
+class StarRound(models.Model):
+    """A 作风之星 selection round of one period (R15.1), run by 作风办: units nominate people, each
+    nominee is shown with the figures of the period, 作风办 decides and publishes the list."""
+
+    year = models.PositiveSmallIntegerField("年份")
+    period = models.CharField("评选周期", max_length=10, choices=StarPeriod.choices)
+    number = models.PositiveSmallIntegerField("期次", help_text="季度 1–4，半年 1–2")
+    title = models.CharField("标题", max_length=80)
+    status = models.CharField(
+        "状态", max_length=12, choices=StarRoundStatus.choices, default=StarRoundStatus.NOMINATING
+    )
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("发起时间")
+    closed_at = models.DateTimeField("截止提名时间", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField("公布时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "作风之星评选"
+        ordering = ["-year", "-period", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "period", "number"], name="star_round_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class SpecialItemKind(models.TextChoices):
     MAYOR = "mayor", "市长直通车诉求"
     MEETING = "meeting", "政府会议议定事项"
@@ -525,3 +567,95 @@ class NoticeCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id} {self.ticket_id}"
+
+
+class StarDecision(models.TextChoices):
+    PENDING = "pending", "待评审"
+    SELECTED = "selected", "评选为作风之星"
+    NOT_SELECTED = "not_selected", "未评选"
+
+
+class StarNomination(models.Model):
+    """One person nominated by a unit in a round, with the reason; decided by 作风办."""
+
+    round = models.ForeignKey(StarRound, on_delete=models.CASCADE, related_name="nominations")
+    unit = models.ForeignKey("org.Unit", verbose_name="推荐单位", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="被推荐人", on_delete=models.PROTECT, related_name="+"
+    )
+    person_name = models.CharField("被推荐人姓名", max_length=50)
+    reason = models.TextField("推荐理由", max_length=2000)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    nominated_at = models.DateTimeField("推荐时间")
+    decision = models.CharField(
+        "评审结果", max_length=12, choices=StarDecision.choices, default=StarDecision.PENDING
+    )
+    decision_reason = models.TextField("评审意见", max_length=2000, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("评审时间", null=True, blank=True)
+    figures = models.JSONField("评审时的依据数据", default=dict, blank=True)
+    record = models.ForeignKey(
+        AccountabilityRecord,
+        verbose_name="作风之星记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "作风之星提名"
+        ordering = ["unit__name", "person_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="star_nomination_once_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.person_name}"
+
+
+class TransferStatus(models.TextChoices):
+    SENT = "sent", "已移送"
+    RECEIVED = "received", "已接收"
+    CONCLUDED = "concluded", "已反馈处理结果"
+
+
+class DisciplineTransfer(models.Model):
+    """An accountability record (or an inaction proposal, which is one) handed over to 纪委监委
+    (R15.2): when, with which materials, by whom; 纪委监委 confirms receipt and later records
+    the outcome."""
+
+    record = models.ForeignKey(
+        AccountabilityRecord, verbose_name="问责记录", on_delete=models.PROTECT, related_name="transfers"
+    )
+    addressee = models.ForeignKey(
+        "org.Unit", verbose_name="接收机关", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        "状态", max_length=10, choices=TransferStatus.choices, default=TransferStatus.SENT
+    )
+    transferred_on = models.DateField("移送日期")
+    materials = models.TextField("移送材料", max_length=4000)
+    transferred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField("接收时间", null=True, blank=True)
+    receipt_note = models.CharField("接收说明", max_length=500, blank=True)
+    outcome = models.TextField("处理结果", max_length=4000, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_at = models.DateTimeField("结果反馈时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "移送纪委监委"
+        ordering = ["-transferred_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"移送纪委监委：{self.record}"

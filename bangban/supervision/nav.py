@@ -8,7 +8,7 @@ from typing import Any
 from bangban.accounts.access import has_any_role
 from bangban.core.plugins import NavItem
 
-from .access import LEDGER_ROLES, can_manage, can_view
+from .access import LEDGER_ROLES, can_manage, can_see_stars, can_see_transfers, can_view
 
 
 def _viewer(user: Any) -> bool:
@@ -27,4 +27,6 @@ NAV: list[NavItem] = [
     NavItem("月度台账", "supervision:ledgers", _ledger_user, order=142, menu="督查考核"),
     NavItem("数据看板", "supervision:dashboard", _viewer, order=143, menu="督查考核"),
     NavItem("专项督查", "supervision:specials", can_manage, order=144, menu="督查考核"),
+    NavItem("作风之星", "supervision:stars", can_see_stars, order=145, menu="督查考核"),
+    NavItem("移送纪委监委", "supervision:transfers", can_see_transfers, order=146, menu="督查考核"),
 ]

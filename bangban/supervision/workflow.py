@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from bangban.core.kit import move, table
 
-from .models import AccountabilityStatus, LedgerStatus, NoticeStatus, RankingStatus, SpecialStatus
+from .models import (
+    AccountabilityStatus,
+    LedgerStatus,
+    NoticeStatus,
+    RankingStatus,
+    SpecialStatus,
+    StarDecision,
+    StarRoundStatus,
+    TransferStatus,
+)
 
 RANKING = table(
     "supervision.ranking",
@@ -73,4 +82,52 @@ SPECIAL = table(
     initial=[SpecialStatus.PLANNED],
 )
 
-TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, SPECIAL]
+# 作风之星 (R15.1): nominations while 提名中; decisions while 评审中; a published round is final.
+STAR_ROUND = table(
+    "supervision.star_round",
+    StarRoundStatus,
+    "作风之星评选",
+    [
+        move("nominate", "推荐", [StarRoundStatus.NOMINATING], StarRoundStatus.NOMINATING),
+        move("close", "截止推荐", [StarRoundStatus.NOMINATING], StarRoundStatus.REVIEWING),
+        move("decide", "评审", [StarRoundStatus.REVIEWING], StarRoundStatus.REVIEWING),
+        move("publish", "公布", [StarRoundStatus.REVIEWING], StarRoundStatus.PUBLISHED),
+    ],
+    initial=[StarRoundStatus.NOMINATING],
+)
+
+# A decision may be changed until the round is published (the round's table guards that).
+STAR_NOMINATION = table(
+    "supervision.star_nomination",
+    StarDecision,
+    "作风之星提名",
+    [
+        move(
+            "select",
+            "评选为作风之星",
+            [StarDecision.PENDING, StarDecision.SELECTED, StarDecision.NOT_SELECTED],
+            StarDecision.SELECTED,
+        ),
+        move(
+            "reject",
+            "不予评选",
+            [StarDecision.PENDING, StarDecision.SELECTED, StarDecision.NOT_SELECTED],
+            StarDecision.NOT_SELECTED,
+        ),
+    ],
+    initial=[StarDecision.PENDING],
+)
+
+# 移送纪委监委 (R15.2): the sender records the hand-over; 纪委监委 confirms receipt, then records the outcome.
+TRANSFER = table(
+    "supervision.transfer",
+    TransferStatus,
+    "移送纪委监委",
+    [
+        move("receive", "确认接收", [TransferStatus.SENT], TransferStatus.RECEIVED),
+        move("conclude", "反馈处理结果", [TransferStatus.RECEIVED], TransferStatus.CONCLUDED),
+    ],
+    initial=[TransferStatus.SENT],
+)
+
+TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, SPECIAL, STAR_ROUND, STAR_NOMINATION, TRANSFER]

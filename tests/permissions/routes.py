@@ -179,6 +179,18 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("ratings/devices/", lambda w, s: {"device_id": s.device.pk}),
     ("ratings/windows/", lambda w, s: {"window_id": s.window.pk, "fmt": "png"}),
     ("supervision/accountability/", lambda w, s: {"pk": s.record.pk, "record_id": s.record.pk}),
+    (
+        "supervision/stars/nominations/",
+        lambda w, s: {"pk": s.star_nomination.pk, "nomination_id": s.star_nomination.pk},
+    ),
+    (
+        "supervision/stars/",
+        lambda w, s: {"pk": s.star_round.pk, "round_id": s.star_round.pk, "action": "close"},
+    ),
+    (
+        "supervision/transfers/",
+        lambda w, s: {"pk": s.transfer.pk, "transfer_id": s.transfer.pk, "ticket_id": s.case.pk},
+    ),
     ("supervision/inaction/", lambda w, s: {"unit_id": w.shuyang_gov.pk, "pattern": "overdue"}),
     ("supervision/ledgers/", lambda w, s: {"pk": s.ledger.pk, "ledger_id": s.ledger.pk}),
     (

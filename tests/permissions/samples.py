@@ -477,9 +477,30 @@ def _supervision(w: World, s: Samples) -> None:
         inspection=s.special, kind="mayor", ticket=s.mayor_case, title=s.mayor_case.title, unit=w.shuyang_gov,
         added_at=D,
     )  # fmt: skip
-    s.record = actions.do_create_record(
-        w.biz_office, kind="interview", unit_id=w.shuyang_gov.pk, year=2026, month=10, reason="超期诉求多"
+    # 作风之星: a round of 2026 Q4 with 沭阳's handler nominated (before 沭阳县政府 has an open 约谈).
+    s.star_round = actions.do_open_star_round(w.admin, year=2026, period="quarter", number=4, now=D)
+    s.star_nomination = actions.do_nominate_star(
+        w.admin, s.star_round.pk, person_id=w.handler_shuyang.pk, reason="服务企业主动靠前", now=D
     )
+    s.record = actions.do_create_record(
+        w.biz_office,
+        kind="interview",
+        unit_id=w.shuyang_gov.pk,
+        year=2026,
+        month=10,
+        reason="超期诉求多",
+        ticket_numbers=[s.case.number],
+    )
+    # 移送纪委监委: the record handed over to 沭阳县纪委监委, whose reader is `s.discipline`.
+    discipline_unit = Unit.objects.create(
+        code="shuyang-jiwei", name="沭阳县纪委监委", short_name="沭阳县纪委监委",
+        type=UnitType.COUNTY_DEPARTMENT, region=w.shuyang,
+    )  # fmt: skip
+    s.discipline = make_user("jiwei_sy", Role.DISCIPLINE, unit=discipline_unit, full_name="沭阳纪委监委干部")
+    s.transfer = actions.do_transfer_record(
+        w.biz_office, s.record.pk, addressee_id=discipline_unit.pk, transferred_on=TODAY,
+        materials="问责记录及情况说明", now=D,
+    )  # fmt: skip
     actions.do_detect_inaction(w.biz_office, 2026, 10, now=D)
 
 

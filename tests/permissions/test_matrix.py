@@ -253,6 +253,10 @@ def test_the_table_holds_no_refusal_as_success_and_no_server_error() -> None:
 _DIRECTORY = "the city's regions and units are a directory every member of staff may read"
 _POLICY = "the policy library is the city's; deliveries and read receipts stay within the caller's scope"
 _SYMPOSIUM = "企业家座谈会 are the city's: every enterprise may read one and nominate itself"
+_STARS = (
+    "作风之星 rounds are the city's (市作风办): every member of staff reads a round and its published list; "
+    "the nominees of a round in progress stay with their own unit and the offices"
+)
 _LINK = "a signed link or a window's public QR code: holding it is the permission, no account is asked"
 _EVENT = "恳谈会 and 宿商讲坛 are the city's events, open to every member of staff"
 CITY_WIDE: dict[str, str] = {
@@ -285,6 +289,9 @@ CITY_WIDE: dict[str, str] = {
     "ratings/s/<str:token>/": _LINK,
     "ratings/q/w/<str:key>/": _LINK,
     "assist/r/<str:key>/": "the rating QR code / link of one service: holding it is the permission, as a window's",
+    "supervision/stars/<int:pk>/": _STARS,
+    "GET /api/v1/supervision/stars/{round_id}": _STARS,
+    "api/v1/supervision/stars/<round_id>": _STARS,
 }
 
 # Parameters that are not object ids.

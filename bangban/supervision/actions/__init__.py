@@ -6,6 +6,7 @@ One submodule per job, re-exported here (import from `bangban.supervision.action
 `notices` (通报: draft, review, edit, issue), `ledgers` (monthly ledgers, R11.1), `accountability`
 (奖惩问责, R15, and the bottom-place 约谈 proposals), `special` (专项督查, R14.1),
 `negative_cases` (负面典型案例 of a 通报, R14.2) and `labels` (the audit actions' names). Shared
+(奖惩问责, R15, and the bottom-place 约谈 proposals), `stars` (作风之星 rounds), `transfers` (移送纪委监委) and `labels` (the audit actions' names). Shared
 helpers are in `_common`.
 """
 
@@ -64,6 +65,14 @@ from .special import (
     do_start_special,
     split_numbers,
 )
+from .stars import (
+    do_close_star_round,
+    do_decide_nomination,
+    do_nominate_star,
+    do_open_star_round,
+    do_publish_star_round,
+)
+from .transfers import discipline_units, do_receive_transfer, do_record_transfer_outcome, do_transfer_record
 
 __all__ = [
     "ACTION_LABELS",
@@ -77,26 +86,35 @@ __all__ = [
     "compute_rows",
     "current_settings",
     "detect_inaction",
+    "discipline_units",
     "do_add_negative_case",
     "do_add_special_items",
     "do_check_special_item",
     "do_close_special",
+    "do_close_star_round",
     "do_compute_ranking",
     "do_create_notice",
     "do_create_record",
     "do_create_special",
+    "do_decide_nomination",
     "do_decide_record",
     "do_detect_inaction",
     "do_edit_notice",
     "do_freeze_ranking",
     "do_generate_ledgers",
     "do_issue_notice",
+    "do_nominate_star",
+    "do_open_star_round",
+    "do_publish_star_round",
+    "do_receive_transfer",
+    "do_record_transfer_outcome",
     "do_remove_negative_case",
     "do_remove_special_item",
     "do_review_notice",
     "do_save_ledger_notes",
     "do_start_special",
     "do_submit_ledger",
+    "do_transfer_record",
     "do_update_settings",
     "drill_queryset",
     "freeze_case_sets",

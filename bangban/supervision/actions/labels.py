@@ -25,4 +25,12 @@ ACTION_LABELS = {
     "supervision.special_close": "专项督查办结",
     "supervision.notice_negative_add": "选入负面典型案例",
     "supervision.notice_negative_remove": "移出负面典型案例",
+    "supervision.star_round_open": "发起作风之星评选",
+    "supervision.star_nominate": "推荐作风之星",
+    "supervision.star_round_close": "截止作风之星推荐",
+    "supervision.star_decide": "评审作风之星",
+    "supervision.star_round_publish": "公布作风之星",
+    "supervision.transfer_create": "移送纪委监委",
+    "supervision.transfer_receive": "纪委监委确认接收移送",
+    "supervision.transfer_outcome": "纪委监委反馈处理结果",
 }

@@ -157,6 +157,7 @@ def _record(r: AccountabilityRecord) -> dict[str, Any]:
 @router.get("/accountability", response=answers(Page[RecordOut]), summary="奖惩问责记录")
 def list_records(request: HttpRequest, page: PageNumber = 1, size: PageSize = 20, kind: str = "") -> Any:
     with reading_from_replica():
+        access.require_viewer(request.user)
         qs = access.visible_records(request.user).prefetch_related("tickets")
         if kind:
             qs = qs.filter(kind=kind)

@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from bangban.shell.demo import load_demo_city
 from bangban.supervision import dashboard
-from bangban.supervision.models import Ledger, Notice, Ranking, RankingStatus
+from bangban.supervision.models import (
+    DisciplineTransfer,
+    Ledger,
+    Notice,
+    Ranking,
+    RankingStatus,
+    StarRound,
+    TransferStatus,
+)
 
 
 def test_demo_supervision_once(db: Any, client: Any, demo_clock: Any) -> None:
@@ -21,9 +29,27 @@ def test_demo_supervision_once(db: Any, client: Any, demo_clock: Any) -> None:
     assert notice.doc_number.startswith("宿营商办发〔")
     submitted = Ledger.objects.filter(status="submitted")
     assert sorted(x.late for x in submitted) == [False, True]
-    counts = (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count())
+    # 作风之星: last quarter's round published with one person, this quarter's open.
+    assert sorted(StarRound.objects.values_list("status", flat=True)) == ["nominating", "published"]
+    published = StarRound.objects.get(status="published")
+    assert list(published.nominations.values_list("decision", "person_name")) == [("selected", "孙立新")]
+    # 移送纪委监委: one hand-over to 市纪委监委, acknowledged; its reader `jiwei` sees it and nothing else.
+    transfer = DisciplineTransfer.objects.get()
+    assert transfer.status == TransferStatus.RECEIVED and transfer.addressee.short_name == "市纪委监委"
+    assert transfer.record.tickets.exists()
+    counts = (
+        Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count(), StarRound.objects.count(),
+        DisciplineTransfer.objects.count(),
+    )  # fmt: skip
     load_demo_city(demo_clock)
-    assert (Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count()) == counts
+    assert (
+        Ranking.objects.count(), Notice.objects.count(), Ledger.objects.count(), StarRound.objects.count(),
+        DisciplineTransfer.objects.count(),
+    ) == counts  # fmt: skip
+    jiwei = client.__class__()
+    assert jiwei.login(username="jiwei", password="Suqian-Demo-2024")
+    assert jiwei.get(f"/supervision/transfers/{transfer.pk}/").status_code == 200
+    assert jiwei.get("/supervision/rankings/").status_code == 404
     assert client.login(username="yingshangban", password="Suqian-Demo-2024")
     html = client.get(f"/supervision/rankings/{ranking.year}/{ranking.month}/").content.decode()
     assert "已冻结" in html

@@ -11,12 +11,15 @@ from .notices import notice, notice_action, notice_download, notices
 from .ranking_settings import SETTINGS_FIELDS, settings_page
 from .rankings import drill, index, ranking, ranking_compute, ranking_freeze, rankings
 from .special import special_action, special_detail, special_report, specials
+from .stars import star_decide, star_round, star_round_action, star_rounds
+from .transfers import accountability_transfer, transfer, transfer_case, transfers
 
 __all__ = [
     "DOCX_TYPE",
     "SETTINGS_FIELDS",
     "accountability",
     "accountability_decide",
+    "accountability_transfer",
     "cases",
     "dashboard_page",
     "dashboard_refresh",
@@ -43,4 +46,11 @@ __all__ = [
     "special_detail",
     "special_report",
     "specials",
+    "star_decide",
+    "star_round",
+    "star_round_action",
+    "star_rounds",
+    "transfer",
+    "transfer_case",
+    "transfers",
 ]

@@ -53,6 +53,7 @@ def inaction_page(request: AuthedHttpRequest) -> HttpResponseBase:
             "pattern": request.GET.get("pattern", ""),
             "rules": inaction.RULES,
             "can_run": access.can_manage(request.user),
+            "can_transfer": access.can_record_accountability(request.user),
         },
     )
 
