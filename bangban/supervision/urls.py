@@ -32,4 +32,9 @@ urlpatterns = [
     path("dashboard/refresh/", v.dashboard_refresh, name="dashboard_refresh"),
     path("cases/", v.cases, name="cases"),
     path("meeting/", v.meeting_pack, name="meeting"),
+    path("analysis-meetings/", v.analysis_meetings, name="analysis_meetings"),
+    path("analysis-meetings/<int:year>/<int:month>/", v.analysis_meeting, name="analysis_meeting"),
+    path("analyses/", v.analyses, name="analyses"),
+    path("analyses/new/", v.analysis_new, name="analysis_new"),
+    path("analyses/<int:pk>/", v.analysis_detail, name="analysis"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bangban.core.kit import move, table
 
-from .models import AccountabilityStatus, LedgerStatus, NoticeStatus, RankingStatus
+from .models import AccountabilityStatus, CaseAnalysisStatus, LedgerStatus, NoticeStatus, RankingStatus
 
 RANKING = table(
     "supervision.ranking",
@@ -59,4 +59,16 @@ ACCOUNTABILITY = table(
     initial=[AccountabilityStatus.PROPOSED],
 )
 
-TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY]
+# 分析研判 (R10): the unit edits its draft and submits it; a submitted 研判 is the unit's record.
+ANALYSIS = table(
+    "supervision.analysis",
+    CaseAnalysisStatus,
+    "分析研判",
+    [
+        move("edit", "修改", [CaseAnalysisStatus.DRAFT], CaseAnalysisStatus.DRAFT),
+        move("submit", "提交", [CaseAnalysisStatus.DRAFT], CaseAnalysisStatus.SUBMITTED),
+    ],
+    initial=[CaseAnalysisStatus.DRAFT],
+)
+
+TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, ANALYSIS]

@@ -17,4 +17,8 @@ ACTION_LABELS = {
     "supervision.accountability_create": "登记奖惩问责",
     "supervision.accountability_decide": "决定奖惩问责",
     "supervision.accountability_propose": "规则提议问责",
+    "supervision.analysis_create": "登记分析研判（草稿）",
+    "supervision.analysis_edit": "修改分析研判",
+    "supervision.analysis_submit": "提交分析研判",
+    "supervision.analysis_meeting_schedule": "安排处置分析会",
 }

@@ -6,7 +6,16 @@ from __future__ import annotations
 
 # In the order the operations were declared: the router lists them (and the OpenAPI
 # document shows them) in the order the submodules are imported.
-from ._common import LEDGER_ERRORS, NOTICE_ERRORS, RANKING_ERRORS, RECORD_ERRORS, SETTINGS_ERRORS, router
+from ._common import (
+    ANALYSIS_ERRORS,
+    ANALYSIS_MEETING_ERRORS,
+    LEDGER_ERRORS,
+    NOTICE_ERRORS,
+    RANKING_ERRORS,
+    RECORD_ERRORS,
+    SETTINGS_ERRORS,
+    router,
+)
 
 # isort: split
 from .rankings import (
@@ -73,13 +82,35 @@ from .inaction import (
 )
 
 # isort: split
+from .analysis import (
+    AnalysisMeetingIn,
+    AnalysisMonthOut,
+    AnalysisTaskCounts,
+    CaseAnalysisIn,
+    CaseAnalysisOut,
+    create_analysis,
+    get_analysis,
+    list_analyses,
+    list_analysis_months,
+    schedule_analysis_meeting,
+    update_analysis,
+)
+
+# isort: split
 
 __all__ = [
+    "ANALYSIS_ERRORS",
+    "ANALYSIS_MEETING_ERRORS",
     "LEDGER_ERRORS",
     "NOTICE_ERRORS",
     "RANKING_ERRORS",
     "RECORD_ERRORS",
     "SETTINGS_ERRORS",
+    "AnalysisMeetingIn",
+    "AnalysisMonthOut",
+    "AnalysisTaskCounts",
+    "CaseAnalysisIn",
+    "CaseAnalysisOut",
     "ComputeIn",
     "GenerateIn",
     "InactionFindingOut",
@@ -102,6 +133,7 @@ __all__ = [
     "SupervisionCasePage",
     "SupervisionDecideIn",
     "compute_ranking",
+    "create_analysis",
     "create_notice",
     "create_record",
     "dashboard_data",
@@ -111,6 +143,7 @@ __all__ = [
     "edit_notice",
     "freeze_ranking",
     "generate_ledgers",
+    "get_analysis",
     "get_ledger",
     "get_notice",
     "get_ranking",
@@ -119,6 +152,8 @@ __all__ = [
     "inaction_detect",
     "inaction_findings",
     "issue_notice",
+    "list_analyses",
+    "list_analysis_months",
     "list_ledgers",
     "list_notices",
     "list_rankings",
@@ -129,4 +164,6 @@ __all__ = [
     "review_notice",
     "router",
     "save_ledger",
+    "schedule_analysis_meeting",
+    "update_analysis",
 ]
