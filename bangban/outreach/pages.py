@@ -109,6 +109,7 @@ class ListPage:
     filtered_empty: str = "没有符合条件的记录，试试放宽筛选条件"
     testid: str = "outreach-table"
     extra_links: list[tuple[str, str]] = field(default_factory=list)
+    note: str = ""
 
     @property
     def filtered(self) -> bool:
