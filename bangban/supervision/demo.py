@@ -23,7 +23,7 @@ from bangban.workdays.arithmetic import SHANGHAI
 
 from . import actions, dashboard, dashboard_counts
 from .figures import month_bounds, previous_month
-from .models import Ledger, Notice, NoticeKind, NoticeStatus, Ranking
+from .models import CaseAnalysis, Ledger, Notice, NoticeKind, NoticeStatus, Ranking
 
 NAMES = ["yingshangban", "qiye", "paidan", "chengban_sy", "danwei_sy", "chengban_sq", "rexian"]
 DEMO_TITLE = "【上月】"
@@ -156,6 +156,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
         except ApplicationError as exc:
             lines.append(f"督查：通报未印发（{exc.message}）")
     lines += _ledgers(users, now)
+    lines += _analysis(users, year, month, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
     built = dashboard_counts.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
@@ -187,3 +188,32 @@ def _ledgers(users: dict[str, User], now: dt.datetime) -> list[str]:
         except ApplicationError:
             continue
     return [f"督查：{year}年{month}月台账 {Ledger.objects.filter(year=year, month=month).count()} 份"]
+
+
+def _analysis(users: dict[str, User], year: int, month: int, now: dt.datetime) -> list[str]:
+    """One submitted 分析研判 of last month by 沭阳县行政审批局 (R10), over the cases it led."""
+    handler = users["chengban_sy"]
+    if not handler.unit_id or CaseAnalysis.objects.filter(unit_id=handler.unit_id).exists():
+        return []
+    start, end = month_bounds(year, month)
+    numbers = list(
+        all_cases()
+        .filter(lead_unit_id=handler.unit_id, received_at__gte=start, received_at__lt=end)
+        .order_by("received_at")
+        .values_list("number", flat=True)[:5]
+    )
+    obj = actions.do_create_analysis.inner(
+        acting_user=handler,
+        data={
+            "title": f"{year}年{month}月涉企审批诉求分析研判",
+            "period_start": start.date(),
+            "period_end": (end - dt.timedelta(days=1)).date(),
+            "case_numbers": numbers,
+            "findings": "施工许可、不动产登记类诉求集中，材料反复补正是主要堵点。",
+            "causes": "一次性告知清单未覆盖联审事项，窗口与后台审核标准不一致。",
+            "measures": "编制联审事项材料清单并在窗口、网上公示；每周会商统一审核口径。",
+        },
+        submit=True,
+        now=now,
+    )
+    return [f"督查：分析研判「{obj.title}」"]
