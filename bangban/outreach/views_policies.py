@@ -497,7 +497,7 @@ def policy_effects(request: AuthedHttpRequest) -> HttpResponseBase:
             "落地成效",
         )
     result = paginate(request, filtered.qs)
-    effects = figures.policy_effects(result.page.object_list)
+    effects = [figures.policy_effect(p) for p in result.page.object_list]
     rows = [
         [
             Cell(e.policy.title, link=reverse("outreach:policy_detail", args=[e.policy.pk])),

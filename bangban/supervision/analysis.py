@@ -65,7 +65,7 @@ class MonthRow:
 
 
 def _months(start: tuple[int, int], end: tuple[int, int]) -> list[tuple[int, int]]:
-    out = []
+    out: list[tuple[int, int]] = []
     y, m = start
     while (y, m) <= end and len(out) < MAX_MONTHS * 4:
         out.append((y, m))

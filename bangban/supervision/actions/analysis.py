@@ -75,6 +75,8 @@ def _numbers(values: Iterable[Any] | str | None) -> list[str]:
 
 def _clean(user: User, data: dict[str, Any]) -> dict[str, Any]:
     """The 研判's fields, checked: the period, and every case one the unit led."""
+    unit_id = user.unit_id
+    assert unit_id is not None  # the callers checked `can_record_analysis`
     title = _text(data, "title", "研判主题", max_length=120)
     start = _date(data.get("period_start"), "研判期间起")
     end = _date(data.get("period_end"), "研判期间止")
@@ -111,7 +113,7 @@ def _clean(user: User, data: dict[str, Any]) -> dict[str, Any]:
         "findings": _text(data, "findings", "主要问题与研判结论"),
         "causes": _text(data, "causes", "原因分析"),
         "measures": _text(data, "measures", "应对措施"),
-        "case_count": figures.unit_cases_between(user.unit_id, lo, hi),
+        "case_count": figures.unit_cases_between(unit_id, lo, hi),
         "_cases": cases,
         "_categories": categories,
         "_hotspots": hotspots,
@@ -141,11 +143,11 @@ def do_create_analysis(
     if not access.can_record_analysis(acting_user):
         raise PermissionDenied("只有单位承办人或负责人可以登记本单位的分析研判", code="analysis_not_allowed")
     values = _clean(acting_user, data)
-    status = CaseAnalysisStatus.DRAFT
+    status: str = CaseAnalysisStatus.DRAFT
     if submit:
         status = workflow.ANALYSIS.check(status, "submit")
     obj = CaseAnalysis.objects.create(
-        unit_id=acting_user.unit_id,
+        unit_id=int(acting_user.unit_id or 0),
         created_by=acting_user,
         created_at=now,
         status=status,

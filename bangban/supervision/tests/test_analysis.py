@@ -28,8 +28,8 @@ def post(client: Any, url: str, body: Any = None) -> Any:
     )
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=SHANGHAI)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 def _analysis_body(**over: Any) -> dict[str, Any]:
@@ -156,7 +156,7 @@ def test_the_monthly_meeting_is_refused_while_the_ledgers_of_the_25th_are_missin
     }
     assert row.meeting.type == "analysis"
     events = AuditEvent.objects.filter(action="supervision.analysis_meeting_schedule")
-    assert events.count() == 1 and events.get().after["month"] == "2026-11"
+    assert events.count() == 1 and (events.get().after or {})["month"] == "2026-11"
     assert not AuditEvent.objects.filter(action="escalation.meeting_created").exists()
     twice = _schedule(boss)
     assert twice.status_code == 409 and twice.json()["code"] == "analysis_meeting_exists"
