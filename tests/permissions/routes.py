@@ -173,6 +173,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("ratings/devices/", lambda w, s: {"device_id": s.device.pk}),
     ("ratings/windows/", lambda w, s: {"window_id": s.window.pk, "fmt": "png"}),
     ("supervision/accountability/", lambda w, s: {"pk": s.record.pk, "record_id": s.record.pk}),
+    ("supervision/analyses/", lambda w, s: {"pk": s.analysis.pk, "analysis_id": s.analysis.pk}),
     ("supervision/inaction/", lambda w, s: {"unit_id": w.shuyang_gov.pk, "pattern": "overdue"}),
     ("supervision/ledgers/", lambda w, s: {"pk": s.ledger.pk, "ledger_id": s.ledger.pk}),
     ("supervision/notices/", lambda w, s: {"pk": s.notice.pk, "notice_id": s.notice.pk, "action": "review"}),
