@@ -164,6 +164,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
             "published_on": "2024-03-01",
             "industries": [Industry.C],
             "tiers": [Tier.CITY_TOP100, Tier.COUNTY_KEY],
+            "keywords": ["智能化改造", "数字化转型", "技改"],
         },
     )
     second = policies.do_create_policy.inner(
@@ -173,6 +174,7 @@ def _policies(office: User, ent_user: User | None) -> list[str]:
             "summary": "吸纳高校毕业生就业并签订一年以上劳动合同的中小微企业，按每人1500元给予一次性扩岗补助。",
             "published_on": "2025-02-10",
             "scales": ["small", "micro"],
+            "keywords": ["稳岗", "扩岗补贴"],
         },
     )
     lines = []

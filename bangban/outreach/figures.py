@@ -18,16 +18,21 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from bangban.org.models import Region
 from bangban.tickets.models import Channel
 from bangban.tickets.public import all_cases
+from bangban.tickets.workflow import Status
+from bangban.workdays.arithmetic import SHANGHAI
 
 from .models import (
     CollectionRound,
     InvestmentProject,
+    Policy,
+    PolicyDelivery,
+    PolicyQuestion,
     ProblemOutcome,
     ProcedureMode,
     ProcedureStatus,
@@ -223,3 +228,121 @@ def monthly_overview(year: int, month: int, *, today: dt.date | None = None) -> 
             "open": sum(r.open for r in rows),
         },
     }
+
+
+# --- 惠企政策落地见效 (R10) ----------------------------------------------------------------------
+# 惠企政策落地见效 (R10): the effect of each policy, defined once here and read by the policy page,
+# the overview, its Excel export and the API.
+#
+# Definitions (the only ones):
+# - 送达 (delivered): enterprises the policy was pushed to (`PolicyDelivery` rows).
+# - 已读 (read): of those, the enterprises that opened it (`read_at` set); 阅读率 = 已读 / 送达.
+# - 提问 (questions): questions enterprises asked back about it (`PolicyQuestion` rows).
+# - 涉及本政策的诉求 (cases about the policy): the union of
+#   (a) the cases its questions became (`PolicyQuestion.ticket`), and
+#   (b) cases received on or after the policy's publication date (or its entry into the library when
+#       none is given) whose title or content contains one of the policy's 关联关键词 (`keywords`),
+#       or its 文号 when it has one.
+#   A policy with neither keywords nor 文号 counts only (a). Cases set aside (merged duplicates,
+#   invalid) are counted like any other case: the figure measures demand, not handling.
+# - 已办结 (closed): of those cases, the ones closed (办结).
+
+POLICY_EFFECT_RULE = (
+    "涉及本政策的诉求：企业就本政策提问形成的诉求，以及政策发布日（未填写时为录入日）起受理、"
+    "标题或内容含本政策关联关键词或文号的诉求"
+)
+POLICY_EFFECT_HEADERS = [
+    "政策",
+    "文号",
+    "送达企业",
+    "已读企业",
+    "阅读率",
+    "企业提问",
+    "涉及诉求",
+    "其中已办结",
+]
+
+
+@dataclass
+class PolicyEffect:
+    policy: Policy
+    delivered: int
+    read: int
+    questions: int
+    cases: int
+    closed: int
+
+    @property
+    def read_rate(self) -> float | None:
+        return round(self.read * 100.0 / self.delivered, 1) if self.delivered else None
+
+    def row(self) -> list[Any]:
+        rate = "—" if self.read_rate is None else f"{self.read_rate:.1f}%"
+        p = self.policy
+        return [
+            p.title,
+            p.doc_number,
+            self.delivered,
+            self.read,
+            rate,
+            self.questions,
+            self.cases,
+            self.closed,
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "policy_id": self.policy.pk,
+            "title": self.policy.title,
+            "doc_number": self.policy.doc_number,
+            "delivered": self.delivered,
+            "read": self.read,
+            "read_rate": self.read_rate,
+            "questions": self.questions,
+            "cases": self.cases,
+            "closed": self.closed,
+        }
+
+
+def policy_terms(policy: Policy) -> list[str]:
+    """The words that tie a case to the policy: its keywords and its 文号 (each at least 2 chars)."""
+    words = [str(k).strip() for k in (policy.keywords or [])]
+    if policy.doc_number:
+        words.append(policy.doc_number.strip())
+    return [w for w in dict.fromkeys(words) if len(w) >= 2]
+
+
+def policy_since(policy: Policy) -> dt.datetime:
+    day = policy.published_on or policy.created_at.astimezone(SHANGHAI).date()
+    return dt.datetime.combine(day, dt.time.min, tzinfo=SHANGHAI)
+
+
+def policy_cases(policy: Policy) -> QuerySet[Any]:
+    """The cases about the policy (definition (a) ∪ (b) above)."""
+    q = Q(pk__in=PolicyQuestion.objects.filter(delivery__policy=policy).values("ticket_id"))
+    words = policy_terms(policy)
+    if words:
+        match = Q()
+        for w in words:
+            match |= Q(title__icontains=w) | Q(content__icontains=w)
+        q |= Q(received_at__gte=policy_since(policy)) & match
+    return all_cases().filter(q)
+
+
+def policy_effect(policy: Policy) -> PolicyEffect:
+    deliveries = PolicyDelivery.objects.filter(policy=policy).aggregate(
+        n=Count("id"), r=Count("id", filter=Q(read_at__isnull=False))
+    )
+    cases = policy_cases(policy).aggregate(n=Count("id"), c=Count("id", filter=Q(status=Status.CLOSED)))
+    return PolicyEffect(
+        policy=policy,
+        delivered=deliveries["n"],
+        read=deliveries["r"],
+        questions=PolicyQuestion.objects.filter(delivery__policy=policy).count(),
+        cases=cases["n"],
+        closed=cases["c"],
+    )
+
+
+def policy_effects(policies: QuerySet[Policy]) -> list[PolicyEffect]:
+    return [policy_effect(p) for p in policies]

@@ -252,6 +252,12 @@ class Policy(models.Model):
     region_codes = models.JSONField("适用区划", default=list, blank=True)
     scales = models.JSONField("适用规模", default=list, blank=True)
     tiers = models.JSONField("适用层级", default=list, blank=True)
+    keywords = models.JSONField(
+        "关联关键词",
+        default=list,
+        blank=True,
+        help_text="诉求标题或内容含其中任一词即计为涉及本政策的诉求（见 outreach/figures.py）",
+    )
     is_active = models.BooleanField("有效", default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"

@@ -110,6 +110,7 @@ class ListPage:
     testid: str = "outreach-table"
     extra_links: list[tuple[str, str]] = field(default_factory=list)
     notice: str = ""  # a warning shown above the table
+    note: str = ""
 
     @property
     def filtered(self) -> bool:

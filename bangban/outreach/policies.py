@@ -55,6 +55,20 @@ def _tags(data: dict[str, Any], name: str, label: str, allowed: set[str]) -> lis
     return values
 
 
+def _keywords(data: dict[str, Any]) -> list[str]:
+    """关联关键词: a list, or one text separated by commas or 、; each 2–30 characters, at most 20."""
+    raw = data.get("keywords") or []
+    if isinstance(raw, str):
+        raw = raw.replace("，", ",").replace("、", ",").replace("\n", ",").split(",")
+    words = list(dict.fromkeys(str(v).strip() for v in raw if str(v).strip()))
+    if len(words) > 20:
+        raise checks.fail("keywords", "invalid_keywords", "关联关键词最多 20 个")
+    bad = [w for w in words if not 2 <= len(w) <= 30]
+    if bad:
+        raise checks.fail("keywords", "invalid_keywords", f"关联关键词“{bad[0][:30]}”应为 2–30 个字")
+    return words
+
+
 def active_region_codes() -> set[str]:
     return set(Region.objects.filter(is_active=True).values_list("code", flat=True))
 
@@ -90,6 +104,7 @@ def _clean_policy(data: dict[str, Any], *, regions: set[str] | None = None) -> d
         "scales": _tags(data, "scales", "适用规模", set(Scale.values)),
         "tiers": _tags(data, "tiers", "适用层级", set(Tier.values)),
         "region_codes": region_codes,
+        "keywords": _keywords(data),
     }
 
 

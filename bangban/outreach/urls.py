@@ -29,6 +29,8 @@ urlpatterns = [
     # R4.1 / R13.1 policies
     path("policies/", policies.policy_list, name="policy_list"),
     path("policies/export.xlsx", policies.policy_export, name="policy_export"),
+    path("policies/effects/", policies.policy_effects, name="policy_effects"),
+    path("policies/effects.xlsx", policies.policy_effects, name="policy_effects_export"),
     path("policies/new/", policies.policy_create, name="policy_create"),
     path("policies/import/", policies.policy_import_upload, name="policy_import"),
     path("policies/import/template.xlsx", policies.policy_import_template, name="policy_import_template"),

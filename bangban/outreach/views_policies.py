@@ -30,7 +30,7 @@ from bangban.core.xlsx import (
 from bangban.enterprises.models import Industry, Scale, Tier
 from bangban.org.models import Region, RegionLevel, Unit, UnitType
 
-from . import policies, policy_import, pushes, queries
+from . import figures, policies, policy_import, pushes, queries
 from .access import access_delivery, access_policy, access_push, can_manage_policies, is_enterprise_user
 from .models import Policy, PolicyDelivery
 from .pages import Cell, Field, ListPage, bind, form_data, form_page, get_filters, list_page
@@ -83,7 +83,8 @@ def policy_list(request: AuthedHttpRequest) -> HttpResponseBase:
             ),
             create_url=reverse("outreach:policy_create") if can_manage else "",
             create_label="录入政策",
-            extra_links=[("批量导入", reverse("outreach:policy_import"))] if can_manage else [],
+            extra_links=[("落地成效", reverse("outreach:policy_effects"))]
+            + ([("批量导入", reverse("outreach:policy_import"))] if can_manage else []),
             export_url=reverse("outreach:policy_export"),
             empty="暂无惠企政策" + ("，可点击“录入政策”添加" if can_manage else ""),
             testid="policy-table",
@@ -161,6 +162,12 @@ def policy_fields() -> list[Field]:
         ),
         Field("scales", "适用规模（不选为不限）", "multiselect", options=list(Scale.choices)),
         Field("tiers", "适用层级（不选为不限）", "multiselect", options=list(Tier.choices)),
+        Field(
+            "keywords",
+            "关联关键词",
+            maxlength=400,
+            help="用逗号或顿号分隔；诉求标题或内容含其中任一词（或本政策文号）即计为涉及本政策的诉求",
+        ),
     ]
 
 
@@ -199,6 +206,7 @@ def _policy_values(policy: Policy) -> dict[str, Any]:
         "region_codes": policy.region_codes,
         "scales": policy.scales,
         "tiers": policy.tiers,
+        "keywords": "，".join(policy.keywords or []),
         "is_active": policy.is_active,
         "version": policy.version,
     }
@@ -272,6 +280,8 @@ def policy_detail(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
                 "read": deliveries.filter(read_at__isnull=False).count(),
             },
             "matching": policies.matching_enterprises(policy).count() if can_manage_policies(user) else None,
+            "effect": figures.policy_effect(policy),
+            "effect_rule": figures.POLICY_EFFECT_RULE,
         },
     )
 
@@ -466,4 +476,53 @@ def my_policy(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             "can_ask": is_enterprise_user(user),
         },
         status=error.status if error else 200,
+    )
+
+
+@login_required
+@require_GET
+@page_errors
+def policy_effects(request: AuthedHttpRequest) -> HttpResponseBase:
+    """惠企政策落地成效: per policy, uptake, questions and the cases about it (`figures`)."""
+    user = request.user
+    if is_enterprise_user(user):
+        raise NotFound()
+    filtered = queries.policies(user, request.GET)
+    if request.path.endswith(".xlsx"):
+        rows = [e.row() for e in figures.policy_effects(filtered.strict()[:2000])]
+        return xlsx_response(
+            "惠企政策落地成效.xlsx",
+            figures.POLICY_EFFECT_HEADERS,
+            [*rows, [], [figures.POLICY_EFFECT_RULE]],
+            "落地成效",
+        )
+    result = paginate(request, filtered.qs)
+    effects = [figures.policy_effect(p) for p in result.page.object_list]
+    rows = [
+        [
+            Cell(e.policy.title, link=reverse("outreach:policy_detail", args=[e.policy.pk])),
+            Cell(e.policy.doc_number or "—"),
+            Cell(e.delivered),
+            Cell(e.read),
+            Cell("—" if e.read_rate is None else f"{e.read_rate:.1f}%"),
+            Cell(e.questions),
+            Cell(e.cases),
+            Cell(e.closed),
+        ]
+        for e in effects
+    ]
+    return list_page(
+        request,
+        ListPage(
+            title="惠企政策落地成效",
+            headers=["政策", "文号", "送达企业", "已读企业", "阅读率", "企业提问", "涉及诉求", "其中已办结"],
+            rows=rows,
+            page=result.page,
+            qs=result.querystring_without_page,
+            filters=get_filters(request, [Field("q", "政策名称、文号或要点")]),
+            export_url=reverse("outreach:policy_effects_export"),
+            empty="暂无惠企政策",
+            testid="policy-effect-table",
+            note=figures.POLICY_EFFECT_RULE,
+        ),
     )

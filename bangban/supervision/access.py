@@ -15,6 +15,8 @@ from bangban.tickets.access import visible_tickets
 
 from .models import (
     AccountabilityRecord,
+    AnalysisMeeting,
+    CaseAnalysis,
     DisciplineTransfer,
     InactionFinding,
     Ledger,
@@ -270,3 +272,52 @@ def require_addressee(user: Any, transfer: Any) -> None:
     """Only the 纪委监委 unit a hand-over is addressed to signs for it and records its outcome."""
     if not (is_discipline(user) and transfer.addressee_id == user.unit_id):
         raise PermissionDenied("仅接收移送的纪委监委可以确认接收和反馈处理结果")
+
+
+ANALYSIS_READER_ROLES = CITY_WIDE_ROLES
+
+
+def sees_all_analyses(user: Any) -> bool:
+    """营商办 and the city's offices (and the auditor) read every unit's 研判."""
+    return bool(getattr(user, "is_superuser", False) or has_any_role(user, ANALYSIS_READER_ROLES))
+
+
+def can_record_analysis(user: Any) -> bool:
+    """The staff of a unit record the 研判 of their own unit's cases."""
+    return bool(getattr(user, "unit_id", None) and has_any_role(user, LEDGER_ROLES))
+
+
+def visible_analyses(user: Any) -> Any:
+    """Every unit's for 营商办 and the city's offices; the own unit's for its staff; none otherwise."""
+    qs = CaseAnalysis.objects.select_related("unit", "created_by")
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    if sees_all_analyses(user):
+        return qs
+    if can_record_analysis(user):
+        return qs.filter(unit_id=user.unit_id)
+    return qs.none()
+
+
+def access_analysis(user: Any, pk: Any, action: str = "view") -> Any:
+    """404 outside the user's scope; 403 when only a reader wants to change it."""
+    try:
+        key = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    obj = visible_analyses(user).filter(pk=key).first()
+    if obj is None:
+        raise NotFound()
+    if action != "view" and not (can_record_analysis(user) and user.unit_id == obj.unit_id):
+        raise PermissionDenied("只有本单位人员可以修改或提交本单位的分析研判", code="analysis_not_own")
+    return obj
+
+
+def can_see_analysis_meetings(user: Any) -> bool:
+    return can_view(user) and sees_all_analyses(user)
+
+
+def visible_analysis_meetings(user: Any) -> Any:
+    if not can_see_analysis_meetings(user):
+        return AnalysisMeeting.objects.none()
+    return AnalysisMeeting.objects.select_related("meeting")

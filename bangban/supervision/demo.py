@@ -27,6 +27,7 @@ from . import actions, dashboard, dashboard_counts, sources
 from .figures import month_bounds, previous_month
 from .models import (
     AccountabilityKind,
+    CaseAnalysis,
     DisciplineTransfer,
     Ledger,
     Notice,
@@ -172,6 +173,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     lines += _special(office, now)
     lines += _stars(now)
     lines += _transfer(year, month, now)
+    lines += _analysis(users, year, month, now)
     # The dashboard's monthly summaries, so the dashboard opens full at once.
     built = dashboard_counts.build_months(dashboard.months_ending(today.year, today.month, 6))
     lines.append(f"督查：数据看板 {built} 个月汇总已生成")
@@ -298,3 +300,32 @@ def _transfer(year: int, month: int, now: dt.datetime) -> list[str]:
     except ApplicationError as exc:
         return [f"移送纪委监委：未生成（{exc.message}）"]
     return [f"移送纪委监委：{unit.name}一条问责记录已移送并确认接收"]
+
+
+def _analysis(users: dict[str, User], year: int, month: int, now: dt.datetime) -> list[str]:
+    """One submitted 分析研判 of last month by 沭阳县行政审批局 (R10), over the cases it led."""
+    handler = users["chengban_sy"]
+    if not handler.unit_id or CaseAnalysis.objects.filter(unit_id=handler.unit_id).exists():
+        return []
+    start, end = month_bounds(year, month)
+    numbers = list(
+        all_cases()
+        .filter(lead_unit_id=handler.unit_id, received_at__gte=start, received_at__lt=end)
+        .order_by("received_at")
+        .values_list("number", flat=True)[:5]
+    )
+    obj = actions.do_create_analysis.inner(
+        acting_user=handler,
+        data={
+            "title": f"{year}年{month}月涉企审批诉求分析研判",
+            "period_start": start.date(),
+            "period_end": (end - dt.timedelta(days=1)).date(),
+            "case_numbers": numbers,
+            "findings": "施工许可、不动产登记类诉求集中，材料反复补正是主要堵点。",
+            "causes": "一次性告知清单未覆盖联审事项，窗口与后台审核标准不一致。",
+            "measures": "编制联审事项材料清单并在窗口、网上公示；每周会商统一审核口径。",
+        },
+        submit=True,
+        now=now,
+    )
+    return [f"督查：分析研判「{obj.title}」"]

@@ -96,6 +96,18 @@ def month_cases(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -
     return cases_received_between(start, end).filter(scope_q(scope)).exclude(status__in=EXCLUDED_STATUSES)
 
 
+def unit_cases_between(unit_id: int, start: dt.datetime, end: dt.datetime) -> int:
+    """The cases a unit led, received in [start, end) — the count a 研判 (R10) covers, by the
+    month's rule (`definitions.MONTH_RULE`) over any period."""
+
+    return (
+        cases_received_between(start, end)
+        .filter(lead_unit_id=unit_id)
+        .exclude(status__in=EXCLUDED_STATUSES)
+        .count()
+    )
+
+
 def month_follow_ups(year: int, month: int, scope: str = definitions.DEFAULT_SCOPE) -> QuerySet[Any]:
     """The follow-ups (回访) of the month's cases with a lead unit, in `scope`."""
 

@@ -659,3 +659,72 @@ class DisciplineTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"移送纪委监委：{self.record}"
+
+
+class CaseAnalysisStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+
+
+class CaseAnalysis(models.Model):
+    """分析研判 (R10): a lead unit's own analysis of its cases over a period — which categories and
+    cases, what it found, the causes and the measures, optionally the hotspots (堵点) it drew on.
+    A unit sees only its own; 营商办 sees every unit's."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name="研判单位", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("研判主题", max_length=120)
+    period_start = models.DateField("研判期间起")
+    period_end = models.DateField("研判期间止")
+    categories = models.ManyToManyField(
+        "tickets.Category", verbose_name="涉及诉求分类", blank=True, related_name="+"
+    )
+    cases = models.ManyToManyField("tickets.Ticket", verbose_name="涉及诉求", blank=True, related_name="+")
+    hotspots = models.ManyToManyField(
+        "insight.HotspotProblem", verbose_name="关联堵点", blank=True, related_name="+"
+    )
+    case_count = models.PositiveIntegerField("期间本单位主办诉求数", default=0)
+    findings = models.TextField("主要问题与研判结论", max_length=5000)
+    causes = models.TextField("原因分析", max_length=5000)
+    measures = models.TextField("应对措施", max_length=5000)
+    status = models.CharField(
+        "状态", max_length=10, choices=CaseAnalysisStatus.choices, default=CaseAnalysisStatus.DRAFT
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("登记时间")
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分析研判"
+        ordering = ["-period_end", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.title}"
+
+
+class AnalysisMeeting(models.Model):
+    """The 处置分析会 of one month (R11.2): held in month (year, month) after the ledgers of the
+    month before were due (the 25th), drawing on those ledgers. The meeting itself — chair,
+    attendees, minutes, held or not, decided tasks — is an escalation meeting of type 营商环境问题
+    处置分析会; this row ties it to its month and its ledgers."""
+
+    year = models.PositiveSmallIntegerField("会议年份")
+    month = models.PositiveSmallIntegerField("会议月份")
+    meeting = models.OneToOneField(
+        "escalation.Meeting", verbose_name="会议", on_delete=models.PROTECT, related_name="+"
+    )
+    ledgers = models.ManyToManyField(Ledger, verbose_name="依据台账", blank=True, related_name="+")
+    ledger_year = models.PositiveSmallIntegerField("台账年份")
+    ledger_month = models.PositiveSmallIntegerField("台账月份")
+    scheduled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scheduled_at = models.DateTimeField("安排时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "处置分析会"
+        ordering = ["-year", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "month"], name="analysis_meeting_one_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年{self.month}月处置分析会"

@@ -2,8 +2,10 @@
 回访, 回头看), escalation (会办 tasks, 督办 orders) and outreach (通报批评 of chief service officers).
 
 Each reader imports its app lazily and tolerates its absence: a missing module gives empty figures
-and `available=False`, which pages show as 「暂无数据来源」. Nothing else in this app imports those
-apps, so the wiring can be adjusted here alone.
+and `available=False`, which pages show as 「暂无数据来源」. Nothing else in this app reads those apps'
+figures, so the wiring can be adjusted here alone. (The 处置分析会, `actions/analysis.py`, is the
+one writer into a lower app: it creates its meeting through escalation's action, and a 研判 links
+insight's hotspots.)
 """
 
 from __future__ import annotations

@@ -44,4 +44,9 @@ urlpatterns = [
     path("special/<int:pk>/", v.special_detail, name="special"),
     path("special/<int:pk>/report/", v.special_report, name="special_report"),
     path("special/<int:pk>/<slug:action>/", v.special_action, name="special_action"),
+    path("analysis-meetings/", v.analysis_meetings, name="analysis_meetings"),
+    path("analysis-meetings/<int:year>/<int:month>/", v.analysis_meeting, name="analysis_meeting"),
+    path("analyses/", v.analyses, name="analyses"),
+    path("analyses/new/", v.analysis_new, name="analysis_new"),
+    path("analyses/<int:pk>/", v.analysis_detail, name="analysis"),
 ]

@@ -10,6 +10,7 @@ from bangban.core.kit import move, table
 
 from .models import (
     AccountabilityStatus,
+    CaseAnalysisStatus,
     LedgerStatus,
     NoticeStatus,
     RankingStatus,
@@ -130,4 +131,16 @@ TRANSFER = table(
     initial=[TransferStatus.SENT],
 )
 
-TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, SPECIAL, STAR_ROUND, STAR_NOMINATION, TRANSFER]
+# 分析研判 (R10): the unit edits its draft and submits it; a submitted 研判 is the unit's record.
+ANALYSIS = table(
+    "supervision.analysis",
+    CaseAnalysisStatus,
+    "分析研判",
+    [
+        move("edit", "修改", [CaseAnalysisStatus.DRAFT], CaseAnalysisStatus.DRAFT),
+        move("submit", "提交", [CaseAnalysisStatus.DRAFT], CaseAnalysisStatus.SUBMITTED),
+    ],
+    initial=[CaseAnalysisStatus.DRAFT],
+)
+
+TABLES = [RANKING, NOTICE, LEDGER, ACCOUNTABILITY, SPECIAL, STAR_ROUND, STAR_NOMINATION, TRANSFER, ANALYSIS]

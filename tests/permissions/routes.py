@@ -191,6 +191,7 @@ RULES: tuple[tuple[str, Any], ...] = (
         "supervision/transfers/",
         lambda w, s: {"pk": s.transfer.pk, "transfer_id": s.transfer.pk, "ticket_id": s.case.pk},
     ),
+    ("supervision/analyses/", lambda w, s: {"pk": s.analysis.pk, "analysis_id": s.analysis.pk}),
     ("supervision/inaction/", lambda w, s: {"unit_id": w.shuyang_gov.pk, "pattern": "overdue"}),
     ("supervision/ledgers/", lambda w, s: {"pk": s.ledger.pk, "ledger_id": s.ledger.pk}),
     (

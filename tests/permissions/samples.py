@@ -33,6 +33,7 @@ class Samples:
     handler_shuyang_other_unit: Any
     enterprise_other: Any
     values: dict[str, str]
+    analysis: Any
 
     def __init__(self) -> None:
         self.values = {}
@@ -502,6 +503,12 @@ def _supervision(w: World, s: Samples) -> None:
         materials="问责记录及情况说明", now=D,
     )  # fmt: skip
     actions.do_detect_inaction(w.biz_office, 2026, 10, now=D)
+    s.analysis = actions.do_create_analysis(
+        acting_user=w.handler_shuyang,
+        data={"title": "10月诉求研判", "period_start": "2026-10-01", "period_end": "2026-10-31",
+              "findings": "材料补正多", "causes": "告知不清", "measures": "公示清单"},
+        now=D,
+    )  # fmt: skip
 
 
 def _elsewhere(w: World, s: Samples) -> None:

@@ -271,6 +271,8 @@ CITY_WIDE: dict[str, str] = {
     "org/units/<int:pk>/": _DIRECTORY,
     "GET /api/v1/outreach/policies/{policy_id}": _POLICY,
     "api/v1/outreach/policies/<policy_id>": _POLICY,
+    "GET /api/v1/outreach/policies/{policy_id}/effect": _POLICY,
+    "api/v1/outreach/policies/<policy_id>/effect": _POLICY,
     "outreach/policies/<int:pk>/": _POLICY,
     "outreach/policies/<int:pk>/deliveries.xlsx": _POLICY,
     "GET /api/v1/outreach/symposia/{symposium_id}": _SYMPOSIUM,

@@ -52,7 +52,11 @@ def do_create_meeting(
     participant_ids: Iterable[Any] = (),
     case_ids: Iterable[Any] = (),
     now: dt.datetime | None = None,
+    audit_action: str = "escalation.meeting_created",
+    audit_extra: dict[str, Any] | None = None,
 ) -> Meeting:
+    """`audit_action`/`audit_extra`: an upper app that creates the meeting as part of its own
+    change (supervision's 处置分析会) names the one audit event and adds what it ties the meeting to."""
     now = _now(now)
     if not access.can_organise_meetings(acting_user):
         raise PermissionDenied("只有营商办、市政府办公室或派单员可以组织会办会议")
@@ -82,7 +86,7 @@ def do_create_meeting(
         [Participant(meeting=meeting, user=u) for u in dict.fromkeys([chairs[0], *people])]
     )
     record(
-        "escalation.meeting_created",
+        audit_action,
         actor=acting_user,
         obj=meeting,
         after={
@@ -93,6 +97,7 @@ def do_create_meeting(
             "units": [u.pk for u in units],
             "participants": [u.pk for u in people],
             "cases": [t.pk for t in tickets],
+            **(audit_extra or {}),
         },
     )
     for ticket in tickets:

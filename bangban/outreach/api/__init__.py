@@ -65,6 +65,7 @@ from .rounds import (
 
 # isort: split
 from .policies import (
+    PolicyEffectOut,
     PolicyIn,
     PolicyPatch,
     PolicyQuery,
@@ -72,9 +73,11 @@ from .policies import (
     cancel_policy_import,
     create_policy,
     get_policy,
+    get_policy_effect,
     get_policy_import,
     import_out,
     list_policies,
+    list_policy_effects,
     policy_out,
     preview_policy_import,
     update_policy,
@@ -199,6 +202,7 @@ __all__ = [
     "OutreachReasonIn",
     "OutreachStepOut",
     "PoliciesIn",
+    "PolicyEffectOut",
     "PolicyIn",
     "PolicyOut",
     "PolicyPatch",
@@ -254,6 +258,7 @@ __all__ = [
     "get_event",
     "get_opinion",
     "get_policy",
+    "get_policy_effect",
     "get_policy_import",
     "get_problem",
     "get_project",
@@ -268,6 +273,7 @@ __all__ = [
     "list_events",
     "list_opinions",
     "list_policies",
+    "list_policy_effects",
     "list_projects",
     "list_reports",
     "list_rounds",

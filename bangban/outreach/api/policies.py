@@ -9,11 +9,12 @@ from django.http import HttpRequest
 from ninja import Field, File, Query, Schema, Status, UploadedFile
 
 from bangban.core.answers import answers
+from bangban.core.errors import NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
-from .. import policies, policy_import, queries
-from ..access import access_policy
+from .. import figures, policies, policy_import, queries
+from ..access import access_policy, is_enterprise_user
 from ..models import Policy
 from ._common import ERRORS, IMPORT_ERRORS, LIST_ERRORS, router
 from .schemas import PolicyOut
@@ -34,6 +35,7 @@ def policy_out(p: Policy) -> dict[str, Any]:
         "region_codes": p.region_codes,
         "scales": p.scales,
         "tiers": p.tiers,
+        "keywords": p.keywords or [],
         "is_active": p.is_active,
         "version": p.version,
     }
@@ -58,6 +60,7 @@ class PolicyIn(Schema):
     region_codes: list[str] = Field([], description="适用区划代码（空为全市，含下级）")
     scales: list[str] = Field([], description="适用规模：large/medium/small/micro（空为不限）")
     tiers: list[str] = Field([], description="适用层级：city_top100/county_key/general（空为不限）")
+    keywords: list[str] = Field([], description="关联关键词：诉求标题或内容含其一即计为涉及本政策的诉求")
 
 
 class PolicyPatch(PolicyIn):
@@ -73,6 +76,43 @@ class PolicyPatch(PolicyIn):
 def list_policies(request: HttpRequest, query: Query[PolicyQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)
     return page_body(queries.policies(request.user, params).strict(), query, out=policy_out)
+
+
+class PolicyEffectOut(Schema):
+    policy_id: int
+    title: str
+    doc_number: str
+    delivered: int = Field(description="送达企业数")
+    read: int = Field(description="已读企业数")
+    read_rate: float | None = Field(description="阅读率（%），未送达时为空")
+    questions: int = Field(description="企业就本政策提问数")
+    cases: int = Field(description="涉及本政策的诉求数（口径见 rule）")
+    closed: int = Field(description="其中已办结")
+
+
+@router.get(
+    "/policies/effects",
+    response=answers(Page[PolicyEffectOut], LIST_ERRORS),
+    summary="惠企政策落地成效（送达、阅读、提问、涉及诉求）",
+)
+def list_policy_effects(request: HttpRequest, query: Query[PolicyQuery]) -> Any:
+    if is_enterprise_user(request.user):
+        raise NotFound()
+    params = query.dict(exclude={"page", "size"}, exclude_none=True)
+    return page_body(
+        queries.policies(request.user, params).strict(),
+        query,
+        out=lambda p: figures.policy_effect(p).as_dict(),
+    )
+
+
+@router.get(
+    "/policies/{policy_id}/effect", response=answers(PolicyEffectOut), summary="一项惠企政策的落地成效"
+)
+def get_policy_effect(request: HttpRequest, policy_id: int) -> Any:
+    if is_enterprise_user(request.user):
+        raise NotFound()
+    return figures.policy_effect(access_policy(request.user, policy_id)).as_dict()
 
 
 @router.get("/policies/{policy_id}", response=answers(PolicyOut), summary="惠企政策详情")

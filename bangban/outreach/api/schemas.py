@@ -95,6 +95,7 @@ class PolicyOut(Schema):
     region_codes: list[str] = Field(description="适用区划（空为全市）")
     scales: list[str] = Field(description="适用规模（空为不限）")
     tiers: list[str] = Field(description="适用层级（空为不限）")
+    keywords: list[str] = Field([], description="关联关键词")
     is_active: bool = Field(description="有效")
     version: int = Field(description="版本号")
 

@@ -18,6 +18,14 @@ from .accountability import (
     propose_bottom_interviews,
     propose_officer_interviews,
 )
+from .analysis import (
+    do_create_analysis,
+    do_schedule_analysis_meeting,
+    do_update_analysis,
+    ledger_period,
+    ledgers_refusal,
+    missing_ledgers,
+)
 from .inaction import detect_inaction, do_detect_inaction, run_detection
 from .labels import ACTION_LABELS
 from .ledgers import (
@@ -93,6 +101,7 @@ __all__ = [
     "do_close_special",
     "do_close_star_round",
     "do_compute_ranking",
+    "do_create_analysis",
     "do_create_notice",
     "do_create_record",
     "do_create_special",
@@ -112,16 +121,21 @@ __all__ = [
     "do_remove_special_item",
     "do_review_notice",
     "do_save_ledger_notes",
+    "do_schedule_analysis_meeting",
     "do_start_special",
     "do_submit_ledger",
     "do_transfer_record",
+    "do_update_analysis",
     "do_update_settings",
     "drill_queryset",
     "freeze_case_sets",
     "frozen_case_ids",
     "frozen_ranking",
     "ledger_due_date",
+    "ledger_period",
     "ledger_units",
+    "ledgers_refusal",
+    "missing_ledgers",
     "negative_rows",
     "propose_bottom_interviews",
     "propose_officer_interviews",

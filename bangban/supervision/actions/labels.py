@@ -33,4 +33,8 @@ ACTION_LABELS = {
     "supervision.transfer_create": "移送纪委监委",
     "supervision.transfer_receive": "纪委监委确认接收移送",
     "supervision.transfer_outcome": "纪委监委反馈处理结果",
+    "supervision.analysis_create": "登记分析研判（草稿）",
+    "supervision.analysis_edit": "修改分析研判",
+    "supervision.analysis_submit": "提交分析研判",
+    "supervision.analysis_meeting_schedule": "安排处置分析会",
 }

@@ -118,6 +118,12 @@ from .stars import (
 )
 
 # isort: split
+# In the order the operations were declared: the router lists them (and the OpenAPI
+# document shows them) in the order the submodules are imported.
+from ._common import (
+    ANALYSIS_ERRORS,
+    ANALYSIS_MEETING_ERRORS,
+)
 from .transfers import (
     HandoverCaseOut,
     HandoverDetail,
@@ -133,8 +139,25 @@ from .transfers import (
 )
 
 # isort: split
+from .analysis import (
+    AnalysisMeetingIn,
+    AnalysisMonthOut,
+    AnalysisTaskCounts,
+    CaseAnalysisIn,
+    CaseAnalysisOut,
+    create_analysis,
+    get_analysis,
+    list_analyses,
+    list_analysis_months,
+    schedule_analysis_meeting,
+    update_analysis,
+)
+
+# isort: split
 
 __all__ = [
+    "ANALYSIS_ERRORS",
+    "ANALYSIS_MEETING_ERRORS",
     "LEDGER_ERRORS",
     "NEGATIVE_ERRORS",
     "NOTICE_ERRORS",
@@ -142,6 +165,11 @@ __all__ = [
     "RECORD_ERRORS",
     "SETTINGS_ERRORS",
     "SPECIAL_ERRORS",
+    "AnalysisMeetingIn",
+    "AnalysisMonthOut",
+    "AnalysisTaskCounts",
+    "CaseAnalysisIn",
+    "CaseAnalysisOut",
     "ComputeIn",
     "GenerateIn",
     "HandoverCaseOut",
@@ -191,6 +219,7 @@ __all__ = [
     "close_special",
     "close_star_round",
     "compute_ranking",
+    "create_analysis",
     "create_notice",
     "create_record",
     "create_special",
@@ -202,6 +231,7 @@ __all__ = [
     "edit_notice",
     "freeze_ranking",
     "generate_ledgers",
+    "get_analysis",
     "get_ledger",
     "get_notice",
     "get_ranking",
@@ -213,6 +243,8 @@ __all__ = [
     "inaction_detect",
     "inaction_findings",
     "issue_notice",
+    "list_analyses",
+    "list_analysis_months",
     "list_ledgers",
     "list_negative_cases",
     "list_notices",
@@ -233,8 +265,10 @@ __all__ = [
     "review_notice",
     "router",
     "save_ledger",
+    "schedule_analysis_meeting",
     "special_report",
     "start_special",
     "transfer_outcome",
     "transfer_record",
+    "update_analysis",
 ]

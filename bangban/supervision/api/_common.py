@@ -27,3 +27,15 @@ RECORD_ERRORS = [
     InvalidTransition,
     (409, "record_closed"),
 ]  # fmt: skip
+ANALYSIS_ERRORS = [
+    "analysis_title_required", "analysis_findings_required", "analysis_causes_required",
+    "analysis_measures_required", "analysis_too_long", "analysis_period_invalid", "analysis_case_not_own",
+    "analysis_too_many_cases", "analysis_category_invalid", "analysis_hotspot_invalid",
+    "analysis_reference_invalid", (403, "analysis_not_allowed"), (403, "analysis_not_own"), Conflict,
+    InvalidTransition, (409, "analysis_submitted"),
+]  # fmt: skip
+ANALYSIS_MEETING_ERRORS = [
+    "month_invalid", "held_at_required", "analysis_month_mismatch", "analysis_before_ledger_due",
+    "chair_required", "user_invalid", "unit_invalid", "too_long", (409, "analysis_ledgers_missing"),
+    (409, "analysis_meeting_exists"),
+]  # fmt: skip

@@ -4,6 +4,7 @@ ledgers, accountability, dashboards and the monthly analysis meeting pack."""
 from __future__ import annotations
 
 from ._common import DOCX_TYPE, docx_response, page
+from .analysis import analyses, analysis_detail, analysis_meeting, analysis_meetings, analysis_new
 from .dashboards import cases, dashboard_page, dashboard_refresh, dashboard_status, meeting_pack
 from .inaction import inaction_cases, inaction_page
 from .ledgers import accountability, accountability_decide, ledger_detail, ledger_list
@@ -20,6 +21,11 @@ __all__ = [
     "accountability",
     "accountability_decide",
     "accountability_transfer",
+    "analyses",
+    "analysis_detail",
+    "analysis_meeting",
+    "analysis_meetings",
+    "analysis_new",
     "cases",
     "dashboard_page",
     "dashboard_refresh",
