@@ -56,7 +56,10 @@ def test_only_the_vice_mayor_in_charge_signs_and_is_told(esc, login, other_vice)
     assert ReviewStep.objects.count() == steps and AuditEvent.objects.count() == audits
     assert MayorReview.objects.get(ticket=ticket).stage == "vice_mayor"
     # The page offers him no sign form; the one in charge has it.
-    assert 'data-testid="sign-form"' not in login(other_vice).get(f"/escalation/mayor/{ticket.pk}/").content.decode()
+    assert (
+        'data-testid="sign-form"'
+        not in login(other_vice).get(f"/escalation/mayor/{ticket.pk}/").content.decode()
+    )
     page = login(esc.vice_mayor).get(f"/escalation/mayor/{ticket.pk}/").content.decode()
     assert 'data-testid="sign-form"' in page and "签批分管市长" in page
     assert sign(esc, login, esc.vice_mayor, ticket).json()["stage"] == "ready"
@@ -67,7 +70,10 @@ def test_a_sub_category_follows_its_parent_then_the_executive_vice_mayor(esc, lo
                                     parent=esc.category)  # fmt: skip
     ticket = submission(esc)
     classify_body = {"category_id": child.pk, "kind": "general"}
-    assert post(login(esc.staff), f"/api/v1/escalation/mayor/{ticket.pk}/classify", classify_body).status_code == 200
+    assert (
+        post(login(esc.staff), f"/api/v1/escalation/mayor/{ticket.pk}/classify", classify_body).status_code
+        == 200
+    )
     sign(esc, login, esc.deputy, ticket)
     assert sign(esc, login, esc.secretary, ticket).json()["vice_mayor_id"] == esc.vice_mayor.pk
 
@@ -122,7 +128,9 @@ def test_the_portfolio_is_kept_by_the_business_office_and_audited(esc, login, ot
 def test_a_new_mayor_channel_case_tells_the_office_not_the_dispatcher(esc, login):
     other_staff = make_user("shizhengfu2", Role.MAYOR_OFFICE, unit=esc.gov_office, full_name="市政府办专人二")
     ticket = submission(esc)
-    told = set(OutboxMessage.objects.filter(subject__contains=ticket.number).values_list("recipient_id", flat=True))
+    told = set(
+        OutboxMessage.objects.filter(subject__contains=ticket.number).values_list("recipient_id", flat=True)
+    )
     assert other_staff.pk in told
     assert esc.dispatcher.pk not in told
     assert OutboxMessage.objects.filter(subject=f"市长直通车新诉求待分类：{ticket.number}").exists()
@@ -154,7 +162,9 @@ def test_the_review_assessment_sets_the_proposed_deadline(esc, login, moment, ur
     ticket = Ticket.objects.get(pk=ticket.pk)
     assert ticket.workdays_allowed == days and workdays_between(ticket.deadline_start, ticket.due_at) == days
     step = ReviewStep.objects.get(review__ticket=ticket, stage="deputy")
-    audit = AuditEvent.objects.filter(action="ticket.mayor_review", object_id=str(ticket.pk)).order_by("id")[1]
+    audit = AuditEvent.objects.filter(action="ticket.mayor_review", object_id=str(ticket.pk)).order_by("id")[
+        1
+    ]
     assert audit.after["urgency"] == (urgency or "general") and step.decision == "accept"
 
 

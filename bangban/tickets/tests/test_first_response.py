@@ -63,7 +63,9 @@ def test_another_lead_needs_a_reason_recorded_in_timeline_and_audit(cases, login
     assert ticket.status == Status.PENDING_DISPATCH and ticket.lead_unit is None
     assert TicketEvent.objects.count() == events
 
-    done = dispatch(client, ticket, lead_unit_id=cases.approval_bureau.pk, lead_reason="属市级审批事项，县里无权限")
+    done = dispatch(
+        client, ticket, lead_unit_id=cases.approval_bureau.pk, lead_reason="属市级审批事项，县里无权限"
+    )
     assert done.status_code == 200, done.content
     event = TicketEvent.objects.get(ticket=ticket, kind="dispatch")
     assert "首问单位" in event.note and "属市级审批事项，县里无权限" in event.note
