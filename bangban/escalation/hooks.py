@@ -114,7 +114,8 @@ def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
     chairs = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "chair_id")) if meetings else {}
     active = set(
         User.objects.filter(
-            pk__in=[r[k] for r in reviews.values() for k in ("deputy_id", "vice_mayor_id") if r[k]]
+            pk__in=[r["deputy_id"] for r in reviews.values() if r["deputy_id"]]
+            + [r["vice_mayor_id"] for r in reviews.values() if r["vice_mayor_id"]]
             + list(chairs.values()),
             is_active=True,
         ).values_list("pk", flat=True)

@@ -283,14 +283,15 @@ def do_sign(
     )
     _review_step(ticket, review, stage, decision, comment, acting_user, now, **audit)
     nxt = _CHAIN.get(ReviewStage(review.stage))
+    people: list[User | None]
     if review.stage == ReviewStage.DEPUTY:
         people = [review.deputy]
     elif review.stage == ReviewStage.VICE_MAYOR:
         people = [review.vice_mayor]
     elif nxt is not None:
-        people = role_users(nxt[0])
+        people = list(role_users(nxt[0]))
     else:
-        people = role_users(Role.MAYOR_OFFICE)
+        people = list(role_users(Role.MAYOR_OFFICE))
     _tell(people, acting_user, f"市长直通车{review.get_stage_display()}：{ticket.number}",
           f"诉求{ticket.number}「{ticket.title[:30]}」{SignDecision(decision).label}"
           + (f"：{comment}" if comment else "") + f"，现为“{review.get_stage_display()}”。",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 import time_machine
@@ -106,7 +107,9 @@ def test_the_portfolio_is_kept_by_the_business_office_and_audited(esc, login, ot
     not_vice = post(biz, PORTFOLIO, {"category_id": other.pk, "vice_mayor_id": esc.secretary.pk})
     assert not_vice.status_code == 400 and not_vice.json()["code"] == "not_vice_mayor"
     audit = AuditEvent.objects.filter(action="escalation.vice_portfolio").order_by("id").last()
-    assert audit is not None and audit.after["vice_mayor"] == other_vice.pk and audit.before is None
+    assert audit is not None and audit.before is None
+    after: Any = audit.after
+    assert after["vice_mayor"] == other_vice.pk
     # The mayor's office reads it, may not change it; a handler does not see it at all.
     assert login(esc.staff).get(PORTFOLIO).json()["count"] == 2
     refused = post(login(esc.staff), PORTFOLIO, {"category_id": other.pk, "vice_mayor_id": other_vice.pk})
@@ -160,12 +163,14 @@ def test_the_review_assessment_sets_the_proposed_deadline(esc, login, moment, ur
                     {"lead_unit_id": esc.shuyang_gov.pk})  # fmt: skip
         assert done.status_code == 200, done.content
     ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.deadline_start is not None and ticket.due_at is not None
     assert ticket.workdays_allowed == days and workdays_between(ticket.deadline_start, ticket.due_at) == days
     step = ReviewStep.objects.get(review__ticket=ticket, stage="deputy")
     audit = AuditEvent.objects.filter(action="ticket.mayor_review", object_id=str(ticket.pk)).order_by("id")[
         1
     ]
-    assert audit.after["urgency"] == (urgency or "general") and step.decision == "accept"
+    recorded: Any = audit.after
+    assert recorded["urgency"] == (urgency or "general") and step.decision == "accept"
 
 
 def test_an_unknown_assessment_is_refused(esc, login):

@@ -5,6 +5,7 @@ the audit; without one the dispatch is refused and nothing changes."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bangban.audit.models import AuditEvent
 from bangban.tickets.models import Ticket, TicketEvent
@@ -68,11 +69,13 @@ def test_another_lead_needs_a_reason_recorded_in_timeline_and_audit(cases, login
     )
     assert done.status_code == 200, done.content
     event = TicketEvent.objects.get(ticket=ticket, kind="dispatch")
+    data: Any = event.data
     assert "首问单位" in event.note and "属市级审批事项，县里无权限" in event.note
-    assert event.data["lead_reason"] == "属市级审批事项，县里无权限"
-    assert event.data["first_response_unit_id"] == cases.shuyang_gov.pk
+    assert data["lead_reason"] == "属市级审批事项，县里无权限"
+    assert data["first_response_unit_id"] == cases.shuyang_gov.pk
     audit = AuditEvent.objects.filter(action="ticket.dispatch", object_id=str(ticket.pk)).get()
-    assert audit.after["data"]["lead_reason"] == "属市级审批事项，县里无权限"
+    after: Any = audit.after
+    assert after["data"]["lead_reason"] == "属市级审批事项，县里无权限"
     # The case page's timeline shows the reason to the staff.
     assert "属市级审批事项" in login(cases.dispatcher).get(f"/cases/{ticket.pk}/").content.decode()
 
@@ -81,7 +84,8 @@ def test_the_receiving_unit_as_lead_needs_no_reason(cases, login):
     ticket = referred_at_the_counter(cases, login)
     done = dispatch(login(cases.dispatcher), ticket, lead_unit_id=cases.shuyang_gov.pk)
     assert done.status_code == 200, done.content
-    assert "lead_reason" not in TicketEvent.objects.get(ticket=ticket, kind="dispatch").data
+    data: Any = TicketEvent.objects.get(ticket=ticket, kind="dispatch").data
+    assert "lead_reason" not in data
 
 
 def test_the_queue_form_refuses_without_a_reason(cases, login):
