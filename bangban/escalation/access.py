@@ -7,7 +7,8 @@
   everybody who can see a meeting may read it; participants confirm their own attendance.
 - Meeting tasks: members of the owner unit report them done.
 - Mayor's channel: 市政府办公室专人 classify and dispatch, the assigned 对口联系副秘书长 reviews,
-  秘书长 then 分管市长 sign.
+  秘书长 then the 分管市长 in charge of the category (the portfolio, kept by 营商办 and the
+  administrator; else the 常务副市长) sign.
 - Disputes: members of a unit assigned to the case raise them; the 专班 (派单员 of the 指挥中心,
   lead of R6.2) decides.
 - Supervision: 营商办, 市政府办公室, 作风办 issue; the addressed unit answers.
@@ -165,3 +166,12 @@ def can_edit_routes(user: Any) -> bool:
 
 def can_view_routes(user: Any) -> bool:
     return has_any_role(user, MAYOR_CHAIN_ROLES)
+
+
+def can_edit_portfolio(user: Any) -> bool:
+    """The 分管市长 portfolio: 营商办 and the administrator keep it."""
+    return has_any_role(user, CONFIG_ROLES)
+
+
+def can_view_portfolio(user: Any) -> bool:
+    return has_any_role(user, CONFIG_ROLES | MAYOR_CHAIN_ROLES)

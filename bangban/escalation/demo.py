@@ -1,6 +1,8 @@
-"""Demo data of escalation for `load_demo_city` (idempotent): the 对口联系副秘书长 table, a
-mayor-channel submission waiting for the 秘书长, the overdue demo case escalated to 市营商办 and
-treated in a 专题会办 with a task for the handling unit, a 督办 on it, and a dispute."""
+"""Demo data of escalation for `load_demo_city` (idempotent): the 对口联系副秘书长 table and the
+分管市长 portfolio (fenguan in charge of every top category, also 常务副市长), a mayor-channel
+submission assessed 事实清楚、情况紧急 and waiting for the 秘书长, the overdue demo case
+escalated to 市营商办 and treated in a 专题会办 with a task for the handling unit, a 督办 on
+it, and a dispute."""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from bangban.tickets.public import all_cases
 from bangban.tickets.workflow import Status
 
 from . import actions
-from .models import DeputyRoute, EscalationStep, MayorReview, MeetingType
+from .models import DeputyRoute, EscalationStep, MayorReview, MeetingType, VicePortfolio
 
 NAMES = ["shizhengfu", "fumishuzhang", "mishuzhang", "fenguan", "yingshangban", "zuofeng", "paidan",
          "chengban_sy", "danwei_sy", "qiye"]  # fmt: skip
@@ -34,8 +36,14 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     actions.ensure_default_tiers()
     actions.settings_row()
     deputy = users["fumishuzhang"]
+    vice_mayor = users["fenguan"]
     for top in Category.objects.filter(level=1, is_active=True):
         DeputyRoute.objects.get_or_create(category=top, defaults={"deputy": deputy})
+        VicePortfolio.objects.get_or_create(category=top, defaults={"vice_mayor": vice_mayor})
+    # The 分管市长 of the demo is also its 常务副市长 (signs whatever no one is in charge of).
+    settings = actions.settings_row()
+    settings.executive_vice_mayor = vice_mayor
+    settings.save(update_fields=["executive_vice_mayor"])
     category = Category.objects.filter(level=1, is_active=True).order_by("sort", "code").first()
 
     try:
@@ -57,7 +65,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             actions.do_classify.inner(acting_user=users["shizhengfu"], ticket_id=mayor_case.pk, category_id=category.pk,
                                 kind="general", comment="一般问题，送分管副秘书长审核", now=now - dt.timedelta(days=2))  # fmt: skip
             actions.do_sign.inner(acting_user=deputy, ticket_id=mayor_case.pk, decision="accept", comment="拟同意交办",
-                            now=now - dt.timedelta(days=1))  # fmt: skip
+                            urgency="urgent", now=now - dt.timedelta(days=1))  # fmt: skip
             lines.append(f"市长直通车：{mayor_case.number} 待秘书长签批")
 
         case = (

@@ -88,13 +88,14 @@ def under_review_flag() -> ExpressionWrapper:
 def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
     """{case id: [active users whose step of the review is pending]}, in a few queries: 待分类 and
     待交办 (and a review not opened yet) → 市政府办公室专人; 待副秘书长审核 → the assigned 对口联系副秘书长
-    (or every one, if none is assigned); 待秘书长签批 → 秘书长; 待分管市长签批 → 分管市长; 会商中 → the
-    meeting's chair and the 秘书长 (who asked for it)."""
+    (or every one, if none is assigned); 待秘书长签批 → 秘书长; 待分管市长签批 → the 分管市长 in
+    charge (every one for a review that has none named); 会商中 → the meeting's chair and the
+    秘书长 (who asked for it)."""
 
     reviews = {
         r["ticket_id"]: r
         for r in MayorReview.objects.filter(ticket_id__in=ticket_ids).values(
-            "ticket_id", "stage", "deputy_id", "consult_meeting_id"
+            "ticket_id", "stage", "deputy_id", "vice_mayor_id", "consult_meeting_id"
         )
     }
     by_role: dict[str, list[int]] = {}
@@ -113,7 +114,9 @@ def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
     chairs = dict(Meeting.objects.filter(pk__in=meetings).values_list("pk", "chair_id")) if meetings else {}
     active = set(
         User.objects.filter(
-            pk__in=[r["deputy_id"] for r in reviews.values() if r["deputy_id"]] + list(chairs.values()),
+            pk__in=[r["deputy_id"] for r in reviews.values() if r["deputy_id"]]
+            + [r["vice_mayor_id"] for r in reviews.values() if r["vice_mayor_id"]]
+            + list(chairs.values()),
             is_active=True,
         ).values_list("pk", flat=True)
     )
@@ -127,7 +130,8 @@ def pending_review_people(ticket_ids: list[int]) -> dict[int, list[int]]:
         elif stage == ReviewStage.SECRETARY:
             people = role(Role.SECRETARY_GENERAL)
         elif stage == ReviewStage.VICE_MAYOR:
-            people = role(Role.VICE_MAYOR)
+            signer = review["vice_mayor_id"] if review else None
+            people = [signer] if signer in active else role(Role.VICE_MAYOR)
         elif stage == ReviewStage.CONSULT:
             chair = chairs.get(review["consult_meeting_id"]) if review else None
             people = ([chair] if chair in active else []) + role(Role.SECRETARY_GENERAL)

@@ -76,6 +76,15 @@ class EscalationSettings(models.Model):
     dispute_window_workdays = models.PositiveSmallIntegerField("异议申请时限（工作日）", default=2)
     dispute_decision_workdays = models.PositiveSmallIntegerField("专班认定时限（工作日）", default=3)
     supervision_workdays = models.PositiveSmallIntegerField("督办默认答复时限（工作日）", default=3)
+    executive_vice_mayor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="常务副市长",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="签批未明确分管市长的分类（R8.2）",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "分级会办参数"
@@ -265,6 +274,26 @@ class DeputyRoute(models.Model):
         return f"{self.category} → {self.deputy}"
 
 
+class VicePortfolio(models.Model):
+    """Category → the 分管市长 in charge of it (R8.2): the one who signs its general problems and
+    is told. The most specific category wins; a category with no one in charge up its tree goes to
+    the 常务副市长 (`EscalationSettings.executive_vice_mayor`)."""
+
+    category = models.OneToOneField(
+        "tickets.Category", verbose_name="诉求分类", on_delete=models.CASCADE, related_name="+"
+    )
+    vice_mayor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="分管市长", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分管市长分工"
+        ordering = ["category__code"]
+
+    def __str__(self) -> str:
+        return f"{self.category} → {self.vice_mayor}"
+
+
 class MayorReview(models.Model):
     """A mayor-channel case's review: collected at intake, classified, reviewed by the 对口联系副秘书长,
     signed by the 秘书长 and the 分管市长 (general) or met in a 会商 (major), then dispatched.
@@ -290,6 +319,20 @@ class MayorReview(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    vice_mayor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="签批分管市长",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    urgency = models.CharField(
+        "办理时限研判",
+        max_length=10,
+        blank=True,
+        help_text="urgent 事实清楚、情况紧急（2个工作日）/ general 一般（5个）/ complex 情况复杂或涉及多个单位（15个）",
     )
     consult_meeting = models.ForeignKey(
         Meeting, verbose_name="会商会议", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -8,7 +8,7 @@ from typing import Any
 from bangban.accounts.access import has_any_role
 from bangban.core.plugins import NavItem
 
-from .access import MAYOR_CHAIN_ROLES, is_staff
+from .access import MAYOR_CHAIN_ROLES, can_edit_portfolio, is_staff
 
 
 def _staff(user: Any) -> bool:
@@ -25,4 +25,6 @@ NAV: list[NavItem] = [
     NavItem("市长直通车", "escalation:mayor", _mayor, order=100, menu="会办督办"),
     # One entry: its pages (升级诉求, 会办会议, 议定任务, 职责异议台账, 督办/催办) share a tab bar.
     NavItem("分级会办", "escalation:index", _staff, order=101, menu="会办督办"),
+    # 营商办 keep the portfolio without seeing the mayor's channel; the chain reaches it from there.
+    NavItem("分管市长分工", "escalation:vice_portfolio", can_edit_portfolio, order=102, menu="会办督办"),
 ]

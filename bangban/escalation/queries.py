@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,13 +11,17 @@ from django.utils import timezone
 from bangban.accounts.access import has_any_role
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
+from bangban.core.errors import ApplicationError
 from bangban.tickets.access import is_lead_unit_member, visible_tickets
+from bangban.tickets.deadlines import policy_for
 from bangban.tickets.display import dispatch_badge
-from bangban.tickets.models import Channel, Ticket, TicketAssignment
+from bangban.tickets.models import Channel, Ticket, TicketAssignment, Urgency
 from bangban.tickets.workflow import FINAL_STATUSES, Status
+from bangban.workdays import service as workdays
 
 from . import access
-from .actions import active_tiers, may_dispatch_review, settings_row
+from .actions import active_tiers, may_dispatch_review, settings_row, vice_mayor_of
+from .actions.mayor import URGENCY_ASSESSMENTS
 from .models import (
     CaseEscalation,
     DeputyRoute,
@@ -31,6 +36,7 @@ from .models import (
     SupervisionOrder,
     SupervisionStatus,
     TaskStatus,
+    VicePortfolio,
 )
 
 
@@ -98,6 +104,50 @@ def mayor_rows(tickets: Any, now: Any = None) -> list[dict[str, Any]]:
     return [{"t": t, "review": reviews.get(t.pk), "dbadge": dispatch_badge(t, now)} for t in tickets]
 
 
+def _signer_is(user: Any, review: MayorReview) -> bool:
+    signer = vice_mayor_of(review)
+    return signer is None or signer.pk == user.pk
+
+
+def dispatch_proposal(review: MayorReview, now: dt.datetime) -> dict[str, Any] | None:
+    """The deadline the review's urgency assessment proposes for a dispatch at `now` (R8.3):
+    urgency, its assessment text, working days and the due time; None before an assessment or
+    when the mayor channel has no rule for it."""
+    if not review.urgency:
+        return None
+    try:
+        policy = policy_for(Channel.MAYOR, review.urgency)
+    except ApplicationError:
+        return None
+    due = workdays.due(now, policy.workdays)
+    return {
+        "urgency": review.urgency,
+        "assessment": URGENCY_ASSESSMENTS.get(Urgency(review.urgency), ""),
+        "workdays": policy.workdays,
+        "due_at": due.at,
+        "provisional": due.provisional,
+    }
+
+
+def portfolio(q: str = "") -> QuerySet[VicePortfolio]:
+    """The 分管市长 portfolio, searched by category (code, name, path) or vice-mayor name."""
+    qs = VicePortfolio.objects.select_related("category", "vice_mayor")
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(category__code__icontains=q)
+            | Q(category__name__icontains=q)
+            | Q(category__path__icontains=q)
+            | Q(vice_mayor__full_name__icontains=q)
+            | Q(vice_mayor__username__icontains=q)
+        )
+    return qs.order_by("category__path", "category__code", "id")
+
+
+def vice_mayor_candidates() -> QuerySet[Any]:
+    return User.objects.filter(is_active=True, roles__code=Role.VICE_MAYOR).distinct().order_by("pk")
+
+
 def mayor_permissions(user: Any, review: MayorReview, ticket: Ticket) -> dict[str, bool]:
 
     admin = has_any_role(user, {Role.ADMIN})
@@ -111,7 +161,10 @@ def mayor_permissions(user: Any, review: MayorReview, ticket: Ticket) -> dict[st
         and (
             (stage == ReviewStage.DEPUTY and (has_any_role(user, {Role.DEPUTY_SECRETARY_GENERAL}) or admin))
             or (stage == ReviewStage.SECRETARY and (has_any_role(user, {Role.SECRETARY_GENERAL}) or admin))
-            or (stage == ReviewStage.VICE_MAYOR and (has_any_role(user, {Role.VICE_MAYOR}) or admin))
+            or (
+                stage == ReviewStage.VICE_MAYOR
+                and (admin or (has_any_role(user, {Role.VICE_MAYOR}) and _signer_is(user, review)))
+            )
         ),
         "major": review.kind == ProblemKind.MAJOR,
         "consult": open_case

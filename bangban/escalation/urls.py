@@ -19,6 +19,7 @@ urlpatterns = [
     path("mayor/", views.mayor, name="mayor"),
     path("mayor/routes/", views.mayor_routes, name="mayor_routes"),
     path("mayor/routes/<int:pk>/", views.mayor_route, name="mayor_route"),
+    path("mayor/portfolio/", views.vice_portfolio, name="vice_portfolio"),
     path("mayor/<int:ticket_id>/", views.mayor_case, name="mayor_case"),
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/<int:pk>/", views.dispute_detail, name="dispute"),

@@ -31,6 +31,7 @@ from .models import (
     Policy,
     PolicyDelivery,
     PolicyPush,
+    ProblemCoordination,
     ProjectProblem,
     SupervisorReport,
     Symposium,
@@ -158,7 +159,25 @@ def may_run_round(user: Any, rnd: CollectionRound) -> bool:
 
 
 def visible_problems(user: Any) -> QuerySet[ProjectProblem]:
-    return ProjectProblem.objects.filter(project__in=visible_projects(user))
+    """The problems of the projects a user sees, and those their unit was coordinated on (R1.3)."""
+    condition = Q(project__in=visible_projects(user))
+    if getattr(user, "unit_id", None) and has_any_role(user, STAFF_ROLES):
+        condition |= Q(coordination__units__id=user.unit_id)
+    return ProjectProblem.objects.filter(pk__in=ProjectProblem.objects.filter(condition).values("pk"))
+
+
+def visible_coordinations(user: Any) -> QuerySet[ProblemCoordination]:
+    """The coordinations a user sees: those of the projects they see, and those their unit took
+    part in (whatever the project's region)."""
+    qs = ProblemCoordination.objects.all()
+    if not getattr(user, "is_authenticated", False) or not has_any_role(user, STAFF_ROLES):
+        return qs.none()
+    if scope_of(user).city_wide:
+        return qs
+    condition = Q(problem__project__in=visible_projects(user))
+    if getattr(user, "unit_id", None):
+        condition |= Q(units__id=user.unit_id)
+    return qs.filter(pk__in=ProblemCoordination.objects.filter(condition).values("pk"))
 
 
 def access_problem(

@@ -177,6 +177,7 @@ class RoundRow:
     solved: int
     transferred: int
     late: bool
+    coordinated: int = 0
 
 
 def monthly_overview(year: int, month: int, *, today: dt.date | None = None) -> dict[str, Any]:
@@ -191,6 +192,7 @@ def monthly_overview(year: int, month: int, *, today: dt.date | None = None) -> 
             n_open=Count("problems", filter=Q(problems__outcome=ProblemOutcome.OPEN)),
             n_solved=Count("problems", filter=Q(problems__outcome=ProblemOutcome.SOLVED)),
             n_transferred=Count("problems", filter=Q(problems__outcome=ProblemOutcome.TRANSFERRED)),
+            n_coordinated=Count("problems", filter=Q(problems__outcome=ProblemOutcome.COORDINATED)),
         )
         .order_by("region__path")
     )
@@ -199,7 +201,9 @@ def monthly_overview(year: int, month: int, *, today: dt.date | None = None) -> 
         late = (
             rnd.submitted_at is not None and timezone.localtime(rnd.submitted_at).date() > rnd.due_date
         ) or (rnd.submitted_at is None and today > rnd.due_date)
-        rows.append(RoundRow(rnd, rnd.n_total, rnd.n_open, rnd.n_solved, rnd.n_transferred, late))  # type: ignore[attr-defined]
+        rows.append(
+            RoundRow(rnd, rnd.n_total, rnd.n_open, rnd.n_solved, rnd.n_transferred, late, rnd.n_coordinated)  # type: ignore[attr-defined]
+        )
     transferred = list(
         ProjectProblem.objects.filter(
             round__year=year, round__month=month, outcome=ProblemOutcome.TRANSFERRED
@@ -224,6 +228,7 @@ def monthly_overview(year: int, month: int, *, today: dt.date | None = None) -> 
             "late": sum(1 for r in rows if r.late),
             "problems": sum(r.total for r in rows),
             "solved": sum(r.solved for r in rows),
+            "coordinated": sum(r.coordinated for r in rows),
             "transferred": sum(r.transferred for r in rows),
             "open": sum(r.open for r in rows),
         },

@@ -189,6 +189,7 @@ class ProblemOutcome(models.TextChoices):
     OPEN = "open", "待处理"
     SOLVED = "solved", "本级解决"
     TRANSFERRED = "transferred", "转市商务局"
+    COORDINATED = "coordinated", "协调相关职能部门"
 
 
 class ProjectProblem(models.Model):
@@ -230,6 +231,31 @@ class ProjectProblem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ProblemCoordination(models.Model):
+    """R1.3 协调相关职能部门: the chief service officer (or the lead investment department) met the
+    units whose duty a project problem is, and records with whom, when, what came of it and what
+    each still has to do. The units involved see it in their view (`/outreach/coordinations/`)."""
+
+    problem = models.OneToOneField(
+        ProjectProblem, verbose_name="项目问题", on_delete=models.PROTECT, related_name="coordination"
+    )
+    units = models.ManyToManyField("org.Unit", verbose_name="协调单位", related_name="+")
+    held_on = models.DateField("协调日期")
+    outcome = models.TextField("协调结果")
+    follow_ups = models.JSONField("后续事项", default=list, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目问题协调记录"
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} 协调 {self.held_on}"
 
 
 # --- R4.1 / R13.1 policies -------------------------------------------------------------------------

@@ -34,8 +34,14 @@ def _association(user: Any) -> bool:
 
 # 营商办's bar is shared by every app: the 议事厅 page links on to supervisors' reports, talks and
 # symposia, so outreach adds at most three entries for any one role.
+def _unit_staff(user: Any) -> bool:
+    """Handlers and heads of a unit: the units' view of project-problem coordinations (R1.3)."""
+    return has_any_role(user, {Role.HANDLER, Role.UNIT_HEAD}) and bool(getattr(user, "unit_id", None))
+
+
 NAV: list[NavItem] = [
     NavItem("招商项目", "outreach:project_list", _projects, order=130, menu="帮办服务"),
+    NavItem("项目协调", "outreach:coordination_list", _unit_staff, order=133, menu="帮办服务"),
     NavItem("惠企政策", "outreach:policy_list", _staff, order=131, menu="帮办服务"),
     NavItem("惠企政策", "outreach:my_policies", _enterprise, order=132, menu="帮办服务"),
     NavItem(

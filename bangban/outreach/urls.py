@@ -20,6 +20,7 @@ urlpatterns = [
     path("procedures/<int:pk>/progress/", projects.procedure_progress, name="procedure_progress"),
     path("problems/<int:pk>/", projects.problem_detail, name="problem_detail"),
     path("problems/<int:pk>/handle/", projects.problem_handle, name="problem_handle"),
+    path("coordinations/", projects.coordination_list, name="coordination_list"),
     path("rounds/", projects.round_list, name="round_list"),
     path("rounds/export.xlsx", projects.round_export, name="round_export"),
     path("rounds/<int:pk>/", projects.round_detail, name="round_detail"),

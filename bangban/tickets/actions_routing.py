@@ -33,6 +33,7 @@ from .models import (
     Urgency,
     Visibility,
 )
+from .routing import first_response_unit_id
 from .workflow import Action, check_transition
 
 # --- routing (派单, 签收, 退单, 改派) ----------------------------------------------------------------
@@ -51,6 +52,7 @@ def do_dispatch(
     now: dt.datetime | None = None,
     expected_version: int | None = None,
     authorised_by: ReviewSignOff | None = None,
+    lead_reason: str = "",
 ) -> Ticket:
     """The dispatcher sends the case to one lead unit (主办) and any co-handlers (协办). The first
     dispatch starts the handling deadline from the policy of channel × urgency. A flow that signed
@@ -64,6 +66,18 @@ def do_dispatch(
     target = check_transition(ticket.status, Action.DISPATCH)
     lead, co_units = _units(lead_unit_id, co_unit_ids)
     note = _text(note, code="note_invalid", message="", required=False)
+    first_unit = (
+        first_response_unit_id(ticket.channel, ticket.intake_unit_id)
+        if ticket.deadline_start is None
+        else None
+    )
+    lead_changed = first_unit is not None and first_unit != lead.pk
+    lead_reason = _text(lead_reason, code="lead_reason_invalid", message="", required=False)
+    if lead_changed and not lead_reason:
+        raise ValidationFailed(
+            f"首问负责：该诉求由{_unit_name(first_unit)}受理，默认由其牵头办理；改由其他单位牵头须填写理由",
+            code="lead_change_reason_required",
+        )
     change = _Change(ticket, acting_user, now)
     fields = ["status", "lead_unit", "handler", "dispatched_at", "accepted_at"]
     if urgency:
@@ -97,16 +111,18 @@ def do_dispatch(
     _assign(ticket, lead, co_units, acting_user, now)
     co_names = "、".join(u.name for u in co_units)
     text = f"派至{lead.name}主办" + (f"，{co_names}协办" if co_names else "") + (f"。{note}" if note else "")
-    change.event(
-        Action.DISPATCH,
-        note=text,
-        data={
-            "lead_unit_id": lead.pk,
-            "co_unit_ids": [u.pk for u in co_units],
-            "first_dispatch": first,
-            "deadline_reset": first,
-        },
-    )
+    data: dict[str, object] = {
+        "lead_unit_id": lead.pk,
+        "co_unit_ids": [u.pk for u in co_units],
+        "first_dispatch": first,
+        "deadline_reset": first,
+    }
+    if first_unit is not None:
+        data["first_response_unit_id"] = first_unit
+    if lead_changed:
+        data["lead_reason"] = lead_reason
+        text += f"（首问单位{_unit_name(first_unit)}，改由{lead.name}牵头：{lead_reason}）"
+    change.event(Action.DISPATCH, note=text, data=data)
     notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
     # A routing advisor (bangban.insight) records the final choice against its suggestion.
     advice.dispatched(ticket, acting_user, now)

@@ -64,6 +64,7 @@ class DispatchOrder:
     urgency: str | None = None
     category_id: int | None = None
     note: str = ""
+    lead_reason: str = ""
 
 
 @dataclass
@@ -81,10 +82,24 @@ class DispatchOutcome:
         return t.lead_unit.name if t is not None and t.lead_unit_id and t.lead_unit is not None else ""
 
 
+def is_first_response(ticket: Any) -> bool:
+    """Whether the case waits for its first dispatch with its receiving unit as the default lead
+    (首问负责, R12.1): the intake suggested that unit (`routing.first_response_unit_id`). Read from
+    the row's own fields, no query."""
+    return bool(
+        ticket.intake_unit_id
+        and ticket.suggested_unit_id == ticket.intake_unit_id
+        and ticket.deadline_start is None
+    )
+
+
 def prefilled_routing(ticket: Any, found: advice.Advice | None) -> tuple[int | None, int | None]:
     """(lead unit id, category id) the dispatch form starts from: the advisor's unit and category
     when it is confident enough to pre-fill them, otherwise the routing rule's unit (or the unit
     the case had) and the case's category."""
+    if is_first_response(ticket):
+        # 首问负责 (R12.1): the receiving unit leads by default, whatever the advisor says.
+        return ticket.suggested_unit_id, ticket.category_id
     lead = found.unit_id if found and found.prefill_unit else ticket.suggested_unit_id or ticket.lead_unit_id
     category = found.category_id if found and found.prefill_category else ticket.category_id
     return lead, category
@@ -148,6 +163,7 @@ def dispatch_many(
                 urgency=order.urgency or None,
                 category_id=category,
                 note=order.note,
+                lead_reason=order.lead_reason,
                 expected_version=order.version,
             )
         except REFUSALS as exc:

@@ -49,6 +49,13 @@ class DispatchForm(VersionForm):
     note = forms.CharField(
         label="派单说明", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    lead_reason = forms.CharField(
+        label="改由其他单位牵头的理由",
+        max_length=500,
+        required=False,
+        help_text="首问负责：主办单位不是受理单位时必填",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args: Any, units: Any = None, categories: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -236,6 +236,7 @@ def run_action(key: str, user: Any, ticket: Ticket, data: dict[str, Any], files:
             urgency=data["urgency"],
             category_id=data["category"].pk if data.get("category") else None,
             note=data.get("note", ""),
+            lead_reason=data.get("lead_reason", ""),
         )
         return "已派单"
     if key == "accept":

@@ -23,11 +23,15 @@ from typing import Any
 
 from django.db.models import Q
 
-from .models import Category, RoutingRule
+from bangban.accounts.models import User
+from bangban.accounts.roles import Role
+
+from .models import Category, Channel, RoutingRule
 
 __all__ = [
     "RuleKey",
     "category_chain",
+    "first_response_unit_id",
     "pick_rule",
     "region_chain",
     "suggest_rule",
@@ -144,3 +148,21 @@ def suggest_unit(category: Category | None, region: Any) -> Any:
     """The unit the most specific matching rule names, or None."""
     rule = suggest_rule(category, region)
     return rule.unit if rule is not None else None
+
+
+# The channels whose cases are collected centrally and dispatched: their intake unit (the
+# 12345 centre, 市政府办公室 …) is not the unit that leads them.
+_COLLECTED_CHANNELS = frozenset({Channel.MAYOR, Channel.HOTLINE, Channel.PORTAL, Channel.CONDUCT})
+
+
+def first_response_unit_id(channel: str, intake_unit_id: int | None) -> int | None:
+    """R12.1 首问负责: the unit that received the case leads it by default — its intake unit, when
+    that unit handles cases (it has an active 承办人 or 单位负责人) and the channel is not one that
+    collects cases centrally (12345, the enterprise portal, the mayor's channel, 作风办). None:
+    the routing rule decides."""
+    if not intake_unit_id or channel in _COLLECTED_CHANNELS:
+        return None
+    handles = User.objects.filter(
+        is_active=True, unit_id=intake_unit_id, roles__code__in=[Role.HANDLER, Role.UNIT_HEAD]
+    ).exists()
+    return intake_unit_id if handles else None

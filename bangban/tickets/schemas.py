@@ -87,6 +87,11 @@ class DispatchIn(VersionIn):
     urgency: str | None = Field(None, description="改定紧急程度：urgent / general / complex")
     category_id: int | None = Field(None, description="改定诉求分类ID")
     note: str = Field("", description="派单意见（仅内部可见）")
+    lead_reason: str = Field(
+        "",
+        description="首问负责：首次派单时主办单位不是受理（首问）单位，须填写改由其他单位牵头的理由；"
+        "未填返回 400 lead_change_reason_required",
+    )
 
 
 class ReasonIn(VersionIn):

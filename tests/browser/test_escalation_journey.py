@@ -1,11 +1,13 @@
 """Escalation in a real browser (issue 4, item 7).
 
-(a) An enterprise writes to the mayor's column without an account; 市政府办公室 map its category to
+(a) An enterprise writes to the mayor's column without an account (市政府办公室专人 are told, not
+    the dispatcher); 营商办 put its category in a 分管市长's charge; 市政府办公室 map its category to
     the 对口联系副秘书长 in the table's editor and classify it (the dispatcher's queue shows it as
-    under review, linking to the review page), the
-    对口联系副秘书长 reviews it, the 秘书长 and then the 分管市长 sign it (the 分管市长 trying first is
-    refused), 市政府办公室 dispatch it to 沭阳县政府 with the 2-working-day limit, the county handles
-    it and the dispatcher's follow-up closes it.
+    under review, linking to the review page), the 对口联系副秘书长 reviews it and assesses it
+    事实清楚、情况紧急, the 秘书长 and then the 分管市长 in charge sign it (the 分管市长 trying first is
+    refused; another vice-mayor gets no sign form), 市政府办公室 dispatch it to 沭阳县政府 with the
+    proposed 2-working-day limit pre-filled, the county handles it and the dispatcher's follow-up
+    closes it (issue 4 item 7, issue 16 item 7).
 (b) A case is escalated by hand to tier 3 (市营商办) from the case page, treated in a 专题会办 whose
     decision becomes a task of the county, which reports it done.
 """
@@ -61,6 +63,7 @@ def cast(world: World) -> dict[str, Any]:  # noqa: F811
         "deputy": deputy,
         "secretary": make_user("mishuzhang", Role.SECRETARY_GENERAL, unit=office, full_name="秘书长"),
         "vice_mayor": make_user("fenguan", Role.VICE_MAYOR, unit=office, full_name="分管副市长"),
+        "other_vice": make_user("fenguan2", Role.VICE_MAYOR, unit=office, full_name="另一副市长"),
         "dispatcher": make_user("paidan", Role.DISPATCHER, unit=world.biz_office_unit, full_name="市派单员"),
         "head": make_user("head_sy", Role.UNIT_HEAD, unit=world.shuyang_gov, full_name="沭阳县政府负责人"),
     }
@@ -102,6 +105,19 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     page.click("[data-testid=submit]")
     page.wait_for_url(re.compile(r"/cases/intake/mayor/done/"))
     ticket = Ticket.objects.get(channel="mayor")
+    told = OutboxMessage.objects.filter(subject__contains=ticket.number)
+    assert told.filter(recipient=cast["staff"], subject__startswith="市长直通车新诉求待分类").exists()
+    assert not told.filter(recipient=cast["dispatcher"]).exists()
+
+    # 营商办 put the category in the 分管市长's charge on the portfolio page.
+    log_in(page, base, world.biz_office.username, PASSWORD)
+    page.goto(f"{base}/escalation/mayor/portfolio/")
+    page.wait_for_selector("[data-testid=portfolio-table] [data-testid=empty]")
+    page.select_option("[data-testid=portfolio-add-form] select[name=category]", str(cast["category"].pk))
+    page.select_option("[data-testid=portfolio-add-form] select[name=vice_mayor]", str(cast["vice_mayor"].pk))
+    page.click("[data-testid=portfolio-add]")
+    page.wait_for_selector(f"[data-testid=portfolio-row][data-category='{cast['category'].code}']")
+    page.context.clear_cookies()
 
     # 2. 市政府办公室 first map the category to its 对口联系副秘书长 in the table's editor, then find
     #    the submission among the collected ones and classify it.
@@ -135,6 +151,7 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     # 3. The 对口联系副秘书长 reviews it.
     switch_user(page, base, cast["deputy"].username)
     page.goto(f"{base}/escalation/mayor/{ticket.pk}/")
+    page.select_option("[data-testid=sign-urgency]", "urgent")
     page.fill("[data-testid=sign-form] textarea[name=comment]", "拟同意，请秘书长签批")
     page.click("[data-testid=sign-accept]")
     page.wait_for_selector("[data-testid=mayor-case][data-stage=secretary]")
@@ -159,6 +176,12 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     page.goto(f"{base}/escalation/mayor/{ticket.pk}/")
     page.click("[data-testid=sign-accept]")
     page.wait_for_selector("[data-testid=mayor-case][data-stage=vice_mayor]")
+    # Another vice-mayor, not in charge of the category, gets no sign form.
+    switch_user(page, base, cast["other_vice"].username)
+    page.goto(f"{base}/escalation/mayor/{ticket.pk}/")
+    page.wait_for_selector("[data-testid=mayor-case][data-stage=vice_mayor]")
+    assert page.locator("[data-testid=sign-form]").count() == 0
+    assert "分管副市长" in page.inner_text("[data-testid=review-vice-mayor]")
     switch_user(page, base, cast["vice_mayor"].username)
     page.goto(f"{base}/escalation/mayor/{ticket.pk}/")
     page.fill("[data-testid=sign-form] textarea[name=comment]", "同意，请沭阳县两个工作日内办结")
@@ -171,7 +194,9 @@ def test_mayor_channel_case_from_the_public_column_to_closure(
     pick_unit(
         page.locator("[data-testid=mayor-dispatch-form]"), "d-lead", "沭阳县人民", world.shuyang_gov.name
     )
-    page.select_option("[data-testid=mayor-dispatch-form] select[name=urgency]", "urgent")
+    # The review's assessment is proposed and pre-selected.
+    assert "事实清楚、情况紧急" in page.inner_text("[data-testid=dispatch-proposal]")
+    assert page.input_value("[data-testid=mayor-dispatch-form] select[name=urgency]") == "urgent"
     page.click("[data-testid=mayor-dispatch-submit]")
     page.wait_for_selector("[data-testid=mayor-case][data-stage=dispatched]")
     ticket.refresh_from_db()

@@ -27,6 +27,7 @@ from .mayor import (
     do_sign,
     may_dispatch_review,
     open_review,
+    vice_mayor_of,
 )
 from .meetings import (
     access_meeting_locked,
@@ -39,6 +40,7 @@ from .meetings import (
     remind_due_tasks,
 )
 from .orders import do_issue_order, do_respond_order, remind_open_orders
+from .portfolio import do_assign_portfolio, do_remove_portfolio, do_set_executive, in_charge
 from .tiers import (
     DEFAULT_TIERS,
     SETTING_LABELS,
@@ -65,6 +67,7 @@ __all__ = [
     "current_level",
     "deputy_for",
     "do_add_task",
+    "do_assign_portfolio",
     "do_classify",
     "do_complete_task",
     "do_confirm_attendance",
@@ -77,14 +80,17 @@ __all__ = [
     "do_mayor_dispatch",
     "do_raise_dispute",
     "do_record_minutes",
+    "do_remove_portfolio",
     "do_request_consult",
     "do_respond_order",
+    "do_set_executive",
     "do_sign",
     "do_update_route",
     "do_update_settings",
     "do_update_tier",
     "ensure_default_tiers",
     "escalation_recipients",
+    "in_charge",
     "may_dispatch_review",
     "minutes_docx",
     "next_tier",
@@ -93,4 +99,5 @@ __all__ = [
     "remind_open_orders",
     "settings_row",
     "tier_by_level",
+    "vice_mayor_of",
 ]

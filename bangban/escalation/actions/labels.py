@@ -13,6 +13,7 @@ ACTION_LABELS = {
     "escalation.tiers": "修改会办层级",
     "escalation.settings": "修改分级会办参数",
     "escalation.deputy_route": "修改对口联系副秘书长",
+    "escalation.vice_portfolio": "修改分管市长分工",
     "escalation.meeting_created": "登记会办会议",
     "escalation.meeting_minutes": "填写会议纪要",
     "escalation.attendance": "确认参会",

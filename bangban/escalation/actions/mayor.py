@@ -33,6 +33,7 @@ from ..models import (
 from ._common import _check_open, _int, _now, _tell, _text, _users, role_users
 from .deputy_routes import deputy_for
 from .meetings import do_create_meeting
+from .portfolio import in_charge
 
 
 def _lock_review(user: Any, ticket_id: Any) -> tuple[Ticket, MayorReview]:
@@ -58,7 +59,26 @@ def open_review(ticket: Ticket, *, lock: bool = False) -> MayorReview | None:
 
 
 # What the review's steps change.
-REVIEW_FIELDS = ["stage", "kind", "category", "deputy", "consult_meeting"]
+REVIEW_FIELDS = ["stage", "kind", "category", "deputy", "vice_mayor", "urgency", "consult_meeting"]
+
+# The assessment the review records (R8.3), as the dispatch proposes it.
+URGENCY_ASSESSMENTS = {
+    Urgency.URGENT: "事实清楚、情况紧急（2个工作日）",
+    Urgency.GENERAL: "一般问题（5个工作日）",
+    Urgency.COMPLEX: "情况复杂或涉及多个单位（15个工作日）",
+}
+
+
+def _assessment(value: Any, current: str) -> str:
+    """The urgency the reviewer assessed: the value given, else the one recorded before, else 一般."""
+    text = str(value or "").strip()
+    if not text:
+        return current or Urgency.GENERAL
+    if text not in Urgency.values:
+        raise ValidationFailed(
+            "请选择办理时限研判：事实清楚、情况紧急 / 一般 / 情况复杂或涉及多个单位", code="urgency_invalid"
+        )
+    return text
 
 
 def _review_step(
@@ -103,10 +123,12 @@ def do_classify(
     category_id: Any,
     kind: str,
     comment: str = "",
+    urgency: str | None = None,
     version: Any = None,
     now: dt.datetime | None = None,
 ) -> MayorReview:
-    """市政府办公室专人 classify a submission; it goes to the 对口联系副秘书长 of its category."""
+    """市政府办公室专人 classify a submission; it goes to the 对口联系副秘书长 of its category. The
+    urgency assessment (R8.3) may be proposed here; the 对口联系副秘书长 confirms it."""
     now = _now(now)
     ticket, review = _lock_review(acting_user, ticket_id)
     if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
@@ -132,14 +154,23 @@ def do_classify(
             f"“{category.path or category.name}”未配置对口联系副秘书长，请先在对口表中配置",
             code="deputy_route_missing",
         )
+    review.urgency = _assessment(urgency, review.urgency)
     review.kind, review.category, review.deputy, review.stage = kind, category, deputy, classified
     comment = _text(comment, code="comment_invalid", message="", required=False)
     _review_step(ticket, review, ReviewStage.COLLECTED, SignDecision.CLASSIFY, comment, acting_user, now,
-                 kind=kind, category=category.pk, deputy=deputy.pk)  # fmt: skip
+                 kind=kind, category=category.pk, deputy=deputy.pk, urgency=review.urgency)  # fmt: skip
     _tell([deputy], acting_user, f"市长直通车待审核：{ticket.number}",
           f"诉求{ticket.number}「{ticket.title[:30]}」（{ProblemKind(kind).label}）请审核。",
           f"/escalation/mayor/{ticket.pk}/", f"mayor:{ticket.pk}:deputy:{review.version}")  # fmt: skip
     return review
+
+
+def vice_mayor_of(review: MayorReview) -> User | None:
+    """The 分管市长 who signs `review`: the one named when the 秘书长 accepted it, else (a review
+    that reached the stage before the portfolio existed) the one in charge of its category now."""
+    if review.vice_mayor_id:
+        return review.vice_mayor
+    return in_charge(review.category)[0] if review.stage == ReviewStage.VICE_MAYOR else None
 
 
 # Who signs at which stage, and where accept / return lead.
@@ -184,11 +215,13 @@ def do_sign(
     ticket_id: int,
     decision: str,
     comment: str = "",
+    urgency: str | None = None,
     version: Any = None,
     now: dt.datetime | None = None,
 ) -> MayorReview:
-    """The 对口联系副秘书长 reviews, then the 秘书长 and the 分管市长 sign, each in turn: accept, or
-    return to the previous stage with a comment."""
+    """The 对口联系副秘书长 reviews (recording the urgency assessment, R8.3), then the 秘书长 and the
+    分管市长 in charge of the category sign, each in turn: accept, or return to the previous stage
+    with a comment. Only the 分管市长 in charge signs (`not_in_charge`)."""
     now = _now(now)
     ticket, review = _lock_review(acting_user, ticket_id)
     mine = _signing_stages(acting_user)
@@ -199,6 +232,20 @@ def do_sign(
         and not has_any_role(acting_user, {Role.ADMIN})
     ):
         raise PermissionDenied("该诉求由其他对口联系副秘书长审核")
+    signer = vice_mayor_of(review)
+    if (
+        review.stage == ReviewStage.VICE_MAYOR
+        and ReviewStage.VICE_MAYOR in mine
+        and signer is not None
+        and signer.pk != acting_user.pk
+        and not has_any_role(acting_user, {Role.ADMIN})
+    ):
+        category = review.category.path or review.category.name if review.category else "该分类"
+        who = signer.display_name
+        raise PermissionDenied(
+            f"该诉求属“{category}”，由分管市长{who}签批；您不分管该分类，不能签批",
+            code="not_in_charge",
+        )
     kit.check_version(review, version)
     _check_open(ticket, "签批")
     stage = _signing_stage(acting_user, review, mine)
@@ -218,15 +265,33 @@ def do_sign(
         raise InvalidTransition(
             "重大问题由秘书长提请市长或副市长会商，不走签批流程", code="major_requires_consult"
         )
+    audit: dict[str, Any] = {}
+    if stage == ReviewStage.DEPUTY and decision == SignDecision.ACCEPT:
+        review.urgency = audit["urgency"] = _assessment(urgency, review.urgency)
+    if stage == ReviewStage.SECRETARY and decision == SignDecision.ACCEPT:
+        signer, how = in_charge(review.category)
+        if signer is None:
+            name = review.category.path or review.category.name if review.category else "该分类"
+            raise ValidationFailed(
+                f"“{name}”未明确分管市长，也未指定常务副市长，请营商办先在分管市长分工表中配置",
+                code="vice_mayor_missing",
+            )
+        review.vice_mayor = signer
+        audit.update(vice_mayor=signer.pk, vice_mayor_by=how)
     review.stage = workflow.REVIEW.check(
         review.stage, f"{stage}_{'accept' if decision == SignDecision.ACCEPT else 'return'}"
     )
-    _review_step(ticket, review, stage, decision, comment, acting_user, now)
+    _review_step(ticket, review, stage, decision, comment, acting_user, now, **audit)
     nxt = _CHAIN.get(ReviewStage(review.stage))
-    if nxt is not None:
-        people = [review.deputy] if review.stage == ReviewStage.DEPUTY else role_users(nxt[0])
+    people: list[User | None]
+    if review.stage == ReviewStage.DEPUTY:
+        people = [review.deputy]
+    elif review.stage == ReviewStage.VICE_MAYOR:
+        people = [review.vice_mayor]
+    elif nxt is not None:
+        people = list(role_users(nxt[0]))
     else:
-        people = role_users(Role.MAYOR_OFFICE)
+        people = list(role_users(Role.MAYOR_OFFICE))
     _tell(people, acting_user, f"市长直通车{review.get_stage_display()}：{ticket.number}",
           f"诉求{ticket.number}「{ticket.title[:30]}」{SignDecision(decision).label}"
           + (f"：{comment}" if comment else "") + f"，现为“{review.get_stage_display()}”。",
@@ -302,14 +367,15 @@ def do_mayor_dispatch(
     acting_user: User,
     ticket_id: int,
     lead_unit_id: Any,
-    urgency: str,
+    urgency: str | None = None,
     co_unit_ids: Iterable[Any] = (),
     note: str = "",
     version: Any = None,
     now: dt.datetime | None = None,
 ) -> Ticket:
     """After sign-off (or the 会商), 市政府办公室 dispatch the case through the case lifecycle; the
-    2 / 5 / 15 working-day deadline of the mayor channel starts (R8.3)."""
+    2 / 5 / 15 working-day deadline of the mayor channel starts (R8.3). Without an urgency, the
+    review's assessment is used (the proposal the page pre-fills)."""
     now = _now(now)
     ticket, review = _lock_review(acting_user, ticket_id)
     if not has_any_role(acting_user, access.MAYOR_STAFF_ROLES):
@@ -324,6 +390,7 @@ def do_mayor_dispatch(
     )
     if not may_dispatch_review(review, ticket):
         raise incomplete
+    urgency = urgency or review.urgency or Urgency.GENERAL
     if urgency not in Urgency.values:
         raise ValidationFailed("请选择办理时限类别（紧急2日/一般5日/复杂15日）", code="urgency_invalid")
     ticket = ticket_actions.do_dispatch.inner(

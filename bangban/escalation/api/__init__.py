@@ -64,6 +64,18 @@ from .mayor import (
 from .routes import RouteIn, RouteOut, create_route, delete_route, get_route, list_routes, update_route
 
 # isort: split
+from .portfolio import (
+    ExecutiveIO,
+    PortfolioIn,
+    PortfolioOut,
+    assign_portfolio,
+    get_executive,
+    list_portfolio,
+    put_executive,
+    remove_portfolio,
+)
+
+# isort: split
 from .disputes import DisputeOut, EscalationDecideIn, EscalationReasonIn, decide, list_disputes, raise_dispute
 
 # isort: split
@@ -82,6 +94,7 @@ __all__ = [
     "EscalationNoteIn",
     "EscalationReasonIn",
     "EscalationStepOut",
+    "ExecutiveIO",
     "MayorDispatchIn",
     "MeetingIn",
     "MeetingOut",
@@ -89,6 +102,8 @@ __all__ = [
     "OrderIn",
     "OrderOut",
     "ParticipantOut",
+    "PortfolioIn",
+    "PortfolioOut",
     "ResponseIn",
     "ReviewOut",
     "ReviewStepOut",
@@ -101,6 +116,7 @@ __all__ = [
     "TierIn",
     "TierOut",
     "add_task",
+    "assign_portfolio",
     "case_tier",
     "classify",
     "confirm",
@@ -111,6 +127,7 @@ __all__ = [
     "delete_route",
     "escalate",
     "figures",
+    "get_executive",
     "get_meeting",
     "get_review",
     "get_route",
@@ -121,13 +138,16 @@ __all__ = [
     "list_mayor",
     "list_meetings",
     "list_orders",
+    "list_portfolio",
     "list_routes",
     "list_tasks",
     "list_tiers",
     "mayor_dispatch",
     "minutes",
+    "put_executive",
     "put_settings",
     "raise_dispute",
+    "remove_portfolio",
     "respond",
     "router",
     "sign",

@@ -13,7 +13,7 @@ import pytest
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
 from bangban.conftest import make_user
-from bangban.escalation.models import DeputyRoute
+from bangban.escalation.models import DeputyRoute, VicePortfolio
 from bangban.org.models import Unit, UnitType
 from bangban.tickets.models import Category, Ticket
 from bangban.tickets.tests.conftest import T0, Cases, cases, make_ticket  # noqa: F401
@@ -73,6 +73,8 @@ def esc(cases: Cases) -> Esc:  # noqa: F811
     )
     deputy = make_user("fumishuzhang", Role.DEPUTY_SECRETARY_GENERAL, unit=gov_office, full_name="副秘书长")
     DeputyRoute.objects.create(category=category, deputy=deputy)
+    vice_mayor = make_user("fenguan", Role.VICE_MAYOR, unit=gov_office, full_name="分管副市长")
+    VicePortfolio.objects.create(category=category, vice_mayor=vice_mayor)
     return Esc(
         cases=cases,
         gov_office=gov_office,
@@ -80,7 +82,7 @@ def esc(cases: Cases) -> Esc:  # noqa: F811
         staff=make_user("shizhengfu", Role.MAYOR_OFFICE, unit=gov_office, full_name="市政府办专人"),
         deputy=deputy,
         secretary=make_user("mishuzhang", Role.SECRETARY_GENERAL, unit=gov_office, full_name="秘书长"),
-        vice_mayor=make_user("fenguan", Role.VICE_MAYOR, unit=gov_office, full_name="分管副市长"),
+        vice_mayor=vice_mayor,
         mayor=make_user("shizhang", Role.MAYOR, unit=gov_office, full_name="市长"),
         conduct=make_user("zuofeng", Role.CONDUCT_OFFICE, unit=conduct_unit, full_name="作风办"),
         category=category,

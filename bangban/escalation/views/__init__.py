@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .cases import escalate, index, tiers
 from .disputes import dispute_detail, dispute_raise, disputes
-from .mayor import mayor, mayor_case, mayor_route, mayor_routes
+from .mayor import mayor, mayor_case, mayor_route, mayor_routes, vice_portfolio
 from .meetings import meeting_detail, meeting_docx, meeting_new, meetings, task_done, tasks
 from .orders import supervision, supervision_detail
 
@@ -29,4 +29,5 @@ __all__ = [
     "task_done",
     "tasks",
     "tiers",
+    "vice_portfolio",
 ]

@@ -15,9 +15,9 @@ from bangban.core.pagination import Page, PageQuery, page_body
 
 from .. import projects, queries
 from ..access import access_problem, access_project
-from ..models import InvestmentProject, ProjectProblem, ProjectProcedure
+from ..models import InvestmentProject, ProblemCoordination, ProjectProblem, ProjectProcedure
 from ._common import ERRORS, LIST_ERRORS, _at, router
-from .schemas import ProblemOut, ProcedureOut, ProjectOut
+from .schemas import CoordinationOut, ProblemOut, ProcedureOut, ProjectOut
 
 
 def procedure_out(p: ProjectProcedure) -> dict[str, Any]:
@@ -197,6 +197,30 @@ def problem_out(p: ProjectProblem) -> dict[str, Any]:
         "ticket_number": p.ticket.number if p.ticket else "",
         "raised_at": _at(p.raised_at),
         "handled_at": _at(p.handled_at),
+        "coordination": coordination_out(c) if (c := _coordination(p)) else None,
+    }
+
+
+def _coordination(p: ProjectProblem) -> ProblemCoordination | None:
+    try:
+        return p.coordination
+    except ProblemCoordination.DoesNotExist:
+        return None
+
+
+def coordination_out(c: ProblemCoordination) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "problem_id": c.problem_id,
+        "problem_title": c.problem.title,
+        "project_id": c.problem.project_id,
+        "project_name": c.problem.project.name,
+        "units": [{"id": u.pk, "name": u.name} for u in c.units.all()],
+        "held_on": c.held_on.isoformat(),
+        "outcome": c.outcome,
+        "follow_ups": list(c.follow_ups or []),
+        "recorded_by": c.recorded_by.display_name,
+        "recorded_at": _at(c.recorded_at),
     }
 
 
@@ -245,3 +269,39 @@ def solve_problem(request: AuthedHttpRequest, problem_id: int, payload: SolveIn)
 def transfer_problem(request: AuthedHttpRequest, problem_id: int, payload: TransferIn) -> Any:
     projects.do_transfer_problem(acting_user=request.user, problem_id=problem_id, note=payload.note)
     return problem_out(access_problem(request.user, problem_id))
+
+
+class CoordinateIn(Schema):
+    unit_ids: list[int] = Field(description="参与协调的职能部门ID（至少一个）")
+    held_on: dt.date = Field(description="协调日期（不晚于今天）")
+    outcome: str = Field(description="协调结果")
+    follow_ups: list[str] = Field(default_factory=list, description="后续事项（每条一项）")
+
+
+@router.post(
+    "/problems/{problem_id}/coordinate",
+    response=answers({201: ProblemOut}, ERRORS),
+    summary="项目问题协调相关职能部门",
+    description="首席服务员或牵头招商部门记录与相关职能部门的协调（单位、日期、结果、后续事项）；"
+    "问题随之处理完毕（coordinated）。未选单位 400 units_required；日期晚于今天 400 held_on_future；"
+    "问题已处理 409 problem_handled。参与协调的单位在“项目协调”中看到该记录。",
+)
+def coordinate_problem(request: AuthedHttpRequest, problem_id: int, payload: CoordinateIn) -> Any:
+    projects.do_coordinate_problem(acting_user=request.user, problem_id=problem_id, **payload.dict())
+    return Status(201, problem_out(access_problem(request.user, problem_id)))
+
+
+class CoordinationQuery(PageQuery):
+    q: str | None = Field(None, description="项目名称或问题包含的文字")
+    mine: str | None = Field(None, description="1：只看本单位参与的协调")
+
+
+@router.get(
+    "/coordinations",
+    response=answers(Page[CoordinationOut], LIST_ERRORS),
+    summary="项目问题协调记录（本单位视图）",
+    description="参与协调的单位看到其参与的协调；能看到项目的人员看到项目的协调；市级人员看到全部。",
+)
+def list_coordinations(request: HttpRequest, query: Query[CoordinationQuery]) -> Any:
+    params = query.dict(exclude={"page", "size"}, exclude_none=True)
+    return page_body(projects.coordinations(request.user, params), query, out=coordination_out)

@@ -48,6 +48,25 @@ class ProjectOut(Schema):
     procedures: list[ProcedureOut] | None = Field(None, description="办理事项（详情）")
 
 
+class CoordinationUnitOut(Schema):
+    id: int
+    name: str
+
+
+class CoordinationOut(Schema):
+    id: int = Field(description="协调记录ID")
+    problem_id: int = Field(description="项目问题ID")
+    problem_title: str = Field(description="问题")
+    project_id: int = Field(description="项目ID")
+    project_name: str = Field(description="项目名称")
+    units: list[CoordinationUnitOut] = Field(description="参与协调的职能部门")
+    held_on: str = Field(description="协调日期")
+    outcome: str = Field(description="协调结果")
+    follow_ups: list[str] = Field(description="后续事项")
+    recorded_by: str = Field(description="记录人")
+    recorded_at: str | None = Field(description="记录时间")
+
+
 class ProblemOut(Schema):
     id: int = Field(description="问题ID")
     project_id: int = Field(description="项目ID")
@@ -59,13 +78,16 @@ class ProblemOut(Schema):
     content: str = Field(description="问题描述")
     cannot_do: bool = Field(description="“办不成事”")
     delays_project: bool = Field(description="影响项目进度")
-    outcome: str = Field(description="open 待处理 / solved 本级解决 / transferred 转市商务局")
+    outcome: str = Field(
+        description="open 待处理 / solved 本级解决 / transferred 转市商务局 / coordinated 协调相关职能部门"
+    )
     outcome_label: str = Field(description="处理结果名称")
     solution: str = Field(description="解决情况或转办说明")
     ticket_id: int | None = Field(description="转办诉求ID")
     ticket_number: str = Field(description="转办诉求编号")
     raised_at: str | None = Field(description="登记时间")
     handled_at: str | None = Field(description="处理时间")
+    coordination: CoordinationOut | None = Field(None, description="协调相关职能部门的记录")
 
 
 class RoundOut(Schema):

@@ -6,6 +6,7 @@ writes one audit event and queues its notifications."""
 
 from __future__ import annotations
 
+from .coordination import coordinations, do_coordinate_problem
 from .procedures import PROGRESS_ACTIONS, do_add_procedure, do_record_progress
 from .registry import (
     ACTION_LABELS,
@@ -43,8 +44,10 @@ __all__ = [
     "collection_due_day",
     "collection_region",
     "commerce_unit",
+    "coordinations",
     "do_add_problem",
     "do_add_procedure",
+    "do_coordinate_problem",
     "do_create_project",
     "do_open_round",
     "do_record_progress",

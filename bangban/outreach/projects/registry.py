@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "outreach.problem_added": "登记项目问题",
     "outreach.problem_solved": "项目问题本级解决",
     "outreach.problem_transferred": "项目问题转市商务局",
+    "outreach.problem_coordinated": "项目问题协调相关职能部门",
 }
 INFORM_SOLUTION_REQUIRED = "“告知”的事项必须写明解决办法：不能代办时，要告诉项目方原因并给出解决办法"
 INFORM_REASON_REQUIRED = "“告知”的事项必须写明不能代办的原因"

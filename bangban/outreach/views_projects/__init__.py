@@ -4,6 +4,7 @@ procedures and problems, the monthly collection rounds and 市商务局's monthl
 from __future__ import annotations
 
 from .detail import (
+    coordination_list,
     problem_add,
     problem_detail,
     problem_fields,
@@ -18,6 +19,7 @@ from .projects import project_create, project_edit, project_export, project_list
 from .rounds import overview, overview_export, round_detail, round_export, round_list, round_submit
 
 __all__ = [
+    "coordination_list",
     "overview",
     "overview_export",
     "problem_add",

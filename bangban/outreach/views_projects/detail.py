@@ -9,15 +9,26 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from bangban.accounts.access import has_any_role
+from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
+from bangban.core.pagination import paginate
 from bangban.core.views import page_errors
 
 from .. import projects
 from ..access import access_problem, access_project, may_run_round, may_serve_project
-from ..models import ProblemOutcome, ProcedureMode, ProcedureStatus, ProjectProcedure, ProjectStage
+from ..models import (
+    ProblemCoordination,
+    ProblemOutcome,
+    ProcedureMode,
+    ProcedureStatus,
+    ProjectProcedure,
+    ProjectStage,
+)
 from ..pages import Field, bind, form_data
 from ._common import _officers
 
@@ -51,7 +62,11 @@ def _detail_context(request: AuthedHttpRequest, project_id: int, **extra: Any) -
     user = request.user
     project = access_project(user, project_id)
     procedures = list(project.procedures.select_related("handling_unit").prefetch_related("steps__by"))
-    problems = list(project.problems.select_related("round", "ticket").order_by("-raised_at"))
+    problems = list(
+        project.problems.select_related("round", "ticket", "coordination")
+        .prefetch_related("coordination__units")
+        .order_by("-raised_at")
+    )
     context = {
         "project": project,
         "procedures": procedures,
@@ -155,7 +170,16 @@ def problem_detail(request: AuthedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/problem_detail.html",
-        {"problem": problem, "can_handle": can_handle, "commerce": projects.commerce_unit()},
+        {
+            "problem": problem,
+            "can_handle": can_handle,
+            "commerce": projects.commerce_unit(),
+            "coordination": ProblemCoordination.objects.filter(problem=problem)
+            .prefetch_related("units")
+            .select_related("recorded_by")
+            .first(),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -178,8 +202,41 @@ def problem_handle(request: AuthedHttpRequest, pk: int) -> HttpResponseBase:
             messages.success(
                 request, f"已转市商务局，诉求编号 {problem.ticket.number if problem.ticket else ''}"
             )
+        elif decision == "coordinate":
+            projects.do_coordinate_problem(
+                acting_user=user,
+                problem_id=pk,
+                unit_ids=request.POST.getlist("units"),
+                held_on=request.POST.get("held_on", ""),
+                outcome=request.POST.get("outcome", ""),
+                follow_ups=request.POST.get("follow_ups", ""),
+            )
+            messages.success(request, "已记录与相关职能部门的协调")
         else:
-            messages.error(request, "请选择本级解决或转市商务局")
+            messages.error(request, "请选择本级解决、协调相关职能部门或转市商务局")
     except ValidationFailed as exc:
         messages.error(request, exc.message)
     return redirect("outreach:problem_detail", pk)
+
+
+@login_required
+@require_GET
+@page_errors
+def coordination_list(request: AuthedHttpRequest) -> HttpResponse:
+    """The units' view of the coordinations of project problems (R1.3): those their unit took part
+    in (and, for those who see projects, the projects' coordinations)."""
+    user = request.user
+    if not has_any_role(user, STAFF_ROLES):
+        raise NotFound()
+    params = {"q": request.GET.get("q", ""), "mine": request.GET.get("mine", "")}
+    result = paginate(request, projects.coordinations(user, params))
+    return render(
+        request,
+        "outreach/coordinations.html",
+        {
+            "page": result.page,
+            "qs": result.querystring_without_page,
+            "params": params,
+            "has_unit": bool(user.unit_id),
+        },
+    )

@@ -31,6 +31,10 @@ class DispatchBatchItemIn(Schema):
         None, description="改定诉求分类ID；省略时不变（或采用建议，见 lead_unit_id）"
     )
     note: str = Field("", description="派单意见（仅内部可见）")
+    lead_reason: str = Field(
+        "",
+        description="首问负责：主办单位不是受理（首问）单位时的理由；未填该件返回 lead_change_reason_required",
+    )
 
 
 class DispatchBatchIn(Schema):
@@ -50,7 +54,7 @@ class DispatchBatchItemOut(Schema):
         "unit_required 没有建议的主办单位；not_found 诉求不存在或不在调用者范围内；"
         "permission_denied 不能由派单员派出（如市长直通车审核中）；以及单件派单的输入错误码"
         "（unit_invalid、unit_inactive、lead_is_co_handler、urgency_invalid、category_invalid、"
-        "deadline_rule_missing、note_invalid 等）"
+        "deadline_rule_missing、note_invalid、lead_change_reason_required 等）"
     )
     message: str = Field(description="结果说明（中文）")
     case: CaseSummaryOut | None = Field(description="派出后的诉求摘要（含新的版本号）；未派出时为 null")
@@ -86,6 +90,7 @@ def dispatch_cases_batch(request: HttpRequest, payload: DispatchBatchIn) -> Any:
             urgency=item.urgency,
             category_id=item.category_id,
             note=item.note,
+            lead_reason=item.lead_reason,
         )
         for item in payload.items
     ]

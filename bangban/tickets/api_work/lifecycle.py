@@ -110,7 +110,9 @@ TRANSITIONS = (
     Transition(
         "op_dispatch", "/dispatch", "派单",
         "派单员指定主办单位和协办单位；首次派单按“渠道×紧急程度”的时限规则起算办理期限"
-        "（未配置时返回 400 deadline_rule_missing）。仅“待派单”的诉求可派单。",
+        "（未配置时返回 400 deadline_rule_missing）。仅“待派单”的诉求可派单。"
+        "首问负责：受理单位办理诉求的，首次派单默认由受理单位主办；改由其他单位主办须填写 lead_reason"
+        "（未填返回 400 lead_change_reason_required）。",
         DispatchIn, lifecycle.do_dispatch,
     ),
     Transition(

@@ -1,5 +1,6 @@
 """Telling the dispatchers that a new case waits for them: those whose area covers its region
-(in-app).
+(in-app). A mayor-channel case (R8.1) waits for the 市政府办公室专人, who classify it before any
+dispatch: they are told instead of the dispatchers, who cannot act on it.
 
 The intake itself only queues one task row (`queue_dispatcher_notices`) in its own transaction:
 the row commits with the cases or not at all, so a notice is never lost to a crash, and the
@@ -26,7 +27,7 @@ from bangban.notifications.models import Channel as MessageChannel
 from bangban.notifications.models import OutboxMessage
 from bangban.org.models import Region
 
-from ..models import Ticket
+from ..models import Channel, Ticket
 
 
 def case_link(ticket: Ticket) -> str:
@@ -54,11 +55,28 @@ def dispatchers_for_intake(region: Region | None) -> list[int]:
     return sorted(set(qs.values_list("pk", flat=True)))
 
 
+def mayor_office_staff() -> list[int]:
+    """Ids of the active 市政府办公室专人 (one query)."""
+    qs = User.objects.filter(is_active=True, roles__code=Role.MAYOR_OFFICE)
+    return sorted(set(qs.values_list("pk", flat=True)))
+
+
+def recipients_for_intake(ticket: Ticket) -> list[int]:
+    """Who is told of a new case: the 市政府办公室专人 for the mayor's channel, else the dispatchers
+    whose area covers it."""
+    if ticket.channel == Channel.MAYOR:
+        return mayor_office_staff()
+    return dispatchers_for_intake(ticket.region)
+
+
 def dispatcher_message(ticket: Ticket) -> tuple[str, str, str]:
-    """(subject, body, link) of the message telling dispatchers a new case waits for them."""
+    """(subject, body, link) of the message telling dispatchers (or, for the mayor's channel, the
+    市政府办公室专人) a new case waits for them."""
     body = f"{ticket.get_channel_display()}｜{ticket.title}"
     if ticket.is_repeat:
         body += "（重复反映）"
+    if ticket.channel == Channel.MAYOR:
+        return f"市长直通车新诉求待分类：{ticket.number}", body, case_link(ticket)
     return f"新诉求待派单：{ticket.number}", body, case_link(ticket)
 
 
@@ -69,11 +87,11 @@ def notify_dispatchers(tickets: list[Ticket], actor: Any, now: dt.datetime) -> l
     by_region: dict[Any, list[int]] = {}
     messages = []
     for ticket in tickets:
-        region_id = ticket.region_id
-        if region_id not in by_region:
-            by_region[region_id] = [pk for pk in dispatchers_for_intake(ticket.region) if pk != actor_id]
+        key = "mayor" if ticket.channel == Channel.MAYOR else ticket.region_id
+        if key not in by_region:
+            by_region[key] = [pk for pk in recipients_for_intake(ticket) if pk != actor_id]
         subject, body, link = dispatcher_message(ticket)
-        messages += [(User(pk=pk), subject, body, link) for pk in by_region[region_id]]
+        messages += [(User(pk=pk), subject, body, link) for pk in by_region[key]]
     return notify_each(messages, channels=("inapp",), now=now)
 
 

@@ -32,7 +32,7 @@ from ..attachments import CheckedFile, store_attachments
 from ..events import add_events
 from ..models import Ticket
 from ..numbering import next_number
-from ..routing import suggest_unit_id
+from ..routing import first_response_unit_id, suggest_unit_id
 from ._common import Clean, IntakeInput, IntakeResult
 from .attachments import checked_uploads
 from .channels import (
@@ -168,7 +168,10 @@ def _create_once(
                 return IntakeResult(ticket=existing, replayed=True)
         repeat = find_repeats([clean], channel, now)[0]
         found = (repeat[0], repeat[1]) if repeat is not None and isinstance(repeat[0], Ticket) else None
-        suggested_unit_id = suggest_unit_id(clean.category, clean.region)
+        # 首问负责 (R12.1): the receiving unit leads by default; otherwise the routing rule's unit.
+        suggested_unit_id = first_response_unit_id(channel, intake_unit_id) or suggest_unit_id(
+            clean.category, clean.region
+        )
         clock_settings = dispatch_clock.current_settings()
         # The number is taken after every read, right before the writes: the per-channel counter
         # row stays locked from here to the commit, so concurrent intakes queue only behind each

@@ -61,6 +61,7 @@ def orders_from_post(data: QueryDict) -> list[DispatchOrder]:
                 urgency=data.get(p + "urgency") or None,
                 category_id=_number(data.get(p + "category"), what="诉求分类"),
                 note=data.get(p + "note", ""),
+                lead_reason=data.get(p + "lead_reason", ""),
             )
         )
     return orders

@@ -28,7 +28,7 @@ from .. import advice, panels, queries
 from .. import forms_work as f
 from ..access import PROTECTED_COMPLAINANT, complainant_hidden, visible_tickets
 from ..advice import Advice
-from ..dispatch_batch import MAX_BATCH, prefilled_routing
+from ..dispatch_batch import MAX_BATCH, is_first_response, prefilled_routing
 from ..display import (
     DeadlineBadge,
     deadline_badge,
@@ -224,6 +224,7 @@ class DispatchRow:
     urgency_options: str
     advice: Advice | None = None
     proposal: Proposal | None = None
+    first_unit: bool = False
 
 
 def _selected_options(choices: Sequence[tuple[str, str]], selected: Any) -> str:
@@ -275,13 +276,15 @@ def _render_dispatch_queue(request: AuthedHttpRequest) -> HttpResponse:
         if found and found.unit_id:
             names[found.unit_id] = found.unit_name
         lead, category = prefilled_routing(t, found)
-        hint = (found.unit_id if found else None) or t.suggested_unit_id
+        first = is_first_response(t)
+        hint = t.suggested_unit_id if first else (found.unit_id if found else None) or t.suggested_unit_id
         dispatch_rows.append(
             DispatchRow(
                 row=row,
                 dispatch_badge=dispatch_badge(t, filters.now),
                 dispatch_label=dispatch_clock_label(t),
                 prefix=f"t{t.pk}",
+                first_unit=first,
                 lead_selected=[(lead, names[lead])] if lead is not None and lead in names else [],
                 suggested_unit=(hint, names[hint]) if hint is not None and hint in names else None,
                 category_options=_selected_options(
