@@ -102,6 +102,7 @@ RULES: tuple[tuple[str, Any], ...] = (
     ("escalation/mayor/routes/", lambda w, s: {"pk": s.route.pk}),
     ("escalation/mayor/", lambda w, s: {"ticket_id": s.mayor_case.pk}),
     ("escalation/deputy-routes/", lambda w, s: {"route_id": s.route.pk}),
+    ("escalation/vice-portfolio/", lambda w, s: {"portfolio_id": s.portfolio.pk}),
     ("escalation/meetings/", lambda w, s: {"meeting_id": s.meeting.pk, "pk": s.meeting.pk}),
     ("escalation/disputes/", lambda w, s: {"dispute_id": s.dispute.pk, "pk": s.dispute.pk}),
     ("escalation/supervision/", lambda w, s: {"order_id": s.order.pk, "pk": s.order.pk}),

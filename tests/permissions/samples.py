@@ -113,6 +113,7 @@ def _escalation(w: World, s: Samples) -> None:
         MeetingTask,
         SupervisionOrder,
         Tier,
+        VicePortfolio,
     )
 
     ensure_default_tiers()
@@ -124,6 +125,8 @@ def _escalation(w: World, s: Samples) -> None:
     )  # fmt: skip
     deputy = make_user("perm_deputy", Role.DEPUTY_SECRETARY_GENERAL, unit=gov_office, full_name="副秘书长")
     s.route = DeputyRoute.objects.create(category=s.category, deputy=deputy)
+    vice_mayor = make_user("perm_vice_mayor", Role.VICE_MAYOR, unit=gov_office, full_name="分管副市长")
+    s.portfolio = VicePortfolio.objects.create(category=s.category, vice_mayor=vice_mayor)
     CaseEscalation.objects.create(ticket=s.escalated_case, tier=s.tier, entered_at=D - dt.timedelta(days=1))
     MayorReview.objects.create(ticket=s.mayor_case, collected_at=D - dt.timedelta(days=2))
     s.meeting = Meeting.objects.create(
