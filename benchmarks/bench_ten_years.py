@@ -514,7 +514,7 @@ def measure(args: Any, people: dict[str, Any]) -> None:
     from django.urls import reverse
     from django.utils import timezone
 
-    from bangban.supervision import actions, dashboard
+    from bangban.supervision import actions, dashboard, dashboard_counts
     from bangban.supervision.figures import previous_month
     from bangban.tickets.models import Category, Ticket
 
@@ -574,7 +574,9 @@ def measure(args: Any, people: dict[str, Any]) -> None:
             elapsed = (time.perf_counter() - t) * 1000
         if response.status_code != 200:
             raise SystemExit(f"{params}: HTTP {response.status_code}")
+        sql_ms = sum(float(q["time"]) for q in queries.captured_queries) * 1000
         results["all requests"].append((elapsed, len(queries.captured_queries)))
+        results["all requests: SQL only"].append((sql_ms, len(queries.captured_queries)))
         results["busy unit" if busy else "other units"].append((elapsed, len(queries.captured_queries)))
         results[f"  {kind}"].append((elapsed, len(queries.captured_queries)))
     busy_unit = people["handlers"][0].unit_id
@@ -622,7 +624,7 @@ def measure(args: Any, people: dict[str, Any]) -> None:
     cold = time.perf_counter() - t
     assert response.status_code == 200 and "数据准备中" in response.content.decode(), response.status_code
     t = time.perf_counter()
-    dashboard.build_months(queued[0])
+    dashboard_counts.build_months(queued[0])
     build = time.perf_counter() - t
     page_t = []
     for _ in range(5):
@@ -631,7 +633,7 @@ def measure(args: Any, people: dict[str, Any]) -> None:
         page_t.append(time.perf_counter() - t)
         assert response.status_code == 200 and "数据准备中" not in response.content.decode()
     t = time.perf_counter()
-    dashboard.refresh_month(*dashboard.today_month(timezone.now()))
+    dashboard_counts.refresh_month(*dashboard.today_month(timezone.now()))
     live = time.perf_counter() - t
     log(
         f"dashboard: first opening (build enqueued) {cold * 1000:.0f} ms; background build of "
