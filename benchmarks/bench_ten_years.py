@@ -59,6 +59,9 @@ from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 DAY = 86400
 YEARS = 10
 OPEN_WINDOW_DAYS = 60
+# The kinds of unit-queue request, as bench_unit_queue.py draws them (the default list twice).
+QUEUE_REQUESTS = ("default", "default", "page", "open", "overdue", "alert", "urgency", "category")
+QUEUE_REQUESTS += ("top_category", "q", "mine", "dates", "mixed")
 LOADED_TABLES = (
     "tickets_ticket",
     "tickets_ticketassignment",
@@ -297,7 +300,9 @@ def load(args: Any, people: dict[str, Any]) -> None:
     def at(seconds_sql: str) -> str:
         return f"(TIMESTAMPTZ '{base.isoformat()}' + ({seconds_sql}) * INTERVAL '1 second')"
 
-    open_statuses = ["in_progress"] * 4 + ["dispatched"] * 2 + ["reply_review", "suspended", "replied", "replied"]
+    open_statuses = (
+        ["in_progress"] * 4 + ["dispatched"] * 2 + ["reply_review", "suspended", "replied", "replied"]
+    )
     open_statuses += ["pending_dispatch", "closed"]
     status = (
         f"(CASE WHEN {recent} THEN {_choice('g / 7', open_statuses)} "
@@ -360,7 +365,9 @@ def load(args: Any, people: dict[str, Any]) -> None:
         t0 = time.perf_counter()
         for start in range(1, n + 1, args.chunk):
             stop = min(start + args.chunk - 1, n)
-            insert_select(cursor, Ticket, ticket_exprs, f"generate_series({start}::bigint, {stop}::bigint) AS s(g)")
+            insert_select(
+                cursor, Ticket, ticket_exprs, f"generate_series({start}::bigint, {stop}::bigint) AS s(g)"
+            )
             log(f"cases {stop:,} / {n:,} ({stop / (time.perf_counter() - t0):,.0f} rows/s)")
         cursor.execute(
             "UPDATE tickets_ticket SET lead_unit_id = NULL, handler_id = NULL, dispatched_at = NULL, "
@@ -433,7 +440,12 @@ def load(args: Any, people: dict[str, Any]) -> None:
             counts["rated subjects"] += insert_select(
                 cursor,
                 RatedSubject,
-                {"kind": "'case'", "ticket_id": "t.id", "unit_id": "t.lead_unit_id", "created_at": "t.replied_at"},
+                {
+                    "kind": "'case'",
+                    "ticket_id": "t.id",
+                    "unit_id": "t.lead_unit_id",
+                    "created_at": "t.replied_at",
+                },
                 f"tickets_ticket t WHERE {within} AND t.status = 'closed' AND t.id % 5 = 0",
             )
             log(f"  timeline etc. up to case {stop:,}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
@@ -464,7 +476,9 @@ def load(args: Any, people: dict[str, Any]) -> None:
         t3 = time.perf_counter()
         for table in LOADED_TABLES:
             cursor.execute(f"VACUUM (ANALYZE) {table}")
-        log(f"VACUUM ANALYZE in {time.perf_counter() - t3:.0f} s; load total {time.perf_counter() - t0:.0f} s")
+        log(
+            f"VACUUM ANALYZE in {time.perf_counter() - t3:.0f} s; load total {time.perf_counter() - t0:.0f} s"
+        )
 
 
 def drop_secondary_indexes(cursor: Any) -> list[tuple[str, str]]:
@@ -525,10 +539,7 @@ def measure(args: Any, people: dict[str, Any]) -> None:
     today = dt.date.today()
 
     def random_params() -> tuple[str, dict[str, Any]]:
-        kind = rng.choice(
-            ["default", "default", "page", "open", "overdue", "alert", "urgency", "category", "top_category"]
-            + ["q", "mine", "dates", "mixed"]
-        )
+        kind = rng.choice(QUEUE_REQUESTS)
         params: dict[str, Any] = {}
         if kind == "page":
             params["page"] = rng.choice([2, 3, 10, 50])
@@ -599,7 +610,9 @@ def measure(args: Any, people: dict[str, Any]) -> None:
     rows: list[dict[str, Any]] = []
     for _ in range(3):
         t = time.perf_counter()
-        rows, _available = actions.compute_rows(year, month, (30, 35, 35), cfg.min_cases, cfg.response_hours, 1)
+        rows, _available = actions.compute_rows(
+            year, month, (30, 35, 35), cfg.min_cases, cfg.response_hours, 1
+        )
         rows_t.append(time.perf_counter() - t)
     for _ in range(2):
         t = time.perf_counter()
@@ -642,7 +655,12 @@ def measure(args: Any, people: dict[str, Any]) -> None:
     )
 
     # 4. An old closed case (its timeline) and a search by number over all cases.
-    old = Ticket.objects.filter(status="closed").order_by("id").values_list("pk", "number", "lead_unit_id").first()
+    old = (
+        Ticket.objects.filter(status="closed")
+        .order_by("id")
+        .values_list("pk", "number", "lead_unit_id")
+        .first()
+    )
     assert old is not None
     admin_client = Client(HTTP_HOST="localhost")
     admin_client.force_login(office)
