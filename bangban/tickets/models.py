@@ -365,6 +365,13 @@ class Ticket(models.Model):
             models.Index(fields=["status", "due_at"], name="ticket_status_due"),
             models.Index(fields=["status", "warn_at"], name="ticket_status_warn"),
             models.Index(fields=["enterprise", "received_at"], name="ticket_enterprise_recent"),
+            # A month's figures read the cases answered in the month (ratings' 回访率) and those that
+            # went overdue in it (dashboard): without these, each is a scan of every case ever
+            # received (docs/data-growth.md).
+            models.Index(fields=["replied_at"], name="ticket_replied"),
+            models.Index(
+                fields=["overdue_at"], condition=models.Q(overdue_at__isnull=False), name="ticket_overdue"
+            ),
             # The sweeper's dispatch-clock claims read only the cases still waiting for dispatch.
             models.Index(
                 fields=["dispatch_due_at"],
@@ -551,6 +558,8 @@ class FollowUp(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "回访"
         ordering = ["at", "id"]
+        # The dashboard counts the follow-ups made in a month (docs/data-growth.md).
+        indexes = [models.Index(fields=["at"], name="followup_at")]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} 回访 {self.get_satisfaction_display()}"
