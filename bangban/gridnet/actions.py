@@ -20,6 +20,7 @@ from django.urls import reverse
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import Role
 from bangban.core.errors import ValidationFailed
+from bangban.core.kit import durable_action
 from bangban.tickets import public
 from bangban.tickets.intake import Handling, IntakeInput, do_intake
 from bangban.tickets.models import Category
@@ -53,10 +54,12 @@ def _secret() -> str:
     return str(secret)
 
 
+@durable_action
 def do_receive_order(
     *, body: bytes, timestamp: str | None, signature: str | None, now: dt.datetime
 ) -> Received:
-    """Check the signature, then the order; file it as a case once."""
+    """Check the signature, then the order; file it as a case once — in one transaction (the demo
+    city, already in its own, calls `file_order`)."""
     protocol.check_signature(_secret(), timestamp, signature, body, now)
     return file_order(protocol.parse_order(body), json.loads(body.decode("utf-8")), now)
 

@@ -39,7 +39,10 @@ def test_an_officer_records_a_service_opens_a_daiban_and_the_enterprise_confirms
     service = ServiceRecord.objects.get()
     assert service.service_type == "accompany" and service.enterprise == cast.world.ent_shuyang
     assert f"/assist/r/{service.rating_key}/" in page.inner_text("[data-testid=rating-link]")
-    assert page.locator("[data-testid=rating-qr] img").evaluate("img => img.naturalWidth") > 0
+    qr = page.locator("[data-testid=rating-qr] img")
+    # The QR code is an image of its own: wait until the browser has loaded it, then check it drew.
+    qr.evaluate("img => img.complete || new Promise(done => img.addEventListener('load', done))")
+    assert qr.evaluate("img => img.naturalWidth") > 0
 
     # 2. Recording the same again is refused with the reason.
     page.goto(f"{base}/assist/records/new/")
