@@ -335,13 +335,21 @@ def negative_section(cases: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _is_requirements(section: dict[str, Any]) -> bool:
+    return "工作要求" in str(section.get("heading", ""))
+
+
+def _is_annex(section: dict[str, Any]) -> bool:
+    return str(section.get("heading", "")).startswith("附")
+
+
 def requirements_at(sections: list[dict[str, Any]]) -> int | None:
     """Where a notice's 「工作要求」 section is: the one so headed, else the last section before an
     annex (附：…); None for a notice without sections."""
-    for i, s in enumerate(sections):
-        if "工作要求" in str(s.get("heading", "")):
-            return i
-    body = [i for i, s in enumerate(sections) if not str(s.get("heading", "")).startswith("附")]
+    found = next((i for i, s in enumerate(sections) if _is_requirements(s)), None)
+    if found is not None:
+        return found
+    body = [i for i, s in enumerate(sections) if not _is_annex(s)]
     return body[-1] if body else None
 
 
@@ -358,11 +366,8 @@ def with_negative_cases(content: dict[str, Any], cases: list[dict[str, Any]]) ->
     sections = [s for s in content.get("sections", []) if s.get("key") != NEGATIVE_KEY]
     if cases:
         at = next(
-            (i for i, s in enumerate(sections) if "工作要求" in str(s.get("heading", ""))),
-            next(
-                (i for i, s in enumerate(sections) if str(s.get("heading", "")).startswith("附")),
-                len(sections),
-            ),
+            (i for i, s in enumerate(sections) if _is_requirements(s)),
+            next((i for i, s in enumerate(sections) if _is_annex(s)), len(sections)),
         )
         sections.insert(at, negative_section(cases))
     number = 0
