@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
+from bangban.core.errors import NotFound
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 
@@ -298,9 +299,10 @@ class CoordinationQuery(PageQuery):
 
 @router.get(
     "/coordinations",
-    response=answers(Page[CoordinationOut], LIST_ERRORS),
+    response=answers(Page[CoordinationOut], LIST_ERRORS, NotFound),
     summary="项目问题协调记录（本单位视图）",
-    description="参与协调的单位看到其参与的协调；能看到项目的人员看到项目的协调；市级人员看到全部。",
+    description="参与协调的单位看到其参与的协调；能看到项目的人员看到项目的协调；市级人员看到全部。"
+    "政府工作人员以外的账号（企业、协会）404 not_found，与页面一致。",
 )
 def list_coordinations(request: HttpRequest, query: Query[CoordinationQuery]) -> Any:
     params = query.dict(exclude={"page", "size"}, exclude_none=True)

@@ -12,10 +12,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from bangban.accounts.access import has_any_role
 from bangban.accounts.models import User
-from bangban.accounts.roles import Role
+from bangban.accounts.roles import STAFF_ROLES, Role
 from bangban.audit.actions import record
-from bangban.core.errors import ValidationFailed
+from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.kit import durable_action
 from bangban.notifications.actions import notify_user
 from bangban.org.models import Unit
@@ -128,7 +129,10 @@ def do_coordinate_problem(
 
 
 def coordinations(user: Any, params: Any) -> QuerySet[ProblemCoordination]:
-    """The units' view: `mine=1` only their unit's; `q` searches project and problem."""
+    """The units' view: `mine=1` only their unit's; `q` searches project and problem. Outside
+    government staff (enterprises, associations) the list does not exist for them: 404, as the page."""
+    if not has_any_role(user, STAFF_ROLES):
+        raise NotFound()
     qs = visible_coordinations(user).select_related("problem__project__region", "recorded_by")
     if str(params.get("mine", "")) == "1" and getattr(user, "unit_id", None):
         qs = qs.filter(units__id=user.unit_id)

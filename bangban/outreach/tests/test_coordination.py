@@ -88,8 +88,11 @@ def test_the_chief_officer_records_a_coordination_seen_by_the_units(cast, login,
         assert other.get(f"{API}/coordinations").json()["count"] == 0
         assert 'data-testid="empty"' in other.get("/outreach/coordinations/").content.decode()
         assert other.get(f"/outreach/problems/{problem['id']}/").status_code == 404
-        # An enterprise has no such view.
-        assert login(w.enterprise_user).get("/outreach/coordinations/").status_code == 404
+        # An enterprise has no such view, on the page or in the API.
+        enterprise = login(w.enterprise_user)
+        assert enterprise.get("/outreach/coordinations/").status_code == 404
+        refused = enterprise.get(f"{API}/coordinations")
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found"
 
 
 def test_only_the_officer_or_the_lead_department_records_it(cast, login):

@@ -12,8 +12,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from bangban.accounts.access import has_any_role
-from bangban.accounts.roles import STAFF_ROLES
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import paginate
@@ -226,8 +224,6 @@ def coordination_list(request: AuthedHttpRequest) -> HttpResponse:
     """The units' view of the coordinations of project problems (R1.3): those their unit took part
     in (and, for those who see projects, the projects' coordinations)."""
     user = request.user
-    if not has_any_role(user, STAFF_ROLES):
-        raise NotFound()
     params = {"q": request.GET.get("q", ""), "mine": request.GET.get("mine", "")}
     result = paginate(request, projects.coordinations(user, params))
     return render(
