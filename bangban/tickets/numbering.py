@@ -15,6 +15,7 @@ commit; a batch takes all its numbers in one statement (`next_numbers`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.db import connection
 
@@ -22,7 +23,18 @@ from bangban.workdays.arithmetic import SHANGHAI
 
 from .models import CHANNEL_PREFIX, Channel, NumberCounter
 
-__all__ = ["counter_key", "format_number", "next_number", "next_numbers"]
+__all__ = ["as_case_number", "counter_key", "format_number", "next_number", "next_numbers"]
+
+_PREFIXES = "|".join(sorted(CHANNEL_PREFIX.values()))
+_NUMBER = re.compile(rf"^({_PREFIXES})-\d{{8}}-\d{{4,}}$")
+
+
+def as_case_number(text: str) -> str | None:
+    """`text` as a whole case number (`rx-20261127-0001` → `RX-20261127-0001`), or None when it is
+    not one. Search uses it to answer a typed number from the unique index instead of scanning
+    every case's number and title (docs/data-growth.md)."""
+    candidate = text.strip().upper()
+    return candidate if _NUMBER.match(candidate) else None
 
 
 def counter_key(channel: str, now: dt.datetime) -> str:

@@ -114,6 +114,20 @@ def test_text_search_covers_number_title_and_enterprise_name(world):
     assert run(world.admin, q="1127-0042") == {by_number.number}
 
 
+def test_a_whole_case_number_is_looked_up_not_scanned(world):
+    wanted = make_ticket(world, title="无关", enterprise=None, number="RX-20261127-0042")
+    make_ticket(world, title="关于 RX-20261127-0042 的补充", enterprise=None, number="RX-20261127-0043")
+
+    # Typed in lower case with spaces around it, a whole number finds that one case ...
+    assert run(world.admin, q=" rx-20261127-0042 ") == {wanted.number}
+    # ... by the unique index: no text match over numbers and titles.
+    sql = str(TicketFilter(QueryDict("q=rx-20261127-0042"), world.admin).filter(Ticket.objects.all()).query)
+    sql = sql.upper()
+    assert "LIKE" not in sql and '"NUMBER" = RX-20261127-0042' in sql.replace("'", "")
+    # A part of a number is still a text search.
+    assert run(world.admin, q="20261127-004") == {wanted.number, "RX-20261127-0043"}
+
+
 def test_received_dates_are_whole_days_in_shanghai_time(world):
     # 2026-03-01 23:30 in Suqian is 15:30 UTC the same day; 2026-03-02 00:30 is still 03-01 in UTC.
     late = make_ticket(world, received_at=dt.datetime(2026, 3, 1, 23, 30, tzinfo=SHANGHAI))
