@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from bangban.core.errors import NotFound, ValidationFailed
 from bangban.org.models import Region, Unit
-from bangban.tickets.models import Category, Channel, FollowUp
+from bangban.tickets.models import Channel, FollowUp
 from bangban.tickets.public import counted_cases
 
 from . import access, sources
-from .dashboard_counts import SUMMARY_TTL, is_settled
+from .dashboard_counts import SUMMARY_TTL, UNCATEGORISED, is_settled
 from .figures import month_bounds, previous_month
 from .models import DashboardCell, DashboardMonth, Ranking
 from .tasks import build_dashboard_task
@@ -211,12 +211,9 @@ def build(
     }
 
     category_counts: dict[str, int] = {}
-    paths = dict(Category.objects.values_list("pk", "path"))
-    for r in cells.values("category_id_value").annotate(n=Sum("received")).order_by():
-        if not r["n"]:
-            continue
-        root = (paths.get(r["category_id_value"]) or "未分类").split("/")[0]
-        category_counts[root] = category_counts.get(root, 0) + int(r["n"])
+    for r in cells.values("category_root").annotate(n=Sum("received")).order_by():
+        if r["n"]:
+            category_counts[r["category_root"]] = int(r["n"])
     top = sorted(category_counts.items(), key=lambda kv: -kv[1])[:12]
     category_chart = {
         "key": "category",
@@ -368,7 +365,7 @@ def case_filter(params: Any, region: Any) -> QuerySet[Any]:
         name = params.get("category")
         qs = (
             qs.filter(category__isnull=True)
-            if name == "未分类"
+            if name == UNCATEGORISED
             else qs.filter(category__path__startswith=name)
         )
     if params.get("overdue_month"):

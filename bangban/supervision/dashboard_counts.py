@@ -14,13 +14,22 @@ from django.utils import timezone
 
 from bangban.core.satisfaction import SATISFIED_LEVELS
 from bangban.org.models import Region, Unit
-from bangban.tickets.models import FollowUp
+from bangban.tickets.models import Category, FollowUp
 from bangban.tickets.public import counted_cases
 
 from . import definitions, sources
 from .actions import compute_rows, current_settings
 from .figures import month_bounds, previous_month
 from .models import DashboardCell, DashboardMonth
+
+# The category chart's label of a case without a category.
+UNCATEGORISED = "未分类"
+
+
+def category_root(path: str | None) -> str:
+    """The first-level category of a category path (`root/child/...`)."""
+    return (path or UNCATEGORISED).split("/")[0]
+
 
 # Counts computed longer ago than this are stale: a page that shows them queues a rebuild (until the
 # month is settled, see `SETTLE_AFTER`).
@@ -63,8 +72,22 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
     ):
         c = cell(tuple(r[k] for k in follow_keys))
         c["follow_ups"], c["satisfied"] = r["n"], r["ok"]
+    # Folded into the dashboard's keys: the case's region path, the lead unit's region path, the
+    # channel and the first-level category (the name the category chart and its drill-down use).
     region_paths = dict(Region.objects.values_list("pk", "path"))
     unit_paths = dict(Unit.objects.values_list("pk", "region__path"))
+    roots = {pk: category_root(path) for pk, path in Category.objects.values_list("pk", "path")}
+    folded: dict[tuple[str, str, str, str], dict[str, int]] = {}
+    for (region_id, unit_id, channel, category_id), counts in cells.items():
+        key = (
+            region_paths.get(region_id) or "",
+            unit_paths.get(unit_id) or "",
+            channel,
+            roots.get(category_id, UNCATEGORISED),
+        )
+        into = folded.setdefault(key, {"received": 0, "overdue": 0, "follow_ups": 0, "satisfied": 0})
+        for name, value in counts.items():
+            into[name] += value
     preview = preview_figures(year, month)
     with transaction.atomic():
         summary, _ = DashboardMonth.objects.get_or_create(year=year, month=month)
@@ -74,14 +97,13 @@ def refresh_month(year: int, month: int, now: dt.datetime | None = None) -> Dash
             [
                 DashboardCell(
                     summary=summary,
-                    region_id_value=region_id,
-                    region_path=region_paths.get(region_id) or "",
-                    unit_region_path=unit_paths.get(unit_id) or "",
+                    region_path=region_path,
+                    unit_region_path=unit_region_path,
                     channel=channel,
-                    category_id_value=category_id,
+                    category_root=root,
                     **counts,
                 )
-                for (region_id, unit_id, channel, category_id), counts in cells.items()
+                for (region_path, unit_region_path, channel, root), counts in folded.items()
             ],
             batch_size=1000,
         )

@@ -325,14 +325,16 @@ class DashboardMonth(models.Model):
 
 
 class DashboardCell(models.Model):
-    """Counts of one month for one (case region, lead unit, channel, category)."""
+    """Counts of one month for one (case region, lead unit's region, channel, first-level
+    category): exactly the keys the dashboard filters and groups by, so a month holds as many
+    cells as such combinations occur, not one per lead unit and leaf category (which made it
+    about one cell per case, docs/data-growth.md)."""
 
     summary = models.ForeignKey(DashboardMonth, on_delete=models.CASCADE, related_name="cells")
-    region_id_value = models.IntegerField("问题所在区划", null=True)
     region_path = models.CharField("区划路径", max_length=120, blank=True)
     unit_region_path = models.CharField("主办单位区划路径", max_length=120, blank=True)
     channel = models.CharField("渠道", max_length=20)
-    category_id_value = models.IntegerField("分类", null=True)
+    category_root = models.CharField("一级分类", max_length=120, blank=True)
     received = models.PositiveIntegerField("受理数", default=0)
     overdue = models.PositiveIntegerField("新增超期数", default=0)
     follow_ups = models.PositiveIntegerField("回访数", default=0)

@@ -11,7 +11,7 @@ from bangban.audit.models import AuditEvent
 from bangban.supervision import actions
 from bangban.supervision.models import AccountabilityRecord, Ranking, RankingStatus, SupervisionSettings
 
-from .conftest import make_case
+from .conftest import at, make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -271,6 +271,51 @@ def test_dashboard_counts_come_from_monthly_summaries(
         for c in county.get("/api/v1/supervision/dashboard?month=2026-10&months=1").json()["charts"]
     }
     assert sum(sum(s["data"]) for s in charts["channel"]["series"]) == 3
+
+
+def test_dashboard_categories_and_regions_agree_with_a_recount_of_the_cases(
+    world: Any, october: Any, login: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from bangban.org.models import Region
+    from bangban.tickets.models import Category
+    from bangban.tickets.public import counted_cases
+
+    def category(code: str, name: str, parent: Any = None) -> Any:
+        path = f"{parent.path}/{name}" if parent else name
+        return Category.objects.create(code=code, name=name, parent=parent, path=path)
+
+    approvals = category("T1", "审批服务")
+    energy = category("T2", "水电气")
+    make_case(world.shuyang_gov, "2026-10-20 09:00", category=category("T11", "施工许可", approvals))
+    make_case(world.shuyang_gov, "2026-10-21 09:00", category=category("T12", "竣工验收", approvals))
+    make_case(world.approval_bureau, "2026-10-22 09:00", category=energy)
+    make_case(world.approval_bureau, "2026-10-23 09:00", category=energy, status="withdrawn")
+
+    def charts(client: Any) -> dict[str, Any]:
+        with django_capture_on_commit_callbacks(execute=True):
+            api(client, "get", "/dashboard?month=2026-10&months=1")
+        body = api(client, "get", "/dashboard?month=2026-10&months=1").json()
+        return {
+            c["key"]: dict(zip(c["categories"], c["series"][0]["data"], strict=True)) for c in body["charts"]
+        }
+
+    # Recounted from the cases themselves: the first-level category of each counted case of October.
+    october_cases = counted_cases().filter(
+        received_at__gte=at("2026-10-01 00:00"), received_at__lt=at("2026-11-01 00:00")
+    )
+    expected: dict[str, int] = {}
+    for path in october_cases.values_list("category__path", flat=True):
+        root = (path or "未分类").split("/")[0]
+        expected[root] = expected.get(root, 0) + 1
+    got = charts(login(world.biz_office))
+    assert got["category"] == expected and expected["审批服务"] == 2 and expected["水电气"] == 1
+    # The regions under the city, each counting the cases located in it or below it.
+    city = Region.objects.get(parent=None)
+    by_region = {
+        r.name: october_cases.filter(region__path__startswith=r.path).count()
+        for r in Region.objects.filter(parent=city)
+    }
+    assert got["region"] == by_region and sum(by_region.values()) >= 3
 
 
 def test_missing_sources_are_stated_not_fatal(world: Any, october: Any, login: Any, monkeypatch: Any) -> None:
