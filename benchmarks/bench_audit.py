@@ -29,19 +29,11 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from benchmarks._common import cpu_model  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_audit.sqlite3")
 ACTIONS = ["ticket.create", "ticket.dispatch", "ticket.accept", "ticket.reply", "enterprise.update"]
 STATUSES = ["待派单", "已派单", "办理中", "已答复", "已办结"]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def run_one(events: int, label: str) -> float:

@@ -35,18 +35,10 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from benchmarks._common import cpu_model  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_escalation.sqlite3")
 NOW = "2026-10-20T10:00:00+08:00"
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _django() -> None:

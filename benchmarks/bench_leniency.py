@@ -26,18 +26,12 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 from typing import Any  # noqa: E402
 
+from benchmarks._common import uptime  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_leniency.sqlite3")
-
-
-def uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        return "(uptime unavailable)"
 
 
 def timed(fn: Any, runs: int) -> tuple[float, float]:

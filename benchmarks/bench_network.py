@@ -38,17 +38,9 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from benchmarks._common import cpu_model  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_network.sqlite3")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def timed(label: str, fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]

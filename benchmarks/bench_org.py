@@ -30,17 +30,9 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from benchmarks._common import cpu_model  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_org.sqlite3")
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 def median_ms(fn, repeat: int = 15) -> float:  # type: ignore[no-untyped-def]

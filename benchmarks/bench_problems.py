@@ -28,17 +28,11 @@ if str(REPO_ROOT) not in sys.path:
 import argparse  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 
+from benchmarks._common import uptime  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_problems.sqlite3")
-
-
-def uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-    except OSError:
-        return "(uptime unavailable)"
 
 
 def timed(label: str, fn: object, runs: int = 5) -> None:

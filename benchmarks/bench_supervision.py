@@ -41,18 +41,10 @@ import subprocess  # noqa: E402
 import time  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
+from benchmarks._common import cpu_model  # noqa: E402
+
 SQLITE_PATH = Path("/tmp/bangban_bench_supervision.sqlite3")
 YEAR, MONTH = 2026, 10
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _insert_cases(cases: int, units: list[tuple[int, int]], months: int) -> None:
