@@ -187,7 +187,7 @@ def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
     planned = announced_tasks().filter(
         task_number=OuterRef("task_number"), enterprise_id=OuterRef("enterprise_id")
     )
-    # A kind no longer defined (none today) would keep its old flags: every kind is listed here.
+    # Every kind is listed here; the month's flags of any other kind are removed at the end.
     rules: dict[str, tuple[Rows, tuple[str, ...]]] = {
         FlagKind.IMPROPER: (
             _entry_rule(FlagKind.IMPROPER, entries.filter(response=Response.REPORTED), day, now),
@@ -225,4 +225,19 @@ def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
         ),
         FlagKind.UNREGISTERED: (_unregistered(month, now), REPORT_KEY),
     }
+    # First (on a month without flags yet, it finds nothing to read).
+    _drop_other_kinds(day, [str(kind) for kind in rules])
     return {str(kind): _apply(kind, day, rows, key) for kind, (rows, key) in rules.items()}
+
+
+def _drop_other_kinds(month: dt.date, computed: list[str]) -> int:
+    """The month's flags of a kind no rule computes any more (a rule retired from the code, or a
+    kind renamed) are removed: a run leaves exactly what the rules find. Returns how many."""
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(computed))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {qn(Flag._meta.db_table)} WHERE month = %s AND kind NOT IN ({marks})",
+            [connection.ops.adapt_datefield_value(month), *computed],
+        )
+        return max(cursor.rowcount, 0)
