@@ -24,7 +24,8 @@ before."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models
@@ -37,6 +38,11 @@ from bangban.inspections.queries import announced_tasks
 from .models import INSPECTION_PURPOSE_LIST, Entry, Flag, FlagKind, Purpose, Response, UnregisteredReport
 from .queries import current_settings, month_bounds
 from .rules import Month, quiet_days
+
+# SQLite while the flags are computed (`_sqlite_reads_mapped`): the map's size is an address range,
+# filled from the operating system's file cache; the page cache is memory of this process.
+SQLITE_MMAP_BYTES = 1 << 30
+SQLITE_CACHE_KIB = 64 * 1024
 
 FLAG_COLUMNS = (
     "kind",
@@ -73,6 +79,10 @@ def _apply(kind: str, month: dt.date, rows: Rows, key: tuple[str, ...]) -> int:
     existing = Flag.objects.filter(kind=kind, month=month).exists()
     with connection.cursor() as cursor:
         if not existing:  # the month's first computation of this kind: nothing to compare with
+            if connection.vendor == "sqlite":
+                # In the order of the entries: the flags' entry index grows at its end instead of
+                # in a quarter of a million random places (SQLite's page cache is small).
+                select_sql = f"SELECT * FROM ({select_sql}) AS n ORDER BY 5"
             cursor.execute(f"INSERT INTO {table} ({columns}) {select_sql}", params)
             return max(cursor.rowcount, 0)
         found = "conduct_found_flags"
@@ -225,9 +235,34 @@ def compute_flags(month: Month, *, now: dt.datetime) -> dict[str, int]:
         ),
         FlagKind.UNREGISTERED: (_unregistered(month, now), REPORT_KEY),
     }
-    # First (on a month without flags yet, it finds nothing to read).
-    _drop_other_kinds(day, [str(kind) for kind in rules])
-    return {str(kind): _apply(kind, day, rows, key) for kind, (rows, key) in rules.items()}
+    with _sqlite_reads_mapped():
+        # First (on a month without flags yet, it finds nothing to read).
+        _drop_other_kinds(day, [str(kind) for kind in rules])
+        return {str(kind): _apply(kind, day, rows, key) for kind, (rows, key) in rules.items()}
+
+
+@contextmanager
+def _sqlite_reads_mapped() -> Iterator[None]:
+    """SQLite reads the month's entries through a memory map, with a larger page cache, while the
+    rules run: each rule looks up a quarter of a million rows of a table of a million in index order,
+    and through read calls into a 2 MB cache that doubles the time of a first computation. The
+    connection's settings are put back afterwards. Nothing to do on PostgreSQL."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA mmap_size")
+        mmap_size = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA cache_size")
+        cache_size = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA mmap_size = {mmap_size}")
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
 
 
 def _drop_other_kinds(month: dt.date, computed: list[str]) -> int:
