@@ -24,6 +24,7 @@ import zlib
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 
 TIER_ORDER = ("A", "B", "C", "D")
 
@@ -93,24 +94,42 @@ def run(pool: Pool, ratios: Mapping[str, int], team_size: int, seed: str) -> Out
         if enterprise in tier_of:
             recused.setdefault(enterprise, set()).add(inspector)
     outcome = Outcome()
-    empty: set[int] = set()
     for enterprise in sorted(tier_of):
-        banned = recused.get(enterprise, empty)
+        banned = recused.get(enterprise)
         teams = []
         for unit, rotation in rotations.items():
-            team: list[int] = []
-            skipped: list[int] = []
-            while len(team) < team_size:
-                if not rotation:
+            if banned is None:
+                # Nobody recused (almost every visit): the next `team_size` of the rotation go to
+                # its back — the same as the loop below, in two steps.
+                if len(rotation) < team_size:
                     raise TeamUnavailable(unit, enterprise)
-                inspector = rotation.popleft()
-                (skipped if inspector in banned else team).append(inspector)
-            rotation.extend(team)
-            rotation.extendleft(reversed(skipped))
-            outcome.recusals += len(skipped)
-            teams.append((unit, tuple(sorted(team))))
+                team = list(islice(rotation, team_size))
+                rotation.rotate(-team_size)
+            else:
+                team, skipped = _team_with_recusal(rotation, team_size, banned, unit, enterprise)
+                outcome.recusals += skipped
+            team.sort()
+            teams.append((unit, tuple(team)))
         outcome.visits.append(DrawnVisit(enterprise, tier_of[enterprise], tuple(teams)))
     return outcome
+
+
+def _team_with_recusal(
+    rotation: deque[int], team_size: int, banned: set[int], unit: int, enterprise: int
+) -> tuple[list[int], int]:
+    """The next `team_size` inspectors of the rotation not linked to the enterprise, who go to its
+    back; the recused ones keep their places at the front. Returns the team and how many were
+    passed over."""
+    team: list[int] = []
+    skipped: list[int] = []
+    while len(team) < team_size:
+        if not rotation:
+            raise TeamUnavailable(unit, enterprise)
+        inspector = rotation.popleft()
+        (skipped if inspector in banned else team).append(inspector)
+    rotation.extend(team)
+    rotation.extendleft(reversed(skipped))
+    return team, len(skipped)
 
 
 # --- the snapshot kept with a draw ---------------------------------------------------------------

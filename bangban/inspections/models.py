@@ -325,14 +325,21 @@ class Visit(models.Model):
 
 class Duty(models.Model):
     """One inspector's visits in one plan — the inspector → visits index of a draw (one row per
-    drawn inspector, written with the visits; 我的检查任务 and the access checks read it)."""
+    drawn inspector, written with the visits; 我的检查任务 and the access checks read it).
+
+    Derived from the visits' `team` (which names the same inspectors and units without foreign
+    keys) by the draw alone, under the plan's row lock: no database foreign-key checks on its
+    inspector and unit (10,000 checks at the commit of a large draw); the ORM still protects them."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="duties", db_constraint=False)
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="执法人员", on_delete=models.PROTECT, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False,  # the (inspector, plan) constraint's index serves lookups
     )  # fmt: skip
-    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+",
+        db_index=False, db_constraint=False,  # never looked up by unit
+    )  # fmt: skip
     visit_ids = models.JSONField("检查任务", default=list)
 
     class Meta:

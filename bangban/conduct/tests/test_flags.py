@@ -281,3 +281,30 @@ def test_a_recomputation_writes_only_what_changed(cast: Any) -> None:
     assert not Flag.objects.filter(kind__in=["quiet_period", "no_task_number"]).exists()
     frequent = Flag.objects.get(kind="too_frequent")
     assert frequent.entry_id == no_number.pk and frequent.computed_at == later
+
+
+def test_flags_of_a_kind_no_rule_computes_any_more_are_removed_from_the_month(cast: Any) -> None:
+    """A rule retired from the code (here a kind no rule knows) leaves no flags behind in the month
+    computed; another month keeps its own until it is computed."""
+    sy = cast.world.ent_shuyang
+    quiet = _entry(cast.inspector, sy, 5)
+
+    def retired(month: dt.date) -> Flag:
+        return Flag.objects.create(
+            kind="retired_rule", month=month, enterprise=sy, entry=quiet, occurred_at=NOW, computed_at=NOW
+        )
+
+    retired(dt.date(2026, 10, 1))
+    november = retired(dt.date(2026, 11, 1))
+    counts = compute_flags(OCTOBER, now=NOW)
+    assert "retired_rule" not in counts
+    assert set(Flag.objects.filter(month=dt.date(2026, 10, 1)).values_list("kind", flat=True)) == {
+        "quiet_period"
+    }
+    assert list(Flag.objects.filter(kind="retired_rule")) == [november]
+    # A recomputation (the month has flags now) removes them too.
+    retired(dt.date(2026, 10, 1))
+    compute_flags(OCTOBER, now=NOW + dt.timedelta(hours=1))
+    october = Flag.objects.filter(month=dt.date(2026, 10, 1))
+    assert list(october.values_list("kind", flat=True)) == ["quiet_period"]
+    assert list(Flag.objects.filter(kind="retired_rule")) == [november]

@@ -4,6 +4,7 @@ load."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 import pytest
@@ -87,3 +88,29 @@ def test_the_snapshot_round_trips_with_its_digest() -> None:
     decoded, again = draw.decode(data)
     assert again == digest and len(digest) == 64
     assert draw.run(decoded, RATIOS, 2, "s").visits == draw.run(pool, RATIOS, 2, "s").visits
+
+
+def test_a_recorded_seed_gives_the_draw_it_gave_when_it_was_recorded() -> None:
+    """复核 of a published draw recomputes it with today's code: the random stream and the way teams
+    are formed may not change. The figures below were produced by the draw as first published."""
+    pool = draw.Pool(
+        targets={
+            "A": list(range(1, 41)),
+            "B": list(range(41, 341)),
+            "C": list(range(341, 381)),
+            "D": list(range(381, 401)),
+        },
+        inspectors={10: list(range(101, 109)), 20: list(range(201, 206)), 7: [701, 702, 703]},
+        links=[(e, 101 + e % 8) for e in range(381, 401)]
+        + [(e, 201) for e in range(1, 400, 7)]
+        + [(390, 701)],
+    )
+    outcome = draw.run(pool, {"A": 1000, "B": 500, "C": 2500, "D": 10000}, 2, "golden-2026")
+    text = repr([(v.enterprise_id, v.tier, v.teams) for v in outcome.visits])
+    assert (len(outcome.visits), outcome.recusals) == (49, 3)
+    assert outcome.visits[0] == draw.DrawnVisit(
+        13, "A", ((7, (702, 703)), (10, (106, 108)), (20, (204, 205)))
+    )
+    assert hashlib.sha256(text.encode()).hexdigest() == (
+        "49e7459904ae1dc07fa1b5fb411caf930eae0afbde13d285445479e7afeaae86"
+    )

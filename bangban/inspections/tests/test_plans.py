@@ -6,13 +6,15 @@ within 20 working days, and the task numbers conduct can check."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
 from bangban.audit.models import AuditEvent
-from bangban.inspections.models import Duty, Plan, Visit
+from bangban.enterprises.models import Enterprise, Industry
+from bangban.inspections.models import DrawSnapshot, Duty, Plan, Visit
 from bangban.inspections.queries import task_number_exists
 
 from .conftest import API, plan_body
@@ -149,6 +151,11 @@ def test_redrawing_before_publication_is_audited_and_after_it_refused(cast: Any,
     event = AuditEvent.objects.filter(action="inspections.plan_redraw").get()
     assert event.before is not None and event.after is not None
     assert event.before["seed"] == first["seed"] and event.after["seed"] == second["seed"]
+    assert event.before["visits"] == first["visit_count"] and event.after["visits"] == second["visit_count"]
+    # The snapshot is the second draw's: 复核 recomputes the second draw from it.
+    assert DrawSnapshot.objects.filter(plan_id=first["id"]).count() == 1
+    check = client.get(f"{API}/plans/{first['id']}/verify").json()
+    assert check["matches"] is True and check["stored"] == second["visit_count"]
     stale = _post(client, f"/plans/{first['id']}/announce", {"version": first["version"]})
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
     announced = _post(client, f"/plans/{first['id']}/announce", {"version": second["version"]})
@@ -238,3 +245,18 @@ def test_plans_are_seen_by_their_units_and_the_overseers_only(cast: Any, login: 
     assert login(cast.world.handler_siyang).get(path).status_code == 404
     assert login(cast.world.enterprise_user).get(path).status_code == 404
     assert _post(login(cast.world.handler_shuyang), f"/plans/{plan['id']}/draw").status_code == 403
+
+
+def test_the_garbage_collector_runs_again_after_a_draw_and_after_a_refused_one(cast: Any, login: Any) -> None:
+    """The draw pauses Python's cyclic collector while it builds its rows; it must resume whatever
+    the outcome, or the server process would stop collecting for good."""
+    assert gc.isenabled()
+    _drawn(cast, login)
+    assert gc.isenabled()
+    client = login(cast.head)
+    industries = set(Enterprise.objects.values_list("industry", flat=True))
+    empty = next(code for code in Industry.values if code not in industries)
+    plan = _post(client, "/plans", plan_body(cast, industry=empty)).json()
+    refused = _post(client, f"/plans/{plan['id']}/draw")
+    assert refused.status_code == 400 and refused.json()["code"] == "no_targets"
+    assert gc.isenabled()
