@@ -11,7 +11,10 @@ class NetworkConfig(AppConfig):
 
     def ready(self) -> None:
         from bangban.audit.labels import register_action_labels
+        from bangban.tickets.guards import register_dispatch_guard
 
         from .actions import ACTION_LABELS
+        from .hooks import dispatch_guard
 
         register_action_labels(ACTION_LABELS)
+        register_dispatch_guard(dispatch_guard)
