@@ -61,7 +61,7 @@ def open_problems(enterprise_ids: list[int]) -> list[Problem]:
         .filter(enterprise_id__in=enterprise_ids)
         .exclude(busy)
         .select_related("enterprise")
-        .order_by("created_at", "id")[:MAX_PROBLEMS]
+        .order_by("received_at", "id")[:MAX_PROBLEMS]
     )
     out = [
         Problem(f"contact:{c.pk}", c.enterprise_id, c.enterprise.name, "走访反映", c.raised, c.contact_on)
@@ -74,7 +74,7 @@ def open_problems(enterprise_ids: list[int]) -> list[Problem]:
             t.enterprise.name if t.enterprise else t.enterprise_name,
             "诉求",
             t.title,
-            timezone.localdate(t.created_at),
+            timezone.localdate(t.received_at),
             t.number,
         )
         for t in cases

@@ -257,7 +257,7 @@ def _lead(value: Any, what: str) -> Unit:
     return _units(ids, "unit")[0]
 
 
-def _case_for(acting_user: User, item: HelpItem, unit: Unit, n: int, now: dt.datetime) -> Any:
+def _case_for(acting_user: User, item: HelpItem, unit: Unit, now: dt.datetime) -> Any:
     """The case that carries a 分办 item: one made (once) from a contact's problem, or the source
     case; dispatched to `unit` when it still waits for dispatch."""
     meeting = item.meeting
@@ -282,7 +282,7 @@ def _case_for(acting_user: User, item: HelpItem, unit: Unit, n: int, now: dt.dat
     if case.status == Status.PENDING_DISPATCH:
         return do_dispatch.inner(
             acting_user=acting_user, ticket_id=case.pk, lead_unit_id=unit.pk, note=note, now=now,
-            authorised_by=ReviewSignOff(ASSIGN_FLOW, case.pk),
+            authorised_by=ReviewSignOff(ASSIGN_FLOW, case.pk), lead_reason=note,
         )  # fmt: skip
     if case.lead_unit_id != unit.pk:
         raise Conflict(
@@ -310,7 +310,8 @@ def do_dispose_item(
                                       code="item_disposed")  # fmt: skip
     what = {"assign": "责任单位", "instruct": "牵头单位", "joint": "牵头单位"}[data.disposal]
     lead = _lead(data.unit_id, what)
-    n = _workdays(data.workdays)
+    # A 分办 case runs on its own deadline (its channel's working days); a tracked item on the one set here.
+    n = None if data.disposal == Disposal.ASSIGN else _workdays(data.workdays)
     co: list[Unit] = []
     if data.disposal == Disposal.INSTRUCT:
         item.instructed_by = _required(data.instructed_by, "instructed_by", "批示领导", 60)
@@ -325,9 +326,10 @@ def do_dispose_item(
     item.disposal, item.lead_unit, item.workdays, item.status = data.disposal, lead, n, target
     item.disposed_at, item.disposed_by = now, acting_user
     if data.disposal == Disposal.ASSIGN:
-        item.case = _case_for(acting_user, item, lead, n, now)
-        item.due_at = item.case.due_at
+        item.case = _case_for(acting_user, item, lead, now)
+        item.workdays, item.due_at = item.case.workdays_allowed, item.case.due_at
     else:
+        assert n is not None
         item.due_at = due(now, n).at
     kit.save_change(item, ["disposal", "lead_unit", "workdays", "status", "disposed_at", "disposed_by",
                            "instructed_by", "instruction", "case", "due_at"])  # fmt: skip
@@ -336,7 +338,7 @@ def do_dispose_item(
         "network.help_item_disposed", actor=acting_user, obj=item, object_repr=f"{meeting.title}：{item}",
         before={"status": "pending"},
         after={"meeting": meeting.pk, "disposal": data.disposal, "status": target, "unit": lead.pk,
-               "co_units": [u.pk for u in co], "workdays": n, "due_at": item.due_at,
+               "co_units": [u.pk for u in co], "workdays": item.workdays, "due_at": item.due_at,
                "case": item.case.number if item.case else "", "instructed_by": item.instructed_by},
     )  # fmt: skip
     label = Disposal(data.disposal).label
