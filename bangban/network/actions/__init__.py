@@ -27,7 +27,7 @@ from .contacts import (
     do_log_leader_visit,
     do_raise_case,
 )
-from .exports import do_record_compliance_export
+from .exports import do_record_compliance_export, do_record_help_ledger_export
 from .help_meetings import (
     DisposalInput,
     MeetingInput,
@@ -81,6 +81,7 @@ __all__ = [
     "do_raise_case",
     "do_rate_officer",
     "do_record_compliance_export",
+    "do_record_help_ledger_export",
     "do_schedule_help_meeting",
     "do_verify_by_link",
     "do_verify_visit",
