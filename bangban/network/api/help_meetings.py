@@ -12,13 +12,13 @@ from django.utils import timezone
 from ninja import Field, Query, Schema, Status
 
 from bangban.core.answers import answers
-from bangban.core.errors import Conflict, InvalidTransition
+from bangban.core.errors import Conflict, InvalidTransition, PermissionDenied
 from bangban.core.http import AuthedHttpRequest
 from bangban.core.pagination import Page, PageQuery, page_body
 from bangban.enterprises.access import visible_enterprises
 
 from .. import actions, figures, help_queries
-from ..access import access_help_meeting, can_run_meeting
+from ..access import access_help_meeting, area_of, can_run_meeting
 from ..models import HelpItem, HelpMeeting
 from ._common import router
 
@@ -95,7 +95,7 @@ class HelpMeetingQuery(PageQuery):
 
 
 class HelpProblemQuery(Schema):
-    enterprise: str = Field(description="企业ID，多个用逗号分隔")
+    enterprise: str = Field("", description="企业ID，多个用逗号分隔（须为调用者辖区内的企业）")
 
 
 class HelpMeetingIn(Schema):
@@ -200,11 +200,18 @@ def list_help_meetings(request: HttpRequest, query: Query[HelpMeetingQuery]) -> 
 
 
 @router.get(
-    "/help-problems", response=answers(list[HelpProblemOut]), summary="重点企业待解决的问题（会办会议题来源）"
+    "/help-problems",
+    response=answers(list[HelpProblemOut]),
+    summary="重点企业待解决的问题（会办会议题来源）",
+    description="营商办或单位负责人安排会办会前查看辖区内企业待解决的问题；其他角色 403。",
 )
 def list_help_problems(request: HttpRequest, query: Query[HelpProblemQuery]) -> Any:
+    area = area_of(request.user)
+    if area is None:
+        raise PermissionDenied("只有营商办或单位负责人可以安排解难帮扶会办会")
     ids = [int(x) for x in query.enterprise.replace("，", ",").split(",") if x.strip().isdigit()][:50]
-    ids = list(visible_enterprises(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    visible = visible_enterprises(request.user).filter(pk__in=ids, region__path__startswith=area)
+    ids = list(visible.values_list("pk", flat=True))
     return [p.__dict__ for p in help_queries.open_problems(ids)]
 
 
