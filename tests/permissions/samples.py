@@ -196,7 +196,14 @@ def _network(w: World, s: Samples) -> None:
     from django.core.files.base import ContentFile
 
     from bangban.network.actions import verify_token
-    from bangban.network.models import Assignment, AssignmentBatch, Contact, ContactPhoto, HelpItem, HelpMeeting
+    from bangban.network.models import (
+        Assignment,
+        AssignmentBatch,
+        Contact,
+        ContactPhoto,
+        HelpItem,
+        HelpMeeting,
+    )
 
     officer = make_user(
         "perm_officer_sy", Role.SERVICE_OFFICER, unit=w.shuyang_gov, rank=Rank.FU_KE, full_name="沭阳帮办专员"
