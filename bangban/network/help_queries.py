@@ -70,7 +70,7 @@ def open_problems(enterprise_ids: list[int]) -> list[Problem]:
     out += [
         Problem(
             f"case:{t.pk}",
-            t.enterprise_id,
+            int(t.enterprise_id or 0),
             t.enterprise.name if t.enterprise else t.enterprise_name,
             "诉求",
             t.title,

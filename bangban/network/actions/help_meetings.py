@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.utils import timezone
@@ -24,7 +24,7 @@ from bangban.org.models import Region, Unit
 from bangban.tickets.actions import do_dispatch
 from bangban.tickets.guards import ReviewSignOff
 from bangban.tickets.intake import API_POLICIES, IntakeInput, do_intake
-from bangban.tickets.models import Channel, TicketType
+from bangban.tickets.models import Channel, Ticket, TicketType
 from bangban.tickets.notifications import unit_members
 from bangban.tickets.public import lock_case
 from bangban.tickets.workflow import Status
@@ -39,7 +39,13 @@ from ._common import _text
 ASSIGN_FLOW = "network_help_item"
 # Idempotency key of the case made from an item: the same item never makes two cases.
 ITEM_KEY = "network-help-item-{pk}"
-POLICY = API_POLICIES[Channel.OFFICER]
+# The case of a 分办 comes in on the officers' channel (the problem was raised to an officer), filed
+# by the meeting's manager: 营商办, or a county's unit head, who that channel's own roles leave out.
+POLICY = replace(
+    API_POLICIES[Channel.OFFICER],
+    name="network_help_item",
+    roles=API_POLICIES[Channel.OFFICER].roles | access.MANAGER_ROLES,
+)
 MAX_WORKDAYS = 60
 
 
@@ -257,7 +263,7 @@ def _lead(value: Any, what: str) -> Unit:
     return _units(ids, "unit")[0]
 
 
-def _case_for(acting_user: User, item: HelpItem, unit: Unit, now: dt.datetime) -> Any:
+def _case_for(acting_user: User, item: HelpItem, unit: Unit, now: dt.datetime) -> Ticket:
     """The case that carries a 分办 item: one made (once) from a contact's problem, or the source
     case; dispatched to `unit` when it still waits for dispatch."""
     meeting = item.meeting
@@ -274,11 +280,12 @@ def _case_for(acting_user: User, item: HelpItem, unit: Unit, now: dt.datetime) -
             ),
             now=now, idempotency_key=ITEM_KEY.format(pk=item.pk),
         )  # fmt: skip
-        case = result.ticket
+        found: Ticket | None = result.ticket
     else:
-        case = lock_case(item.source_case_id)
-        if case is None:
-            raise NotFound()
+        found = lock_case(item.source_case_id)
+    if found is None:
+        raise NotFound()
+    case = found
     if case.status == Status.PENDING_DISPATCH:
         return do_dispatch.inner(
             acting_user=acting_user, ticket_id=case.pk, lead_unit_id=unit.pk, note=note, now=now,

@@ -146,6 +146,7 @@ def test_schedule_hold_dispose_and_close_a_meeting(net: Any, login: Any, now: dt
         assert case.channel == Channel.OFFICER and case.lead_unit_id == net.shuyang_miit.pk
         assert case.status == "dispatched" and case.enterprise_id == net.county_key.pk
         assert "解难帮扶会办会" in case.content and f"#{from_contact['id']}" in case.content
+        assert case.due_at is not None
         case_due = case.due_at.astimezone(SHANGHAI)
         assert assigned["workdays"] == case.workdays_allowed and case_due.date() == expected_due(
             now, case.workdays_allowed

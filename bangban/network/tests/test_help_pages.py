@@ -62,6 +62,8 @@ def test_the_page_journey_and_the_ledger(net: Any, login: Any) -> None:
         r = office.post(url, {"action": "dispose", "item": second.pk, "disposal": "instruct", "unit": net.shuyang_miit.pk,
                               "workdays": "3", "instructed_by": "王明副市长", "instruction": "三日内拿出增容方案"})  # fmt: skip
         assert r.status_code == 302
+        case_page = office.get(f"/cases/{HelpItem.objects.get(pk=first.pk).case_id}/").content.decode()
+        assert 'data-testid="case-origin"' in case_page and url in case_page  # the case links back
         closing = office.post(url, {"action": "close"})
         assert closing.status_code == 409 and "尚有 1 项议题未处置或未办结" in closing.content.decode()
 
@@ -89,7 +91,8 @@ def test_the_page_journey_and_the_ledger(net: Any, login: Any) -> None:
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][0] == "会议名称" and len(rows) == 3
         by_disposal = {r[7]: r for r in rows[1:]}
-        assert by_disposal["分办"][12] == HelpItem.objects.get(pk=first.pk).case.number
+        assigned_case = HelpItem.objects.get(pk=first.pk).case
+        assert assigned_case is not None and by_disposal["分办"][12] == assigned_case.number
         assert by_disposal["批办"][11] == "三日内拿出增容方案" and by_disposal["批办"][15] == "已办结"
         assert AuditEvent.objects.filter(action="network.help_ledger_export").exists()
 
