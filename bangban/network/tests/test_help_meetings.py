@@ -66,7 +66,7 @@ def setup_at(net: Any, now: dt.datetime) -> Setup:
     s.contact = do_log_contact(
         acting_user=net.county_officer,
         data=ContactInput(
-            enterprise_id=net.county_key.pk, kind="phone", contact_on=now.date(), summary="电话了解生产情况。",
+            enterprise_id=net.county_key.pk, kind="phone", contact_on=now.astimezone(SHANGHAI).date(), summary="电话了解生产情况。",
             raised="新厂房消防验收排期太久，影响投产。",
         ),
         now=now,
@@ -74,7 +74,7 @@ def setup_at(net: Any, now: dt.datetime) -> Setup:
     with_case = do_log_contact(
         acting_user=net.city_officer,
         data=ContactInput(
-            enterprise_id=net.top100.pk, kind="phone", contact_on=now.date(), summary="电话回访。",
+            enterprise_id=net.top100.pk, kind="phone", contact_on=now.astimezone(SHANGHAI).date(), summary="电话回访。",
             raised="用电增容申请迟迟未批复。", raise_case=True, case_title="用电增容申请未批复",
         ),
         now=now,
