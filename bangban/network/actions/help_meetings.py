@@ -7,7 +7,6 @@ with a reason. Each action locks its row, checks the version and records one aud
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,10 +15,9 @@ from django.utils import timezone
 from bangban.accounts.models import User
 from bangban.audit.actions import record
 from bangban.core import kit
-from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from bangban.core.kit import durable_action
 from bangban.enterprises.access import visible_enterprises
-from bangban.notifications.actions import notify_user
 from bangban.org.models import Region, Unit
 from bangban.tickets.actions import do_dispatch
 from bangban.tickets.guards import ReviewSignOff
@@ -33,6 +31,7 @@ from bangban.workdays.service import due
 from .. import access, help_queries, workflow
 from ..models import Assignment, Contact, Disposal, HelpItem, HelpItemStatus, HelpMeeting
 from ._common import _text
+from ._help import _fail, _ids, _required, _tell, _units
 
 # The flow named to `do_dispatch(authorised_by=...)` when a 分办 hands a problem to its unit; the
 # guard registered in `apps.py` clears exactly those, for the meeting's managers.
@@ -47,46 +46,6 @@ POLICY = replace(
     roles=API_POLICIES[Channel.OFFICER].roles | access.MANAGER_ROLES,
 )
 MAX_WORKDAYS = 60
-
-
-def _fail(code: str, message: str, name: str = "form") -> ValidationFailed:
-    return ValidationFailed(message, code=code, details={"field": name})
-
-
-def _required(value: Any, name: str, label: str, max_length: int) -> str:
-    text = _text(value)
-    if not text:
-        raise _fail(f"{name}_required", f"请填写{label}", name)
-    if len(text) > max_length:
-        raise _fail(f"{name}_too_long", f"{label}最多 {max_length} 字", name)
-    return text
-
-
-def _ids(values: Iterable[Any] | None, code: str, label: str, name: str) -> list[int]:
-    out: list[int] = []
-    for v in values or ():
-        if str(v).strip():
-            try:
-                out.append(int(str(v).strip()))
-            except ValueError:
-                raise _fail(code, f"{label}无效", name) from None
-    return list(dict.fromkeys(out))
-
-
-def _units(ids: list[int], name: str) -> list[Unit]:
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
-    if len(found) != len(ids):
-        raise _fail("unit_not_found", "所选单位不存在或已停用", name)
-    return [found[i] for i in ids]
-
-
-def _tell(users: Iterable[User], actor: Any, subject: str, body: str, link: str, key: str) -> None:
-    seen: set[int] = set()
-    for user in users:
-        if user.pk in seen or user.pk == getattr(actor, "pk", None) or not user.is_active:
-            continue
-        seen.add(user.pk)
-        notify_user(user, subject, body, link=link, dedupe_key_prefix=key)
 
 
 def _link(meeting: HelpMeeting) -> str:
