@@ -8,6 +8,10 @@
   his or her own contacts and compliance.
 * An enterprise user sees its own enterprise's officer, contacts and visits; its 工作联络员 confirms
   or disputes visits.
+* 解难帮扶会办会 (R3.3): the managers schedule and run them for the key enterprises of their area (营商办
+  for the city; a county's or zone's unit head for its own); the overseers see those of enterprises
+  in their scope, an officer those of the enterprises he or she serves now, and the staff of a unit
+  those it is invited to or responsible for, where its members report the 批办/会办 results.
 A record outside one's scope is "not found" (404), never "forbidden".
 """
 
@@ -22,7 +26,7 @@ from bangban.accounts.roles import Role
 from bangban.core.errors import NotFound, PermissionDenied, ValidationFailed
 from bangban.org.models import Region, RegionLevel
 
-from .models import Assignment, AssignmentBatch, Contact
+from .models import Assignment, AssignmentBatch, Contact, HelpItem, HelpMeeting
 
 MANAGER_ROLES = frozenset({Role.ADMIN, Role.BIZ_OFFICE, Role.UNIT_HEAD})
 OVERSIGHT_ROLES = MANAGER_ROLES | frozenset(
@@ -179,3 +183,82 @@ def area_filter(user: Any, code: str) -> Region | None:
     ):
         return region
     raise NotFound()
+
+
+# --- 解难帮扶会办会 (R3.3) ---------------------------------------------------------------------------
+
+UNIT_STAFF_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+
+
+def area_of(user: Any) -> str | None:
+    """The area a manager runs meetings for: "" the city, a region path, None none."""
+    if not is_manager(user):
+        return None
+    scope = scope_of(user)
+    return "" if scope.city_wide else scope.region_path
+
+
+def can_run_meeting(user: Any, meeting: HelpMeeting) -> bool:
+    area = area_of(user)
+    return area is not None and meeting.area_path.startswith(area)
+
+
+def require_meeting_runner(user: Any, meeting: HelpMeeting) -> None:
+    if not can_run_meeting(user, meeting):
+        raise PermissionDenied("只有组织该会办会的营商办或单位负责人可以执行此操作", code="not_organiser")
+
+
+def visible_help_meetings(user: Any) -> QuerySet[HelpMeeting]:
+    qs = HelpMeeting.objects.all()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    if is_overseer(user):
+        scoped = enterprise_scope_q(user, "enterprises__")
+        if scoped is not None and not scoped:
+            return qs
+    else:
+        scoped = None
+    q = Q(pk__in=[])
+    if scoped is not None:
+        q |= scoped
+    area = area_of(user)
+    if area:
+        q |= Q(area_path__startswith=area)
+    if is_officer(user):
+        served = Assignment.objects.filter(officer_id=user.pk, ended_on__isnull=True).values("enterprise_id")
+        q |= Q(enterprises__in=served)
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id and has_any_role(user, UNIT_STAFF_ROLES):
+        q |= Q(units=unit_id) | Q(items__lead_unit=unit_id) | Q(items__co_units=unit_id)
+    return qs.filter(pk__in=HelpMeeting.objects.filter(q).values("pk"))
+
+
+def access_help_meeting(user: Any, meeting_id: Any) -> HelpMeeting:
+    try:
+        pk = int(str(meeting_id).strip())
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    found = visible_help_meetings(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def access_help_item(user: Any, item_id: Any) -> HelpItem:
+    try:
+        pk = int(str(item_id).strip())
+    except (TypeError, ValueError) as exc:
+        raise NotFound() from exc
+    meeting_id = HelpItem.objects.filter(pk=pk).values_list("meeting_id", flat=True).first()
+    if meeting_id is None:
+        raise NotFound()
+    access_help_meeting(user, meeting_id)
+    return HelpItem.objects.select_related("meeting").get(pk=pk)
+
+
+def can_complete_item(user: Any, item: HelpItem) -> bool:
+    """The lead unit's staff report the result; the meeting's organisers may record it for them."""
+    unit_id = getattr(user, "unit_id", None)
+    if unit_id and unit_id == item.lead_unit_id and has_any_role(user, UNIT_STAFF_ROLES):
+        return True
+    return can_run_meeting(user, item.meeting)

@@ -20,6 +20,7 @@ from bangban.enterprises.models import Enterprise, Tier
 from bangban.org.models import Unit
 
 from . import actions
+from .help_demo import load_help_demo
 from .models import Assignment, ContactKind, Liaison
 from .rules import Quarter
 
@@ -157,6 +158,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             now=now,
         )
     return [
+        *load_help_demo(now),
         f"帮办服务网络：挂钩安排 {Assignment.objects.count()} 条（含县区驻厂员 {COUNTY_OFFICER['username']}），"
-        f"联系走访 {contacts} 次"
+        f"联系走访 {contacts} 次",
     ]

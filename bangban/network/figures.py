@@ -35,7 +35,7 @@ from bangban.accounts.models import User
 from bangban.core.satisfaction import SATISFIED_LEVELS
 from bangban.org.models import Unit
 
-from .models import Assignment, Contact, ContactKind, OfficerRating, Verification
+from .models import Assignment, Contact, ContactKind, HelpItemStatus, OfficerRating, Verification
 from .rules import Quarter, month_span
 
 RULES = {
@@ -256,3 +256,17 @@ def rank_units(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def month_closed(year: int, month: int, today: dt.date) -> bool:
     """Whether the month has ended on `today`."""
     return month_span(year, month)[1] < today
+
+
+# --- 解难帮扶会办会 (R3.3) ---------------------------------------------------------------------------
+# The one definition of an overdue 批办/会办 item, used by the meeting page, the API and the 会办会台账:
+# a tracked item (办理中 or 已办结) with a deadline that is still open after it (逾期未办结) or was
+# closed after it (逾期办结). A 分办 item is tracked by its case's own deadline instead.
+
+
+def help_item_overdue(item: Any, now: dt.datetime) -> bool:
+    if item.due_at is None or item.status not in (HelpItemStatus.OPEN, HelpItemStatus.DONE):
+        return False
+    if item.status == HelpItemStatus.OPEN:
+        return now > item.due_at
+    return item.done_at is not None and item.done_at > item.due_at

@@ -292,3 +292,26 @@ class LeadReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit}：{self.get_kind_display()} {self.period}"
+
+
+# The 解难帮扶会办会 (R3.3) live in their own module; imported here so Django registers them.
+from .models_help import Disposal, HelpItem, HelpItemStatus, HelpMeeting, HelpMeetingStatus  # noqa: E402
+
+__all__ = [
+    "Assignment",
+    "AssignmentBatch",
+    "BatchStatus",
+    "Contact",
+    "ContactKind",
+    "ContactPhoto",
+    "Disposal",
+    "HelpItem",
+    "HelpItemStatus",
+    "HelpMeeting",
+    "HelpMeetingStatus",
+    "LeadReminder",
+    "LeadReminderKind",
+    "Liaison",
+    "OfficerRating",
+    "Verification",
+]

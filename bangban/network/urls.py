@@ -28,4 +28,8 @@ urlpatterns = [
     path("verification/", views.verification_results, name="verification"),
     path("enterprise/", views.enterprise_page, name="enterprise"),
     path("v/<str:token>/", views.verify_link, name="verify_link"),
+    path("help-meetings/", views.help_meeting_list, name="help_meetings"),
+    path("help-meetings/new/", views.help_meeting_create, name="help_meeting_create"),
+    path("help-meetings/export.xlsx", views.help_ledger_export, name="help_ledger_export"),
+    path("help-meetings/<int:pk>/", views.help_meeting_detail, name="help_meeting_detail"),
 ]

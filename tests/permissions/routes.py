@@ -133,6 +133,8 @@ RULES: tuple[tuple[str, Any], ...] = (
         lambda w, s: {"contact_id": s.contact.pk, "pk": s.contact.pk, "photo_id": s.contact_photo.pk},
     ),
     ("network/enterprises/", lambda w, s: {"pk": w.ent_shuyang.pk}),
+    ("network/help-meetings/", lambda w, s: {"meeting_id": s.help_meeting.pk, "pk": s.help_meeting.pk}),
+    ("network/help-items/", lambda w, s: {"item_id": s.help_item.pk}),
     ("network/v/", lambda w, s: {"token": s.verify_token}),
     ("notifications/outbox/", lambda w, s: {"pk": s.outbox.pk}),
     ("notifications/", lambda w, s: {"pk": s.message.pk}),

@@ -196,7 +196,14 @@ def _network(w: World, s: Samples) -> None:
     from django.core.files.base import ContentFile
 
     from bangban.network.actions import verify_token
-    from bangban.network.models import Assignment, AssignmentBatch, Contact, ContactPhoto
+    from bangban.network.models import (
+        Assignment,
+        AssignmentBatch,
+        Contact,
+        ContactPhoto,
+        HelpItem,
+        HelpMeeting,
+    )
 
     officer = make_user(
         "perm_officer_sy", Role.SERVICE_OFFICER, unit=w.shuyang_gov, rank=Rank.FU_KE, full_name="沭阳帮办专员"
@@ -221,6 +228,16 @@ def _network(w: World, s: Samples) -> None:
         file_name="帮办分配.xlsx", created_by=w.handler_shuyang
     )
     s.verify_token = verify_token(s.contact)
+    # A held 解难帮扶会办会 of 沭阳's enterprise, 沭阳县政府 invited, its one item (the visit) not yet disposed.
+    s.help_meeting = HelpMeeting.objects.create(
+        title="沭阳示例纺织解难帮扶会办会", held_at=D - dt.timedelta(days=1), place="县政府会议室", host="分管副县长",
+        area_path="", area_name="全市", status="held", minutes="纪要", created_by=w.biz_office, created_at=D,
+    )  # fmt: skip
+    s.help_meeting.enterprises.set([w.ent_shuyang])
+    s.help_meeting.units.set([w.shuyang_gov])
+    s.help_item = HelpItem.objects.create(
+        meeting=s.help_meeting, enterprise=w.ent_shuyang, contact=s.contact, problem="用工缺口较大"
+    )
 
 
 def _conduct(w: World, s: Samples) -> None:

@@ -18,4 +18,11 @@ ACTION_LABELS = {
     "network.officer_rate": "评价帮办专员",
     "network.compliance_export": "导出联系走访达标情况",
     "network.contact_photos": "补充走访照片",
+    "network.help_meeting_scheduled": "安排解难帮扶会办会",
+    "network.help_meeting_held": "会办会召开（记录纪要）",
+    "network.help_meeting_cancelled": "取消解难帮扶会办会",
+    "network.help_meeting_closed": "办结解难帮扶会办会",
+    "network.help_item_disposed": "处置会办会议题（分办/批办/会办）",
+    "network.help_item_done": "会办会议题办结",
+    "network.help_ledger_export": "导出会办会台账",
 }

@@ -64,6 +64,9 @@ from .compliance import (
 from .enterprise import LiaisonIn, LiaisonOut, NetworkRatingIn, NetworkRatingOut, name_liaison, rate_officer
 
 # isort: split
+from . import help_meetings
+
+# isort: split
 
 __all__ = [
     "ASSIGN_ERRORS",
@@ -105,6 +108,7 @@ __all__ = [
     "end_assignment",
     "get_contact",
     "get_import",
+    "help_meetings",
     "list_assignments",
     "list_contacts",
     "name_liaison",

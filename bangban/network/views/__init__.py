@@ -24,6 +24,7 @@ from .contacts import (
     mine,
 )
 from .enterprise import contact_url, enterprise_page, verify_link
+from .help_meetings import help_ledger_export, help_meeting_create, help_meeting_detail, help_meeting_list
 
 __all__ = [
     "MONTH_HEADERS",
@@ -41,6 +42,10 @@ __all__ = [
     "enterprise_history",
     "enterprise_page",
     "field_errors",
+    "help_ledger_export",
+    "help_meeting_create",
+    "help_meeting_detail",
+    "help_meeting_list",
     "import_apply",
     "import_cancel",
     "import_preview",
