@@ -44,7 +44,7 @@ def follow_dispatch(
     ticket_id: int,
     event_id: int,
     actor_id: int | None,
-    lead_unit_id: int,
+    lead_unit_id: int | None,
     category_id: int | None,
     co_unit_ids: list[int],
     at: str,
