@@ -6,6 +6,7 @@ querysets they replace."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection, transaction
@@ -85,6 +86,7 @@ def test_a_changed_dispatch_clock_applies_to_the_next_case(cases):
     client = _client(cases)
     first = Ticket.objects.get(pk=_file(client, enterprise_id=cases.ent_shuyang.pk).json()["id"])
     settings = dispatch_clock.current_settings()
+    assert first.dispatch_workdays is not None
     settings.dispatch_workdays = first.dispatch_workdays + 2
     settings.save()
     second = Ticket.objects.get(
@@ -103,7 +105,8 @@ def test_a_rolled_back_change_is_never_served_from_memory(cases):
     assert config_cache.current().category(None, "1201") is not None
     # A later, different change is read afresh, not matched to the rolled-back copy.
     Category.objects.filter(code="1201").update(name="道路交通（新）")
-    assert config_cache.current().category(None, "1201").name == "道路交通（新）"
+    renamed = config_cache.current().category(None, "1201")
+    assert renamed is not None and renamed.name == "道路交通（新）"
 
 
 def test_the_token_read_costs_one_statement_once_the_memory_is_current(cases, django_assert_num_queries):
@@ -137,7 +140,7 @@ def test_the_plain_enterprise_lookup_answers_as_the_scope_queryset(cases, who):
         expected = visible_enterprises(user).select_related("region").filter(pk=enterprise.pk).first()
         found = visible_enterprise(user, enterprise.pk)
         assert (found is None) == (expected is None), (who, enterprise.name)
-        if expected is not None:
+        if expected is not None and found is not None:
             assert found.__dict__.keys() >= {"name", "region_id"}
             assert (found.pk, found.name, found.region.path) == (
                 expected.pk,
@@ -149,7 +152,7 @@ def test_the_plain_enterprise_lookup_answers_as_the_scope_queryset(cases, who):
 
 def test_the_plain_repeat_query_answers_as_the_candidate_queryset(cases):
     t0 = dt.datetime(2026, 9, 29, 2, 0, tzinfo=dt.UTC)
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         {},
         {"status": Status.MERGED},
         {"status": Status.WITHDRAWN},
