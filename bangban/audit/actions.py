@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
+from bangban.core import rawsql
 from bangban.core.middleware import current_context
 
 from .models import AuditEvent, ChainHead
@@ -215,7 +216,7 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
         return []
     # Inside the caller's transaction no savepoint is needed: any error here aborts the change.
     with transaction.atomic(savepoint=False):
-        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = _lock_head()
         # The time is taken under the lock so that sequence order and time order agree.
         at = timezone.now()
         seq, prev = head.last_seq, head.last_hash
@@ -229,6 +230,21 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
         head.last_seq, head.last_hash = seq, prev
         _append(events, head)
     return events
+
+
+def _lock_head() -> ChainHead:
+    """The chain head, locked until the caller's transaction ends: one plain statement (every
+    change of every case passes here), created on first use."""
+    connection = transaction.get_connection()
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = f"SELECT {rawsql.columns(ChainHead, 'h', connection.alias)} FROM {rawsql.table(ChainHead, connection.alias)} "
+    with connection.cursor() as cursor:
+        cursor.execute(f'{sql}"h" WHERE "h"."id" = 1{lock}')
+        row = cursor.fetchone()
+    if row is None:
+        head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        return head
+    return rawsql.load(ChainHead, row, 0, connection.alias)
 
 
 def _append(events: list[AuditEvent], head: ChainHead) -> None:

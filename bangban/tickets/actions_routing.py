@@ -11,9 +11,10 @@ from bangban.core.errors import (
 )
 from bangban.core.kit import durable_action
 
-from . import advice, dispatch_clock, guards, notifications
+from . import dispatch_clock, guards, notifications
 from .access import check_action
 from .deadlines import policy_for
+from .dispatch_followup import queue_dispatch_followup
 from .guards import ReviewSignOff
 from .lifecycle import (
     _assign,
@@ -122,10 +123,10 @@ def do_dispatch(
     if lead_changed:
         data["lead_reason"] = lead_reason
         text += f"（首问单位{_unit_name(first_unit)}，改由{lead.name}牵头：{lead_reason}）"
-    change.event(Action.DISPATCH, note=text, data=data)
-    notifications.dispatched(ticket, acting_user, [u.pk for u in co_units])
-    # A routing advisor (bangban.insight) records the final choice against its suggestion.
-    advice.dispatched(ticket, acting_user, now)
+    event = change.event(Action.DISPATCH, note=text, data=data)
+    # After the commit, in a task queued with it: the units' members are told and a routing
+    # advisor (bangban.insight) records the final choice against its suggestion.
+    queue_dispatch_followup(ticket, event.pk, acting_user, [u.pk for u in co_units], now)
     return ticket
 
 

@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from bangban.core import rawsql
 from bangban.core.errors import ApplicationError
 from bangban.workdays.arithmetic import SHANGHAI, close_of_day
 from bangban.workdays.service import due, get_calendar, workdays_between
@@ -57,7 +58,13 @@ def _label(choices: Any, value: str) -> str:
 
 def policy_for(channel: str, urgency: str) -> DeadlinePolicy:
     """The policy of channel × urgency, or DeadlineRuleMissing naming both in Chinese."""
-    policy = DeadlinePolicy.objects.filter(channel=channel, urgency=urgency).first()
+    # One plain statement (every first dispatch reads it); (channel, urgency) is unique.
+    sql = (
+        f'SELECT {rawsql.columns(DeadlinePolicy, "p")} FROM {rawsql.table(DeadlinePolicy)} "p" '
+        'WHERE "p"."channel" = %s AND "p"."urgency" = %s'
+    )
+    rows = rawsql.fetch(DeadlinePolicy, sql, [channel, urgency])
+    policy = rawsql.load(DeadlinePolicy, rows[0]) if rows else None
     if policy is None:
         raise DeadlineRuleMissing(
             f"未配置“{_label(Channel, channel)}·{_label(Urgency, urgency)}”的办理时限规则，请联系管理员"

@@ -656,6 +656,22 @@ class NumberCounter(models.Model):
         return f"{self.key}:{self.last}"
 
 
+class ConfigVersion(models.Model):
+    """The single row (pk = 1) whose token changes, by database triggers, in the same transaction
+    as any change to what intake reads as configuration: categories, routing rules, the dispatch
+    clock settings, a unit's 启用 flag and a region's code (migration 0008). Each process keeps
+    those rows in memory (`config_cache.py`) and reads only this token per intake: a different
+    token means reload."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "配置版本"
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class DispatchAlert(models.Model):
     """One row per (case, threshold, dispatch due instant): the dispatch clock's counterpart of
     `DeadlineAlert`, inserted by the sweeper before it reminds anyone, so each threshold of the

@@ -152,14 +152,21 @@ def _user(user_id: int | None) -> list[User]:
 # --- sending ---------------------------------------------------------------------------------
 
 
-def _send(recipients: Iterable[User], actor: Any, ticket: Ticket, subject: str, body: str) -> int:
+def _send(
+    recipients: Iterable[User],
+    actor: Any,
+    ticket: Ticket,
+    subject: str,
+    body: str,
+    dedupe_key_prefix: str | None = None,
+) -> int:
     seen: set[int] = set()
     actor_id = getattr(actor, "pk", None)
     for user in recipients:
         if user.pk in seen or user.pk == actor_id:
             continue
         seen.add(user.pk)
-        notify_user(user, subject, body, link=case_link(ticket.pk))
+        notify_user(user, subject, body, link=case_link(ticket.pk), dedupe_key_prefix=dedupe_key_prefix)
     return len(seen)
 
 
@@ -174,7 +181,16 @@ def _tell_visitor(ticket: Ticket, body: str) -> None:
         )
 
 
-def dispatched(ticket: Ticket, actor: Any, co_unit_ids: Iterable[int], *, reassigned: bool = False) -> None:
+def dispatched(
+    ticket: Ticket,
+    actor: Any,
+    co_unit_ids: Iterable[int],
+    *,
+    reassigned: bool = False,
+    dedupe_key_prefix: str | None = None,
+) -> None:
+    """Tell the lead unit's members and each co-handling unit's members. With `dedupe_key_prefix`
+    (one per dispatch), telling again queues nothing twice."""
     word = "改派" if reassigned else "派发"
     due = f"，办理期限 {timezone.localtime(ticket.due_at):%Y-%m-%d %H:%M}" if ticket.due_at else ""
     _send(
@@ -183,6 +199,7 @@ def dispatched(ticket: Ticket, actor: Any, co_unit_ids: Iterable[int], *, reassi
         ticket,
         f"新诉求待签收：{ticket.number}",
         f"诉求{_label(ticket)}已{word}至本单位主办{due}，请及时签收。",
+        dedupe_key_prefix=dedupe_key_prefix and f"{dedupe_key_prefix}:lead",
     )
     for unit_id in co_unit_ids:
         _send(
@@ -191,6 +208,7 @@ def dispatched(ticket: Ticket, actor: Any, co_unit_ids: Iterable[int], *, reassi
             ticket,
             f"协办诉求：{ticket.number}",
             f"诉求{_label(ticket)}已{word}，本单位为协办单位，请配合主办单位办理。",
+            dedupe_key_prefix=dedupe_key_prefix and f"{dedupe_key_prefix}:co{unit_id}",
         )
 
 

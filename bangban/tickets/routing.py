@@ -25,7 +25,9 @@ from django.db.models import Q
 
 from bangban.accounts.models import User
 from bangban.accounts.roles import Role
+from bangban.core import rawsql
 
+from .config_cache import RuleRow
 from .models import Category, Channel, RoutingRule
 
 __all__ = [
@@ -96,24 +98,37 @@ def region_chain(region: Any) -> list[str]:
     return [code for code in (region.path or "").split("/") if code]
 
 
-def _match(category: Category | None, region: Any) -> tuple[int, int] | None:
-    """(rule id, unit id) of the winning active rule, in one query without model instances."""
+def _match(
+    category: Category | None, region: Any, rules: Sequence[RuleRow] | None = None
+) -> tuple[int, int] | None:
+    """(rule id, unit id) of the winning active rule: from `rules` (every active rule of an active
+    unit, `config_cache`) without a query, else in one query without model instances."""
     categories = category_chain(category)
     regions = region_chain(region)
-    condition = Q(category__isnull=True)
-    if categories:
-        condition |= Q(category_id__in=categories)
-    region_condition = Q(region__isnull=True)
-    if regions:
-        region_condition |= Q(region__code__in=regions)
-    rows = list(
-        RoutingRule.objects.filter(condition, region_condition, is_active=True, unit__is_active=True)
-        .order_by()
-        .values_list("pk", "category_id", "region_id", "priority", "region__code", "unit_id")
-    )
+    rows: list[RuleRow]
+    if rules is not None:
+        wanted_categories, wanted_regions = set(categories), set(regions)
+        rows = [
+            row
+            for row in rules
+            if (row[1] is None or row[1] in wanted_categories)
+            and (row[2] is None or row[4] in wanted_regions)
+        ]
+    else:
+        condition = Q(category__isnull=True)
+        if categories:
+            condition |= Q(category_id__in=categories)
+        region_condition = Q(region__isnull=True)
+        if regions:
+            region_condition |= Q(region__code__in=regions)
+        rows = list(
+            RoutingRule.objects.filter(condition, region_condition, is_active=True, unit__is_active=True)
+            .order_by()
+            .values_list("pk", "category_id", "region_id", "priority", "region__code", "unit_id")
+        )
     if not rows:
         return None
-    ids_by_code = {code: region_id for _pk, _c, region_id, _p, code, _u in rows if region_id}
+    ids_by_code = {code: region_id for _pk, _c, region_id, _p, code, _u in rows if region_id and code}
     picked = pick_rule(
         [RuleKey(pk, c, r, p) for pk, c, r, p, _code, _u in rows],
         categories,
@@ -138,9 +153,12 @@ def _region_ids_with_gaps(codes: list[str], ids_by_code: dict[str, int]) -> list
     return [ids_by_code.get(code, -index) for index, code in enumerate(codes, start=1)]
 
 
-def suggest_unit_id(category: Category | None, region: Any) -> int | None:
-    """The id of the unit the winning rule names — what intake stores (one query)."""
-    match = _match(category, region)
+def suggest_unit_id(
+    category: Category | None, region: Any, rules: Sequence[RuleRow] | None = None
+) -> int | None:
+    """The id of the unit the winning rule names — what intake stores (one query, or none with
+    the cached `rules` of `config_cache`)."""
+    match = _match(category, region, rules)
     return match[1] if match is not None else None
 
 
@@ -162,7 +180,17 @@ def first_response_unit_id(channel: str, intake_unit_id: int | None) -> int | No
     the routing rule decides."""
     if not intake_unit_id or channel in _COLLECTED_CHANNELS:
         return None
-    handles = User.objects.filter(
-        is_active=True, unit_id=intake_unit_id, roles__code__in=[Role.HANDLER, Role.UNIT_HEAD]
-    ).exists()
-    return intake_unit_id if handles else None
+    return intake_unit_id if _unit_handles_cases(intake_unit_id) else None
+
+
+def _unit_handles_cases(unit_id: int) -> bool:
+    """The unit has an active 承办人 or 单位负责人 (one plain statement: intake's hot path)."""
+    roles = User._meta.get_field("roles")
+    through = User.roles.through._meta.db_table
+    sql = (
+        f'SELECT 1 FROM {rawsql.table(User)} "u" INNER JOIN "{through}" "r" '
+        f'ON "r"."{roles.m2m_column_name()}" = "u"."id" '  # type: ignore[attr-defined]
+        f'WHERE "u"."is_active" AND "u"."unit_id" = %s AND "r"."{roles.m2m_reverse_name()}" IN (%s, %s) '  # type: ignore[attr-defined]
+        "LIMIT 1"
+    )
+    return bool(rawsql.fetch(User, sql, [unit_id, Role.HANDLER, Role.UNIT_HEAD]))

@@ -8,10 +8,11 @@ import hashlib
 import json
 from typing import Any
 
+from bangban.core import rawsql
 from bangban.core.errors import ApplicationError
 
 from ..models import Ticket
-from ._common import IDEMPOTENCY_KEY_MAX, Clean, field_error, one, text
+from ._common import IDEMPOTENCY_KEY_MAX, Clean, field_error, text
 from .channels import KEY_CALLER, KEY_PHONE, ChannelPolicy
 
 
@@ -70,7 +71,10 @@ def key_for(
 def replay(key: str, content_hash: str) -> Ticket | None:
     """The case an earlier submission with this key made, if the content is the same; refused
     (`IdempotencyConflict`) when it is not."""
-    found = one(Ticket.objects.filter(idempotency_key=key).values_list("pk", "content_hash"))
+    rows = rawsql.fetch(
+        Ticket, f'SELECT "id", "content_hash" FROM {rawsql.table(Ticket)} WHERE "idempotency_key" = %s', [key]
+    )
+    found = rows[0] if rows else None
     if found is None:
         return None
     if found[1] != content_hash:

@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from bangban.accounts.access import mask_phone
 from bangban.accounts.models import User
 
-from .. import dispatch_clock
+from .. import config_cache
 from ..attachments import CheckedFile, store_attachments
 from ..events import add_events
 from ..models import Ticket
@@ -51,7 +51,7 @@ from .idempotency import content_hash, key_for, replay
 from .notices import queue_dispatcher_notices
 from .records import intake_events, new_ticket
 from .repeats import find_repeats
-from .validation import clean_for
+from .validation import ConfigLookups, clean_for
 from .verification import hit_daily_caps, require_verified
 
 
@@ -105,7 +105,9 @@ def do_intake(
             data.urgency = handling.urgency
         event_data.update(handling.event_data)
         on_spot = handling.on_spot
-    clean = clean_for(policy, actor, data, handling.errors if handling else None)
+    # The categories, routing rules and clock settings from the process's copy (one token read).
+    config = config_cache.current()
+    clean = clean_for(policy, actor, data, handling.errors if handling else None, ConfigLookups(config))
     files = list(checked_files) if checked_files is not None else checked_uploads(attachments)
     key = key_for(policy, actor, verified_phone, idempotency_key, caller)
     if verified_phone:
@@ -125,6 +127,7 @@ def do_intake(
         on_spot=on_spot,
         spot_result=handling.result if handling else "",
         spot_contact=handling.contact_method if handling else "",
+        config=config,
     )
 
 
@@ -158,7 +161,9 @@ def _create_once(
     on_spot: str | None = None,
     spot_result: str = "",
     spot_contact: str = "",
+    config: config_cache.Config | None = None,
 ) -> IntakeResult:
+    config = config or config_cache.current()
     digest = content_hash(channel, clean)
     actor = acting_user if getattr(acting_user, "pk", None) else None
     with transaction.atomic():
@@ -170,9 +175,9 @@ def _create_once(
         found = (repeat[0], repeat[1]) if repeat is not None and isinstance(repeat[0], Ticket) else None
         # 首问负责 (R12.1): the receiving unit leads by default; otherwise the routing rule's unit.
         suggested_unit_id = first_response_unit_id(channel, intake_unit_id) or suggest_unit_id(
-            clean.category, clean.region
+            clean.category, clean.region, config.rules
         )
-        clock_settings = dispatch_clock.current_settings()
+        clock_settings = config.clock
         # The number is taken after every read, right before the writes: the per-channel counter
         # row stays locked from here to the commit, so concurrent intakes queue only behind each
         # other's writes.

@@ -9,12 +9,13 @@ from typing import Any
 
 from django.db.models import Q
 
-from bangban.enterprises.access import visible_enterprises
+from bangban.enterprises.access import visible_enterprise, visible_enterprises
 from bangban.enterprises.models import Enterprise
 from bangban.enterprises.uscc import USCCError, validate_uscc
 from bangban.enterprises.validation import FieldError, parse_phone
 from bangban.org.models import Region
 
+from ..config_cache import Config
 from ..models import Category, TicketType, Urgency
 from ._common import (
     CONTACT_NAME_MAX,
@@ -42,10 +43,24 @@ class Lookups:
         return one(Region.objects.filter(code=code, is_active=True))
 
     def visible_enterprise(self, user: Any, enterprise_id: int) -> Enterprise | None:
-        return one(visible_enterprises(user).select_related("region").filter(pk=enterprise_id))
+        return visible_enterprise(user, enterprise_id)
 
 
 DB_LOOKUPS = Lookups()
+
+
+class ConfigLookups(Lookups):
+    """The categories from the process's copy of the configuration (`config_cache`): one intake
+    reads the configuration's token once instead of the category."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def category(self, category_id: int | None, code: str) -> Category | None:
+        try:
+            return self.config.category(int(category_id) if category_id else None, code)
+        except (TypeError, ValueError):
+            return None
 
 
 class PrefetchedLookups(Lookups):
