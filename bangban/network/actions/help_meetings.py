@@ -18,6 +18,7 @@ from bangban.core import kit
 from bangban.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied
 from bangban.core.kit import durable_action
 from bangban.enterprises.access import visible_enterprises
+from bangban.enterprises.models import Enterprise
 from bangban.org.models import Region, Unit
 from bangban.tickets.actions import do_dispatch
 from bangban.tickets.guards import ReviewSignOff
@@ -113,6 +114,12 @@ def do_schedule_help_meeting(*, acting_user: User, data: MeetingInput, now: dt.d
     if not unit_ids:
         raise _fail("units_required", "请选择至少一个参会单位", "units")
     units = _units(unit_ids, "units")
+    # The enterprises' rows are locked (in id order) before their open problems are read: two
+    # meetings scheduled at the same moment for the same enterprise take their problems one after
+    # the other, so a problem never lands on both.
+    list(
+        Enterprise.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
+    )
     candidates = {p.ref: p for p in help_queries.open_problems(ids)}
     refs = list(dict.fromkeys(r.strip() for r in data.problems if str(r).strip())) or list(candidates)
     if not refs:

@@ -346,3 +346,47 @@ def test_overdue_is_recomputed_from_the_rows(ready: Setup, login: Any) -> None:
         items = {i["id"]: i for i in office.get(f"{API}/help-meetings/{m['id']}").json()["items"]}
         assert items[item_id]["overdue"] is True
         assert items[item_id]["instructed_by"] == "王明副市长"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_meetings_scheduled_at_once_never_share_a_problem(ready: Setup) -> None:
+    import threading
+
+    from django.db import connection
+
+    from bangban.core.errors import ValidationFailed
+    from bangban.network.actions import MeetingInput, do_schedule_help_meeting
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent scheduling needs PostgreSQL")
+    net = ready.net
+    data = MeetingInput(
+        held_at=NOW + dt.timedelta(days=3), place="市政府3号会议室", host="分管副市长 王明",
+        enterprise_ids=[net.county_key.pk, net.top100.pk], unit_ids=[net.shuyang_miit.pk],
+    )  # fmt: skip
+    start = threading.Barrier(2)
+    made: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+
+    def schedule() -> None:
+        try:
+            start.wait()
+            made.append(do_schedule_help_meeting(acting_user=net.world.biz_office, data=data, now=NOW).pk)
+        except ValidationFailed as exc:
+            refused.append(exc.code)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=schedule) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    # One meeting takes both open problems; the other finds none left to discuss.
+    assert len(made) == 1 and refused == ["problems_required"]
+    assert HelpItem.objects.count() == 2
+    assert HelpItem.objects.values("contact_id", "source_case_id").distinct().count() == 2
