@@ -107,6 +107,41 @@ class World:
     ent_siyang: Enterprise
 
 
+# The database task queue, as production runs it (`override_settings(TASKS=DB_TASKS)`), and a
+# worker that runs what is queued in the test's own thread.
+DB_TASKS = {"default": {"BACKEND": "bangban.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def queue_worker(worker_id: str = "test-worker", *, interval: float = 0, batch: bool = True) -> Any:
+    """A `ResilientWorker` of the default queue that starts at once and never stops by itself."""
+    from bangban.core.worker import ResilientWorker
+
+    return ResilientWorker(
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
+
+
+def run_queued(task_path: str) -> list[Any]:
+    """Claim and run every ready task row of `task_path`, as a worker would; the rows, refreshed."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    worker = queue_worker()
+    rows = list(DBTaskResult.objects.filter(task_path=task_path, status=TaskResultStatus.READY))
+    for row in rows:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        row.refresh_from_db()
+    return rows
+
+
 @pytest.fixture
 def workday_calendar(db: Any) -> list[int]:
     """The working-day calendar set up as on an installed system (every year of the chinese_calendar

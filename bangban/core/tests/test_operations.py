@@ -17,6 +17,7 @@ from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from bangban.conftest import DB_TASKS, queue_worker
 from bangban.core import health, metrics
 from bangban.core.observability import (
     JsonFormatter,
@@ -27,9 +28,7 @@ from bangban.core.observability import (
 )
 from bangban.core.taskqueue import request_id_of
 from bangban.core.tests.fault_tasks import mark
-from bangban.core.worker import ResilientWorker
 
-DB_TASKS = {"default": {"BACKEND": "bangban.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
 LOOPBACK = ["127.0.0.1/32", "::1/128"]
 
 
@@ -236,16 +235,7 @@ def test_a_task_queued_during_a_request_runs_under_its_id(db: Any, caplog: pytes
     assert request_id_of(rows[8]) is None
     assert rows[7].task_result.args == [7]  # the library still reads the row
 
-    worker = ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
+    worker = queue_worker()
     caplog.handler.addFilter(RequestIdFilter())
     with override_settings(TASKS=DB_TASKS), caplog.at_level(logging.INFO, logger="bangban.worker"):
         row = rows[7]

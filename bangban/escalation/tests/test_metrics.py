@@ -13,11 +13,11 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from bangban.accounts.actions import do_create_token
+from bangban.conftest import DB_TASKS, queue_worker
 from bangban.core import metrics
 from bangban.core.observability import RequestIdFilter
 from bangban.core.taskqueue import request_id_of
-from bangban.core.tests.test_operations import DB_TASKS, LOOPBACK, value
-from bangban.core.worker import ResilientWorker
+from bangban.core.tests.test_operations import LOOPBACK, value
 from bangban.escalation.actions import do_escalate
 from bangban.tickets import public
 
@@ -77,16 +77,7 @@ def test_a_case_is_followed_by_its_request_id_into_its_tasks(
     queued = [r for r in DBTaskResult.objects.all() if request_id_of(r) == "intake-trace-7"]
     assert queued, "the delivery of the dispatchers' messages was queued with the request id"
 
-    worker = ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="w-1",
-        excluded_queue_names=[],
-    )
+    worker = queue_worker("w-1")
     caplog.handler.addFilter(RequestIdFilter())
     with override_settings(TASKS=DB_TASKS), caplog.at_level(logging.INFO):
         for row in queued:

@@ -10,13 +10,14 @@ from django.test import override_settings
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from bangban.core.worker import ResilientWorker, requeue
+from bangban.conftest import DB_TASKS
+from bangban.conftest import run_queued as run_all
+from bangban.core.worker import requeue
 from bangban.notifications.models import OutboxMessage
 from bangban.tickets.intake import notices
 
 from .test_intake_api import token_client
 
-DB_TASKS = {"default": {"BACKEND": "bangban.core.taskqueue.DatabaseBackend", "QUEUES": ["default"]}}
 TASK_PATH = "bangban.tickets.intake.notices.announce_new_cases"
 
 
@@ -31,22 +32,7 @@ def file_case(client: Any) -> dict[str, Any]:
 
 
 def run_queued() -> list[DBTaskResult]:
-    worker = ResilientWorker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    )
-    rows = list(DBTaskResult.objects.filter(task_path=TASK_PATH, status=TaskResultStatus.READY))
-    for row in rows:
-        row.claim(worker.worker_id)
-        worker.run_task(row)
-        row.refresh_from_db()
-    return rows
+    return run_all(TASK_PATH)
 
 
 def notices_of(number: str) -> Any:
