@@ -50,14 +50,22 @@ def dispatchers_for_intake(region: Region | None) -> list[int]:
     region — the cases `access.visible_tickets` shows them."""
     city = Q(unit__region__parent__isnull=True)
     prefixes = _path_prefixes(getattr(region, "path", ""))
-    qs = User.objects.filter(is_active=True, roles__code=Role.DISPATCHER, unit__isnull=False)
-    qs = qs.filter(city | Q(unit__region__path__in=prefixes) if prefixes else city)
-    return sorted(set(qs.values_list("pk", flat=True)))
+    return _active_ids(
+        Role.DISPATCHER,
+        Q(unit__isnull=False) & (city | Q(unit__region__path__in=prefixes) if prefixes else city),
+    )
 
 
 def mayor_office_staff() -> list[int]:
     """Ids of the active 市政府办公室专人 (one query)."""
-    qs = User.objects.filter(is_active=True, roles__code=Role.MAYOR_OFFICE)
+    return _active_ids(Role.MAYOR_OFFICE)
+
+
+def _active_ids(role: str, where: Q | None = None) -> list[int]:
+    """Sorted ids of the active users holding `role` (and matching `where`), in one query."""
+    qs = User.objects.filter(is_active=True, roles__code=role)
+    if where is not None:
+        qs = qs.filter(where)
     return sorted(set(qs.values_list("pk", flat=True)))
 
 
