@@ -197,7 +197,15 @@ def test_schedule_hold_dispose_and_close_a_meeting(net: Any, login: Any, now: dt
 
 
 @pytest.fixture
-def ready(net: Any) -> Setup:
+def at_now() -> Any:
+    """The whole test at NOW, sign-ins included: a session opened at the suite's clock (any day)
+    and used at NOW could have expired in between."""
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def ready(at_now: Any, net: Any) -> Setup:
     now = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
     with time_machine.travel(now, tick=False):
         return setup_at(net, now)
@@ -232,7 +240,7 @@ def test_scheduling_refuses_bad_input(
     assert "message" in r.json() and not r.json()["message"].isascii()
 
 
-def test_a_key_enterprise_without_open_problems_has_no_meeting(net: Any, login: Any) -> None:
+def test_a_key_enterprise_without_open_problems_has_no_meeting(at_now: Any, net: Any, login: Any) -> None:
     with time_machine.travel(NOW, tick=False):
         s = Setup()
         s.net = net
