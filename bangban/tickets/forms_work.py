@@ -35,7 +35,39 @@ class VersionForm(forms.Form):
             widget.attrs.setdefault("class", css)
 
 
-class DispatchForm(VersionForm):
+class UnitPickerForm(VersionForm):
+    """A form whose unit fields (主办 `lead_unit`, 协办 `co_units`) the page draws as the unit
+    picker (core/_unit_picker.html, type-ahead over /api/v1/org/units) instead of a <select> of
+    every unit: a city has thousands of units, and two such forms on the dispatcher's case page
+    spent most of its time drawing options. The fields still validate against their queryset."""
+
+    def __init__(self, *args: Any, suggested: Unit | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.suggested_pick = (suggested.pk, suggested.name) if suggested is not None else None
+
+    def _picked(self, name: str) -> list[tuple[int, str]]:
+        if self.is_bound:
+            getlist = getattr(self.data, "getlist", None)
+            raw = getlist(self.add_prefix(name)) if getlist else [self.data.get(self.add_prefix(name))]
+        else:
+            value = self.initial.get(name)
+            raw = value if isinstance(value, list | tuple) else [value]
+        ids = [int(v) for v in raw if v is not None and str(v).strip().isdigit()]
+        if not ids:
+            return []
+        names = dict(Unit.objects.filter(pk__in=ids).values_list("pk", "name"))
+        return [(pk, names[pk]) for pk in dict.fromkeys(ids) if pk in names]
+
+    @property
+    def lead_picked(self) -> list[tuple[int, str]]:
+        return self._picked("lead_unit")
+
+    @property
+    def co_picked(self) -> list[tuple[int, str]]:
+        return self._picked("co_units")
+
+
+class DispatchForm(UnitPickerForm):
     lead_unit = forms.ModelChoiceField(
         label="主办单位", queryset=Unit.objects.none(), empty_label="请选择主办单位"
     )
@@ -77,7 +109,7 @@ class DispatchForm(VersionForm):
         return data
 
 
-class ReassignForm(VersionForm):
+class ReassignForm(UnitPickerForm):
     lead_unit = forms.ModelChoiceField(label="改派至", queryset=Unit.objects.none(), empty_label="请选择单位")
     co_units = forms.ModelMultipleChoiceField(label="协办单位", queryset=Unit.objects.none(), required=False)
     reason = forms.CharField(

@@ -190,7 +190,9 @@ def make_form(key: str, ticket: Ticket, data: Any = None, user: Any = None) -> f
             urgency=ticket.urgency,
             category=ticket.category_id,
         )
-        return f.DispatchForm(data, initial=initial, units=units, categories=categories)
+        return f.DispatchForm(
+            data, initial=initial, units=units, categories=categories, suggested=ticket.suggested_unit
+        )
     if key == "reassign":
         return f.ReassignForm(data, initial=initial, units=units.exclude(pk=ticket.lead_unit_id or 0))
     if key == "merge":

@@ -15,6 +15,7 @@ from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, Query
 
 from bangban.accounts.access import has_any_role
 from bangban.accounts.roles import CITY_WIDE_ROLES, STAFF_ROLES, Role
+from bangban.core.related import with_related
 from bangban.org.models import Unit
 
 from . import replies
@@ -200,7 +201,7 @@ def unit_queue_page(filters: TicketFilter, related: tuple[str, ...] = LIST_RELAT
     ordered = union.order_by("rank", F("due_at").asc(nulls_last=True), "-pk")
     # The same order by column position (pk, rank, due_at) for the one-statement page.
     return PagedById(
-        ordered, Ticket.objects.select_related(*related), window=(union, "2, 3 NULLS LAST, 1 DESC")
+        ordered, with_related(Ticket.objects.all(), related), window=(union, "2, 3 NULLS LAST, 1 DESC")
     )
 
 
@@ -210,9 +211,8 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
     `under_mayor_review`: mayor-channel cases that only the review flow dispatches)."""
 
     returns = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=Action.RETURN).order_by("-at", "-id")
-    return (
+    qs = (
         _pending(filters)
-        .select_related(*LIST_RELATED, "suggested_unit", "duplicate_of", "region")
         .annotate(
             return_reason=Subquery(returns.values("note")[:1]),
             return_unit=Subquery(returns.values("actor_unit__name")[:1]),
@@ -220,6 +220,7 @@ def dispatch_queue(filters: TicketFilter) -> QuerySet[Ticket]:
         )
         .order_by(*_dispatch_order(filters))
     )
+    return with_related(qs, (*LIST_RELATED, "suggested_unit", "duplicate_of", "region"))
 
 
 def _pending(filters: TicketFilter) -> QuerySet[Ticket]:
@@ -356,7 +357,7 @@ def queue_page(name: str, filters: TicketFilter, related: tuple[str, ...] = LIST
     the others as querysets with `related` joined."""
     if name == "unit":
         return unit_queue_page(filters, related)
-    return queue_queryset(name, filters).select_related(*related)
+    return with_related(queue_queryset(name, filters), related)
 
 
 def queue_queryset(name: str, filters: TicketFilter) -> QuerySet[Ticket]:
@@ -405,18 +406,21 @@ def case_page(user: Any, ticket: Ticket) -> CasePage:
     """Everything the case page shows, already cut to what this user may see (enterprises: public
     events, approved replies and public attachments only — a reply's files are public once the
     reply is approved; the contact record of a reply is the template's and the API's to leave out)."""
-    ticket = Ticket.objects.select_related(
-        "lead_unit",
-        "enterprise",
-        "category",
-        "handler",
-        "region",
-        "suggested_unit",
-        "intake_unit",
-        "submitter",
-        "created_by",
-        "duplicate_of",
-        "merged_into",
+    ticket = with_related(
+        Ticket.objects.all(),
+        (
+            "lead_unit",
+            "enterprise",
+            "category",
+            "handler",
+            "region",
+            "suggested_unit",
+            "intake_unit",
+            "submitter",
+            "created_by",
+            "duplicate_of",
+            "merged_into",
+        ),
     ).get(pk=ticket.pk)
     staff = is_staff_viewer(user)
     events = TicketEvent.objects.filter(ticket=ticket).select_related("actor_unit")
@@ -435,7 +439,7 @@ def case_page(user: Any, ticket: Ticket) -> CasePage:
         .select_related("unit", "assigned_by")
         .order_by("assigned_at", "id")
     )
-    visible = visible_tickets(user)
+    linked = _linked_cases(user, ticket)
     return CasePage(
         ticket=ticket,
         staff=staff,
@@ -450,9 +454,23 @@ def case_page(user: Any, ticket: Ticket) -> CasePage:
         )
         if staff
         else [],
-        duplicates=list(visible.filter(duplicate_of=ticket).only("id", "number", "title", "status")),
-        merged=list(visible.filter(merged_into=ticket).only("id", "number", "title", "status")),
+        duplicates=[t for t in linked if t.duplicate_of_id == ticket.pk],
+        merged=[t for t in linked if t.merged_into_id == ticket.pk],
     )
+
+
+def _linked_cases(user: Any, ticket: Ticket) -> list[Ticket]:
+    """The cases marked as repeats of `ticket` or merged into it that `user` may see, newest
+    first. Most cases have none, so the scope is asked only of the few found."""
+    linked = list(
+        Ticket.objects.filter(Q(duplicate_of=ticket) | Q(merged_into=ticket))
+        .only("id", "number", "title", "status", "duplicate_of_id", "merged_into_id")
+        .order_by("-received_at", "-id")
+    )
+    if not linked:
+        return []
+    allowed = set(visible_tickets(user).filter(pk__in=[t.pk for t in linked]).values_list("pk", flat=True))
+    return [t for t in linked if t.pk in allowed]
 
 
 def case_events(user: Any, ticket: Ticket) -> QuerySet[TicketEvent]:

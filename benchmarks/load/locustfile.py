@@ -181,11 +181,15 @@ class Base(FastHttpUser):
     def get_page(self, path: str, name: str) -> Any:
         return self.client.get(path, name=name, headers={"Cookie": self.cookie})
 
+    # Where this person lands when no case has reached the unit yet (the dispatcher has no unit
+    # queue: /cases/unit/ is 404 for them).
+    home = ("/cases/unit/", "单位工作台 /cases/unit/")
+
     def case_page(self) -> None:
         if in_unit:
             self.get_page(f"/cases/{random.choice(in_unit)}/", "诉求页 /cases/[id]/")
         else:
-            self.get_page("/cases/unit/", "单位工作台 /cases/unit/")
+            self.get_page(*self.home)
 
 
 class HotlineAgent(Base):
@@ -273,6 +277,8 @@ class EnterpriseUser(Base):
 
 
 class Dispatcher(Base):
+    home = ("/cases/dispatch/", "派单台 /cases/dispatch/")
+
     def on_start(self) -> None:
         self.token = SEED["tokens"]["paidan"]
         self.login("paidan")

@@ -247,6 +247,10 @@ def classify_errors(path: Path, window: tuple[float, float] | None) -> dict[str,
     return result
 
 
+def _stop_on_term(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="帮办生产布局压测（本机回环）")
     parser.add_argument("--rate", type=float, default=100, help="每秒请求数（恒定）")
@@ -266,6 +270,8 @@ def main() -> int:
         help="复用（或建立）已迁移并载入示范城市的模板库 bangban_load_template，省去迁移和载入（仅用于同一天、同一版本的多次运行）",
     )
     args = parser.parse_args()
+    # A stopped run (kill, or a CI timeout) tears its layout down like an interrupted one.
+    signal.signal(signal.SIGTERM, _stop_on_term)
 
     work = Path(tempfile.mkdtemp(prefix="bangban-load-"))
     # The keys stay the same between runs so that a template database's audit chain stays valid.

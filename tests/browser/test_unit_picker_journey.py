@@ -19,25 +19,43 @@ from .conftest import log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_dispatcher_routes_a_case_with_the_keyboard_only(
-    live_server: Any,
-    page: Any,
+def _dispatcher_and_case(
     world: World,  # noqa: F811
-) -> None:
+    number: str,
+    title: str,
+    content: str,
+    **fields: Any,
+) -> tuple[Any, Ticket]:
+    """The default catalogue, a city dispatcher and one case waiting for dispatch."""
     from bangban.tickets.defaults import ensure_defaults
 
     ensure_defaults()
     dispatcher = make_user("dispatcher", Role.DISPATCHER, unit=world.biz_office_unit, full_name="市派单员")
     ticket = Ticket.objects.create(
-        number="QY-20261207-0001",
+        number=number,
         channel="portal",
-        title="设立登记材料被反复退回",
-        content="我公司提交的设立登记材料被退回三次，每次理由不同。",
+        title=title,
+        content=content,
+        status=Status.PENDING_DISPATCH,
+        received_at=timezone.now(),
+        **fields,
+    )
+    return dispatcher, ticket
+
+
+def test_a_dispatcher_routes_a_case_with_the_keyboard_only(
+    live_server: Any,
+    page: Any,
+    world: World,  # noqa: F811
+) -> None:
+    dispatcher, ticket = _dispatcher_and_case(
+        world,
+        "QY-20261207-0001",
+        "设立登记材料被反复退回",
+        "我公司提交的设立登记材料被退回三次，每次理由不同。",
         enterprise=world.ent_siyang,
         region=world.siyang,
         suggested_unit=world.approval_bureau,
-        status=Status.PENDING_DISPATCH,
-        received_at=timezone.now(),
     )
     base = live_server.url
     log_in(page, base, dispatcher.username, PASSWORD)
@@ -116,18 +134,7 @@ def test_a_required_lead_unit_stops_the_form_with_a_message(
     page: Any,
     world: World,  # noqa: F811
 ) -> None:
-    from bangban.tickets.defaults import ensure_defaults
-
-    ensure_defaults()
-    dispatcher = make_user("dispatcher", Role.DISPATCHER, unit=world.biz_office_unit, full_name="市派单员")
-    ticket = Ticket.objects.create(
-        number="QY-20261207-0002",
-        channel="portal",
-        title="无建议单位的诉求",
-        content="内容",
-        status=Status.PENDING_DISPATCH,
-        received_at=timezone.now(),
-    )
+    dispatcher, ticket = _dispatcher_and_case(world, "QY-20261207-0002", "无建议单位的诉求", "内容")
     log_in(page, live_server.url, dispatcher.username, PASSWORD)
     page.goto(f"{live_server.url}/cases/dispatch/")
     row = page.locator(f"[data-testid=dispatch-row][data-number='{ticket.number}']")
@@ -138,3 +145,57 @@ def test_a_required_lead_unit_stops_the_form_with_a_message(
     assert "请选择" in error.inner_text()
     ticket.refresh_from_db()
     assert ticket.status == Status.PENDING_DISPATCH
+
+
+def test_the_case_page_dispatches_and_reassigns_through_the_picker(
+    live_server: Any,
+    page: Any,
+    world: World,  # noqa: F811
+) -> None:
+    """The case page's 派单 and 改派 forms use the same picker: no <select> of every unit."""
+    dispatcher, ticket = _dispatcher_and_case(
+        world,
+        "QY-20261207-0003",
+        "厂房验收一直排不上",
+        "竣工验收申请提交一个月无人联系。",
+        enterprise=world.ent_siyang,
+        region=world.siyang,
+        suggested_unit=world.approval_bureau,
+    )
+    base = live_server.url
+    log_in(page, base, dispatcher.username, PASSWORD)
+    page.goto(f"{base}/cases/{ticket.pk}/")
+    form = page.locator("[data-testid=form-dispatch]")
+    assert form.locator("select[name=lead_unit], select[name=co_units]").count() == 0
+    chip = form.locator("[data-testid=unit-picker-id_lead_unit] [data-testid=unit-chip]")
+    assert chip.inner_text().startswith(world.approval_bureau.name)  # the suggestion, pre-filled
+
+    lead = form.locator("#id_lead_unit")
+    lead.focus()
+    lead.press("Backspace")
+    lead.fill("syxzf")
+    form.locator("[data-unit-option].active", has_text=world.shuyang_gov.name).wait_for()
+    lead.press("Enter")
+    co = form.locator("#id_co_units")
+    co.fill("市营商")
+    form.locator("[data-unit-option].active", has_text=world.biz_office_unit.name).wait_for()
+    co.press("Enter")
+    form.locator("[data-testid=submit-dispatch]").click()
+    page.wait_for_selector(".alert-success")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.DISPATCHED and ticket.lead_unit_id == world.shuyang_gov.pk
+    assert list(ticket.assignments.filter(role="co", active=True).values_list("unit_id", flat=True)) == [
+        world.biz_office_unit.pk
+    ]
+
+    # 改派 to another unit, with a reason.
+    page.goto(f"{base}/cases/{ticket.pk}/")
+    form = page.locator("[data-testid=form-reassign]")
+    target = form.locator("[id$=lead_unit][data-picker-input]")
+    target.fill("syxzf")
+    form.locator("[data-unit-option]", has_text=world.siyang_gov.name).first.click()
+    form.locator("textarea[name$=reason]").fill("属地为泗阳县")
+    form.locator("[data-testid=submit-reassign]").click()
+    page.wait_for_selector(".alert-success")
+    ticket.refresh_from_db()
+    assert ticket.lead_unit_id == world.siyang_gov.pk

@@ -10,7 +10,7 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from bangban.tickets.access import visible_tickets
+from bangban.tickets.access import case_visible, visible_tickets
 from bangban.tickets.display import deadline_badge
 from bangban.tickets.filters import TicketFilter
 from bangban.tickets.models import Ticket
@@ -250,3 +250,45 @@ def test_unit_queue_ends_co_handling_when_the_assignment_ends(world):
     assert t.number in numbers(unit_queue(TicketFilter({}, cast.handler_shuyang)))
     t.assignments.filter(unit=world.shuyang_gov).update(active=False)
     assert t.number not in numbers(unit_queue(TicketFilter({}, cast.handler_shuyang)))
+
+
+def test_the_one_case_check_agrees_with_the_list_rule_for_every_user_and_case(world):
+    """`case_visible` (the page's and the actions' check of one case) and `visible_tickets` (the
+    lists) are two forms of one rule: for every user and case they give the same answer."""
+    from bangban.accounts.models import User
+
+    cast = make_cast(world)
+    unit = world.shuyang_gov
+    cases = [
+        make_ticket(world, status=Status.IN_PROGRESS, lead_unit=unit),
+        make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.siyang_gov, co_units=(unit,)),
+        make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.siyang_gov),
+        make_ticket(world, region=world.shucheng),
+        make_ticket(world, region=world.siyang, enterprise=world.ent_siyang),
+        make_ticket(world, status=Status.CLOSED, lead_unit=world.approval_bureau, co_units=(unit,)),
+        make_ticket(world, intake_unit=unit, enterprise=None),
+        make_ticket(world, created_by=cast.handler_siyang, enterprise=None),
+    ]
+    # A unit that handled the case before it was reassigned still sees it (history).
+    moved = make_ticket(world, status=Status.IN_PROGRESS, lead_unit=world.siyang_gov, co_units=(unit,))
+    moved.assignments.filter(unit=unit).update(active=False)
+    cases.append(moved)
+    inactive = make_user_inactive(cast.head_shuyang)
+    users = [*User.objects.exclude(pk=inactive.pk), inactive]
+    seen_any = set()
+    for user in users:
+        listed = set(visible_tickets(user).values_list("pk", flat=True))
+        for case in cases:
+            one = case_visible(user, case.pk).exists()
+            assert one == (case.pk in listed), (user.username, case.number)
+            if one:
+                seen_any.add(user.username)
+    # The check is not trivially all-or-nothing: some users see some cases and not others.
+    assert cast.handler_shuyang.username in seen_any and inactive.username not in seen_any
+    assert 0 < len(set(visible_tickets(cast.handler_siyang).values_list("pk", flat=True))) < len(cases)
+
+
+def make_user_inactive(user):
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return user
