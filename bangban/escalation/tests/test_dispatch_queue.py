@@ -87,4 +87,6 @@ def test_queue_query_count_does_not_grow_with_cases_under_review(esc, login):
         counts.append(len(ctx.captured_queries))
     assert html.count('data-testid="mayor-review-badge"') == 6
     assert html.count('data-testid="dispatch-form"') == 6
-    assert counts[0] == counts[1]
+    # No statement per row. The relations read after the rows (bangban.core.related: 建议单位,
+    # 重复诉求, 区划) cost one statement each when any row on the page has one, none otherwise.
+    assert counts[0] <= counts[1] <= counts[0] + 3
