@@ -245,14 +245,10 @@ def build(
     escalations = []
     escalation_available = True
     for y, m in months:
-        result = sources.escalation_figures(y, m)
+        result = sources.escalation_counts(y, m)
         escalation_available = escalation_available and result.available
         escalations.append(
-            sum(
-                int(v.get("escalations") or 0)
-                for k, v in result.data.items()
-                if unit_ids is None or int(k) in unit_ids
-            )
+            sum(int(n or 0) for k, n in result.data.items() if unit_ids is None or int(k) in unit_ids)
         )
     overdue_chart = {
         "key": "overdue",

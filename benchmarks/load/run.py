@@ -333,6 +333,7 @@ def main() -> int:
     source = TEMPLATE if from_template else "template0"
     admin_sql(f'CREATE DATABASE "{db_name}" ENCODING \'UTF8\' TEMPLATE "{source}"')
     sampler: Sampler | None = None
+    locust: subprocess.Popen[bytes] | None = None
     failures: list[str] = []
     try:
         manage(env, "collectstatic", "--noinput", "-v", "0")
@@ -565,6 +566,10 @@ def main() -> int:
     finally:
         if sampler is not None:
             sampler.stop.set()
+        if locust is not None and locust.poll() is None:
+            locust.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                locust.wait(timeout=20)
         for proc in processes.values():
             if proc.poll() is None:
                 with contextlib.suppress(ProcessLookupError):

@@ -175,3 +175,36 @@ def test_county_dispatcher_does_not_see_other_counties_meetings(esc, login):
                       chair_id=esc.biz_office.pk, unit_ids=[esc.siyang_gov.pk])  # fmt: skip
     assert login(esc.dispatcher).get("/api/v1/escalation/meetings").json()["count"] == 1
     assert login(esc.county_dispatcher).get("/api/v1/escalation/meetings").json()["count"] == 0
+
+
+def test_the_escalations_figure_alone_is_the_full_figures_field_and_a_recount(esc, login):
+    """The dashboard reads `unit_month_escalations` (one statement) where the monthly figures
+    read `escalations` among ten: both are the same figure, recounted here from the steps."""
+    import datetime as dt
+    from collections import Counter
+
+    from django.utils import timezone
+
+    from bangban.escalation.figures import month_bounds, unit_month_escalations, unit_month_figures
+
+    first = esc.in_progress()
+    second = esc.in_progress()
+    type(second).objects.filter(pk=second.pk).update(lead_unit=esc.siyang_gov)
+    client = login(esc.dispatcher)
+    for ticket in (first, first, second):
+        assert (
+            post(client, f"/api/v1/escalation/cases/{ticket.pk}/escalate", {"reason": "需会办"}).status_code
+            == 201
+        )
+    today = timezone.localtime()
+    start, end = month_bounds(today.year, today.month)
+    recount = Counter(
+        step.ticket.lead_unit_id for step in EscalationStep.objects.filter(at__gte=start, at__lt=end)
+    )
+    assert recount == {esc.shuyang_gov.pk: 2, esc.siyang_gov.pk: 1}
+    alone = unit_month_escalations(today.year, today.month)
+    full = unit_month_figures(today.year, today.month)
+    assert alone == dict(recount)
+    assert {unit: f["escalations"] for unit, f in full.items() if f["escalations"]} == alone
+    previous = today.replace(day=1) - dt.timedelta(days=1)
+    assert unit_month_escalations(previous.year, previous.month) == {}
