@@ -43,19 +43,29 @@ def _dispatcher_and_case(
     return dispatcher, ticket
 
 
+def _suggested_case(world: World, number: str, title: str, content: str) -> tuple[Any, Ticket]:  # noqa: F811
+    """A 泗阳 enterprise's case that routing suggests for the approval bureau."""
+    return _dispatcher_and_case(
+        world,
+        number,
+        title,
+        content,
+        enterprise=world.ent_siyang,
+        region=world.siyang,
+        suggested_unit=world.approval_bureau,
+    )
+
+
 def test_a_dispatcher_routes_a_case_with_the_keyboard_only(
     live_server: Any,
     page: Any,
     world: World,  # noqa: F811
 ) -> None:
-    dispatcher, ticket = _dispatcher_and_case(
+    dispatcher, ticket = _suggested_case(
         world,
         "QY-20261207-0001",
         "设立登记材料被反复退回",
         "我公司提交的设立登记材料被退回三次，每次理由不同。",
-        enterprise=world.ent_siyang,
-        region=world.siyang,
-        suggested_unit=world.approval_bureau,
     )
     base = live_server.url
     log_in(page, base, dispatcher.username, PASSWORD)
@@ -153,14 +163,8 @@ def test_the_case_page_dispatches_and_reassigns_through_the_picker(
     world: World,  # noqa: F811
 ) -> None:
     """The case page's 派单 and 改派 forms use the same picker: no <select> of every unit."""
-    dispatcher, ticket = _dispatcher_and_case(
-        world,
-        "QY-20261207-0003",
-        "厂房验收一直排不上",
-        "竣工验收申请提交一个月无人联系。",
-        enterprise=world.ent_siyang,
-        region=world.siyang,
-        suggested_unit=world.approval_bureau,
+    dispatcher, ticket = _suggested_case(
+        world, "QY-20261207-0003", "厂房验收一直排不上", "竣工验收申请提交一个月无人联系。"
     )
     base = live_server.url
     log_in(page, base, dispatcher.username, PASSWORD)
