@@ -92,9 +92,11 @@ def access_ticket(
         # One statement: the row is locked only if the user may see it (else NotFound).
         ticket = kit.lock(case_visible(user, pk), pk)
     else:
-        if not case_visible(user, pk).exists():
+        # The row is read in the statement that checks the scope (not an EXISTS, then a read).
+        found = case_visible(user, pk).select_related("lead_unit", "enterprise").first()
+        if found is None:
             raise NotFound()
-        ticket = Ticket.objects.select_related("lead_unit", "enterprise").get(pk=pk)
+        ticket = found
     if action != "view":
         check_action(user, ticket, action)
     return ticket
